@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Runs Tidewater on the embedded default: a local InfluxDB (installed from Debian if missing),
+# a small sample data set, and the gateway with a local lake folder (.quickstart/lake).
+#
+#   scripts/quickstart.sh           start everything and keep running until Ctrl-C
+#   scripts/quickstart.sh --smoke   start, check, print, then stop (what CI-like checks use)
+#
+# Ports: INFLUX_PORT (default 8086), GATEWAY_PORT (default 8080).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+. scripts/lib.sh
+
+smoke=0
+[ "${1:-}" = "--smoke" ] && smoke=1
+influx_port=${INFLUX_PORT:-8086}
+gateway_port=${GATEWAY_PORT:-8080}
+state="$root/.quickstart"
+influx_url="http://127.0.0.1:$influx_port"
+gateway_url="http://127.0.0.1:$gateway_port"
+
+command -v curl >/dev/null || apt_install curl
+install_influxdb
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_for() { # url expected-status seconds what
+  for _ in $(seq 1 $(( $3 * 10 ))); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" = "$2" ] && return 0
+    sleep 0.1
+  done
+  echo "$4 did not come up at $1 within $3 s; see $state/*.log" >&2
+  return 1
+}
+
+for port in "$influx_port" "$gateway_port"; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "port $port is already in use; set INFLUX_PORT / GATEWAY_PORT to free ports" >&2
+    exit 1
+  fi
+done
+
+# --- InfluxDB, with its data under .quickstart/influxdb (kept between runs) ---
+mkdir -p "$state/influxdb"
+cat > "$state/influxdb.conf" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:$((influx_port + 2))"
+[meta]
+  dir = "$state/influxdb/meta"
+[data]
+  dir = "$state/influxdb/data"
+  wal-dir = "$state/influxdb/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "127.0.0.1:$influx_port"
+  log-enabled = false
+[logging]
+  level = "warn"
+  suppress-logo = true
+CONF
+influxd run -config "$state/influxdb.conf" > "$state/influxd.log" 2>&1 &
+pids+=($!)
+wait_for "$influx_url/ping" 204 30 "InfluxDB"
+echo "InfluxDB is up at $influx_url"
+
+# --- Sample data: telegraf.cpu, 3 hosts, one point a minute for the last 2 days ---
+curl -s -XPOST "$influx_url/query" --data-urlencode 'q=CREATE DATABASE telegraf' > /dev/null
+now=$(date +%s)
+awk -v now="$now" 'BEGIN {
+  start = now - 2 * 86400; start -= start % 60
+  split("web-1 web-2 db-1", hosts, " "); split("eu-west eu-west us-east", regions, " ")
+  srand(42)
+  for (t = start; t < now; t += 60) {
+    for (h = 1; h <= 3; h++) {
+      user = 20 + 15 * sin((t / 3600 + h) / 24 * 6.283) + 5 * rand()
+      printf "cpu,host=%s,region=%s usage_user=%.2f,usage_system=%.2f,processes=%di %d000000000\n",
+        hosts[h], regions[h], user, user / 4, 100 + int(50 * rand()), t
+    }
+  }
+}' > "$state/sample.lp"
+curl -sf -XPOST "$influx_url/write?db=telegraf&precision=ns" --data-binary @"$state/sample.lp"
+points=$(curl -s -G "$influx_url/query" --data-urlencode db=telegraf \
+  --data-urlencode 'q=SELECT count(usage_user) FROM cpu' | sed -E 's/.*,([0-9]+)\]\].*/\1/')
+echo "Loaded $points sample points into telegraf.cpu"
+
+# --- The gateway ---
+jar=gateway/target/quarkus-app/quarkus-run.jar
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml */pom.xml */src/main -newer "$jar" -print -quit)" ]; then
+  echo "Building the gateway (./mvnw -B -q package -DskipTests -pl gateway -am) ..."
+  ./mvnw -B -q package -DskipTests -pl gateway -am
+fi
+mkdir -p "$state/lake"
+java -Dquarkus.http.port="$gateway_port" \
+  -Dtidewater.influx.url="$influx_url" \
+  -Dtidewater.lake.uri="file:$state/lake" \
+  -jar "$jar" > "$state/gateway.log" 2>&1 &
+pids+=($!)
+wait_for "$gateway_url/q/health/ready" 200 60 "The gateway"
+
+cat <<MSG
+
+Tidewater is running.
+  gateway health   $gateway_url/q/health
+  metrics          $gateway_url/q/metrics
+  API description  $gateway_url/q/openapi
+  InfluxDB         $influx_url   (database telegraf, measurement cpu)
+  lake folder      $state/lake
+  logs             $state/*.log
+
+SQL goes to:  curl -s $gateway_url/v1/sql -H 'Content-Type: application/json' \\
+                -d '{"sql": "SELECT host, AVG(usage_user) FROM telegraf.cpu GROUP BY host"}'
+(/v1/sql arrives with the federation work; this build serves health, metrics and OpenAPI.)
+MSG
+
+if [ "$smoke" = 1 ]; then
+  curl -sf "$gateway_url/q/health" > /dev/null && echo "smoke check passed"
+  exit 0
+fi
+echo "Press Ctrl-C to stop."
+wait

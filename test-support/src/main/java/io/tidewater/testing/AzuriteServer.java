@@ -1,0 +1,81 @@
+package io.tidewater.testing;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real Azure Blob endpoint: Azurite's blob service with its workspace in a temporary folder.
+ * It serves the Blob API only (no DataLake/DFS calls); see DESIGN.md section 9.
+ */
+public final class AzuriteServer implements AutoCloseable {
+
+  /** Azurite's well-known development account. */
+  public static final String ACCOUNT = "devstoreaccount1";
+  public static final String ACCOUNT_KEY =
+      "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+  static final String INSTALL_HINT =
+      "Install Azurite: `npm ci --prefix tools/azurite` in the checkout (or run .ci/run),"
+          + " or point system property testservers.azurite at an azurite-blob executable.";
+
+  private final ServerHome home;
+  private final ManagedProcess process;
+  private final int port;
+
+  private AzuriteServer(ServerHome home, ManagedProcess process, int port) {
+    this.home = home;
+    this.process = process;
+    this.port = port;
+  }
+
+  /** Starts azurite-blob and waits until its HTTP port answers. */
+  public static AzuriteServer start() {
+    Path azurite = Executables.require(
+        "testservers.azurite", "azurite-blob", INSTALL_HINT,
+        Executables.projectRoot().resolve("tools/azurite/node_modules/.bin/azurite-blob"));
+    ServerHome home = ServerHome.create("azurite");
+    try {
+      return Loopback.onFreePort(port -> {
+        List<String> command = new ArrayList<>(List.of(
+            azurite.toString(), "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
+            "--location", home.dir().toString(), "--skipApiVersionCheck", "--loose", "--silent",
+            "--disableTelemetry", "--disableProductStyleUrl"));
+        ManagedProcess process = ManagedProcess.start("azurite", command, home.dir(), home.log());
+        URI account = URI.create("http://127.0.0.1:" + port + "/" + ACCOUNT + "?comp=list");
+        process.awaitReady(() -> Loopback.status(account) > 0, Duration.ofSeconds(60));
+        return new AzuriteServer(home, process, port);
+      });
+    } catch (RuntimeException e) {
+      home.delete();
+      throw e;
+    }
+  }
+
+  /** The account's blob endpoint, e.g. {@code http://127.0.0.1:41234/devstoreaccount1}. */
+  public URI blobEndpoint() {
+    return URI.create("http://127.0.0.1:" + port + "/" + ACCOUNT);
+  }
+
+  /** A connection string for the Azure SDK's builders. */
+  public String connectionString() {
+    return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
+        + ";BlobEndpoint=" + blobEndpoint() + ";";
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() {
+    process.close();
+    home.delete();
+  }
+}

@@ -1,0 +1,2 @@
+/** The tiering policy model: parsing, validation, and tier and window arithmetic. */
+package io.tidewater.policy;
