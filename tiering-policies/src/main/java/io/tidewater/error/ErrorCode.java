@@ -1,0 +1,37 @@
+package io.tidewater.error;
+
+/**
+ * Every error the product reports, with a stable code and its kind (Trino's convention). The
+ * gateway maps kinds to HTTP statuses mechanically: user 4xx, external 502/503, internal 500.
+ */
+public enum ErrorCode {
+  /** A tiering policy file is malformed or contradicts itself or another policy. */
+  INVALID_POLICY(Kind.USER),
+  /** A request named something (policy, table, column) that does not exist. */
+  NOT_FOUND(Kind.USER),
+  /** A request is malformed (bad parameter, bad body). */
+  BAD_REQUEST(Kind.USER),
+  /** InfluxDB could not be reached or answered with an error. */
+  INFLUXDB_UNAVAILABLE(Kind.EXTERNAL),
+  /** The lake's store could not be reached or refused an operation. */
+  LAKE_UNAVAILABLE(Kind.EXTERNAL),
+  /** A bug or an unexpected state inside the gateway. */
+  INTERNAL(Kind.INTERNAL);
+
+  /** Who has to act: the caller, an operator of another system, or us. */
+  public enum Kind {
+    USER,
+    EXTERNAL,
+    INTERNAL
+  }
+
+  private final Kind kind;
+
+  ErrorCode(Kind kind) {
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}
