@@ -101,6 +101,7 @@ mkdir -p "$state/lake"
 java -Dquarkus.http.port="$gateway_port" \
   -Dtidewater.influx.url="$influx_url" \
   -Dtidewater.lake.uri="file:$state/lake" \
+  -Dtidewater.policies.folder="$root/policies" \
   -jar "$jar" > "$state/gateway.log" 2>&1 &
 pids+=($!)
 wait_for "$gateway_url/q/health/ready" 200 60 "The gateway"
@@ -113,6 +114,7 @@ Tidewater is running.
   API description  $gateway_url/q/openapi
   InfluxDB         $influx_url   (database telegraf, measurement cpu)
   lake folder      $state/lake
+  policies         $root/policies (see README, "Tiering policies")
   logs             $state/*.log
 
 SQL goes to:  curl -s $gateway_url/v1/sql -H 'Content-Type: application/json' \\

@@ -1,0 +1,50 @@
+package io.tidewater.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the packaged gateway with a malformed policy: start-up must fail with the parser's message. */
+class PolicyStartupIT {
+
+  @Test
+  void aMalformedPolicyStopsStartUpWithItsMessage(@TempDir Path dir) throws Exception {
+    Path policies = Files.createDirectories(dir.resolve("policies"));
+    Path root = Path.of(System.getProperty("testservers.root"));
+    Files.copy(root.resolve("policies/telegraf-cpu.yaml"), policies.resolve("good.yaml"));
+    Files.writeString(policies.resolve("bad.yaml"), Files.readString(root.resolve("policies/factory-sensors.yaml"))
+        .replace("window: 1d", "window: 7h"));
+
+    Path log = dir.resolve("gateway.log");
+    Process gateway = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dtidewater.policies.folder=" + policies,
+        "-Dtidewater.lake.uri=" + dir.resolve("lake").toUri(),
+        "-Dquarkus.http.port=0",
+        "-jar", System.getProperty("quarkus.app.jar"))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    boolean exited = gateway.waitFor(60, TimeUnit.SECONDS);
+    if (!exited) {
+      gateway.destroyForcibly();
+    }
+    String output = read(log);
+    assertTrue(exited, "the gateway kept running with a bad policy:\n" + output);
+    assertNotEquals(0, gateway.exitValue(), output);
+    assertTrue(output.contains("Invalid tiering policies in " + policies.toAbsolutePath()), output);
+    assertTrue(output.contains("bad.yaml:10:9: window: 7h does not divide a day"), output);
+    assertEquals(-1, output.indexOf("Loaded 1 tiering"), "nothing half-loaded:\n" + output);
+  }
+
+  private static String read(Path log) throws IOException {
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+}
