@@ -15,6 +15,12 @@ public enum ErrorCode {
   INFLUXDB_UNAVAILABLE(Kind.EXTERNAL),
   /** The lake's store could not be reached or refused an operation. */
   LAKE_UNAVAILABLE(Kind.EXTERNAL),
+  /** A lake object that should exist does not (deleted or never written). */
+  LAKE_OBJECT_MISSING(Kind.EXTERNAL),
+  /** Another writer got there first: put-if-absent lost, or an object changed under a reader. */
+  LAKE_CONFLICT(Kind.EXTERNAL),
+  /** A lake location or store setting is malformed. */
+  INVALID_LAKE_CONFIG(Kind.USER),
   /** A bug or an unexpected state inside the gateway. */
   INTERNAL(Kind.INTERNAL);
 

@@ -1,0 +1,55 @@
+package io.tidewater.lifecycle.store;
+
+import io.tidewater.policy.StorageClass;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The few operations the lake needs from a storage back end (local folder, S3, Azure). Keys are
+ * '/'-separated paths relative to the lake's root. Every write becomes visible only when complete:
+ * readers and listings see the old object or the new one, never a part.
+ */
+public interface LakeStore extends AutoCloseable {
+
+  LakeLocation location();
+
+  /** Writes (or replaces) {@code key} with the file's content, in {@code storageClass}. */
+  ObjectInfo put(String key, Path content, StorageClass storageClass);
+
+  /** Writes (or replaces) {@code key} with {@code content}, in {@code storageClass}. */
+  ObjectInfo put(String key, byte[] content, StorageClass storageClass);
+
+  /**
+   * Creates {@code key} only if no object has that key: the ledger's commit primitive. Of several
+   * concurrent callers exactly one succeeds; the others get {@link LakeStoreException.Conflict}.
+   */
+  ObjectInfo putIfAbsent(String key, byte[] content);
+
+  Optional<ObjectInfo> stat(String key);
+
+  /** The whole object. */
+  byte[] read(String key);
+
+  /**
+   * {@code length} bytes from {@code offset} (fewer at the end of the object). With
+   * {@code expectedEtag} set, fails with {@link LakeStoreException.Conflict} if the object was
+   * replaced since that ETag was seen.
+   */
+  byte[] readRange(String key, long offset, int length, Optional<String> expectedEtag);
+
+  /** Every object whose key starts with {@code prefix}, at any depth, sorted by key. */
+  List<ObjectInfo> list(String prefix);
+
+  /** Deletes {@code key}; deleting what is not there is not an error. */
+  void delete(String key);
+
+  /** Whether objects have storage classes here (a local folder has one kind of storage). */
+  boolean supportsStorageClasses();
+
+  /** Moves {@code key} to another storage class; does nothing where classes are not supported. */
+  void changeStorageClass(String key, StorageClass storageClass);
+
+  @Override
+  void close();
+}

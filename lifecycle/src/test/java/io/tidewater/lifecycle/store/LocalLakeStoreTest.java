@@ -1,0 +1,58 @@
+package io.tidewater.lifecycle.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.tidewater.lifecycle.store.local.LocalLakeStore;
+import io.tidewater.policy.StorageClass;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class LocalLakeStoreTest extends LakeStoreContract {
+
+  private static Path root;
+  private static LocalLakeStore store;
+
+  @BeforeAll
+  static void open() throws IOException {
+    root = Files.createTempDirectory("tidewater-local-lake-");
+    store = new LocalLakeStore(new LakeLocation.Local(root));
+  }
+
+  @AfterAll
+  static void close() {
+    store.close();
+  }
+
+  @Override
+  protected LakeStore store() {
+    return store;
+  }
+
+  @Override
+  protected long partSize() {
+    return 1024 * 1024;
+  }
+
+  @Test
+  void leavesNoStagingFilesAndNoEmptyFoldersBehind() throws IOException {
+    store.put("t/x/y/z.parquet", new byte[] {1}, StorageClass.STANDARD);
+    store.put("t/x/y/z.parquet", new byte[] {2}, StorageClass.STANDARD);
+    store.delete("t/x/y/z.parquet");
+    assertFalse(Files.exists(root.resolve("t")), "empty partition folders are removed");
+    try (Stream<Path> all = Files.walk(root)) {
+      assertEquals(0, all.filter(p -> p.getFileName().toString().startsWith(".tw-staging-")).count());
+    }
+  }
+
+  @Test
+  void keysCannotLeaveTheLakeFolder() {
+    assertThrows(IllegalArgumentException.class, () -> store.put("../outside", new byte[] {1}, StorageClass.STANDARD));
+  }
+}
