@@ -19,6 +19,8 @@ public enum ErrorCode {
   LAKE_OBJECT_MISSING(Kind.EXTERNAL),
   /** Another writer got there first: put-if-absent lost, or an object changed under a reader. */
   LAKE_CONFLICT(Kind.EXTERNAL),
+  /** A measurement's columns disagree across files or shards (a field with two types). */
+  SCHEMA_CONFLICT(Kind.EXTERNAL),
   /** A lake location or store setting is malformed. */
   INVALID_LAKE_CONFIG(Kind.USER),
   /** A bug or an unexpected state inside the gateway. */
