@@ -1,0 +1,423 @@
+package io.tidewater.lifecycle.parquet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tidewater.policy.TimestampPrecision;
+import io.tidewater.policy.rollup.FieldType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.bytes.ByteBufferInputStream;
+import org.apache.parquet.bytes.BytesUtils;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Dictionary;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ValuesType;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.column.values.ValuesReader;
+import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Reads lake files written by {@link TimeSeriesWriter} into {@link ColumnBatch}es, one row group
+ * at a time: only the requested columns are fetched, row groups whose statistics exclude the time
+ * range or tag values are skipped unread, and pages are decoded straight into the batch's
+ * primitive arrays (no object per row). Rows outside the range or tag values are dropped.
+ */
+public final class TimeSeriesReader implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String name;
+  private final ScanSpec spec;
+  private final ParquetFileReader reader;
+  private final MeasurementSchema fileSchema;
+  private final long unitNanos;
+  private final List<BlockMetaData> blocks;
+  private final ColumnDescriptor timeColumn;
+  private final ColumnDescriptor[] tagColumns;
+  private final ColumnDescriptor[] fieldColumns;
+  private int nextBlock;
+  private int rowGroupsRead;
+  private int rowGroupsSkipped;
+
+  private TimeSeriesReader(String name, ScanSpec spec, ParquetFileReader reader) {
+    this.name = name;
+    this.spec = spec;
+    this.reader = reader;
+    Map<String, String> kv = reader.getFileMetaData().getKeyValueMetaData();
+    String json = kv.get(TimeSeriesWriter.SCHEMA_KEY);
+    if (json == null) {
+      throw new SchemaConflictException(name + " was not written by Tidewater (no " + TimeSeriesWriter.SCHEMA_KEY
+          + " metadata)");
+    }
+    JsonNode meta = readJson(json);
+    this.fileSchema = schemaOf(meta);
+    this.unitNanos = TimestampPrecision.valueOf(meta.get("precision").asText().toUpperCase(java.util.Locale.ROOT))
+        == TimestampPrecision.NANOS ? 1 : 1000;
+    MessageType parquet = reader.getFileMetaData().getSchema();
+    this.timeColumn = parquet.getColumnDescription(new String[] {MeasurementSchema.TIME});
+    this.tagColumns = new ColumnDescriptor[spec.tags().size()];
+    for (int t = 0; t < tagColumns.length; t++) {
+      String tag = spec.tags().get(t);
+      tagColumns[t] = fileSchema.tagIndex(tag) >= 0 ? parquet.getColumnDescription(new String[] {tag}) : null;
+    }
+    this.fieldColumns = new ColumnDescriptor[spec.fields().size()];
+    for (int f = 0; f < fieldColumns.length; f++) {
+      String field = spec.fields().get(f);
+      FieldType wanted = spec.schema().field(field).orElseThrow().type();
+      var inFile = fileSchema.field(field);
+      if (inFile.isPresent() && inFile.get().type() != wanted) {
+        throw new SchemaConflictException("field '" + field + "' of " + spec.schema().measurement() + " is "
+            + inFile.get().type().influxName() + " in " + name + " but " + wanted.influxName() + " elsewhere");
+      }
+      fieldColumns[f] = inFile.isPresent() ? parquet.getColumnDescription(new String[] {field}) : null;
+    }
+    List<ColumnDescriptor> requested = new ArrayList<>();
+    requested.add(timeColumn);
+    for (ColumnDescriptor c : tagColumns) {
+      if (c != null) {
+        requested.add(c);
+      }
+    }
+    for (ColumnDescriptor c : fieldColumns) {
+      if (c != null) {
+        requested.add(c);
+      }
+    }
+    reader.setRequestedSchema(requested);
+    this.blocks = reader.getRowGroups();
+  }
+
+  /** Opens {@code file} for {@code spec}; {@code name} identifies it in errors. */
+  public static TimeSeriesReader open(InputFile file, String name, ScanSpec spec) {
+    try {
+      ParquetFileReader reader = ParquetFileReader.open(file,
+          ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+      try {
+        return new TimeSeriesReader(name, spec, reader);
+      } catch (RuntimeException e) {
+        reader.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The columns this file holds (earlier files may lack columns added later). */
+  public MeasurementSchema fileSchema() {
+    return fileSchema;
+  }
+
+  /** Rows in the file, before any pruning. */
+  public long rowCount() {
+    return reader.getRecordCount();
+  }
+
+  /** Row groups decoded so far. */
+  public int rowGroupsRead() {
+    return rowGroupsRead;
+  }
+
+  /** Row groups skipped unread because their statistics ruled them out. */
+  public int rowGroupsSkipped() {
+    return rowGroupsSkipped;
+  }
+
+  /** Fills {@code batch} with the next row group's matching rows; false when the file is done. */
+  public boolean next(ColumnBatch batch) {
+    try {
+      while (nextBlock < blocks.size()) {
+        BlockMetaData block = blocks.get(nextBlock++);
+        Match match = match(block);
+        if (match == Match.NONE) {
+          reader.skipNextRowGroup();
+          rowGroupsSkipped++;
+          continue;
+        }
+        PageReadStore rowGroup = reader.readNextRowGroup();
+        rowGroupsRead++;
+        decode(rowGroup, (int) block.getRowCount(), batch);
+        if (match == Match.SOME) {
+          filter(batch);
+        }
+        if (batch.size() > 0) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private enum Match { NONE, SOME, ALL }
+
+  /** What a row group's statistics say about the scan's time range and tag values. */
+  private Match match(BlockMetaData block) {
+    boolean all = true;
+    for (ColumnChunkMetaData chunk : block.getColumns()) {
+      String column = chunk.getPath().toArray()[0];
+      Statistics<?> stats = chunk.getStatistics();
+      if (column.equals(MeasurementSchema.TIME) && stats != null && stats.hasNonNullValue()) {
+        long min = (Long) stats.genericGetMin() * unitNanos;
+        long max = (Long) stats.genericGetMax() * unitNanos;
+        if (max < spec.fromNanos() || min >= spec.toNanos()) {
+          return Match.NONE;
+        }
+        all &= min >= spec.fromNanos() && max < spec.toNanos();
+      }
+    }
+    for (var filter : spec.tagValues().entrySet()) {
+      ColumnChunkMetaData chunk = block.getColumns().stream()
+          .filter(c -> c.getPath().toArray()[0].equals(filter.getKey())).findFirst().orElse(null);
+      if (chunk == null || !mayContain(chunk.getStatistics(), filter.getValue())) {
+        return Match.NONE; // a tag absent from the file is NULL in every row: no value matches
+      }
+      all = false;
+    }
+    return all ? Match.ALL : Match.SOME;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static boolean mayContain(Statistics stats, Set<String> values) {
+    if (stats == null || stats.isEmpty() || !stats.hasNonNullValue()) {
+      return stats == null || stats.isEmpty(); // no statistics: cannot rule it out
+    }
+    for (String v : values) {
+      Binary b = Binary.fromString(v);
+      if (stats.comparator().compare(stats.genericGetMin(), b) <= 0
+          && stats.comparator().compare(stats.genericGetMax(), b) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void decode(PageReadStore rowGroup, int rows, ColumnBatch batch) {
+    batch.reset(rows);
+    ColumnDecoder.longs(rowGroup.getPageReader(timeColumn), timeColumn, batch.times, null, rows);
+    if (unitNanos != 1) {
+      for (int r = 0; r < rows; r++) {
+        batch.times[r] *= unitNanos;
+      }
+    }
+    for (int t = 0; t < tagColumns.length; t++) {
+      ColumnBatch.Vector v = batch.tags[t];
+      if (tagColumns[t] == null) {
+        java.util.Arrays.fill(v.nulls, 0, rows, true);
+      } else {
+        ColumnDecoder.strings(rowGroup.getPageReader(tagColumns[t]), tagColumns[t], v, rows);
+      }
+    }
+    for (int f = 0; f < fieldColumns.length; f++) {
+      ColumnBatch.Vector v = batch.fields[f];
+      ColumnDescriptor c = fieldColumns[f];
+      if (c == null) {
+        java.util.Arrays.fill(v.nulls, 0, rows, true);
+        continue;
+      }
+      PageReader pages = rowGroup.getPageReader(c);
+      switch (v.type) {
+        case FLOAT -> ColumnDecoder.doubles(pages, c, v.doubles, v.nulls, rows);
+        case INTEGER, UNSIGNED -> ColumnDecoder.longs(pages, c, v.longs, v.nulls, rows);
+        case BOOLEAN -> ColumnDecoder.booleans(pages, c, v.longs, v.nulls, rows);
+        case STRING -> ColumnDecoder.strings(pages, c, v, rows);
+      }
+    }
+  }
+
+  private void filter(ColumnBatch batch) {
+    boolean[] keep = new boolean[batch.size()];
+    int[] tagPositions = new int[spec.tagValues().size()];
+    List<Set<String>> allowed = new ArrayList<>();
+    int i = 0;
+    for (var entry : spec.tagValues().entrySet()) {
+      tagPositions[i++] = spec.tags().indexOf(entry.getKey());
+      allowed.add(entry.getValue());
+    }
+    // Tag filters are decided once per dictionary id, not per row.
+    List<boolean[]> allowedIds = new ArrayList<>();
+    for (int k = 0; k < tagPositions.length; k++) {
+      ColumnBatch.Vector v = batch.tags[tagPositions[k]];
+      boolean[] ok = new boolean[v.dictionary.size()];
+      for (int id = 0; id < ok.length; id++) {
+        ok[id] = allowed.get(k).contains(v.dictionary.get(id));
+      }
+      allowedIds.add(ok);
+    }
+    for (int r = 0; r < batch.size(); r++) {
+      long t = batch.times[r];
+      boolean k = t >= spec.fromNanos() && t < spec.toNanos();
+      for (int j = 0; k && j < tagPositions.length; j++) {
+        ColumnBatch.Vector v = batch.tags[tagPositions[j]];
+        k = !v.nulls[r] && allowedIds.get(j)[v.ids[r]];
+      }
+      keep[r] = k;
+    }
+    batch.compact(keep);
+  }
+
+  private static JsonNode readJson(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static MeasurementSchema schemaOf(JsonNode meta) {
+    List<String> tags = new ArrayList<>();
+    meta.get("tags").forEach(t -> tags.add(t.asText()));
+    List<FieldColumn> fields = new ArrayList<>();
+    meta.get("fields").forEach(f -> fields.add(new FieldColumn(f.get("name").asText(),
+        FieldType.fromInflux(f.get("type").asText()))));
+    return new MeasurementSchema(meta.get("measurement").asText(), tags, fields);
+  }
+
+  @Override
+  public void close() {
+    try {
+      reader.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Decodes one column chunk's pages into arrays; definition level 0 means NULL. */
+  static final class ColumnDecoder {
+    private ColumnDecoder() {}
+
+    interface ValueSink {
+      void accept(int row, ValuesReader values);
+    }
+
+    static void doubles(PageReader pages, ColumnDescriptor c, double[] out, boolean[] nulls, int rows) {
+      decode(pages, c, nulls, (row, values) -> out[row] = values.readDouble(), null);
+    }
+
+    static void longs(PageReader pages, ColumnDescriptor c, long[] out, boolean[] nulls, int rows) {
+      decode(pages, c, nulls, (row, values) -> out[row] = values.readLong(), null);
+    }
+
+    static void booleans(PageReader pages, ColumnDescriptor c, long[] out, boolean[] nulls, int rows) {
+      decode(pages, c, nulls, (row, values) -> out[row] = values.readBoolean() ? 1 : 0, null);
+    }
+
+    /** Strings become ids into the vector's dictionary: the chunk's dictionary, extended by plain pages. */
+    static void strings(PageReader pages, ColumnDescriptor c, ColumnBatch.Vector v, int rows) {
+      Map<String, Integer> plainIds = new HashMap<>();
+      decode(pages, c, v.nulls, (row, values) -> {
+        String s = values.readBytes().toStringUsingUTF8();
+        Integer id = plainIds.get(s);
+        if (id == null) {
+          id = v.dictionary.size();
+          v.dictionary.add(s);
+          plainIds.put(s, id);
+        }
+        v.ids[row] = id;
+      }, new DictionarySink(v, plainIds));
+    }
+
+    /** Reads dictionary ids directly; the chunk's dictionary values become the vector's first ids. */
+    private record DictionarySink(ColumnBatch.Vector v, Map<String, Integer> plainIds) {
+      void load(Dictionary dict) {
+        for (int id = 0; id <= dict.getMaxId(); id++) {
+          String s = dict.decodeToBinary(id).toStringUsingUTF8();
+          v.dictionary.add(s);
+          plainIds.put(s, id);
+        }
+      }
+
+      void accept(int row, int id) {
+        v.ids[row] = id;
+      }
+    }
+
+    private static void decode(PageReader pages, ColumnDescriptor c, boolean[] nulls, ValueSink sink, DictionarySink ids) {
+      try {
+        DictionaryPage dictionaryPage = pages.readDictionaryPage();
+        Dictionary dict = dictionaryPage == null ? null : dictionaryPage.getEncoding().initDictionary(c, dictionaryPage);
+        if (dict != null && ids != null) {
+          ids.load(dict);
+        }
+        int row = 0;
+        int maxDef = c.getMaxDefinitionLevel();
+        for (DataPage page = pages.readPage(); page != null; page = pages.readPage()) {
+          int n = page.getValueCount();
+          IntSupplierEx defs;
+          ValuesReader values;
+          Encoding encoding;
+          if (page instanceof DataPageV2 v2) {
+            encoding = v2.getDataEncoding();
+            RunLengthBitPackingHybridDecoder levels = maxDef == 0 ? null
+                : new RunLengthBitPackingHybridDecoder(BytesUtils.getWidthFromMaxInt(maxDef),
+                    v2.getDefinitionLevels().toInputStream());
+            defs = levels == null ? () -> maxDef : levels::readInt;
+            values = valuesReader(encoding, c, dict);
+            values.initFromPage(n, v2.getData().toInputStream());
+          } else {
+            DataPageV1 v1 = (DataPageV1) page;
+            encoding = v1.getValueEncoding();
+            ByteBufferInputStream in = v1.getBytes().toInputStream();
+            ValuesReader levels = v1.getDlEncoding().getValuesReader(c, ValuesType.DEFINITION_LEVEL);
+            levels.initFromPage(n, in);
+            defs = levels::readInteger;
+            values = valuesReader(encoding, c, dict);
+            values.initFromPage(n, in);
+          }
+          boolean dictionaryIds = ids != null && encoding.usesDictionary();
+          for (int i = 0; i < n; i++, row++) {
+            boolean isNull = defs.getAsInt() < maxDef;
+            if (nulls != null) {
+              nulls[row] = isNull;
+            }
+            if (isNull) {
+              continue;
+            }
+            if (dictionaryIds) {
+              ids.accept(row, values.readValueDictionaryId());
+            } else {
+              sink.accept(row, values);
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot decode column " + String.join(".", c.getPath()) + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static ValuesReader valuesReader(Encoding encoding, ColumnDescriptor c, Dictionary dict) {
+      if (encoding.usesDictionary()) {
+        if (dict == null) {
+          throw new IllegalStateException("dictionary-encoded page without a dictionary in " + String.join(".", c.getPath()));
+        }
+        return encoding.getDictionaryBasedValuesReader(c, ValuesType.VALUES, dict);
+      }
+      return encoding.getValuesReader(c, ValuesType.VALUES);
+    }
+
+    /** A definition-level source that may throw IOException. */
+    interface IntSupplierEx {
+      int getAsInt() throws IOException;
+    }
+  }
+}
