@@ -29,6 +29,11 @@ public record Resolution(Duration width) implements Comparable<Resolution> {
     return new Resolution(width);
   }
 
+  /** The resolution named {@code raw} or by a width such as {@code 1m}. */
+  public static Resolution parse(String name) {
+    return name.equals("raw") ? RAW : rollup(Durations.parse(name));
+  }
+
   public boolean isRaw() {
     return width.isZero();
   }

@@ -124,6 +124,17 @@ public final class SeriesRows {
     return times[row];
   }
 
+  /** The time of a row, epoch ns. */
+  public long timeNanos(int row) {
+    return times[row];
+  }
+
+  /** The value of tag {@code tag} at {@code row}, null when absent. */
+  public String tagValueAt(int tag, int row) {
+    int id = tagIds[tag][row];
+    return id < 0 ? null : tagValues[tag].value(id);
+  }
+
   /** The tag's dictionary id at {@code row}, -1 when absent. */
   int tagId(int tag, int row) {
     return tagIds[tag][row];
@@ -162,7 +173,7 @@ public final class SeriesRows {
   }
 
   /** Row indices ordered by series (tag values in tag-key order, absent first), then time. */
-  int[] seriesTimeOrder() {
+  public int[] seriesTimeOrder() {
     int[][] ranks = new int[tagIds.length][];
     for (int t = 0; t < ranks.length; t++) {
       ranks[t] = tagValues[t].ranks();

@@ -10,25 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class LocalLakeStoreTest extends LakeStoreContract {
 
-  private static Path root;
-  private static LocalLakeStore store;
-
-  @BeforeAll
-  static void open() throws IOException {
-    root = Files.createTempDirectory("tidewater-local-lake-");
-    store = new LocalLakeStore(new LakeLocation.Local(root));
-  }
-
-  @AfterAll
-  static void close() {
-    store.close();
-  }
+  private final LocalLakeStore store = TestStores.local();
+  private final Path root = store.location() instanceof LakeLocation.Local l ? l.root() : null;
 
   @Override
   protected LakeStore store() {

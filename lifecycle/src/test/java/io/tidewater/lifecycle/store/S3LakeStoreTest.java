@@ -2,8 +2,6 @@ package io.tidewater.lifecycle.store;
 
 import io.tidewater.lifecycle.store.s3.S3LakeStore;
 import io.tidewater.lifecycle.store.s3.S3StoreConfig;
-import io.tidewater.testing.S3Server;
-import io.tidewater.testing.TestServers;
 import io.tidewater.policy.StorageClass;
 import java.util.List;
 import java.util.Optional;
@@ -17,28 +15,12 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /** The store contract against s3proxy, through the AWS SDK v2 with path-style addressing and static keys. */
 class S3LakeStoreTest extends LakeStoreContract {
 
-  private static S3LakeStore store;
-  private static S3StoreConfig config;
-
-  @BeforeAll
-  static void open() {
-    S3Server server = TestServers.s3();
-    config = new S3StoreConfig(Optional.of(server.endpoint()), true, Optional.of(S3Server.REGION),
-        Optional.of(S3Server.ACCESS_KEY), Optional.of(S3Server.SECRET_KEY), 5 * S3StoreConfig.MIB, 5 * S3StoreConfig.MIB);
-    S3Buckets.create(config, "contract");
-    store = new S3LakeStore((LakeLocation.S3) LakeLocation.parse("s3://contract/lake/root"), config);
-  }
-
-  @AfterAll
-  static void close() {
-    store.close();
-  }
+  private final S3LakeStore store = TestStores.s3();
+  private final S3StoreConfig config = TestStores.s3Config();
 
   @Override
   protected LakeStore store() {
