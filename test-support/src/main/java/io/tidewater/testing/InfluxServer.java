@@ -41,11 +41,19 @@ public final class InfluxServer implements AutoCloseable {
 
   /** Starts influxd and waits until {@code /ping} answers 204. */
   public static InfluxServer start() {
+    return start("");
+  }
+
+  /**
+   * Starts influxd with extra settings for its {@code [data]} section (e.g. compaction intervals
+   * for size measurements), and waits until {@code /ping} answers 204.
+   */
+  public static InfluxServer start(String extraDataSettings) {
     Path influxd = Executables.require("testservers.influxd", "influxd", INSTALL_HINT, Path.of("/usr/bin/influxd"));
     ServerHome home = ServerHome.create("influxd");
     try {
       return Loopback.onFreePort(http -> {
-        Path config = home.write("influxdb.conf", config(home, http, Loopback.freePort()));
+        Path config = home.write("influxdb.conf", config(home, http, Loopback.freePort(), extraDataSettings));
         ManagedProcess process = ManagedProcess.start(
             "influxd", List.of(influxd.toString(), "run", "-config", config.toString()), home.dir(), home.log());
         URI ping = URI.create("http://127.0.0.1:" + http + "/ping");
@@ -58,7 +66,7 @@ public final class InfluxServer implements AutoCloseable {
     }
   }
 
-  private static String config(ServerHome home, int http, int rpc) {
+  private static String config(ServerHome home, int http, int rpc, String extraDataSettings) {
     return String.join(
         "\n",
         "reporting-disabled = true",
@@ -71,6 +79,7 @@ public final class InfluxServer implements AutoCloseable {
         "  wal-dir = \"" + home.resolve("wal") + "\"",
         "  query-log-enabled = false",
         "  trace-logging-enabled = false",
+        extraDataSettings,
         "[monitor]",
         "  store-enabled = false",
         "[http]",
@@ -149,6 +158,11 @@ public final class InfluxServer implements AutoCloseable {
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** The folder holding the server's TSM files, for size measurements. */
+  public Path dataDir() {
+    return home.resolve("data");
   }
 
   /** Whether the server process is running. */

@@ -148,7 +148,8 @@ public final class SeriesRows {
     return present[field].get(row);
   }
 
-  double doubleValue(int field, int row) {
+  /** A float field's value at {@code row} (meaningless where the field is absent). */
+  public double doubleValue(int field, int row) {
     return doubles[field][row];
   }
 

@@ -1,2 +1,0 @@
-/** JMH benchmarks of the hot paths and the end-to-end benchmark runner (DESIGN.md section 11). */
-package io.tidewater.benchmarks;
