@@ -7,26 +7,14 @@ import io.tidewater.policy.rollup.FieldType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.bytes.ByteBufferInputStream;
-import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.Dictionary;
-import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.ValuesType;
-import org.apache.parquet.column.page.DataPage;
-import org.apache.parquet.column.page.DataPageV1;
-import org.apache.parquet.column.page.DataPageV2;
-import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.column.values.ValuesReader;
-import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -54,6 +42,8 @@ public final class TimeSeriesReader implements AutoCloseable {
   private final ColumnDescriptor timeColumn;
   private final ColumnDescriptor[] tagColumns;
   private final ColumnDescriptor[] fieldColumns;
+  private final ColumnChunkDecoder decoder = new ColumnChunkDecoder();
+  private final boolean timeRange;
   private int nextBlock;
   private int rowGroupsRead;
   private int rowGroupsSkipped;
@@ -91,7 +81,10 @@ public final class TimeSeriesReader implements AutoCloseable {
       fieldColumns[f] = inFile.isPresent() ? parquet.getColumnDescription(new String[] {field}) : null;
     }
     List<ColumnDescriptor> requested = new ArrayList<>();
-    requested.add(timeColumn);
+    this.timeRange = spec.fromNanos() != Long.MIN_VALUE || spec.toNanos() != Long.MAX_VALUE;
+    if (spec.time() || timeRange) {
+      requested.add(timeColumn);
+    }
     for (ColumnDescriptor c : tagColumns) {
       if (c != null) {
         requested.add(c);
@@ -155,7 +148,7 @@ public final class TimeSeriesReader implements AutoCloseable {
         }
         PageReadStore rowGroup = reader.readNextRowGroup();
         rowGroupsRead++;
-        decode(rowGroup, (int) block.getRowCount(), batch);
+        decode(rowGroup, (int) block.getRowCount(), batch, spec.time() || (timeRange && match == Match.SOME));
         if (match == Match.SOME) {
           filter(batch);
         }
@@ -212,10 +205,12 @@ public final class TimeSeriesReader implements AutoCloseable {
     return false;
   }
 
-  private void decode(PageReadStore rowGroup, int rows, ColumnBatch batch) {
+  private void decode(PageReadStore rowGroup, int rows, ColumnBatch batch, boolean withTime) {
     batch.reset(rows);
-    ColumnDecoder.longs(rowGroup.getPageReader(timeColumn), timeColumn, batch.times, null, rows);
-    if (unitNanos != 1) {
+    if (withTime) {
+      decoder.longs(rowGroup.getPageReader(timeColumn), timeColumn, batch.times, null, false);
+    }
+    if (withTime && unitNanos != 1) {
       for (int r = 0; r < rows; r++) {
         batch.times[r] *= unitNanos;
       }
@@ -225,7 +220,7 @@ public final class TimeSeriesReader implements AutoCloseable {
       if (tagColumns[t] == null) {
         java.util.Arrays.fill(v.nulls, 0, rows, true);
       } else {
-        ColumnDecoder.strings(rowGroup.getPageReader(tagColumns[t]), tagColumns[t], v, rows);
+        decoder.strings(rowGroup.getPageReader(tagColumns[t]), tagColumns[t], v);
       }
     }
     for (int f = 0; f < fieldColumns.length; f++) {
@@ -237,10 +232,10 @@ public final class TimeSeriesReader implements AutoCloseable {
       }
       PageReader pages = rowGroup.getPageReader(c);
       switch (v.type) {
-        case FLOAT -> ColumnDecoder.doubles(pages, c, v.doubles, v.nulls, rows);
-        case INTEGER, UNSIGNED -> ColumnDecoder.longs(pages, c, v.longs, v.nulls, rows);
-        case BOOLEAN -> ColumnDecoder.booleans(pages, c, v.longs, v.nulls, rows);
-        case STRING -> ColumnDecoder.strings(pages, c, v, rows);
+        case FLOAT -> decoder.doubles(pages, c, v.doubles, v.nulls);
+        case INTEGER, UNSIGNED -> decoder.longs(pages, c, v.longs, v.nulls, false);
+        case BOOLEAN -> decoder.longs(pages, c, v.longs, v.nulls, true);
+        case STRING -> decoder.strings(pages, c, v);
       }
     }
   }
@@ -266,7 +261,7 @@ public final class TimeSeriesReader implements AutoCloseable {
     }
     for (int r = 0; r < batch.size(); r++) {
       long t = batch.times[r];
-      boolean k = t >= spec.fromNanos() && t < spec.toNanos();
+      boolean k = !timeRange || (t >= spec.fromNanos() && t < spec.toNanos());
       for (int j = 0; k && j < tagPositions.length; j++) {
         ColumnBatch.Vector v = batch.tags[tagPositions[j]];
         k = !v.nulls[r] && allowedIds.get(j)[v.ids[r]];
@@ -299,125 +294,6 @@ public final class TimeSeriesReader implements AutoCloseable {
       reader.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Decodes one column chunk's pages into arrays; definition level 0 means NULL. */
-  static final class ColumnDecoder {
-    private ColumnDecoder() {}
-
-    interface ValueSink {
-      void accept(int row, ValuesReader values);
-    }
-
-    static void doubles(PageReader pages, ColumnDescriptor c, double[] out, boolean[] nulls, int rows) {
-      decode(pages, c, nulls, (row, values) -> out[row] = values.readDouble(), null);
-    }
-
-    static void longs(PageReader pages, ColumnDescriptor c, long[] out, boolean[] nulls, int rows) {
-      decode(pages, c, nulls, (row, values) -> out[row] = values.readLong(), null);
-    }
-
-    static void booleans(PageReader pages, ColumnDescriptor c, long[] out, boolean[] nulls, int rows) {
-      decode(pages, c, nulls, (row, values) -> out[row] = values.readBoolean() ? 1 : 0, null);
-    }
-
-    /** Strings become ids into the vector's dictionary: the chunk's dictionary, extended by plain pages. */
-    static void strings(PageReader pages, ColumnDescriptor c, ColumnBatch.Vector v, int rows) {
-      Map<String, Integer> plainIds = new HashMap<>();
-      decode(pages, c, v.nulls, (row, values) -> {
-        String s = values.readBytes().toStringUsingUTF8();
-        Integer id = plainIds.get(s);
-        if (id == null) {
-          id = v.dictionary.size();
-          v.dictionary.add(s);
-          plainIds.put(s, id);
-        }
-        v.ids[row] = id;
-      }, new DictionarySink(v, plainIds));
-    }
-
-    /** Reads dictionary ids directly; the chunk's dictionary values become the vector's first ids. */
-    private record DictionarySink(ColumnBatch.Vector v, Map<String, Integer> plainIds) {
-      void load(Dictionary dict) {
-        for (int id = 0; id <= dict.getMaxId(); id++) {
-          String s = dict.decodeToBinary(id).toStringUsingUTF8();
-          v.dictionary.add(s);
-          plainIds.put(s, id);
-        }
-      }
-
-      void accept(int row, int id) {
-        v.ids[row] = id;
-      }
-    }
-
-    private static void decode(PageReader pages, ColumnDescriptor c, boolean[] nulls, ValueSink sink, DictionarySink ids) {
-      try {
-        DictionaryPage dictionaryPage = pages.readDictionaryPage();
-        Dictionary dict = dictionaryPage == null ? null : dictionaryPage.getEncoding().initDictionary(c, dictionaryPage);
-        if (dict != null && ids != null) {
-          ids.load(dict);
-        }
-        int row = 0;
-        int maxDef = c.getMaxDefinitionLevel();
-        for (DataPage page = pages.readPage(); page != null; page = pages.readPage()) {
-          int n = page.getValueCount();
-          IntSupplierEx defs;
-          ValuesReader values;
-          Encoding encoding;
-          if (page instanceof DataPageV2 v2) {
-            encoding = v2.getDataEncoding();
-            RunLengthBitPackingHybridDecoder levels = maxDef == 0 ? null
-                : new RunLengthBitPackingHybridDecoder(BytesUtils.getWidthFromMaxInt(maxDef),
-                    v2.getDefinitionLevels().toInputStream());
-            defs = levels == null ? () -> maxDef : levels::readInt;
-            values = valuesReader(encoding, c, dict);
-            values.initFromPage(n, v2.getData().toInputStream());
-          } else {
-            DataPageV1 v1 = (DataPageV1) page;
-            encoding = v1.getValueEncoding();
-            ByteBufferInputStream in = v1.getBytes().toInputStream();
-            ValuesReader levels = v1.getDlEncoding().getValuesReader(c, ValuesType.DEFINITION_LEVEL);
-            levels.initFromPage(n, in);
-            defs = levels::readInteger;
-            values = valuesReader(encoding, c, dict);
-            values.initFromPage(n, in);
-          }
-          boolean dictionaryIds = ids != null && encoding.usesDictionary();
-          for (int i = 0; i < n; i++, row++) {
-            boolean isNull = defs.getAsInt() < maxDef;
-            if (nulls != null) {
-              nulls[row] = isNull;
-            }
-            if (isNull) {
-              continue;
-            }
-            if (dictionaryIds) {
-              ids.accept(row, values.readValueDictionaryId());
-            } else {
-              sink.accept(row, values);
-            }
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot decode column " + String.join(".", c.getPath()) + ": " + e.getMessage(), e);
-      }
-    }
-
-    private static ValuesReader valuesReader(Encoding encoding, ColumnDescriptor c, Dictionary dict) {
-      if (encoding.usesDictionary()) {
-        if (dict == null) {
-          throw new IllegalStateException("dictionary-encoded page without a dictionary in " + String.join(".", c.getPath()));
-        }
-        return encoding.getDictionaryBasedValuesReader(c, ValuesType.VALUES, dict);
-      }
-      return encoding.getValuesReader(c, ValuesType.VALUES);
-    }
-
-    /** A definition-level source that may throw IOException. */
-    interface IntSupplierEx {
-      int getAsInt() throws IOException;
     }
   }
 }

@@ -106,7 +106,7 @@ class RoundTripTest {
   void projectionReadsOnlyTheRequestedColumns() {
     List<Fixtures.Row> rows = Fixtures.rows(9, 5, 100, HOUR_START, false);
     Path file = write(rows, WriteOptions.DEFAULTS);
-    ScanSpec spec = new ScanSpec(Fixtures.SCHEMA, List.of("host"), List.of("usage"), Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
+    ScanSpec spec = new ScanSpec(Fixtures.SCHEMA, true, List.of("host"), List.of("usage"), Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
     List<Fixtures.Row> got = read(file, spec);
     List<Fixtures.Row> expected = toMicros(rows).stream()
         .map(r -> new Fixtures.Row(r.time(), r.host(), null, r.usage(), null, null, null, null)).toList();
