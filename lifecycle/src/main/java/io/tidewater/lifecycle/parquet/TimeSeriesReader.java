@@ -9,7 +9,14 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.PrimitiveIterator;
 import java.util.Set;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.apache.parquet.filter2.columnindex.RowRanges;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.schema.PrimitiveComparator;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
@@ -26,8 +33,9 @@ import org.apache.parquet.schema.MessageType;
 /**
  * Reads lake files written by {@link TimeSeriesWriter} into {@link ColumnBatch}es, one row group
  * at a time: only the requested columns are fetched, row groups whose statistics exclude the time
- * range or tag values are skipped unread, and pages are decoded straight into the batch's
- * primitive arrays (no object per row). Rows outside the range or tag values are dropped.
+ * range or tag values are skipped unread, so are pages the page index excludes, and pages are
+ * decoded straight into the batch's primitive arrays (no object per row). Rows outside the range
+ * or tag values are dropped.
  */
 public final class TimeSeriesReader implements AutoCloseable {
 
@@ -47,6 +55,7 @@ public final class TimeSeriesReader implements AutoCloseable {
   private int nextBlock;
   private int rowGroupsRead;
   private int rowGroupsSkipped;
+  private long pagesPrunedRows;
 
   private TimeSeriesReader(String name, ScanSpec spec, ParquetFileReader reader) {
     this.name = name;
@@ -139,16 +148,25 @@ public final class TimeSeriesReader implements AutoCloseable {
   public boolean next(ColumnBatch batch) {
     try {
       while (nextBlock < blocks.size()) {
-        BlockMetaData block = blocks.get(nextBlock++);
+        int index = nextBlock++;
+        BlockMetaData block = blocks.get(index);
         Match match = match(block);
         if (match == Match.NONE) {
-          reader.skipNextRowGroup();
           rowGroupsSkipped++;
           continue;
         }
-        PageReadStore rowGroup = reader.readNextRowGroup();
         rowGroupsRead++;
-        decode(rowGroup, (int) block.getRowCount(), batch, spec.time() || (timeRange && match == Match.SOME));
+        int rows = (int) block.getRowCount();
+        RowRanges ranges = match == Match.SOME ? pageRanges(block) : null;
+        boolean withTime = spec.time() || (timeRange && match == Match.SOME);
+        if (ranges == null || ranges.rowCount() == rows) {
+          decode(reader.readRowGroup(index), rows, batch, withTime);
+        } else {
+          PageReadStore pages = reader.readFilteredRowGroup(index, ranges);
+          pagesPrunedRows += rows - ranges.rowCount();
+          decode(pages, rows, batch, withTime);
+          keepOnly(pages.getRowIndexes().orElseThrow(), batch);
+        }
         if (match == Match.SOME) {
           filter(batch);
         }
@@ -160,6 +178,78 @@ public final class TimeSeriesReader implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Rows of a row group skipped unread because the page index ruled their pages out. */
+  public long rowsPrunedByPageIndex() {
+    return pagesPrunedRows;
+  }
+
+  /**
+   * The rows whose pages may hold matches, from the page index (per-page min/max) of the time
+   * column and the filtered tags; null when the file has no page index.
+   */
+  private RowRanges pageRanges(BlockMetaData block) throws IOException {
+    RowRanges ranges = null;
+    for (ColumnChunkMetaData chunk : block.getColumns()) {
+      String column = chunk.getPath().toArray()[0];
+      boolean isTime = column.equals(MeasurementSchema.TIME) && timeRange;
+      Set<String> values = spec.tagValues().get(column);
+      if (!isTime && values == null) {
+        continue;
+      }
+      ColumnIndex index = reader.readColumnIndex(chunk);
+      OffsetIndex offsets = reader.readOffsetIndex(chunk);
+      if (index == null || offsets == null) {
+        return null;
+      }
+      List<Integer> keep = new ArrayList<>();
+      for (int p = 0; p < offsets.getPageCount(); p++) {
+        if (index.getNullPages().get(p)) {
+          continue; // all NULL: no time (never) and no tag value matches
+        }
+        ByteBuffer min = index.getMinValues().get(p);
+        ByteBuffer max = index.getMaxValues().get(p);
+        boolean may = isTime ? timeOverlaps(min, max) : anyBetween(values, min, max);
+        if (may) {
+          keep.add(p);
+        }
+      }
+      RowRanges pages = org.apache.parquet.internal.filter2.columnindex.RowRanges.create(block.getRowCount(),
+          keep.stream().mapToInt(Integer::intValue).iterator(), offsets);
+      ranges = ranges == null ? pages : RowRanges.intersection(ranges, pages);
+    }
+    return ranges;
+  }
+
+  private boolean timeOverlaps(ByteBuffer min, ByteBuffer max) {
+    long lo = min.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(0) * unitNanos;
+    long hi = max.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(0) * unitNanos;
+    return hi >= spec.fromNanos() && lo < spec.toNanos();
+  }
+
+  /** Page bounds are UTF-8 bytes, possibly truncated (min shortened, max rounded up): still safe bounds. */
+  private static boolean anyBetween(Set<String> values, ByteBuffer min, ByteBuffer max) {
+    Binary lo = Binary.fromConstantByteBuffer(min);
+    Binary hi = Binary.fromConstantByteBuffer(max);
+    for (String v : values) {
+      Binary b = Binary.fromString(v);
+      if (UNSIGNED.compare(lo, b) <= 0 && UNSIGNED.compare(hi, b) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final PrimitiveComparator<Binary> UNSIGNED = PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
+
+  /** Keeps the rows of the row group the page index selected, in order. */
+  private static void keepOnly(PrimitiveIterator.OfLong rows, ColumnBatch batch) {
+    boolean[] keep = new boolean[batch.size()];
+    while (rows.hasNext()) {
+      keep[(int) rows.nextLong()] = true;
+    }
+    batch.compact(keep);
   }
 
   private enum Match { NONE, SOME, ALL }
