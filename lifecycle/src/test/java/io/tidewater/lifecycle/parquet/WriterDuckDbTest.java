@@ -32,7 +32,8 @@ class WriterDuckDbTest {
     String table = "read_parquet(" + DuckDb.literal(file.toString()) + ")";
     List<List<Object>> got = DuckDb.query("SELECT \"host\", count(*), count(\"usage\"), "
         + "sum(\"usage\") FILTER (WHERE isfinite(\"usage\")), min(\"count\"), max(\"count\"), sum(\"big\"::HUGEINT),"
-        + " count(\"note, text\"), min(\"time\"), max(\"time\") FROM " + table + " GROUP BY 1 ORDER BY 1");
+        + " count(\"note, text\"), min(\"usage\") FILTER (WHERE isfinite(\"usage\")),"
+        + " max(\"usage\") FILTER (WHERE isfinite(\"usage\")) FROM " + table + " GROUP BY 1 ORDER BY 1");
     Map<String, List<Fixtures.Row>> bySeries = rows.stream().collect(Collectors.groupingBy(Fixtures.Row::host, TreeMap::new,
         Collectors.toList()));
     assertEquals(bySeries.size(), got.size());
@@ -53,6 +54,10 @@ class WriterDuckDbTest {
           .map(r -> new BigInteger(Long.toUnsignedString(r.big()))).reduce(BigInteger.ZERO, BigInteger::add);
       assertEquals(big, new BigDecimal(g.get(6).toString()).toBigInteger(), "unsigned values read as unsigned");
       assertEquals(s.stream().filter(r -> r.note() != null).count(), ((Number) g.get(7)).longValue());
+      var finite = s.stream().filter(r -> r.usage() != null && Double.isFinite(r.usage())).mapToDouble(Fixtures.Row::usage);
+      var stats = finite.summaryStatistics();
+      assertEquals(stats.getMin(), ((Number) g.get(8)).doubleValue());
+      assertEquals(stats.getMax(), ((Number) g.get(9)).doubleValue());
     }
   }
 }
