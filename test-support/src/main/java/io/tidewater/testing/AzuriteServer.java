@@ -10,7 +10,7 @@ import java.util.List;
  * A real Azure Blob endpoint: Azurite's blob service with its workspace in a temporary folder.
  * It serves the Blob API only (no DataLake/DFS calls); see DESIGN.md section 9.
  */
-public final class AzuriteServer implements AutoCloseable {
+public final class AzuriteServer extends RealServer {
 
   /** Azurite's well-known development account. */
   public static final String ACCOUNT = "devstoreaccount1";
@@ -21,14 +21,8 @@ public final class AzuriteServer implements AutoCloseable {
       "Install Azurite: `npm ci --prefix tools/azurite` in the checkout (or run .ci/run),"
           + " or point system property testservers.azurite at an azurite-blob executable.";
 
-  private final ServerHome home;
-  private final ManagedProcess process;
-  private final int port;
-
   private AzuriteServer(ServerHome home, ManagedProcess process, int port) {
-    this.home = home;
-    this.process = process;
-    this.port = port;
+    super(home, process, port);
   }
 
   /** Starts azurite-blob and waits until its HTTP port answers. */
@@ -63,19 +57,5 @@ public final class AzuriteServer implements AutoCloseable {
   public String connectionString() {
     return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
         + ";BlobEndpoint=" + blobEndpoint() + ";";
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  public long pid() {
-    return process.pid();
-  }
-
-  @Override
-  public void close() {
-    process.close();
-    home.delete();
   }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Tests share one server per JVM (see {@link TestServers}) and isolate themselves by database:
  * {@link #newDatabase(String)} creates a database with a name no other test uses.
  */
-public final class InfluxServer implements AutoCloseable {
+public final class InfluxServer extends RealServer {
 
   static final String INSTALL_HINT =
       "Install InfluxDB 1.x: as root, `apt-get install influxdb` (Debian ships 1.6.7), or run .ci/run;"
@@ -29,14 +29,8 @@ public final class InfluxServer implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
-  private final ServerHome home;
-  private final ManagedProcess process;
-  private final int port;
-
   private InfluxServer(ServerHome home, ManagedProcess process, int port) {
-    this.home = home;
-    this.process = process;
-    this.port = port;
+    super(home, process, port);
   }
 
   /** Starts influxd and waits until {@code /ping} answers 204. */
@@ -163,21 +157,5 @@ public final class InfluxServer implements AutoCloseable {
   /** The folder holding the server's TSM files, for size measurements. */
   public Path dataDir() {
     return home.resolve("data");
-  }
-
-  /** Whether the server process is running. */
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  /** Process id of the server's watchdog; the server is its child. */
-  public long pid() {
-    return process.pid();
-  }
-
-  @Override
-  public void close() {
-    process.close();
-    home.delete();
   }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  * A real S3 endpoint: s3proxy with its filesystem back end in a temporary folder and static
  * credentials. Clients must use path-style addressing against {@link #endpoint()}.
  */
-public final class S3Server implements AutoCloseable {
+public final class S3Server extends RealServer {
 
   public static final String ACCESS_KEY = "tidewater";
   public static final String SECRET_KEY = "tidewater-secret";
@@ -19,14 +19,8 @@ public final class S3Server implements AutoCloseable {
       "s3proxy's jar comes from Maven Central: build once with ./mvnw (test-support downloads "
           + "org.gaul:s3proxy:jar-with-dependencies), or point system property testservers.s3proxy.jar at it.";
 
-  private final ServerHome home;
-  private final ManagedProcess process;
-  private final int port;
-
   private S3Server(ServerHome home, ManagedProcess process, int port) {
-    this.home = home;
-    this.process = process;
-    this.port = port;
+    super(home, process, port);
   }
 
   /** Starts s3proxy and waits until its HTTP port answers. */
@@ -72,19 +66,5 @@ public final class S3Server implements AutoCloseable {
   /** The endpoint to give an S3 client (with path-style access). */
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  public long pid() {
-    return process.pid();
-  }
-
-  @Override
-  public void close() {
-    process.close();
-    home.delete();
   }
 }

@@ -23,6 +23,8 @@ public interface LakeStore extends AutoCloseable {
   /**
    * Creates {@code key} only if no object has that key: the ledger's commit primitive. Of several
    * concurrent callers exactly one succeeds; the others get {@link LakeStoreException.Conflict}.
+   * An object with exactly these bytes already there counts as success: it is what a retried
+   * request finds when its first attempt landed but the answer was lost.
    */
   ObjectInfo putIfAbsent(String key, byte[] content);
 

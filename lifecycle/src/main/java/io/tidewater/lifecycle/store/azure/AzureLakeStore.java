@@ -113,7 +113,9 @@ public final class AzureLakeStore implements LakeStore {
       return info(key, content.length, item, storageClass);
     } catch (BlobStorageException e) {
       if (ifAbsent && (e.getStatusCode() == 409 || e.getStatusCode() == 412)) {
-        throw new LakeStoreException.Conflict(location.uriOf(key) + " already exists", e);
+        // A retried upload whose first attempt landed fails against itself: same bytes means ours.
+        Optional<ObjectInfo> ours = stat(key).filter(o -> java.util.Arrays.equals(read(key), content));
+        return ours.orElseThrow(() -> new LakeStoreException.Conflict(location.uriOf(key) + " already exists", e));
       }
       throw failure("write", key, e);
     }

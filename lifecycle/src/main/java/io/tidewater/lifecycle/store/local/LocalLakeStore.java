@@ -72,7 +72,14 @@ public final class LocalLakeStore implements LakeStore {
 
   @Override
   public ObjectInfo putIfAbsent(String key, byte[] content) {
-    return write(key, staging -> Files.write(staging, content), true);
+    try {
+      return write(key, staging -> Files.write(staging, content), true);
+    } catch (LakeStoreException.Conflict e) {
+      if (java.util.Arrays.equals(read(key), content)) {
+        return stat(key).orElseThrow(() -> e);
+      }
+      throw e;
+    }
   }
 
   private interface Filler {

@@ -124,11 +124,30 @@ public final class S3LakeStore implements LakeStore {
     } catch (S3Exception e) {
       // 412: the key exists; 409: a concurrent conditional write to the same key is in progress.
       if (ifAbsent && (e.statusCode() == 412 || e.statusCode() == 409)) {
-        throw new LakeStoreException.Conflict(location.uriOf(key) + " already exists", e);
+        return ownRetriedWrite(key, body, size, storageClass)
+            .orElseThrow(() -> new LakeStoreException.Conflict(location.uriOf(key) + " already exists", e));
       }
       throw failure("write", key, e);
     } catch (SdkException e) {
       throw failure("write", key, e);
+    }
+  }
+
+  /**
+   * The SDK retries a PUT whose response was lost; the retry of a conditional PUT then fails
+   * against the object the first attempt created. If the object holds exactly what we wrote, the
+   * write was ours ("commit state unknown" resolved as success); otherwise someone else's.
+   */
+  private Optional<ObjectInfo> ownRetriedWrite(String key, RequestBody body, long size, StorageClass storageClass) {
+    try (InputStream mine = body.contentStreamProvider().newStream()) {
+      byte[] ours = mine.readAllBytes();
+      byte[] there = read(key);
+      if (java.util.Arrays.equals(ours, there)) {
+        return stat(key);
+      }
+      return Optional.empty();
+    } catch (IOException | LakeStoreException e) {
+      return Optional.empty();
     }
   }
 
