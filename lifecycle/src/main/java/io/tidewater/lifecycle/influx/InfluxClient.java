@@ -1,0 +1,310 @@
+package io.tidewater.lifecycle.influx;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.tidewater.lifecycle.parquet.FieldColumn;
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
+import io.tidewater.lifecycle.parquet.SchemaConflictException;
+import io.tidewater.lifecycle.parquet.SeriesRows;
+import io.tidewater.policy.rollup.FieldType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * InfluxQL over HTTP {@code /query}, streamed: responses are requested chunked and parsed token by
+ * token as they arrive, rows going straight into {@link SeriesRows}, so a window of any size never
+ * sits in memory as JSON or objects. Every statement error inside a 200 response is raised.
+ */
+public final class InfluxClient {
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final InfluxConnection connection;
+  private final HttpClient http;
+
+  public InfluxClient(InfluxConnection connection) {
+    this.connection = connection;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  public InfluxConnection connection() {
+    return connection;
+  }
+
+  /** The measurement's columns, typed by SHOW TAG KEYS and SHOW FIELD KEYS (never guessed from values). */
+  public MeasurementSchema schema(String database, Optional<String> rp, String measurement) {
+    String from = InfluxQl.measurement(database, rp, measurement);
+    List<String> tags = new ArrayList<>();
+    for (List<Object> row : rows(database, "SHOW TAG KEYS FROM " + from)) {
+      tags.add((String) row.get(0));
+    }
+    Map<String, FieldType> fields = new LinkedHashMap<>();
+    for (List<Object> row : rows(database, "SHOW FIELD KEYS FROM " + from)) {
+      String name = (String) row.get(0);
+      FieldType type = FieldType.fromInflux((String) row.get(1));
+      FieldType earlier = fields.putIfAbsent(name, type);
+      if (earlier != null && earlier != type) {
+        throw new SchemaConflictException("field '" + name + "' of " + database + "." + measurement + " is "
+            + earlier.influxName() + " in some shards and " + type.influxName() + " in others; export needs one type"
+            + " (rewrite one shard's points with SELECT INTO, or drop the older shard)");
+      }
+    }
+    List<FieldColumn> columns = new ArrayList<>();
+    fields.forEach((name, type) -> columns.add(new FieldColumn(name, type)));
+    return new MeasurementSchema(measurement, tags, columns);
+  }
+
+  /** The measurements of a database. */
+  public List<String> measurements(String database) {
+    List<String> names = new ArrayList<>();
+    for (List<Object> row : rows(database, "SHOW MEASUREMENTS")) {
+      names.add((String) row.get(0));
+    }
+    return names;
+  }
+
+  /** The time of the measurement's earliest point (epoch ns), if it has any. */
+  public Optional<Long> earliestTime(String database, Optional<String> rp, String measurement) {
+    List<List<Object>> rows = rows(database, "SELECT * FROM " + InfluxQl.measurement(database, rp, measurement)
+        + " ORDER BY time ASC LIMIT 1");
+    return rows.isEmpty() ? Optional.empty() : Optional.of(((Number) rows.get(0).get(0)).longValue());
+  }
+
+  /**
+   * Reads every point of {@code schema}'s measurement in {@code [from, to)} (epoch ns) into
+   * {@code into}, series by series. Returns the number of rows read.
+   */
+  public long readWindow(String database, Optional<String> rp, long from, long to, SeriesRows into) {
+    MeasurementSchema schema = into.schema();
+    String q = "SELECT * FROM " + InfluxQl.measurement(database, rp, schema.measurement()) + " WHERE time >= "
+        + InfluxQl.time(from) + " AND time < " + InfluxQl.time(to) + " GROUP BY *";
+    long[] count = {0};
+    stream(database, q, new RowSink() {
+      int[] fieldOf;
+      FieldType[] typeOf;
+      String[] seriesTags;
+
+      @Override
+      public void series(Map<String, String> tags, List<String> columns) {
+        fieldOf = new int[columns.size()];
+        typeOf = new FieldType[columns.size()];
+        for (int c = 1; c < columns.size(); c++) {
+          int f = schema.fieldIndex(columns.get(c));
+          if (f < 0) {
+            throw new InfluxException("field '" + columns.get(c) + "' of " + schema.measurement() + " appeared while"
+                + " exporting; the export will be retried with the new schema", null);
+          }
+          fieldOf[c] = f;
+          typeOf[c] = schema.fields().get(f).type();
+        }
+        seriesTags = new String[schema.tags().size()];
+        for (int t = 0; t < seriesTags.length; t++) {
+          String v = tags.get(schema.tags().get(t));
+          seriesTags[t] = v == null || v.isEmpty() ? null : v; // GROUP BY * reports absent tags as ""
+        }
+        for (String tag : tags.keySet()) {
+          if (schema.tagIndex(tag) < 0 && !tags.get(tag).isEmpty()) {
+            throw new InfluxException("tag '" + tag + "' of " + schema.measurement() + " appeared while exporting;"
+                + " the export will be retried with the new schema", null);
+          }
+        }
+      }
+
+      @Override
+      public void value(JsonParser p, int column, JsonToken token) throws IOException {
+        if (column == 0) {
+          into.startRow(p.getLongValue());
+          for (int t = 0; t < seriesTags.length; t++) {
+            into.tag(t, seriesTags[t]);
+          }
+          count[0]++;
+          return;
+        }
+        if (token == JsonToken.VALUE_NULL) {
+          return;
+        }
+        int f = fieldOf[column];
+        switch (typeOf[column]) {
+          case FLOAT -> into.setDouble(f, p.getDoubleValue()); // InfluxDB writes float 2.0 as 2
+          case INTEGER, UNSIGNED -> into.setLong(f, p.getLongValue());
+          case BOOLEAN -> into.setBoolean(f, p.getBooleanValue());
+          case STRING -> into.setString(f, p.getText());
+        }
+      }
+    });
+    return count[0];
+  }
+
+  /** A small result as rows of plain values (numbers, strings, booleans, null), e.g. SHOW or count queries. */
+  public List<List<Object>> rows(String database, String influxql) {
+    List<List<Object>> rows = new ArrayList<>();
+    stream(database, influxql, new RowSink() {
+      List<Object> current;
+
+      @Override
+      public void series(Map<String, String> tags, List<String> columns) {}
+
+      @Override
+      public void value(JsonParser p, int column, JsonToken token) throws IOException {
+        if (column == 0) {
+          current = new ArrayList<>();
+          rows.add(current);
+        }
+        current.add(switch (token) {
+          case VALUE_NUMBER_INT -> p.getLongValue();
+          case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+          case VALUE_TRUE -> Boolean.TRUE;
+          case VALUE_FALSE -> Boolean.FALSE;
+          case VALUE_NULL -> null;
+          default -> p.getText();
+        });
+      }
+    });
+    return rows;
+  }
+
+  /** Receives a streamed result: each series' tags and columns, then its values one by one. */
+  interface RowSink {
+    void series(Map<String, String> tags, List<String> columns);
+
+    /** The parser stands on the value of {@code column} (0 is time) of the current row. */
+    void value(JsonParser p, int column, JsonToken token) throws IOException;
+  }
+
+  private void stream(String database, String influxql, RowSink sink) {
+    StringBuilder form = new StringBuilder("epoch=ns&chunked=true&chunk_size=").append(connection.chunkSize())
+        .append("&db=").append(encode(database)).append("&q=").append(encode(influxql));
+    HttpRequest.Builder request = HttpRequest.newBuilder(connection.url().resolve("/query"))
+        .timeout(connection.timeout())
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+    connection.token().ifPresent(t -> request.header("Authorization", "Token " + t));
+    connection.username().ifPresent(u -> request.header("Authorization", "Basic " + Base64.getEncoder()
+        .encodeToString((u + ":" + connection.password().orElseThrow()).getBytes(StandardCharsets.UTF_8))));
+    HttpResponse<InputStream> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new InfluxException("InfluxDB at " + connection.url() + " is unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InfluxException("interrupted while querying InfluxDB", e);
+    }
+    try (InputStream body = response.body(); JsonParser p = JSON.createParser(body)) {
+      if (response.statusCode() != 200) {
+        throw new InfluxException("InfluxDB answered " + response.statusCode() + " to " + influxql + ": "
+            + errorOf(p).orElse("(no error message)"), null);
+      }
+      while (p.nextToken() == JsonToken.START_OBJECT) {
+        chunk(p, influxql, sink);
+      }
+    } catch (IOException e) {
+      throw new InfluxException("reading InfluxDB's answer to " + influxql + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<String> errorOf(JsonParser p) throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      return Optional.empty();
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      if (name.equals("error")) {
+        return Optional.of(p.getText());
+      }
+      p.skipChildren();
+    }
+    return Optional.empty();
+  }
+
+  /** One chunk: {"results":[{"statement_id":0,"series":[...],"error":"..."}], "error": "..."}. */
+  private static void chunk(JsonParser p, String influxql, RowSink sink) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      if (name.equals("error")) {
+        throw new InfluxException("InfluxDB rejected " + influxql + ": " + p.getText(), null);
+      } else if (name.equals("results")) {
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+          result(p, influxql, sink);
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  private static void result(JsonParser p, String influxql, RowSink sink) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      if (name.equals("error")) {
+        throw new InfluxException("InfluxDB statement error for " + influxql + ": " + p.getText(), null);
+      } else if (name.equals("series")) {
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+          series(p, sink);
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  private static void series(JsonParser p, RowSink sink) throws IOException {
+    Map<String, String> tags = new HashMap<>();
+    List<String> columns = new ArrayList<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (name) {
+        case "tags" -> {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            p.nextToken();
+            tags.put(key, p.getText());
+          }
+        }
+        case "columns" -> {
+          while (p.nextToken() == JsonToken.VALUE_STRING) {
+            columns.add(p.getText());
+          }
+        }
+        case "values" -> {
+          // InfluxDB sends name, tags and columns before values.
+          sink.series(tags, columns);
+          while (p.nextToken() == JsonToken.START_ARRAY) {
+            int column = 0;
+            for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken(), column++) {
+              sink.value(p, column, v);
+            }
+          }
+        }
+        default -> {
+          if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+            p.skipChildren();
+          }
+        }
+      }
+    }
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

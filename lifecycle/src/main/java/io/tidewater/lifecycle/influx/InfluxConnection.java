@@ -1,0 +1,39 @@
+package io.tidewater.lifecycle.influx;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to reach InfluxDB's query API: 1.x directly, 2.x and 3.x through their v1-compatible
+ * {@code /query} (databases and retention policies mapped to buckets there).
+ *
+ * @param token sent as {@code Authorization: Token ...} (InfluxDB 2.x/3.x, or 1.x with JWT off)
+ * @param username with {@code password}: HTTP basic authentication (InfluxDB 1.x)
+ * @param chunkSize rows per chunk InfluxDB streams back
+ */
+public record InfluxConnection(URI url, Optional<String> token, Optional<String> username, Optional<String> password,
+    Duration timeout, int chunkSize) {
+
+  public InfluxConnection {
+    Objects.requireNonNull(url, "url");
+    if (username.isPresent() != password.isPresent()) {
+      throw new IllegalArgumentException("InfluxDB basic authentication needs both a username and a password");
+    }
+    if (token.isPresent() && username.isPresent()) {
+      throw new IllegalArgumentException("give InfluxDB either a token or a username and password, not both");
+    }
+  }
+
+  public static InfluxConnection of(URI url) {
+    return new InfluxConnection(url, Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(10), 10_000);
+  }
+
+  /** Never prints credentials. */
+  @Override
+  public String toString() {
+    return "InfluxConnection[" + url + (token.isPresent() ? ", token" : "") + username.map(u -> ", user " + u).orElse("")
+        + "]";
+  }
+}

@@ -1,0 +1,109 @@
+package io.tidewater.lifecycle.influx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidewater.lifecycle.parquet.FieldColumn;
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
+import io.tidewater.lifecycle.parquet.SchemaConflictException;
+import io.tidewater.lifecycle.parquet.SeriesRows;
+import io.tidewater.policy.rollup.FieldType;
+import io.tidewater.testing.InfluxServer;
+import io.tidewater.testing.TestServers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class InfluxClientTest {
+
+  static final String NASTY_MEASUREMENT = "cpu \"load\", it's; DROP DATABASE x";
+  static final String NASTY_TAG = "host name=\"x\"";
+  static final String NASTY_FIELD = "usage, \"user\"";
+
+  private final InfluxServer influx = TestServers.influx();
+  private final InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
+
+  @Test
+  void adversarialNamesAndValuesRoundTrip() {
+    String db = influx.newDatabase("client");
+    String[] hosts = {"plain", "with space", "comma,inside", "quote'single", "quote\"double", "équipe-日本", "back\\slash",
+        "eq=uals"};
+    StringBuilder lp = new StringBuilder();
+    for (int h = 0; h < hosts.length; h++) {
+      for (int i = 0; i < 5; i++) {
+        lp.append(LineProtocol.measurement(NASTY_MEASUREMENT)).append(',').append(LineProtocol.key(NASTY_TAG)).append('=')
+            .append(LineProtocol.key(hosts[h])).append(' ')
+            .append(LineProtocol.key(NASTY_FIELD)).append('=').append(i).append(".0,")
+            .append("n=").append(h * 100 + i).append("i,")
+            .append("ok=").append(i % 2 == 0).append(',')
+            .append("note=").append(LineProtocol.string("say \"" + hosts[h] + "\"\\"))
+            .append(' ').append(1_700_000_000_000_000_000L + i * 1_000_000_001L).append('\n');
+      }
+    }
+    influx.write(db, lp.toString());
+
+    MeasurementSchema schema = client.schema(db, Optional.empty(), NASTY_MEASUREMENT);
+    assertEquals(new MeasurementSchema(NASTY_MEASUREMENT, List.of(NASTY_TAG), List.of(
+        new FieldColumn(NASTY_FIELD, FieldType.FLOAT), new FieldColumn("n", FieldType.INTEGER),
+        new FieldColumn("ok", FieldType.BOOLEAN), new FieldColumn("note", FieldType.STRING))), schema);
+    assertEquals(List.of(NASTY_MEASUREMENT), client.measurements(db));
+
+    SeriesRows rows = new SeriesRows(schema);
+    long read = client.readWindow(db, Optional.empty(), 1_700_000_000_000_000_000L, 1_700_000_003_000_000_000L, rows);
+    assertEquals(hosts.length * 3L, read, "three points per series fall in the window");
+    List<String> got = new ArrayList<>();
+    int usage = schema.fieldIndex(NASTY_FIELD);
+    for (int r = 0; r < rows.size(); r++) {
+      got.add(rows.tagValueAt(0, r) + "|" + rows.timeNanos(r) + "|" + rows.doubleValue(usage, r));
+    }
+    List<String> expected = new ArrayList<>();
+    for (String h : hosts) {
+      for (int i = 0; i < 3; i++) {
+        expected.add(h + "|" + (1_700_000_000_000_000_000L + i * 1_000_000_001L) + "|" + (double) i);
+      }
+    }
+    assertEquals(expected.stream().sorted().toList(), got.stream().sorted().toList());
+    assertEquals(Optional.of(1_700_000_000_000_000_000L), client.earliestTime(db, Optional.empty(), NASTY_MEASUREMENT));
+    assertEquals(List.of(NASTY_MEASUREMENT), client.measurements(db), "the database survived the nasty name");
+  }
+
+  @Test
+  void statementErrorsInsideA200AreRaised() {
+    InfluxException e = assertThrows(InfluxException.class,
+        () -> client.rows("no_such_db_here", "SELECT * FROM m"));
+    assertTrue(e.getMessage().contains("database not found: no_such_db_here"), e.getMessage());
+    String db = influx.newDatabase("client");
+    InfluxException syntax = assertThrows(InfluxException.class, () -> client.rows(db, "SELEKT 1"));
+    assertTrue(syntax.getMessage().contains("error parsing query"), syntax.getMessage());
+  }
+
+  @Test
+  void anUnreachableInfluxDbIsNamed() {
+    InfluxClient nowhere = new InfluxClient(InfluxConnection.of(java.net.URI.create("http://127.0.0.1:9")));
+    InfluxException e = assertThrows(InfluxException.class, () -> nowhere.measurements("x"));
+    assertTrue(e.getMessage().startsWith("InfluxDB at http://127.0.0.1:9 is unreachable"), e.getMessage());
+  }
+
+  @Test
+  void aFieldTypedDifferentlyInTwoShardsIsANamedError() {
+    String db = influx.newDatabase("client");
+    // Shard groups are 7 days by default: these points land in different shards.
+    influx.write(db, "m v=1.5 1600000000000000000\nm v=2i 1700000000000000000\n");
+    SchemaConflictException e = assertThrows(SchemaConflictException.class,
+        () -> client.schema(db, Optional.empty(), "m"));
+    assertTrue(e.getMessage().startsWith("field 'v' of " + db + ".m is float in some shards and integer in others"),
+        e.getMessage());
+  }
+
+  @Test
+  void floatsWrittenWithoutADecimalPointStayFloats() {
+    String db = influx.newDatabase("client");
+    influx.write(db, "m,h=a v=2.0 1000000000\n");
+    MeasurementSchema schema = client.schema(db, Optional.empty(), "m");
+    SeriesRows rows = new SeriesRows(schema);
+    client.readWindow(db, Optional.empty(), 0, 2_000_000_000L, rows);
+    assertEquals(2.0, rows.doubleValue(0, 0));
+  }
+}
