@@ -144,7 +144,8 @@ public final class SeriesRows {
     return tagValues[tag].value(id);
   }
 
-  boolean isPresent(int field, int row) {
+  /** Whether field {@code field} has a value at {@code row}. */
+  public boolean isPresent(int field, int row) {
     return present[field].get(row);
   }
 
@@ -153,11 +154,13 @@ public final class SeriesRows {
     return doubles[field][row];
   }
 
-  long longValue(int field, int row) {
+  /** An integer, unsigned (its 64 bits) or boolean (0 or 1) field's value at {@code row}. */
+  public long longValue(int field, int row) {
     return longs[field][row];
   }
 
-  String stringValue(int field, int row) {
+  /** A string field's value at {@code row}. */
+  public String stringValue(int field, int row) {
     return strings[field].value(stringIds[field][row]);
   }
 

@@ -1,0 +1,45 @@
+package io.tidewater.lifecycle.export;
+
+import io.tidewater.lifecycle.parquet.FieldColumn;
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
+import io.tidewater.policy.rollup.FieldType;
+import io.tidewater.policy.rollup.RollupAggregate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The columns of a measurement's rollup files: the same tags, {@code time} as the bucket start, and
+ * per field {@code <field>_count}, {@code _sum}, {@code _min}, {@code _max}, {@code _first},
+ * {@code _last} (those its type keeps, DESIGN.md section 3) plus {@code _first_time} and
+ * {@code _last_time} (epoch ns) so first and last re-aggregate exactly.
+ */
+public final class RollupSchema {
+
+  private RollupSchema() {}
+
+  public static MeasurementSchema of(MeasurementSchema raw) {
+    List<FieldColumn> columns = new ArrayList<>();
+    for (FieldColumn f : raw.fields()) {
+      for (RollupAggregate a : RollupAggregate.keptFor(f.type())) {
+        columns.add(new FieldColumn(column(f.name(), a), typeOf(f.type(), a)));
+      }
+      columns.add(new FieldColumn(f.name() + "_first_time", FieldType.INTEGER));
+      columns.add(new FieldColumn(f.name() + "_last_time", FieldType.INTEGER));
+    }
+    return new MeasurementSchema(raw.measurement(), raw.tags(), columns);
+  }
+
+  /** The column holding aggregate {@code a} of {@code field}. */
+  public static String column(String field, RollupAggregate a) {
+    return field + "_" + a.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static FieldType typeOf(FieldType field, RollupAggregate a) {
+    return switch (a) {
+      case COUNT -> FieldType.INTEGER;
+      case SUM -> field == FieldType.FLOAT ? FieldType.FLOAT : field;
+      default -> field;
+    };
+  }
+}
