@@ -85,6 +85,26 @@ public final class InfluxClient {
   }
 
   /**
+   * The starts (epoch ns) of the {@code window}-long, epoch-aligned windows of {@code [from, to)}
+   * that hold at least one point, found with one {@code count(*) ... GROUP BY time(window)}.
+   */
+  public List<Long> windowsWithData(String database, Optional<String> rp, String measurement, long from, long to,
+      java.time.Duration window) {
+    List<Long> starts = new ArrayList<>();
+    String q = "SELECT count(*) FROM " + InfluxQl.measurement(database, rp, measurement) + " WHERE time >= "
+        + InfluxQl.time(from) + " AND time < " + InfluxQl.time(to) + " GROUP BY time(" + window.toSeconds() + "s) fill(none)";
+    for (List<Object> row : rows(database, q)) {
+      for (int c = 1; c < row.size(); c++) {
+        if (row.get(c) instanceof Number n && n.longValue() > 0) {
+          starts.add(((Number) row.get(0)).longValue());
+          break;
+        }
+      }
+    }
+    return starts;
+  }
+
+  /**
    * Reads every point of {@code schema}'s measurement in {@code [from, to)} (epoch ns) into
    * {@code into}, series by series. Returns the number of rows read.
    */

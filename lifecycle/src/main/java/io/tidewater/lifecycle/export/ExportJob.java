@@ -1,0 +1,171 @@
+package io.tidewater.lifecycle.export;
+
+import io.tidewater.error.TidewaterException;
+import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.policy.Placement;
+import io.tidewater.policy.Resolution;
+import io.tidewater.policy.Source;
+import io.tidewater.policy.Tier;
+import io.tidewater.policy.TieringPolicy;
+import io.tidewater.policy.Window;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A policy's export: every closed, settled window holding data of every measurement the policy
+ * claims that the ledger does not already hold at every resolution its tier needs. Progress lives only in the ledger, so a run after a crash picks up exactly the windows
+ * not committed. A failed window is retried with backoff, then reported; the run goes on.
+ */
+public final class ExportJob {
+
+  private final TieringPolicy policy;
+  private final InfluxClient influx;
+  private final Ledger ledger;
+  private final WindowExporter exporter;
+  private final Clock clock;
+  private final int attempts;
+  private final Duration firstBackoff;
+  private final ReentrantLock running = new ReentrantLock();
+
+  public ExportJob(TieringPolicy policy, InfluxClient influx, Ledger ledger, WindowExporter exporter, Clock clock,
+      int attempts, Duration firstBackoff) {
+    this.policy = policy;
+    this.influx = influx;
+    this.ledger = ledger;
+    this.exporter = exporter;
+    this.clock = clock;
+    this.attempts = attempts;
+    this.firstBackoff = firstBackoff;
+  }
+
+  public TieringPolicy policy() {
+    return policy;
+  }
+
+  /** Exports every due window the lake lacks. Empty if a run of this job is already going on. */
+  public Optional<JobReport> runDue() {
+    return exclusively(() -> run(Optional.empty()));
+  }
+
+  /** Exports (again) every due window of {@code [from, to)}, committing new versions of windows already held. */
+  public Optional<JobReport> backfill(Instant from, Instant to) {
+    if (!from.isBefore(to)) {
+      throw new TidewaterException(io.tidewater.error.ErrorCode.BAD_REQUEST, "backfill needs from < to, got "
+          + from + " and " + to);
+    }
+    return exclusively(() -> run(Optional.of(new Window(from, to))));
+  }
+
+  private Optional<JobReport> exclusively(java.util.function.Supplier<JobReport> work) {
+    if (!running.tryLock()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(work.get());
+    } finally {
+      running.unlock();
+    }
+  }
+
+  private JobReport run(Optional<Window> backfill) {
+    Instant now = clock.instant();
+    Source source = policy.source();
+    List<WindowExport> exported = new ArrayList<>();
+    List<JobReport.WindowFailure> failures = new ArrayList<>();
+    int alreadyDone = 0;
+    for (String measurement : influx.measurements(source.database())) {
+      if (!source.measurements().stream().anyMatch(m -> m.matches(measurement))) {
+        continue;
+      }
+      Optional<Long> earliest = influx.earliestTime(source.database(), source.retentionPolicy(), measurement);
+      if (earliest.isEmpty()) {
+        continue;
+      }
+      Instant from = backfill.map(Window::start).orElse(toInstant(earliest.get()));
+      Instant until = policy.windows().dueUntil(now);
+      if (backfill.isPresent() && backfill.get().end().isBefore(until)) {
+        until = backfill.get().end();
+      }
+      Map<String, Set<Instant>> held = backfill.isPresent() ? Map.of() : held(measurement);
+      // Only windows holding data: years of empty hourly windows would be thousands of commits.
+      List<Window> windows = influx.windowsWithData(source.database(), source.retentionPolicy(), measurement,
+              WindowExporter.nanos(policy.windows().containing(from).start()), WindowExporter.nanos(until),
+              policy.window()).stream()
+          .map(start -> policy.windows().containing(toInstant(start)))
+          .toList();
+      for (Window w : windows) {
+        Placement placement = policy.ladder().placementAt(w.start(), now);
+        if (placement.tier() == Tier.EXPIRED) {
+          continue;
+        }
+        List<Resolution> needed = WindowExporter.resolutionsToWrite(policy, placement);
+        if (needed.stream().allMatch(r -> held.getOrDefault(r.name(), Set.of()).contains(w.start()))) {
+          alreadyDone++;
+          continue;
+        }
+        try {
+          exported.add(exportWithRetries(measurement, w, now));
+        } catch (RuntimeException e) {
+          failures.add(new JobReport.WindowFailure(measurement, w, e.getMessage()));
+        }
+      }
+    }
+    return new JobReport(policy.name(), exported, alreadyDone, failures);
+  }
+
+  /** Exports a window, retrying with doubling backoff; the last failure propagates. */
+  private WindowExport exportWithRetries(String measurement, Window w, Instant now) {
+    Duration backoff = firstBackoff;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return exporter.export(policy, measurement, w, now);
+      } catch (RuntimeException e) {
+        if (attempt >= attempts) {
+          throw e;
+        }
+        sleep(backoff);
+        backoff = backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  /** Window starts the ledger holds, per resolution name. */
+  private Map<String, Set<Instant>> held(String measurement) {
+    Map<String, Set<Instant>> held = new HashMap<>();
+    Set<Resolution> resolutions = new HashSet<>();
+    resolutions.add(Resolution.RAW);
+    policy.tiers().lakeTiers().forEach(t -> resolutions.addAll(t.rollups()));
+    for (Resolution r : resolutions) {
+      Set<Instant> starts = new HashSet<>();
+      for (WindowVersion v : ledger.windows(policy.source().database(), measurement, r)) {
+        starts.add(v.window().start());
+      }
+      held.put(r.name(), starts);
+    }
+    return held;
+  }
+
+  private static Instant toInstant(long nanos) {
+    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

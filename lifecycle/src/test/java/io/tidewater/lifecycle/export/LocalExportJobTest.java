@@ -1,0 +1,63 @@
+package io.tidewater.lifecycle.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tidewater.lifecycle.lake.LakeLayout;
+import io.tidewater.lifecycle.store.LakeLocation;
+import io.tidewater.lifecycle.store.LakeStore;
+import io.tidewater.lifecycle.store.TestStores;
+import io.tidewater.policy.Resolution;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LocalExportJobTest extends ExportJobContract {
+  @Override
+  protected LakeStore store() {
+    return TestStores.local();
+  }
+
+  /** DuckDB over the exported folders agrees with InfluxQL per series, over every exported window. */
+  @Test
+  void duckDbOverTheFilesAgreesWithInfluxDb() throws Exception {
+    job.runDue().orElseThrow();
+    String root = ((LakeLocation.Local) store().location()).root().toAbsolutePath().toString();
+    String glob = root + "/" + LakeLayout.resolutionPrefix(db, "cpu", Resolution.RAW) + "**/*.parquet";
+    List<String> duck = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT host, count(v), sum(v), min(v), max(v) FROM read_parquet('" + glob
+            + "') GROUP BY host ORDER BY host")) {
+      while (rs.next()) {
+        duck.add(rs.getString(1) + " " + rs.getLong(2) + " " + rs.getDouble(3) + " " + rs.getDouble(4) + " "
+            + rs.getDouble(5));
+      }
+    }
+    // InfluxQL has no OR of time ranges: ask per window and combine.
+    String[] hosts = {"a", "b", "c"};
+    double[][] acc = new double[3][];
+    for (int i = 0; i < 3; i++) {
+      acc[i] = new double[] {0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    }
+    for (var w : concat(COLD, WARM, HOT)) {
+      List<List<Object>> rows = client.rows(db, "SELECT count(v), sum(v), min(v), max(v) FROM cpu WHERE time >= "
+          + WindowExporter.nanos(w.start()) + " AND time < " + WindowExporter.nanos(w.end()) + " GROUP BY host");
+      for (int i = 0; i < rows.size(); i++) {
+        List<Object> r = rows.get(i);
+        acc[i][0] += ((Number) r.get(1)).doubleValue();
+        acc[i][1] += ((Number) r.get(2)).doubleValue();
+        acc[i][2] = Math.min(acc[i][2], ((Number) r.get(3)).doubleValue());
+        acc[i][3] = Math.max(acc[i][3], ((Number) r.get(4)).doubleValue());
+      }
+    }
+    List<String> influxql = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      influxql.add(hosts[i] + " " + (long) acc[i][0] + " " + acc[i][1] + " " + acc[i][2] + " " + acc[i][3]);
+    }
+    assertEquals(influxql, duck);
+  }
+}
