@@ -115,4 +115,14 @@ public final class Durations {
   private static BigInteger nanos(Instant t) {
     return BigInteger.valueOf(t.getEpochSecond()).multiply(BigInteger.valueOf(1_000_000_000L)).add(BigInteger.valueOf(t.getNano()));
   }
+
+  /** {@code t} as epoch nanoseconds (InfluxDB's and the lake's time unit). */
+  public static long epochNanos(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+  }
+
+  /** Epoch nanoseconds as an instant. */
+  public static Instant fromEpochNanos(long nanos) {
+    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+  }
 }

@@ -4,6 +4,7 @@ import io.tidewater.error.TidewaterException;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.policy.Durations;
 import io.tidewater.policy.Placement;
 import io.tidewater.policy.Resolution;
 import io.tidewater.policy.Source;
@@ -92,7 +93,7 @@ public final class ExportJob {
       if (earliest.isEmpty()) {
         continue;
       }
-      Instant from = backfill.map(Window::start).orElse(toInstant(earliest.get()));
+      Instant from = backfill.map(Window::start).orElse(Durations.fromEpochNanos(earliest.get()));
       Instant until = policy.windows().dueUntil(now);
       if (backfill.isPresent() && backfill.get().end().isBefore(until)) {
         until = backfill.get().end();
@@ -100,9 +101,9 @@ public final class ExportJob {
       Map<String, Set<Instant>> held = backfill.isPresent() ? Map.of() : held(measurement);
       // Only windows holding data: years of empty hourly windows would be thousands of commits.
       List<Window> windows = influx.windowsWithData(source.database(), source.retentionPolicy(), measurement,
-              WindowExporter.nanos(policy.windows().containing(from).start()), WindowExporter.nanos(until),
+              Durations.epochNanos(policy.windows().containing(from).start()), Durations.epochNanos(until),
               policy.window()).stream()
-          .map(start -> policy.windows().containing(toInstant(start)))
+          .map(start -> policy.windows().containing(Durations.fromEpochNanos(start)))
           .toList();
       for (Window w : windows) {
         Placement placement = policy.ladder().placementAt(w.start(), now);
@@ -156,9 +157,6 @@ public final class ExportJob {
     return held;
   }
 
-  private static Instant toInstant(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
-  }
 
   private static void sleep(Duration d) {
     try {

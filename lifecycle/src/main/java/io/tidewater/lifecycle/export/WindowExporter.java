@@ -53,7 +53,7 @@ public final class WindowExporter {
     Source source = policy.source();
     MeasurementSchema schema = influx.schema(source.database(), source.retentionPolicy(), measurement);
     SeriesRows rows = new SeriesRows(schema);
-    long read = influx.readWindow(source.database(), source.retentionPolicy(), nanos(window.start()), nanos(window.end()),
+    long read = influx.readWindow(source.database(), source.retentionPolicy(), Durations.epochNanos(window.start()), Durations.epochNanos(window.end()),
         rows);
     long bytes = 0;
     List<String> committed = new ArrayList<>();
@@ -65,9 +65,5 @@ public final class WindowExporter {
       committed.add(r.name());
     }
     return new WindowExport(measurement, window, placement.tier(), read, bytes, committed);
-  }
-
-  static long nanos(Instant t) {
-    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
   }
 }

@@ -16,6 +16,7 @@ import io.tidewater.lifecycle.parquet.StoreInputFile;
 import io.tidewater.lifecycle.parquet.TimeSeriesReader;
 import io.tidewater.lifecycle.store.LakeStore;
 import io.tidewater.lifecycle.store.ObjectInfo;
+import io.tidewater.policy.Durations;
 import io.tidewater.policy.PolicyParser;
 import io.tidewater.policy.Resolution;
 import io.tidewater.policy.StorageClass;
@@ -73,7 +74,7 @@ public abstract class ExportJobContract {
       for (Window w : concat(HOT, WARM, COLD, List.of(EXPIRED, UNSETTLED))) {
         for (String host : List.of("a", "b", "c")) {
           for (int minute = 0; minute < 60; minute += 5) {
-            long t = WindowExporter.nanos(w.start()) + minute * 60_000_000_000L + host.charAt(0);
+            long t = Durations.epochNanos(w.start()) + minute * 60_000_000_000L + host.charAt(0);
             lp.append(m).append(",host=").append(host).append(" v=").append(minute * 0.5 + host.charAt(0))
                 .append(",n=").append(minute).append("i ").append(t).append('\n');
           }
@@ -161,7 +162,7 @@ public abstract class ExportJobContract {
   private Map<String, String> influxPerSeries(String m, Window w) {
     Map<String, String> out = new TreeMap<>();
     List<List<Object>> rows = client.rows(db, "SELECT count(v), sum(v) FROM \"" + m + "\" WHERE time >= "
-        + WindowExporter.nanos(w.start()) + " AND time < " + WindowExporter.nanos(w.end()) + " GROUP BY host");
+        + Durations.epochNanos(w.start()) + " AND time < " + Durations.epochNanos(w.end()) + " GROUP BY host");
     // Rows come in host order a, b, c (GROUP BY sorts series).
     String[] hosts = {"a", "b", "c"};
     for (int i = 0; i < rows.size(); i++) {

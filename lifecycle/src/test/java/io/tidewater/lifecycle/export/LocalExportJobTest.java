@@ -6,6 +6,7 @@ import io.tidewater.lifecycle.lake.LakeLayout;
 import io.tidewater.lifecycle.store.LakeLocation;
 import io.tidewater.lifecycle.store.LakeStore;
 import io.tidewater.lifecycle.store.TestStores;
+import io.tidewater.policy.Durations;
 import io.tidewater.policy.Resolution;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -45,7 +46,7 @@ class LocalExportJobTest extends ExportJobContract {
     }
     for (var w : concat(COLD, WARM, HOT)) {
       List<List<Object>> rows = client.rows(db, "SELECT count(v), sum(v), min(v), max(v) FROM cpu WHERE time >= "
-          + WindowExporter.nanos(w.start()) + " AND time < " + WindowExporter.nanos(w.end()) + " GROUP BY host");
+          + Durations.epochNanos(w.start()) + " AND time < " + Durations.epochNanos(w.end()) + " GROUP BY host");
       for (int i = 0; i < rows.size(); i++) {
         List<Object> r = rows.get(i);
         acc[i][0] += ((Number) r.get(1)).doubleValue();
