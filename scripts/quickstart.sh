@@ -106,9 +106,21 @@ java -Dquarkus.http.port="$gateway_port" \
 pids+=($!)
 wait_for "$gateway_url/q/health/ready" 200 60 "The gateway"
 
+# --- Export the sample data now instead of waiting for the schedule ---
+curl -s -XPOST "$gateway_url/v1/jobs/telegraf-cpu/run" > /dev/null
+for _ in $(seq 1 300); do
+  job=$(curl -s "$gateway_url/v1/jobs/telegraf-cpu")
+  case "$job" in *'"running":false'*'"lastRun":{'*) break ;; esac
+  sleep 0.2
+done
+echo "Export of policy telegraf-cpu: $(echo "$job" | grep -o '"windowsExported":[0-9]*'), $(echo "$job" | grep -o '"rows":[0-9]*'), $(echo "$job" | grep -o '"windowsFailed":[0-9]*')"
+echo "Lake files: $(find "$state/lake" -name '*.parquet' | wc -l) Parquet files, e.g."
+find "$state/lake" -name '*.parquet' | sort | head -3 | sed "s|$state/lake/|  |"
+
 cat <<MSG
 
 Tidewater is running.
+  export jobs      $gateway_url/v1/jobs   (POST /v1/jobs/telegraf-cpu/run, .../backfill?from=&to=)
   gateway health   $gateway_url/q/health
   metrics          $gateway_url/q/metrics
   API description  $gateway_url/q/openapi

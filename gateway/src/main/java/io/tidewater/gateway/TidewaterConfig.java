@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /** The gateway's configuration (prefix {@code tidewater}); defaults are in application.properties. */
@@ -16,10 +17,28 @@ public interface TidewaterConfig {
 
   Policies policies();
 
+  Export export();
+
   /** The InfluxDB the gateway exports from and queries. */
   interface Influx {
-    /** Base URL of InfluxDB's HTTP API. */
+    /** Base URL of InfluxDB's HTTP API (1.x, or 2.x/3.x through their v1 API). */
     URI url();
+
+    /** API token (InfluxDB 2.x/3.x). */
+    Optional<String> token();
+
+    /** With {@code password}: basic authentication (InfluxDB 1.x). */
+    Optional<String> username();
+
+    Optional<String> password();
+
+    /** Rows per chunk of streamed query answers. */
+    @WithDefault("10000")
+    int chunkSize();
+
+    /** Longest a single query may take. */
+    @WithDefault("PT10M")
+    Duration timeout();
   }
 
   /** The tiering policies. */
@@ -33,8 +52,57 @@ public interface TidewaterConfig {
 
   /** The data lake. */
   interface Lake {
-    /** Location of the lake: {@code file:<folder>} for a local folder. */
+    /** {@code file:<folder>}, {@code s3://bucket/prefix} or {@code abfss://filesystem@account.dfs.core.windows.net/prefix}. */
     @WithDefault("file:lake")
     String uri();
+
+    S3 s3();
+
+    Azure azure();
+
+    /** S3 settings beyond the URI; credentials default to the AWS default provider chain. */
+    interface S3 {
+      /** An S3-compatible endpoint (MinIO, s3proxy); unset for AWS. */
+      Optional<URI> endpoint();
+
+      @WithDefault("false")
+      boolean pathStyle();
+
+      Optional<String> region();
+
+      Optional<String> accessKey();
+
+      Optional<String> secretKey();
+    }
+
+    /** Azure settings beyond the URI: one of a connection string, an account key or a SAS token. */
+    interface Azure {
+      /** The Blob endpoint when not {@code https://<account>.blob.core.windows.net} (Azurite). */
+      Optional<URI> blobEndpoint();
+
+      Optional<String> connectionString();
+
+      Optional<String> accountKey();
+
+      Optional<String> sasToken();
+    }
+  }
+
+  /** The export jobs. */
+  interface Export {
+    /** Run each policy's export on its cron schedule. */
+    @WithDefault("true")
+    boolean scheduled();
+
+    /** Attempts per window before it is reported as failed. */
+    @WithDefault("3")
+    int attempts();
+
+    /** Wait before the second attempt; doubled for each further one. */
+    @WithDefault("PT5S")
+    Duration backoff();
+
+    /** Where Parquet files are staged before upload; default: the system's temporary folder. */
+    Optional<Path> tempDir();
   }
 }

@@ -17,6 +17,7 @@ public class RealServersResource implements QuarkusTestResourceLifecycleManager 
       return Map.of(
           "tidewater.policies.folder", Path.of(System.getProperty("testservers.root", ".."), "policies").toString(),
           "tidewater.influx.url", TestServers.influx().url().toString(),
+          "tidewater.export.scheduled", "false",
           "tidewater.lake.uri", Files.createTempDirectory("tidewater-lake-").toUri().toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

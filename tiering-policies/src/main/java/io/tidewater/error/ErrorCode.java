@@ -11,6 +11,8 @@ public enum ErrorCode {
   NOT_FOUND(Kind.USER),
   /** A request is malformed (bad parameter, bad body). */
   BAD_REQUEST(Kind.USER),
+  /** The request conflicts with work in progress (a job already running). */
+  BUSY(Kind.USER),
   /** InfluxDB could not be reached or answered with an error. */
   INFLUXDB_UNAVAILABLE(Kind.EXTERNAL),
   /** The lake's store could not be reached or refused an operation. */

@@ -1,0 +1,231 @@
+package io.tidewater.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduler;
+import io.tidewater.error.ErrorCode;
+import io.tidewater.error.TidewaterException;
+import io.tidewater.lifecycle.export.ExportJob;
+import io.tidewater.lifecycle.export.JobReport;
+import io.tidewater.lifecycle.export.WindowExporter;
+import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.lifecycle.lake.WindowWriter;
+import io.tidewater.policy.Resolution;
+import io.tidewater.policy.TieringPolicy;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs each policy's export job: on its cron schedule and on request, never two runs of one policy
+ * at once, in the background; keeps each policy's last result for {@code GET /v1/jobs} and counts
+ * rows, bytes, windows and failures for Prometheus.
+ */
+@ApplicationScoped
+public class ExportService {
+
+  private static final Logger LOG = Logger.getLogger(ExportService.class);
+
+  private final Map<String, Tracked> jobs = new LinkedHashMap<>();
+  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "tidewater-export");
+    t.setDaemon(true);
+    return t;
+  });
+  private final TidewaterConfig config;
+  private final Ledger ledger;
+  private final InfluxClient influx;
+  private final Clock clock;
+  private final MeterRegistry metrics;
+
+  /** A policy's job and what it last did. */
+  private static final class Tracked {
+    final ExportJob job;
+    volatile String runningKind;
+    volatile Instant runningSince;
+    volatile JobStatus.LastRun lastRun;
+    volatile Instant newestWindowEnd;
+
+    Tracked(ExportJob job) {
+      this.job = job;
+    }
+  }
+
+  ExportService(TidewaterConfig config, PolicyRegistry registry, Ledger ledger, InfluxClient influx, Clock clock,
+      MeterRegistry metrics) {
+    this.config = config;
+    this.ledger = ledger;
+    this.influx = influx;
+    this.clock = clock;
+    this.metrics = metrics;
+    Path temp = config.export().tempDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "tidewater-export"));
+    WindowExporter exporter = new WindowExporter(influx, new WindowWriter(ledger, temp, clock));
+    for (TieringPolicy policy : registry.policies().policies()) {
+      Tracked tracked = new Tracked(new ExportJob(policy, influx, ledger, exporter, clock, config.export().attempts(),
+          config.export().backoff()));
+      jobs.put(policy.name(), tracked);
+      Gauge.builder("tidewater_export_lag_seconds", tracked,
+              t -> t.newestWindowEnd == null ? Double.NaN : Duration.between(t.newestWindowEnd, clock.instant()).toSeconds())
+          .description("How far the lake trails now: now minus the end of the newest exported window")
+          .tag("policy", policy.name()).register(metrics);
+    }
+  }
+
+  void schedule(@Observes StartupEvent start, Scheduler scheduler) {
+    if (!config.export().scheduled()) {
+      LOG.info("Scheduled exports are off (tidewater.export.scheduled=false)");
+      return;
+    }
+    for (Tracked t : jobs.values()) {
+      TieringPolicy policy = t.job.policy();
+      scheduler.newJob("export-" + policy.name())
+          .setCron(policy.schedule().cron())
+          .setTask(execution -> runNow(policy.name(), "scheduled", () -> t.job.runDue()))
+          .schedule();
+      LOG.infof("Export of policy %s scheduled: %s (UTC)", policy.name(), policy.schedule().cron());
+    }
+  }
+
+  /** Starts a run of {@code policy} in the background; BUSY if one is going on. */
+  public JobStatus start(String policy) {
+    Tracked t = tracked(policy);
+    return submit(t, "manual", () -> t.job.runDue());
+  }
+
+  /** Starts a backfill of {@code [from, to)} in the background; BUSY if a run is going on. */
+  public JobStatus backfill(String policy, Instant from, Instant to) {
+    Tracked t = tracked(policy);
+    if (!from.isBefore(to)) {
+      throw new TidewaterException(ErrorCode.BAD_REQUEST, "backfill needs from before to; got from=" + from + ", to=" + to);
+    }
+    return submit(t, "backfill " + from + " to " + to, () -> t.job.backfill(from, to));
+  }
+
+  private JobStatus submit(Tracked t, String kind, Supplier<Optional<JobReport>> work) {
+    synchronized (t) {
+      if (t.runningKind != null) {
+        throw new TidewaterException(ErrorCode.BUSY, "policy " + t.job.policy().name() + " is already exporting ("
+            + t.runningKind + " since " + t.runningSince + ")");
+      }
+      t.runningKind = kind;
+      t.runningSince = clock.instant();
+    }
+    executor.submit(() -> run(t, kind, work));
+    return status(t);
+  }
+
+  private void runNow(String policy, String kind, Supplier<Optional<JobReport>> work) {
+    Tracked t = tracked(policy);
+    synchronized (t) {
+      if (t.runningKind != null) {
+        LOG.infof("Export of %s skipped: a %s run is still going on", policy, t.runningKind);
+        return;
+      }
+      t.runningKind = kind;
+      t.runningSince = clock.instant();
+    }
+    run(t, kind, work);
+  }
+
+  private void run(Tracked t, String kind, Supplier<Optional<JobReport>> work) {
+    String policy = t.job.policy().name();
+    Instant started = t.runningSince;
+    try {
+      Optional<JobReport> report = work.get();
+      report.ifPresent(r -> {
+        t.lastRun = JobStatus.LastRun.of(kind, started, clock.instant(), r);
+        count(policy, r);
+        LOG.infof("Export of %s (%s): %d windows exported, %d already in the lake, %d failed, %d rows, %d bytes",
+            policy, kind, r.exported().size(), r.alreadyDone(), r.failures().size(), r.rows(), r.bytes());
+        r.failures().forEach(f -> LOG.warnf("Export of %s: window %s of %s failed: %s", policy, f.window(),
+            f.measurement(), f.reason()));
+      });
+    } catch (RuntimeException e) {
+      t.lastRun = JobStatus.LastRun.failed(kind, started, clock.instant(), e.getMessage());
+      metrics.counter("tidewater_export_runs_failed_total", "policy", policy).increment();
+      LOG.errorf(e, "Export of %s (%s) failed", policy, kind);
+    } finally {
+      refreshNewest(t);
+      synchronized (t) {
+        t.runningKind = null;
+        t.runningSince = null;
+      }
+    }
+  }
+
+  private void count(String policy, JobReport r) {
+    counter("tidewater_export_rows_total", policy, "Rows read from InfluxDB and written to the lake").increment(r.rows());
+    counter("tidewater_export_bytes_total", policy, "Bytes of Parquet written").increment(r.bytes());
+    counter("tidewater_export_windows_total", policy, "Windows exported").increment(r.exported().size());
+    counter("tidewater_export_window_failures_total", policy, "Windows that failed after retries")
+        .increment(r.failures().size());
+  }
+
+  private Counter counter(String name, String policy, String description) {
+    return Counter.builder(name).description(description).tag("policy", policy).register(metrics);
+  }
+
+  /** The newest window end in the lake across the policy's measurements (full resolution). */
+  private void refreshNewest(Tracked t) {
+    try {
+      TieringPolicy p = t.job.policy();
+      Instant newest = null;
+      for (String m : influx.measurements(p.source().database())) {
+        if (p.source().measurements().stream().anyMatch(x -> x.matches(m))) {
+          Optional<Instant> end = ledger.windows(p.source().database(), m, Resolution.RAW).stream()
+              .map(WindowVersion::window).map(w -> w.end()).max(Comparator.naturalOrder());
+          if (end.isPresent() && (newest == null || end.get().isAfter(newest))) {
+            newest = end.get();
+          }
+        }
+      }
+      t.newestWindowEnd = newest;
+    } catch (RuntimeException e) {
+      LOG.debugf("Could not refresh the export lag of %s: %s", t.job.policy().name(), e.getMessage());
+    }
+  }
+
+  public List<JobStatus> statuses() {
+    return jobs.values().stream().map(this::status).toList();
+  }
+
+  public JobStatus status(String policy) {
+    return status(tracked(policy));
+  }
+
+  private JobStatus status(Tracked t) {
+    Instant newest = t.newestWindowEnd;
+    return new JobStatus(t.job.policy().name(), t.job.policy().schedule().cron(), t.runningKind != null, t.runningKind,
+        t.runningSince, t.lastRun, newest, newest == null ? null : Duration.between(newest, clock.instant()).toSeconds());
+  }
+
+  private Tracked tracked(String policy) {
+    Tracked t = jobs.get(policy);
+    if (t == null) {
+      throw new TidewaterException(ErrorCode.NOT_FOUND, "no policy named '" + policy + "'; policies: " + jobs.keySet());
+    }
+    return t;
+  }
+
+  @PreDestroy
+  void stop() {
+    executor.shutdownNow();
+  }
+}

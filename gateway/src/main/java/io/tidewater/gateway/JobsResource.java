@@ -1,0 +1,67 @@
+package io.tidewater.gateway;
+
+import io.tidewater.error.ErrorCode;
+import io.tidewater.error.TidewaterException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/** The export jobs: their state, and runs and backfills on request. */
+@Path("/v1/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+public class JobsResource {
+
+  private final ExportService exports;
+
+  JobsResource(ExportService exports) {
+    this.exports = exports;
+  }
+
+  /** Per policy: running or not, the last run's windows, rows, bytes and failures, and the lag behind now. */
+  @GET
+  public List<JobStatus> jobs() {
+    return exports.statuses();
+  }
+
+  @GET
+  @Path("/{policy}")
+  public JobStatus job(@PathParam("policy") String policy) {
+    return exports.status(policy);
+  }
+
+  /** Starts an export of every due window the lake lacks; 202, or 409 if the policy is already exporting. */
+  @POST
+  @Path("/{policy}/run")
+  public Response run(@PathParam("policy") String policy) {
+    return Response.accepted(exports.start(policy)).build();
+  }
+
+  /** Re-exports the due windows of {@code [from, to)} (ISO-8601 instants) as new versions. */
+  @POST
+  @Path("/{policy}/backfill")
+  public Response backfill(@PathParam("policy") String policy, @QueryParam("from") String from,
+      @QueryParam("to") String to) {
+    return Response.accepted(exports.backfill(policy, instant("from", from), instant("to", to))).build();
+  }
+
+  private static Instant instant(String name, String value) {
+    if (value == null || value.isBlank()) {
+      throw new TidewaterException(ErrorCode.BAD_REQUEST, "query parameter '" + name
+          + "' is required: an ISO-8601 instant such as 2025-01-15T00:00:00Z");
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new TidewaterException(ErrorCode.BAD_REQUEST, "query parameter '" + name + "' is not an ISO-8601 instant: '"
+          + value + "' (e.g. 2025-01-15T00:00:00Z)");
+    }
+  }
+}
