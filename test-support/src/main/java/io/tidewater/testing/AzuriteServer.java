@@ -21,8 +21,8 @@ public final class AzuriteServer extends RealServer {
       "Install Azurite: `npm ci --prefix tools/azurite` in the checkout (or run .ci/run),"
           + " or point system property testservers.azurite at an azurite-blob executable.";
 
-  private AzuriteServer(ServerHome home, ManagedProcess process, int port) {
-    super(home, process, port);
+  private AzuriteServer(ServerHome home, int port, java.util.function.Supplier<ManagedProcess> launcher) {
+    super(home, port, launcher);
   }
 
   /** Starts azurite-blob and waits until its HTTP port answers. */
@@ -37,10 +37,12 @@ public final class AzuriteServer extends RealServer {
             azurite.toString(), "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
             "--location", home.dir().toString(), "--skipApiVersionCheck", "--loose", "--silent",
             "--disableTelemetry", "--disableProductStyleUrl"));
-        ManagedProcess process = ManagedProcess.start("azurite", command, home.dir(), home.log());
         URI account = URI.create("http://127.0.0.1:" + port + "/" + ACCOUNT + "?comp=list");
-        process.awaitReady(() -> Loopback.status(account) > 0, Duration.ofSeconds(60));
-        return new AzuriteServer(home, process, port);
+        return new AzuriteServer(home, port, () -> {
+          ManagedProcess process = ManagedProcess.start("azurite", command, home.dir(), home.log());
+          process.awaitReady(() -> Loopback.status(account) > 0, Duration.ofSeconds(60));
+          return process;
+        });
       });
     } catch (RuntimeException e) {
       home.delete();

@@ -29,8 +29,8 @@ public final class InfluxServer extends RealServer {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
-  private InfluxServer(ServerHome home, ManagedProcess process, int port) {
-    super(home, process, port);
+  private InfluxServer(ServerHome home, int port, java.util.function.Supplier<ManagedProcess> launcher) {
+    super(home, port, launcher);
   }
 
   /** Starts influxd and waits until {@code /ping} answers 204. */
@@ -48,11 +48,13 @@ public final class InfluxServer extends RealServer {
     try {
       return Loopback.onFreePort(http -> {
         Path config = home.write("influxdb.conf", config(home, http, Loopback.freePort(), extraDataSettings));
-        ManagedProcess process = ManagedProcess.start(
-            "influxd", List.of(influxd.toString(), "run", "-config", config.toString()), home.dir(), home.log());
         URI ping = URI.create("http://127.0.0.1:" + http + "/ping");
-        process.awaitReady(() -> Loopback.status(ping) == 204, Duration.ofSeconds(30));
-        return new InfluxServer(home, process, http);
+        return new InfluxServer(home, http, () -> {
+          ManagedProcess process = ManagedProcess.start(
+              "influxd", List.of(influxd.toString(), "run", "-config", config.toString()), home.dir(), home.log());
+          process.awaitReady(() -> Loopback.status(ping) == 204, Duration.ofSeconds(30));
+          return process;
+        });
       });
     } catch (RuntimeException e) {
       home.delete();

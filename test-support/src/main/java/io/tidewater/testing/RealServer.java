@@ -1,16 +1,24 @@
 package io.tidewater.testing;
 
-/** A server process of the harness with its temporary folder and port; closing stops it and deletes the folder. */
+import java.util.function.Supplier;
+
+/**
+ * A server process of the harness with its temporary folder and port. {@link #stop()} and
+ * {@link #restart()} keep the data (for outage tests); {@link #close()} stops it and deletes the folder.
+ */
 abstract class RealServer implements AutoCloseable {
 
   final ServerHome home;
-  private final ManagedProcess process;
   final int port;
+  private final Supplier<ManagedProcess> launcher;
+  private volatile ManagedProcess process;
 
-  RealServer(ServerHome home, ManagedProcess process, int port) {
+  /** Launches the server with {@code launcher}, which starts it and waits until it is ready. */
+  RealServer(ServerHome home, int port, Supplier<ManagedProcess> launcher) {
     this.home = home;
-    this.process = process;
     this.port = port;
+    this.launcher = launcher;
+    this.process = launcher.get();
   }
 
   /** Whether the server process is running. */
@@ -21,6 +29,18 @@ abstract class RealServer implements AutoCloseable {
   /** Process id of the server's watchdog; the server is its child. */
   public long pid() {
     return process.pid();
+  }
+
+  /** Stops the server, keeping its data, as an outage would. */
+  public synchronized void stop() {
+    process.close();
+  }
+
+  /** Starts the server again on the same port with the same data, and waits until it is ready. */
+  public synchronized void restart() {
+    if (!process.isAlive()) {
+      process = launcher.get();
+    }
   }
 
   @Override

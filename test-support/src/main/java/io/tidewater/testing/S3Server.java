@@ -19,8 +19,8 @@ public final class S3Server extends RealServer {
       "s3proxy's jar comes from Maven Central: build once with ./mvnw (test-support downloads "
           + "org.gaul:s3proxy:jar-with-dependencies), or point system property testservers.s3proxy.jar at it.";
 
-  private S3Server(ServerHome home, ManagedProcess process, int port) {
-    super(home, process, port);
+  private S3Server(ServerHome home, int port, java.util.function.Supplier<ManagedProcess> launcher) {
+    super(home, port, launcher);
   }
 
   /** Starts s3proxy and waits until its HTTP port answers. */
@@ -33,14 +33,16 @@ public final class S3Server extends RealServer {
     try {
       return Loopback.onFreePort(port -> {
         Path properties = home.write("s3proxy.properties", properties(home, port));
-        ManagedProcess process = ManagedProcess.start(
-            "s3proxy",
-            List.of(java.toString(), "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", jar.toString(), "--properties", properties.toString()),
-            home.dir(), home.log());
         URI root = URI.create("http://127.0.0.1:" + port + "/");
-        process.awaitReady(() -> Loopback.status(root) > 0, Duration.ofSeconds(60));
-        return new S3Server(home, process, port);
+        return new S3Server(home, port, () -> {
+          ManagedProcess process = ManagedProcess.start(
+              "s3proxy",
+              List.of(java.toString(), "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                  "-jar", jar.toString(), "--properties", properties.toString()),
+              home.dir(), home.log());
+          process.awaitReady(() -> Loopback.status(root) > 0, Duration.ofSeconds(60));
+          return process;
+        });
       });
     } catch (RuntimeException e) {
       home.delete();

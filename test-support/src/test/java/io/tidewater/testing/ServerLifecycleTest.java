@@ -26,6 +26,19 @@ class ServerLifecycleTest {
   }
 
   @Test
+  void aStoppedServerRestartsWithItsData() {
+    try (InfluxServer influx = InfluxServer.start()) {
+      String db = influx.newDatabase("restart");
+      influx.write(db, "m v=1 1000000000\n");
+      influx.stop();
+      assertFalse(influx.isAlive());
+      assertThrows(RuntimeException.class, () -> influx.query(db, "SELECT count(v) FROM m"));
+      influx.restart();
+      assertTrue(influx.query(db, "SELECT count(v) FROM m").contains("[0,1]"), "the point survived the outage");
+    }
+  }
+
+  @Test
   void serversDieWithAJvmKilledByKill9() throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process probe = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
