@@ -25,7 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A policy's export: every closed, settled window holding data of every measurement the policy
- * claims that the ledger does not already hold at every resolution its tier needs. Progress lives only in the ledger, so a run after a crash picks up exactly the windows
+ * claims that the ledger does not already hold at every resolution its tier needs (a window whose
+ * write was interrupted counts as not held). Progress lives only in the ledger, so a run after a crash picks up exactly the windows
  * not committed. A failed window is retried with backoff, then reported; the run goes on.
  */
 public final class ExportJob {
@@ -152,6 +153,8 @@ public final class ExportJob {
       for (WindowVersion v : ledger.windows(policy.source().database(), measurement, r)) {
         starts.add(v.window().start());
       }
+      // A write interrupted after replacing files: the entry no longer describes them; redo it.
+      starts.removeAll(ledger.unfinishedWrites(policy.source().database(), measurement, r));
       held.put(r.name(), starts);
     }
     return held;
