@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -22,7 +24,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * The lake in a local folder (the embedded default). Writes go to a hidden staging file in the
@@ -90,8 +91,18 @@ public final class LocalLakeStore implements LakeStore {
     Path target = path(key);
     Path staging = target.resolveSibling(STAGING_PREFIX + UUID.randomUUID());
     try {
-      Files.createDirectories(target.getParent());
-      filler.fill(staging);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          Files.createDirectories(target.getParent());
+          filler.fill(staging);
+          break;
+        } catch (NoSuchFileException e) {
+          // A concurrent delete removed the folder as it became empty: create it again.
+          if (attempt == 3) {
+            throw e;
+          }
+        }
+      }
       try (FileChannel channel = FileChannel.open(staging, StandardOpenOption.WRITE)) {
         channel.force(true);
       }
@@ -197,21 +208,30 @@ public final class LocalLakeStore implements LakeStore {
       return List.of();
     }
     List<ObjectInfo> out = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        String key = root.relativize(p).toString().replace('\\', '/');
-        if (key.startsWith(prefix) && !p.getFileName().toString().startsWith(STAGING_PREFIX)) {
-          try {
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-            if (a.isRegularFile()) {
-              out.add(new ObjectInfo(key, a.size(), etag(a), a.lastModifiedTime().toInstant(), Optional.empty()));
-            }
-          } catch (NoSuchFileException gone) {
-            // Deleted while listing: not there.
+    try {
+      // Files.walk gives up when an entry vanishes mid-walk (a concurrent staging rename or delete);
+      // a visitor can skip it instead.
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
+          String key = root.relativize(p).toString().replace('\\', '/');
+          if (a.isRegularFile() && key.startsWith(prefix) && !p.getFileName().toString().startsWith(STAGING_PREFIX)) {
+            out.add(new ObjectInfo(key, a.size(), etag(a), a.lastModifiedTime().toInstant(), Optional.empty()));
           }
+          return FileVisitResult.CONTINUE;
         }
-      }
-    } catch (IOException | java.io.UncheckedIOException e) {
+
+        @Override
+        public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+          if (e instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+          }
+          throw e;
+        }
+      });
+    } catch (NoSuchFileException gone) {
+      return List.of(); // the folder itself was removed meanwhile
+    } catch (IOException e) {
       throw new LakeStoreException("cannot list " + location.uriOf(prefix) + ": " + e.getMessage(), e);
     }
     out.sort(Comparator.comparing(ObjectInfo::key));
