@@ -1,0 +1,119 @@
+package io.tidewater.lifecycle.lake;
+
+import io.tidewater.policy.PartitionGranularity;
+import io.tidewater.policy.Resolution;
+import io.tidewater.policy.Window;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where things live in the lake (DESIGN.md section 5): Hive-style partition folders that Athena,
+ * Trino, Spark and DuckDB read directly, one deterministically named file set per window and
+ * resolution, and the ledger under {@code _ledger/}, which those engines skip.
+ *
+ * <pre>
+ * db/measurement/res=raw/day=2025-01-15[/hour=07][/tag=value]/part-20250115T070000Z-0.parquet
+ * _ledger/db/measurement/res=raw/20250115T070000Z/v000001.json
+ * </pre>
+ */
+public final class LakeLayout {
+
+  public static final String LEDGER_ROOT = "_ledger/";
+  /** Hive's name for a partition whose value is NULL (an absent tag). */
+  public static final String NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
+
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter COMPACT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private LakeLayout() {}
+
+  /** {@code db/measurement/res=raw/}: every file of one resolution of a measurement. */
+  public static String resolutionPrefix(String database, String measurement, Resolution resolution) {
+    return escape(database) + "/" + escape(measurement) + "/res=" + resolution.name() + "/";
+  }
+
+  /** {@code db/measurement/}: every file of a measurement. */
+  public static String measurementPrefix(String database, String measurement) {
+    return escape(database) + "/" + escape(measurement) + "/";
+  }
+
+  /** The partition folder of rows at {@code time} with the given partition tag values (in order). */
+  public static String partitionPath(PartitionGranularity granularity, Instant time, List<Map.Entry<String, String>> tags) {
+    StringBuilder path = new StringBuilder("day=").append(DAY.format(time));
+    if (granularity == PartitionGranularity.HOUR) {
+      path.append("/hour=").append(HOUR.format(time));
+    }
+    for (Map.Entry<String, String> tag : tags) {
+      path.append('/').append(escape(tag.getKey())).append('=')
+          .append(tag.getValue() == null ? NULL_PARTITION : escape(tag.getValue()));
+    }
+    return path.toString();
+  }
+
+  /** The name of the {@code n}th data file of a window in one partition folder. */
+  public static String dataKey(String resolutionPrefix, String partitionPath, Window window, int n) {
+    return resolutionPrefix + partitionPath + "/part-" + COMPACT.format(window.start()) + "-" + n + ".parquet";
+  }
+
+  /** {@code _ledger/db/measurement/res=raw/}: the ledger of one resolution of a measurement. */
+  public static String ledgerPrefix(String database, String measurement, Resolution resolution) {
+    return LEDGER_ROOT + resolutionPrefix(database, measurement, resolution);
+  }
+
+  /** The folder of a window's ledger entries. */
+  public static String ledgerWindowPrefix(String ledgerPrefix, Window window) {
+    return ledgerPrefix + COMPACT.format(window.start()) + "/";
+  }
+
+  /** The ledger entry of one version of a window (zero-padded so names sort by version). */
+  public static String ledgerEntryKey(String ledgerPrefix, Window window, long version) {
+    return ledgerWindowPrefix(ledgerPrefix, window) + String.format("v%06d.json", version);
+  }
+
+  /** The window start a ledger window folder name encodes. */
+  public static Instant windowStartOf(String folderName) {
+    return COMPACT.parse(folderName, Instant::from);
+  }
+
+  /** A marker that a write of the window is under way: its files may no longer match its ledger entry. */
+  public static String intentKey(String ledgerPrefix, Window window, String writer) {
+    return ledgerWindowPrefix(ledgerPrefix, window) + "intent-" + writer + ".json";
+  }
+
+  /** Whether {@code key} is a write-intent marker. */
+  public static boolean isIntent(String key) {
+    return key.substring(key.lastIndexOf('/') + 1).startsWith("intent-");
+  }
+
+  /** The version of a ledger entry key, or -1 if the key is not one. */
+  public static long versionOf(String entryKey) {
+    String name = entryKey.substring(entryKey.lastIndexOf('/') + 1);
+    if (!name.matches("v\\d{6,}\\.json")) {
+      return -1;
+    }
+    return Long.parseLong(name.substring(1, name.length() - 5));
+  }
+
+  /**
+   * Escapes a name for a path segment the way Hive does, so engines decode it back: characters
+   * that mean something in paths or partition specs (and control characters) become %XX; a leading
+   * '.' or '_' is escaped too, since engines skip such files and folders.
+   */
+  public static String escape(String name) {
+    StringBuilder out = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean hiddenStart = i == 0 && (c == '.' || c == '_');
+      if (c < 0x20 || c == 0x7f || "\"#%'*/:=?\\{[]^".indexOf(c) >= 0 || hiddenStart) {
+        out.append('%').append(String.format("%02X", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.length() == 0 ? NULL_PARTITION : out.toString();
+  }
+}

@@ -1,0 +1,178 @@
+package io.tidewater.lifecycle.lake;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tidewater.lifecycle.store.LakeStore;
+import io.tidewater.lifecycle.store.LakeStoreException;
+import io.tidewater.lifecycle.store.ObjectInfo;
+import io.tidewater.policy.Resolution;
+import io.tidewater.policy.Window;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The lake's commit log: which versions of which windows exist, and their files. The gateway
+ * resolves files from here, never from listings of data folders. A commit is one put-if-absent
+ * of the next version's entry, so of concurrent committers exactly one wins.
+ */
+public final class Ledger {
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final LakeStore store;
+  /** Entries never change once written: parsed ones are kept by key. */
+  private final Map<String, WindowVersion> entries = new ConcurrentHashMap<>();
+
+  public Ledger(LakeStore store) {
+    this.store = store;
+  }
+
+  public LakeStore store() {
+    return store;
+  }
+
+  /** The newest version of a window, deleted or not. */
+  public Optional<WindowVersion> latest(String database, String measurement, Resolution resolution, Window window) {
+    String prefix = LakeLayout.ledgerWindowPrefix(LakeLayout.ledgerPrefix(database, measurement, resolution), window);
+    return store.list(prefix).stream()
+        .filter(o -> LakeLayout.versionOf(o.key()) > 0)
+        .max(Comparator.comparingLong(o -> LakeLayout.versionOf(o.key())))
+        .map(o -> entry(o.key()));
+  }
+
+  /** The newest version of every window of a measurement at a resolution, in time order, deleted ones left out. */
+  public List<WindowVersion> windows(String database, String measurement, Resolution resolution) {
+    List<WindowVersion> out = new ArrayList<>();
+    for (String key : newestEntryKeys(LakeLayout.ledgerPrefix(database, measurement, resolution))) {
+      WindowVersion v = entry(key);
+      if (!v.deleted()) {
+        out.add(v);
+      }
+    }
+    out.sort(Comparator.comparingLong(WindowVersion::windowStart));
+    return out;
+  }
+
+  /**
+   * Writes {@code next} as the window's next version. Fails with {@link LedgerConflictException}
+   * if that version already exists: another committer got there first.
+   */
+  public WindowVersion commit(WindowVersion next) {
+    Window window = next.window();
+    String key = LakeLayout.ledgerEntryKey(LakeLayout.ledgerPrefix(next.database(), next.measurement(),
+        Resolution.parse(next.resolution())), window, next.version());
+    try {
+      store.putIfAbsent(key, JSON.writeValueAsBytes(next));
+    } catch (LakeStoreException.Conflict e) {
+      throw new LedgerConflictException("version " + next.version() + " of window " + window + " of "
+          + next.database() + "." + next.measurement() + " res=" + next.resolution()
+          + " was committed concurrently by another writer; reload the window and retry", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    entries.put(key, next);
+    return next;
+  }
+
+  /**
+   * Records that a write of the window begins: its data files are about to be replaced in place, so
+   * until a commit removes the marker the window's files may not match its newest entry (a crash
+   * in between leaves the marker, and {@link #unfinishedWrites} reports the window).
+   */
+  public String beginWrite(String database, String measurement, Resolution resolution, Window window) {
+    String writer = java.util.UUID.randomUUID().toString();
+    String key = LakeLayout.intentKey(LakeLayout.ledgerPrefix(database, measurement, resolution), window, writer);
+    store.put(key, ("{\"writer\":\"" + writer + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        io.tidewater.policy.StorageClass.STANDARD);
+    return key;
+  }
+
+  /** Removes every write-intent marker of the window (after a commit made its files and entry agree). */
+  public void endWrites(String database, String measurement, Resolution resolution, Window window) {
+    String prefix = LakeLayout.ledgerWindowPrefix(LakeLayout.ledgerPrefix(database, measurement, resolution), window);
+    for (ObjectInfo o : store.list(prefix)) {
+      if (LakeLayout.isIntent(o.key())) {
+        store.delete(o.key());
+      }
+    }
+  }
+
+  /** Starts of the windows with a write under way or interrupted: their files may not match their entries. */
+  public Set<Instant> unfinishedWrites(String database, String measurement, Resolution resolution) {
+    String prefix = LakeLayout.ledgerPrefix(database, measurement, resolution);
+    Set<Instant> out = new HashSet<>();
+    for (ObjectInfo o : store.list(prefix)) {
+      if (LakeLayout.isIntent(o.key())) {
+        String folder = o.key().substring(prefix.length(), o.key().lastIndexOf('/'));
+        out.add(LakeLayout.windowStartOf(folder));
+      }
+    }
+    return out;
+  }
+
+  /** Deletes the files {@code previous} had that {@code next} has not (same names are replaced in place). */
+  public void deleteReplaced(WindowVersion previous, WindowVersion next) {
+    Set<String> kept = new HashSet<>();
+    next.files().forEach(f -> kept.add(f.key()));
+    for (DataFile f : previous.files()) {
+      if (!kept.contains(f.key())) {
+        store.delete(f.key());
+      }
+    }
+  }
+
+  /**
+   * Deletes data files of a measurement that no window's newest version references (left by a
+   * crash between writing data and committing, or before deleting replaced files), if older than
+   * {@code grace} so that an export in progress keeps its files. Returns the deleted keys.
+   */
+  public List<String> collectGarbage(String database, String measurement, Duration grace, Instant now) {
+    Set<String> referenced = new HashSet<>();
+    for (String key : newestEntryKeys(LakeLayout.LEDGER_ROOT + LakeLayout.measurementPrefix(database, measurement))) {
+      entry(key).files().forEach(f -> referenced.add(f.key()));
+    }
+    List<String> deleted = new ArrayList<>();
+    Instant cutoff = now.minus(grace);
+    for (ObjectInfo o : store.list(LakeLayout.measurementPrefix(database, measurement))) {
+      if (!referenced.contains(o.key()) && o.lastModified().isBefore(cutoff)) {
+        store.delete(o.key());
+        deleted.add(o.key());
+      }
+    }
+    return deleted;
+  }
+
+  /** The key of the newest entry of each window folder under {@code prefix}. */
+  private List<String> newestEntryKeys(String prefix) {
+    Map<String, String> newest = new TreeMap<>();
+    for (ObjectInfo o : store.list(prefix)) {
+      if (LakeLayout.versionOf(o.key()) > 0) {
+        newest.merge(o.key().substring(0, o.key().lastIndexOf('/')), o.key(),
+            (a, b) -> LakeLayout.versionOf(a) >= LakeLayout.versionOf(b) ? a : b);
+      }
+    }
+    return new ArrayList<>(newest.values());
+  }
+
+  private WindowVersion entry(String key) {
+    return entries.computeIfAbsent(key, k -> {
+      try {
+        return JSON.readValue(store.read(k), WindowVersion.class);
+      } catch (IOException e) {
+        throw new UncheckedIOException("ledger entry " + store.location().uriOf(k) + " is not readable: " + e.getMessage(), e);
+      }
+    });
+  }
+}

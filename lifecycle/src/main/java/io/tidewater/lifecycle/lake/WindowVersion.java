@@ -1,0 +1,48 @@
+package io.tidewater.lifecycle.lake;
+
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
+import io.tidewater.policy.Durations;
+import io.tidewater.policy.Resolution;
+import io.tidewater.policy.TimestampPrecision;
+import io.tidewater.policy.Window;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One ledger entry: a committed version of one window of one measurement at one resolution, with
+ * its files and statistics. Entries are immutable once written (put-if-absent), so they can be
+ * cached forever. A {@code deleted} version records that the window left the lake (expiry).
+ *
+ * @param windowStart epoch nanoseconds
+ * @param windowEnd epoch nanoseconds, exclusive
+ * @param minTime epoch nanoseconds of the earliest row (0 when there are no rows)
+ */
+public record WindowVersion(int format, String database, String measurement, String resolution, long windowStart,
+    long windowEnd, long version, String committedAt, boolean deleted, List<DataFile> files, long rows, long minTime,
+    long maxTime, MeasurementSchema schema, TimestampPrecision precision) {
+
+  public static final int FORMAT = 1;
+
+  public WindowVersion {
+    Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(measurement, "measurement");
+    Objects.requireNonNull(resolution, "resolution");
+    files = List.copyOf(files);
+    if (version < 1) {
+      throw new IllegalArgumentException("versions start at 1");
+    }
+  }
+
+  public Window window() {
+    return new Window(Durations.fromEpochNanos(windowStart), Durations.fromEpochNanos(windowEnd));
+  }
+
+  public long bytes() {
+    return files.stream().mapToLong(DataFile::size).sum();
+  }
+
+  public boolean isResolution(Resolution r) {
+    return resolution.equals(r.name());
+  }
+
+}

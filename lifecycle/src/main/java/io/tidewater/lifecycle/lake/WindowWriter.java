@@ -1,0 +1,151 @@
+package io.tidewater.lifecycle.lake;
+
+import io.tidewater.lifecycle.parquet.FileSummary;
+import io.tidewater.lifecycle.parquet.SeriesRows;
+import io.tidewater.lifecycle.parquet.TimeSeriesWriter;
+import io.tidewater.lifecycle.parquet.WriteOptions;
+import io.tidewater.lifecycle.store.LakeStore;
+import io.tidewater.lifecycle.store.ObjectInfo;
+import io.tidewater.policy.Durations;
+import io.tidewater.policy.LakeOptions;
+import io.tidewater.policy.Resolution;
+import io.tidewater.policy.StorageClass;
+import io.tidewater.policy.Window;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.parquet.io.LocalOutputFile;
+
+/**
+ * Writes one window of one measurement at one resolution into the lake, in two steps (Iceberg's
+ * discipline): {@link #prepare} writes the data files under their deterministic names, each
+ * appearing only when complete; {@link PendingCommit#commit} then writes the ledger entry and
+ * deletes files the previous version had and this one has not. A crash between the steps leaves
+ * complete files, the previous ledger entry and a write-intent marker that flags the window as
+ * unfinished ({@link Ledger#unfinishedWrites}); the next commit of the window succeeds and clears it.
+ */
+public final class WindowWriter {
+
+  private final Ledger ledger;
+  private final Path tempDir;
+  private final Clock clock;
+
+  public WindowWriter(Ledger ledger, Path tempDir, Clock clock) {
+    this.ledger = ledger;
+    this.tempDir = tempDir;
+    this.clock = clock;
+  }
+
+  /** A window version whose files are written but whose ledger entry is not. */
+  public final class PendingCommit {
+    private final Optional<WindowVersion> base;
+    private final WindowVersion next;
+
+    private PendingCommit(Optional<WindowVersion> base, WindowVersion next) {
+      this.base = base;
+      this.next = next;
+    }
+
+    public WindowVersion version() {
+      return next;
+    }
+
+    /** Commits; {@link LedgerConflictException} if another writer committed this version first. */
+    public WindowVersion commit() {
+      WindowVersion committed = ledger.commit(next);
+      base.ifPresent(previous -> ledger.deleteReplaced(previous, committed));
+      ledger.endWrites(next.database(), next.measurement(), Resolution.parse(next.resolution()), next.window());
+      return committed;
+    }
+  }
+
+  /**
+   * Writes {@code rows} (all inside {@code window}) as the window's files, partitioned by the lake
+   * options, in {@code storageClass}; based on the window's newest committed version.
+   */
+  public PendingCommit prepare(String database, SeriesRows rows, Resolution resolution, Window window,
+      LakeOptions options, StorageClass storageClass) {
+    String measurement = rows.schema().measurement();
+    Optional<WindowVersion> base = ledger.latest(database, measurement, resolution, window);
+    long from = Durations.epochNanos(window.start());
+    long to = Durations.epochNanos(window.end());
+    int[] order = rows.seriesTimeOrder();
+    Map<String, List<Integer>> partitions = partition(rows, order, options, from, to, window);
+    ledger.beginWrite(database, measurement, resolution, window);
+    String prefix = LakeLayout.resolutionPrefix(database, measurement, resolution);
+    WriteOptions writeOptions = WriteOptions.of(options);
+    List<DataFile> files = new ArrayList<>();
+    long total = 0;
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (Map.Entry<String, List<Integer>> part : partitions.entrySet()) {
+      int[] rowsOfPart = part.getValue().stream().mapToInt(Integer::intValue).toArray();
+      String key = LakeLayout.dataKey(prefix, part.getKey(), window, 0);
+      DataFile file = writeFile(ledger.store(), key, rows, rowsOfPart, writeOptions, storageClass);
+      files.add(file);
+      total += file.rows();
+      min = Math.min(min, file.minTime());
+      max = Math.max(max, file.maxTime());
+    }
+    WindowVersion next = new WindowVersion(WindowVersion.FORMAT, database, measurement, resolution.name(), from, to,
+        base.map(v -> v.version() + 1).orElse(1L), clock.instant().toString(), false, files, total,
+        total == 0 ? 0 : min, total == 0 ? 0 : max, rows.schema(), options.timestampPrecision());
+    return new PendingCommit(base, next);
+  }
+
+  private static Map<String, List<Integer>> partition(SeriesRows rows, int[] order, LakeOptions options, long from,
+      long to, Window window) {
+    List<Integer> tagIndexes = new ArrayList<>();
+    for (String tag : options.tagPartitions()) {
+      tagIndexes.add(rows.schema().tagIndex(tag)); // -1: the measurement lacks the tag, so it is NULL
+    }
+    Map<String, List<Integer>> partitions = new TreeMap<>();
+    for (int row : order) {
+      long t = rows.timeNanos(row);
+      if (t < from || t >= to) {
+        throw new IllegalArgumentException("a row at " + Durations.fromEpochNanos(t) + " is outside window " + window);
+      }
+      List<Map.Entry<String, String>> tags = new ArrayList<>();
+      for (int i = 0; i < tagIndexes.size(); i++) {
+        int tag = tagIndexes.get(i);
+        tags.add(new AbstractMap.SimpleEntry<>(options.tagPartitions().get(i), tag < 0 ? null : rows.tagValueAt(tag, row)));
+      }
+      java.time.Instant time = Durations.floor(Durations.fromEpochNanos(t), options.partitionBy().width());
+      partitions.computeIfAbsent(LakeLayout.partitionPath(options.partitionBy(), time, tags), k -> new ArrayList<>())
+          .add(row);
+    }
+    return partitions;
+  }
+
+  private DataFile writeFile(LakeStore store, String key, SeriesRows rows, int[] order, WriteOptions options,
+      StorageClass storageClass) {
+    Path temp = null;
+    try {
+      Files.createDirectories(tempDir);
+      temp = Files.createTempFile(tempDir, "tw-", ".parquet");
+      FileSummary summary = TimeSeriesWriter.write(rows, order, new LocalOutputFile(temp), options);
+      ObjectInfo info = store.put(key, temp, storageClass);
+      return new DataFile(key, info.size(), info.etag(), summary.rows(), summary.series(), summary.minTime(),
+          summary.maxTime());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot stage " + key + " in " + tempDir + ": " + e.getMessage(), e);
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // a leftover temp file is harmless
+        }
+      }
+    }
+  }
+
+}
