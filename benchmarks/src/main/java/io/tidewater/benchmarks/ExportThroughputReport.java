@@ -1,0 +1,155 @@
+package io.tidewater.benchmarks;
+
+import io.tidewater.lifecycle.export.ExportJob;
+import io.tidewater.lifecycle.export.JobReport;
+import io.tidewater.lifecycle.export.WindowExporter;
+import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.influx.InfluxConnection;
+import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.WindowWriter;
+import io.tidewater.lifecycle.store.LakeLocation;
+import io.tidewater.lifecycle.store.local.LocalLakeStore;
+import io.tidewater.policy.PolicyParser;
+import io.tidewater.policy.TieringPolicy;
+import io.tidewater.testing.InfluxServer;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Export throughput against its ceiling, in one run (DESIGN.md section 11): loads N points into a
+ * real influxd, times a raw chunked read of all of them (bytes streamed and discarded: what any
+ * reader must wait for), then times the export of the same data into a local lake (streamed
+ * parse, Parquet, ledger commits), and reports rows/s, the ratio (goal >= 0.8) and the export's
+ * peak heap.
+ *
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar io.tidewater.benchmarks.ExportThroughputReport [points] [out]}
+ */
+public final class ExportThroughputReport {
+
+  static final int HOSTS = 100;
+  static final long START = 1_735_689_600_000_000_000L; // 2025-01-01T00:00:00Z
+  static final long INTERVAL = 10_000_000_000L;
+
+  public static void main(String[] args) throws Exception {
+    long points = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000L;
+    Path out = Path.of(args.length > 1 ? args[1] : "benchmarks/results");
+    Files.createDirectories(out);
+    long perHost = points / HOSTS;
+    long end = START + perHost * INTERVAL;
+    try (InfluxServer influx = InfluxServer.start()) {
+      String db = influx.newDatabase("bench");
+      load(influx, db, perHost);
+
+      long rawNanos = Long.MAX_VALUE;
+      long rawBytes = 0;
+      for (int i = 0; i < 2; i++) { // the better of two: the first warms influxd's caches
+        long t0 = System.nanoTime();
+        rawBytes = rawRead(influx, db, end);
+        rawNanos = Math.min(rawNanos, System.nanoTime() - t0);
+      }
+
+      Path lake = Files.createTempDirectory("tidewater-export-bench-");
+      TieringPolicy policy = new PolicyParser().parse("bench.yaml", """
+          name: bench
+          source: { database: %s, measurements: [cpu] }
+          window: 1h
+          settle: 0
+          tiers:
+            hot: { keep: 3650d }
+            warm: { after: 3650d }
+          """.formatted(db)).get(0);
+      Clock clock = Clock.fixed(Instant.ofEpochSecond(end / 1_000_000_000L).plus(Duration.ofDays(1)), ZoneOffset.UTC);
+      InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
+      Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(lake)));
+      ExportJob job = new ExportJob(policy, client, ledger,
+          new WindowExporter(client, new WindowWriter(ledger, lake.resolveSibling(lake.getFileName() + "-staging"), clock)),
+          clock, 1, Duration.ofMillis(10));
+      System.gc();
+      ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+      long t0 = System.nanoTime();
+      JobReport report = job.runDue().orElseThrow();
+      long exportNanos = System.nanoTime() - t0;
+      long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+      if (!report.failures().isEmpty() || report.rows() != perHost * HOSTS) {
+        throw new IllegalStateException("export incomplete: " + report.rows() + " rows, failures " + report.failures());
+      }
+      double rawRate = perHost * HOSTS / (rawNanos / 1e9);
+      double exportRate = report.rows() / (exportNanos / 1e9);
+      String md = String.format(Locale.ROOT, """
+          ## Export throughput: %,d points (%d hosts, 3 float + 1 integer field, 10 s apart), one influxd
+
+          Machine: %d cores, %s %s, Debian influxd 1.6.7, local lake, zstd, 1 h windows (%d windows).
+
+          | what | seconds | rows/s |
+          |---|---:|---:|
+          | raw chunked read (SELECT * ... GROUP BY *, %,d bytes streamed and discarded) | %.1f | %,.0f |
+          | export: read, parse, write Parquet, commit (%,d bytes of Parquet) | %.1f | %,.0f |
+
+          Export / raw read: %.2fx (goal >= 0.8). Peak heap during the export: %,d MB (-Xmx %,d MB).
+          """, perHost * HOSTS, HOSTS, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+          System.getProperty("java.version"), report.exported().size(), rawBytes, rawNanos / 1e9, rawRate,
+          report.bytes(), exportNanos / 1e9, exportRate, exportRate / rawRate, peakHeap >> 20,
+          Runtime.getRuntime().maxMemory() >> 20);
+      System.out.println(md);
+      Files.writeString(out.resolve("export-throughput.md"), md);
+    }
+  }
+
+  private static void load(InfluxServer influx, String db, long perHost) {
+    Random random = new Random(1);
+    StringBuilder batch = new StringBuilder(1 << 20);
+    double[] walk = new double[HOSTS];
+    for (long i = 0; i < perHost; i++) {
+      for (int h = 0; h < HOSTS; h++) {
+        walk[h] += random.nextGaussian();
+        batch.append("cpu,host=host-").append(h).append(" user=").append(Math.round(walk[h] * 100) / 100.0)
+            .append(",system=").append(Math.round(walk[h] * 10) / 100.0)
+            .append(",idle=").append(Math.round((100 - walk[h]) * 100) / 100.0)
+            .append(",procs=").append(100 + (i + h) % 50).append("i ")
+            .append(START + i * INTERVAL).append('\n');
+      }
+      if (batch.length() > (1 << 20)) {
+        influx.write(db, batch.toString());
+        batch.setLength(0);
+      }
+    }
+    if (batch.length() > 0) {
+      influx.write(db, batch.toString());
+    }
+  }
+
+  /** Streams every point, chunked, and discards the bytes; returns how many arrived. */
+  private static long rawRead(InfluxServer influx, String db, long end) throws Exception {
+    String q = "SELECT * FROM cpu WHERE time >= " + START + " AND time < " + end + " GROUP BY *";
+    HttpRequest request = HttpRequest.newBuilder(influx.url().resolve("/query"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("epoch=ns&chunked=true&chunk_size=10000&db="
+            + URLEncoder.encode(db, StandardCharsets.UTF_8) + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)))
+        .build();
+    HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+    long bytes = 0;
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = response.body()) {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        bytes += n;
+      }
+    }
+    return bytes;
+  }
+}
