@@ -108,19 +108,35 @@ public final class WindowWriter {
       tagIndexes.add(rows.schema().tagIndex(tag)); // -1: the measurement lacks the tag, so it is NULL
     }
     Map<String, List<Integer>> partitions = new TreeMap<>();
+    long unit = options.partitionBy().width().toNanos();
+    // Rows come sorted by series then time, so neighbours share a partition: the path is made once
+    // per change of time bucket or partition tag values, not once per row.
+    long lastBucket = Long.MIN_VALUE;
+    String[] lastTags = new String[tagIndexes.size()];
+    List<Integer> current = null;
     for (int row : order) {
       long t = rows.timeNanos(row);
       if (t < from || t >= to) {
         throw new IllegalArgumentException("a row at " + Durations.fromEpochNanos(t) + " is outside window " + window);
       }
-      List<Map.Entry<String, String>> tags = new ArrayList<>();
+      long bucket = t - Math.floorMod(t, unit);
+      boolean same = current != null && bucket == lastBucket;
       for (int i = 0; i < tagIndexes.size(); i++) {
         int tag = tagIndexes.get(i);
-        tags.add(new AbstractMap.SimpleEntry<>(options.tagPartitions().get(i), tag < 0 ? null : rows.tagValueAt(tag, row)));
+        String value = tag < 0 ? null : rows.tagValueAt(tag, row);
+        same &= java.util.Objects.equals(value, lastTags[i]);
+        lastTags[i] = value;
       }
-      java.time.Instant time = Durations.floor(Durations.fromEpochNanos(t), options.partitionBy().width());
-      partitions.computeIfAbsent(LakeLayout.partitionPath(options.partitionBy(), time, tags), k -> new ArrayList<>())
-          .add(row);
+      if (!same) {
+        List<Map.Entry<String, String>> tags = new ArrayList<>();
+        for (int i = 0; i < tagIndexes.size(); i++) {
+          tags.add(new AbstractMap.SimpleEntry<>(options.tagPartitions().get(i), lastTags[i]));
+        }
+        current = partitions.computeIfAbsent(LakeLayout.partitionPath(options.partitionBy(),
+            Durations.fromEpochNanos(bucket), tags), k -> new ArrayList<>());
+        lastBucket = bucket;
+      }
+      current.add(row);
     }
     return partitions;
   }
