@@ -39,6 +39,10 @@ public interface TidewaterConfig {
     /** Longest a single query may take. */
     @WithDefault("PT10M")
     Duration timeout();
+
+    /** Answer encoding to ask for: msgpack (cheaper; InfluxDB falls back to JSON if it cannot) or json. */
+    @WithDefault("msgpack")
+    io.tidewater.lifecycle.influx.InfluxConnection.AnswerFormat format();
   }
 
   /** The tiering policies. */

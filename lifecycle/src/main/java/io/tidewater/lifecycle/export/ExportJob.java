@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -106,6 +110,7 @@ public final class ExportJob {
               policy.window()).stream()
           .map(start -> policy.windows().containing(Durations.fromEpochNanos(start)))
           .toList();
+      List<Window> todo = new ArrayList<>();
       for (Window w : windows) {
         Placement placement = policy.ladder().placementAt(w.start(), now);
         if (placement.tier() == Tier.EXPIRED) {
@@ -114,16 +119,64 @@ public final class ExportJob {
         List<Resolution> needed = WindowExporter.resolutionsToWrite(policy, placement);
         if (needed.stream().allMatch(r -> held.getOrDefault(r.name(), Set.of()).contains(w.start()))) {
           alreadyDone++;
-          continue;
+        } else {
+          todo.add(w);
+        }
+      }
+      exportPipelined(measurement, todo, now, exported, failures);
+    }
+    return new JobReport(policy.name(), exported, alreadyDone, failures);
+  }
+
+  /**
+   * Exports windows in order while reading the next one from InfluxDB as the current one is
+   * written, so InfluxDB and the Parquet writer work at once. A window whose read or write fails
+   * is redone alone with retries.
+   */
+  private void exportPipelined(String measurement, List<Window> windows, Instant now, List<WindowExport> exported,
+      List<JobReport.WindowFailure> failures) {
+    if (windows.isEmpty()) {
+      return;
+    }
+    ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "tidewater-export-read");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Future<WindowExporter.WindowRead> next = reader.submit(() -> exporter.read(policy, measurement, windows.get(0), now));
+      for (int i = 0; i < windows.size(); i++) {
+        Window w = windows.get(i);
+        WindowExporter.WindowRead read;
+        try {
+          read = next.get();
+        } catch (ExecutionException e) {
+          read = null;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+        if (i + 1 < windows.size()) {
+          Window following = windows.get(i + 1);
+          next = reader.submit(() -> exporter.read(policy, measurement, following, now));
         }
         try {
-          exported.add(exportWithRetries(measurement, w, now));
+          exported.add(read != null ? writeOrRedo(read, now) : exportWithRetries(measurement, w, now));
         } catch (RuntimeException e) {
           failures.add(new JobReport.WindowFailure(measurement, w, e.getMessage()));
         }
       }
+    } finally {
+      reader.shutdownNow();
     }
-    return new JobReport(policy.name(), exported, alreadyDone, failures);
+  }
+
+  private WindowExport writeOrRedo(WindowExporter.WindowRead read, Instant now) {
+    try {
+      return exporter.write(policy, read);
+    } catch (RuntimeException e) {
+      return exportWithRetries(read.measurement(), read.window(), now);
+    }
   }
 
   /** Exports a window, retrying with doubling backoff; the last failure propagates. */

@@ -45,25 +45,43 @@ public final class WindowExporter {
     return out;
   }
 
-  public WindowExport export(TieringPolicy policy, String measurement, Window window, Instant now) {
+  /** A window read from InfluxDB and the placement it is written at: the first half of an export. */
+  public record WindowRead(String measurement, Window window, Placement placement, SeriesRows rows, long count) {}
+
+  /** Reads a window from InfluxDB (the slow half that can run while the previous window is written). */
+  public WindowRead read(TieringPolicy policy, String measurement, Window window, Instant now) {
     Placement placement = policy.ladder().placementAt(window.start(), now);
     if (placement.tier() == Tier.EXPIRED) {
-      return new WindowExport(measurement, window, Tier.EXPIRED, 0, 0, List.of());
+      return new WindowRead(measurement, window, placement, null, 0);
     }
     Source source = policy.source();
     MeasurementSchema schema = influx.schema(source.database(), source.retentionPolicy(), measurement);
     SeriesRows rows = new SeriesRows(schema);
-    long read = influx.readWindow(source.database(), source.retentionPolicy(), Durations.epochNanos(window.start()), Durations.epochNanos(window.end()),
-        rows);
+    long count = influx.readWindow(source.database(), source.retentionPolicy(), Durations.epochNanos(window.start()),
+        Durations.epochNanos(window.end()), rows);
+    return new WindowRead(measurement, window, placement, rows, count);
+  }
+
+  /** Writes and commits what {@link #read} got: full resolution where the tier keeps it, and its rollups. */
+  public WindowExport write(TieringPolicy policy, WindowRead read) {
+    Placement placement = read.placement();
+    if (placement.tier() == Tier.EXPIRED) {
+      return new WindowExport(read.measurement(), read.window(), Tier.EXPIRED, 0, 0, List.of());
+    }
+    Source source = policy.source();
     long bytes = 0;
     List<String> committed = new ArrayList<>();
     for (Resolution r : resolutionsToWrite(policy, placement)) {
-      SeriesRows data = r.isRaw() ? rows : Downsampler.rollup(rows, r);
+      SeriesRows data = r.isRaw() ? read.rows() : Downsampler.rollup(read.rows(), r);
       StorageClass storageClass = r.isRaw() ? placement.raw().orElseThrow() : StorageClass.STANDARD;
-      WindowVersion v = writer.prepare(source.database(), data, r, window, policy.lake(), storageClass).commit();
+      WindowVersion v = writer.prepare(source.database(), data, r, read.window(), policy.lake(), storageClass).commit();
       bytes += v.bytes();
       committed.add(r.name());
     }
-    return new WindowExport(measurement, window, placement.tier(), read, bytes, committed);
+    return new WindowExport(read.measurement(), read.window(), placement.tier(), read.count(), bytes, committed);
+  }
+
+  public WindowExport export(TieringPolicy policy, String measurement, Window window, Instant now) {
+    return write(policy, read(policy, measurement, window, now));
   }
 }

@@ -1,8 +1,5 @@
 package io.tidewater.lifecycle.influx;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.lifecycle.parquet.SchemaConflictException;
@@ -18,20 +15,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * InfluxQL over HTTP {@code /query}, streamed: responses are requested chunked and parsed token by
- * token as they arrive, rows going straight into {@link SeriesRows}, so a window of any size never
+ * InfluxQL over HTTP {@code /query}, streamed: responses are requested chunked (MessagePack, else
+ * JSON) and decoded value by value as they arrive, rows going straight into {@link SeriesRows}, so a window of any size never
  * sits in memory as JSON or objects. Every statement error inside a 200 response is raised.
  */
 public final class InfluxClient {
-
-  private static final JsonFactory JSON = new JsonFactory();
 
   private final InfluxConnection connection;
   private final HttpClient http;
@@ -145,24 +139,24 @@ public final class InfluxClient {
       }
 
       @Override
-      public void value(JsonParser p, int column, JsonToken token) throws IOException {
+      public void value(int column, Cell cell) {
         if (column == 0) {
-          into.startRow(p.getLongValue());
+          into.startRow(cell.asLong());
           for (int t = 0; t < seriesTags.length; t++) {
             into.tag(t, seriesTags[t]);
           }
           count[0]++;
           return;
         }
-        if (token == JsonToken.VALUE_NULL) {
+        if (cell.isNull()) {
           return;
         }
         int f = fieldOf[column];
         switch (typeOf[column]) {
-          case FLOAT -> into.setDouble(f, p.getDoubleValue()); // InfluxDB writes float 2.0 as 2
-          case INTEGER, UNSIGNED -> into.setLong(f, p.getLongValue());
-          case BOOLEAN -> into.setBoolean(f, p.getBooleanValue());
-          case STRING -> into.setString(f, p.getText());
+          case FLOAT -> into.setDouble(f, cell.asDouble());
+          case INTEGER, UNSIGNED -> into.setLong(f, cell.asLong());
+          case BOOLEAN -> into.setBoolean(f, cell.asBoolean());
+          case STRING -> into.setString(f, cell.asString());
         }
       }
     });
@@ -179,19 +173,12 @@ public final class InfluxClient {
       public void series(Map<String, String> tags, List<String> columns) {}
 
       @Override
-      public void value(JsonParser p, int column, JsonToken token) throws IOException {
+      public void value(int column, Cell cell) {
         if (column == 0) {
           current = new ArrayList<>();
           rows.add(current);
         }
-        current.add(switch (token) {
-          case VALUE_NUMBER_INT -> p.getLongValue();
-          case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-          case VALUE_TRUE -> Boolean.TRUE;
-          case VALUE_FALSE -> Boolean.FALSE;
-          case VALUE_NULL -> null;
-          default -> p.getText();
-        });
+        current.add(cell.asObject());
       }
     });
     return rows;
@@ -201,8 +188,25 @@ public final class InfluxClient {
   interface RowSink {
     void series(Map<String, String> tags, List<String> columns);
 
-    /** The parser stands on the value of {@code column} (0 is time) of the current row. */
-    void value(JsonParser p, int column, JsonToken token) throws IOException;
+    /** The value of {@code column} (0 is time) of the current row. */
+    void value(int column, Cell cell);
+  }
+
+  /** One value of an answer, whatever its encoding; valid until the next value is read. */
+  interface Cell {
+    boolean isNull();
+
+    long asLong();
+
+    /** A float; InfluxDB's JSON writes float 2.0 as 2, which reads as 2.0 here too. */
+    double asDouble();
+
+    boolean asBoolean();
+
+    String asString();
+
+    /** Numbers (Long or Double), strings, booleans or null. */
+    Object asObject();
   }
 
   private void stream(String database, String influxql, RowSink sink) {
@@ -211,7 +215,7 @@ public final class InfluxClient {
     HttpRequest.Builder request = HttpRequest.newBuilder(connection.url().resolve("/query"))
         .timeout(connection.timeout())
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Accept", "application/json")
+        .header("Accept", connection.format().accept())
         .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
     connection.token().ifPresent(t -> request.header("Authorization", "Token " + t));
     connection.username().ifPresent(u -> request.header("Authorization", "Basic " + Base64.getEncoder()
@@ -225,102 +229,20 @@ public final class InfluxClient {
       Thread.currentThread().interrupt();
       throw new InfluxException("interrupted while querying InfluxDB", e);
     }
-    try (InputStream body = response.body(); JsonParser p = JSON.createParser(body)) {
+    boolean msgpack = response.headers().firstValue("Content-Type").orElse("").contains("msgpack");
+    try (InputStream body = response.body()) {
       if (response.statusCode() != 200) {
+        String error = msgpack ? MsgpackAnswer.error(body) : JsonAnswer.error(body);
         throw new InfluxException("InfluxDB answered " + response.statusCode() + " to " + influxql + ": "
-            + errorOf(p).orElse("(no error message)"), null);
+            + (error == null ? "(no error message)" : error), null);
       }
-      while (p.nextToken() == JsonToken.START_OBJECT) {
-        chunk(p, influxql, sink);
+      if (msgpack) {
+        MsgpackAnswer.decode(body, influxql, sink);
+      } else {
+        JsonAnswer.decode(body, influxql, sink);
       }
     } catch (IOException e) {
       throw new InfluxException("reading InfluxDB's answer to " + influxql + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  private static Optional<String> errorOf(JsonParser p) throws IOException {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
-      return Optional.empty();
-    }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      if (name.equals("error")) {
-        return Optional.of(p.getText());
-      }
-      p.skipChildren();
-    }
-    return Optional.empty();
-  }
-
-  /** One chunk: {"results":[{"statement_id":0,"series":[...],"error":"..."}], "error": "..."}. */
-  private static void chunk(JsonParser p, String influxql, RowSink sink) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      if (name.equals("error")) {
-        throw new InfluxException("InfluxDB rejected " + influxql + ": " + p.getText(), null);
-      } else if (name.equals("results")) {
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-          result(p, influxql, sink);
-        }
-      } else {
-        p.skipChildren();
-      }
-    }
-  }
-
-  private static void result(JsonParser p, String influxql, RowSink sink) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      if (name.equals("error")) {
-        throw new InfluxException("InfluxDB statement error for " + influxql + ": " + p.getText(), null);
-      } else if (name.equals("series")) {
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-          series(p, sink);
-        }
-      } else {
-        p.skipChildren();
-      }
-    }
-  }
-
-  private static void series(JsonParser p, RowSink sink) throws IOException {
-    Map<String, String> tags = new HashMap<>();
-    List<String> columns = new ArrayList<>();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken t = p.nextToken();
-      switch (name) {
-        case "tags" -> {
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            p.nextToken();
-            tags.put(key, p.getText());
-          }
-        }
-        case "columns" -> {
-          while (p.nextToken() == JsonToken.VALUE_STRING) {
-            columns.add(p.getText());
-          }
-        }
-        case "values" -> {
-          // InfluxDB sends name, tags and columns before values.
-          sink.series(tags, columns);
-          while (p.nextToken() == JsonToken.START_ARRAY) {
-            int column = 0;
-            for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken(), column++) {
-              sink.value(p, column, v);
-            }
-          }
-        }
-        default -> {
-          if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-            p.skipChildren();
-          }
-        }
-      }
     }
   }
 

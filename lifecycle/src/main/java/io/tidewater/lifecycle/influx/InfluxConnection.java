@@ -12,9 +12,27 @@ import java.util.Optional;
  * @param token sent as {@code Authorization: Token ...} (InfluxDB 2.x/3.x, or 1.x with JWT off)
  * @param username with {@code password}: HTTP basic authentication (InfluxDB 1.x)
  * @param chunkSize rows per chunk InfluxDB streams back
+ * @param format the answer encoding to ask for
  */
 public record InfluxConnection(URI url, Optional<String> token, Optional<String> username, Optional<String> password,
-    Duration timeout, int chunkSize) {
+    Duration timeout, int chunkSize, AnswerFormat format) {
+
+  /** What to ask InfluxDB to answer in; a server that cannot answers JSON, which is read as well. */
+  public enum AnswerFormat {
+    /** Binary numbers: cheaper for InfluxDB to write and for us to read (InfluxDB 1.x). */
+    MSGPACK("application/x-msgpack"),
+    JSON("application/json");
+
+    private final String accept;
+
+    AnswerFormat(String accept) {
+      this.accept = accept;
+    }
+
+    public String accept() {
+      return accept;
+    }
+  }
 
   public InfluxConnection {
     Objects.requireNonNull(url, "url");
@@ -27,7 +45,12 @@ public record InfluxConnection(URI url, Optional<String> token, Optional<String>
   }
 
   public static InfluxConnection of(URI url) {
-    return new InfluxConnection(url, Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(10), 10_000);
+    return new InfluxConnection(url, Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(10), 10_000,
+        AnswerFormat.MSGPACK);
+  }
+
+  public InfluxConnection withFormat(AnswerFormat answerFormat) {
+    return new InfluxConnection(url, token, username, password, timeout, chunkSize, answerFormat);
   }
 
   /** Never prints credentials. */

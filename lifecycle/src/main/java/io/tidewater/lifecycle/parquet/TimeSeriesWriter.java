@@ -88,7 +88,7 @@ public final class TimeSeriesWriter {
         .withPageSize(options.pageBytes())
         .withDictionaryEncoding(true)
         .withDictionaryEncoding(MeasurementSchema.TIME, false);
-    chooseDoubleEncodings(rows, order, options.compression(), builder);
+    chooseEncodings(rows, order, options.compression(), builder);
     long minTime = Long.MAX_VALUE;
     long maxTime = Long.MIN_VALUE;
     int series = 0;
@@ -121,21 +121,37 @@ public final class TimeSeriesWriter {
     return true;
   }
 
-  private static void chooseDoubleEncodings(SeriesRows rows, int[] order, Compression codec, Builder builder) {
+  /**
+   * Per numeric column, from a sample of its values: dictionary encoding only where values repeat
+   * (building a dictionary that overflows and falls back costs more than the whole write otherwise),
+   * and for floats plain or byte-stream-split, whichever compresses smaller.
+   */
+  private static void chooseEncodings(SeriesRows rows, int[] order, Compression codec, Builder builder) {
     List<FieldColumn> fields = rows.schema().fields();
     for (int f = 0; f < fields.size(); f++) {
-      if (fields.get(f).type() != FieldType.FLOAT) {
+      FieldType type = fields.get(f).type();
+      if (type != FieldType.FLOAT && type != FieldType.INTEGER && type != FieldType.UNSIGNED) {
         continue;
       }
       double[] sample = new double[Math.min(order.length, DoubleEncodingChoice.SAMPLE)];
+      java.util.HashSet<Long> distinct = new java.util.HashSet<>();
       int n = 0;
       for (int i = 0; i < order.length && n < sample.length; i++) {
         if (rows.isPresent(f, order[i])) {
-          sample[n++] = rows.doubleValue(f, order[i]);
+          long bits = type == FieldType.FLOAT ? Double.doubleToRawLongBits(rows.doubleValue(f, order[i]))
+              : rows.longValue(f, order[i]);
+          sample[n++] = Double.longBitsToDouble(bits);
+          if (distinct.size() <= n / 4) {
+            distinct.add(bits);
+          }
         }
       }
-      // Per column: withByteStreamSplitEncoding(true) would also split INT64 columns.
-      builder.withByteStreamSplitEncoding(fields.get(f).name(), DoubleEncodingChoice.byteStreamSplitIsSmaller(sample, n, codec));
+      String name = fields.get(f).name();
+      builder.withDictionaryEncoding(name, distinct.size() <= n / 4);
+      if (type == FieldType.FLOAT) {
+        // Per column: withByteStreamSplitEncoding(true) would also split INT64 columns.
+        builder.withByteStreamSplitEncoding(name, DoubleEncodingChoice.byteStreamSplitIsSmaller(sample, n, codec));
+      }
     }
   }
 

@@ -25,8 +25,10 @@ class InfluxClientTest {
   private final InfluxServer influx = TestServers.influx();
   private final InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
 
-  @Test
-  void adversarialNamesAndValuesRoundTrip() {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(InfluxConnection.AnswerFormat.class)
+  void adversarialNamesAndValuesRoundTrip(InfluxConnection.AnswerFormat format) {
+    InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()).withFormat(format));
     String db = influx.newDatabase("client");
     String[] hosts = {"plain", "with space", "comma,inside", "quote'single", "quote\"double", "équipe-日本", "back\\slash",
         "eq=uals"};
@@ -69,14 +71,28 @@ class InfluxClientTest {
     assertEquals(List.of(NASTY_MEASUREMENT), client.measurements(db), "the database survived the nasty name");
   }
 
-  @Test
-  void statementErrorsInsideA200AreRaised() {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(InfluxConnection.AnswerFormat.class)
+  void statementErrorsInsideA200AreRaised(InfluxConnection.AnswerFormat format) {
+    InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()).withFormat(format));
     InfluxException e = assertThrows(InfluxException.class,
         () -> client.rows("no_such_db_here", "SELECT * FROM m"));
     assertTrue(e.getMessage().contains("database not found: no_such_db_here"), e.getMessage());
     String db = influx.newDatabase("client");
     InfluxException syntax = assertThrows(InfluxException.class, () -> client.rows(db, "SELEKT 1"));
     assertTrue(syntax.getMessage().contains("error parsing query"), syntax.getMessage());
+  }
+
+  @Test
+  void influxDbAnswersInTheFormatAskedFor() throws Exception {
+    for (InfluxConnection.AnswerFormat format : InfluxConnection.AnswerFormat.values()) {
+      var response = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(influx.url().resolve("/query?q=SHOW%20DATABASES"))
+              .header("Accept", format.accept()).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding());
+      assertEquals(format == InfluxConnection.AnswerFormat.MSGPACK ? "application/x-msgpack" : "application/json",
+          response.headers().firstValue("Content-Type").orElse(""), format.name());
+    }
   }
 
   @Test
@@ -97,8 +113,10 @@ class InfluxClientTest {
         e.getMessage());
   }
 
-  @Test
-  void floatsWrittenWithoutADecimalPointStayFloats() {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(InfluxConnection.AnswerFormat.class)
+  void floatsWrittenWithoutADecimalPointStayFloats(InfluxConnection.AnswerFormat format) {
+    InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()).withFormat(format));
     String db = influx.newDatabase("client");
     influx.write(db, "m,h=a v=2.0 1000000000\n");
     MeasurementSchema schema = client.schema(db, Optional.empty(), "m");
