@@ -14,6 +14,8 @@ import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.lake.WindowWriter;
+import io.tidewater.lifecycle.tier.TierMover;
+import io.tidewater.lifecycle.tier.TierReport;
 import io.tidewater.policy.Resolution;
 import io.tidewater.policy.TieringPolicy;
 import jakarta.annotation.PreDestroy;
@@ -34,7 +36,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Runs each policy's export job: on its cron schedule and on request, never two runs of one policy
+ * Runs each policy's export job, each followed by its tier moves: on its cron schedule and on request, never two runs of one policy
  * at once, in the background; keeps each policy's last result for {@code GET /v1/jobs} and counts
  * rows, bytes, windows and failures for Prometheus.
  */
@@ -58,6 +60,7 @@ public class ExportService {
   /** A policy's job and what it last did. */
   private static final class Tracked {
     final ExportJob job;
+    TierMover mover;
     volatile String runningKind;
     volatile Instant runningSince;
     volatile JobStatus.LastRun lastRun;
@@ -80,6 +83,7 @@ public class ExportService {
     for (TieringPolicy policy : registry.policies().policies()) {
       Tracked tracked = new Tracked(new ExportJob(policy, influx, ledger, exporter, clock, config.export().attempts(),
           config.export().backoff()));
+      tracked.mover = new TierMover(policy, ledger, new WindowWriter(ledger, temp, clock), clock);
       jobs.put(policy.name(), tracked);
       Gauge.builder("tidewater_export_lag_seconds", tracked,
               t -> t.newestWindowEnd == null ? Double.NaN : Duration.between(t.newestWindowEnd, clock.instant()).toSeconds())
@@ -150,8 +154,13 @@ public class ExportService {
     try {
       Optional<JobReport> report = work.get();
       report.ifPresent(r -> {
-        t.lastRun = JobStatus.LastRun.of(kind, started, clock.instant(), r);
+        // Tier moves follow each export: windows that aged since are moved, rolled up or expired.
+        TierReport tiers = t.mover.run(claimedMeasurements(t.job.policy()));
+        t.lastRun = JobStatus.LastRun.of(kind, started, clock.instant(), r, tiers);
         count(policy, r);
+        metrics.counter("tidewater_tier_changes_total", "policy", policy).increment(tiers.classChanges()
+            + tiers.rollupsBuilt() + tiers.rollupsDropped() + tiers.rawDropped() + tiers.windowsExpired());
+        tiers.failures().forEach(f -> LOG.warnf("Tier move of %s failed: %s", policy, f));
         LOG.infof("Export of %s (%s): %d windows exported, %d already in the lake, %d failed, %d rows, %d bytes",
             policy, kind, r.exported().size(), r.alreadyDone(), r.failures().size(), r.rows(), r.bytes());
         r.failures().forEach(f -> LOG.warnf("Export of %s: window %s of %s failed: %s", policy, f.window(),
@@ -182,18 +191,22 @@ public class ExportService {
     return Counter.builder(name).description(description).tag("policy", policy).register(metrics);
   }
 
+  private List<String> claimedMeasurements(TieringPolicy p) {
+    return influx.measurements(p.source().database()).stream()
+        .filter(m -> p.source().measurements().stream().anyMatch(x -> x.matches(m)))
+        .toList();
+  }
+
   /** The newest window end in the lake across the policy's measurements (full resolution). */
   private void refreshNewest(Tracked t) {
     try {
       TieringPolicy p = t.job.policy();
       Instant newest = null;
-      for (String m : influx.measurements(p.source().database())) {
-        if (p.source().measurements().stream().anyMatch(x -> x.matches(m))) {
-          Optional<Instant> end = ledger.windows(p.source().database(), m, Resolution.RAW).stream()
-              .map(WindowVersion::window).map(w -> w.end()).max(Comparator.naturalOrder());
-          if (end.isPresent() && (newest == null || end.get().isAfter(newest))) {
-            newest = end.get();
-          }
+      for (String m : claimedMeasurements(p)) {
+        Optional<Instant> end = ledger.windows(p.source().database(), m, Resolution.RAW).stream()
+            .map(WindowVersion::window).map(w -> w.end()).max(Comparator.naturalOrder());
+        if (end.isPresent() && (newest == null || end.get().isAfter(newest))) {
+          newest = end.get();
         }
       }
       t.newestWindowEnd = newest;

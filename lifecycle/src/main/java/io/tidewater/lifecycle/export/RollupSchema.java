@@ -30,6 +30,19 @@ public final class RollupSchema {
     return new MeasurementSchema(raw.measurement(), raw.tags(), columns);
   }
 
+  /** The raw measurement a rollup schema was made from: each field's type is its {@code _first} column's. */
+  public static MeasurementSchema rawOf(MeasurementSchema rollup) {
+    List<FieldColumn> fields = new ArrayList<>();
+    for (FieldColumn c : rollup.fields()) {
+      if (c.name().endsWith("_first_time")) {
+        String field = c.name().substring(0, c.name().length() - "_first_time".length());
+        rollup.field(column(field, RollupAggregate.FIRST))
+            .ifPresent(first -> fields.add(new FieldColumn(field, first.type())));
+      }
+    }
+    return new MeasurementSchema(rollup.measurement(), rollup.tags(), fields);
+  }
+
   /** The column holding aggregate {@code a} of {@code field}. */
   public static String column(String field, RollupAggregate a) {
     return field + "_" + a.name().toLowerCase(Locale.ROOT);

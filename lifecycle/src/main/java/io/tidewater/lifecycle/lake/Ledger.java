@@ -122,6 +122,23 @@ public final class Ledger {
     return out;
   }
 
+  /**
+   * Takes a window out of the lake (expiry, or a resolution its tier no longer keeps): commits a
+   * deleted version, then deletes the files. A crash in between leaves files GC removes.
+   */
+  public WindowVersion delete(WindowVersion current, Instant now) {
+    WindowVersion deleted = commit(current.next(List.of(), true, now));
+    for (DataFile f : current.files()) {
+      store.delete(f.key());
+    }
+    return deleted;
+  }
+
+  /** Commits the same window with changed file metadata (new ETags after a storage class change). */
+  public WindowVersion restate(WindowVersion current, List<DataFile> files, Instant now) {
+    return commit(current.next(files, false, now));
+  }
+
   /** Deletes the files {@code previous} had that {@code next} has not (same names are replaced in place). */
   public void deleteReplaced(WindowVersion previous, WindowVersion next) {
     Set<String> kept = new HashSet<>();

@@ -41,6 +41,13 @@ public record WindowVersion(int format, String database, String measurement, Str
     return files.stream().mapToLong(DataFile::size).sum();
   }
 
+  /** The next version of this window: the same statistics with other files, or deleted (no files). */
+  public WindowVersion next(List<DataFile> newFiles, boolean isDeleted, java.time.Instant now) {
+    return new WindowVersion(FORMAT, database, measurement, resolution, windowStart, windowEnd, version + 1,
+        now.toString(), isDeleted, isDeleted ? List.of() : newFiles, isDeleted ? 0 : rows, isDeleted ? 0 : minTime,
+        isDeleted ? 0 : maxTime, schema, precision);
+  }
+
   public boolean isResolution(Resolution r) {
     return resolution.equals(r.name());
   }

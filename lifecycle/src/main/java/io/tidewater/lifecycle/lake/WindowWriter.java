@@ -150,7 +150,7 @@ public final class WindowWriter {
       FileSummary summary = TimeSeriesWriter.write(rows, order, new LocalOutputFile(temp), options);
       ObjectInfo info = store.put(key, temp, storageClass);
       return new DataFile(key, info.size(), info.etag(), summary.rows(), summary.series(), summary.minTime(),
-          summary.maxTime());
+          summary.maxTime(), storageClass);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot stage " + key + " in " + tempDir + ": " + e.getMessage(), e);
     } finally {

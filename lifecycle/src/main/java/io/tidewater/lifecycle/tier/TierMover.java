@@ -1,0 +1,152 @@
+package io.tidewater.lifecycle.tier;
+
+import io.tidewater.lifecycle.export.Downsampler;
+import io.tidewater.lifecycle.export.RollupSchema;
+import io.tidewater.lifecycle.export.WindowExporter;
+import io.tidewater.lifecycle.lake.DataFile;
+import io.tidewater.lifecycle.lake.LakeRows;
+import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.lifecycle.lake.WindowWriter;
+import io.tidewater.lifecycle.parquet.SeriesRows;
+import io.tidewater.lifecycle.store.LakeStore;
+import io.tidewater.lifecycle.store.ObjectInfo;
+import io.tidewater.policy.Placement;
+import io.tidewater.policy.Resolution;
+import io.tidewater.policy.StorageClass;
+import io.tidewater.policy.Tier;
+import io.tidewater.policy.TieringPolicy;
+import io.tidewater.policy.Window;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Moves a measurement's windows to what their tier holds now: full resolution into the tier's
+ * storage class (or dropped), the tier's rollups built (from full resolution, else from a finer
+ * rollup) and rollups it no longer keeps dropped, and windows past expiry deleted everywhere.
+ * Every change is a new ledger version, so readers never see files that disagree with it.
+ */
+public final class TierMover {
+
+  private final TieringPolicy policy;
+  private final Ledger ledger;
+  private final WindowWriter writer;
+  private final Clock clock;
+
+  public TierMover(TieringPolicy policy, Ledger ledger, WindowWriter writer, Clock clock) {
+    this.policy = policy;
+    this.ledger = ledger;
+    this.writer = writer;
+    this.clock = clock;
+  }
+
+  public TierReport run(List<String> measurements) {
+    Instant now = clock.instant();
+    Counts counts = new Counts();
+    List<String> failures = new ArrayList<>();
+    Set<Resolution> resolutions = new HashSet<>();
+    resolutions.add(Resolution.RAW);
+    policy.tiers().lakeTiers().forEach(t -> resolutions.addAll(t.rollups()));
+    for (String measurement : measurements) {
+      // window start -> (resolution -> newest version)
+      Map<Instant, Map<Resolution, WindowVersion>> windows = new TreeMap<>();
+      for (Resolution r : resolutions) {
+        for (WindowVersion v : ledger.windows(policy.source().database(), measurement, r)) {
+          windows.computeIfAbsent(v.window().start(), k -> new LinkedHashMap<>()).put(r, v);
+        }
+      }
+      for (Map<Resolution, WindowVersion> held : windows.values()) {
+        Window w = held.values().iterator().next().window();
+        try {
+          move(w, held, policy.ladder().placementAt(w.start(), now), now, counts);
+        } catch (RuntimeException e) {
+          failures.add(measurement + " " + w + ": " + e.getMessage());
+        }
+      }
+    }
+    return new TierReport(policy.name(), counts.classChanges, counts.rollupsBuilt, counts.rollupsDropped,
+        counts.rawDropped, counts.expired, failures);
+  }
+
+  private static final class Counts {
+    int classChanges;
+    int rollupsBuilt;
+    int rollupsDropped;
+    int rawDropped;
+    int expired;
+  }
+
+  private void move(Window w, Map<Resolution, WindowVersion> held, Placement placement, Instant now, Counts counts) {
+    if (placement.tier() == Tier.EXPIRED) {
+      held.values().forEach(v -> ledger.delete(v, now));
+      counts.expired++;
+      return;
+    }
+    WindowVersion raw = held.get(Resolution.RAW);
+    // Rollups first: building them may need full resolution that is about to be dropped.
+    for (Resolution r : WindowExporter.resolutionsToWrite(policy, placement)) {
+      if (!r.isRaw() && !held.containsKey(r)) {
+        Optional<SeriesRows> built = build(r, raw, held);
+        if (built.isPresent()) {
+          writer.prepare(policy.source().database(), built.get(), r, w, policy.lake(), StorageClass.STANDARD).commit();
+          counts.rollupsBuilt++;
+        }
+      }
+    }
+    for (Map.Entry<Resolution, WindowVersion> e : held.entrySet()) {
+      if (!e.getKey().isRaw() && !placement.rollups().contains(e.getKey())) {
+        ledger.delete(e.getValue(), now);
+        counts.rollupsDropped++;
+      }
+    }
+    if (raw != null) {
+      if (placement.raw().isEmpty()) {
+        ledger.delete(raw, now);
+        counts.rawDropped++;
+      } else if (ledger.store().supportsStorageClasses()) {
+        StorageClass target = placement.raw().get();
+        if (raw.files().stream().anyMatch(f -> f.storageClass() != target)) {
+          ledger.restate(raw, changeClass(raw.files(), target), now);
+          counts.classChanges++;
+        }
+      }
+    }
+  }
+
+  /** Moves files to {@code target}; a class change may give a file a new ETag (S3 copies it onto itself). */
+  private List<DataFile> changeClass(List<DataFile> files, StorageClass target) {
+    LakeStore store = ledger.store();
+    List<DataFile> out = new ArrayList<>();
+    for (DataFile f : files) {
+      if (f.storageClass() == target) {
+        out.add(f);
+        continue;
+      }
+      store.changeStorageClass(f.key(), target);
+      ObjectInfo now = store.stat(f.key()).orElseThrow(() -> new IllegalStateException(f.key() + " vanished"));
+      out.add(f.withStorageClass(target, now.etag()));
+    }
+    return out;
+  }
+
+  /** A rollup from full resolution, else by re-aggregating the finest held rollup that divides it. */
+  private Optional<SeriesRows> build(Resolution target, WindowVersion raw, Map<Resolution, WindowVersion> held) {
+    if (raw != null) {
+      return Optional.of(Downsampler.rollup(LakeRows.read(ledger, raw), target));
+    }
+    return held.entrySet().stream()
+        .filter(e -> !e.getKey().isRaw() && e.getKey().compareTo(target) < 0
+            && io.tidewater.policy.Durations.divides(e.getKey().width(), target.width()))
+        .min(Map.Entry.comparingByKey())
+        .map(e -> Downsampler.reaggregate(LakeRows.read(ledger, e.getValue()),
+            RollupSchema.rawOf(e.getValue().schema()), target));
+  }
+}
