@@ -14,6 +14,8 @@ import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.lake.WindowWriter;
+import io.tidewater.lifecycle.retention.HotRetention;
+import io.tidewater.lifecycle.retention.RetentionReport;
 import io.tidewater.lifecycle.tier.TierMover;
 import io.tidewater.lifecycle.tier.TierReport;
 import io.tidewater.policy.Resolution;
@@ -61,6 +63,7 @@ public class ExportService {
   private static final class Tracked {
     final ExportJob job;
     TierMover mover;
+    HotRetention retention;
     volatile String runningKind;
     volatile Instant runningSince;
     volatile JobStatus.LastRun lastRun;
@@ -84,6 +87,7 @@ public class ExportService {
       Tracked tracked = new Tracked(new ExportJob(policy, influx, ledger, exporter, clock, config.export().attempts(),
           config.export().backoff()));
       tracked.mover = new TierMover(policy, ledger, new WindowWriter(ledger, temp, clock), clock);
+      tracked.retention = new HotRetention(policy, influx, ledger, clock);
       jobs.put(policy.name(), tracked);
       Gauge.builder("tidewater_export_lag_seconds", tracked,
               t -> t.newestWindowEnd == null ? Double.NaN : Duration.between(t.newestWindowEnd, clock.instant()).toSeconds())
@@ -155,8 +159,12 @@ public class ExportService {
       Optional<JobReport> report = work.get();
       report.ifPresent(r -> {
         // Tier moves follow each export: windows that aged since are moved, rolled up or expired.
-        TierReport tiers = t.mover.run(claimedMeasurements(t.job.policy()));
-        t.lastRun = JobStatus.LastRun.of(kind, started, clock.instant(), r, tiers);
+        List<String> measurements = claimedMeasurements(t.job.policy());
+        TierReport tiers = t.mover.run(measurements);
+        // Then, for policies that opt in, points past hot keep leave InfluxDB where the lake holds them.
+        RetentionReport retention = t.retention.run(measurements);
+        retention.held().forEach(h -> LOG.infof("Retention of %s held back: %s", policy, h));
+        t.lastRun = JobStatus.LastRun.of(kind, started, clock.instant(), r, tiers, retention);
         count(policy, r);
         metrics.counter("tidewater_tier_changes_total", "policy", policy).increment(tiers.classChanges()
             + tiers.rollupsBuilt() + tiers.rollupsDropped() + tiers.rawDropped() + tiers.windowsExpired());

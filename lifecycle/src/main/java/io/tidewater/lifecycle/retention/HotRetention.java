@@ -1,0 +1,169 @@
+package io.tidewater.lifecycle.retention;
+
+import io.tidewater.lifecycle.export.RollupSchema;
+import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.influx.InfluxQl;
+import io.tidewater.lifecycle.lake.DataFile;
+import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.lifecycle.parquet.ColumnBatch;
+import io.tidewater.lifecycle.parquet.FieldColumn;
+import io.tidewater.lifecycle.parquet.ScanSpec;
+import io.tidewater.lifecycle.parquet.StoreInputFile;
+import io.tidewater.lifecycle.parquet.TimeSeriesReader;
+import io.tidewater.lifecycle.store.ObjectInfo;
+import io.tidewater.policy.Durations;
+import io.tidewater.policy.Resolution;
+import io.tidewater.policy.Source;
+import io.tidewater.policy.TieringPolicy;
+import io.tidewater.policy.Window;
+import io.tidewater.policy.rollup.RollupAggregate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Deletes points past the hot tier from InfluxDB, for policies that opt in, and only where the lake
+ * provably holds them: every window with data before the cut must be in the ledger with, field by
+ * field, as many values as InfluxDB counts. The cut stops at the first window that is not.
+ */
+public final class HotRetention {
+
+  private final TieringPolicy policy;
+  private final InfluxClient influx;
+  private final Ledger ledger;
+  private final Clock clock;
+
+  public HotRetention(TieringPolicy policy, InfluxClient influx, Ledger ledger, Clock clock) {
+    this.policy = policy;
+    this.influx = influx;
+    this.ledger = ledger;
+    this.clock = clock;
+  }
+
+  public RetentionReport run(List<String> measurements) {
+    if (!policy.deleteFromHotAfterExport()) {
+      return new RetentionReport(policy.name(), Map.of(), 0, List.of());
+    }
+    Source source = policy.source();
+    List<String> held = new ArrayList<>();
+    if (influx.rows(source.database(), "SHOW RETENTION POLICIES ON " + InfluxQl.identifier(source.database())).size() > 1) {
+      // InfluxDB 1.x DELETE has no retention-policy clause: it would delete from every one.
+      held.add("database " + source.database() + " has several retention policies and InfluxDB's DELETE would reach"
+          + " all of them; delete-from-hot-after-export is skipped for it");
+      return new RetentionReport(policy.name(), Map.of(), 0, held);
+    }
+    Instant hotFrom = policy.ladder().boundaries(clock.instant()).hotFrom();
+    Map<String, Instant> deleted = new LinkedHashMap<>();
+    int verified = 0;
+    for (String m : measurements) {
+      Optional<Long> earliest = influx.earliestTime(source.database(), source.retentionPolicy(), m);
+      if (earliest.isEmpty() || Durations.fromEpochNanos(earliest.get()).compareTo(hotFrom) >= 0) {
+        continue;
+      }
+      Instant cut = hotFrom;
+      for (Long start : influx.windowsWithData(source.database(), source.retentionPolicy(), m, earliest.get(),
+          Durations.epochNanos(hotFrom), policy.window())) {
+        Window w = policy.windows().containing(Durations.fromEpochNanos(start));
+        Optional<String> mismatch = verify(m, w);
+        if (mismatch.isPresent()) {
+          held.add(mismatch.get());
+          cut = w.start();
+          break;
+        }
+        verified++;
+      }
+      if (cut.isAfter(Durations.fromEpochNanos(earliest.get()))) {
+        influx.rows(source.database(), "DELETE FROM " + InfluxQl.identifier(m) + " WHERE time < "
+            + InfluxQl.time(Durations.epochNanos(cut)));
+        deleted.put(m, cut);
+      }
+    }
+    return new RetentionReport(policy.name(), deleted, verified, held);
+  }
+
+  /** Empty when the lake holds every value InfluxDB has in the window, else why not. */
+  private Optional<String> verify(String m, Window w) {
+    Source source = policy.source();
+    Map<String, Long> inInflux = new TreeMap<>();
+    List<String> fields = fieldNames(m);
+    List<List<Object>> counts = influx.rows(source.database(), "SELECT "
+        + String.join(", ", fields.stream().map(f -> "count(" + InfluxQl.identifier(f) + ")").toList()) + " FROM "
+        + InfluxQl.measurement(source.database(), source.retentionPolicy(), m) + " WHERE time >= "
+        + Durations.epochNanos(w.start()) + " AND time < " + Durations.epochNanos(w.end()));
+    if (!counts.isEmpty()) {
+      for (int c = 0; c < fields.size(); c++) {
+        Object n = counts.get(0).get(c + 1);
+        inInflux.put(fields.get(c), n == null ? 0 : ((Number) n).longValue());
+      }
+    }
+    Optional<Map<String, Long>> inLake = lakeCounts(m, w);
+    if (inLake.isEmpty()) {
+      return Optional.of(m + " window " + w + " is not in the lake yet");
+    }
+    for (var e : inInflux.entrySet()) {
+      long lake = inLake.get().getOrDefault(e.getKey(), 0L);
+      if (lake != e.getValue()) {
+        return Optional.of(m + " window " + w + ": field " + e.getKey() + " has " + e.getValue()
+            + " values in InfluxDB but " + lake + " in the lake (late data?); kept in InfluxDB until re-exported");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private List<String> fieldNames(String m) {
+    return influx.schema(policy.source().database(), policy.source().retentionPolicy(), m).fields().stream()
+        .map(FieldColumn::name).toList();
+  }
+
+  /** Values per field the lake holds for the window: from full resolution, else the finest rollup's counts. */
+  private Optional<Map<String, Long>> lakeCounts(String m, Window w) {
+    String db = policy.source().database();
+    Optional<WindowVersion> raw = ledger.latest(db, m, Resolution.RAW, w).filter(v -> !v.deleted());
+    if (raw.isPresent()) {
+      return Optional.of(count(raw.get(), false));
+    }
+    for (Resolution r : policy.tiers().lakeTiers().stream().flatMap(t -> t.rollups().stream()).sorted().distinct()
+        .toList()) {
+      Optional<WindowVersion> rollup = ledger.latest(db, m, r, w).filter(v -> !v.deleted());
+      if (rollup.isPresent()) {
+        return Optional.of(count(rollup.get(), true));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Map<String, Long> count(WindowVersion v, boolean rollup) {
+    Map<String, Long> counts = new HashMap<>();
+    List<String> fields = rollup
+        ? RollupSchema.rawOf(v.schema()).fields().stream().map(f -> RollupSchema.column(f.name(), RollupAggregate.COUNT)).toList()
+        : v.schema().fields().stream().map(FieldColumn::name).toList();
+    ScanSpec spec = new ScanSpec(v.schema(), false, List.of(), fields, Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
+    for (DataFile f : v.files()) {
+      ObjectInfo info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
+      try (TimeSeriesReader reader = TimeSeriesReader.open(new StoreInputFile(ledger.store(), info), f.key(), spec)) {
+        ColumnBatch batch = new ColumnBatch(spec);
+        while (reader.next(batch)) {
+          for (int i = 0; i < fields.size(); i++) {
+            String field = rollup ? fields.get(i).substring(0, fields.get(i).length() - "_count".length()) : fields.get(i);
+            ColumnBatch.Vector vector = batch.field(i);
+            long n = 0;
+            for (int r = 0; r < batch.size(); r++) {
+              if (!vector.isNull(r)) {
+                n += rollup ? vector.longAt(r) : 1;
+              }
+            }
+            counts.merge(field, n, Long::sum);
+          }
+        }
+      }
+    }
+    return counts;
+  }
+}
