@@ -83,9 +83,10 @@ public class ExportService {
     this.metrics = metrics;
     Path temp = config.export().tempDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "tidewater-export"));
     WindowExporter exporter = new WindowExporter(influx, new WindowWriter(ledger, temp, clock));
+    String gatewayId = config.export().gatewayId().orElseGet(() -> hostName() + "-" + ProcessHandle.current().pid());
     for (TieringPolicy policy : registry.policies().policies()) {
       Tracked tracked = new Tracked(new ExportJob(policy, influx, ledger, exporter, clock, config.export().attempts(),
-          config.export().backoff()));
+          config.export().backoff(), Optional.of(new ExportJob.LeaseSettings(gatewayId, config.export().leaseTtl()))));
       tracked.mover = new TierMover(policy, ledger, new WindowWriter(ledger, temp, clock), clock);
       tracked.retention = new HotRetention(policy, influx, ledger, clock);
       jobs.put(policy.name(), tracked);
@@ -157,6 +158,9 @@ public class ExportService {
     Instant started = t.runningSince;
     try {
       Optional<JobReport> report = work.get();
+      if (report.isEmpty()) {
+        LOG.infof("Export of %s (%s) skipped: another gateway holds the policy's lease", policy, kind);
+      }
       report.ifPresent(r -> {
         // Tier moves follow each export: windows that aged since are moved, rolled up or expired.
         List<String> measurements = claimedMeasurements(t.job.policy());
@@ -220,6 +224,14 @@ public class ExportService {
       t.newestWindowEnd = newest;
     } catch (RuntimeException e) {
       LOG.debugf("Could not refresh the export lag of %s: %s", t.job.policy().name(), e.getMessage());
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "gateway";
     }
   }
 

@@ -108,5 +108,15 @@ public interface TidewaterConfig {
 
     /** Where Parquet files are staged before upload; default: the system's temporary folder. */
     Optional<Path> tempDir();
+
+    /**
+     * How long a gateway's lease on a policy lasts (renewed while it works): gateways sharing a lake
+     * export each policy one at a time, and a dead gateway's policies are taken over after this.
+     */
+    @WithDefault("PT10M")
+    Duration leaseTtl();
+
+    /** This gateway's name in leases; default: host name and process id. */
+    Optional<String> gatewayId();
   }
 }

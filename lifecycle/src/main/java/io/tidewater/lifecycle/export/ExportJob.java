@@ -2,6 +2,7 @@ package io.tidewater.lifecycle.export;
 
 import io.tidewater.error.TidewaterException;
 import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.lake.Lease;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.policy.Durations;
@@ -43,9 +44,20 @@ public final class ExportJob {
   private final int attempts;
   private final Duration firstBackoff;
   private final ReentrantLock running = new ReentrantLock();
+  private final Optional<LeaseSettings> lease;
+
+  /** Who this gateway is and how long its lease on a policy lasts before another may take over. */
+  public record LeaseSettings(String owner, Duration ttl) {}
 
   public ExportJob(TieringPolicy policy, InfluxClient influx, Ledger ledger, WindowExporter exporter, Clock clock,
       int attempts, Duration firstBackoff) {
+    this(policy, influx, ledger, exporter, clock, attempts, firstBackoff, Optional.empty());
+  }
+
+  /** With a lease in the lake: of several gateways sharing the lake, one runs the policy at a time. */
+  public ExportJob(TieringPolicy policy, InfluxClient influx, Ledger ledger, WindowExporter exporter, Clock clock,
+      int attempts, Duration firstBackoff, Optional<LeaseSettings> lease) {
+    this.lease = lease;
     this.policy = policy;
     this.influx = influx;
     this.ledger = ledger;
@@ -73,15 +85,50 @@ public final class ExportJob {
     return exclusively(() -> run(Optional.of(new Window(from, to))));
   }
 
+  /** Runs {@code work} unless this job, or (with a lease) another gateway, is already running the policy. */
   private Optional<JobReport> exclusively(java.util.function.Supplier<JobReport> work) {
     if (!running.tryLock()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(work.get());
+      if (lease.isEmpty()) {
+        return Optional.of(work.get());
+      }
+      Optional<Lease> held = Lease.acquire(ledger.store(), "export-" + policy.name(), lease.get().owner(),
+          lease.get().ttl(), clock.instant());
+      if (held.isEmpty()) {
+        return Optional.empty();
+      }
+      currentLease = held.get();
+      lastRenewal = clock.instant();
+      try {
+        return Optional.of(work.get());
+      } finally {
+        currentLease.release(clock.instant());
+        currentLease = null;
+      }
     } finally {
       running.unlock();
     }
+  }
+
+  private Lease currentLease;
+  private Instant lastRenewal;
+
+  /** Renews the lease once a third of its time has passed; fails the window if it was lost. */
+  private void keepLease() {
+    if (currentLease == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (Duration.between(lastRenewal, now).compareTo(lease.get().ttl().dividedBy(3)) < 0) {
+      return;
+    }
+    if (!currentLease.renew(now)) {
+      throw new TidewaterException(io.tidewater.error.ErrorCode.LAKE_CONFLICT, "the lease on policy " + policy.name()
+          + " expired and another gateway took it over; this run stops");
+    }
+    lastRenewal = now;
   }
 
   private JobReport run(Optional<Window> backfill) {
@@ -160,6 +207,7 @@ public final class ExportJob {
           Window following = windows.get(i + 1);
           next = reader.submit(() -> exporter.read(policy, measurement, following, now));
         }
+        keepLease(); // a lost lease stops the run: another gateway carries on
         try {
           exported.add(read != null ? writeOrRedo(read, now) : exportWithRetries(measurement, w, now));
         } catch (RuntimeException e) {

@@ -1,0 +1,118 @@
+package io.tidewater.lifecycle.lake;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tidewater.lifecycle.store.LakeStore;
+import io.tidewater.lifecycle.store.LakeStoreException;
+import io.tidewater.lifecycle.store.ObjectInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A lease on a named job in the lake, so that of several gateways one works on it at a time
+ * (DESIGN.md section 14). Leases are numbered objects {@code _leases/<name>/<n>.json} created with
+ * put-if-absent: the holder of the highest number holds the lease until its expiry; taking over an
+ * expired or released lease is creating the next number, which exactly one contender can do. A
+ * dead gateway's lease simply runs out.
+ */
+public final class Lease {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final LakeStore store;
+  private final String name;
+  private final String owner;
+  private final Duration ttl;
+  private long number;
+
+  private Lease(LakeStore store, String name, String owner, Duration ttl, long number) {
+    this.store = store;
+    this.name = name;
+    this.owner = owner;
+    this.ttl = ttl;
+    this.number = number;
+  }
+
+  /** Takes the lease on {@code name} for {@code ttl} if nobody holds it; empty if someone does. */
+  public static Optional<Lease> acquire(LakeStore store, String name, String owner, Duration ttl, Instant now) {
+    String prefix = "_leases/" + LakeLayout.escape(name) + "/";
+    Optional<ObjectInfo> newest = store.list(prefix).stream()
+        .filter(o -> o.key().endsWith(".json"))
+        .max(Comparator.comparingLong(o -> numberOf(o.key())));
+    long next = 1;
+    if (newest.isPresent()) {
+      Map<?, ?> held = read(store, newest.get().key());
+      boolean released = Boolean.TRUE.equals(held.get("released"));
+      boolean expired = Instant.parse((String) held.get("expires")).isBefore(now);
+      if (!released && !expired) {
+        return Optional.empty();
+      }
+      next = numberOf(newest.get().key()) + 1;
+    }
+    Lease lease = new Lease(store, name, owner, ttl, next);
+    try {
+      store.putIfAbsent(lease.key(next), lease.body(now.plus(ttl), false));
+    } catch (LakeStoreException.Conflict lost) {
+      return Optional.empty(); // another gateway took it first
+    }
+    if (next > 2) {
+      store.delete(lease.key(next - 2)); // keep the previous one for the record, drop older ones
+    }
+    return Optional.of(lease);
+  }
+
+  /** Extends the lease from {@code now}; false if it was lost (expired and taken over). */
+  public boolean renew(Instant now) {
+    try {
+      store.putIfAbsent(key(number + 1), body(now.plus(ttl), false));
+      store.delete(key(number));
+      number++;
+      return true;
+    } catch (LakeStoreException.Conflict taken) {
+      return false;
+    }
+  }
+
+  /** Gives the lease up so another gateway can take it at once. */
+  public void release(Instant now) {
+    try {
+      store.putIfAbsent(key(number + 1), body(now, true));
+      store.delete(key(number));
+    } catch (LakeStoreException.Conflict taken) {
+      // Someone took it over after it expired: nothing left to release.
+    }
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  private String key(long n) {
+    return "_leases/" + LakeLayout.escape(name) + "/" + String.format("%012d", n) + ".json";
+  }
+
+  private byte[] body(Instant expires, boolean released) {
+    try {
+      return JSON.writeValueAsBytes(Map.of("owner", owner, "expires", expires.toString(), "released", released));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<?, ?> read(LakeStore store, String key) {
+    try {
+      return JSON.readValue(store.read(key), Map.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("lease " + store.location().uriOf(key) + " is not readable", e);
+    }
+  }
+
+  private static long numberOf(String key) {
+    String file = key.substring(key.lastIndexOf('/') + 1);
+    return Long.parseLong(file.substring(0, file.length() - ".json".length()));
+  }
+}
