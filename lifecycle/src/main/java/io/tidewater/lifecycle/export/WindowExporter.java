@@ -37,7 +37,7 @@ public final class WindowExporter {
     List<Resolution> out = new ArrayList<>();
     placement.raw().ifPresent(c -> out.add(Resolution.RAW));
     for (Resolution r : placement.rollups()) {
-      // Rollups coarser than the window need several windows; they are built per day (not yet).
+      // Rollups coarser than the window span several windows: the tier mover builds them per span.
       if (Durations.divides(r.width(), policy.window())) {
         out.add(r);
       }

@@ -176,6 +176,45 @@ public final class SeriesRows {
     return schema.fields().get(field).type();
   }
 
+  /**
+   * Appends every row of {@code other}, matching tags and fields by name: this schema must hold
+   * every column of the other's with the same type (e.g. the union of both).
+   */
+  public void appendAll(SeriesRows other) {
+    MeasurementSchema o = other.schema;
+    int[] tagMap = new int[o.tags().size()];
+    for (int t = 0; t < tagMap.length; t++) {
+      tagMap[t] = schema.tagIndex(o.tags().get(t));
+    }
+    int[] fieldMap = new int[o.fields().size()];
+    for (int f = 0; f < fieldMap.length; f++) {
+      fieldMap[f] = schema.fieldIndex(o.fields().get(f).name());
+      if (fieldMap[f] < 0 || schema.fields().get(fieldMap[f]).type() != o.fields().get(f).type()) {
+        throw new SchemaConflictException("cannot append rows with field '" + o.fields().get(f).name() + "' of type "
+            + o.fields().get(f).type().influxName() + " to " + schema.measurement());
+      }
+    }
+    for (int r = 0; r < other.size; r++) {
+      startRow(other.times[r]);
+      for (int t = 0; t < tagMap.length; t++) {
+        tag(tagMap[t], other.tagValueAt(t, r));
+      }
+      for (int f = 0; f < fieldMap.length; f++) {
+        if (!other.isPresent(f, r)) {
+          continue;
+        }
+        switch (o.fields().get(f).type()) {
+          case FLOAT -> setDouble(fieldMap[f], other.doubleValue(f, r));
+          case INTEGER, UNSIGNED, BOOLEAN -> {
+            longs[fieldMap[f]][size - 1] = other.longValue(f, r);
+            present[fieldMap[f]].set(size - 1);
+          }
+          case STRING -> setString(fieldMap[f], other.stringValue(f, r));
+        }
+      }
+    }
+  }
+
   /** Row indices ordered by series (tag values in tag-key order, absent first), then time. */
   public int[] seriesTimeOrder() {
     int[][] ranks = new int[tagIds.length][];

@@ -8,9 +8,11 @@ import io.tidewater.lifecycle.lake.LakeRows;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.lake.WindowWriter;
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.lifecycle.parquet.SeriesRows;
 import io.tidewater.lifecycle.store.LakeStore;
 import io.tidewater.lifecycle.store.ObjectInfo;
+import io.tidewater.policy.Durations;
 import io.tidewater.policy.Placement;
 import io.tidewater.policy.Resolution;
 import io.tidewater.policy.StorageClass;
@@ -52,15 +54,25 @@ public final class TierMover {
     Instant now = clock.instant();
     Counts counts = new Counts();
     List<String> failures = new ArrayList<>();
-    Set<Resolution> resolutions = new HashSet<>();
-    resolutions.add(Resolution.RAW);
-    policy.tiers().lakeTiers().forEach(t -> resolutions.addAll(t.rollups()));
+    // Per-window resolutions (full resolution and rollups whose buckets fit in a window) ...
+    List<Resolution> perWindow = new ArrayList<>(List.of(Resolution.RAW));
+    // ... and rollups spanning several windows, built from a whole span once it has closed.
+    List<Resolution> spanning = new ArrayList<>();
+    policy.tiers().lakeTiers().stream().flatMap(t -> t.rollups().stream()).distinct().forEach(r ->
+        (Durations.divides(r.width(), policy.window()) ? perWindow : spanning).add(r));
     for (String measurement : measurements) {
       // window start -> (resolution -> newest version)
       Map<Instant, Map<Resolution, WindowVersion>> windows = new TreeMap<>();
-      for (Resolution r : resolutions) {
+      for (Resolution r : perWindow) {
         for (WindowVersion v : ledger.windows(policy.source().database(), measurement, r)) {
           windows.computeIfAbsent(v.window().start(), k -> new LinkedHashMap<>()).put(r, v);
+        }
+      }
+      for (Resolution r : spanning) {
+        try {
+          moveSpans(measurement, r, windows, now, counts);
+        } catch (RuntimeException e) {
+          failures.add(measurement + " res=" + r + ": " + e.getMessage());
         }
       }
       for (Map<Resolution, WindowVersion> held : windows.values()) {
@@ -74,6 +86,63 @@ public final class TierMover {
     }
     return new TierReport(policy.name(), counts.classChanges, counts.rollupsBuilt, counts.rollupsDropped,
         counts.rawDropped, counts.expired, failures);
+  }
+
+  /**
+   * A rollup coarser than the export window covers a span of windows: it is built (or rebuilt when
+   * a window of the span was exported again) once the span has closed and settled, from the
+   * span's full resolution, else its finest rollup; dropped where the tier does not keep it.
+   */
+  private void moveSpans(String measurement, Resolution r, Map<Instant, Map<Resolution, WindowVersion>> windows,
+      Instant now, Counts counts) {
+    String db = policy.source().database();
+    Map<Instant, List<Map<Resolution, WindowVersion>>> spans = new TreeMap<>();
+    for (var e : windows.entrySet()) {
+      spans.computeIfAbsent(Durations.floor(e.getKey(), r.width()), k -> new ArrayList<>()).add(e.getValue());
+    }
+    for (var span : spans.entrySet()) {
+      Window w = new Window(span.getKey(), span.getKey().plus(r.width()));
+      if (w.end().plus(policy.settle()).isAfter(now)) {
+        continue;
+      }
+      Placement placement = policy.ladder().placementAt(w.start(), now);
+      Optional<WindowVersion> existing = ledger.latest(db, measurement, r, w).filter(v -> !v.deleted());
+      if (placement.tier() == Tier.EXPIRED || !placement.rollups().contains(r)) {
+        if (existing.isPresent()) {
+          ledger.delete(existing.get(), now);
+          counts.rollupsDropped++;
+        }
+        continue;
+      }
+      // The finest resolution every window of the span has.
+      Optional<Resolution> source = span.getValue().stream()
+          .map(held -> held.keySet().stream().min(Resolution::compareTo).orElseThrow())
+          .max(Resolution::compareTo);
+      if (source.isEmpty()) {
+        continue;
+      }
+      List<WindowVersion> parts = span.getValue().stream().map(held -> held.get(source.get()))
+          .filter(java.util.Objects::nonNull).toList();
+      boolean stale = existing.isEmpty() || parts.stream().anyMatch(p ->
+          Instant.parse(p.committedAt()).isAfter(Instant.parse(existing.get().committedAt())));
+      if (!stale) {
+        continue;
+      }
+      // Each window rolled up to r gives partial buckets; merged across the span they are exact.
+      List<SeriesRows> partials = new ArrayList<>();
+      MeasurementSchema raw = null;
+      for (WindowVersion part : parts) {
+        MeasurementSchema partRaw = source.get().isRaw() ? part.schema() : RollupSchema.rawOf(part.schema());
+        raw = raw == null ? partRaw : raw.union(partRaw);
+        partials.add(source.get().isRaw() ? Downsampler.rollup(LakeRows.read(ledger, part), r)
+            : Downsampler.reaggregate(LakeRows.read(ledger, part), partRaw, r));
+      }
+      SeriesRows all = new SeriesRows(RollupSchema.of(raw));
+      partials.forEach(all::appendAll);
+      SeriesRows rows = Downsampler.reaggregate(all, raw, r);
+      writer.prepare(db, rows, r, w, policy.lake(), StorageClass.STANDARD).commit();
+      counts.rollupsBuilt++;
+    }
   }
 
   private static final class Counts {
