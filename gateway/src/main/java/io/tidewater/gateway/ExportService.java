@@ -7,7 +7,13 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduler;
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
+import io.tidewater.lifecycle.catalog.GlueCatalog;
 import io.tidewater.lifecycle.export.ExportJob;
+import io.tidewater.lifecycle.store.LakeLocation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.GlueClientBuilder;
 import io.tidewater.lifecycle.export.JobReport;
 import io.tidewater.lifecycle.export.WindowExporter;
 import io.tidewater.lifecycle.influx.InfluxClient;
@@ -82,12 +88,22 @@ public class ExportService {
     this.clock = clock;
     this.metrics = metrics;
     Path temp = config.export().tempDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "tidewater-export"));
-    WindowExporter exporter = new WindowExporter(influx, new WindowWriter(ledger, temp, clock));
+    Optional<GlueCatalog> glue = glue(config, ledger);
     String gatewayId = config.export().gatewayId().orElseGet(() -> hostName() + "-" + ProcessHandle.current().pid());
     for (TieringPolicy policy : registry.policies().policies()) {
+      WindowWriter writer = new WindowWriter(ledger, temp, clock, committed -> glue.ifPresent(g -> {
+        try {
+          g.register(committed, policy.lake());
+        } catch (RuntimeException e) {
+          // Committed data stays; the next commit of the table registers again (idempotent).
+          LOG.warnf("Glue registration of %s.%s %s failed: %s", committed.database(), committed.measurement(),
+              committed.window(), e.getMessage());
+        }
+      }));
+      WindowExporter exporter = new WindowExporter(influx, writer);
       Tracked tracked = new Tracked(new ExportJob(policy, influx, ledger, exporter, clock, config.export().attempts(),
           config.export().backoff(), Optional.of(new ExportJob.LeaseSettings(gatewayId, config.export().leaseTtl()))));
-      tracked.mover = new TierMover(policy, ledger, new WindowWriter(ledger, temp, clock), clock);
+      tracked.mover = new TierMover(policy, ledger, writer, clock);
       tracked.retention = new HotRetention(policy, influx, ledger, clock);
       jobs.put(policy.name(), tracked);
       Gauge.builder("tidewater_export_lag_seconds", tracked,
@@ -225,6 +241,21 @@ public class ExportService {
     } catch (RuntimeException e) {
       LOG.debugf("Could not refresh the export lag of %s: %s", t.job.policy().name(), e.getMessage());
     }
+  }
+
+  private static Optional<GlueCatalog> glue(TidewaterConfig config, Ledger ledger) {
+    TidewaterConfig.Catalog.Glue glue = config.catalog().glue();
+    if (!glue.enabled()) {
+      return Optional.empty();
+    }
+    if (!(ledger.store().location() instanceof LakeLocation.S3 s3)) {
+      throw new TidewaterException(ErrorCode.INVALID_LAKE_CONFIG, "tidewater.catalog.glue.enabled needs an s3:// lake;"
+          + " the lake is " + ledger.store().location().uri());
+    }
+    GlueClientBuilder builder = GlueClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+    glue.endpoint().ifPresent(builder::endpointOverride);
+    glue.region().map(Region::of).ifPresent(builder::region);
+    return Optional.of(new GlueCatalog(builder.build(), s3, glue.databasePrefix().orElse("")));
   }
 
   private static String hostName() {

@@ -19,6 +19,29 @@ public interface TidewaterConfig {
 
   Export export();
 
+  Catalog catalog();
+
+  /** Table registration for engines that read the lake (Athena, Trino, Spark). */
+  interface Catalog {
+    Glue glue();
+
+    /** AWS Glue: a database per InfluxDB database, a table per measurement and resolution. */
+    interface Glue {
+      /** Register every committed window in Glue (needs an s3:// lake). */
+      @WithDefault("false")
+      boolean enabled();
+
+      /** Prepended to Glue database names, e.g. {@code tidewater_}; default none. */
+      Optional<String> databasePrefix();
+
+      /** A Glue endpoint other than AWS's (tests, VPC endpoints). */
+      Optional<URI> endpoint();
+
+      /** Default: the AWS default region chain. */
+      Optional<String> region();
+    }
+  }
+
   /** The InfluxDB the gateway exports from and queries. */
   interface Influx {
     /** Base URL of InfluxDB's HTTP API (1.x, or 2.x/3.x through their v1 API). */

@@ -37,11 +37,18 @@ public final class WindowWriter {
   private final Ledger ledger;
   private final Path tempDir;
   private final Clock clock;
+  private final java.util.function.Consumer<WindowVersion> onCommit;
 
   public WindowWriter(Ledger ledger, Path tempDir, Clock clock) {
+    this(ledger, tempDir, clock, v -> { });
+  }
+
+  /** With {@code onCommit} told of every committed version (catalog registration). */
+  public WindowWriter(Ledger ledger, Path tempDir, Clock clock, java.util.function.Consumer<WindowVersion> onCommit) {
     this.ledger = ledger;
     this.tempDir = tempDir;
     this.clock = clock;
+    this.onCommit = onCommit;
   }
 
   /** A window version whose files are written but whose ledger entry is not. */
@@ -63,6 +70,7 @@ public final class WindowWriter {
       WindowVersion committed = ledger.commit(next);
       base.ifPresent(previous -> ledger.deleteReplaced(previous, committed));
       ledger.endWrites(next.database(), next.measurement(), Resolution.parse(next.resolution()), next.window());
+      onCommit.accept(committed);
       return committed;
     }
   }
