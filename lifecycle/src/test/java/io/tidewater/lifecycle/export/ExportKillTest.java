@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExportKillTest {
 
   static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
-  static final int HOURS = 120;
+  static final int HOURS = 200;
 
   @TempDir
   Path dir;
@@ -64,8 +64,8 @@ class ExportKillTest {
     for (int i = 0; i < 20; i++) {
       // Every other run re-exports everything, so kills also land in the middle of replacing files.
       Process p = i % 2 == 0 ? launch(influx, db, lake) : launch(influx, db, lake, "2025-05-20T00:00:00Z",
-          "2025-05-26T00:00:00Z");
-      boolean finished = p.waitFor(300 + random.nextInt(2500), TimeUnit.MILLISECONDS);
+          "2025-05-29T00:00:00Z");
+      boolean finished = p.waitFor(150 + random.nextInt(1200), TimeUnit.MILLISECONDS);
       if (!finished) {
         p.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no cleanup
         kills++;
