@@ -151,7 +151,10 @@ public final class TimeSeriesReader implements AutoCloseable {
         int index = nextBlock++;
         BlockMetaData block = blocks.get(index);
         Match match = match(block);
+        // The reader's own cursor must follow ours: readNextRowGroup reads a row group's column
+        // chunks in one pass and is much faster than readRowGroup(index).
         if (match == Match.NONE) {
+          reader.skipNextRowGroup();
           rowGroupsSkipped++;
           continue;
         }
@@ -160,9 +163,10 @@ public final class TimeSeriesReader implements AutoCloseable {
         RowRanges ranges = match == Match.SOME ? pageRanges(block) : null;
         boolean withTime = spec.time() || (timeRange && match == Match.SOME);
         if (ranges == null || ranges.rowCount() == rows) {
-          decode(reader.readRowGroup(index), rows, batch, withTime);
+          decode(reader.readNextRowGroup(), rows, batch, withTime);
         } else {
           PageReadStore pages = reader.readFilteredRowGroup(index, ranges);
+          reader.skipNextRowGroup();
           pagesPrunedRows += rows - ranges.rowCount();
           decode(pages, rows, batch, withTime);
           keepOnly(pages.getRowIndexes().orElseThrow(), batch);
