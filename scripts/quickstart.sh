@@ -71,19 +71,26 @@ pids+=($!)
 wait_for "$influx_url/ping" 204 30 "InfluxDB"
 echo "InfluxDB is up at $influx_url"
 
-# --- Sample data: telegraf.cpu, 3 hosts, one point a minute for the last 2 days ---
+# --- Sample data: telegraf.cpu, 3 hosts: a point a minute for the last 2 days (hot), and a day of
+# points every 10 minutes 120 days ago (warm), 400 days ago (cold) and 6 years ago (expired) ---
 curl -s -XPOST "$influx_url/query" --data-urlencode 'q=CREATE DATABASE telegraf' > /dev/null
 now=$(date +%s)
 awk -v now="$now" 'BEGIN {
   start = now - 2 * 86400; start -= start % 60
   split("web-1 web-2 db-1", hosts, " "); split("eu-west eu-west us-east", regions, " ")
   srand(42)
-  for (t = start; t < now; t += 60) {
-    for (h = 1; h <= 3; h++) {
-      user = 20 + 15 * sin((t / 3600 + h) / 24 * 6.283) + 5 * rand()
-      printf "cpu,host=%s,region=%s usage_user=%.2f,usage_system=%.2f,processes=%di %d000000000\n",
-        hosts[h], regions[h], user, user / 4, 100 + int(50 * rand()), t
-    }
+  for (t = start; t < now; t += 60) point(t)
+  split("120 400 2190", ages, " ")
+  for (a = 1; a <= 3; a++) {
+    day = now - ages[a] * 86400; day -= day % 86400
+    for (t = day; t < day + 86400; t += 600) point(t)
+  }
+}
+function point(t,   h, user) {
+  for (h = 1; h <= 3; h++) {
+    user = 20 + 15 * sin((t / 3600 + h) / 24 * 6.283) + 5 * rand()
+    printf "cpu,host=%s,region=%s usage_user=%.2f,usage_system=%.2f,processes=%di %d000000000\n",
+      hosts[h], regions[h], user, user / 4, 100 + int(50 * rand()), t
   }
 }' > "$state/sample.lp"
 curl -sf -XPOST "$influx_url/write?db=telegraf&precision=ns" --data-binary @"$state/sample.lp"
@@ -114,8 +121,10 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 echo "Export of policy telegraf-cpu: $(echo "$job" | grep -o '"windowsExported":[0-9]*'), $(echo "$job" | grep -o '"rows":[0-9]*'), $(echo "$job" | grep -o '"windowsFailed":[0-9]*')"
-echo "Lake files: $(find "$state/lake" -name '*.parquet' | wc -l) Parquet files, e.g."
-find "$state/lake" -name '*.parquet' | sort | head -3 | sed "s|$state/lake/|  |"
+echo "Lake contents (Parquet files per measurement and resolution; ledger under _ledger/):"
+find "$state/lake" -name '*.parquet' | sed -E "s|$state/lake/||; s|/day=.*||" | sort | uniq -c | sed 's/^/  /'
+echo "GET /v1/jobs:"
+curl -s "$gateway_url/v1/jobs" | sed 's/^/  /'; echo
 
 cat <<MSG
 
