@@ -122,7 +122,7 @@ public class ExportService {
       TieringPolicy policy = t.job.policy();
       scheduler.newJob("export-" + policy.name())
           .setCron(policy.schedule().cron())
-          .setTask(execution -> runNow(policy.name(), "scheduled", () -> t.job.runDue()))
+          .setTask(execution -> runNow(policy.name(), "scheduled", () -> t.job.runDue(r -> afterExport(t, "scheduled", r))))
           .schedule();
       LOG.infof("Export of policy %s scheduled: %s (UTC)", policy.name(), policy.schedule().cron());
     }
@@ -131,7 +131,7 @@ public class ExportService {
   /** Starts a run of {@code policy} in the background; BUSY if one is going on. */
   public JobStatus start(String policy) {
     Tracked t = tracked(policy);
-    return submit(t, "manual", () -> t.job.runDue());
+    return submit(t, "manual", () -> t.job.runDue(r -> afterExport(t, "manual", r)));
   }
 
   /** Starts a backfill of {@code [from, to)} in the background; BUSY if a run is going on. */
@@ -178,17 +178,10 @@ public class ExportService {
         LOG.infof("Export of %s (%s) skipped: another gateway holds the policy's lease", policy, kind);
       }
       report.ifPresent(r -> {
-        // Tier moves follow each export: windows that aged since are moved, rolled up or expired.
-        List<String> measurements = claimedMeasurements(t.job.policy());
-        TierReport tiers = t.mover.run(measurements);
-        // Then, for policies that opt in, points past hot keep leave InfluxDB where the lake holds them.
-        RetentionReport retention = t.retention.run(measurements);
-        retention.held().forEach(h -> LOG.infof("Retention of %s held back: %s", policy, h));
-        t.lastRun = JobStatus.LastRun.of(kind, started, clock.instant(), r, tiers, retention);
+        if (kind.startsWith("backfill")) {
+          t.lastRun = JobStatus.LastRun.of(kind, started, clock.instant(), r, null, null);
+        }
         count(policy, r);
-        metrics.counter("tidewater_tier_changes_total", "policy", policy).increment(tiers.classChanges()
-            + tiers.rollupsBuilt() + tiers.rollupsDropped() + tiers.rawDropped() + tiers.windowsExpired());
-        tiers.failures().forEach(f -> LOG.warnf("Tier move of %s failed: %s", policy, f));
         LOG.infof("Export of %s (%s): %d windows exported, %d already in the lake, %d failed, %d rows, %d bytes",
             policy, kind, r.exported().size(), r.alreadyDone(), r.failures().size(), r.rows(), r.bytes());
         r.failures().forEach(f -> LOG.warnf("Export of %s: window %s of %s failed: %s", policy, f.window(),
@@ -205,6 +198,27 @@ public class ExportService {
         t.runningSince = null;
       }
     }
+  }
+
+  /**
+   * Still under the policy's lease: tier moves, InfluxDB retention and garbage collection follow
+   * the export, and the run's status is recorded.
+   */
+  private void afterExport(Tracked t, String kind, JobReport r) {
+    String policy = t.job.policy().name();
+    List<String> measurements = claimedMeasurements(t.job.policy());
+    TierReport tiers = t.mover.run(measurements);
+    tiers.failures().forEach(f -> LOG.warnf("Tier move of %s failed: %s", policy, f));
+    metrics.counter("tidewater_tier_changes_total", "policy", policy).increment(tiers.classChanges()
+        + tiers.rollupsBuilt() + tiers.rollupsDropped() + tiers.rawDropped() + tiers.windowsExpired());
+    RetentionReport retention = t.retention.run(measurements);
+    retention.held().forEach(h -> LOG.infof("Retention of %s held back: %s", policy, h));
+    for (String m : measurements) {
+      // Files a crash left between a commit and its deletes; never younger than an hour.
+      ledger.collectGarbage(t.job.policy().source().database(), m, Duration.ofHours(1), clock.instant())
+          .forEach(key -> LOG.infof("Garbage collected %s", key));
+    }
+    t.lastRun = JobStatus.LastRun.of(kind, t.runningSince, clock.instant(), r, tiers, retention);
   }
 
   private void count(String policy, JobReport r) {

@@ -73,7 +73,19 @@ public final class ExportJob {
 
   /** Exports every due window the lake lacks. Empty if a run of this job is already going on. */
   public Optional<JobReport> runDue() {
-    return exclusively(() -> run(Optional.empty()));
+    return runDue(report -> { });
+  }
+
+  /**
+   * Exports every due window the lake lacks, then runs {@code thenUnderLease} (tier moves,
+   * retention, garbage collection) while still holding the policy's lease.
+   */
+  public Optional<JobReport> runDue(java.util.function.Consumer<JobReport> thenUnderLease) {
+    return exclusively(() -> {
+      JobReport report = run(Optional.empty());
+      thenUnderLease.accept(report);
+      return report;
+    });
   }
 
   /** Exports (again) every due window of {@code [from, to)}, committing new versions of windows already held. */
@@ -164,7 +176,13 @@ public final class ExportJob {
           continue;
         }
         List<Resolution> needed = WindowExporter.resolutionsToWrite(policy, placement);
-        if (needed.stream().allMatch(r -> held.getOrDefault(r.name(), Set.of()).contains(w.start()))) {
+        if (backfill.isPresent() && policy.deleteFromHotAfterExport()
+            && !w.end().isAfter(policy.ladder().boundaries(now).hotFrom())) {
+          // InfluxDB may have deleted this window's points already: re-exporting would replace the
+          // lake's full copy with what is left.
+          failures.add(new JobReport.WindowFailure(measurement, w, "not re-exported: the policy deletes points older"
+              + " than hot keep from InfluxDB, so InfluxDB may no longer hold all of this window"));
+        } else if (needed.stream().allMatch(r -> held.getOrDefault(r.name(), Set.of()).contains(w.start()))) {
           alreadyDone++;
         } else {
           todo.add(w);

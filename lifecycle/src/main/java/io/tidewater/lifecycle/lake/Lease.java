@@ -45,7 +45,12 @@ public final class Lease {
         .max(Comparator.comparingLong(o -> numberOf(o.key())));
     long next = 1;
     if (newest.isPresent()) {
-      Map<?, ?> held = read(store, newest.get().key());
+      Map<?, ?> held;
+      try {
+        held = read(store, newest.get().key());
+      } catch (LakeStoreException.Missing renewedMeanwhile) {
+        return Optional.empty(); // its holder just renewed it: held
+      }
       boolean released = Boolean.TRUE.equals(held.get("released"));
       boolean expired = Instant.parse((String) held.get("expires")).isBefore(now);
       if (!released && !expired) {
@@ -59,14 +64,15 @@ public final class Lease {
     } catch (LakeStoreException.Conflict lost) {
       return Optional.empty(); // another gateway took it first
     }
-    if (next > 2) {
-      store.delete(lease.key(next - 2)); // keep the previous one for the record, drop older ones
-    }
     return Optional.of(lease);
   }
 
   /** Extends the lease from {@code now}; false if it was lost (expired and taken over). */
   public boolean renew(Instant now) {
+    // Someone above our number took over; numbers freed by deletes below must not be reused.
+    if (newestNumber() != number) {
+      return false;
+    }
     try {
       store.putIfAbsent(key(number + 1), body(now.plus(ttl), false));
       store.delete(key(number));
@@ -85,6 +91,13 @@ public final class Lease {
     } catch (LakeStoreException.Conflict taken) {
       // Someone took it over after it expired: nothing left to release.
     }
+  }
+
+  private long newestNumber() {
+    return store.list("_leases/" + LakeLayout.escape(name) + "/").stream()
+        .filter(o -> o.key().endsWith(".json"))
+        .mapToLong(o -> numberOf(o.key()))
+        .max().orElse(-1);
   }
 
   public String owner() {

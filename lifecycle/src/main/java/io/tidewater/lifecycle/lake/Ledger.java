@@ -99,11 +99,17 @@ public final class Ledger {
     return key;
   }
 
-  /** Removes every write-intent marker of the window (after a commit made its files and entry agree). */
-  public void endWrites(String database, String measurement, Resolution resolution, Window window) {
-    String prefix = LakeLayout.ledgerWindowPrefix(LakeLayout.ledgerPrefix(database, measurement, resolution), window);
-    for (ObjectInfo o : store.list(prefix)) {
-      if (LakeLayout.isIntent(o.key())) {
+  /**
+   * After a commit made the window's files and entry agree: removes this write's marker and those
+   * of writes that began before it (crashed or lost), keeping any a later concurrent write left.
+   */
+  public void endWrite(String intentKey) {
+    String prefix = intentKey.substring(0, intentKey.lastIndexOf('/') + 1);
+    List<ObjectInfo> markers = store.list(prefix).stream().filter(o -> LakeLayout.isIntent(o.key())).toList();
+    Instant mine = markers.stream().filter(o -> o.key().equals(intentKey)).map(ObjectInfo::lastModified)
+        .findFirst().orElse(Instant.MAX);
+    for (ObjectInfo o : markers) {
+      if (!o.lastModified().isAfter(mine)) {
         store.delete(o.key());
       }
     }

@@ -55,10 +55,12 @@ public final class WindowWriter {
   public final class PendingCommit {
     private final Optional<WindowVersion> base;
     private final WindowVersion next;
+    private final String intent;
 
-    private PendingCommit(Optional<WindowVersion> base, WindowVersion next) {
+    private PendingCommit(Optional<WindowVersion> base, WindowVersion next, String intent) {
       this.base = base;
       this.next = next;
+      this.intent = intent;
     }
 
     public WindowVersion version() {
@@ -69,7 +71,7 @@ public final class WindowWriter {
     public WindowVersion commit() {
       WindowVersion committed = ledger.commit(next);
       base.ifPresent(previous -> ledger.deleteReplaced(previous, committed));
-      ledger.endWrites(next.database(), next.measurement(), Resolution.parse(next.resolution()), next.window());
+      ledger.endWrite(intent);
       onCommit.accept(committed);
       return committed;
     }
@@ -87,7 +89,7 @@ public final class WindowWriter {
     long to = Durations.epochNanos(window.end());
     int[] order = rows.seriesTimeOrder();
     Map<String, List<Integer>> partitions = partition(rows, order, options, from, to, window);
-    ledger.beginWrite(database, measurement, resolution, window);
+    String intent = ledger.beginWrite(database, measurement, resolution, window);
     String prefix = LakeLayout.resolutionPrefix(database, measurement, resolution);
     WriteOptions writeOptions = WriteOptions.of(options);
     List<DataFile> files = new ArrayList<>();
@@ -106,7 +108,7 @@ public final class WindowWriter {
     WindowVersion next = new WindowVersion(WindowVersion.FORMAT, database, measurement, resolution.name(), from, to,
         base.map(v -> v.version() + 1).orElse(1L), clock.instant().toString(), false, files, total,
         total == 0 ? 0 : min, total == 0 ? 0 : max, rows.schema(), options.timestampPrecision());
-    return new PendingCommit(base, next);
+    return new PendingCommit(base, next, intent);
   }
 
   private static Map<String, List<Integer>> partition(SeriesRows rows, int[] order, LakeOptions options, long from,

@@ -161,6 +161,13 @@ public final class TimeSeriesReader implements AutoCloseable {
         rowGroupsRead++;
         int rows = (int) block.getRowCount();
         RowRanges ranges = match == Match.SOME ? pageRanges(block) : null;
+        if (ranges != null && ranges.rowCount() == 0) {
+          // Statistics allowed a match but no page does (readFilteredRowGroup answers null here).
+          reader.skipNextRowGroup();
+          rowGroupsRead--;
+          rowGroupsSkipped++;
+          continue;
+        }
         boolean withTime = spec.time() || (timeRange && match == Match.SOME);
         if (ranges == null || ranges.rowCount() == rows) {
           decode(reader.readNextRowGroup(), rows, batch, withTime);

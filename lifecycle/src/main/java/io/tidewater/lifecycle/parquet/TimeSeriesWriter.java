@@ -288,9 +288,12 @@ public final class TimeSeriesWriter {
       rowsInGroup = 0;
     }
 
+    private boolean ended;
+
     void finish(Map<String, String> metadata) throws IOException {
       flushGroup();
       file.end(metadata);
+      ended = true;
     }
 
     @Override
@@ -299,6 +302,13 @@ public final class TimeSeriesWriter {
         store.close();
       }
       codecs.release();
+      if (!ended) {
+        try {
+          file.close(); // a failed write must not leak the output stream
+        } catch (IOException | RuntimeException e) {
+          // The write already failed; that error is the one reported.
+        }
+      }
     }
   }
 

@@ -15,6 +15,7 @@ import io.tidewater.lifecycle.store.ObjectInfo;
 import io.tidewater.policy.Durations;
 import io.tidewater.policy.Resolution;
 import io.tidewater.policy.Source;
+import io.tidewater.policy.Tier;
 import io.tidewater.policy.TieringPolicy;
 import io.tidewater.policy.Window;
 import io.tidewater.policy.rollup.RollupAggregate;
@@ -30,8 +31,9 @@ import java.util.TreeMap;
 
 /**
  * Deletes points past the hot tier from InfluxDB, for policies that opt in, and only where the lake
- * provably holds them: every window with data before the cut must be in the ledger with, field by
- * field, as many values as InfluxDB counts. The cut stops at the first window that is not.
+ * provably holds them: window by window, oldest first, each must be in the ledger with, field by
+ * field, as many values as InfluxDB counts, and is then deleted within its bounds. It stops at the
+ * first window that is not. Windows past expiry are deleted without a check (the lake drops them too).
  */
 public final class HotRetention {
 
@@ -67,22 +69,26 @@ public final class HotRetention {
       if (earliest.isEmpty() || Durations.fromEpochNanos(earliest.get()).compareTo(hotFrom) >= 0) {
         continue;
       }
-      Instant cut = hotFrom;
+      // Window by window: verified, then deleted at once within its bounds, so a point written
+      // into a window after its check is never deleted unseen by a later, wider DELETE.
+      Instant deletedUpTo = null;
       for (Long start : influx.windowsWithData(source.database(), source.retentionPolicy(), m, earliest.get(),
           Durations.epochNanos(hotFrom), policy.window())) {
         Window w = policy.windows().containing(Durations.fromEpochNanos(start));
-        Optional<String> mismatch = verify(m, w);
-        if (mismatch.isPresent()) {
-          held.add(mismatch.get());
-          cut = w.start();
-          break;
-        }
-        verified++;
+        if (policy.ladder().placementAt(w.start(), clock.instant()).tier() != Tier.EXPIRED) {
+          Optional<String> mismatch = verify(m, w);
+          if (mismatch.isPresent()) {
+            held.add(mismatch.get());
+            break;
+          }
+          verified++;
+        } // past expiry the lake holds nothing by design: such points leave InfluxDB too
+        influx.rows(source.database(), "DELETE FROM " + InfluxQl.identifier(m) + " WHERE time >= "
+            + InfluxQl.time(Durations.epochNanos(w.start())) + " AND time < " + InfluxQl.time(Durations.epochNanos(w.end())));
+        deletedUpTo = w.end();
       }
-      if (cut.isAfter(Durations.fromEpochNanos(earliest.get()))) {
-        influx.rows(source.database(), "DELETE FROM " + InfluxQl.identifier(m) + " WHERE time < "
-            + InfluxQl.time(Durations.epochNanos(cut)));
-        deleted.put(m, cut);
+      if (deletedUpTo != null) {
+        deleted.put(m, deletedUpTo);
       }
     }
     return new RetentionReport(policy.name(), deleted, verified, held);

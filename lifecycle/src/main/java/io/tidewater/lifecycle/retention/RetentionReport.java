@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one retention run did per measurement: the instant before which points were deleted from
- * InfluxDB (absent: nothing deleted), windows verified, and why deletion stopped early.
+ * What one retention run did per measurement: the end of the newest window whose points were
+ * deleted from InfluxDB (absent: nothing deleted), windows verified, and why deletion stopped early.
  */
 public record RetentionReport(String policy, Map<String, Instant> deletedBefore, int windowsVerified,
     List<String> held) {

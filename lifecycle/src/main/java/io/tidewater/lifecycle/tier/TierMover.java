@@ -68,17 +68,20 @@ public final class TierMover {
           windows.computeIfAbsent(v.window().start(), k -> new LinkedHashMap<>()).put(r, v);
         }
       }
+      boolean spansFailed = false;
       for (Resolution r : spanning) {
         try {
           moveSpans(measurement, r, windows, now, counts);
         } catch (RuntimeException e) {
           failures.add(measurement + " res=" + r + ": " + e.getMessage());
+          spansFailed = true;
         }
       }
       for (Map<Resolution, WindowVersion> held : windows.values()) {
         Window w = held.values().iterator().next().window();
         try {
-          move(w, held, policy.ladder().placementAt(w.start(), now), now, counts);
+          // A span rollup that could not be built may still need this full resolution.
+          move(w, held, policy.ladder().placementAt(w.start(), now), now, counts, !spansFailed);
         } catch (RuntimeException e) {
           failures.add(measurement + " " + w + ": " + e.getMessage());
         }
@@ -153,7 +156,8 @@ public final class TierMover {
     int expired;
   }
 
-  private void move(Window w, Map<Resolution, WindowVersion> held, Placement placement, Instant now, Counts counts) {
+  private void move(Window w, Map<Resolution, WindowVersion> held, Placement placement, Instant now, Counts counts,
+      boolean mayDropRaw) {
     if (placement.tier() == Tier.EXPIRED) {
       held.values().forEach(v -> ledger.delete(v, now));
       counts.expired++;
@@ -178,8 +182,10 @@ public final class TierMover {
     }
     if (raw != null) {
       if (placement.raw().isEmpty()) {
-        ledger.delete(raw, now);
-        counts.rawDropped++;
+        if (mayDropRaw) {
+          ledger.delete(raw, now);
+          counts.rawDropped++;
+        }
       } else if (ledger.store().supportsStorageClasses()) {
         StorageClass target = placement.raw().get();
         if (raw.files().stream().anyMatch(f -> f.storageClass() != target)) {

@@ -68,4 +68,17 @@ class LeaseTest {
     assertEquals("next", Lease.acquire(store, name, "next", TTL, T0.plus(Duration.ofMinutes(20))).orElseThrow().owner(),
         "a released lease is free at once");
   }
+
+  /** A stalled holder must not slip back in through a number freed by the new holder's renewal. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"local", "s3", "azure"})
+  void aStalledHolderCannotRenewAfterATakeover(String kind) {
+    LakeStore store = store(kind);
+    String name = "job-" + UUID.randomUUID();
+    Lease stalled = Lease.acquire(store, name, "stalled", TTL, T0).orElseThrow();
+    Lease taker = Lease.acquire(store, name, "taker", TTL, T0.plus(Duration.ofMinutes(11))).orElseThrow();
+    assertTrue(taker.renew(T0.plus(Duration.ofMinutes(12))), "the new holder renews (freeing its old number)");
+    assertFalse(stalled.renew(T0.plus(Duration.ofMinutes(13))), "the stalled holder has lost it");
+    assertTrue(Lease.acquire(store, name, "third", TTL, T0.plus(Duration.ofMinutes(14))).isEmpty(), "still held");
+  }
 }

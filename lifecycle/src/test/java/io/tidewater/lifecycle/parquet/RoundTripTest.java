@@ -124,6 +124,28 @@ class RoundTripTest {
   }
 
   @Test
+  void aRowGroupWhoseStatisticsAllowAMatchButNoPageDoesIsSkipped() {
+    MeasurementSchema schema = new MeasurementSchema("m", List.of("host"), List.of(new FieldColumn("v", FieldType.FLOAT)));
+    SeriesRows rows = new SeriesRows(schema);
+    for (String host : List.of("a", "c")) {
+      for (int i = 0; i < 5000; i++) {
+        rows.startRow(HOUR_START + i * 1_000_000L);
+        rows.tag(0, host);
+        rows.setDouble(0, i);
+      }
+    }
+    Path file = dir.resolve("gap.parquet");
+    TimeSeriesWriter.write(rows, new LocalOutputFile(file), new WriteOptions(Compression.ZSTD, TimestampPrecision.NANOS,
+        64 << 20, 1 << 10));
+    // Row-group statistics span [a, c], so "b" may be there; every page is all a or all c.
+    ScanSpec spec = ScanSpec.all(schema).withTagValues(Map.of("host", Set.of("b")));
+    try (TimeSeriesReader reader = TimeSeriesReader.open(new LocalInputFile(file), "gap", spec)) {
+      assertEquals(false, reader.next(new ColumnBatch(spec)));
+      assertEquals(1, reader.rowGroupsSkipped());
+    }
+  }
+
+  @Test
   void projectionReadsOnlyTheRequestedColumns() {
     List<Fixtures.Row> rows = Fixtures.rows(9, 5, 100, HOUR_START, false);
     Path file = write(rows, WriteOptions.DEFAULTS);
