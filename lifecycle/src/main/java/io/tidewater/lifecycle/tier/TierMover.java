@@ -103,6 +103,17 @@ public final class TierMover {
     for (var e : windows.entrySet()) {
       spans.computeIfAbsent(Durations.floor(e.getKey(), r.width()), k -> new ArrayList<>()).add(e.getValue());
     }
+    // Spans whose windows are all gone (full resolution and finer rollups dropped) still leave the
+    // lake when their tier stops keeping them or they expire.
+    for (WindowVersion v : ledger.windows(db, measurement, r)) {
+      if (!spans.containsKey(v.window().start())) {
+        Placement placement = policy.ladder().placementAt(v.window().start(), now);
+        if (placement.tier() == Tier.EXPIRED || !placement.rollups().contains(r)) {
+          ledger.delete(v, now);
+          counts.rollupsDropped++;
+        }
+      }
+    }
     for (var span : spans.entrySet()) {
       Window w = new Window(span.getKey(), span.getKey().plus(r.width()));
       if (w.end().plus(policy.settle()).isAfter(now)) {
@@ -189,7 +200,11 @@ public final class TierMover {
       } else if (ledger.store().supportsStorageClasses()) {
         StorageClass target = placement.raw().get();
         if (raw.files().stream().anyMatch(f -> f.storageClass() != target)) {
+          // A class change may give files new ETags (S3 copies them onto themselves): flag the
+          // window until the restated entry is committed, so an interruption is redone.
+          String intent = ledger.beginWrite(raw.database(), raw.measurement(), Resolution.RAW, w);
           ledger.restate(raw, changeClass(raw.files(), target), now);
+          ledger.endWrite(intent);
           counts.classChanges++;
         }
       }
