@@ -235,7 +235,7 @@ public class ExportService {
 
   private List<String> claimedMeasurements(TieringPolicy p) {
     return influx.measurements(p.source().database()).stream()
-        .filter(m -> p.source().measurements().stream().anyMatch(x -> x.matches(m)))
+        .filter(p.source()::claims)
         .toList();
   }
 

@@ -21,8 +21,11 @@ public record Source(String database, Optional<String> retentionPolicy, List<Mea
 
   /** Whether this source claims {@code measurement} of {@code database} / {@code retentionPolicy}. */
   public boolean claims(String database, Optional<String> retentionPolicy, String measurement) {
-    return this.database.equals(database)
-        && this.retentionPolicy.equals(retentionPolicy)
-        && measurements.stream().anyMatch(m -> m.matches(measurement));
+    return this.database.equals(database) && this.retentionPolicy.equals(retentionPolicy) && claims(measurement);
+  }
+
+  /** Whether this source claims {@code measurement} of its own database. */
+  public boolean claims(String measurement) {
+    return measurements.stream().anyMatch(m -> m.matches(measurement));
   }
 }

@@ -150,7 +150,7 @@ public final class ExportJob {
     List<JobReport.WindowFailure> failures = new ArrayList<>();
     int alreadyDone = 0;
     for (String measurement : influx.measurements(source.database())) {
-      if (!source.measurements().stream().anyMatch(m -> m.matches(measurement))) {
+      if (!source.claims(measurement)) {
         continue;
       }
       Optional<Long> earliest = influx.earliestTime(source.database(), source.retentionPolicy(), measurement);
