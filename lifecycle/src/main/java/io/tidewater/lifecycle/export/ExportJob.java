@@ -26,6 +26,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -111,36 +113,48 @@ public final class ExportJob {
       if (held.isEmpty()) {
         return Optional.empty();
       }
-      currentLease = held.get();
-      lastRenewal = clock.instant();
+      Lease lease = held.get();
+      leaseLost = false;
+      // Renewed in the background every third of its time, so one slow window cannot outlive it.
+      ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tidewater-lease-" + policy.name());
+        t.setDaemon(true);
+        return t;
+      });
+      long period = Math.max(1, this.lease.get().ttl().toMillis() / 3);
+      renewer.scheduleAtFixedRate(() -> {
+        try {
+          if (!leaseLost && !lease.renew(clock.instant())) {
+            leaseLost = true;
+          }
+        } catch (RuntimeException e) {
+          // The store is unreachable: the next attempt may succeed; the run's writes fail meanwhile.
+        }
+      }, period, period, TimeUnit.MILLISECONDS);
+      currentLease = lease;
       try {
         return Optional.of(work.get());
       } finally {
-        currentLease.release(clock.instant());
+        renewer.shutdownNow();
         currentLease = null;
+        if (!leaseLost) {
+          lease.release(clock.instant());
+        }
       }
     } finally {
       running.unlock();
     }
   }
 
-  private Lease currentLease;
-  private Instant lastRenewal;
+  private volatile Lease currentLease;
+  private volatile boolean leaseLost;
 
-  /** Renews the lease once a third of its time has passed; fails the window if it was lost. */
+  /** Stops the run when the lease was lost (expired and taken over by another gateway). */
   private void keepLease() {
-    if (currentLease == null) {
-      return;
-    }
-    Instant now = clock.instant();
-    if (Duration.between(lastRenewal, now).compareTo(lease.get().ttl().dividedBy(3)) < 0) {
-      return;
-    }
-    if (!currentLease.renew(now)) {
+    if (currentLease != null && leaseLost) {
       throw new TidewaterException(io.tidewater.error.ErrorCode.LAKE_CONFLICT, "the lease on policy " + policy.name()
           + " expired and another gateway took it over; this run stops");
     }
-    lastRenewal = now;
   }
 
   private JobReport run(Optional<Window> backfill) {

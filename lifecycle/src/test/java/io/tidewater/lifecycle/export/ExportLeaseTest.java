@@ -81,4 +81,42 @@ class ExportLeaseTest {
     assertEquals(48, exported, "each window exported by one gateway, once");
     assertEquals(List.of(1L), windows.stream().map(WindowVersion::version).distinct().toList());
   }
+
+  @Test
+  void aGatewayThatLosesItsLeaseStops() throws Exception {
+    InfluxServer influx = TestServers.influx();
+    String db = influx.newDatabase("lease");
+    StringBuilder lp = new StringBuilder();
+    long start = Durations.epochNanos(Instant.parse("2025-04-01T00:00:00Z"));
+    for (int i = 0; i < 24 * 40 * 6; i++) { // 40 days of hourly windows
+      lp.append("cpu,host=a v=").append(i).append(' ').append(start + i * 600_000_000_000L).append('\n');
+    }
+    influx.write(db, lp.toString());
+    TieringPolicy policy = new PolicyParser().parse("l.yaml", """
+        name: lost
+        source: { database: %s, measurements: [cpu] }
+        tiers:
+          hot: { keep: 90d }
+          warm: { after: 90d }
+        """.formatted(db)).get(0);
+    Clock clock = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
+    Ledger ledger = new Ledger(TestStores.local());
+    InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
+    ExportJob job = new ExportJob(policy, client, ledger, new WindowExporter(client,
+        new WindowWriter(ledger, temp.resolve("lost"), clock)), clock, 1, Duration.ofMillis(1),
+        Optional.of(new ExportJob.LeaseSettings("stalled", Duration.ofMillis(300))));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    Future<Optional<JobReport>> run = pool.submit(() -> job.runDue());
+    Thread.sleep(700);
+    // Another gateway sees the lease expired (its clock is later) and takes it over.
+    assertEquals(true, io.tidewater.lifecycle.lake.Lease.acquire(ledger.store(), "export-lost", "taker",
+        Duration.ofMinutes(10), clock.instant().plusSeconds(60)).isPresent());
+    java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+        java.util.concurrent.ExecutionException.class, () -> run.get(60, java.util.concurrent.TimeUnit.SECONDS));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getCause().getMessage().contains("another gateway took it over"),
+        e.getCause().getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(ledger.windows(db, "cpu", Resolution.RAW).size() < 960,
+        "the run stopped before the end");
+    pool.shutdown();
+  }
 }
