@@ -140,7 +140,8 @@ public class ExportService {
     if (!from.isBefore(to)) {
       throw new TidewaterException(ErrorCode.BAD_REQUEST, "backfill needs from before to; got from=" + from + ", to=" + to);
     }
-    return submit(t, "backfill " + from + " to " + to, () -> t.job.backfill(from, to));
+    String kind = "backfill " + from + " to " + to;
+    return submit(t, kind, () -> t.job.backfill(from, to, r -> afterExport(t, kind, r)));
   }
 
   private JobStatus submit(Tracked t, String kind, Supplier<Optional<JobReport>> work) {
@@ -178,9 +179,6 @@ public class ExportService {
         LOG.infof("Export of %s (%s) skipped: another gateway holds the policy's lease", policy, kind);
       }
       report.ifPresent(r -> {
-        if (kind.startsWith("backfill")) {
-          t.lastRun = JobStatus.LastRun.of(kind, started, clock.instant(), r, null, null);
-        }
         count(policy, r);
         LOG.infof("Export of %s (%s): %d windows exported, %d already in the lake, %d failed, %d rows, %d bytes",
             policy, kind, r.exported().size(), r.alreadyDone(), r.failures().size(), r.rows(), r.bytes());

@@ -92,11 +92,20 @@ public final class ExportJob {
 
   /** Exports (again) every due window of {@code [from, to)}, committing new versions of windows already held. */
   public Optional<JobReport> backfill(Instant from, Instant to) {
+    return backfill(from, to, report -> { });
+  }
+
+  /** A backfill followed, still under the policy's lease, by {@code thenUnderLease}. */
+  public Optional<JobReport> backfill(Instant from, Instant to, java.util.function.Consumer<JobReport> thenUnderLease) {
     if (!from.isBefore(to)) {
       throw new TidewaterException(io.tidewater.error.ErrorCode.BAD_REQUEST, "backfill needs from < to, got "
           + from + " and " + to);
     }
-    return exclusively(() -> run(Optional.of(new Window(from, to))));
+    return exclusively(() -> {
+      JobReport report = run(Optional.of(new Window(from, to)));
+      thenUnderLease.accept(report);
+      return report;
+    });
   }
 
   /** Runs {@code work} unless this job, or (with a lease) another gateway, is already running the policy. */

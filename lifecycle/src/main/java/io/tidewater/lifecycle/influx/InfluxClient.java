@@ -35,10 +35,6 @@ public final class InfluxClient {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
-  public InfluxConnection connection() {
-    return connection;
-  }
-
   /** The measurement's columns, typed by SHOW TAG KEYS and SHOW FIELD KEYS (never guessed from values). */
   public MeasurementSchema schema(String database, Optional<String> rp, String measurement) {
     String from = InfluxQl.measurement(database, rp, measurement);

@@ -48,8 +48,4 @@ public record WindowVersion(int format, String database, String measurement, Str
         isDeleted ? 0 : maxTime, schema, precision);
   }
 
-  public boolean isResolution(Resolution r) {
-    return resolution.equals(r.name());
-  }
-
 }

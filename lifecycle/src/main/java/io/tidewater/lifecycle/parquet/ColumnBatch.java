@@ -85,14 +85,12 @@ public final class ColumnBatch {
     }
   }
 
-  private final ScanSpec spec;
   int size;
   long[] times = new long[0];
   final Vector[] tags;
   final Vector[] fields;
 
   public ColumnBatch(ScanSpec spec) {
-    this.spec = spec;
     tags = new Vector[spec.tags().size()];
     for (int t = 0; t < tags.length; t++) {
       tags[t] = new Vector(null);
@@ -116,10 +114,6 @@ public final class ColumnBatch {
       v.ensure(n);
       v.dictionary.clear();
     }
-  }
-
-  public ScanSpec spec() {
-    return spec;
   }
 
   public int size() {

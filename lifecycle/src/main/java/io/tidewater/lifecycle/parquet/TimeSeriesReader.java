@@ -129,11 +129,6 @@ public final class TimeSeriesReader implements AutoCloseable {
     return fileSchema;
   }
 
-  /** Rows in the file, before any pruning. */
-  public long rowCount() {
-    return reader.getRecordCount();
-  }
-
   /** Row groups decoded so far. */
   public int rowGroupsRead() {
     return rowGroupsRead;

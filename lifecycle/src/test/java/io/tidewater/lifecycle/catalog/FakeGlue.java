@@ -153,8 +153,4 @@ final class FakeGlue implements AutoCloseable {
   public void close() {
     server.stop(0);
   }
-
-  static String text(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
-  }
 }
