@@ -25,6 +25,16 @@ public enum ErrorCode {
   SCHEMA_CONFLICT(Kind.EXTERNAL),
   /** A lake location or store setting is malformed. */
   INVALID_LAKE_CONFIG(Kind.USER),
+  /** SQL that does not parse; the message names the line and column. */
+  SQL_SYNTAX(Kind.USER),
+  /** SQL that parses but is not valid: types, ambiguous columns, wrong arguments. */
+  SQL_INVALID(Kind.USER),
+  /** SQL that is valid but asks for something the gateway does not do. */
+  UNSUPPORTED(Kind.USER),
+  /** A query ran longer than the configured limit and was stopped. */
+  QUERY_TIMEOUT(Kind.USER),
+  /** A query's result has more rows than the request or configuration allows. */
+  TOO_MANY_ROWS(Kind.USER),
   /** A bug or an unexpected state inside the gateway. */
   INTERNAL(Kind.INTERNAL);
 

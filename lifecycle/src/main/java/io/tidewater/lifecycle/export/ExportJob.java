@@ -211,7 +211,12 @@ public final class ExportJob {
           todo.add(w);
         }
       }
+      int failedBefore = failures.size();
       exportPipelined(measurement, todo, now, exported, failures);
+      if (backfill.isEmpty() && failures.size() == failedBefore) {
+        // Every window from the first point up to here is in the lake: queries may rely on it.
+        ledger.recordExportedThrough(source.database(), measurement, until);
+      }
     }
     return new JobReport(policy.name(), exported, alreadyDone, failures);
   }

@@ -58,6 +58,15 @@ public final class InfluxClient {
     return new MeasurementSchema(measurement, tags, columns);
   }
 
+  /** The databases of the server. */
+  public List<String> databases() {
+    List<String> names = new ArrayList<>();
+    for (List<Object> row : rows("", "SHOW DATABASES")) {
+      names.add((String) row.get(0));
+    }
+    return names;
+  }
+
   /** The measurements of a database. */
   public List<String> measurements(String database) {
     List<String> names = new ArrayList<>();
@@ -180,8 +189,21 @@ public final class InfluxClient {
     return rows;
   }
 
+  /**
+   * Streams the answer to {@code influxql} into {@code sink} as it arrives. A sink may stop the
+   * stream by throwing; the connection is closed either way.
+   */
+  public void query(String database, String influxql, RowSink sink) {
+    stream(database, influxql, sink);
+  }
+
+  /** The server this client talks to, for messages. */
+  public java.net.URI url() {
+    return connection.url();
+  }
+
   /** Receives a streamed result: each series' tags and columns, then its values one by one. */
-  interface RowSink {
+  public interface RowSink {
     void series(Map<String, String> tags, List<String> columns);
 
     /** The value of {@code column} (0 is time) of the current row. */
@@ -189,7 +211,7 @@ public final class InfluxClient {
   }
 
   /** One value of an answer, whatever its encoding; valid until the next value is read. */
-  interface Cell {
+  public interface Cell {
     boolean isNull();
 
     long asLong();

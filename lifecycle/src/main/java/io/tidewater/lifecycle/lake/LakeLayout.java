@@ -64,6 +64,11 @@ public final class LakeLayout {
     return LEDGER_ROOT + resolutionPrefix(database, measurement, resolution);
   }
 
+  /** The marker up to when a measurement is completely in the lake. */
+  public static String exportedThroughKey(String database, String measurement) {
+    return LEDGER_ROOT + measurementPrefix(database, measurement) + "exported-through.json";
+  }
+
   /** The folder of a window's ledger entries. */
   public static String ledgerWindowPrefix(String ledgerPrefix, Window window) {
     return ledgerPrefix + COMPACT.format(window.start()) + "/";
@@ -96,6 +101,21 @@ public final class LakeLayout {
       return -1;
     }
     return Long.parseLong(name.substring(1, name.length() - 5));
+  }
+
+  /** The name an {@link #escape}d path segment stands for ({@code %XX} escapes only ASCII characters). */
+  public static String unescape(String segment) {
+    StringBuilder out = new StringBuilder(segment.length());
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      if (c == '%' && i + 2 < segment.length() + 1 && i + 3 <= segment.length()) {
+        out.append((char) Integer.parseInt(segment.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /**

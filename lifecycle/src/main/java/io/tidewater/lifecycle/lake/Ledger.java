@@ -177,6 +177,35 @@ public final class Ledger {
     return deleted;
   }
 
+  /**
+   * Records that every window of a measurement before {@code through} is in the lake (or had no
+   * data), so queries may read that range from the lake alone. Only moves forward.
+   */
+  public void recordExportedThrough(String database, String measurement, Instant through) {
+    if (exportedThrough(database, measurement).filter(t -> !t.isBefore(through)).isPresent()) {
+      return;
+    }
+    try {
+      store.put(LakeLayout.exportedThroughKey(database, measurement),
+          JSON.writeValueAsBytes(Map.of("through", through.toString())), io.tidewater.policy.StorageClass.STANDARD);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Up to when the lake holds everything of a measurement (see {@link #recordExportedThrough}). */
+  public Optional<Instant> exportedThrough(String database, String measurement) {
+    String key = LakeLayout.exportedThroughKey(database, measurement);
+    if (store.stat(key).isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse((String) JSON.readValue(store.read(key), Map.class).get("through")));
+    } catch (IOException | io.tidewater.lifecycle.store.LakeStoreException.Missing e) {
+      return Optional.empty();
+    }
+  }
+
   /** The key of the newest entry of each window folder under {@code prefix}. */
   private List<String> newestEntryKeys(String prefix) {
     Map<String, String> newest = new TreeMap<>();

@@ -1,0 +1,146 @@
+package io.tidewater.federation;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tidewater.federation.route.Route;
+import io.tidewater.federation.route.Router;
+import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.influx.InfluxException;
+import io.tidewater.lifecycle.lake.LakeLayout;
+import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
+import io.tidewater.lifecycle.store.ObjectInfo;
+import io.tidewater.policy.PolicySet;
+import io.tidewater.policy.Resolution;
+import io.tidewater.policy.TieringPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * What queries can see: databases and measurements of InfluxDB and the lake, their merged
+ * columns, the lake's windows and the routes between the two. Read through short-lived caches so
+ * schemas follow InfluxDB and the ledger without a restart; when InfluxDB is unreachable, what
+ * the lake knows still answers (cold ranges keep working).
+ */
+public final class FederationCatalog {
+
+  private final InfluxClient influx;
+  private final Ledger ledger;
+  private final PolicySet policies;
+  private final Clock clock;
+  private final Cache<String, Object> cache;
+  private final Cache<String, MeasurementSchema> lastKnownInfluxSchemas = Caffeine.newBuilder().maximumSize(10_000).build();
+
+  public FederationCatalog(InfluxClient influx, Ledger ledger, PolicySet policies, Clock clock, Duration metadataTtl) {
+    this.influx = influx;
+    this.ledger = ledger;
+    this.policies = policies;
+    this.clock = clock;
+    this.cache = Caffeine.newBuilder().expireAfterWrite(metadataTtl).maximumSize(100_000).build();
+  }
+
+  public InfluxClient influx() {
+    return influx;
+  }
+
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** InfluxDB's databases (its own {@code _internal} left out), those the policies name, and the lake's. */
+  public List<String> databases() {
+    return cached("databases", () -> {
+      TreeSet<String> names = new TreeSet<>();
+      policies.policies().forEach(p -> names.add(p.source().database()));
+      try {
+        influx.databases().stream().filter(d -> !d.equals("_internal")).forEach(names::add);
+      } catch (InfluxException unreachable) {
+        // the lake's databases still answer
+      }
+      for (ObjectInfo o : ledger.store().list(LakeLayout.LEDGER_ROOT)) {
+        String[] parts = o.key().substring(LakeLayout.LEDGER_ROOT.length()).split("/");
+        if (parts.length > 2) {
+          names.add(LakeLayout.unescape(parts[0]));
+        }
+      }
+      return List.copyOf(names);
+    });
+  }
+
+  /** The measurements of a database in InfluxDB or the lake. */
+  public List<String> measurements(String database) {
+    return cached("measurements/" + database, () -> {
+      TreeSet<String> names = new TreeSet<>();
+      try {
+        names.addAll(influx.measurements(database));
+      } catch (InfluxException unreachable) {
+        // the lake's measurements still answer
+      }
+      String prefix = LakeLayout.LEDGER_ROOT + LakeLayout.escape(database) + "/";
+      for (ObjectInfo o : ledger.store().list(prefix)) {
+        String[] parts = o.key().substring(prefix.length()).split("/");
+        if (parts.length > 2) {
+          names.add(LakeLayout.unescape(parts[0]));
+        }
+      }
+      return List.copyOf(names);
+    });
+  }
+
+  /** The policy tiering a measurement, if any. */
+  public Optional<TieringPolicy> policy(String database, String measurement) {
+    return policies.policies().stream()
+        .filter(p -> p.source().database().equals(database) && p.source().claims(measurement))
+        .findFirst();
+  }
+
+  /** The retention policy InfluxDB is read from: the policy's, else the database's default. */
+  public Optional<String> retentionPolicy(String database, String measurement) {
+    return policy(database, measurement).flatMap(p -> p.source().retentionPolicy());
+  }
+
+  /** The columns of a measurement: InfluxDB's now (or last known) joined with every lake window's. */
+  public MeasurementSchema schema(String database, String measurement) {
+    return cached("schema/" + database + "/" + measurement, () -> {
+      String key = database + "/" + measurement;
+      MeasurementSchema schema;
+      try {
+        schema = influx.schema(database, retentionPolicy(database, measurement), measurement);
+        lastKnownInfluxSchemas.put(key, schema);
+      } catch (InfluxException unreachable) {
+        schema = Optional.ofNullable(lastKnownInfluxSchemas.getIfPresent(key))
+            .orElse(new MeasurementSchema(measurement, List.of(), List.of()));
+      }
+      for (WindowVersion w : rawWindows(database, measurement)) {
+        schema = schema.union(w.schema());
+      }
+      return schema;
+    });
+  }
+
+  /** The newest version of every raw window of a measurement in the lake, in time order. */
+  public List<WindowVersion> rawWindows(String database, String measurement) {
+    return cached("raw/" + database + "/" + measurement, () -> ledger.windows(database, measurement, Resolution.RAW));
+  }
+
+  /** How a measurement's time line is split between the lake and InfluxDB now. */
+  public List<Route> routes(String database, String measurement) {
+    Optional<Instant> through = cached("through/" + database + "/" + measurement,
+        () -> ledger.exportedThrough(database, measurement));
+    return Router.routes(policy(database, measurement), through, clock.instant());
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T cached(String key, java.util.function.Supplier<T> load) {
+    return (T) cache.get(key, k -> load.get());
+  }
+}

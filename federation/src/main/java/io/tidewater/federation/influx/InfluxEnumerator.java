@@ -1,0 +1,206 @@
+package io.tidewater.federation.influx;
+
+import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.influx.InfluxException;
+import io.tidewater.policy.rollup.FieldType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.calcite.linq4j.Enumerator;
+
+/**
+ * Rows of an InfluxDB answer as they stream in: a reader thread decodes the chunked answer into
+ * batches of rows handed over through a small queue, so no answer is ever held whole and the
+ * query stops (connection closed) when the consumer closes early.
+ */
+final class InfluxEnumerator implements Enumerator<Object[]> {
+
+  private static final int BATCH = 1024;
+  private static final Object[][] END = new Object[0][];
+  private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "tidewater-influx-read");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final BlockingQueue<Object[][]> queue = new ArrayBlockingQueue<>(4);
+  private volatile boolean closed;
+  private volatile RuntimeException failure;
+  private Object[][] batch = new Object[0][];
+  private int position = -1;
+  private Object[] current;
+  private boolean started;
+  private boolean done;
+  private final InfluxQuery query;
+
+  InfluxEnumerator(InfluxQuery query) {
+    this.query = query;
+  }
+
+  @Override
+  public Object[] current() {
+    return current;
+  }
+
+  @Override
+  public boolean moveNext() {
+    if (!started) {
+      started = true;
+      READERS.execute(this::read);
+    }
+    while (++position >= batch.length) {
+      if (done) {
+        return false;
+      }
+      try {
+        batch = queue.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while reading InfluxDB", e);
+      }
+      position = -1;
+      if (batch == END) {
+        done = true;
+        batch = new Object[0][];
+        if (failure != null) {
+          throw failure;
+        }
+        return false;
+      }
+    }
+    current = batch[position];
+    return true;
+  }
+
+  @Override
+  public void reset() {
+    throw new UnsupportedOperationException("an InfluxDB answer is read once");
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    queue.clear(); // unblocks the reader, which then sees closed and stops the stream
+  }
+
+  private void read() {
+    Sink sink = new Sink();
+    try {
+      query.client().query(query.database(), query.influxql(), sink);
+      sink.flush();
+    } catch (Stopped stopped) {
+      // the consumer closed early
+    } catch (InfluxException e) {
+      failure = e;
+    } catch (RuntimeException e) {
+      failure = new InfluxException("reading InfluxDB's answer failed: " + e.getMessage(), e);
+    } finally {
+      offer(END);
+    }
+  }
+
+  private void offer(Object[][] rows) {
+    try {
+      while (!queue.offer(rows, 100, TimeUnit.MILLISECONDS)) {
+        if (closed) {
+          throw new Stopped();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Stopped();
+    }
+  }
+
+  /** Thrown into the HTTP stream to stop it when the consumer has gone. */
+  private static final class Stopped extends RuntimeException {
+    Stopped() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Turns answer values into rows of Calcite's internal values (times in milliseconds). */
+  private final class Sink implements InfluxClient.RowSink {
+    private final List<Object[]> rows = new ArrayList<>(BATCH);
+    private final int width = query.columns().size();
+    private Object[] answer;
+    private String[] groupValues;
+
+    @Override
+    public void series(Map<String, String> tags, List<String> columns) {
+      answer = new Object[columns.size()];
+      groupValues = new String[query.groupTags().size()];
+      for (int i = 0; i < groupValues.length; i++) {
+        String v = tags.get(query.groupTags().get(i));
+        groupValues[i] = v == null || v.isEmpty() ? null : v; // InfluxDB reports an absent tag as ""
+      }
+    }
+
+    @Override
+    public void value(int column, InfluxClient.Cell cell) {
+      if (closed) {
+        throw new Stopped();
+      }
+      answer[column] = cell.isNull() ? null : cell.asObject();
+      if (column == answer.length - 1) {
+        rows.add(row());
+        if (rows.size() == BATCH) {
+          flush();
+        }
+      }
+    }
+
+    void flush() {
+      if (!rows.isEmpty()) {
+        offer(rows.toArray(new Object[0][]));
+        rows.clear();
+      }
+    }
+
+    private Object[] row() {
+      Object[] row = new Object[width];
+      for (int i = 0; i < width; i++) {
+        int a = query.answerColumn()[i];
+        InfluxColumn c = query.columns().get(i);
+        Object v = a < 0 ? groupValues[-1 - a] : answer[a];
+        row[i] = toSql(c, v);
+      }
+      return row;
+    }
+  }
+
+  private static Object toSql(InfluxColumn c, Object v) {
+    if (c instanceof InfluxColumn.Time) {
+      return Math.floorDiv(((Number) v).longValue(), 1_000_000L);
+    }
+    if (c instanceof InfluxColumn.Bucket b) {
+      long millis = Math.floorDiv(((Number) v).longValue(), 1_000_000L);
+      return millis - Math.floorMod(millis, b.widthMillis());
+    }
+    if (c instanceof InfluxColumn.Tag) {
+      return v == null || "".equals(v) ? null : v;
+    }
+    if (c instanceof InfluxColumn.Field f) {
+      return convert(v, f.type());
+    }
+    InfluxColumn.Aggregate ag = (InfluxColumn.Aggregate) c;
+    return v == null && ag.zeroWhenEmpty() ? convert(0L, ag.resultType()) : convert(v, ag.resultType());
+  }
+
+  private static Object convert(Object v, FieldType type) {
+    if (v == null) {
+      return null;
+    }
+    return switch (type) {
+      case FLOAT -> ((Number) v).doubleValue();
+      case INTEGER, UNSIGNED -> ((Number) v).longValue();
+      case BOOLEAN -> (Boolean) v;
+      case STRING -> v.toString();
+    };
+  }
+}

@@ -1,0 +1,33 @@
+package io.tidewater.federation.influx;
+
+import io.tidewater.federation.TimeRange;
+import io.tidewater.lifecycle.influx.InfluxClient;
+import java.util.List;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.Linq4j;
+
+/**
+ * One pushed-down InfluxQL statement and how its answer becomes rows: {@code answerColumn[i]} is
+ * the answer column of output column {@code i} (0 is time), or {@code -1 - k} for the k-th GROUP
+ * BY tag, read from the series' tags.
+ *
+ * @param empty the time range is empty: nothing is asked of InfluxDB
+ */
+public record InfluxQuery(InfluxClient client, String database, String influxql, boolean empty,
+    List<InfluxColumn> columns, int[] answerColumn, List<String> groupTags, TimeRange range) {
+
+  /** The rows, streamed from InfluxDB as they arrive; called by generated code. */
+  public Enumerable<Object[]> enumerable() {
+    if (empty) {
+      return Linq4j.emptyEnumerable();
+    }
+    return new AbstractEnumerable<>() {
+      @Override
+      public Enumerator<Object[]> enumerator() {
+        return new InfluxEnumerator(InfluxQuery.this);
+      }
+    };
+  }
+}

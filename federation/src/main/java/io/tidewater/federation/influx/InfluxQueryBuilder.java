@@ -1,0 +1,126 @@
+package io.tidewater.federation.influx;
+
+import io.tidewater.federation.TimeRange;
+import io.tidewater.lifecycle.influx.InfluxQl;
+import io.tidewater.lifecycle.parquet.FieldColumn;
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Collects what a tree of {@link InfluxRel}s asks of InfluxDB (time range, conditions, columns,
+ * grouping, order, limit) and turns it into one InfluxQL statement with every identifier and
+ * literal escaped.
+ */
+public final class InfluxQueryBuilder {
+
+  /** InfluxDB's earliest and latest representable times: bounded queries use them for open ends. */
+  static final long MIN_TIME = -9_223_372_036_854_775_806L;
+  static final long MAX_TIME = 9_223_372_036_854_775_806L;
+
+  InfluxTable table;
+  TimeRange range = TimeRange.ALL;
+  final List<String> where = new ArrayList<>();
+  List<InfluxColumn> columns = new ArrayList<>();
+  boolean aggregated;
+  long bucketMillis;
+  final List<String> groupTags = new ArrayList<>();
+  Boolean descending;
+  Long limit;
+
+  /** Visits {@code rel}'s input chain and then {@code rel}. */
+  public void visit(InfluxRel rel) {
+    rel.implement(this);
+  }
+
+  void visitInput(org.apache.calcite.rel.RelNode input) {
+    ((InfluxRel) input).implement(this);
+  }
+
+  /** The query, with its statement text and how each output column is read from the answer. */
+  public InfluxQuery build() {
+    MeasurementSchema schema = table.schema();
+    StringBuilder q = new StringBuilder("SELECT ");
+    List<String> select = new ArrayList<>();
+    List<Integer> answerColumn = new ArrayList<>();
+    if (!aggregated) {
+      for (FieldColumn f : schema.fields()) {
+        select.add(InfluxQl.identifier(f.name()) + "::field");
+      }
+      Set<String> tags = new LinkedHashSet<>();
+      for (InfluxColumn c : columns) {
+        if (c instanceof InfluxColumn.Tag t) {
+          tags.add(t.name());
+        }
+      }
+      List<String> tagList = new ArrayList<>(tags);
+      for (String t : tagList) {
+        select.add(InfluxQl.identifier(t) + "::tag");
+      }
+      for (InfluxColumn c : columns) {
+        if (c instanceof InfluxColumn.Field f) {
+          answerColumn.add(1 + schema.fieldIndex(f.name()));
+        } else if (c instanceof InfluxColumn.Tag t) {
+          answerColumn.add(1 + schema.fields().size() + tagList.indexOf(t.name()));
+        } else if (c instanceof InfluxColumn.Aggregate) {
+          throw new IllegalStateException("aggregate in a raw query");
+        } else {
+          answerColumn.add(0); // time, or a bucket of it
+        }
+      }
+    } else {
+      List<String> aggregates = new ArrayList<>();
+      for (InfluxColumn c : columns) {
+        if (c instanceof InfluxColumn.Aggregate a) {
+          String expr = a.function() + "(" + InfluxQl.identifier(a.field()) + "::field)";
+          if (!aggregates.contains(expr)) {
+            aggregates.add(expr);
+          }
+          answerColumn.add(1 + aggregates.indexOf(expr));
+        } else if (c instanceof InfluxColumn.Tag t) {
+          answerColumn.add(-1 - groupTags.indexOf(t.name()));
+        } else {
+          answerColumn.add(0); // the bucket's start
+        }
+      }
+      // A group exists in SQL wherever a point does; fill(none) drops buckets where no selected
+      // aggregate has a value, so count every field not counted yet to keep those groups.
+      for (FieldColumn f : schema.fields()) {
+        String presence = "count(" + InfluxQl.identifier(f.name()) + "::field)";
+        if (!aggregates.contains(presence)) {
+          aggregates.add(presence);
+        }
+      }
+      select.addAll(aggregates);
+    }
+    q.append(String.join(", ", select));
+    q.append(" FROM ").append(InfluxQl.measurement(table.database(), table.retentionPolicy(), schema.measurement()));
+    long from = Math.max(range.from(), MIN_TIME);
+    long to = Math.min(range.to(), MAX_TIME);
+    q.append(" WHERE time >= ").append(from).append(" AND time < ").append(to);
+    for (String w : where) {
+      q.append(" AND ").append(w);
+    }
+    if (aggregated) {
+      List<String> group = new ArrayList<>();
+      if (bucketMillis > 0) {
+        group.add("time(" + bucketMillis + "ms)");
+      }
+      groupTags.forEach(t -> group.add(InfluxQl.identifier(t)));
+      if (!group.isEmpty()) {
+        q.append(" GROUP BY ").append(String.join(", ", group));
+      }
+      q.append(" fill(none)");
+    }
+    if (Boolean.TRUE.equals(descending)) {
+      q.append(" ORDER BY time DESC");
+    }
+    if (limit != null) {
+      q.append(" LIMIT ").append(limit);
+    }
+    return new InfluxQuery(table.client(), table.database(), q.toString(), range.isEmpty(), List.copyOf(columns),
+        answerColumn.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(groupTags), range);
+  }
+}

@@ -1,0 +1,7 @@
+package io.tidewater.federation.route;
+
+/** Where a part of a routed query is answered. */
+public enum Place {
+  INFLUXDB,
+  LAKE
+}

@@ -1,0 +1,73 @@
+package io.tidewater.federation.route;
+
+import io.tidewater.federation.FederationCatalog;
+import io.tidewater.federation.MeasurementColumns;
+import io.tidewater.federation.TidewaterSchemas;
+import io.tidewater.federation.TimeRange;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.schema.TranslatableTable;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.util.TimestampString;
+
+/**
+ * The table users query, {@code <database>.<measurement>}: the union of its routes, each a time
+ * range read from one place ({@link Router}). Planner rules push the query's filters, projections,
+ * aggregates and limits into every part and merge partial aggregates above the union, so a bucket
+ * straddling a split point is merged, never counted twice.
+ */
+public final class RoutedTable extends AbstractTable implements TranslatableTable {
+
+  private final FederationCatalog catalog;
+  private final String database;
+  private final String measurement;
+
+  public RoutedTable(FederationCatalog catalog, String database, String measurement) {
+    this.catalog = catalog;
+    this.database = database;
+    this.measurement = measurement;
+  }
+
+  @Override
+  public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+    return MeasurementColumns.rowType(catalog.schema(database, measurement), typeFactory);
+  }
+
+  @Override
+  public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
+    RelBuilder b = RelFactories.LOGICAL_BUILDER.create(context.getCluster(), relOptTable.getRelOptSchema());
+    List<Route> routes = catalog.routes(database, measurement);
+    for (Route route : routes) {
+      String place = route.place() == Place.INFLUXDB ? TidewaterSchemas.INFLUXDB : TidewaterSchemas.LAKE;
+      RelOptTable part = relOptTable.getRelOptSchema().getTableForMember(List.of(place, database, measurement));
+      b.push(part.toRel(context));
+      List<RexNode> bounds = new ArrayList<>();
+      TimeRange range = route.range();
+      if (range.boundedBelow()) {
+        bounds.add(b.call(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL, b.field(0), timestamp(b, range.from())));
+      }
+      if (range.boundedAbove()) {
+        bounds.add(b.call(SqlStdOperatorTable.LESS_THAN, b.field(0), timestamp(b, range.to())));
+      }
+      if (!bounds.isEmpty()) {
+        b.filter(bounds);
+      }
+    }
+    if (routes.size() > 1) {
+      b.union(true, routes.size());
+    }
+    return b.build();
+  }
+
+  private static RexNode timestamp(RelBuilder b, long nanos) {
+    return b.getRexBuilder().makeTimestampLiteral(TimestampString.fromMillisSinceEpoch(Math.floorDiv(nanos, 1_000_000L)), 3);
+  }
+}
