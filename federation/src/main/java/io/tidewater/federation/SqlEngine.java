@@ -137,6 +137,10 @@ public final class SqlEngine {
     info.setProperty("quotedCasing", "UNCHANGED");
     info.setProperty("caseSensitive", "true");
     info.setProperty("timeZone", "UTC");
+    // As PostgreSQL and Trino: string literals of different lengths are VARCHAR, not padded CHAR;
+    // GROUP BY may name select aliases and ordinals.
+    info.setProperty("conformance", "LENIENT");
+    info.setProperty("typeSystem", TidewaterTypeSystem.class.getName() + "#INSTANCE");
     try {
       Connection connection = DriverManager.getConnection("jdbc:calcite:", info);
       TidewaterSchemas.addTo(connection.unwrap(CalciteConnection.class).getRootSchema(), catalog);

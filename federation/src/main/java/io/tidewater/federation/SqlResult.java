@@ -62,7 +62,7 @@ public final class SqlResult implements AutoCloseable {
         };
       }
       return row;
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       throw SqlErrors.translate(e);
     }
   }

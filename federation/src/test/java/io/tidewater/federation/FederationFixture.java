@@ -26,8 +26,9 @@ import java.util.Random;
 
 /**
  * A month of two measurements in a real InfluxDB, tiered by a policy at a fixed "now": the last
- * 10 days hot (InfluxDB), older days warm in the lake. InfluxDB keeps everything, and a second
- * lake holds a full raw export of it, so InfluxDB and DuckDB over that export give the truth.
+ * 10 days hot (InfluxDB), older days warm in the lake. A second lake holds a full raw export of
+ * everything (DuckDB over it gives the truth); after the exports InfluxDB loses what is older than
+ * the split, so only correct routing answers older ranges.
  *
  * <p>{@code cpu}: hosts a, b (region eu) and c (us) every 5 minutes with random gaps; fields
  * usage_user, usage_system (float), procs (integer); from May 25 a new integer field temp, and
@@ -39,8 +40,8 @@ final class FederationFixture {
   static final Instant START = Instant.parse("2025-05-01T00:00:00Z");
   static final Instant END = Instant.parse("2025-06-01T00:00:00Z");
   static final Instant NOW = Instant.parse("2025-06-01T00:30:00Z");
-  /** Where the routed table splits: hot keep of 10 days before now. */
-  static final Instant SPLIT = NOW.minus(Duration.ofDays(10));
+  /** Where the routed table splits: hot keep of 10 days before now, aligned down to the tier unit (a day). */
+  static final Instant SPLIT = Instant.parse("2025-05-22T00:00:00Z");
 
   final InfluxServer influx;
   final String database;
@@ -91,6 +92,11 @@ final class FederationFixture {
             warm: { after: 2d }
           """.formatted(database)))).policies().get(0);
       export(all, truthLedger, Clock.fixed(NOW.plus(Duration.ofDays(30)), ZoneOffset.UTC), temp.resolve("tmp2"));
+      // As a policy deleting from InfluxDB after export would: the lake alone now holds what is
+      // older than the split, so a query routed wrongly to InfluxDB misses rows.
+      for (String m : List.of("cpu", "mem")) {
+        influx.query(database, "DELETE FROM \"" + m + "\" WHERE time < '" + SPLIT + "'");
+      }
       catalog = new FederationCatalog(client, ledger, policies, clock, Duration.ZERO);
       engine = new SqlEngine(catalog);
     } catch (IOException e) {

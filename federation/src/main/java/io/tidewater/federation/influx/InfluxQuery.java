@@ -18,6 +18,11 @@ import org.apache.calcite.linq4j.Linq4j;
 public record InfluxQuery(InfluxClient client, String database, String influxql, boolean empty,
     List<InfluxColumn> columns, int[] answerColumn, List<String> groupTags, TimeRange range) {
 
+  /** The values of a one-column answer; called by generated code. */
+  public Enumerable<Object> scalarEnumerable() {
+    return enumerable().select(row -> row[0]);
+  }
+
   /** The rows, streamed from InfluxDB as they arrive; called by generated code. */
   public Enumerable<Object[]> enumerable() {
     if (empty) {

@@ -62,10 +62,12 @@ public final class InfluxToEnumerableConverter extends ConverterImpl implements 
 
   @Override
   public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-    PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
+    PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), pref.prefer(JavaRowFormat.ARRAY));
     Expression query = implementor.stash(query(), InfluxQuery.class);
     BlockBuilder block = new BlockBuilder();
-    block.add(Expressions.return_(null, Expressions.call(query, "enumerable")));
+    // Calcite passes one-column rows as bare values, not arrays.
+    block.add(Expressions.return_(null, Expressions.call(query,
+        physType.getFormat() == JavaRowFormat.SCALAR ? "scalarEnumerable" : "enumerable")));
     return implementor.result(physType, block.toBlock());
   }
 }

@@ -1,0 +1,71 @@
+package io.tidewater.federation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidewater.federation.route.Place;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** EXPLAIN names each part's place and range and shows exactly what is pushed down. */
+class ExplainTest {
+
+  private static FederationFixture f;
+  private static String db;
+
+  @BeforeAll
+  static void setUp() {
+    f = FederationFixture.get();
+    db = "\"" + f.database + "\"";
+  }
+
+  @Test
+  void aRangeAcrossTheSplitReadsBothPlaces() {
+    SqlExplanation e = f.engine.explain("SELECT \"time\", usage_user FROM " + db + ".cpu WHERE \"time\" >= TIMESTAMP "
+        + "'2025-05-21 00:00:00' AND \"time\" < TIMESTAMP '2025-05-23 00:00:00' AND host = 'a'");
+    assertEquals(List.of(Place.LAKE, Place.INFLUXDB), e.parts().stream().map(SqlExplanation.Part::place).toList(), e.plan());
+    assertEquals("[2025-05-21T00:00:00Z, 2025-05-22T00:00:00Z)", e.parts().get(0).range());
+    assertEquals("[2025-05-22T00:00:00Z, 2025-05-23T00:00:00Z)", e.parts().get(1).range());
+    assertEquals("SELECT \"procs\"::field, \"temp\"::field, \"usage_system\"::field, \"usage_user\"::field FROM \""
+        + f.database + "\"..\"cpu\" WHERE time >= 1747872000000000000 AND time < 1747958400000000000 AND \"host\" = 'a'",
+        e.parts().get(1).pushed());
+    assertTrue(e.parts().get(0).pushed().contains("windows=24"), e.parts().get(0).pushed());
+  }
+
+  @Test
+  void aRecentRangeReadsOnlyInfluxDb() {
+    SqlExplanation e = f.engine.explain("SELECT COUNT(usage_user) FROM " + db + ".cpu WHERE \"time\" >= TIMESTAMP '2025-05-30 00:00:00'");
+    List<SqlExplanation.Part> sent = e.parts().stream().filter(p -> !p.pushed().contains("windows=0")).toList();
+    assertEquals(1, sent.size(), e.plan());
+    assertEquals(Place.INFLUXDB, sent.get(0).place());
+    assertTrue(sent.get(0).pushed().startsWith("SELECT count(\"usage_user\"::field)"), sent.get(0).pushed());
+  }
+
+  @Test
+  void bucketedAggregatesArePushedWithBoundsAndFillNone() {
+    SqlExplanation e = f.engine.explain("SELECT FLOOR(\"time\" TO HOUR), host, AVG(usage_user), MAX(usage_system) FROM "
+        + db + ".cpu WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' GROUP BY FLOOR(\"time\" TO HOUR), host");
+    String influxql = e.parts().stream().filter(p -> p.place() == Place.INFLUXDB).findFirst().orElseThrow().pushed();
+    assertTrue(influxql.contains("GROUP BY time(3600000ms), \"host\" fill(none)"), influxql);
+    assertTrue(influxql.contains("WHERE time >= 1748390400000000000 AND time < 9223372036854775806"), influxql);
+    assertTrue(influxql.contains("mean(\"usage_user\"::field)") && influxql.contains("max(\"usage_system\"::field)"), influxql);
+  }
+
+  @Test
+  void whatInfluxQlCannotStateExactlyStaysAboveTheScan() {
+    // STDDEV has no decomposable InfluxQL form here and weeks are not epoch-aligned buckets.
+    SqlExplanation e = f.engine.explain("SELECT FLOOR(\"time\" TO WEEK), STDDEV_POP(usage_user) FROM " + db
+        + ".cpu WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' GROUP BY FLOOR(\"time\" TO WEEK)");
+    String influxql = e.parts().stream().filter(p -> p.place() == Place.INFLUXDB).findFirst().orElseThrow().pushed();
+    assertTrue(!influxql.contains("GROUP BY") && !influxql.contains("stddev"), influxql);
+    assertTrue(e.plan().contains("EnumerableAggregate"), e.plan());
+  }
+
+  @Test
+  void latestPointsArePushedAsOrderByTimeDescLimit() {
+    SqlExplanation e = f.engine.explain("SELECT * FROM " + db + ".cpu ORDER BY \"time\" DESC LIMIT 5");
+    String influxql = e.parts().stream().filter(p -> p.place() == Place.INFLUXDB).findFirst().orElseThrow().pushed();
+    assertTrue(influxql.endsWith("ORDER BY time DESC LIMIT 5"), influxql);
+  }
+}
