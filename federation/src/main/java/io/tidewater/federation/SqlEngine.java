@@ -46,6 +46,7 @@ public final class SqlEngine {
 
   /** Runs {@code sql}; the caller reads and closes the result. */
   public SqlResult query(String sql, long maxRows, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     Connection connection = connect();
     try {
       Statement statement = connection.createStatement();
@@ -58,7 +59,7 @@ public final class SqlEngine {
         columns.add(new SqlColumn(meta.getColumnLabel(i + 1), meta.getColumnTypeName(i + 1)));
         types[i] = meta.getColumnType(i + 1);
       }
-      return new SqlResult(connection, statement, rows, List.copyOf(columns), types, maxRows);
+      return new SqlResult(connection, statement, rows, List.copyOf(columns), types, maxRows, deadline);
     } catch (SQLException | RuntimeException e) {
       close(connection);
       throw SqlErrors.translate(e);

@@ -30,6 +30,10 @@ final class SqlErrors {
       if (t instanceof java.sql.SQLTimeoutException || t instanceof java.util.concurrent.CancellationException) {
         return new TidewaterException(ErrorCode.QUERY_TIMEOUT, "the query ran longer than its time limit and was stopped", t);
       }
+      if (t instanceof NumberFormatException || t instanceof ArithmeticException) {
+        return new TidewaterException(ErrorCode.SQL_INVALID, "a value could not be computed: " + t.getMessage()
+            + " (convert it explicitly with CAST, or filter such rows out)", t);
+      }
       if (t instanceof org.apache.calcite.plan.RelOptPlanner.CannotPlanException) {
         return new TidewaterException(ErrorCode.UNSUPPORTED, "the query uses a construct the gateway cannot run: "
             + firstLine(t.getMessage()), t);

@@ -26,9 +26,12 @@ public final class SqlResult implements AutoCloseable {
   private final List<SqlColumn> columns;
   private final int[] types;
   private final long maxRows;
+  private final long deadlineNanos;
   private long read;
 
-  SqlResult(Connection connection, Statement statement, ResultSet rows, List<SqlColumn> columns, int[] types, long maxRows) {
+  SqlResult(Connection connection, Statement statement, ResultSet rows, List<SqlColumn> columns, int[] types, long maxRows,
+      long deadlineNanos) {
+    this.deadlineNanos = deadlineNanos;
     this.connection = connection;
     this.statement = statement;
     this.rows = rows;
@@ -46,6 +49,10 @@ public final class SqlResult implements AutoCloseable {
     try {
       if (!rows.next()) {
         return null;
+      }
+      if (System.nanoTime() - deadlineNanos > 0) {
+        throw new TidewaterException(ErrorCode.QUERY_TIMEOUT, "the query ran longer than its time limit and was"
+            + " stopped; narrow the time range or aggregate");
       }
       if (++read > maxRows) {
         throw new TidewaterException(ErrorCode.TOO_MANY_ROWS, "the result has more than " + maxRows

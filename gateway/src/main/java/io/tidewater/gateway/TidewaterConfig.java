@@ -21,6 +21,23 @@ public interface TidewaterConfig {
 
   Catalog catalog();
 
+  Query query();
+
+  /** Limits and caching of federated SQL. */
+  interface Query {
+    /** The most rows one query may return; a request may ask for fewer with maxRows. */
+    @WithDefault("1000000")
+    long maxRows();
+
+    /** How long one query may run before it is stopped. */
+    @WithDefault("PT60S")
+    java.time.Duration timeout();
+
+    /** How long databases, measurements, columns and the ledger's windows are remembered between queries. */
+    @WithDefault("PT5S")
+    java.time.Duration metadataTtl();
+  }
+
   /** Table registration for engines that read the lake (Athena, Trino, Spark). */
   interface Catalog {
     Glue glue();
