@@ -126,6 +126,17 @@ find "$state/lake" -name '*.parquet' | sed -E "s|$state/lake/||; s|/day=.*||" | 
 echo "GET /v1/jobs:"
 curl -s "$gateway_url/v1/jobs" | sed 's/^/  /'; echo
 
+# --- One federated query: old days come from the lake, the last two from InfluxDB ---
+sql='SELECT FLOOR("time" TO DAY) AS "day", COUNT(*) AS points, AVG(usage_user) AS avg_user FROM telegraf.cpu GROUP BY FLOOR("time" TO DAY) ORDER BY 1'
+echo "POST /v1/sql  $sql"
+answer=$(curl -s "$gateway_url/v1/sql" -H 'Content-Type: application/json' \
+  --data "$(printf '{"sql": "%s", "format": "csv"}' "$(printf '%s' "$sql" | sed 's/"/\\"/g')")")
+echo "$answer" | sed 's/^/  /'
+echo "POST /v1/sql/explain (where each part was read):"
+curl -s "$gateway_url/v1/sql/explain" -H 'Content-Type: application/json' \
+  --data "$(printf '{"sql": "%s"}' "$(printf '%s' "$sql" | sed 's/"/\\"/g')")" \
+  | grep -o '"place":"[A-Z]*"\|"range":"[^"]*"' | paste - - | sed 's/^/  /'
+
 cat <<MSG
 
 Tidewater is running.
@@ -138,13 +149,16 @@ Tidewater is running.
   policies         $root/policies (see README, "Tiering policies")
   logs             $state/*.log
 
-SQL goes to:  curl -s $gateway_url/v1/sql -H 'Content-Type: application/json' \\
-                -d '{"sql": "SELECT host, AVG(usage_user) FROM telegraf.cpu GROUP BY host"}'
-(/v1/sql arrives with the federation work; this build serves health, metrics and OpenAPI.)
+SQL:  curl -s $gateway_url/v1/sql -H 'Content-Type: application/json' \\
+        -d '{"sql": "SELECT host, AVG(usage_user) FROM telegraf.cpu GROUP BY host", "format": "csv"}'
+      (format json, ndjson or csv; POST /v1/sql/explain shows the plan; GET /v1/tables lists the tables)
 MSG
 
 if [ "$smoke" = 1 ]; then
-  curl -sf "$gateway_url/q/health" > /dev/null && echo "smoke check passed"
+  curl -sf "$gateway_url/q/health" > /dev/null || { echo "smoke check failed: health"; exit 1; }
+  days=$(echo "$answer" | grep -c '^20' || true)
+  [ "$days" -ge 3 ] || { echo "smoke check failed: the federated query returned $days days"; exit 1; }
+  echo "smoke check passed"
   exit 0
 fi
 echo "Press Ctrl-C to stop."

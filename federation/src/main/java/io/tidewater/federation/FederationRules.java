@@ -20,7 +20,13 @@ public final class FederationRules {
       CoreRules.AGGREGATE_REDUCE_FUNCTIONS,
       CoreRules.AGGREGATE_UNION_TRANSPOSE,
       CoreRules.SORT_UNION_TRANSPOSE,
-      CoreRules.UNION_MERGE);
+      CoreRules.UNION_MERGE,
+      // CURRENT_TIMESTAMP becomes a literal when the query is planned, so "the last hour" bounds
+      // the InfluxQL and prunes the lake. Each query is planned just before it runs, so this is
+      // the statement's time (a cache of plans across executions must not keep such plans).
+      ((org.apache.calcite.rel.rules.ReduceExpressionsRule.Config)
+          org.apache.calcite.rel.rules.ReduceExpressionsRule.FilterReduceExpressionsRule.FilterReduceExpressionsRuleConfig.DEFAULT)
+          .withTreatDynamicCallsAsConstant(true).withDescription("FilterReduceExpressionsRule(dynamic)").toRule());
 
   private FederationRules() {}
 

@@ -68,4 +68,15 @@ class ExplainTest {
     String influxql = e.parts().stream().filter(p -> p.place() == Place.INFLUXDB).findFirst().orElseThrow().pushed();
     assertTrue(influxql.endsWith("ORDER BY time DESC LIMIT 5"), influxql);
   }
+
+  @Test
+  void currentTimestampBoundsThePushedQuery() {
+    long before = System.currentTimeMillis() - 3_600_000L;
+    SqlExplanation e = f.engine.explain("SELECT COUNT(usage_user) FROM " + db + ".cpu WHERE \"time\" >= CURRENT_TIMESTAMP - INTERVAL '1' HOUR");
+    String influxql = e.parts().stream().filter(p -> p.place() == Place.INFLUXDB).findFirst().orElseThrow().pushed();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("time >= (\\d+) ").matcher(influxql);
+    assertTrue(m.find(), influxql);
+    long bound = Long.parseLong(m.group(1)) / 1_000_000L;
+    assertTrue(bound >= before - 60_000 && bound <= System.currentTimeMillis(), influxql);
+  }
 }

@@ -68,8 +68,9 @@ class SqlResourceTest {
   void explainShowsThePushedDownInfluxQl() {
     JsonPath plan = post("/v1/sql/explain", sql("SELECT FLOOR(\"time\" TO HOUR), COUNT(usage) FROM " + table
         + " GROUP BY FLOOR(\"time\" TO HOUR)", "")).statusCode(200).extract().jsonPath();
-    assertEquals("INFLUXDB", plan.getString("parts[0].place"));
-    assertTrue(plan.getString("parts[0].pushed").contains("GROUP BY time(3600000ms) fill(none)"), plan.prettify());
+    // The data is hot: InfluxDB answers it (a lake part, if the lake has exported windows, holds none of it).
+    String pushed = plan.getString("parts.find { it.place == 'INFLUXDB' }.pushed");
+    assertTrue(pushed != null && pushed.contains("GROUP BY time(3600000ms) fill(none)"), plan.prettify());
     assertTrue(plan.getString("plan").contains("InfluxToEnumerableConverter"), plan.prettify());
   }
 
