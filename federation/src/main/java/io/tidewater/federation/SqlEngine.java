@@ -39,16 +39,32 @@ public final class SqlEngine {
   }
 
   private final FederationCatalog catalog;
+  private final ResultCache cache;
 
+  /** An engine without a result cache. */
   public SqlEngine(FederationCatalog catalog) {
+    this(catalog, ResultCache.Settings.OFF);
+  }
+
+  public SqlEngine(FederationCatalog catalog, ResultCache.Settings cacheSettings) {
     this.catalog = catalog;
+    this.cache = new ResultCache(cacheSettings);
   }
 
   /** Runs {@code sql}; the caller reads and closes the result. */
   public SqlResult query(String sql, long maxRows, Duration timeout) {
+    boolean cacheable = cache.settings().maxEntries() > 0 && !ResultCache.asksForNow(sql);
+    if (cacheable) {
+      ResultCache.Entry hit = cache.get(sql, catalog);
+      if (hit != null) {
+        return SqlResult.cached(hit.columns(), hit.rows(), maxRows);
+      }
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     Connection connection = connect();
-    try {
+    AtomicReference<RelNode> plan = new AtomicReference<>();
+    try (Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
+        (java.util.function.Consumer<RelRoot>) root -> plan.set(root.rel))) {
       Statement statement = connection.createStatement();
       statement.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds())));
       ResultSet rows = statement.executeQuery(sql);
@@ -59,11 +75,47 @@ public final class SqlEngine {
         columns.add(new SqlColumn(meta.getColumnLabel(i + 1), meta.getColumnTypeName(i + 1)));
         types[i] = meta.getColumnType(i + 1);
       }
-      return new SqlResult(connection, statement, rows, List.copyOf(columns), types, maxRows, deadline);
+      ResultCache.Entry template = cacheable && plan.get() != null ? cacheEntry(plan.get(), columns) : null;
+      return SqlResult.live(connection, statement, rows, List.copyOf(columns), types, maxRows, deadline,
+          template == null ? 0 : cache.settings().maxRowsPerEntry(),
+          template == null ? null : kept -> cache.put(sql, new ResultCache.Entry(template.columns(), List.copyOf(kept),
+              template.reads(), template.expiresAtNanos())));
     } catch (SQLException | RuntimeException e) {
       close(connection);
       throw SqlErrors.translate(e);
     }
+  }
+
+  /** The result cache: its statistics, and invalidation when data changes. */
+  public ResultCache cache() {
+    return cache;
+  }
+
+  /**
+   * What a cache entry for this plan must remember (the tables it read and their routes, its
+   * expiry), or null if its result must not be cached: it reads InfluxDB's last minutes.
+   */
+  private ResultCache.Entry cacheEntry(RelNode plan, List<SqlColumn> columns) {
+    List<Read> reads = new ArrayList<>();
+    collectReads(plan, reads);
+    long freshFrom = Math.multiplyExact(catalog.clock().millis() - cache.settings().freshMargin().toMillis(), 1_000_000L);
+    boolean influx = false;
+    java.util.Set<List<String>> tables = new java.util.LinkedHashSet<>();
+    for (Read r : reads) {
+      tables.add(List.of(r.database(), r.measurement()));
+      if (r.place() == Place.INFLUXDB && !r.range().isEmpty()) {
+        if (r.range().to() > freshFrom) {
+          return null;
+        }
+        influx = true;
+      }
+    }
+    List<ResultCache.Read> cacheReads = new ArrayList<>();
+    for (List<String> t : tables) {
+      cacheReads.add(new ResultCache.Read(t.get(0), t.get(1), catalog.routes(t.get(0), t.get(1))));
+    }
+    Duration ttl = influx ? cache.settings().influxTtl() : cache.settings().lakeTtl();
+    return new ResultCache.Entry(columns, List.of(), cacheReads, System.nanoTime() + ttl.toNanos());
   }
 
   /** The plan of {@code sql} and, for each part, its place, time range and what is sent there. */
@@ -78,8 +130,10 @@ public final class SqlEngine {
     } finally {
       close(connection);
     }
-    List<SqlExplanation.Part> parts = new ArrayList<>();
-    collectParts(plan.get(), parts);
+    List<Read> reads = new ArrayList<>();
+    collectReads(plan.get(), reads);
+    List<SqlExplanation.Part> parts = reads.stream().map(r -> new SqlExplanation.Part(r.place(),
+        r.database() + "." + r.measurement(), r.range().toString(), r.resolution(), r.pushed())).toList();
     return new SqlExplanation(RelOptUtil.toString(plan.get()), parts);
   }
 
@@ -104,10 +158,14 @@ public final class SqlEngine {
   /** A table SQL can name: its path, what it reads, and its columns. */
   public record TableInfo(List<String> path, String kind, List<SqlColumn> columns) {}
 
-  private void collectParts(RelNode node, List<SqlExplanation.Part> parts) {
+  /** One read of a source in a physical plan. */
+  private record Read(Place place, String database, String measurement, TimeRange range, String resolution, String pushed) {}
+
+  private void collectReads(RelNode node, List<Read> reads) {
     if (node instanceof InfluxToEnumerableConverter influx) {
       InfluxQuery q = influx.query();
-      parts.add(new SqlExplanation.Part(Place.INFLUXDB, q.range().toString(), "raw",
+      List<String> table = influx.tableName();
+      reads.add(new Read(Place.INFLUXDB, table.get(1), table.get(2), q.range(), "raw",
           q.empty() ? "(empty time range: nothing sent)" : q.influxql()));
       return;
     }
@@ -122,12 +180,12 @@ public final class SqlEngine {
       TimeRange r = range;
       long windows = catalog.rawWindows(name.get(1), name.get(2)).stream()
           .filter(w -> w.windowEnd() > r.from() && w.windowStart() < r.to()).count();
-      parts.add(new SqlExplanation.Part(Place.LAKE, range.toString(), "raw",
+      reads.add(new Read(Place.LAKE, name.get(1), name.get(2), range, "raw",
           "scan " + String.join(".", name) + " windows=" + windows + (filters.isEmpty() ? "" : " filters=" + filters)));
       return;
     }
     for (RelNode input : node.getInputs()) {
-      collectParts(input, parts);
+      collectReads(input, reads);
     }
   }
 

@@ -8,65 +8,134 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Calendar;
+import java.util.Iterator;
 import java.util.List;
 import java.util.TimeZone;
+import java.util.function.Consumer;
 
 /**
- * A query's rows as they are produced (never held whole): timestamps as {@link Instant}, numbers
- * as Long or Double, strings, booleans, nulls. Close it to stop the query and free its sources.
+ * A query's rows as they are produced (never held whole, unless small enough to be cached):
+ * timestamps as {@link Instant}, numbers as Long or Double, strings, booleans, nulls. Close it to
+ * stop the query and free its sources.
  */
 public final class SqlResult implements AutoCloseable {
 
   private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
 
-  private final Connection connection;
-  private final Statement statement;
-  private final ResultSet rows;
+  /** Where rows come from: a running query, or the result cache. */
+  private interface Source extends AutoCloseable {
+    Object[] next() throws SQLException;
+
+    @Override
+    void close();
+  }
+
   private final List<SqlColumn> columns;
-  private final int[] types;
+  private final Source source;
   private final long maxRows;
   private final long deadlineNanos;
+  private final boolean fromCache;
+  private final int keepAtMost;
+  private final Consumer<List<Object[]>> whenComplete;
+  private List<Object[]> kept;
   private long read;
 
-  SqlResult(Connection connection, Statement statement, ResultSet rows, List<SqlColumn> columns, int[] types, long maxRows,
-      long deadlineNanos) {
-    this.deadlineNanos = deadlineNanos;
-    this.connection = connection;
-    this.statement = statement;
-    this.rows = rows;
+  private SqlResult(List<SqlColumn> columns, Source source, long maxRows, long deadlineNanos, boolean fromCache,
+      int keepAtMost, Consumer<List<Object[]>> whenComplete) {
     this.columns = columns;
-    this.types = types;
+    this.source = source;
     this.maxRows = maxRows;
+    this.deadlineNanos = deadlineNanos;
+    this.fromCache = fromCache;
+    this.keepAtMost = keepAtMost;
+    this.whenComplete = whenComplete;
+    this.kept = whenComplete == null ? null : new ArrayList<>();
+  }
+
+  /** The rows of a running query; if it completes with at most {@code keepAtMost} rows, they go to {@code whenComplete}. */
+  static SqlResult live(Connection connection, Statement statement, ResultSet rows, List<SqlColumn> columns, int[] types,
+      long maxRows, long deadlineNanos, int keepAtMost, Consumer<List<Object[]>> whenComplete) {
+    Source source = new Source() {
+      @Override
+      public Object[] next() throws SQLException {
+        if (!rows.next()) {
+          return null;
+        }
+        Object[] row = new Object[types.length];
+        for (int i = 0; i < types.length; i++) {
+          if (types[i] == Types.TIMESTAMP) {
+            java.sql.Timestamp t = rows.getTimestamp(i + 1, UTC);
+            row[i] = t == null ? null : Instant.ofEpochMilli(t.getTime());
+          } else {
+            row[i] = rows.getObject(i + 1);
+          }
+        }
+        return row;
+      }
+
+      @Override
+      public void close() {
+        try (connection; statement; rows) {
+          // closes the rows, then the statement, then the connection
+        } catch (SQLException e) {
+          // nothing left to free
+        }
+      }
+    };
+    return new SqlResult(columns, source, maxRows, deadlineNanos, false, keepAtMost, whenComplete);
+  }
+
+  /** Rows the result cache kept. */
+  static SqlResult cached(List<SqlColumn> columns, List<Object[]> rows, long maxRows) {
+    Iterator<Object[]> it = rows.iterator();
+    Source source = new Source() {
+      @Override
+      public Object[] next() {
+        return it.hasNext() ? it.next() : null;
+      }
+
+      @Override
+      public void close() {}
+    };
+    return new SqlResult(columns, source, maxRows, Long.MAX_VALUE, true, 0, null);
   }
 
   public List<SqlColumn> columns() {
     return columns;
   }
 
+  /** Whether the rows come from the result cache. */
+  public boolean fromCache() {
+    return fromCache;
+  }
+
   /** The next row, or null at the end; fails with TOO_MANY_ROWS past the row limit. */
   public Object[] next() {
     try {
-      if (!rows.next()) {
+      Object[] row = source.next();
+      if (row == null) {
+        if (kept != null) {
+          List<Object[]> done = kept;
+          kept = null;
+          whenComplete.accept(done);
+        }
         return null;
-      }
-      if (System.nanoTime() - deadlineNanos > 0) {
-        throw new TidewaterException(ErrorCode.QUERY_TIMEOUT, "the query ran longer than its time limit and was"
-            + " stopped; narrow the time range or aggregate");
       }
       if (++read > maxRows) {
         throw new TidewaterException(ErrorCode.TOO_MANY_ROWS, "the result has more than " + maxRows
             + " rows; add a LIMIT, narrow the time range, aggregate, or raise maxRows (up to the gateway's limit)");
       }
-      Object[] row = new Object[types.length];
-      for (int i = 0; i < types.length; i++) {
-        row[i] = switch (types[i]) {
-          case Types.TIMESTAMP -> {
-            java.sql.Timestamp t = rows.getTimestamp(i + 1, UTC);
-            yield t == null ? null : Instant.ofEpochMilli(t.getTime());
-          }
-          default -> rows.getObject(i + 1);
-        };
+      if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
+        throw new TidewaterException(ErrorCode.QUERY_TIMEOUT, "the query ran longer than its time limit and was"
+            + " stopped; narrow the time range or aggregate");
+      }
+      if (kept != null) {
+        kept = kept.size() < keepAtMost ? kept : null;
+        if (kept != null) {
+          kept.add(row);
+        }
       }
       return row;
     } catch (SQLException | RuntimeException e) {
@@ -76,10 +145,6 @@ public final class SqlResult implements AutoCloseable {
 
   @Override
   public void close() {
-    try (connection; statement; rows) {
-      // closes the rows, then the statement, then the connection
-    } catch (SQLException e) {
-      // nothing left to free
-    }
+    source.close();
   }
 }

@@ -80,9 +80,12 @@ public class ExportService {
     }
   }
 
+  private final io.tidewater.federation.SqlEngine sql;
+
   ExportService(TidewaterConfig config, PolicyRegistry registry, Ledger ledger, InfluxClient influx, Clock clock,
-      MeterRegistry metrics) {
+      MeterRegistry metrics, io.tidewater.federation.SqlEngine sql) {
     this.config = config;
+    this.sql = sql;
     this.ledger = ledger;
     this.influx = influx;
     this.clock = clock;
@@ -91,7 +94,9 @@ public class ExportService {
     Optional<GlueCatalog> glue = glue(config, ledger);
     String gatewayId = config.export().gatewayId().orElseGet(() -> hostName() + "-" + ProcessHandle.current().pid());
     for (TieringPolicy policy : registry.policies().policies()) {
-      WindowWriter writer = new WindowWriter(ledger, temp, clock, committed -> glue.ifPresent(g -> {
+      WindowWriter writer = new WindowWriter(ledger, temp, clock, committed -> {
+        sql.cache().invalidate(committed.database(), committed.measurement());
+        glue.ifPresent(g -> {
         try {
           g.register(committed, policy.lake());
         } catch (RuntimeException e) {
@@ -99,7 +104,8 @@ public class ExportService {
           LOG.warnf("Glue registration of %s.%s %s failed: %s", committed.database(), committed.measurement(),
               committed.window(), e.getMessage());
         }
-      }));
+        });
+      });
       WindowExporter exporter = new WindowExporter(influx, writer);
       Tracked tracked = new Tracked(new ExportJob(policy, influx, ledger, exporter, clock, config.export().attempts(),
           config.export().backoff(), Optional.of(new ExportJob.LeaseSettings(gatewayId, config.export().leaseTtl()))));
@@ -206,6 +212,8 @@ public class ExportService {
     String policy = t.job.policy().name();
     List<String> measurements = claimedMeasurements(t.job.policy());
     TierReport tiers = t.mover.run(measurements);
+    // Tier moves restate and drop windows: results read from them are stale.
+    measurements.forEach(m -> sql.cache().invalidate(t.job.policy().source().database(), m));
     tiers.failures().forEach(f -> LOG.warnf("Tier move of %s failed: %s", policy, f));
     metrics.counter("tidewater_tier_changes_total", "policy", policy).increment(tiers.classChanges()
         + tiers.rollupsBuilt() + tiers.rollupsDropped() + tiers.rawDropped() + tiers.windowsExpired());

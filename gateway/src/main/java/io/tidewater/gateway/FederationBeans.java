@@ -1,6 +1,7 @@
 package io.tidewater.gateway;
 
 import io.tidewater.federation.FederationCatalog;
+import io.tidewater.federation.ResultCache;
 import io.tidewater.federation.SqlEngine;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.lake.Ledger;
@@ -13,7 +14,17 @@ public class FederationBeans {
 
   @Produces
   @Singleton
-  SqlEngine sqlEngine(InfluxClient influx, Ledger ledger, PolicyRegistry policies, Clock clock, TidewaterConfig config) {
-    return new SqlEngine(new FederationCatalog(influx, ledger, policies.policies(), clock, config.query().metadataTtl()));
+  SqlEngine sqlEngine(InfluxClient influx, Ledger ledger, PolicyRegistry policies, Clock clock, TidewaterConfig config,
+      io.micrometer.core.instrument.MeterRegistry metrics) {
+    TidewaterConfig.Query.Cache cache = config.query().cache();
+    SqlEngine engine = new SqlEngine(new FederationCatalog(influx, ledger, policies.policies(), clock, config.query().metadataTtl()),
+        new ResultCache.Settings(cache.maxEntries(), cache.maxRows(), cache.influxTtl(), cache.lakeTtl(), cache.freshMargin()));
+    io.micrometer.core.instrument.FunctionCounter.builder("tidewater_query_cache_hits", engine.cache(), c -> c.hits())
+        .description("Queries answered from the result cache").register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder("tidewater_query_cache_misses", engine.cache(), c -> c.misses())
+        .description("Cacheable queries not found in the result cache").register(metrics);
+    io.micrometer.core.instrument.Gauge.builder("tidewater_query_cache_entries", engine.cache(), c -> c.size())
+        .description("Results kept in the result cache").register(metrics);
+    return engine;
   }
 }

@@ -36,6 +36,31 @@ public interface TidewaterConfig {
     /** How long databases, measurements, columns and the ledger's windows are remembered between queries. */
     @WithDefault("PT5S")
     java.time.Duration metadataTtl();
+
+    Cache cache();
+
+    /** The result cache. */
+    interface Cache {
+      /** How many results are kept (0 turns the cache off). */
+      @WithDefault("1000")
+      int maxEntries();
+
+      /** Results with more rows are not kept. */
+      @WithDefault("10000")
+      int maxRows();
+
+      /** How long a result InfluxDB answered part of is reused. */
+      @WithDefault("PT30S")
+      java.time.Duration influxTtl();
+
+      /** How long a result only the lake answered is reused (export commits and tier moves invalidate it sooner). */
+      @WithDefault("PT10M")
+      java.time.Duration lakeTtl();
+
+      /** Results reading InfluxDB closer to now than this are never kept. */
+      @WithDefault("PT5M")
+      java.time.Duration freshMargin();
+    }
   }
 
   /** Table registration for engines that read the lake (Athena, Trino, Spark). */

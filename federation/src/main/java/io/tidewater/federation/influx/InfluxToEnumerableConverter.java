@@ -46,6 +46,15 @@ public final class InfluxToEnumerableConverter extends ConverterImpl implements 
     return builder.build();
   }
 
+  /** The qualified name of the InfluxDB table read ({@code influxdb, database, measurement}). */
+  public List<String> tableName() {
+    RelNode node = getInput();
+    while (!(node instanceof InfluxTableScan)) {
+      node = node.getInput(0);
+    }
+    return node.getTable().getQualifiedName();
+  }
+
   @Override
   public RelWriter explainTerms(RelWriter pw) {
     RelWriter w = super.explainTerms(pw);

@@ -1,0 +1,102 @@
+package io.tidewater.federation;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tidewater.federation.route.Route;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Results of recent queries, keyed by their SQL text and checked against what they were computed
+ * from (DESIGN.md section 7): an entry holds only while the routes of every table it read are
+ * unchanged, it was not invalidated by a change to one of its measurements (export commits, tier
+ * moves, CDC), and it is younger than its time to live: short when InfluxDB answered part of it,
+ * long when only the lake did (lake windows change only through the ledger). Queries reading the
+ * last minutes before now, or asking for the current time, are never cached.
+ */
+public final class ResultCache {
+
+  /** Sizes and ages of the cache. */
+  public record Settings(int maxEntries, int maxRowsPerEntry, Duration influxTtl, Duration lakeTtl, Duration freshMargin) {
+    public static final Settings DEFAULT = new Settings(1000, 10_000, Duration.ofSeconds(30), Duration.ofMinutes(10),
+        Duration.ofMinutes(5));
+    public static final Settings OFF = new Settings(0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+  }
+
+  /** A table a cached result read, and the routes it had then. */
+  record Read(String database, String measurement, List<Route> routes) {}
+
+  record Entry(List<SqlColumn> columns, List<Object[]> rows, List<Read> reads, long expiresAtNanos) {}
+
+  private final Settings settings;
+  private final Cache<String, Entry> entries;
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+
+  public ResultCache(Settings settings) {
+    this.settings = settings;
+    this.entries = Caffeine.newBuilder().maximumSize(settings.maxEntries())
+        .expireAfterWrite(settings.lakeTtl().isZero() ? Duration.ofNanos(1) : settings.lakeTtl()).build();
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** A result still valid for {@code sql}, if there is one. */
+  Entry get(String sql, FederationCatalog catalog) {
+    Entry e = entries.getIfPresent(sql);
+    if (e != null && System.nanoTime() - e.expiresAtNanos() < 0 && readsUnchanged(e, catalog)) {
+      hits.increment();
+      return e;
+    }
+    if (e != null) {
+      entries.invalidate(sql);
+    }
+    misses.increment();
+    return null;
+  }
+
+  void put(String sql, Entry entry) {
+    entries.put(sql, entry);
+  }
+
+  /** Forgets every result that read a measurement (its lake windows or routes changed). */
+  public void invalidate(String database, String measurement) {
+    entries.asMap().values().removeIf(e -> e.reads().stream()
+        .anyMatch(r -> r.database().equals(database) && r.measurement().equals(measurement)));
+  }
+
+  public void invalidateAll() {
+    entries.invalidateAll();
+  }
+
+  public long hits() {
+    return hits.sum();
+  }
+
+  public long misses() {
+    return misses.sum();
+  }
+
+  public long size() {
+    return entries.estimatedSize();
+  }
+
+  /** Whether SQL asks for the time at which it runs (its result changes by itself). */
+  static boolean asksForNow(String sql) {
+    String s = sql.toUpperCase(Locale.ROOT);
+    return s.contains("CURRENT_") || s.contains("LOCALTIME") || s.contains("NOW(");
+  }
+
+  private static boolean readsUnchanged(Entry e, FederationCatalog catalog) {
+    for (Read r : e.reads()) {
+      if (!catalog.routes(r.database(), r.measurement()).equals(r.routes())) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,84 @@
+package io.tidewater.federation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Results are reused while what they were computed from holds, and never for the last minutes before now. */
+class ResultCacheTest {
+
+  private FederationFixture f;
+  private SqlEngine engine;
+  private String table;
+
+  @BeforeEach
+  void setUp() {
+    f = FederationFixture.get();
+    engine = new SqlEngine(f.catalog, new ResultCache.Settings(100, 1000, Duration.ofSeconds(30), Duration.ofMinutes(10),
+        Duration.ofMinutes(5)));
+    table = "\"" + f.database + "\".cpu";
+  }
+
+  @Test
+  void aLakeResultIsReusedUntilItsMeasurementChanges() {
+    String sql = "SELECT host, COUNT(*), SUM(usage_user) FROM " + table
+        + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-11 00:00:00' GROUP BY host";
+    Run first = run(sql);
+    Run second = run(sql);
+    assertFalse(first.fromCache);
+    assertTrue(second.fromCache);
+    assertEquals(3, second.rows.size());
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(first.rows.get(i), second.rows.get(i));
+    }
+    engine.cache().invalidate(f.database, "mem");
+    assertTrue(run(sql).fromCache, "another measurement changed");
+    engine.cache().invalidate(f.database, "cpu");
+    assertFalse(run(sql).fromCache, "its measurement changed");
+    assertTrue(run(sql).fromCache);
+    assertEquals(3, engine.cache().hits());
+  }
+
+  @Test
+  void anInfluxDbResultOfThePastIsReusedButNotTheLastMinutes() {
+    String past = "SELECT COUNT(*) FROM " + table
+        + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' AND \"time\" < TIMESTAMP '2025-05-29 00:00:00'";
+    run(past);
+    assertTrue(run(past).fromCache);
+    // Open-ended: reaches now, where points are still arriving.
+    String recent = "SELECT COUNT(*) FROM " + table + " WHERE \"time\" >= TIMESTAMP '2025-05-31 00:00:00'";
+    run(recent);
+    assertFalse(run(recent).fromCache);
+    String now = "SELECT COUNT(*) FROM " + table + " WHERE \"time\" < CURRENT_TIMESTAMP";
+    run(now);
+    assertFalse(run(now).fromCache);
+  }
+
+  @Test
+  void largeResultsAreNotKept() {
+    String sql = "SELECT * FROM " + table + " WHERE \"time\" < TIMESTAMP '2025-05-10 00:00:00'";
+    assertTrue(run(sql).rows.size() > 1000);
+    assertFalse(run(sql).fromCache);
+  }
+
+  private record Run(List<Object[]> rows, boolean fromCache) {}
+
+  private Run run(String sql) {
+    List<Object[]> rows = new ArrayList<>();
+    try (SqlResult r = engine.query(sql, 1_000_000, Duration.ofSeconds(60))) {
+      Object[] row;
+      while ((row = r.next()) != null) {
+        rows.add(row);
+      }
+      rows.sort(java.util.Comparator.comparing(java.util.Arrays::toString));
+      return new Run(rows, r.fromCache());
+    }
+  }
+}
