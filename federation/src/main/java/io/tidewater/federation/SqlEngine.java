@@ -169,19 +169,10 @@ public final class SqlEngine {
           q.empty() ? "(empty time range: nothing sent)" : q.influxql()));
       return;
     }
-    if (node instanceof TableScan scan && scan.getTable().getQualifiedName().get(0).equals(TidewaterSchemas.LAKE)) {
-      List<String> name = scan.getTable().getQualifiedName();
-      List<RexNode> filters = node instanceof org.apache.calcite.interpreter.Bindables.BindableTableScan b ? b.filters : List.of();
-      RexBuilder rex = node.getCluster().getRexBuilder();
-      TimeRange range = TimeRange.ALL;
-      for (RexNode f : filters) {
-        range = range.intersect(TimeBounds.of(rex, f, 0));
-      }
-      TimeRange r = range;
-      long windows = catalog.rawWindows(name.get(1), name.get(2)).stream()
-          .filter(w -> w.windowEnd() > r.from() && w.windowStart() < r.to()).count();
-      reads.add(new Read(Place.LAKE, name.get(1), name.get(2), range, "raw",
-          "scan " + String.join(".", name) + " windows=" + windows + (filters.isEmpty() ? "" : " filters=" + filters)));
+    if (node instanceof io.tidewater.federation.lake.LakeToEnumerableConverter lake) {
+      io.tidewater.federation.lake.LakeQuery q = lake.query();
+      List<String> table = lake.tableName();
+      reads.add(new Read(Place.LAKE, table.get(1), table.get(2), q.range(), "raw", q.describe()));
       return;
     }
     for (RelNode input : node.getInputs()) {

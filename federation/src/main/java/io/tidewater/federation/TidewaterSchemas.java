@@ -1,7 +1,7 @@
 package io.tidewater.federation;
 
 import io.tidewater.federation.influx.InfluxTable;
-import io.tidewater.federation.lake.LakeRawTable;
+import io.tidewater.federation.lake.LakeTable;
 import io.tidewater.federation.route.RoutedTable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +28,7 @@ public final class TidewaterSchemas {
   public static void addTo(SchemaPlus root, FederationCatalog catalog) {
     root.add(INFLUXDB, new PlaceSchema(catalog, (db, m) -> new InfluxTable(catalog.influx(), db,
         catalog.retentionPolicy(db, m), () -> catalog.schema(db, m))));
-    root.add(LAKE, new PlaceSchema(catalog, (db, m) -> new LakeRawTable(catalog.ledger(), () -> catalog.schema(db, m),
+    root.add(LAKE, new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(), () -> catalog.schema(db, m),
         () -> catalog.rawWindows(db, m))));
     for (String db : catalog.databases()) {
       if (!db.equals(INFLUXDB) && !db.equals(LAKE)) {

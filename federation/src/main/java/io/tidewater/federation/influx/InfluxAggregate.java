@@ -1,5 +1,6 @@
 package io.tidewater.federation.influx;
 
+import io.tidewater.federation.ScanColumn;
 import java.util.List;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
@@ -16,10 +17,10 @@ public final class InfluxAggregate extends SingleRel implements InfluxRel {
 
   private final long bucketMillis;
   private final List<String> groupTags;
-  private final List<InfluxColumn> columns;
+  private final List<ScanColumn> columns;
 
   InfluxAggregate(RelOptCluster cluster, RelTraitSet traits, RelNode input, long bucketMillis, List<String> groupTags,
-      List<InfluxColumn> columns, RelDataType rowType) {
+      List<ScanColumn> columns, RelDataType rowType) {
     super(cluster, traits, input);
     this.bucketMillis = bucketMillis;
     this.groupTags = List.copyOf(groupTags);
@@ -52,7 +53,7 @@ public final class InfluxAggregate extends SingleRel implements InfluxRel {
     return groupTags;
   }
 
-  List<InfluxColumn> columns() {
+  List<ScanColumn> columns() {
     return columns;
   }
 

@@ -23,7 +23,7 @@ public final class InfluxAggregateRule extends ConverterRule {
   @Override
   public RelNode convert(RelNode rel) {
     LogicalAggregate aggregate = (LogicalAggregate) rel;
-    InfluxRels.AggregatePlan plan = InfluxRels.aggregate(aggregate);
+    io.tidewater.federation.Pushdown.AggregatePlan plan = InfluxRels.aggregate(aggregate);
     if (plan == null) {
       return null;
     }

@@ -1,5 +1,6 @@
 package io.tidewater.federation.influx;
 
+import io.tidewater.federation.ScanColumn;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxException;
 import io.tidewater.policy.rollup.FieldType;
@@ -166,7 +167,7 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
       Object[] row = new Object[width];
       for (int i = 0; i < width; i++) {
         int a = query.answerColumn()[i];
-        InfluxColumn c = query.columns().get(i);
+        ScanColumn c = query.columns().get(i);
         Object v = a < 0 ? groupValues[-1 - a] : answer[a];
         row[i] = toSql(c, v);
       }
@@ -174,21 +175,21 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
     }
   }
 
-  private static Object toSql(InfluxColumn c, Object v) {
-    if (c instanceof InfluxColumn.Time) {
+  private static Object toSql(ScanColumn c, Object v) {
+    if (c instanceof ScanColumn.Time) {
       return Math.floorDiv(((Number) v).longValue(), 1_000_000L);
     }
-    if (c instanceof InfluxColumn.Bucket b) {
+    if (c instanceof ScanColumn.Bucket b) {
       long millis = Math.floorDiv(((Number) v).longValue(), 1_000_000L);
       return millis - Math.floorMod(millis, b.widthMillis());
     }
-    if (c instanceof InfluxColumn.Tag) {
+    if (c instanceof ScanColumn.Tag) {
       return v == null || "".equals(v) ? null : v;
     }
-    if (c instanceof InfluxColumn.Field f) {
+    if (c instanceof ScanColumn.Field f) {
       return convert(v, f.type());
     }
-    InfluxColumn.Aggregate ag = (InfluxColumn.Aggregate) c;
+    ScanColumn.Aggregate ag = (ScanColumn.Aggregate) c;
     return v == null && ag.zeroWhenEmpty() ? convert(0L, ag.resultType()) : convert(v, ag.resultType());
   }
 

@@ -1,5 +1,6 @@
 package io.tidewater.federation.influx;
 
+import io.tidewater.federation.ScanColumn;
 import java.util.List;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
@@ -14,9 +15,9 @@ import org.apache.calcite.rel.type.RelDataType;
 /** The columns a raw InfluxDB query returns: time, time buckets, tags and fields. */
 public final class InfluxProject extends SingleRel implements InfluxRel {
 
-  private final List<InfluxColumn> columns;
+  private final List<ScanColumn> columns;
 
-  InfluxProject(RelOptCluster cluster, RelTraitSet traits, RelNode input, List<InfluxColumn> columns, RelDataType rowType) {
+  InfluxProject(RelOptCluster cluster, RelTraitSet traits, RelNode input, List<ScanColumn> columns, RelDataType rowType) {
     super(cluster, traits, input);
     this.columns = List.copyOf(columns);
     this.rowType = rowType;
@@ -37,7 +38,7 @@ public final class InfluxProject extends SingleRel implements InfluxRel {
     return super.explainTerms(pw).item("columns", columns);
   }
 
-  List<InfluxColumn> columns() {
+  List<ScanColumn> columns() {
     return columns;
   }
 

@@ -1,5 +1,6 @@
 package io.tidewater.federation.influx;
 
+import io.tidewater.federation.ScanColumn;
 import java.util.List;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.convert.ConverterRule;
@@ -20,8 +21,8 @@ public final class InfluxProjectRule extends ConverterRule {
   @Override
   public RelNode convert(RelNode rel) {
     LogicalProject project = (LogicalProject) rel;
-    List<InfluxColumn> in = InfluxRels.rawColumns(project.getInput());
-    List<InfluxColumn> columns = in == null ? null : InfluxRels.project(project.getProjects(), in);
+    List<ScanColumn> in = InfluxRels.rawColumns(project.getInput());
+    List<ScanColumn> columns = in == null ? null : io.tidewater.federation.Pushdown.project(project.getProjects(), in);
     if (columns == null) {
       return null;
     }

@@ -1,5 +1,6 @@
 package io.tidewater.federation.influx;
 
+import io.tidewater.federation.ScanColumn;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.apache.calcite.linq4j.Linq4j;
  * @param empty the time range is empty: nothing is asked of InfluxDB
  */
 public record InfluxQuery(InfluxClient client, String database, String influxql, boolean empty,
-    List<InfluxColumn> columns, int[] answerColumn, List<String> groupTags, TimeRange range) {
+    List<ScanColumn> columns, int[] answerColumn, List<String> groupTags, TimeRange range) {
 
   /** The values of a one-column answer; called by generated code. */
   public Enumerable<Object> scalarEnumerable() {

@@ -1,5 +1,6 @@
 package io.tidewater.federation.influx;
 
+import io.tidewater.federation.ScanColumn;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.lifecycle.parquet.FieldColumn;
@@ -23,7 +24,7 @@ public final class InfluxQueryBuilder {
   InfluxTable table;
   TimeRange range = TimeRange.ALL;
   final List<String> where = new ArrayList<>();
-  List<InfluxColumn> columns = new ArrayList<>();
+  List<ScanColumn> columns = new ArrayList<>();
   boolean aggregated;
   long bucketMillis;
   final List<String> groupTags = new ArrayList<>();
@@ -50,8 +51,8 @@ public final class InfluxQueryBuilder {
         select.add(InfluxQl.identifier(f.name()) + "::field");
       }
       Set<String> tags = new LinkedHashSet<>();
-      for (InfluxColumn c : columns) {
-        if (c instanceof InfluxColumn.Tag t) {
+      for (ScanColumn c : columns) {
+        if (c instanceof ScanColumn.Tag t) {
           tags.add(t.name());
         }
       }
@@ -59,12 +60,12 @@ public final class InfluxQueryBuilder {
       for (String t : tagList) {
         select.add(InfluxQl.identifier(t) + "::tag");
       }
-      for (InfluxColumn c : columns) {
-        if (c instanceof InfluxColumn.Field f) {
+      for (ScanColumn c : columns) {
+        if (c instanceof ScanColumn.Field f) {
           answerColumn.add(1 + schema.fieldIndex(f.name()));
-        } else if (c instanceof InfluxColumn.Tag t) {
+        } else if (c instanceof ScanColumn.Tag t) {
           answerColumn.add(1 + schema.fields().size() + tagList.indexOf(t.name()));
-        } else if (c instanceof InfluxColumn.Aggregate) {
+        } else if (c instanceof ScanColumn.Aggregate) {
           throw new IllegalStateException("aggregate in a raw query");
         } else {
           answerColumn.add(0); // time, or a bucket of it
@@ -72,14 +73,14 @@ public final class InfluxQueryBuilder {
       }
     } else {
       List<String> aggregates = new ArrayList<>();
-      for (InfluxColumn c : columns) {
-        if (c instanceof InfluxColumn.Aggregate a) {
+      for (ScanColumn c : columns) {
+        if (c instanceof ScanColumn.Aggregate a) {
           String expr = a.function() + "(" + InfluxQl.identifier(a.field()) + "::field)";
           if (!aggregates.contains(expr)) {
             aggregates.add(expr);
           }
           answerColumn.add(1 + aggregates.indexOf(expr));
-        } else if (c instanceof InfluxColumn.Tag t) {
+        } else if (c instanceof ScanColumn.Tag t) {
           answerColumn.add(-1 - groupTags.indexOf(t.name()));
         } else {
           answerColumn.add(0); // the bucket's start

@@ -1,5 +1,6 @@
 package io.tidewater.federation.influx;
 
+import io.tidewater.federation.ScanColumn;
 import java.util.List;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.hep.HepRelVertex;
@@ -33,10 +34,10 @@ public final class InfluxSortRule extends ConverterRule {
     if (sort.offset != null || sort.fetch != null && !(sort.fetch instanceof RexLiteral)) {
       return null;
     }
-    List<InfluxColumn> columns = InfluxRels.rawColumns(sort.getInput());
+    List<ScanColumn> columns = InfluxRels.rawColumns(sort.getInput());
     if (columns == null) {
       LogicalAggregate aggregate = aggregateBelow(sort.getInput());
-      InfluxRels.AggregatePlan plan = aggregate == null ? null : InfluxRels.aggregate(aggregate);
+      io.tidewater.federation.Pushdown.AggregatePlan plan = aggregate == null ? null : InfluxRels.aggregate(aggregate);
       if (plan == null || !plan.groupTags().isEmpty()) {
         return null;
       }
@@ -48,8 +49,8 @@ public final class InfluxSortRule extends ConverterRule {
       return null;
     }
     if (keys.size() == 1) {
-      InfluxColumn c = columns.get(keys.get(0).getFieldIndex());
-      if (!(c instanceof InfluxColumn.Time || c instanceof InfluxColumn.Bucket)) {
+      ScanColumn c = columns.get(keys.get(0).getFieldIndex());
+      if (!(c instanceof ScanColumn.Time || c instanceof ScanColumn.Bucket)) {
         return null;
       }
       descending = keys.get(0).getDirection().isDescending();

@@ -1,5 +1,6 @@
 package io.tidewater.federation.influx;
 
+import io.tidewater.federation.ScanColumn;
 import io.tidewater.federation.MeasurementColumns;
 import io.tidewater.policy.rollup.FieldType;
 import java.util.ArrayList;
@@ -42,14 +43,14 @@ public final class InfluxTableScan extends TableScan implements InfluxRel {
   @Override
   public void implement(InfluxQueryBuilder builder) {
     builder.table = influxTable;
-    List<InfluxColumn> columns = new ArrayList<>();
+    List<ScanColumn> columns = new ArrayList<>();
     var schema = influxTable.schema();
     for (int i = 0; i < getRowType().getFieldCount(); i++) {
       String name = MeasurementColumns.name(schema, i);
       columns.add(switch (MeasurementColumns.kind(schema, i)) {
-        case TIME -> new InfluxColumn.Time();
-        case TAG -> new InfluxColumn.Tag(name);
-        case FIELD -> new InfluxColumn.Field(name, MeasurementColumns.fieldType(schema, i));
+        case TIME -> new ScanColumn.Time();
+        case TAG -> new ScanColumn.Tag(name);
+        case FIELD -> new ScanColumn.Field(name, MeasurementColumns.fieldType(schema, i));
       });
     }
     builder.columns = columns;

@@ -1,17 +1,14 @@
 package io.tidewater.federation.lake;
 
-import io.tidewater.federation.MeasurementColumns;
+import io.tidewater.federation.ScanColumn;
 import io.tidewater.lifecycle.lake.DataFile;
-import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.parquet.ColumnBatch;
-import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.lifecycle.parquet.ScanSpec;
 import io.tidewater.lifecycle.parquet.StoreInputFile;
 import io.tidewater.lifecycle.parquet.TimeSeriesReader;
 import io.tidewater.lifecycle.store.LakeStore;
 import io.tidewater.lifecycle.store.ObjectInfo;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -23,33 +20,29 @@ final class LakeScanEnumerator implements Enumerator<Object[]> {
   private final LakeStore store;
   private final ScanSpec spec;
   private final Iterator<DataFile> files;
-  private final int[] source; // per output column: -1 time, tag i as 1 + i, field i as -(2 + i)
+  private final ScanColumn[] columns;
+  private final int[] source; // per output column: time -1, tag i as 1 + i, field i as -(2 + i)
   private TimeSeriesReader reader;
   private final ColumnBatch batch;
   private int row = -1;
   private Object[] current;
 
-  LakeScanEnumerator(LakeStore store, List<WindowVersion> windows, ScanSpec spec, int[] columns, MeasurementSchema schema) {
+  LakeScanEnumerator(LakeStore store, List<DataFile> files, ScanSpec spec, List<ScanColumn> columns) {
     this.store = store;
     this.spec = spec;
-    List<DataFile> selected = new ArrayList<>();
-    for (WindowVersion w : windows) {
-      for (DataFile f : w.files()) {
-        if (f.maxTime() >= spec.fromNanos() && f.minTime() < spec.toNanos()) {
-          selected.add(f);
-        }
-      }
-    }
-    this.files = selected.iterator();
+    this.files = files.iterator();
     this.batch = new ColumnBatch(spec);
-    this.source = new int[columns.length];
-    for (int i = 0; i < columns.length; i++) {
-      String name = MeasurementColumns.name(schema, columns[i]);
-      source[i] = switch (MeasurementColumns.kind(schema, columns[i])) {
-        case TIME -> -1;
-        case TAG -> 1 + spec.tags().indexOf(name);
-        case FIELD -> -2 - spec.fields().indexOf(name);
-      };
+    this.columns = columns.toArray(new ScanColumn[0]);
+    this.source = new int[this.columns.length];
+    for (int i = 0; i < source.length; i++) {
+      ScanColumn c = this.columns[i];
+      if (c instanceof ScanColumn.Tag t) {
+        source[i] = 1 + spec.tags().indexOf(t.name());
+      } else if (c instanceof ScanColumn.Field f) {
+        source[i] = -2 - spec.fields().indexOf(f.name());
+      } else {
+        source[i] = -1;
+      }
     }
   }
 
@@ -86,7 +79,8 @@ final class LakeScanEnumerator implements Enumerator<Object[]> {
     for (int i = 0; i < source.length; i++) {
       int s = source[i];
       if (s == -1) {
-        out[i] = Math.floorDiv(batch.timeAt(row), 1_000_000L);
+        long millis = Math.floorDiv(batch.timeAt(row), 1_000_000L);
+        out[i] = columns[i] instanceof ScanColumn.Bucket b ? millis - Math.floorMod(millis, b.widthMillis()) : millis;
       } else if (s > 0) {
         out[i] = batch.tag(s - 1).stringAt(row);
       } else {

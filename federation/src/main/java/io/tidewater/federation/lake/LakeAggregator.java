@@ -1,0 +1,252 @@
+package io.tidewater.federation.lake;
+
+import io.tidewater.federation.ScanColumn;
+import io.tidewater.lifecycle.lake.DataFile;
+import io.tidewater.lifecycle.parquet.ColumnBatch;
+import io.tidewater.lifecycle.parquet.ScanSpec;
+import io.tidewater.lifecycle.parquet.StoreInputFile;
+import io.tidewater.lifecycle.store.ObjectInfo;
+import io.tidewater.lifecycle.parquet.TimeSeriesReader;
+import io.tidewater.policy.rollup.FieldType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Computes a lake scan's GROUP BY (time bucket, tags) and COUNT/SUM/MIN/MAX/AVG while decoding,
+ * without an object per row. Files hold rows sorted by series then time, so consecutive rows
+ * mostly fall in the same group: the group is looked up only when the bucket or a group tag
+ * changes, and values are added straight from the decoded column arrays.
+ */
+final class LakeAggregator {
+
+  private static final int ROWS = 0;
+  private static final int COUNT = 1;
+  private static final int SUM = 2;
+  private static final int MIN = 3;
+  private static final int MAX = 4;
+  private static final int MEAN = 5;
+
+  private final LakeQuery query;
+  private final ScanSpec spec;
+  private final int[] kind;
+  private final int[] field; // index in spec.fields(), -1 for COUNT(*)
+  private final boolean[] isFloat;
+  private final int[] groupTag; // index in spec.tags() of each GROUP BY tag
+  private final List<Map<String, Integer>> globalIds = new ArrayList<>();
+  private final List<List<String>> globalValues = new ArrayList<>();
+  private final Map<Key, Group> groups = new LinkedHashMap<>();
+
+  LakeAggregator(LakeQuery query, ScanSpec spec) {
+    this.query = query;
+    this.spec = spec;
+    List<ScanColumn.Aggregate> aggregates = query.columns().stream()
+        .filter(c -> c instanceof ScanColumn.Aggregate).map(c -> (ScanColumn.Aggregate) c).toList();
+    kind = new int[aggregates.size()];
+    field = new int[aggregates.size()];
+    isFloat = new boolean[aggregates.size()];
+    for (int j = 0; j < kind.length; j++) {
+      ScanColumn.Aggregate a = aggregates.get(j);
+      field[j] = a.field() == null ? -1 : spec.fields().indexOf(a.field());
+      isFloat[j] = field[j] >= 0 && spec.schema().field(a.field()).orElseThrow().type() == FieldType.FLOAT;
+      kind[j] = switch (a.function()) {
+        case "count" -> field[j] < 0 ? ROWS : COUNT;
+        case "sum" -> SUM;
+        case "min" -> MIN;
+        case "max" -> MAX;
+        case "mean" -> MEAN;
+        default -> throw new IllegalArgumentException("no lake aggregate " + a.function());
+      };
+    }
+    groupTag = query.groupTags().stream().mapToInt(t -> spec.tags().indexOf(t)).toArray();
+    for (int t = 0; t < groupTag.length; t++) {
+      globalIds.add(new HashMap<>());
+      globalValues.add(new ArrayList<>());
+    }
+  }
+
+  /** The single row of an aggregate without groups over no rows (COUNT 0, SUM NULL). */
+  Object[] emptyRow() {
+    return row(new Key(0, new int[0]), new Group(kind.length));
+  }
+
+  List<Object[]> run(List<DataFile> files) {
+    ColumnBatch batch = new ColumnBatch(spec);
+    long width = query.bucketMillis();
+    int[][] remap = new int[groupTag.length][];
+    int[] ids = new int[groupTag.length];
+    for (DataFile f : files) {
+      ObjectInfo info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
+      try (TimeSeriesReader reader = TimeSeriesReader.open(new StoreInputFile(query.table().ledger().store(), info),
+          f.key(), spec)) {
+        while (reader.next(batch)) {
+          for (int t = 0; t < groupTag.length; t++) {
+            remap[t] = remap(t, batch.tag(groupTag[t]).dictionary());
+          }
+          Group current = null;
+          long currentBucket = Long.MIN_VALUE;
+          int n = batch.size();
+          for (int r = 0; r < n; r++) {
+            long bucket = width > 0 ? Math.floorDiv(Math.floorDiv(batch.timeAt(r), 1_000_000L), width) : 0;
+            boolean same = current != null && bucket == currentBucket;
+            for (int t = 0; t < groupTag.length; t++) {
+              ColumnBatch.Vector v = batch.tag(groupTag[t]);
+              int id = v.isNull(r) ? -1 : remap[t][v.idAt(r)];
+              if (id != ids[t]) {
+                same = false;
+                ids[t] = id;
+              }
+            }
+            if (!same) {
+              currentBucket = bucket;
+              Key key = new Key(bucket, ids.clone());
+              current = groups.computeIfAbsent(key, k -> new Group(kind.length));
+            }
+            add(current, batch, r);
+          }
+        }
+      }
+    }
+    List<Object[]> rows = new ArrayList<>(groups.size());
+    if (groups.isEmpty() && width == 0 && groupTag.length == 0) {
+      rows.add(emptyRow());
+    }
+    groups.forEach((key, group) -> rows.add(row(key, group)));
+    return rows;
+  }
+
+  private void add(Group g, ColumnBatch batch, int r) {
+    g.rows++;
+    for (int j = 0; j < kind.length; j++) {
+      if (kind[j] == ROWS) {
+        continue;
+      }
+      ColumnBatch.Vector v = batch.field(field[j]);
+      if (v.isNull(r)) {
+        continue;
+      }
+      g.count[j]++;
+      if (kind[j] == COUNT) {
+        continue;
+      }
+      if (isFloat[j]) {
+        double x = v.doubleAt(r);
+        g.dsum[j] += x;
+        g.dmin[j] = Math.min(g.dmin[j], x);
+        g.dmax[j] = Math.max(g.dmax[j], x);
+      } else {
+        long x = v.longAt(r);
+        g.lsum[j] += x;
+        g.lmin[j] = Math.min(g.lmin[j], x);
+        g.lmax[j] = Math.max(g.lmax[j], x);
+      }
+    }
+  }
+
+  private int[] remap(int t, List<String> dictionary) {
+    int[] map = new int[dictionary.size()];
+    for (int i = 0; i < map.length; i++) {
+      String value = dictionary.get(i);
+      Integer id = globalIds.get(t).get(value);
+      if (id == null) {
+        id = globalValues.get(t).size();
+        globalIds.get(t).put(value, id);
+        globalValues.get(t).add(value);
+      }
+      map[i] = id;
+    }
+    return map;
+  }
+
+  private Object[] row(Key key, Group g) {
+    List<ScanColumn> columns = query.columns();
+    Object[] row = new Object[columns.size()];
+    int j = 0;
+    int tag = 0;
+    for (int i = 0; i < row.length; i++) {
+      ScanColumn c = columns.get(i);
+      if (c instanceof ScanColumn.Bucket b) {
+        row[i] = key.bucket * b.widthMillis();
+      } else if (c instanceof ScanColumn.Tag) {
+        int id = key.tags[tag++];
+        row[i] = id < 0 ? null : globalValues.get(tag - 1).get(id);
+      } else if (c instanceof ScanColumn.Aggregate a) {
+        row[i] = value(a, g, j++);
+      }
+    }
+    return row;
+  }
+
+  private Object value(ScanColumn.Aggregate a, Group g, int j) {
+    boolean asDouble = a.resultType() == FieldType.FLOAT;
+    switch (kind[j]) {
+      case ROWS:
+        return g.rows;
+      case COUNT:
+        return g.count[j];
+      case MEAN:
+        return g.count[j] == 0 ? null : g.dsum[j] / g.count[j];
+      default:
+        break;
+    }
+    if (g.count[j] == 0) {
+      return a.zeroWhenEmpty() ? (asDouble ? (Object) 0.0 : (Object) 0L) : null;
+    }
+    if (isFloat[j]) {
+      return switch (kind[j]) {
+        case SUM -> g.dsum[j];
+        case MIN -> g.dmin[j];
+        default -> g.dmax[j];
+      };
+    }
+    return switch (kind[j]) {
+      case SUM -> g.lsum[j];
+      case MIN -> g.lmin[j];
+      default -> g.lmax[j];
+    };
+  }
+
+  /** A group: its bucket and the global ids of its tag values (-1: NULL). */
+  private record Key(long bucket, int[] tags) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.bucket == bucket && Arrays.equals(k.tags, tags);
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(bucket) * 31 + Arrays.hashCode(tags);
+    }
+  }
+
+  /** The running aggregates of one group. */
+  private static final class Group {
+    long rows;
+    final long[] count;
+    final double[] dsum;
+    final double[] dmin;
+    final double[] dmax;
+    final long[] lsum;
+    final long[] lmin;
+    final long[] lmax;
+
+    Group(int n) {
+      count = new long[n];
+      dsum = new double[n];
+      dmin = new double[n];
+      dmax = new double[n];
+      lsum = new long[n];
+      lmin = new long[n];
+      lmax = new long[n];
+      Arrays.fill(dmin, Double.POSITIVE_INFINITY);
+      Arrays.fill(dmax, Double.NEGATIVE_INFINITY);
+      Arrays.fill(lmin, Long.MAX_VALUE);
+      Arrays.fill(lmax, Long.MIN_VALUE);
+    }
+  }
+}

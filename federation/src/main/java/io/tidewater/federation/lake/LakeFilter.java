@@ -1,0 +1,58 @@
+package io.tidewater.federation.lake;
+
+import io.tidewater.federation.TimeRange;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptCost;
+import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelWriter;
+import org.apache.calcite.rel.SingleRel;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+
+/** The time range and tag values a lake scan keeps: windows, files, row groups and pages outside them are skipped. */
+public final class LakeFilter extends SingleRel implements LakeRel {
+
+  private final TimeRange range;
+  private final Map<String, Set<String>> tagValues;
+
+  LakeFilter(RelOptCluster cluster, RelTraitSet traits, RelNode input, TimeRange range, Map<String, Set<String>> tagValues) {
+    super(cluster, traits, input);
+    this.range = range;
+    this.tagValues = Map.copyOf(tagValues);
+  }
+
+  @Override
+  public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
+    return new LakeFilter(getCluster(), traitSet, sole(inputs), range, tagValues);
+  }
+
+  @Override
+  public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
+    return super.computeSelfCost(planner, mq).multiplyBy(0.1);
+  }
+
+  @Override
+  public double estimateRowCount(RelMetadataQuery mq) {
+    return mq.getRowCount(getInput()) * (range.equals(TimeRange.ALL) ? 0.5 : 0.1) * Math.pow(0.3, tagValues.size());
+  }
+
+  @Override
+  public RelWriter explainTerms(RelWriter pw) {
+    return super.explainTerms(pw).item("time", range).itemIf("tags", new java.util.TreeMap<>(tagValues), !tagValues.isEmpty());
+  }
+
+  @Override
+  public void implement(LakeQueryBuilder builder) {
+    builder.visitInput(getInput());
+    builder.range = builder.range.intersect(range);
+    tagValues.forEach((tag, values) -> builder.tagValues.merge(tag, values, (a, b) -> {
+      Set<String> both = new java.util.HashSet<>(a);
+      both.retainAll(b);
+      return both;
+    }));
+  }
+}

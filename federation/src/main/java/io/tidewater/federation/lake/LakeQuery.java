@@ -1,0 +1,117 @@
+package io.tidewater.federation.lake;
+
+import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.TimeRange;
+import io.tidewater.lifecycle.lake.DataFile;
+import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
+import io.tidewater.lifecycle.parquet.ScanSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.Linq4j;
+
+/**
+ * One lake scan as planned: the windows' time range, the tag values kept, the columns produced
+ * (raw rows, or groups aggregated while decoding). The files are listed from the ledger when the
+ * scan runs, so a plan never reads a replaced file.
+ */
+public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range, Map<String, Set<String>> tagValues,
+    List<ScanColumn> columns, boolean aggregated, long bucketMillis, List<String> groupTags) {
+
+  /** The files to read: those of windows overlapping the range whose rows overlap it too. */
+  List<DataFile> files() {
+    List<DataFile> files = new ArrayList<>();
+    if (range.isEmpty()) {
+      return files;
+    }
+    for (WindowVersion w : table.windows()) {
+      if (w.windowEnd() > range.from() && w.windowStart() < range.to() && w.rows() > 0) {
+        for (DataFile f : w.files()) {
+          if (f.maxTime() >= range.from() && f.minTime() < range.to()) {
+            files.add(f);
+          }
+        }
+      }
+    }
+    return files;
+  }
+
+  /** How many windows the scan reads (for EXPLAIN). */
+  public long windows() {
+    return table.windows().stream().filter(w -> w.windowEnd() > range.from() && w.windowStart() < range.to()).count();
+  }
+
+  /** What the scan reads and computes, for EXPLAIN. */
+  public String describe() {
+    StringBuilder s = new StringBuilder("scan ").append(String.join(".", tableName)).append(" windows=").append(windows());
+    if (!tagValues.isEmpty()) {
+      s.append(" tags=").append(new java.util.TreeMap<>(tagValues));
+    }
+    s.append(" columns=").append(columnsRead());
+    if (aggregated) {
+      s.append(" aggregate=").append(columns.stream().filter(c -> c instanceof ScanColumn.Aggregate)
+          .map(c -> ((ScanColumn.Aggregate) c).function() + "(" + (((ScanColumn.Aggregate) c).field() == null ? "*"
+              : ((ScanColumn.Aggregate) c).field()) + ")").toList());
+      if (bucketMillis > 0 || !groupTags.isEmpty()) {
+        s.append(" group=").append(bucketMillis > 0 ? "[bucket " + bucketMillis + "ms]" : "").append(groupTags);
+      }
+    }
+    return s.toString();
+  }
+
+  /** The columns decoded from the files. */
+  List<String> columnsRead() {
+    Set<String> names = new LinkedHashSet<>();
+    for (ScanColumn c : columns) {
+      if (c instanceof ScanColumn.Time || c instanceof ScanColumn.Bucket) {
+        names.add(MeasurementSchema.TIME);
+      } else if (c instanceof ScanColumn.Tag t) {
+        names.add(t.name());
+      } else if (c instanceof ScanColumn.Field f) {
+        names.add(f.name());
+      } else if (c instanceof ScanColumn.Aggregate a && a.field() != null) {
+        names.add(a.field());
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  ScanSpec spec() {
+    MeasurementSchema schema = table.schema();
+    List<String> read = columnsRead();
+    // Tags filtered on are decoded too: the reader compares their values row by row.
+    Set<String> tagSet = new LinkedHashSet<>(read.stream().filter(n -> schema.tagIndex(n) >= 0).toList());
+    tagSet.addAll(tagValues.keySet());
+    List<String> tags = List.copyOf(tagSet);
+    List<String> fields = read.stream().filter(n -> schema.fieldIndex(n) >= 0).toList();
+    return new ScanSpec(schema, read.contains(MeasurementSchema.TIME), tags, fields, range.from(), range.to(), tagValues);
+  }
+
+  /** The rows; called by generated code. */
+  public Enumerable<Object[]> enumerable() {
+    if (range.isEmpty()) {
+      return aggregated && bucketMillis == 0 && groupTags.isEmpty()
+          ? Linq4j.singletonEnumerable(new LakeAggregator(this, spec()).emptyRow()) : Linq4j.emptyEnumerable();
+    }
+    if (aggregated) {
+      return Linq4j.asEnumerable(new LakeAggregator(this, spec()).run(files()));
+    }
+    return new AbstractEnumerable<>() {
+      @Override
+      public Enumerator<Object[]> enumerator() {
+        return new LakeScanEnumerator(table.ledger().store(), files(), spec(), columns);
+      }
+    };
+  }
+
+  /** The values of a one-column answer; called by generated code. */
+  public Enumerable<Object> scalarEnumerable() {
+    return enumerable().select(row -> row[0]);
+  }
+}

@@ -1,0 +1,59 @@
+package io.tidewater.federation.lake;
+
+import io.tidewater.federation.MeasurementColumns;
+import io.tidewater.federation.ScanColumn;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.TableScan;
+
+/** Reads a measurement's lake files; the rules of {@link LakeRules} fold pruning, projection and aggregation into it. */
+public final class LakeTableScan extends TableScan implements LakeRel {
+
+  private final LakeTable lakeTable;
+
+  LakeTableScan(RelOptCluster cluster, RelOptTable table, LakeTable lakeTable) {
+    super(cluster, cluster.traitSetOf(CONVENTION), List.of(), table);
+    this.lakeTable = lakeTable;
+  }
+
+  @Override
+  public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
+    return this;
+  }
+
+  @Override
+  public void register(RelOptPlanner planner) {
+    LakeRules.register(planner);
+  }
+
+  LakeTable lakeTable() {
+    return lakeTable;
+  }
+
+  /** Every column of the measurement, in row order. */
+  List<ScanColumn> columns() {
+    var schema = lakeTable.schema();
+    List<ScanColumn> columns = new ArrayList<>();
+    for (int i = 0; i < getRowType().getFieldCount(); i++) {
+      String name = MeasurementColumns.name(schema, i);
+      columns.add(switch (MeasurementColumns.kind(schema, i)) {
+        case TIME -> new ScanColumn.Time();
+        case TAG -> new ScanColumn.Tag(name);
+        case FIELD -> new ScanColumn.Field(name, MeasurementColumns.fieldType(schema, i));
+      });
+    }
+    return columns;
+  }
+
+  @Override
+  public void implement(LakeQueryBuilder builder) {
+    builder.table = lakeTable;
+    builder.tableName = getTable().getQualifiedName();
+    builder.columns = columns();
+  }
+}
