@@ -120,7 +120,7 @@ public final class ExportThroughputReport {
     }
   }
 
-  private static void load(InfluxServer influx, String db, long perHost) {
+  static void load(InfluxServer influx, String db, long perHost) {
     Random random = new Random(1);
     StringBuilder batch = new StringBuilder(1 << 20);
     double[] walk = new double[HOSTS];

@@ -139,8 +139,15 @@ public final class FederationCatalog {
     return Router.routes(policy(database, measurement), through, clock.instant());
   }
 
+  // Not Cache.get(key, loader): loaders call cached() themselves (a schema reads the windows), and
+  // Caffeine refuses recursive loads. Two threads may both load an entry once; they get equal values.
   @SuppressWarnings("unchecked")
   private <T> T cached(String key, java.util.function.Supplier<T> load) {
-    return (T) cache.get(key, k -> load.get());
+    Object value = cache.getIfPresent(key);
+    if (value == null) {
+      value = load.get();
+      cache.put(key, value);
+    }
+    return (T) value;
   }
 }

@@ -31,6 +31,11 @@ import org.apache.calcite.runtime.Hook;
 public final class SqlEngine {
 
   static {
+    // Calcite compiles each plan's generated code with Janino; the same SQL generates the same code
+    // (sources and plans are passed in through stashed values), so compiled classes are kept by source.
+    if (System.getProperty("calcite.bindable.cache.maxSize") == null) {
+      System.setProperty("calcite.bindable.cache.maxSize", "1000");
+    }
     try {
       Class.forName("org.apache.calcite.jdbc.Driver");
     } catch (ClassNotFoundException e) {

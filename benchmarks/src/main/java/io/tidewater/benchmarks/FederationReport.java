@@ -1,0 +1,197 @@
+package io.tidewater.benchmarks;
+
+import io.tidewater.federation.FederationCatalog;
+import io.tidewater.federation.ResultCache;
+import io.tidewater.federation.SqlEngine;
+import io.tidewater.federation.SqlResult;
+import io.tidewater.lifecycle.export.ExportJob;
+import io.tidewater.lifecycle.export.WindowExporter;
+import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.influx.InfluxConnection;
+import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.WindowWriter;
+import io.tidewater.lifecycle.store.LakeLocation;
+import io.tidewater.lifecycle.store.local.LocalLakeStore;
+import io.tidewater.policy.PolicySet;
+import io.tidewater.testing.InfluxServer;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Federated SQL against its peers, side by side in one run (DESIGN.md section 11), medians of
+ * alternating runs: a lake aggregate through the gateway's engine vs DuckDB over the same files
+ * (one thread each); a hot-only query vs the same InfluxQL sent to InfluxDB directly; result-cache
+ * hits (server side, both cores busy).
+ *
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar io.tidewater.benchmarks.FederationReport [points] [out]}
+ */
+public final class FederationReport {
+
+  public static void main(String[] args) throws Exception {
+    long points = args.length > 0 ? Long.parseLong(args[0]) : 2_600_000L;
+    Path out = Path.of(args.length > 1 ? args[1] : "benchmarks/results");
+    Files.createDirectories(out);
+    long perHost = points / ExportThroughputReport.HOSTS;
+    long end = ExportThroughputReport.START + perHost * ExportThroughputReport.INTERVAL;
+    try (InfluxServer influx = InfluxServer.start()) {
+      String db = influx.newDatabase("fedbench");
+      ExportThroughputReport.load(influx, db, perHost);
+      Path lake = Files.createTempDirectory("tidewater-federation-bench-");
+      Clock clock = Clock.fixed(Instant.ofEpochSecond(end / 1_000_000_000L).plus(Duration.ofDays(1)), ZoneOffset.UTC);
+      PolicySet policies = PolicySet.parse(List.of(Map.entry("bench.yaml", """
+          name: bench
+          source: { database: %s, measurements: [cpu] }
+          window: 1h
+          settle: 0
+          tiers:
+            hot: { keep: 3650d }
+            warm: { after: 3650d }
+          """.formatted(db))));
+      InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
+      Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(lake)));
+      new ExportJob(policies.policies().get(0), client, ledger, new WindowExporter(client,
+          new WindowWriter(ledger, lake.resolveSibling(lake.getFileName() + "-staging"), clock)), clock, 1,
+          Duration.ofMillis(10)).runDue().orElseThrow();
+      String hotDb = influx.newDatabase("hot");
+      ExportThroughputReport.load(influx, hotDb, Math.min(perHost, 8640));
+      FederationCatalog catalog = new FederationCatalog(client, ledger, policies, clock, Duration.ofMinutes(10));
+      SqlEngine engine = new SqlEngine(catalog);
+
+      // 1. Lake aggregate vs DuckDB, one thread each, the same files.
+      String ours = "SELECT host, AVG(\"user\"), MIN(\"user\"), MAX(\"user\") FROM lake.\"" + db + "\".cpu GROUP BY host";
+      String glob = lake.resolve(db).resolve("cpu").resolve("res=raw") + "/**/*.parquet";
+      Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+      try (Statement s = duck.createStatement()) {
+        s.execute("SET threads = 1");
+      }
+      String theirs = "SELECT host, AVG(\"user\"), MIN(\"user\"), MAX(\"user\") FROM read_parquet('" + glob + "') GROUP BY host";
+      double[][] lakeTimes = alternate(7, () -> drain(engine, ours), () -> duckdb(duck, theirs));
+
+      // 2. Hot-only: the routed table of a database no policy claims is InfluxDB's alone.
+      long from = ExportThroughputReport.START;
+      long to = from + 86_400_000_000_000L;
+      String hotSql = "SELECT FLOOR(\"time\" TO HOUR), AVG(\"user\"), MAX(\"user\") FROM \"" + hotDb + "\".cpu WHERE host = 'host-7'"
+          + " AND \"time\" >= TIMESTAMP '2025-01-01 00:00:00' AND \"time\" < TIMESTAMP '2025-01-02 00:00:00'"
+          + " GROUP BY FLOOR(\"time\" TO HOUR)";
+      String influxql = "SELECT mean(\"user\"), max(\"user\") FROM \"cpu\" WHERE \"host\" = 'host-7' AND time >= " + from
+          + " AND time < " + to + " GROUP BY time(1h) fill(none)";
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest direct = HttpRequest.newBuilder(influx.url().resolve("/query?db=" + hotDb + "&epoch=ns&q="
+          + URLEncoder.encode(influxql, StandardCharsets.UTF_8))).build();
+      double[][] hotTimes = alternate(31, () -> drain(engine, hotSql),
+          () -> http.send(direct, HttpResponse.BodyHandlers.ofString()).body().length());
+
+      // 3. Cache hits, server side, two threads.
+      SqlEngine cached = new SqlEngine(catalog, new ResultCache.Settings(100, 10_000, Duration.ofMinutes(1),
+          Duration.ofMinutes(10), Duration.ofMinutes(5)));
+      drain(cached, ours);
+      List<Long> hits = java.util.Collections.synchronizedList(new ArrayList<>());
+      Thread[] threads = new Thread[2];
+      for (int t = 0; t < threads.length; t++) {
+        threads[t] = new Thread(() -> {
+          for (int i = 0; i < 20_000; i++) {
+            long t0 = System.nanoTime();
+            drain(cached, ours);
+            if (i >= 2_000) {
+              hits.add(System.nanoTime() - t0);
+            }
+          }
+        });
+        threads[t].start();
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      long[] hitNanos = hits.stream().mapToLong(Long::longValue).sorted().toArray();
+
+      long rows = perHost * ExportThroughputReport.HOSTS;
+      String md = String.format(Locale.ROOT, """
+          ## Federated SQL: %,d points (%d hosts, 10 s apart) in a local lake and a real influxd
+
+          Machine: %d cores, %s %s, Debian influxd 1.6.7, DuckDB %s. Medians of alternating runs.
+
+          | what | ours (ms) | peer (ms) | ratio | goal |
+          |---|---:|---:|---:|---|
+          | lake aggregate, `GROUP BY host` avg/min/max over %,d rows, one thread, vs DuckDB on the same files | %.1f | %.1f | %.2fx DuckDB's speed (%,.0f vs %,.0f rows/s) | >= 1.0x |
+          | hot-only query (1 day of one host, hourly mean/max) vs the same InfluxQL sent directly | %.2f | %.2f | %.2fx its latency | <= 1.2x |
+          | cache hit, server side (engine call and rows read), 2 threads: p50 / p99 | %.3f / %.3f | | | p99 <= 1 ms |
+          """, rows, ExportThroughputReport.HOSTS, Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.vm.name"), System.getProperty("java.version"), duckVersion(duck),
+          rows, median(lakeTimes[0]), median(lakeTimes[1]), median(lakeTimes[1]) / median(lakeTimes[0]),
+          rows / (median(lakeTimes[0]) / 1e3), rows / (median(lakeTimes[1]) / 1e3),
+          median(hotTimes[0]), median(hotTimes[1]), median(hotTimes[0]) / median(hotTimes[1]),
+          hitNanos[hitNanos.length / 2] / 1e6, hitNanos[(int) (hitNanos.length * 0.99)] / 1e6);
+      System.out.println(md);
+      Files.writeString(out.resolve("federation.md"), md);
+      duck.close();
+    }
+  }
+
+  /** Runs a and b alternately {@code n} times after one warm-up each; milliseconds of each run. */
+  private static double[][] alternate(int n, Callable<?> a, Callable<?> b) throws Exception {
+    a.call();
+    b.call();
+    double[][] times = new double[2][n];
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      a.call();
+      times[0][i] = (System.nanoTime() - t0) / 1e6;
+      t0 = System.nanoTime();
+      b.call();
+      times[1][i] = (System.nanoTime() - t0) / 1e6;
+    }
+    return times;
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  private static long drain(SqlEngine engine, String sql) {
+    long n = 0;
+    try (SqlResult r = engine.query(sql, Long.MAX_VALUE, Duration.ofMinutes(5))) {
+      while (r.next() != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static long duckdb(Connection duck, String sql) throws Exception {
+    long n = 0;
+    try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static String duckVersion(Connection duck) throws Exception {
+    try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT version()")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}
