@@ -5,6 +5,8 @@ import io.tidewater.federation.influx.InfluxToEnumerableConverter;
 import io.tidewater.federation.route.Place;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.Map;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -45,6 +47,13 @@ public final class SqlEngine {
 
   private final FederationCatalog catalog;
   private final ResultCache cache;
+  private final com.github.benmanes.caffeine.cache.Cache<String, java.util.Deque<Prepared>> plans =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(500)
+          .<String, java.util.Deque<Prepared>>removalListener((sql, idle, cause) -> {
+            if (idle != null) {
+              idle.forEach(Prepared::close);
+            }
+          }).build();
 
   /** An engine without a result cache. */
   public SqlEngine(FederationCatalog catalog) {
@@ -58,7 +67,8 @@ public final class SqlEngine {
 
   /** Runs {@code sql}; the caller reads and closes the result. */
   public SqlResult query(String sql, long maxRows, Duration timeout) {
-    boolean cacheable = cache.settings().maxEntries() > 0 && !ResultCache.asksForNow(sql);
+    boolean asksForNow = ResultCache.asksForNow(sql);
+    boolean cacheable = cache.settings().maxEntries() > 0 && !asksForNow;
     if (cacheable) {
       ResultCache.Entry hit = cache.get(sql, catalog);
       if (hit != null) {
@@ -66,13 +76,15 @@ public final class SqlEngine {
       }
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    Connection connection = connect();
-    AtomicReference<RelNode> plan = new AtomicReference<>();
-    try (Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
-        (java.util.function.Consumer<RelRoot>) root -> plan.set(root.rel))) {
-      Statement statement = connection.createStatement();
-      statement.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds())));
-      ResultSet rows = statement.executeQuery(sql);
+    // A plan with CURRENT_TIMESTAMP folded in holds only for the statement it was made for.
+    Prepared prepared = asksForNow ? null : borrow(sql);
+    if (prepared == null) {
+      prepared = prepare(sql);
+    }
+    Prepared p = prepared;
+    try {
+      p.statement().setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds())));
+      ResultSet rows = p.statement().executeQuery();
       ResultSetMetaData meta = rows.getMetaData();
       List<SqlColumn> columns = new ArrayList<>();
       int[] types = new int[meta.getColumnCount()];
@@ -80,14 +92,84 @@ public final class SqlEngine {
         columns.add(new SqlColumn(meta.getColumnLabel(i + 1), meta.getColumnTypeName(i + 1)));
         types[i] = meta.getColumnType(i + 1);
       }
-      ResultCache.Entry template = cacheable && plan.get() != null ? cacheEntry(plan.get(), columns) : null;
-      return SqlResult.live(connection, statement, rows, List.copyOf(columns), types, maxRows, deadline,
+      ResultCache.Entry template = cacheable ? cacheEntry(p.reads(), columns) : null;
+      return SqlResult.live(rows, List.copyOf(columns), types, maxRows, deadline,
           template == null ? 0 : cache.settings().maxRowsPerEntry(),
           template == null ? null : kept -> cache.put(sql, new ResultCache.Entry(template.columns(), List.copyOf(kept),
-              template.reads(), template.expiresAtNanos())));
+              template.reads(), template.expiresAtNanos())),
+          completed -> {
+            if (completed && !asksForNow) {
+              giveBack(sql, p);
+            } else {
+              p.close(); // a statement stopped halfway is not reused
+            }
+          });
+    } catch (SQLException | RuntimeException e) {
+      p.close();
+      throw SqlErrors.translate(e);
+    }
+  }
+
+  /**
+   * A prepared statement and what its plan was made from: the tables it reads, with their routes
+   * and columns then. Reused for the same SQL while those hold (planning costs more than most
+   * queries); Calcite statements are not shared between threads, so each is borrowed.
+   */
+  private record Prepared(Connection connection, PreparedStatement statement, List<Read> reads,
+      Map<List<String>, List<Object>> madeFrom) {
+    void close() {
+      try (connection; statement) {
+        // closes the statement, then the connection
+      } catch (SQLException e) {
+        // nothing left to free
+      }
+    }
+  }
+
+  private Prepared prepare(String sql) {
+    Connection connection = connect();
+    AtomicReference<RelNode> plan = new AtomicReference<>();
+    try (Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
+        (java.util.function.Consumer<RelRoot>) root -> plan.set(root.rel))) {
+      PreparedStatement statement = connection.prepareStatement(sql);
+      List<Read> reads = new ArrayList<>();
+      if (plan.get() != null) {
+        collectReads(plan.get(), reads);
+      }
+      return new Prepared(connection, statement, reads, madeFrom(reads));
     } catch (SQLException | RuntimeException e) {
       close(connection);
       throw SqlErrors.translate(e);
+    }
+  }
+
+  private Map<List<String>, List<Object>> madeFrom(List<Read> reads) {
+    Map<List<String>, List<Object>> state = new java.util.HashMap<>();
+    for (Read r : reads) {
+      state.computeIfAbsent(List.of(r.database(), r.measurement()),
+          t -> List.of(catalog.routes(t.get(0), t.get(1)), catalog.schema(t.get(0), t.get(1))));
+    }
+    return state;
+  }
+
+  private Prepared borrow(String sql) {
+    java.util.Deque<Prepared> idle = plans.getIfPresent(sql);
+    Prepared p;
+    while (idle != null && (p = idle.pollFirst()) != null) {
+      if (p.madeFrom().equals(madeFrom(p.reads()))) {
+        return p;
+      }
+      p.close(); // routes or columns changed since it was planned
+    }
+    return null;
+  }
+
+  private void giveBack(String sql, Prepared p) {
+    java.util.Deque<Prepared> idle = plans.get(sql, k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+    if (idle.size() < 4) {
+      idle.addFirst(p);
+    } else {
+      p.close();
     }
   }
 
@@ -100,9 +182,7 @@ public final class SqlEngine {
    * What a cache entry for this plan must remember (the tables it read and their routes, its
    * expiry), or null if its result must not be cached: it reads InfluxDB's last minutes.
    */
-  private ResultCache.Entry cacheEntry(RelNode plan, List<SqlColumn> columns) {
-    List<Read> reads = new ArrayList<>();
-    collectReads(plan, reads);
+  private ResultCache.Entry cacheEntry(List<Read> reads, List<SqlColumn> columns) {
     long freshFrom = Math.multiplyExact(catalog.clock().millis() - cache.settings().freshMargin().toMillis(), 1_000_000L);
     boolean influx = false;
     java.util.Set<List<String>> tables = new java.util.LinkedHashSet<>();

@@ -2,10 +2,8 @@ package io.tidewater.federation;
 
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,13 +52,19 @@ public final class SqlResult implements AutoCloseable {
     this.kept = whenComplete == null ? null : new ArrayList<>();
   }
 
-  /** The rows of a running query; if it completes with at most {@code keepAtMost} rows, they go to {@code whenComplete}. */
-  static SqlResult live(Connection connection, Statement statement, ResultSet rows, List<SqlColumn> columns, int[] types,
-      long maxRows, long deadlineNanos, int keepAtMost, Consumer<List<Object[]>> whenComplete) {
+  /**
+   * The rows of a running query; if it completes with at most {@code keepAtMost} rows, they go to
+   * {@code whenComplete}. {@code onClose} is told whether every row was read.
+   */
+  static SqlResult live(ResultSet rows, List<SqlColumn> columns, int[] types, long maxRows, long deadlineNanos,
+      int keepAtMost, Consumer<List<Object[]>> whenComplete, Consumer<Boolean> onClose) {
     Source source = new Source() {
+      boolean completed;
+
       @Override
       public Object[] next() throws SQLException {
         if (!rows.next()) {
+          completed = true;
           return null;
         }
         Object[] row = new Object[types.length];
@@ -75,13 +79,20 @@ public final class SqlResult implements AutoCloseable {
         return row;
       }
 
+      boolean closed;
+
       @Override
       public void close() {
-        try (connection; statement; rows) {
-          // closes the rows, then the statement, then the connection
-        } catch (SQLException e) {
-          // nothing left to free
+        if (closed) {
+          return;
         }
+        closed = true;
+        try {
+          rows.close();
+        } catch (SQLException e) {
+          completed = false;
+        }
+        onClose.accept(completed);
       }
     };
     return new SqlResult(columns, source, maxRows, deadlineNanos, false, keepAtMost, whenComplete);
