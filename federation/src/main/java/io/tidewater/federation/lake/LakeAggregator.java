@@ -38,6 +38,9 @@ final class LakeAggregator {
   private final int[] field; // index in spec.fields(), -1 for COUNT(*)
   private final boolean[] isFloat;
   private final int[] groupTag; // index in spec.tags() of each GROUP BY tag
+  private final int[] slotField; // the distinct fields aggregated: index in spec.fields()
+  private final boolean[] slotFloat;
+  private final int[] slot; // per aggregate: its field's slot, -1 for COUNT(*)
   private final List<Map<String, Integer>> globalIds = new ArrayList<>();
   private final List<List<String>> globalValues = new ArrayList<>();
   private final Map<Key, Group> groups = new LinkedHashMap<>();
@@ -64,6 +67,17 @@ final class LakeAggregator {
       };
     }
     groupTag = query.groupTags().stream().mapToInt(t -> spec.tags().indexOf(t)).toArray();
+    int[] distinct = Arrays.stream(field).filter(f -> f >= 0).distinct().toArray();
+    slotField = distinct;
+    slotFloat = new boolean[distinct.length];
+    slot = new int[kind.length];
+    for (int k = 0; k < distinct.length; k++) {
+      slotFloat[k] = spec.schema().field(spec.fields().get(distinct[k])).orElseThrow().type() == FieldType.FLOAT;
+    }
+    for (int j = 0; j < kind.length; j++) {
+      int f = field[j];
+      slot[j] = f < 0 ? -1 : Arrays.stream(distinct).boxed().toList().indexOf(f);
+    }
     for (int t = 0; t < groupTag.length; t++) {
       globalIds.add(new HashMap<>());
       globalValues.add(new ArrayList<>());
@@ -72,7 +86,7 @@ final class LakeAggregator {
 
   /** The single row of an aggregate without groups over no rows (COUNT 0, SUM NULL). */
   Object[] emptyRow() {
-    return row(new Key(0, new int[0]), new Group(kind.length));
+    return row(new Key(0, new int[0]), new Group(kind.length, slotField.length));
   }
 
   List<Object[]> run(List<DataFile> files) {
@@ -88,26 +102,30 @@ final class LakeAggregator {
           for (int t = 0; t < groupTag.length; t++) {
             remap[t] = remap(t, batch.tag(groupTag[t]).dictionary());
           }
-          Group current = null;
-          long currentBucket = Long.MIN_VALUE;
           int n = batch.size();
-          for (int r = 0; r < n; r++) {
-            long bucket = width > 0 ? Math.floorDiv(Math.floorDiv(batch.timeAt(r), 1_000_000L), width) : 0;
-            boolean same = current != null && bucket == currentBucket;
+          long[] times = batch.times();
+          int[][] tagIds = new int[groupTag.length][];
+          boolean[][] tagNulls = new boolean[groupTag.length][];
+          for (int t = 0; t < groupTag.length; t++) {
+            tagIds[t] = batch.tag(groupTag[t]).ids();
+            tagNulls[t] = batch.tag(groupTag[t]).nulls();
+          }
+          int r = 0;
+          while (r < n) {
+            // The group of row r, then the run of rows after it in the same group (same bucket, same tags).
+            long bucket = width > 0 ? Math.floorDiv(Math.floorDiv(times[r], 1_000_000L), width) : 0;
             for (int t = 0; t < groupTag.length; t++) {
-              ColumnBatch.Vector v = batch.tag(groupTag[t]);
-              int id = v.isNull(r) ? -1 : remap[t][v.idAt(r)];
-              if (id != ids[t]) {
-                same = false;
-                ids[t] = id;
-              }
+              ids[t] = tagNulls[t][r] ? -1 : remap[t][tagIds[t][r]];
             }
-            if (!same) {
-              currentBucket = bucket;
-              Key key = new Key(bucket, ids.clone());
-              current = groups.computeIfAbsent(key, k -> new Group(kind.length));
+            Group group = groups.computeIfAbsent(new Key(bucket, ids.clone()), k -> new Group(kind.length, slotField.length));
+            long from = width > 0 ? Math.multiplyExact(bucket * width, 1_000_000L) : Long.MIN_VALUE;
+            long to = width > 0 ? from + width * 1_000_000L : Long.MAX_VALUE;
+            int end = r + 1;
+            while (end < n && times[end] >= from && times[end] < to && sameTags(tagIds, tagNulls, r, end)) {
+              end++;
             }
-            add(current, batch, r);
+            addRun(group, batch, r, end);
+            r = end;
           }
         }
       }
@@ -120,31 +138,58 @@ final class LakeAggregator {
     return rows;
   }
 
-  private void add(Group g, ColumnBatch batch, int r) {
-    g.rows++;
-    for (int j = 0; j < kind.length; j++) {
-      if (kind[j] == ROWS) {
-        continue;
+  private static boolean sameTags(int[][] ids, boolean[][] nulls, int a, int b) {
+    for (int t = 0; t < ids.length; t++) {
+      if (nulls[t][a] != nulls[t][b] || !nulls[t][a] && ids[t][a] != ids[t][b]) {
+        return false;
       }
-      ColumnBatch.Vector v = batch.field(field[j]);
-      if (v.isNull(r)) {
-        continue;
-      }
-      g.count[j]++;
-      if (kind[j] == COUNT) {
-        continue;
-      }
-      if (isFloat[j]) {
-        double x = v.doubleAt(r);
-        g.dsum[j] += x;
-        g.dmin[j] = Math.min(g.dmin[j], x);
-        g.dmax[j] = Math.max(g.dmax[j], x);
+    }
+    return true;
+  }
+
+  /** Adds rows {@code [from, to)} of one group, field by field in tight loops over the decoded arrays. */
+  private void addRun(Group g, ColumnBatch batch, int from, int to) {
+    g.rows += to - from;
+    for (int k = 0; k < slotField.length; k++) {
+      ColumnBatch.Vector v = batch.field(slotField[k]);
+      boolean[] nulls = v.nulls();
+      long count = 0;
+      if (slotFloat[k]) {
+        double[] x = v.doubles();
+        double sum = 0;
+        double min = g.dmin[k];
+        double max = g.dmax[k];
+        for (int r = from; r < to; r++) {
+          if (!nulls[r]) {
+            double d = x[r];
+            sum += d;
+            min = Math.min(min, d);
+            max = Math.max(max, d);
+            count++;
+          }
+        }
+        g.dsum[k] += sum;
+        g.dmin[k] = min;
+        g.dmax[k] = max;
       } else {
-        long x = v.longAt(r);
-        g.lsum[j] += x;
-        g.lmin[j] = Math.min(g.lmin[j], x);
-        g.lmax[j] = Math.max(g.lmax[j], x);
+        long[] x = v.longs();
+        long sum = 0;
+        long min = g.lmin[k];
+        long max = g.lmax[k];
+        for (int r = from; r < to; r++) {
+          if (!nulls[r]) {
+            long d = x[r];
+            sum += d;
+            min = Math.min(min, d);
+            max = Math.max(max, d);
+            count++;
+          }
+        }
+        g.lsum[k] += sum;
+        g.lmin[k] = min;
+        g.lmax[k] = max;
       }
+      g.count[k] += count;
     }
   }
 
@@ -184,30 +229,32 @@ final class LakeAggregator {
 
   private Object value(ScanColumn.Aggregate a, Group g, int j) {
     boolean asDouble = a.resultType() == FieldType.FLOAT;
+    if (kind[j] == ROWS) {
+      return g.rows;
+    }
+    int k = slot[j];
     switch (kind[j]) {
-      case ROWS:
-        return g.rows;
       case COUNT:
-        return g.count[j];
+        return g.count[k];
       case MEAN:
-        return g.count[j] == 0 ? null : g.dsum[j] / g.count[j];
+        return g.count[k] == 0 ? null : g.dsum[k] / g.count[k];
       default:
         break;
     }
-    if (g.count[j] == 0) {
+    if (g.count[k] == 0) {
       return a.zeroWhenEmpty() ? (asDouble ? (Object) 0.0 : (Object) 0L) : null;
     }
     if (isFloat[j]) {
       return switch (kind[j]) {
-        case SUM -> g.dsum[j];
-        case MIN -> g.dmin[j];
-        default -> g.dmax[j];
+        case SUM -> g.dsum[k];
+        case MIN -> g.dmin[k];
+        default -> g.dmax[k];
       };
     }
     return switch (kind[j]) {
-      case SUM -> g.lsum[j];
-      case MIN -> g.lmin[j];
-      default -> g.lmax[j];
+      case SUM -> g.lsum[k];
+      case MIN -> g.lmin[k];
+      default -> g.lmax[k];
     };
   }
 
@@ -235,7 +282,7 @@ final class LakeAggregator {
     final long[] lmin;
     final long[] lmax;
 
-    Group(int n) {
+    Group(int aggregates, int n) {
       count = new long[n];
       dsum = new double[n];
       dmin = new double[n];

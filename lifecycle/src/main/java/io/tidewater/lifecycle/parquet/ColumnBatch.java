@@ -39,6 +39,26 @@ public final class ColumnBatch {
       }
     }
 
+    /** The null flags of the rows, for loops over a run of rows (valid until the next batch is read). */
+    public boolean[] nulls() {
+      return nulls;
+    }
+
+    /** Float values of the rows (valid until the next batch is read). */
+    public double[] doubles() {
+      return doubles;
+    }
+
+    /** Integer and boolean values of the rows (valid until the next batch is read). */
+    public long[] longs() {
+      return longs;
+    }
+
+    /** Dictionary ids of the rows' strings (valid until the next batch is read). */
+    public int[] ids() {
+      return ids;
+    }
+
     public boolean isNull(int row) {
       return nulls[row];
     }
@@ -118,6 +138,11 @@ public final class ColumnBatch {
 
   public int size() {
     return size;
+  }
+
+  /** The rows' times in epoch nanoseconds (valid until the next batch is read). */
+  public long[] times() {
+    return times;
   }
 
   public long timeAt(int row) {
