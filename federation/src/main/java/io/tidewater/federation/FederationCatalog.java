@@ -129,7 +129,38 @@ public final class FederationCatalog {
 
   /** The newest version of every raw window of a measurement in the lake, in time order. */
   public List<WindowVersion> rawWindows(String database, String measurement) {
-    return cached("raw/" + database + "/" + measurement, () -> ledger.windows(database, measurement, Resolution.RAW));
+    return windows(database, measurement, Resolution.RAW);
+  }
+
+  /** The newest version of every window of a measurement at one resolution, in time order. */
+  public List<WindowVersion> windows(String database, String measurement, Resolution resolution) {
+    return cached("windows/" + resolution.name() + "/" + database + "/" + measurement,
+        () -> ledger.windows(database, measurement, resolution));
+  }
+
+  /** The rollup resolutions any policy keeps, finest first. */
+  public List<Resolution> rollupResolutions() {
+    java.util.TreeSet<Resolution> all = new java.util.TreeSet<>(java.util.Comparator.comparing(Resolution::width));
+    for (TieringPolicy p : policies.policies()) {
+      p.tiers().warm().ifPresent(t -> all.addAll(t.rollups()));
+      p.tiers().cold().ifPresent(t -> all.addAll(t.rollups()));
+    }
+    return List.copyOf(all);
+  }
+
+  /**
+   * The columns of a measurement's rollup at one resolution: per field {@code <field>_count},
+   * {@code _sum}, {@code _min}, {@code _max}, {@code _first}, {@code _last} (those its type keeps)
+   * and {@code _first_time}/{@code _last_time}; {@code time} is the bucket's start.
+   */
+  public MeasurementSchema rollupSchema(String database, String measurement, Resolution resolution) {
+    return cached("rollup-schema/" + resolution.name() + "/" + database + "/" + measurement, () -> {
+      MeasurementSchema schema = io.tidewater.lifecycle.export.RollupSchema.of(schema(database, measurement));
+      for (WindowVersion w : windows(database, measurement, resolution)) {
+        schema = schema.union(w.schema());
+      }
+      return schema;
+    });
   }
 
   /** How a measurement's time line is split between the lake and InfluxDB now. */

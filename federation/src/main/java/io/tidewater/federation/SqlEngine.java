@@ -235,6 +235,14 @@ public final class SqlEngine {
         tables.add(new TableInfo(List.of(db, m), "routed", columns));
         tables.add(new TableInfo(List.of(TidewaterSchemas.INFLUXDB, db, m), "influxdb", columns));
         tables.add(new TableInfo(List.of(TidewaterSchemas.LAKE, db, m), "lake", columns));
+        for (io.tidewater.policy.Resolution r : catalog.rollupResolutions()) {
+          var rollup = catalog.rollupSchema(db, m, r);
+          List<SqlColumn> rollupColumns = new ArrayList<>();
+          rollupColumns.add(new SqlColumn("time", "TIMESTAMP"));
+          rollup.tags().forEach(t -> rollupColumns.add(new SqlColumn(t, "VARCHAR")));
+          rollup.fields().forEach(f -> rollupColumns.add(new SqlColumn(f.name(), MeasurementColumns.sqlType(f.type()).getName())));
+          tables.add(new TableInfo(List.of(TidewaterSchemas.rollupSchema(r), db, m), "rollup " + r.name(), rollupColumns));
+        }
       }
     }
     return tables;
@@ -257,7 +265,9 @@ public final class SqlEngine {
     if (node instanceof io.tidewater.federation.lake.LakeToEnumerableConverter lake) {
       io.tidewater.federation.lake.LakeQuery q = lake.query();
       List<String> table = lake.tableName();
-      reads.add(new Read(Place.LAKE, table.get(1), table.get(2), q.range(), "raw", q.describe()));
+      String resolution = table.get(0).equals(TidewaterSchemas.LAKE) ? "raw"
+          : table.get(0).substring(TidewaterSchemas.LAKE.length() + 1);
+      reads.add(new Read(Place.LAKE, table.get(1), table.get(2), q.range(), resolution, q.describe()));
       return;
     }
     for (RelNode input : node.getInputs()) {

@@ -14,7 +14,8 @@ import org.apache.calcite.schema.impl.AbstractSchema;
 /**
  * The schemas SQL sees: {@code <database>.<measurement>} routed tables, and for control and
  * debugging {@code influxdb.<database>.<measurement>} (InfluxDB only) and
- * {@code lake.<database>.<measurement>} (the lake's full-resolution rows only). Tables are listed
+ * {@code lake.<database>.<measurement>} (the lake's full-resolution rows only), and
+ * {@code lake_<resolution>.<database>.<measurement>} (a rollup's buckets). Tables are listed
  * from the catalog at each query, so new databases, measurements and columns appear without a restart.
  */
 public final class TidewaterSchemas {
@@ -24,14 +25,23 @@ public final class TidewaterSchemas {
 
   private TidewaterSchemas() {}
 
+  /** The schema of one rollup resolution's tables: {@code lake_1m}, {@code lake_1h}, ... */
+  public static String rollupSchema(io.tidewater.policy.Resolution resolution) {
+    return LAKE + "_" + resolution.name();
+  }
+
   /** Adds every schema to a connection's root. */
   public static void addTo(SchemaPlus root, FederationCatalog catalog) {
     root.add(INFLUXDB, new PlaceSchema(catalog, (db, m) -> new InfluxTable(catalog.influx(), db,
         catalog.retentionPolicy(db, m), () -> catalog.schema(db, m))));
     root.add(LAKE, new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(), () -> catalog.schema(db, m),
         () -> catalog.rawWindows(db, m))));
+    for (io.tidewater.policy.Resolution r : catalog.rollupResolutions()) {
+      root.add(rollupSchema(r), new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(),
+          () -> catalog.rollupSchema(db, m, r), () -> catalog.windows(db, m, r))));
+    }
     for (String db : catalog.databases()) {
-      if (!db.equals(INFLUXDB) && !db.equals(LAKE)) {
+      if (!db.equals(INFLUXDB) && !db.equals(LAKE) && !db.startsWith(LAKE + "_")) {
         root.add(db, new DatabaseSchema(catalog, db, (d, m) -> new RoutedTable(catalog, d, m)));
       }
     }

@@ -98,7 +98,24 @@ class FederatedQueryTest {
         c("subquery", "SELECT host FROM (SELECT host, AVG(usage_user) a FROM {cpu} GROUP BY host) t WHERE a > 50"),
         c("IN subquery", "SELECT COUNT(*) FROM {cpu} WHERE host IN (SELECT host FROM {mem} WHERE used > 1990)"),
         c("arithmetic", "SELECT \"time\", usage_user + usage_system AS total FROM {cpu} WHERE host = 'b' AND \"time\" >= TIMESTAMP '2025-05-21 23:00:00' AND \"time\" < TIMESTAMP '2025-05-22 01:00:00'"),
-        c("CASE", "SELECT CASE WHEN usage_user > 50 THEN 'high' ELSE 'low' END AS level, COUNT(*) FROM {cpu} GROUP BY CASE WHEN usage_user > 50 THEN 'high' ELSE 'low' END"));
+        c("CASE", "SELECT CASE WHEN usage_user > 50 THEN 'high' ELSE 'low' END AS level, COUNT(*) FROM {cpu} GROUP BY CASE WHEN usage_user > 50 THEN 'high' ELSE 'low' END"),
+        // the 1h rollup table of the warm tier, against the same aggregates of the raw points
+        both("rollup rows of one day",
+            "SELECT \"time\", host, region, rack, usage_user_count, usage_user_sum, usage_user_min, usage_user_max, procs_max"
+                + " FROM {cpu_1h} WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-11 00:00:00'",
+            "SELECT date_trunc('hour', \"time\"), host, region, rack, COUNT(usage_user), SUM(usage_user), MIN(usage_user),"
+                + " MAX(usage_user), MAX(procs) FROM cpu WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00'"
+                + " AND \"time\" < TIMESTAMP '2025-05-11 00:00:00' GROUP BY ALL"),
+        both("rollup re-aggregated to days",
+            "SELECT FLOOR(\"time\" TO DAY) AS d, host, SUM(usage_user_count), SUM(usage_user_sum) / SUM(usage_user_count),"
+                + " MIN(usage_user_min), MAX(procs_max) FROM {cpu_1h} WHERE \"time\" < TIMESTAMP '2025-05-20 00:00:00'"
+                + " GROUP BY FLOOR(\"time\" TO DAY), host",
+            "SELECT date_trunc('day', \"time\"), host, COUNT(usage_user), SUM(usage_user) / COUNT(usage_user),"
+                + " MIN(usage_user), MAX(procs) FROM cpu WHERE \"time\" < TIMESTAMP '2025-05-20 00:00:00' GROUP BY ALL"));
+  }
+
+  private static Arguments both(String name, String calcite, String duckdb) {
+    return Arguments.of(name, calcite + "\u0000" + duckdb, false);
   }
 
   private static Arguments c(String name, String sql) {
@@ -113,8 +130,10 @@ class FederatedQueryTest {
   @MethodSource("cases")
   void answersLikeTheTruth(String name, String template, boolean ordered) throws Exception {
     String db = "\"" + fixture.database + "\"";
-    String calcite = template.replace("{cpu}", db + ".cpu").replace("{mem}", db + ".mem");
-    String duck = template.replace("{cpu}", "cpu").replace("{mem}", "mem");
+    String[] dialects = template.split("\u0000");
+    String calcite = dialects[0].replace("{cpu}", db + ".cpu").replace("{mem}", db + ".mem")
+        .replace("{cpu_1h}", "lake_1h." + db + ".cpu");
+    String duck = dialects[dialects.length - 1].replace("{cpu}", "cpu").replace("{mem}", "mem");
     for (String unit : List.of("second", "minute", "hour", "day")) {
       calcite = calcite.replace("{bucket:" + unit + "}", "FLOOR(\"time\" TO " + unit.toUpperCase() + ")");
       duck = duck.replace("{bucket:" + unit + "}", "date_trunc('" + unit + "', \"time\")");

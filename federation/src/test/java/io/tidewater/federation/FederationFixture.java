@@ -79,7 +79,7 @@ final class FederationFixture {
           settle: 5m
           tiers:
             hot: { keep: 10d }
-            warm: { after: 10d }
+            warm: { after: 10d, rollups: [1h] }
           """.formatted(database))));
       export(policies.policies().get(0), ledger, clock, temp.resolve("tmp"));
       // The truth: everything in the lake, exported as if it were a year later.
