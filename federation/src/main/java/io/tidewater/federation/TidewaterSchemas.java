@@ -38,7 +38,7 @@ public final class TidewaterSchemas {
         () -> catalog.rawWindows(db, m))));
     for (io.tidewater.policy.Resolution r : catalog.rollupResolutions()) {
       root.add(rollupSchema(r), new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(),
-          () -> catalog.rollupSchema(db, m, r), () -> catalog.windows(db, m, r))));
+          () -> catalog.rollupSchema(db, m, r), () -> catalog.windows(db, m, r), r)));
     }
     for (String db : catalog.databases()) {
       if (!db.equals(INFLUXDB) && !db.equals(LAKE) && !db.startsWith(LAKE + "_")) {

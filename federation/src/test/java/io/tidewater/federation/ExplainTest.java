@@ -90,4 +90,25 @@ class ExplainTest {
         + " aggregate=[count(*), sum(usage_user), count(usage_user), max(procs)] group=[bucket 3600000ms][host]",
         lake.pushed(), e.plan());
   }
+
+  @Test
+  void theCoarsestExactRollupAnswersBucketedAggregates() {
+    String day = "SELECT FLOOR(\"time\" TO DAY), host, SUM(usage_user), COUNT(usage_user), MAX(procs) FROM " + db
+        + ".cpu WHERE \"time\" >= TIMESTAMP '2025-05-05 00:00:00' AND \"time\" < TIMESTAMP '2025-05-20 00:00:00'"
+        + " GROUP BY FLOOR(\"time\" TO DAY), host";
+    SqlExplanation.Part lake = lakePart(day);
+    assertEquals("1h", lake.resolution(), lake.pushed());
+    assertTrue(lake.pushed().contains("aggregate=[sum(usage_user_sum), sum(usage_user_count), max(procs_max)]"), lake.pushed());
+    // Minute buckets are finer than the rollup: raw.
+    assertEquals("raw", lakePart(day.replace("TO DAY", "TO MINUTE")).resolution());
+    // A range starting mid-bucket needs the raw points of its first bucket.
+    assertEquals("raw", lakePart(day.replace("2025-05-05 00:00:00", "2025-05-05 00:30:00")).resolution());
+    // COUNT(*) counts points, which a rollup does not keep.
+    assertEquals("raw", lakePart(day.replace("COUNT(usage_user)", "COUNT(*)")).resolution());
+  }
+
+  private static SqlExplanation.Part lakePart(String sql) {
+    SqlExplanation e = f.engine.explain(sql);
+    return e.parts().stream().filter(p -> p.place() == Place.LAKE).findFirst().orElseThrow(() -> new AssertionError(e.plan()));
+  }
 }

@@ -28,6 +28,18 @@ public final class LakeAggregate extends SingleRel implements LakeRel {
     this.rowType = rowType;
   }
 
+  long bucketMillis() {
+    return bucketMillis;
+  }
+
+  List<String> groupTags() {
+    return groupTags;
+  }
+
+  List<ScanColumn> columns() {
+    return columns;
+  }
+
   @Override
   public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
     return new LakeAggregate(getCluster(), traitSet, sole(inputs), bucketMillis, groupTags, columns, rowType);

@@ -25,6 +25,14 @@ public final class LakeFilter extends SingleRel implements LakeRel {
     this.tagValues = Map.copyOf(tagValues);
   }
 
+  TimeRange range() {
+    return range;
+  }
+
+  Map<String, Set<String>> tagValues() {
+    return tagValues;
+  }
+
   @Override
   public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
     return new LakeFilter(getCluster(), traitSet, sole(inputs), range, tagValues);

@@ -13,6 +13,7 @@ import org.apache.calcite.rel.RelNode;
 public final class LakeQueryBuilder {
 
   LakeTable table;
+  LakeTableScan tableScan;
   List<String> tableName;
   TimeRange range = TimeRange.ALL;
   final Map<String, Set<String>> tagValues = new HashMap<>();

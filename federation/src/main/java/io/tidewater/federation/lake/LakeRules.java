@@ -48,7 +48,9 @@ public final class LakeRules {
       .withConversion(RelNode.class, LakeRel.CONVENTION, EnumerableConvention.INSTANCE, "LakeToEnumerableConverterRule")
       .withRuleFactory(ToEnumerable::new).toRule();
 
-  public static final List<RelOptRule> ALL = List.of(FILTER, PROJECT, AGGREGATE, TO_ENUMERABLE);
+  public static final RelOptRule ROLLUP = LakeRollupRule.CONFIG.toRule();
+
+  public static final List<RelOptRule> ALL = List.of(FILTER, PROJECT, AGGREGATE, ROLLUP, TO_ENUMERABLE);
 
   private LakeRules() {}
 

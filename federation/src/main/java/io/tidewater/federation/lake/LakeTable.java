@@ -19,11 +19,24 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
   private final Ledger ledger;
   private final Supplier<MeasurementSchema> schema;
   private final Supplier<List<WindowVersion>> windows;
+  private final io.tidewater.policy.Resolution resolution;
 
+  /** The raw rows of a measurement. */
   public LakeTable(Ledger ledger, Supplier<MeasurementSchema> schema, Supplier<List<WindowVersion>> windows) {
+    this(ledger, schema, windows, io.tidewater.policy.Resolution.RAW);
+  }
+
+  /** A measurement at one resolution (raw, or a rollup's buckets). */
+  public LakeTable(Ledger ledger, Supplier<MeasurementSchema> schema, Supplier<List<WindowVersion>> windows,
+      io.tidewater.policy.Resolution resolution) {
     this.ledger = ledger;
     this.schema = schema;
     this.windows = windows;
+    this.resolution = resolution;
+  }
+
+  public io.tidewater.policy.Resolution resolution() {
+    return resolution;
   }
 
   @Override

@@ -27,6 +27,14 @@ public final class LakeTableScan extends TableScan implements LakeRel {
   }
 
   @Override
+  public org.apache.calcite.plan.RelOptCost computeSelfCost(RelOptPlanner planner,
+      org.apache.calcite.rel.metadata.RelMetadataQuery mq) {
+    // A rollup holds one row per series and bucket: far fewer than raw points.
+    org.apache.calcite.plan.RelOptCost cost = super.computeSelfCost(planner, mq);
+    return lakeTable.resolution().isRaw() ? cost : cost.multiplyBy(0.01);
+  }
+
+  @Override
   public void register(RelOptPlanner planner) {
     LakeRules.register(planner);
   }

@@ -1,0 +1,161 @@
+package io.tidewater.federation.lake;
+
+import io.tidewater.federation.RuleConfig;
+import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.TidewaterSchemas;
+import io.tidewater.federation.TimeRange;
+import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.policy.Resolution;
+import io.tidewater.policy.rollup.FieldType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.calcite.plan.RelOptRuleCall;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.RelRule;
+import org.apache.calcite.rel.RelNode;
+
+/**
+ * Answers a lake aggregate from the coarsest rollup that answers it exactly (DESIGN.md section 7):
+ * its buckets are whole multiples of the rollup's, its time range starts and ends on bucket
+ * boundaries, the rollup holds every window the raw scan would read, and each aggregate
+ * re-aggregates (COUNT as the sum of counts, SUM of sums, MIN of mins, MAX of maxes, the mean as
+ * SUM of sums over SUM of counts). Otherwise the raw scan stays.
+ */
+public final class LakeRollupRule extends RelRule<RuleConfig> {
+
+  static final RuleConfig CONFIG = RuleConfig.of("LakeRollupRule",
+      b -> b.operand(LakeAggregate.class).anyInputs(), LakeRollupRule::new);
+
+  private LakeRollupRule(RuleConfig config) {
+    super(config);
+  }
+
+  @Override
+  public void onMatch(RelOptRuleCall call) {
+    LakeAggregate aggregate = call.rel(0);
+    LakeQueryBuilder raw = new LakeQueryBuilder();
+    if (!build(aggregate.getInput(), raw) || raw.table == null || !raw.table.resolution().isRaw()) {
+      return;
+    }
+    long width = aggregate.bucketMillis();
+    if (width <= 0 || !aligned(raw.range, width)) {
+      return;
+    }
+    List<ScanColumn> columns = new ArrayList<>();
+    for (ScanColumn c : aggregate.columns()) {
+      if (c instanceof ScanColumn.Aggregate a) {
+        ScanColumn.Aggregate mapped = rollupOf(a);
+        if (mapped == null) {
+          return;
+        }
+        columns.add(mapped);
+      } else {
+        columns.add(c);
+      }
+    }
+    RelOptTable rawTable = raw.tableScan.getTable();
+    List<String> name = rawTable.getQualifiedName();
+    Resolution best = null;
+    LakeTable bestTable = null;
+    RelOptTable bestRelTable = null;
+    for (Resolution r : resolutions(rawTable)) {
+      if (width % r.width().toMillis() != 0) {
+        continue;
+      }
+      RelOptTable t = rawTable.getRelOptSchema().getTableForMember(
+          List.of(TidewaterSchemas.rollupSchema(r), name.get(1), name.get(2)));
+      LakeTable table = t == null ? null : t.unwrap(LakeTable.class);
+      if (table != null && covers(table.windows(), raw.table.windows(), raw.range)
+          && (best == null || r.width().compareTo(best.width()) > 0)) {
+        best = r;
+        bestTable = table;
+        bestRelTable = t;
+      }
+    }
+    if (best == null) {
+      return;
+    }
+    LakeTableScan scan = new LakeTableScan(aggregate.getCluster(), bestRelTable, bestTable);
+    RelNode input = new LakeFilter(aggregate.getCluster(), scan.getTraitSet(), scan, raw.range, raw.tagValues);
+    call.transformTo(new LakeAggregate(aggregate.getCluster(), aggregate.getTraitSet(), input, width,
+        aggregate.groupTags(), columns, aggregate.getRowType()));
+  }
+
+  /** COUNT, SUM, MIN, MAX of a field as the aggregate of its rollup column; null for what does not re-aggregate. */
+  private static ScanColumn.Aggregate rollupOf(ScanColumn.Aggregate a) {
+    if (a.field() == null) {
+      return null; // COUNT(*): rows, which a rollup does not keep
+    }
+    return switch (a.function()) {
+      case "count" -> new ScanColumn.Aggregate("sum", a.field() + "_count", FieldType.INTEGER, true);
+      case "sum" -> new ScanColumn.Aggregate("sum", a.field() + "_sum", a.resultType(), a.zeroWhenEmpty());
+      case "min" -> new ScanColumn.Aggregate("min", a.field() + "_min", a.resultType(), false);
+      case "max" -> new ScanColumn.Aggregate("max", a.field() + "_max", a.resultType(), false);
+      // An un-split AVG: a routed query splits it into SUM and COUNT (which re-aggregate) before this rule.
+      default -> null;
+    };
+  }
+
+  /** The rollup resolutions with tables: the {@code lake_<resolution>} schemas. */
+  private static List<Resolution> resolutions(RelOptTable rawTable) {
+    List<Resolution> out = new ArrayList<>();
+    if (!(rawTable.getRelOptSchema() instanceof org.apache.calcite.prepare.CalciteCatalogReader reader)) {
+      return out;
+    }
+    for (String schema : reader.getRootSchema().getSubSchemaMap().keySet()) {
+      if (schema.startsWith(TidewaterSchemas.LAKE + "_")) {
+        out.add(Resolution.parse(schema.substring(TidewaterSchemas.LAKE.length() + 1)));
+      }
+    }
+    out.sort(Comparator.comparing(Resolution::width));
+    return out;
+  }
+
+  private static boolean aligned(TimeRange range, long widthMillis) {
+    long w = widthMillis * 1_000_000L;
+    return (!range.boundedBelow() || Math.floorMod(range.from(), w) == 0)
+        && (!range.boundedAbove() || Math.floorMod(range.to(), w) == 0);
+  }
+
+  /** Whether the rollup has a window for every raw window the range reads. */
+  private static boolean covers(List<WindowVersion> rollup, List<WindowVersion> raw, TimeRange range) {
+    Set<Long> starts = new HashSet<>();
+    for (WindowVersion w : rollup) {
+      starts.add(w.windowStart());
+    }
+    for (WindowVersion w : raw) {
+      if (w.windowEnd() > range.from() && w.windowStart() < range.to() && !starts.contains(w.windowStart())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Visits a chain of lake filters and projections down to the scan; false if something else is in it. */
+  private static boolean build(RelNode node, LakeQueryBuilder builder) {
+    for (RelNode rel : io.tidewater.federation.Pushdown.alternatives(node)) {
+      if (rel instanceof LakeTableScan scan) {
+        scan.implement(builder);
+        builder.tableScan = scan;
+        return true;
+      }
+      if (rel instanceof LakeFilter filter && build(filter.getInput(), builder)) {
+        builder.range = builder.range.intersect(filter.range());
+        filter.tagValues().forEach((k, v) -> builder.tagValues.merge(k, v, (x, y) -> {
+          Set<String> both = new HashSet<>(x);
+          both.retainAll(y);
+          return both;
+        }));
+        return true;
+      }
+      if (rel instanceof LakeProject project && build(project.getInput(), builder)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+}
