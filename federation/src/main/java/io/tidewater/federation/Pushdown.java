@@ -47,6 +47,24 @@ public final class Pushdown {
 
   private Pushdown() {}
 
+  /**
+   * COUNT, SUM (and SUM0), MIN, MAX and AVG of a float field as the aggregate both adapters compute
+   * ({@code count}, {@code sum}, {@code min}, {@code max}, {@code mean}); null for others. Calcite's
+   * AVG of an integer column is an integer, which neither computes.
+   */
+  public static ScanColumn.Aggregate standardAggregate(SqlKind kind, ScanColumn.Field field, FieldType resultType) {
+    String function = switch (kind) {
+      case COUNT -> "count";
+      case SUM, SUM0 -> "sum";
+      case MIN -> "min";
+      case MAX -> "max";
+      case AVG -> field.type() == FieldType.FLOAT ? "mean" : null;
+      default -> null;
+    };
+    return function == null ? null
+        : new ScanColumn.Aggregate(function, field.name(), resultType, kind == SqlKind.COUNT || kind == SqlKind.SUM0);
+  }
+
   /** The output columns of a raw (not aggregated, not limited) scan, or null if {@code node} is not one. */
   public static List<ScanColumn> rawColumns(RelNode node, Adapter adapter) {
     return rawColumns(node, adapter, 0);

@@ -64,7 +64,7 @@ final class InfluxPredicates {
       return null;
     }
     switch (call.getKind()) {
-      case OR -> {
+      case OR, AND -> {
         List<String> parts = new ArrayList<>();
         for (RexNode operand : call.getOperands()) {
           String part = condition(operand);
@@ -73,18 +73,7 @@ final class InfluxPredicates {
           }
           parts.add(part);
         }
-        return "(" + String.join(" OR ", parts) + ")";
-      }
-      case AND -> {
-        List<String> parts = new ArrayList<>();
-        for (RexNode operand : call.getOperands()) {
-          String part = condition(operand);
-          if (part == null) {
-            return null;
-          }
-          parts.add(part);
-        }
-        return "(" + String.join(" AND ", parts) + ")";
+        return "(" + String.join(call.getKind() == SqlKind.OR ? " OR " : " AND ", parts) + ")";
       }
       case IS_NULL, IS_NOT_NULL -> {
         Integer tag = tagColumn(call.getOperands().get(0));

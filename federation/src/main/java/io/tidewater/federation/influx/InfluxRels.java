@@ -54,16 +54,6 @@ final class InfluxRels implements Pushdown.Adapter {
 
   @Override
   public ScanColumn.Aggregate aggregate(SqlKind kind, ScanColumn.Field field, FieldType resultType) {
-    String function = switch (kind) {
-      case COUNT -> "count";
-      case SUM, SUM0 -> "sum";
-      case MIN -> "min";
-      case MAX -> "max";
-      // Calcite's AVG of an integer column is an integer; InfluxDB's mean is not.
-      case AVG -> field.type() == FieldType.FLOAT ? "mean" : null;
-      default -> null;
-    };
-    return function == null ? null
-        : new ScanColumn.Aggregate(function, field.name(), resultType, kind == SqlKind.COUNT || kind == SqlKind.SUM0);
+    return Pushdown.standardAggregate(kind, field, resultType);
   }
 }

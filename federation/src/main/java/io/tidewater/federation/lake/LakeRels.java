@@ -45,16 +45,6 @@ final class LakeRels implements Pushdown.Adapter {
     if (field == null) {
       return new ScanColumn.Aggregate("count", null, resultType, true); // COUNT(*): rows
     }
-    String function = switch (kind) {
-      case COUNT -> "count";
-      case SUM, SUM0 -> "sum";
-      case MIN -> "min";
-      case MAX -> "max";
-      // Calcite's AVG of an integer column is an integer: left to Calcite.
-      case AVG -> field.type() == FieldType.FLOAT ? "mean" : null;
-      default -> null;
-    };
-    return function == null ? null
-        : new ScanColumn.Aggregate(function, field.name(), resultType, kind == SqlKind.COUNT || kind == SqlKind.SUM0);
+    return Pushdown.standardAggregate(kind, field, resultType);
   }
 }

@@ -3,12 +3,6 @@ package io.tidewater.federation.lake;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
-import org.apache.calcite.adapter.enumerable.JavaRowFormat;
-import org.apache.calcite.adapter.enumerable.PhysType;
-import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
-import org.apache.calcite.linq4j.tree.BlockBuilder;
-import org.apache.calcite.linq4j.tree.Expression;
-import org.apache.calcite.linq4j.tree.Expressions;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
@@ -71,12 +65,7 @@ public final class LakeToEnumerableConverter extends ConverterImpl implements En
 
   @Override
   public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-    PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), pref.prefer(JavaRowFormat.ARRAY));
-    Expression query = implementor.stash(query(), LakeQuery.class);
-    BlockBuilder block = new BlockBuilder();
-    // Calcite passes one-column rows as bare values, not arrays.
-    block.add(Expressions.return_(null, Expressions.call(query,
-        physType.getFormat() == JavaRowFormat.SCALAR ? "scalarEnumerable" : "enumerable")));
-    return implementor.result(physType, block.toBlock());
+    return io.tidewater.federation.ScanToEnumerable.implement(implementor, pref, getRowType(), query(), LakeQuery.class);
   }
+
 }
