@@ -35,7 +35,12 @@ public final class TidewaterSchemas {
     root.add(INFLUXDB, new PlaceSchema(catalog, (db, m) -> new InfluxTable(catalog.influx(), db,
         catalog.retentionPolicy(db, m), () -> catalog.schema(db, m))));
     root.add(LAKE, new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(), () -> catalog.schema(db, m),
-        () -> catalog.rawWindows(db, m))));
+        () -> catalog.rawWindows(db, m)).withRollups(() -> {
+          java.util.Map<io.tidewater.policy.Resolution, java.util.List<io.tidewater.lifecycle.lake.WindowVersion>> rollups =
+              new java.util.LinkedHashMap<>();
+          catalog.rollupResolutions().forEach(r -> rollups.put(r, catalog.windows(db, m, r)));
+          return rollups;
+        })));
     for (io.tidewater.policy.Resolution r : catalog.rollupResolutions()) {
       root.add(rollupSchema(r), new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(),
           () -> catalog.rollupSchema(db, m, r), () -> catalog.windows(db, m, r), r)));

@@ -95,6 +95,9 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
 
   /** The rows; called by generated code. */
   public Enumerable<Object[]> enumerable() {
+    if (!range.isEmpty() && table.resolution().isRaw()) {
+      table.checkRawKept(range, tableName);
+    }
     if (range.isEmpty()) {
       return aggregated && bucketMillis == 0 && groupTags.isEmpty()
           ? Linq4j.singletonEnumerable(new LakeAggregator(this, spec()).emptyRow()) : Linq4j.emptyEnumerable();

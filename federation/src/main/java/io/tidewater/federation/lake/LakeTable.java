@@ -39,6 +39,39 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
     return resolution;
   }
 
+  private java.util.function.Supplier<java.util.Map<io.tidewater.policy.Resolution, List<WindowVersion>>> rollups =
+      java.util.Map::of;
+
+  /** For a raw table: the measurement's rollup windows, to tell ranges whose raw points were dropped. */
+  public LakeTable withRollups(
+      java.util.function.Supplier<java.util.Map<io.tidewater.policy.Resolution, List<WindowVersion>>> rollupWindows) {
+    this.rollups = rollupWindows;
+    return this;
+  }
+
+  /**
+   * Fails if raw points are read where the lake keeps only rollups (a tier that drops raw data),
+   * so a query never silently misses them.
+   */
+  void checkRawKept(io.tidewater.federation.TimeRange range, List<String> tableName) {
+    java.util.TreeMap<Long, Long> raw = new java.util.TreeMap<>(); // start -> end of each raw window
+    windows().forEach(w -> raw.put(w.windowStart(), w.windowEnd()));
+    for (var e : rollups.get().entrySet()) {
+      for (WindowVersion w : e.getValue()) {
+        // A rollup window (one export window, or a span of them) with no raw window inside: raw was dropped.
+        var before = raw.lowerEntry(w.windowEnd());
+        boolean rawInside = before != null && before.getValue() > w.windowStart();
+        if (w.windowEnd() > range.from() && w.windowStart() < range.to() && !rawInside) {
+          throw new io.tidewater.error.TidewaterException(io.tidewater.error.ErrorCode.UNSUPPORTED,
+              "the raw points of " + tableName.get(1) + "." + tableName.get(2) + " in " + w.window()
+              + " are no longer kept (the lake keeps its " + e.getKey().name() + " rollup there): aggregate by"
+              + " multiples of " + e.getKey().name() + " on ranges starting and ending on such buckets, without"
+              + " COUNT(*), or query lake_" + e.getKey().name() + "." + tableName.get(1) + "." + tableName.get(2));
+        }
+      }
+    }
+  }
+
   @Override
   public RelDataType getRowType(RelDataTypeFactory typeFactory) {
     return MeasurementColumns.rowType(schema.get(), typeFactory);

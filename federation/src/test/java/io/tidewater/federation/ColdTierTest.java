@@ -1,0 +1,101 @@
+package io.tidewater.federation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidewater.error.ErrorCode;
+import io.tidewater.error.TidewaterException;
+import io.tidewater.lifecycle.export.ExportJob;
+import io.tidewater.lifecycle.export.WindowExporter;
+import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.influx.InfluxConnection;
+import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.WindowWriter;
+import io.tidewater.lifecycle.store.LakeLocation;
+import io.tidewater.lifecycle.store.local.LocalLakeStore;
+import io.tidewater.policy.PolicySet;
+import io.tidewater.testing.InfluxServer;
+import io.tidewater.testing.TestServers;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A cold tier keeping only hourly rollups: aggregates answer from them, raw reads fail clearly. */
+class ColdTierTest {
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void coldDataAnswersFromRollupsAndRawReadsSayWhy() {
+    InfluxServer influx = TestServers.influx();
+    String db = influx.newDatabase("cold");
+    StringBuilder lp = new StringBuilder();
+    Instant start = Instant.parse("2025-03-01T00:00:00Z");
+    for (int i = 0; i < 4 * 24 * 60; i++) { // four days, a point a minute per host
+      for (String host : List.of("a", "b")) {
+        lp.append("cpu,host=").append(host).append(" v=").append(i % 97).append(".25 ")
+            .append(start.plusSeconds(60L * i).getEpochSecond()).append("000000000\n");
+      }
+    }
+    influx.write(db, lp.toString());
+    Instant now = Instant.parse("2025-03-05T00:30:00Z");
+    Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+    PolicySet policies = PolicySet.parse(List.of(Map.entry("cold.yaml", """
+        name: cold
+        source: { database: %s, measurements: [cpu] }
+        window: 1h
+        settle: 5m
+        tiers:
+          hot: { keep: 1d }
+          warm: { after: 1d, rollups: [1h] }
+          cold: { after: 2d, rollups: [1h], raw: none }
+        """.formatted(db))));
+    InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
+    Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(temp.resolve("lake"))));
+    new ExportJob(policies.policies().get(0), client, ledger, new WindowExporter(client,
+        new WindowWriter(ledger, temp.resolve("tmp"), clock)), clock, 1, Duration.ofMillis(1)).runDue().orElseThrow();
+    SqlEngine engine = new SqlEngine(new FederationCatalog(client, ledger, policies, clock, Duration.ZERO));
+    String table = "\"" + db + "\".cpu";
+
+    // Hourly sums over the cold days (raw dropped) equal InfluxDB's own.
+    String hourly = "SELECT FLOOR(\"time\" TO HOUR), host, SUM(v), COUNT(v), MAX(v) FROM " + table
+        + " WHERE \"time\" < TIMESTAMP '2025-03-03 00:00:00' GROUP BY FLOOR(\"time\" TO HOUR), host";
+    assertEquals("1h", engine.explain(hourly).parts().stream().filter(p -> p.place() == io.tidewater.federation.route.Place.LAKE)
+        .findFirst().orElseThrow().resolution());
+    List<List<Object>> ours = rows(engine, hourly);
+    assertEquals(2 * 48, ours.size());
+    String truth = client.rows(db, "SELECT sum(v), count(v) FROM cpu WHERE time < '2025-03-03T00:00:00Z' GROUP BY time(1h), host fill(none)")
+        .stream().map(r -> List.of(((Number) r.get(1)).doubleValue(), ((Number) r.get(2)).longValue())).sorted(
+            java.util.Comparator.comparing(Object::toString)).toList().toString();
+    assertEquals(truth, ours.stream().map(r -> List.of(r.get(2), r.get(3))).sorted(java.util.Comparator.comparing(Object::toString))
+        .toList().toString());
+
+    // Raw points of the cold days are gone: a clear error, not a silently short answer.
+    TidewaterException e = assertThrows(TidewaterException.class, () -> rows(engine, "SELECT COUNT(*) FROM " + table));
+    assertEquals(ErrorCode.UNSUPPORTED, e.code());
+    assertTrue(e.getMessage().contains("no longer kept") && e.getMessage().contains("lake_1h"), e.getMessage());
+    // The warm day still has its raw points.
+    assertEquals(List.of(List.of(2L * 24 * 60)), rows(engine, "SELECT COUNT(*) FROM " + table
+        + " WHERE \"time\" >= TIMESTAMP '2025-03-03 00:00:00' AND \"time\" < TIMESTAMP '2025-03-04 00:00:00'"));
+  }
+
+  private static List<List<Object>> rows(SqlEngine engine, String sql) {
+    List<List<Object>> rows = new ArrayList<>();
+    try (SqlResult r = engine.query(sql, 100_000, Duration.ofSeconds(60))) {
+      Object[] row;
+      while ((row = r.next()) != null) {
+        rows.add(java.util.Arrays.asList(row));
+      }
+    }
+    return rows;
+  }
+}
