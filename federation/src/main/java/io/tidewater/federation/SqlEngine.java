@@ -65,8 +65,16 @@ public final class SqlEngine {
     this.cache = new ResultCache(cacheSettings);
   }
 
+  private static final org.apache.calcite.sql.parser.SqlParser.Config PARSER = org.apache.calcite.sql.parser.SqlParser.config()
+      .withQuoting(org.apache.calcite.avatica.util.Quoting.DOUBLE_QUOTE)
+      .withUnquotedCasing(org.apache.calcite.avatica.util.Casing.UNCHANGED)
+      .withQuotedCasing(org.apache.calcite.avatica.util.Casing.UNCHANGED)
+      .withCaseSensitive(true)
+      .withConformance(org.apache.calcite.sql.validate.SqlConformanceEnum.LENIENT);
+
   /** Runs {@code sql}; the caller reads and closes the result. */
-  public SqlResult query(String sql, long maxRows, Duration timeout) {
+  public SqlResult query(String text, long maxRows, Duration timeout) {
+    String sql = DateBin.rewrite(text, PARSER);
     boolean asksForNow = ResultCache.asksForNow(sql);
     boolean cacheable = cache.settings().maxEntries() > 0 && !asksForNow;
     if (cacheable) {
@@ -204,7 +212,8 @@ public final class SqlEngine {
   }
 
   /** The plan of {@code sql} and, for each part, its place, time range and what is sent there. */
-  public SqlExplanation explain(String sql) {
+  public SqlExplanation explain(String text) {
+    String sql = DateBin.rewrite(text, PARSER);
     Connection connection = connect();
     AtomicReference<RelNode> plan = new AtomicReference<>();
     try (Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
@@ -288,7 +297,13 @@ public final class SqlEngine {
     info.setProperty("typeSystem", TidewaterTypeSystem.class.getName() + "#INSTANCE");
     try {
       Connection connection = DriverManager.getConnection("jdbc:calcite:", info);
-      TidewaterSchemas.addTo(connection.unwrap(CalciteConnection.class).getRootSchema(), catalog);
+      var root = connection.unwrap(CalciteConnection.class).getRootSchema();
+      TidewaterSchemas.addTo(root, catalog);
+      for (java.lang.reflect.Method m : DateBin.class.getMethods()) {
+        if (m.getName().equals("bin")) {
+          root.add(DateBin.FUNCTION, org.apache.calcite.schema.impl.ScalarFunctionImpl.create(m));
+        }
+      }
       return connection;
     } catch (SQLException e) {
       throw SqlErrors.translate(e);

@@ -111,4 +111,16 @@ class ExplainTest {
     SqlExplanation e = f.engine.explain(sql);
     return e.parts().stream().filter(p -> p.place() == Place.LAKE).findFirst().orElseThrow(() -> new AssertionError(e.plan()));
   }
+
+  @Test
+  void dateBinIsPushedLikeFloor() {
+    String sql = "SELECT DATE_BIN(INTERVAL '5' MINUTE, \"time\"), COUNT(usage_user) FROM " + db
+        + ".cpu WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' GROUP BY DATE_BIN(INTERVAL '5' MINUTE, \"time\")";
+    String influxql = f.engine.explain(sql).parts().stream().filter(p -> p.place() == Place.INFLUXDB).findFirst()
+        .orElseThrow().pushed();
+    assertTrue(influxql.contains("GROUP BY time(300000ms) fill(none)"), influxql);
+    String twoHours = "SELECT DATE_BIN(INTERVAL '2' HOUR, \"time\"), SUM(usage_user) FROM " + db
+        + ".cpu WHERE \"time\" < TIMESTAMP '2025-05-20 00:00:00' GROUP BY DATE_BIN(INTERVAL '2' HOUR, \"time\")";
+    assertEquals("1h", lakePart(twoHours).resolution());
+  }
 }

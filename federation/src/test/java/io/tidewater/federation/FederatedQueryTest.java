@@ -99,6 +99,19 @@ class FederatedQueryTest {
         c("IN subquery", "SELECT COUNT(*) FROM {cpu} WHERE host IN (SELECT host FROM {mem} WHERE used > 1990)"),
         c("arithmetic", "SELECT \"time\", usage_user + usage_system AS total FROM {cpu} WHERE host = 'b' AND \"time\" >= TIMESTAMP '2025-05-21 23:00:00' AND \"time\" < TIMESTAMP '2025-05-22 01:00:00'"),
         c("CASE", "SELECT CASE WHEN usage_user > 50 THEN 'high' ELSE 'low' END AS level, COUNT(*) FROM {cpu} GROUP BY CASE WHEN usage_user > 50 THEN 'high' ELSE 'low' END"),
+        // DATE_BIN buckets: 5m across the split (pushed into InfluxQL), 2h over the lake (from the 1h rollup)
+        both("DATE_BIN 5m across the split",
+            "SELECT DATE_BIN(INTERVAL '5' MINUTE, \"time\") AS b, host, COUNT(*), SUM(usage_user), MAX(usage_system) FROM {cpu}"
+                + " WHERE \"time\" >= TIMESTAMP '2025-05-21 20:00:00' AND \"time\" < TIMESTAMP '2025-05-22 04:00:00'"
+                + " GROUP BY DATE_BIN(INTERVAL '5' MINUTE, \"time\"), host",
+            "SELECT time_bucket(INTERVAL '5 minutes', \"time\"), host, COUNT(*), SUM(usage_user), MAX(usage_system) FROM cpu"
+                + " WHERE \"time\" >= TIMESTAMP '2025-05-21 20:00:00' AND \"time\" < TIMESTAMP '2025-05-22 04:00:00' GROUP BY ALL"),
+        both("DATE_BIN 2h over the lake",
+            "SELECT DATE_BIN(INTERVAL '2' HOUR, \"time\"), region, SUM(usage_user), COUNT(usage_user), MIN(procs) FROM {cpu}"
+                + " WHERE \"time\" >= TIMESTAMP '2025-05-12 00:00:00' AND \"time\" < TIMESTAMP '2025-05-14 00:00:00'"
+                + " GROUP BY DATE_BIN(INTERVAL '2' HOUR, \"time\"), region",
+            "SELECT time_bucket(INTERVAL '2 hours', \"time\"), region, SUM(usage_user), COUNT(usage_user), MIN(procs) FROM cpu"
+                + " WHERE \"time\" >= TIMESTAMP '2025-05-12 00:00:00' AND \"time\" < TIMESTAMP '2025-05-14 00:00:00' GROUP BY ALL"),
         // the 1h rollup table of the warm tier, against the same aggregates of the raw points
         both("rollup rows of one day",
             "SELECT \"time\", host, region, rack, usage_user_count, usage_user_sum, usage_user_min, usage_user_max, procs_max"

@@ -85,6 +85,8 @@ class SqlResourceTest {
     post("/v1/sql", sql("SELECT host FROM " + table + " GROUP BY usage", "")).statusCode(400)
         .body("code", equalTo("SQL_INVALID")).body("message", containsString("'host' is not being grouped"));
     post("/v1/sql", sql("SELECT host + 1 FROM " + table, "")).statusCode(400).body("code", equalTo("SQL_INVALID"));
+    post("/v1/sql", sql("SELECT DATE_BIN(INTERVAL '1' MONTH, \"time\") FROM " + table, "")).statusCode(400)
+        .body("code", equalTo("SQL_INVALID")).body("message", containsString("no fixed width"));
     post("/v1/sql", "{}").statusCode(400).body("code", equalTo("BAD_REQUEST")).body("message", containsString("'sql' is required"));
     post("/v1/sql", sql("SELECT 1", ", \"format\": \"xml\"")).statusCode(400).body("message", containsString("json, ndjson or csv"));
     post("/v1/sql", sql("SELECT * FROM " + table, ", \"maxRows\": 10")).statusCode(400)
