@@ -123,4 +123,11 @@ class ExplainTest {
         + ".cpu WHERE \"time\" < TIMESTAMP '2025-05-20 00:00:00' GROUP BY DATE_BIN(INTERVAL '2' HOUR, \"time\")";
     assertEquals("1h", lakePart(twoHours).resolution());
   }
+
+  @Test
+  void latestPointsInTheLakeReadFromTheNewestWindow() {
+    SqlExplanation.Part lake = lakePart("SELECT \"time\", usage_user FROM " + db + ".cpu WHERE host = 'a'"
+        + " AND \"time\" < TIMESTAMP '2025-05-15 00:00:00' ORDER BY \"time\" DESC LIMIT 5");
+    assertTrue(lake.pushed().contains("order=time DESC limit=5"), lake.pushed());
+  }
 }

@@ -91,6 +91,9 @@ class FederatedQueryTest {
         ordered("top 5 by value", "SELECT \"time\", host, usage_user FROM {cpu} ORDER BY usage_user DESC, \"time\", host LIMIT 5"),
         ordered("latest points", "SELECT \"time\", host, usage_user FROM {cpu} ORDER BY \"time\" DESC, host LIMIT 4"),
         ordered("earliest points", "SELECT \"time\", host FROM {cpu} ORDER BY \"time\", host LIMIT 4"),
+        ordered("earliest of one host", "SELECT \"time\", usage_user FROM {cpu} WHERE host = 'c' ORDER BY \"time\" LIMIT 3"),
+        ordered("latest of one host before a day in the lake", "SELECT \"time\", usage_user, procs FROM {cpu}"
+            + " WHERE host = 'a' AND \"time\" < TIMESTAMP '2025-05-15 00:00:00' ORDER BY \"time\" DESC LIMIT 5"),
         ordered("latest of one host", "SELECT \"time\", usage_user FROM {cpu} WHERE host = 'b' ORDER BY \"time\" DESC LIMIT 3"),
         ordered("hourly ordered across the split", "SELECT {bucket:hour} h, COUNT(*) FROM {cpu} WHERE \"time\" >= TIMESTAMP '2025-05-21 20:00:00' AND \"time\" < TIMESTAMP '2025-05-22 04:00:00' GROUP BY {bucket:hour} ORDER BY {bucket:hour}"),
         // joins, subqueries, expressions

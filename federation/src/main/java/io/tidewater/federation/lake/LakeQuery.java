@@ -18,11 +18,13 @@ import org.apache.calcite.linq4j.Linq4j;
 
 /**
  * One lake scan as planned: the windows' time range, the tag values kept, the columns produced
- * (raw rows, or groups aggregated while decoding). The files are listed from the ledger when the
- * scan runs, so a plan never reads a replaced file.
+ * (raw rows, or groups aggregated while decoding), and for a top-N by time its order and limit
+ * ({@code limit} -1: all rows). The files are listed from the ledger when the scan runs, so a plan
+ * never reads a replaced file.
  */
 public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range, Map<String, Set<String>> tagValues,
-    List<ScanColumn> columns, boolean aggregated, long bucketMillis, List<String> groupTags) {
+    List<ScanColumn> columns, boolean aggregated, long bucketMillis, List<String> groupTags, boolean descending,
+    long limit) {
 
   /** The files to read: those of windows overlapping the range whose rows overlap it too. */
   List<DataFile> files() {
@@ -54,6 +56,9 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
       s.append(" tags=").append(new java.util.TreeMap<>(tagValues));
     }
     s.append(" columns=").append(columnsRead());
+    if (limit >= 0) {
+      s.append(" order=time").append(descending ? " DESC" : "").append(" limit=").append(limit);
+    }
     if (aggregated) {
       s.append(" aggregate=").append(columns.stream().filter(c -> c instanceof ScanColumn.Aggregate)
           .map(c -> ((ScanColumn.Aggregate) c).function() + "(" + (((ScanColumn.Aggregate) c).field() == null ? "*"
@@ -105,12 +110,79 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
     if (aggregated) {
       return Linq4j.asEnumerable(new LakeAggregator(this, spec()).run(files()));
     }
+    if (limit >= 0) {
+      return Linq4j.asEnumerable(topByTime());
+    }
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
         return new LakeScanEnumerator(table.ledger().store(), files(), spec(), columns);
       }
     };
+  }
+
+  /**
+   * The first {@code limit} rows by time: windows in time order (newest first when descending),
+   * each read whole (rows are sorted by series inside), stopping once the kept rows all come
+   * before (after) the next window.
+   */
+  private List<Object[]> topByTime() {
+    int timeColumn = -1;
+    List<ScanColumn> out = new ArrayList<>(columns);
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i) instanceof ScanColumn.Time) {
+        timeColumn = i;
+      }
+    }
+    if (timeColumn < 0) {
+      out.add(new ScanColumn.Time()); // ordered by a time the caller does not see
+      timeColumn = out.size() - 1;
+    }
+    int t = timeColumn;
+    java.util.Comparator<Object[]> order = java.util.Comparator.comparingLong(r -> (Long) r[t]);
+    if (descending) {
+      order = order.reversed();
+    }
+    java.util.PriorityQueue<Object[]> kept = new java.util.PriorityQueue<>(order.reversed()); // worst kept row on top
+    List<WindowVersion> windows = new ArrayList<>(table.windows().stream()
+        .filter(w -> w.windowEnd() > range.from() && w.windowStart() < range.to() && w.rows() > 0).toList());
+    windows.sort(java.util.Comparator.comparingLong(WindowVersion::windowStart));
+    if (descending) {
+      java.util.Collections.reverse(windows);
+    }
+    ScanSpec spec = new LakeQuery(table, tableName, range, tagValues, out, false, 0, List.of(), descending, -1).spec();
+    for (WindowVersion w : windows) {
+      if (limit == 0) {
+        break;
+      }
+      if (kept.size() >= limit) {
+        long worst = (Long) kept.peek()[t] * 1_000_000L;
+        // Rows of this window are all at or before its end (descending) / at or after its start.
+        if (descending ? w.windowEnd() <= worst : w.windowStart() > worst + 999_999L) {
+          break;
+        }
+      }
+      List<DataFile> files = new ArrayList<>();
+      for (DataFile f : w.files()) {
+        if (f.maxTime() >= range.from() && f.minTime() < range.to()) {
+          files.add(f);
+        }
+      }
+      try (LakeScanEnumerator rows = new LakeScanEnumerator(table.ledger().store(), files, spec, out)) {
+        while (rows.moveNext()) {
+          kept.add(rows.current());
+          if (kept.size() > limit) {
+            kept.poll();
+          }
+        }
+      }
+    }
+    List<Object[]> sorted = new ArrayList<>(kept);
+    sorted.sort(order);
+    if (out.size() > columns.size()) {
+      sorted.replaceAll(r -> java.util.Arrays.copyOf(r, columns.size()));
+    }
+    return sorted;
   }
 
   /** The values of a one-column answer; called by generated code. */

@@ -21,6 +21,8 @@ public final class LakeQueryBuilder {
   boolean aggregated;
   long bucketMillis;
   final List<String> groupTags = new ArrayList<>();
+  boolean descending;
+  long limit = -1;
 
   void visit(LakeRel rel) {
     rel.implement(this);
@@ -32,6 +34,6 @@ public final class LakeQueryBuilder {
 
   LakeQuery build() {
     return new LakeQuery(table, tableName, range, Map.copyOf(tagValues), List.copyOf(columns), aggregated, bucketMillis,
-        List.copyOf(groupTags));
+        List.copyOf(groupTags), descending, limit);
   }
 }

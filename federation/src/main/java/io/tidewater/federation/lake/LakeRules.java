@@ -49,8 +49,11 @@ public final class LakeRules {
       .withRuleFactory(ToEnumerable::new).toRule();
 
   public static final RelOptRule ROLLUP = LakeRollupRule.CONFIG.toRule();
+  public static final RelOptRule SORT = ConverterRule.Config.INSTANCE
+      .withConversion(org.apache.calcite.rel.logical.LogicalSort.class, Convention.NONE, LakeRel.CONVENTION, "LakeSortRule")
+      .withRuleFactory(SortRule::new).toRule();
 
-  public static final List<RelOptRule> ALL = List.of(FILTER, PROJECT, AGGREGATE, ROLLUP, TO_ENUMERABLE);
+  public static final List<RelOptRule> ALL = List.of(FILTER, PROJECT, AGGREGATE, ROLLUP, SORT, TO_ENUMERABLE);
 
   private LakeRules() {}
 
@@ -165,6 +168,29 @@ public final class LakeRules {
       return new LakeAggregate(aggregate.getCluster(), traits,
           convert(aggregate.getInput(), traits.replace(RelCollations.EMPTY)), plan.bucketMillis(), plan.groupTags(),
           plan.columns(), aggregate.getRowType());
+    }
+  }
+
+  /** {@code ORDER BY time [DESC] LIMIT n} over raw rows (time the only sort key: ties may fall either way, as SQL allows). */
+  static final class SortRule extends ConverterRule {
+    SortRule(Config config) {
+      super(config);
+    }
+
+    @Override
+    public RelNode convert(RelNode rel) {
+      org.apache.calcite.rel.logical.LogicalSort sort = (org.apache.calcite.rel.logical.LogicalSort) rel;
+      if (sort.offset != null || !(sort.fetch instanceof RexLiteral fetch) || sort.getCollation().getFieldCollations().size() != 1) {
+        return null;
+      }
+      List<ScanColumn> in = Pushdown.rawColumns(sort.getInput(), LakeRels.INSTANCE);
+      var key = sort.getCollation().getFieldCollations().get(0);
+      if (in == null || !(in.get(key.getFieldIndex()) instanceof ScanColumn.Time)) {
+        return null;
+      }
+      var traits = sort.getTraitSet().replace(LakeRel.CONVENTION);
+      return new LakeSort(sort.getCluster(), traits, convert(sort.getInput(), traits.replace(RelCollations.EMPTY)),
+          key.getDirection().isDescending(), fetch.getValueAs(Long.class));
     }
   }
 
