@@ -163,6 +163,12 @@ public final class FederationCatalog {
     });
   }
 
+  /** Forgets what is remembered of a measurement (its windows, columns, export progress): it changed. */
+  public void invalidate(String database, String measurement) {
+    String suffix = "/" + database + "/" + measurement;
+    cache.asMap().keySet().removeIf(k -> k.endsWith(suffix));
+  }
+
   /** How a measurement's time line is split between the lake and InfluxDB now. */
   public List<Route> routes(String database, String measurement) {
     Optional<Instant> through = cached("through/" + database + "/" + measurement,

@@ -28,7 +28,17 @@ public final class ResultCache {
   /** A table a cached result read, and the routes it had then. */
   record Read(String database, String measurement, List<Route> routes) {}
 
-  record Entry(List<SqlColumn> columns, List<Object[]> rows, List<Read> reads, long expiresAtNanos) {}
+  /** A result and what it was computed from, including each measurement's change count when it started. */
+  record Entry(List<SqlColumn> columns, List<Object[]> rows, List<Read> reads, long expiresAtNanos, List<Long> generations) {}
+
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> generations =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** How often a measurement was invalidated: a result computed across a change is not kept. */
+  long generation(String database, String measurement) {
+    return generations.computeIfAbsent(database + "\u0000" + measurement, k -> new java.util.concurrent.atomic.AtomicLong())
+        .get();
+  }
 
   private final Settings settings;
   private final Cache<String, Entry> entries;
@@ -60,11 +70,19 @@ public final class ResultCache {
   }
 
   void put(String sql, Entry entry) {
+    for (int i = 0; i < entry.reads().size(); i++) {
+      Read r = entry.reads().get(i);
+      if (generation(r.database(), r.measurement()) != entry.generations().get(i)) {
+        return; // the data changed while the query ran
+      }
+    }
     entries.put(sql, entry);
   }
 
   /** Forgets every result that read a measurement (its lake windows or routes changed). */
   public void invalidate(String database, String measurement) {
+    generations.computeIfAbsent(database + "\u0000" + measurement, k -> new java.util.concurrent.atomic.AtomicLong())
+        .incrementAndGet();
     entries.asMap().values().removeIf(e -> e.reads().stream()
         .anyMatch(r -> r.database().equals(database) && r.measurement().equals(measurement)));
   }

@@ -51,7 +51,12 @@ public final class SqlEngine {
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(500)
           .<String, java.util.Deque<Prepared>>removalListener((sql, idle, cause) -> {
             if (idle != null) {
-              idle.forEach(Prepared::close);
+              // Close those not borrowed meanwhile; a borrowed one is closed by its borrower later.
+              idle.forEach(p -> {
+                if (p.owned().compareAndSet(false, true)) {
+                  p.close();
+                }
+              });
             }
           }).build();
 
@@ -92,6 +97,9 @@ public final class SqlEngine {
     Prepared p = prepared;
     try {
       p.statement().setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds())));
+      // Taken before anything is read: a change from here on keeps the result out of the cache.
+      List<Long> generations = cacheable ? tables(p.reads()).stream()
+          .map(t -> cache.generation(t.get(0), t.get(1))).toList() : List.of();
       ResultSet rows = p.statement().executeQuery();
       ResultSetMetaData meta = rows.getMetaData();
       List<SqlColumn> columns = new ArrayList<>();
@@ -100,11 +108,11 @@ public final class SqlEngine {
         columns.add(new SqlColumn(meta.getColumnLabel(i + 1), meta.getColumnTypeName(i + 1)));
         types[i] = meta.getColumnType(i + 1);
       }
-      ResultCache.Entry template = cacheable ? cacheEntry(p.reads(), columns) : null;
+      ResultCache.Entry template = cacheable ? cacheEntry(p.reads(), columns, generations) : null;
       return SqlResult.live(rows, List.copyOf(columns), types, maxRows, deadline,
           template == null ? 0 : cache.settings().maxRowsPerEntry(),
           template == null ? null : kept -> cache.put(sql, new ResultCache.Entry(template.columns(), List.copyOf(kept),
-              template.reads(), template.expiresAtNanos())),
+              template.reads(), template.expiresAtNanos(), template.generations())),
           completed -> {
             if (completed && !asksForNow) {
               giveBack(sql, p);
@@ -124,7 +132,7 @@ public final class SqlEngine {
    * queries); Calcite statements are not shared between threads, so each is borrowed.
    */
   private record Prepared(Connection connection, PreparedStatement statement, List<Read> reads,
-      Map<List<String>, List<Object>> madeFrom) {
+      Map<List<String>, List<Object>> madeFrom, java.util.concurrent.atomic.AtomicBoolean owned) {
     void close() {
       try (connection; statement) {
         // closes the statement, then the connection
@@ -144,7 +152,7 @@ public final class SqlEngine {
       if (plan.get() != null) {
         collectReads(plan.get(), reads);
       }
-      return new Prepared(connection, statement, reads, madeFrom(reads));
+      return new Prepared(connection, statement, reads, madeFrom(reads), new java.util.concurrent.atomic.AtomicBoolean(true));
     } catch (SQLException | RuntimeException e) {
       close(connection);
       throw SqlErrors.translate(e);
@@ -164,6 +172,9 @@ public final class SqlEngine {
     java.util.Deque<Prepared> idle = plans.getIfPresent(sql);
     Prepared p;
     while (idle != null && (p = idle.pollFirst()) != null) {
+      if (!p.owned().compareAndSet(false, true)) {
+        continue; // being closed by an eviction
+      }
       if (p.madeFrom().equals(madeFrom(p.reads()))) {
         return p;
       }
@@ -174,11 +185,25 @@ public final class SqlEngine {
 
   private void giveBack(String sql, Prepared p) {
     java.util.Deque<Prepared> idle = plans.get(sql, k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
-    if (idle.size() < 4) {
-      idle.addFirst(p);
-    } else {
+    if (idle.size() >= 4) {
+      p.close();
+      return;
+    }
+    p.owned().set(false);
+    idle.addFirst(p);
+    if (plans.getIfPresent(sql) != idle && p.owned().compareAndSet(false, true)) {
+      idle.remove(p); // evicted meanwhile: nobody else will close it
       p.close();
     }
+  }
+
+  /**
+   * Tells the engine a measurement's data changed (an export commit, a tier move, retention, CDC):
+   * what is remembered of it and results read from it are dropped.
+   */
+  public void dataChanged(String database, String measurement) {
+    catalog.invalidate(database, measurement);
+    cache.invalidate(database, measurement);
   }
 
   /** The result cache: its statistics, and invalidation when data changes. */
@@ -190,7 +215,13 @@ public final class SqlEngine {
    * What a cache entry for this plan must remember (the tables it read and their routes, its
    * expiry), or null if its result must not be cached: it reads InfluxDB's last minutes.
    */
-  private ResultCache.Entry cacheEntry(List<Read> reads, List<SqlColumn> columns) {
+  private static List<List<String>> tables(List<Read> reads) {
+    java.util.Set<List<String>> tables = new java.util.LinkedHashSet<>();
+    reads.forEach(r -> tables.add(List.of(r.database(), r.measurement())));
+    return List.copyOf(tables);
+  }
+
+  private ResultCache.Entry cacheEntry(List<Read> reads, List<SqlColumn> columns, List<Long> generations) {
     long freshFrom = Math.multiplyExact(catalog.clock().millis() - cache.settings().freshMargin().toMillis(), 1_000_000L);
     boolean influx = false;
     java.util.Set<List<String>> tables = new java.util.LinkedHashSet<>();
@@ -208,7 +239,7 @@ public final class SqlEngine {
       cacheReads.add(new ResultCache.Read(t.get(0), t.get(1), catalog.routes(t.get(0), t.get(1))));
     }
     Duration ttl = influx ? cache.settings().influxTtl() : cache.settings().lakeTtl();
-    return new ResultCache.Entry(columns, List.of(), cacheReads, System.nanoTime() + ttl.toNanos());
+    return new ResultCache.Entry(columns, List.of(), cacheReads, System.nanoTime() + ttl.toNanos(), generations);
   }
 
   /** The plan of {@code sql} and, for each part, its place, time range and what is sent there. */

@@ -66,6 +66,8 @@ class FederatedQueryTest {
         c("field ranges combined", "SELECT host, COUNT(*) FROM {cpu} WHERE usage_user >= 50 AND usage_system < 5 GROUP BY host"),
         c("integer field equality", "SELECT COUNT(*) FROM {cpu} WHERE procs = 120"),
         c("field <>", "SELECT COUNT(*) FROM {cpu} WHERE temp <> 50"),
+        c("count of a boolean field", "SELECT host, COUNT(active), COUNT(*) FROM {mem} GROUP BY host"),
+        c("aggregate over no rows", "SELECT COUNT(usage_user), SUM(usage_user), MAX(procs) FROM {cpu} WHERE host = 'nobody'"),
         c("boolean field", "SELECT host, COUNT(*) FROM {mem} WHERE active = true GROUP BY host"),
         c("tag OR field", "SELECT COUNT(*) FROM {cpu} WHERE host = 'a' OR usage_user > 95"),
         // NULLs from schema evolution

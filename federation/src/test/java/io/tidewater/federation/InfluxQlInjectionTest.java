@@ -49,6 +49,11 @@ class InfluxQlInjectionTest {
     assertEquals(List.of(), rows(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" LIKE '.*/ OR host =~ /.*'"));
     assertEquals(List.of(List.of("h2")), rows(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" LIKE 'it''%'"));
     assertEquals(List.of(List.of(2.0)), rows(engine, "SELECT \"fi\"\"eld\" FROM " + table + " WHERE host = 'h2'"));
+    // An aggregate without groups over no points is one row, as in SQL (InfluxDB's fill(none) gives none).
+    List<Object> none = new ArrayList<>();
+    none.add(0L);
+    none.add(null);
+    assertEquals(List.of(none), rows(engine, "SELECT COUNT(other), SUM(other) FROM " + table + " WHERE host = 'nobody'"));
     String pushed = engine.explain("SELECT host FROM " + table + " WHERE \"ta'g\" = 'x'' OR ''1''=''1'").parts().get(0).pushed();
     assertTrue(pushed.contains("\"ta'g\" = 'x\\' OR \\'1\\'=\\'1'"), pushed);
     assertTrue(pushed.contains("FROM \"" + db + "\"..\"we\\\"ird\""), pushed);
@@ -59,7 +64,7 @@ class InfluxQlInjectionTest {
     try (SqlResult r = engine.query(sql, 1000, Duration.ofSeconds(30))) {
       Object[] row;
       while ((row = r.next()) != null) {
-        rows.add(List.of(row));
+        rows.add(java.util.Arrays.asList(row));
       }
     }
     return rows;

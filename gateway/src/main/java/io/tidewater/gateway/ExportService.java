@@ -95,7 +95,7 @@ public class ExportService {
     String gatewayId = config.export().gatewayId().orElseGet(() -> hostName() + "-" + ProcessHandle.current().pid());
     for (TieringPolicy policy : registry.policies().policies()) {
       WindowWriter writer = new WindowWriter(ledger, temp, clock, committed -> {
-        sql.cache().invalidate(committed.database(), committed.measurement());
+        sql.dataChanged(committed.database(), committed.measurement());
         glue.ifPresent(g -> {
         try {
           g.register(committed, policy.lake());
@@ -212,12 +212,14 @@ public class ExportService {
     String policy = t.job.policy().name();
     List<String> measurements = claimedMeasurements(t.job.policy());
     TierReport tiers = t.mover.run(measurements);
-    // Tier moves restate and drop windows: results read from them are stale.
-    measurements.forEach(m -> sql.cache().invalidate(t.job.policy().source().database(), m));
+    // Tier moves restate and drop windows: what queries remember of them is stale.
+    measurements.forEach(m -> sql.dataChanged(t.job.policy().source().database(), m));
     tiers.failures().forEach(f -> LOG.warnf("Tier move of %s failed: %s", policy, f));
     metrics.counter("tidewater_tier_changes_total", "policy", policy).increment(tiers.classChanges()
         + tiers.rollupsBuilt() + tiers.rollupsDropped() + tiers.rawDropped() + tiers.windowsExpired());
     RetentionReport retention = t.retention.run(measurements);
+    // Retention deleted points from InfluxDB: routes and results over them are stale.
+    measurements.forEach(m -> sql.dataChanged(t.job.policy().source().database(), m));
     retention.held().forEach(h -> LOG.infof("Retention of %s held back: %s", policy, h));
     for (String m : measurements) {
       // Files a crash left between a commit and its deletes; never younger than an hour.

@@ -37,6 +37,7 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
   private Object[] current;
   private boolean started;
   private boolean done;
+  private boolean any;
   private final InfluxQuery query;
 
   InfluxEnumerator(InfluxQuery query) {
@@ -71,10 +72,19 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
         if (failure != null) {
           throw failure;
         }
+        if (!any && query.global()) {
+          // fill(none) leaves out an aggregate over no points; SQL answers it with one row.
+          batch = new Object[][] {query.emptyRow()};
+          position = 0;
+          current = batch[0];
+          any = true;
+          return true;
+        }
         return false;
       }
     }
     current = batch[position];
+    any = true;
     return true;
   }
 
@@ -96,10 +106,10 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
       sink.flush();
     } catch (Stopped stopped) {
       // the consumer closed early
-    } catch (InfluxException e) {
-      failure = e;
     } catch (RuntimeException e) {
-      failure = new InfluxException("reading InfluxDB's answer failed: " + e.getMessage(), e);
+      failure = e; // InfluxDB's own errors name it; anything else is ours and says so
+    } catch (Throwable e) {
+      failure = new IllegalStateException("reading InfluxDB's answer failed: " + e, e);
     } finally {
       offer(END);
     }

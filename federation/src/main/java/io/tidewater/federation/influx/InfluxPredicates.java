@@ -83,7 +83,8 @@ final class InfluxPredicates {
         return InfluxQl.identifier(MeasurementColumns.name(schema, tag)) + (call.getKind() == SqlKind.IS_NULL ? " = ''" : " != ''");
       }
       case LIKE -> {
-        return like(call);
+        // NOT LIKE, ILIKE and SIMILAR TO share the kind; only LIKE itself is translated.
+        return call.getOperator() == org.apache.calcite.sql.fun.SqlStdOperatorTable.LIKE ? like(call) : null;
       }
       case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL -> {
         return comparison(call);
@@ -210,21 +211,16 @@ final class InfluxPredicates {
         && call.getOperands().get(0) instanceof RexInputRef ref) {
       var from = ref.getType();
       var to = call.getType();
-      boolean chars = SqlTypeUtil.inCharFamily(from) && SqlTypeUtil.inCharFamily(to);
-      boolean widening = SqlTypeUtil.isNumeric(from) && SqlTypeUtil.isNumeric(to)
-          && (SqlTypeUtil.isApproximateNumeric(to) || SqlTypeUtil.isDecimal(to) && !SqlTypeUtil.isApproximateNumeric(from));
+      // Only casts that keep every value: to an unbounded string, or to DOUBLE.
+      boolean chars = SqlTypeUtil.inCharFamily(from) && to.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.VARCHAR
+          && to.getPrecision() == org.apache.calcite.rel.type.RelDataType.PRECISION_NOT_SPECIFIED;
+      boolean widening = SqlTypeUtil.isNumeric(from) && to.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DOUBLE;
       return chars || widening ? ref.getIndex() : null;
     }
     return null;
   }
 
   private static RexLiteral literal(RexNode node) {
-    if (node instanceof RexLiteral l) {
-      return l;
-    }
-    if (node instanceof RexCall call && call.getKind() == SqlKind.CAST && call.getOperands().get(0) instanceof RexLiteral l) {
-      return l;
-    }
-    return null;
+    return node instanceof RexLiteral l ? l : null; // a cast literal may change its value: left to Calcite
   }
 }

@@ -24,10 +24,27 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
     return enumerable().select(row -> row[0]);
   }
 
+  /** Whether this aggregates without groups: SQL then answers one row even over no points. */
+  boolean global() {
+    return columns.stream().allMatch(c -> c instanceof io.tidewater.federation.ScanColumn.Aggregate) && !columns.isEmpty()
+        && groupTags.isEmpty();
+  }
+
+  /** The one row of an aggregate without groups over no points: COUNT 0, SUM0 0, the rest NULL. */
+  Object[] emptyRow() {
+    Object[] row = new Object[columns.size()];
+    for (int i = 0; i < row.length; i++) {
+      var a = (io.tidewater.federation.ScanColumn.Aggregate) columns.get(i);
+      row[i] = !a.zeroWhenEmpty() ? null
+          : a.resultType() == io.tidewater.policy.rollup.FieldType.FLOAT ? (Object) 0.0 : (Object) 0L;
+    }
+    return row;
+  }
+
   /** The rows, streamed from InfluxDB as they arrive; called by generated code. */
   public Enumerable<Object[]> enumerable() {
     if (empty) {
-      return Linq4j.emptyEnumerable();
+      return global() ? Linq4j.singletonEnumerable(emptyRow()) : Linq4j.emptyEnumerable();
     }
     return new AbstractEnumerable<>() {
       @Override

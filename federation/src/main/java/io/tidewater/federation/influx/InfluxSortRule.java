@@ -56,6 +56,9 @@ public final class InfluxSortRule extends ConverterRule {
       descending = keys.get(0).getDirection().isDescending();
     }
     Long limit = sort.fetch == null ? null : ((RexLiteral) sort.fetch).getValueAs(Long.class);
+    if (limit != null && limit <= 0) {
+      return null; // InfluxQL's LIMIT 0 means no limit
+    }
     var traits = sort.getTraitSet().replace(InfluxRel.CONVENTION);
     return new InfluxSort(sort.getCluster(), traits, convert(sort.getInput(), traits.replace(RelCollations.EMPTY)),
         descending, limit);

@@ -40,6 +40,7 @@ final class LakeAggregator {
   private final int[] groupTag; // index in spec.tags() of each GROUP BY tag
   private final int[] slotField; // the distinct fields aggregated: index in spec.fields()
   private final boolean[] slotFloat;
+  private final boolean[] slotNumeric;
   private final int[] slot; // per aggregate: its field's slot, -1 for COUNT(*)
   private final List<Map<String, Integer>> globalIds = new ArrayList<>();
   private final List<List<String>> globalValues = new ArrayList<>();
@@ -70,9 +71,12 @@ final class LakeAggregator {
     int[] distinct = Arrays.stream(field).filter(f -> f >= 0).distinct().toArray();
     slotField = distinct;
     slotFloat = new boolean[distinct.length];
+    slotNumeric = new boolean[distinct.length];
     slot = new int[kind.length];
     for (int k = 0; k < distinct.length; k++) {
-      slotFloat[k] = spec.schema().field(spec.fields().get(distinct[k])).orElseThrow().type() == FieldType.FLOAT;
+      FieldType type = spec.schema().field(spec.fields().get(distinct[k])).orElseThrow().type();
+      slotFloat[k] = type == FieldType.FLOAT;
+      slotNumeric[k] = type.isNumeric();
     }
     for (int j = 0; j < kind.length; j++) {
       int f = field[j];
@@ -154,7 +158,13 @@ final class LakeAggregator {
       ColumnBatch.Vector v = batch.field(slotField[k]);
       boolean[] nulls = v.nulls();
       long count = 0;
-      if (slotFloat[k]) {
+      if (!slotNumeric[k]) {
+        for (int r = from; r < to; r++) {
+          if (!nulls[r]) {
+            count++; // strings and booleans: only COUNT is pushed
+          }
+        }
+      } else if (slotFloat[k]) {
         double[] x = v.doubles();
         double sum = 0;
         double min = g.dmin[k];

@@ -68,7 +68,7 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
       RelOptTable t = rawTable.getRelOptSchema().getTableForMember(
           List.of(TidewaterSchemas.rollupSchema(r), name.get(1), name.get(2)));
       LakeTable table = t == null ? null : t.unwrap(LakeTable.class);
-      if (table != null && covers(table.windows(), raw.table.windows(), raw.range)
+      if (table != null && covers(table.windows(), everyWindow(rawTable, raw.table, name), raw.range)
           && (best == null || r.width().compareTo(best.width()) > 0)) {
         best = r;
         bestTable = table;
@@ -120,18 +120,39 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
         && (!range.boundedAbove() || Math.floorMod(range.to(), w) == 0);
   }
 
-  /** Whether the rollup has a window for every raw window the range reads. */
-  private static boolean covers(List<WindowVersion> rollup, List<WindowVersion> raw, TimeRange range) {
-    Set<Long> starts = new HashSet<>();
+  /**
+   * Whether the rollup has a window over every window the lake holds in the range at any
+   * resolution (raw, or another rollup where raw was dropped): a rollup missing there would
+   * answer short.
+   */
+  private static boolean covers(List<WindowVersion> rollup, List<WindowVersion> others, TimeRange range) {
+    java.util.TreeMap<Long, Long> windows = new java.util.TreeMap<>();
     for (WindowVersion w : rollup) {
-      starts.add(w.windowStart());
+      windows.put(w.windowStart(), w.windowEnd());
     }
-    for (WindowVersion w : raw) {
-      if (w.windowEnd() > range.from() && w.windowStart() < range.to() && !starts.contains(w.windowStart())) {
-        return false;
+    for (WindowVersion w : others) {
+      if (w.windowEnd() > range.from() && w.windowStart() < range.to()) {
+        var before = windows.lowerEntry(w.windowEnd());
+        if (before == null || before.getValue() <= w.windowStart()) {
+          return false;
+        }
       }
     }
     return true;
+  }
+
+  /** The windows of the raw table and of every rollup of the measurement. */
+  private static List<WindowVersion> everyWindow(RelOptTable rawTable, LakeTable raw, List<String> name) {
+    List<WindowVersion> all = new ArrayList<>(raw.windows());
+    for (Resolution r : resolutions(rawTable)) {
+      RelOptTable t = rawTable.getRelOptSchema().getTableForMember(
+          List.of(TidewaterSchemas.rollupSchema(r), name.get(1), name.get(2)));
+      LakeTable table = t == null ? null : t.unwrap(LakeTable.class);
+      if (table != null) {
+        all.addAll(table.windows());
+      }
+    }
+    return all;
   }
 
   /** Visits a chain of lake filters and projections down to the scan; false if something else is in it. */
