@@ -1,0 +1,185 @@
+package io.tidewater.lifecycle.cdc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidewater.lifecycle.cdc.LineProtocol.Precision;
+import io.tidewater.testing.InfluxServer;
+import io.tidewater.testing.TestServers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Line protocol as InfluxDB reads it: escapes, every field type and precision, errors per line. */
+class LineProtocolTest {
+
+  private static LinePoint one(String line) {
+    LineProtocol.Result r = LineProtocol.parse(line, Precision.NANOSECONDS, 42L);
+    assertEquals(List.of(), r.errors(), line);
+    assertEquals(1, r.points().size(), line);
+    return r.points().get(0);
+  }
+
+  @Test
+  void escapesTypesAndDefaults() {
+    LinePoint p = one("we\\ ird\\,m,ho\\=st=a\\ b\\,c,z=1 f=1.5,i=-3i,u=18446744073709551615u,s=\"say \\\"hi\\\" \\\\ ok\",b=t,B=FALSE 1700000000000000000");
+    assertEquals("we ird,m", p.measurement());
+    assertEquals(Map.of("ho=st", "a b,c", "z", "1"), p.tags());
+    assertEquals(1.5, p.fields().get("f"));
+    assertEquals(-3L, p.fields().get("i"));
+    assertEquals(-1L, p.fields().get("u"));
+    assertTrue(p.unsigned().contains("u"));
+    assertEquals("say \"hi\" \\ ok", p.fields().get("s"));
+    assertEquals(true, p.fields().get("b"));
+    assertEquals(false, p.fields().get("B"));
+    assertEquals(1_700_000_000_000_000_000L, p.timeNanos());
+    assertEquals(42L, one("m v=1").timeNanos(), "no timestamp: the server's time");
+    assertEquals(1.0, one("m v=1").fields().get("v"), "a bare number is a float");
+    assertEquals("a,b c=d", one("m s=\"a,b c=d\"").fields().get("s"), "commas, spaces and equals inside quotes");
+    assertEquals(List.of("m", "n"), LineProtocol.parse("# comment\nm v=1\n\n  \r\nn v=2\r\n", Precision.SECONDS, 0)
+        .points().stream().map(LinePoint::measurement).toList());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"ns,1", "n,1", "us,1000", "u,1000", "ms,1000000", "s,1000000000", "m,60000000000", "h,3600000000000"})
+  void precisions(String precision, long nanos) {
+    assertEquals(7 * nanos, LineProtocol.parse("m v=1 7", Precision.of(precision), 0).points().get(0).timeNanos());
+  }
+
+  @Test
+  void aBadLineIsReportedWithItsNumberAndTheOthersKept() {
+    LineProtocol.Result r = LineProtocol.parse("m v=1 1\nm v= 2\nm,t=a v=3 3\nm\nm v=\"open 4\nm v=1x 5\nm v=1 12x\n",
+        Precision.NANOSECONDS, 0);
+    assertEquals(2, r.points().size());
+    assertEquals(List.of(2, 4, 5, 6, 7), r.errors().stream().map(LineProtocol.LineError::line).toList());
+    assertEquals("unable to parse 'm v=1x 5': invalid number '1x' for field 'v'", r.errors().get(3).influxMessage());
+  }
+
+  /**
+   * Differential test against a real influxd: random points with adversarial names and values are
+   * written as line protocol; InfluxDB must accept every line and hold as many points, and the
+   * parser must read back exactly what was generated. Malformed lines are rejected by both.
+   */
+  @Test
+  void agreesWithInfluxDb() {
+    InfluxServer influx = TestServers.influx();
+    String db = influx.newDatabase("lp");
+    Random random = new Random(7);
+    StringBuilder body = new StringBuilder();
+    List<LinePoint> expected = new ArrayList<>();
+    for (int n = 0; n < 300; n++) {
+      TreeMap<String, String> tags = new TreeMap<>();
+      for (int t = 0; t < random.nextInt(3); t++) {
+        tags.put("t" + t + name(random), name(random));
+      }
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("f" + name(random), switch (random.nextInt(4)) {
+        case 0 -> random.nextDouble() * 1e6 - 5e5;
+        case 1 -> (long) random.nextInt();
+        case 2 -> random.nextBoolean();
+        default -> name(random) + "\"\\ ,=";
+      });
+      LinePoint p = new LinePoint("m" + name(random), tags, fields, java.util.Set.of(), 1_000_000_000L * (n + 1));
+      expected.add(p);
+      body.append(format(p)).append('\n');
+    }
+    influx.write(db, body.toString());
+    LineProtocol.Result parsed = LineProtocol.parse(body.toString(), Precision.NANOSECONDS, 0);
+    assertEquals(List.of(), parsed.errors());
+    assertEquals(expected, parsed.points());
+    // Measurement by measurement: SELECT * over several measurements drops fields whose types differ between them.
+    long total = 0;
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    try {
+      for (String name : new java.util.TreeSet<>(parsed.points().stream().map(LinePoint::measurement).toList())) {
+        var answer = json.readTree(influx.query(db, "SELECT * FROM " + io.tidewater.lifecycle.influx.InfluxQl.identifier(name)));
+        for (var series : answer.at("/results/0/series")) {
+          total += series.get("values").size();
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertEquals(300, total, "InfluxDB holds every point");
+    // The names InfluxDB stored are the names parsed.
+    java.util.Set<String> stored = new java.util.TreeSet<>();
+    try {
+      var shown = new com.fasterxml.jackson.databind.ObjectMapper().readTree(influx.query(db, "SHOW MEASUREMENTS"));
+      shown.at("/results/0/series/0/values").forEach(v -> stored.add(v.get(0).asText()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertEquals(new java.util.TreeSet<>(parsed.points().stream().map(LinePoint::measurement).toList()), stored);
+
+    // A field given twice: InfluxDB keeps the last value, and so does the parser.
+    influx.write(db, "dup v=1,v=2 1\n");
+    assertTrue(influx.query(db, "SELECT v FROM dup").contains("[1,2]"), influx.query(db, "SELECT v FROM dup"));
+    assertEquals(2.0, one("dup v=1,v=2 1").fields().get("v"));
+
+    for (String bad : List.of("m v=", "m", "m v=1x", "m,t v=1", "m v=\"x", "m v=1 1.5", ",t=a v=1")) {
+      assertEquals(1, LineProtocol.parse(bad, Precision.NANOSECONDS, 0).errors().size(), bad);
+      boolean rejected;
+      try {
+        influx.write(db, bad + "\n");
+        rejected = false;
+      } catch (IllegalStateException e) {
+        rejected = e.getMessage().contains("400");
+      }
+      assertTrue(rejected, "InfluxDB rejects '" + bad + "' too");
+    }
+  }
+
+  private static String name(Random random) {
+    // No backslashes in names: before a comma, space or equals sign, line protocol cannot tell them apart from escapes.
+    String chars = "ab c,d=efé\"'_";
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < 1 + random.nextInt(6); i++) {
+      s.append(chars.charAt(random.nextInt(chars.length())));
+    }
+    String out = s.toString().strip();
+    // A trailing backslash would escape the next separator; InfluxDB reads it the same way, but keep names plain.
+    while (out.endsWith("\\")) {
+      out = out.substring(0, out.length() - 1);
+    }
+    return out.isEmpty() ? "x" : out;
+  }
+
+  static String format(LinePoint p) {
+    StringBuilder s = new StringBuilder(escape(p.measurement(), ", "));
+    p.tags().forEach((k, v) -> s.append(',').append(escape(k, ",= ")).append('=').append(escape(v, ",= ")));
+    s.append(' ');
+    boolean first = true;
+    for (var e : p.fields().entrySet()) {
+      s.append(first ? "" : ",").append(escape(e.getKey(), ",= ")).append('=');
+      Object v = e.getValue();
+      if (v instanceof String str) {
+        s.append('"').append(str.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+      } else if (v instanceof Long l) {
+        s.append(l).append('i');
+      } else if (v instanceof Double d) {
+        s.append(d);
+      } else {
+        s.append(v);
+      }
+      first = false;
+    }
+    return s.append(' ').append(p.timeNanos()).toString();
+  }
+
+  private static String escape(String s, String special) {
+    StringBuilder out = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      if (special.indexOf(c) >= 0) {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    return out.toString();
+  }
+}
