@@ -1,0 +1,225 @@
+package io.tidewater.lifecycle.cdc;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * The durable log of accepted writes (DESIGN.md section 6): each write's body is appended as one
+ * checksummed record and forced to disk before the write is acknowledged, so nothing acknowledged
+ * is lost when the gateway stops. Records live in segment files named by their first sequence
+ * number; on open the log is read back and a torn or corrupt tail (a crash mid-append) is cut off.
+ * Segments are deleted once every write in them has reached the lake.
+ *
+ * <p>Record: magic, payload length, CRC32C of sequence and payload, sequence, payload (database,
+ * retention policy, precision, receive time, body).
+ */
+public final class ChangeLog implements AutoCloseable {
+
+  private static final int MAGIC = 0x54574C31; // "TWL1"
+  private static final int HEADER = 4 + 4 + 4 + 8;
+
+  /** One accepted write. */
+  public record Entry(long sequence, String database, String retentionPolicy, String precision, long receivedNanos,
+      byte[] body) {}
+
+  /** The log refused a write: the disk holds less than the configured reserve. Nothing was written. */
+  public static final class FullException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FullException(String message) {
+      super(message);
+    }
+  }
+
+  private final Path dir;
+  private final long segmentBytes;
+  private final long reserveBytes;
+  private final List<Entry> recovered;
+  private FileChannel current;
+  private Path currentPath;
+  private long nextSequence;
+
+  /**
+   * Opens (or creates) the log in {@code dir}, recovering what it holds.
+   *
+   * @param segmentBytes a segment is closed and a new one started past this size
+   * @param reserveBytes appends are refused while the disk has less free space than this
+   */
+  public ChangeLog(Path dir, long segmentBytes, long reserveBytes) {
+    this.dir = dir;
+    this.segmentBytes = segmentBytes;
+    this.reserveBytes = reserveBytes;
+    try {
+      Files.createDirectories(dir);
+      this.recovered = recover();
+    } catch (IOException e) {
+      throw new UncheckedIOException("the change log in " + dir + " cannot be opened: " + e.getMessage(), e);
+    }
+  }
+
+  /** The writes the log held when it was opened, in order (to replay). */
+  public List<Entry> recovered() {
+    return recovered;
+  }
+
+  /** Appends a write and forces it to disk; returns its sequence number. */
+  public synchronized long append(String database, String retentionPolicy, String precision, long receivedNanos,
+      byte[] body) {
+    try {
+      if (Files.getFileStore(dir).getUsableSpace() < reserveBytes + body.length + HEADER + 1024) {
+        throw new FullException("the change log's disk (" + dir + ") has less than "
+            + (reserveBytes >> 20) + " MiB free; the write was not accepted");
+      }
+      if (current == null || current.size() >= segmentBytes) {
+        roll();
+      }
+      long sequence = nextSequence;
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(body.length + 64);
+      DataOutputStream payload = new DataOutputStream(bytes);
+      payload.writeUTF(database);
+      payload.writeUTF(retentionPolicy == null ? "" : retentionPolicy);
+      payload.writeUTF(precision == null ? "" : precision);
+      payload.writeLong(receivedNanos);
+      payload.writeInt(body.length);
+      payload.write(body);
+      byte[] p = bytes.toByteArray();
+      ByteBuffer record = ByteBuffer.allocate(HEADER + p.length);
+      record.putInt(MAGIC).putInt(p.length).putInt(crc(sequence, p)).putLong(sequence).put(p).flip();
+      while (record.hasRemaining()) {
+        current.write(record);
+      }
+      current.force(false);
+      nextSequence++;
+      return sequence;
+    } catch (IOException e) {
+      throw new UncheckedIOException("appending to the change log in " + dir + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes the segments all of whose writes have sequence numbers up to {@code sequence}. */
+  public synchronized void trimThrough(long sequence) {
+    try {
+      List<Path> segments = segments();
+      for (int i = 0; i + 1 < segments.size(); i++) {
+        // A segment ends where the next begins.
+        if (firstSequence(segments.get(i + 1)) - 1 <= sequence && !segments.get(i).equals(currentPath)) {
+          Files.deleteIfExists(segments.get(i));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("trimming the change log in " + dir + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The sequence number the next write gets. */
+  public synchronized long nextSequence() {
+    return nextSequence;
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      if (current != null) {
+        current.close();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void roll() throws IOException {
+    if (current != null) {
+      current.close();
+    }
+    currentPath = dir.resolve(String.format("segment-%020d.log", nextSequence));
+    current = FileChannel.open(currentPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    // The new file's directory entry must survive a crash too.
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException ignored) {
+      // not every file system lets a directory be forced
+    }
+  }
+
+  private List<Entry> recover() throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    long expected = 0;
+    for (Path segment : segments()) {
+      expected = firstSequence(segment); // segments trimmed away leave a gap before the first one
+      byte[] all = Files.readAllBytes(segment);
+      ByteBuffer b = ByteBuffer.wrap(all);
+      long validEnd = 0;
+      while (b.remaining() >= HEADER) {
+        int magic = b.getInt();
+        int length = b.getInt();
+        int crc = b.getInt();
+        long sequence = b.getLong();
+        if (magic != MAGIC || length < 0 || length > b.remaining() || sequence != expected) {
+          break;
+        }
+        byte[] p = new byte[length];
+        b.get(p);
+        if (crc(sequence, p) != crc) {
+          break;
+        }
+        entries.add(decode(sequence, p));
+        expected++;
+        validEnd = b.position();
+      }
+      if (validEnd < all.length) {
+        // A crash mid-append left a partial record: cut it off so appends continue cleanly.
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+          ch.truncate(validEnd);
+          ch.force(true);
+        }
+      }
+    }
+    nextSequence = expected;
+    return List.copyOf(entries);
+  }
+
+  private static Entry decode(long sequence, byte[] p) throws IOException {
+    java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(p));
+    String db = in.readUTF();
+    String rp = in.readUTF();
+    String precision = in.readUTF();
+    long received = in.readLong();
+    byte[] body = new byte[in.readInt()];
+    in.readFully(body);
+    return new Entry(sequence, db, rp.isEmpty() ? null : rp, precision, received, body);
+  }
+
+  private List<Path> segments() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().matches("segment-\\d{20}\\.log")).sorted().toList();
+    }
+  }
+
+  private static long firstSequence(Path segment) {
+    String name = segment.getFileName().toString();
+    return Long.parseLong(name.substring("segment-".length(), name.length() - ".log".length()));
+  }
+
+  private static int crc(long sequence, byte[] payload) {
+    CRC32C crc = new CRC32C();
+    crc.update(ByteBuffer.allocate(8).putLong(0, sequence));
+    crc.update(payload);
+    return (int) crc.getValue();
+  }
+
+  @Override
+  public String toString() {
+    return "change log " + dir;
+  }
+}
