@@ -23,6 +23,23 @@ public interface TidewaterConfig {
 
   Query query();
 
+  Cdc cdc();
+
+  /** The write targets and their durable change log. */
+  interface Cdc {
+    /** Where accepted writes are logged before they are acknowledged. */
+    @WithDefault("cdc-log")
+    java.nio.file.Path logDir();
+
+    /** A log segment is closed and a new one started past this size. */
+    @WithDefault("67108864")
+    long segmentBytes();
+
+    /** Writes are refused (507) while the log's disk has less free space than this. */
+    @WithDefault("268435456")
+    long diskReserveBytes();
+  }
+
   /** Limits and caching of federated SQL. */
   interface Query {
     /** The most rows one query may return; a request may ask for fewer with maxRows. */

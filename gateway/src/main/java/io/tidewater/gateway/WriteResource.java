@@ -1,0 +1,86 @@
+package io.tidewater.gateway;
+
+import io.tidewater.lifecycle.cdc.ChangeLog;
+import io.tidewater.lifecycle.cdc.LineProtocol;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * InfluxDB's write endpoints, so the gateway can be a subscription destination (1.x:
+ * {@code CREATE SUBSCRIPTION ... DESTINATIONS ALL 'http://gateway:8080'} posts to {@code /write})
+ * or a Telegraf/2.x replication target ({@code /api/v2/write}). A write is parsed, appended to the
+ * durable change log and forced to disk before the 204. Answers follow InfluxDB: 400
+ * {@code {"error": "unable to parse ..."}} naming the first bad line (the valid lines are kept,
+ * as InfluxDB keeps them), 413 for a body over the limit, 507 when the log's disk is full.
+ */
+@Path("/")
+public class WriteResource {
+
+  @Inject
+  ChangeLog log;
+
+  @Inject
+  Clock clock;
+
+  @POST
+  @Path("write")
+  @Consumes(MediaType.WILDCARD)
+  public Response write(@QueryParam("db") String db, @QueryParam("rp") String rp,
+      @QueryParam("precision") String precision, byte[] body) {
+    if (db == null || db.isEmpty()) {
+      return error(400, "database is required");
+    }
+    return accept(db, rp == null || rp.isEmpty() ? null : rp, precision, body);
+  }
+
+  /** InfluxDB 2.x's endpoint: a bucket {@code db} or {@code db/rp} (the 1.x compatibility mapping). */
+  @POST
+  @Path("api/v2/write")
+  @Consumes(MediaType.WILDCARD)
+  public Response writeV2(@QueryParam("org") String org, @QueryParam("bucket") String bucket,
+      @QueryParam("precision") String precision, byte[] body) {
+    if (bucket == null || bucket.isEmpty()) {
+      return error(400, "bucket is required");
+    }
+    int slash = bucket.indexOf('/');
+    return accept(slash < 0 ? bucket : bucket.substring(0, slash), slash < 0 ? null : bucket.substring(slash + 1),
+        precision, body);
+  }
+
+  private Response accept(String db, String rp, String precision, byte[] body) {
+    LineProtocol.Precision p;
+    try {
+      p = LineProtocol.Precision.of(precision);
+    } catch (IllegalArgumentException e) {
+      return error(400, e.getMessage());
+    }
+    long now = Math.multiplyExact(clock.millis(), 1_000_000L);
+    LineProtocol.Result parsed = LineProtocol.parse(body == null ? new byte[0] : body, p, now);
+    if (!parsed.points().isEmpty()) {
+      try {
+        // The body as sent: replay parses it again (same precision, same receive time) and drops the same bad lines.
+        log.append(db, rp, p.name(), now, body);
+      } catch (ChangeLog.FullException e) {
+        return error(507, e.getMessage());
+      }
+    }
+    if (!parsed.errors().isEmpty()) {
+      LineProtocol.LineError first = parsed.errors().get(0);
+      return error(400, first.influxMessage() + " (line " + first.line() + ")"
+          + (parsed.errors().size() > 1 ? "; " + (parsed.errors().size() - 1) + " more bad lines" : "")
+          + (parsed.points().isEmpty() ? "" : "; the other " + parsed.points().size() + " points were accepted"));
+    }
+    return Response.noContent().build();
+  }
+
+  private static Response error(int status, String message) {
+    return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
+  }
+}
