@@ -108,6 +108,7 @@ mkdir -p "$state/lake"
 java -Dquarkus.http.port="$gateway_port" \
   -Dtidewater.influx.url="$influx_url" \
   -Dtidewater.lake.uri="file:$state/lake" \
+  -Dtidewater.cdc.log-dir="$state/cdc-log" \
   -Dtidewater.policies.folder="$root/policies" \
   -jar "$jar" > "$state/gateway.log" 2>&1 &
 pids+=($!)
