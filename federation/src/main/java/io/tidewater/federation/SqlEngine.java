@@ -267,25 +267,25 @@ public final class SqlEngine {
     List<TableInfo> tables = new ArrayList<>();
     for (String db : catalog.databases()) {
       for (String m : catalog.measurements(db)) {
-        var schema = catalog.schema(db, m);
-        List<SqlColumn> columns = new ArrayList<>();
-        columns.add(new SqlColumn("time", "TIMESTAMP"));
-        schema.tags().forEach(t -> columns.add(new SqlColumn(t, "VARCHAR")));
-        schema.fields().forEach(f -> columns.add(new SqlColumn(f.name(), MeasurementColumns.sqlType(f.type()).getName())));
+        List<SqlColumn> columns = columns(catalog.schema(db, m));
         tables.add(new TableInfo(List.of(db, m), "routed", columns));
         tables.add(new TableInfo(List.of(TidewaterSchemas.INFLUXDB, db, m), "influxdb", columns));
         tables.add(new TableInfo(List.of(TidewaterSchemas.LAKE, db, m), "lake", columns));
         for (io.tidewater.policy.Resolution r : catalog.rollupResolutions()) {
-          var rollup = catalog.rollupSchema(db, m, r);
-          List<SqlColumn> rollupColumns = new ArrayList<>();
-          rollupColumns.add(new SqlColumn("time", "TIMESTAMP"));
-          rollup.tags().forEach(t -> rollupColumns.add(new SqlColumn(t, "VARCHAR")));
-          rollup.fields().forEach(f -> rollupColumns.add(new SqlColumn(f.name(), MeasurementColumns.sqlType(f.type()).getName())));
-          tables.add(new TableInfo(List.of(TidewaterSchemas.rollupSchema(r), db, m), "rollup " + r.name(), rollupColumns));
+          tables.add(new TableInfo(List.of(TidewaterSchemas.rollupSchema(r), db, m), "rollup " + r.name(),
+              columns(catalog.rollupSchema(db, m, r))));
         }
       }
     }
     return tables;
+  }
+
+  private static List<SqlColumn> columns(io.tidewater.lifecycle.parquet.MeasurementSchema schema) {
+    List<SqlColumn> columns = new ArrayList<>();
+    columns.add(new SqlColumn("time", "TIMESTAMP"));
+    schema.tags().forEach(t -> columns.add(new SqlColumn(t, "VARCHAR")));
+    schema.fields().forEach(f -> columns.add(new SqlColumn(f.name(), MeasurementColumns.sqlType(f.type()).getName())));
+    return columns;
   }
 
   /** A table SQL can name: its path, what it reads, and its columns. */

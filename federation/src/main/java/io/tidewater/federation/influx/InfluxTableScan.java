@@ -2,7 +2,6 @@ package io.tidewater.federation.influx;
 
 import io.tidewater.federation.ScanColumn;
 import io.tidewater.federation.MeasurementColumns;
-import io.tidewater.policy.rollup.FieldType;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptCluster;
@@ -58,9 +57,5 @@ public final class InfluxTableScan extends TableScan implements InfluxRel {
 
   InfluxTable influxTable() {
     return influxTable;
-  }
-
-  static boolean isNumeric(FieldType type) {
-    return type.isNumeric();
   }
 }

@@ -25,14 +25,6 @@ public final class LakeFilter extends SingleRel implements LakeRel {
     this.tagValues = Map.copyOf(tagValues);
   }
 
-  TimeRange range() {
-    return range;
-  }
-
-  Map<String, Set<String>> tagValues() {
-    return tagValues;
-  }
-
   @Override
   public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
     return new LakeFilter(getCluster(), traitSet, sole(inputs), range, tagValues);
@@ -56,11 +48,21 @@ public final class LakeFilter extends SingleRel implements LakeRel {
   @Override
   public void implement(LakeQueryBuilder builder) {
     builder.visitInput(getInput());
+    narrow(builder);
+  }
+
+  /** Narrows a scan being built to this filter's time range and tag values. */
+  void narrow(LakeQueryBuilder builder) {
     builder.range = builder.range.intersect(range);
-    tagValues.forEach((tag, values) -> builder.tagValues.merge(tag, values, (a, b) -> {
+    tagValues.forEach((tag, values) -> keepOnly(builder.tagValues, tag, values));
+  }
+
+  /** Limits {@code tag} to {@code values} in {@code into}: two conditions on one tag keep what both allow. */
+  static void keepOnly(Map<String, Set<String>> into, String tag, Set<String> values) {
+    into.merge(tag, values, (a, b) -> {
       Set<String> both = new java.util.HashSet<>(a);
       both.retainAll(b);
       return both;
-    }));
+    });
   }
 }

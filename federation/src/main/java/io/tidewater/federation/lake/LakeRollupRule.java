@@ -9,9 +9,7 @@ import io.tidewater.policy.Resolution;
 import io.tidewater.policy.rollup.FieldType;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelRule;
@@ -164,12 +162,7 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
         return true;
       }
       if (rel instanceof LakeFilter filter && build(filter.getInput(), builder)) {
-        builder.range = builder.range.intersect(filter.range());
-        filter.tagValues().forEach((k, v) -> builder.tagValues.merge(k, v, (x, y) -> {
-          Set<String> both = new HashSet<>(x);
-          both.retainAll(y);
-          return both;
-        }));
+        filter.narrow(builder);
         return true;
       }
       if (rel instanceof LakeProject project && build(project.getInput(), builder)) {

@@ -86,11 +86,7 @@ public final class LakeRules {
         }
         Map.Entry<String, Set<String>> tagValues = tagValues(schema, conjunct);
         if (tagValues != null) {
-          tags.merge(tagValues.getKey(), tagValues.getValue(), (a, c) -> {
-            Set<String> both = new HashSet<>(a);
-            both.retainAll(c);
-            return both;
-          });
+          LakeFilter.keepOnly(tags, tagValues.getKey(), tagValues.getValue());
           continue;
         }
         remaining.add(conjunct);
