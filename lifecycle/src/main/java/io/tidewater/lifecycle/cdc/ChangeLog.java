@@ -96,10 +96,17 @@ public final class ChangeLog implements AutoCloseable {
       byte[] p = bytes.toByteArray();
       ByteBuffer record = ByteBuffer.allocate(HEADER + p.length);
       record.putInt(MAGIC).putInt(p.length).putInt(crc(sequence, p)).putLong(sequence).put(p).flip();
-      while (record.hasRemaining()) {
-        current.write(record);
+      long before = current.size();
+      try {
+        while (record.hasRemaining()) {
+          current.write(record);
+        }
+        current.force(false);
+      } catch (IOException e) {
+        // A partial record must not sit before later ones: recovery would cut those off with it.
+        abandonTail(before);
+        throw e;
       }
-      current.force(false);
       nextSequence++;
       return sequence;
     } catch (IOException e) {
@@ -111,9 +118,16 @@ public final class ChangeLog implements AutoCloseable {
   public synchronized void trimThrough(long sequence) {
     try {
       List<Path> segments = segments();
-      for (int i = 0; i + 1 < segments.size(); i++) {
-        // A segment ends where the next begins.
-        if (firstSequence(segments.get(i + 1)) - 1 <= sequence && !segments.get(i).equals(currentPath)) {
+      for (int i = 0; i < segments.size(); i++) {
+        // A segment ends where the next begins; the last one at the newest record.
+        long last = i + 1 < segments.size() ? firstSequence(segments.get(i + 1)) - 1 : nextSequence - 1;
+        if (last <= sequence) {
+          if (segments.get(i).equals(currentPath)) {
+            // Everything is accounted for: the next append starts a new segment.
+            current.close();
+            current = null;
+            currentPath = null;
+          }
           Files.deleteIfExists(segments.get(i));
         }
       }
@@ -135,6 +149,22 @@ public final class ChangeLog implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Cuts the current segment back to {@code size}; if even that fails, the next append starts a new segment. */
+  private void abandonTail(long size) {
+    try {
+      current.truncate(size);
+      current.force(false);
+    } catch (IOException e) {
+      try {
+        current.close();
+      } catch (IOException ignored) {
+        // closing a channel that failed to write: nothing more to do
+      }
+      current = null;
+      currentPath = null;
     }
   }
 

@@ -33,13 +33,20 @@ public final class LineProtocol {
 
   /** Timestamp precisions, as the {@code precision} parameter names them (1.x and 2.x spellings). */
   public enum Precision {
-    NANOSECONDS(1L), MICROSECONDS(1_000L), MILLISECONDS(1_000_000L), SECONDS(1_000_000_000L),
-    MINUTES(60_000_000_000L), HOURS(3_600_000_000_000L);
+    NANOSECONDS(1L, "ns"), MICROSECONDS(1_000L, "us"), MILLISECONDS(1_000_000L, "ms"), SECONDS(1_000_000_000L, "s"),
+    MINUTES(60_000_000_000L, "m"), HOURS(3_600_000_000_000L, "h");
 
     final long nanos;
+    private final String symbol;
 
-    Precision(long nanos) {
+    Precision(long nanos, String symbol) {
       this.nanos = nanos;
+      this.symbol = symbol;
+    }
+
+    /** The {@code precision} parameter's spelling ({@code ns}, {@code us}, ...), which {@link #of} reads back. */
+    public String symbol() {
+      return symbol;
     }
 
     /** {@code n}/{@code ns}, {@code u}/{@code us}, {@code ms}, {@code s}, {@code m}, {@code h}; null or empty: nanoseconds. */
@@ -54,7 +61,15 @@ public final class LineProtocol {
         case "s" -> SECONDS;
         case "m" -> MINUTES;
         case "h" -> HOURS;
-        default -> throw new IllegalArgumentException("unknown precision '" + name + "': use ns, us, ms, s, m or h");
+        default -> {
+          // Change logs of the first release recorded the constant's name.
+          for (Precision p : values()) {
+            if (p.name().equals(name)) {
+              yield p;
+            }
+          }
+          throw new IllegalArgumentException("unknown precision '" + name + "': use ns, us, ms, s, m or h");
+        }
       };
     }
   }

@@ -38,6 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ExportJob {
 
+  /** Why a window was not exported again: InfluxDB may have deleted part of it. */
+  public static final String NOT_REEXPORTED = "not re-exported: the policy deletes points older than hot keep from"
+      + " InfluxDB, so InfluxDB may no longer hold all of this window";
+
   private final TieringPolicy policy;
   private final InfluxClient influx;
   private final Ledger ledger;
@@ -105,6 +109,33 @@ public final class ExportJob {
       JobReport report = run(Optional.of(new Window(from, to)));
       thenUnderLease.accept(report);
       return report;
+    });
+  }
+
+  /**
+   * Exports again windows InfluxDB changed after their export (late writes, counts that differ),
+   * committing new versions; windows past expiry are skipped. Empty if a run of this policy is going on.
+   */
+  public Optional<JobReport> reexport(Map<String, List<Window>> windowsByMeasurement) {
+    return exclusively(() -> {
+      Instant now = clock.instant();
+      List<WindowExport> exported = new ArrayList<>();
+      List<JobReport.WindowFailure> failures = new ArrayList<>();
+      for (var e : windowsByMeasurement.entrySet()) {
+        List<Window> todo = new ArrayList<>();
+        for (Window w : e.getValue().stream().sorted().distinct().toList()) {
+          if (policy.ladder().placementAt(w.start(), now).tier() == Tier.EXPIRED) {
+            continue;
+          }
+          if (policy.deleteFromHotAfterExport() && !w.end().isAfter(policy.ladder().boundaries(now).hotFrom())) {
+            failures.add(new JobReport.WindowFailure(e.getKey(), w, NOT_REEXPORTED));
+          } else {
+            todo.add(w);
+          }
+        }
+        exportPipelined(e.getKey(), todo, now, exported, failures);
+      }
+      return new JobReport(policy.name(), exported, 0, failures);
     });
   }
 
@@ -203,8 +234,7 @@ public final class ExportJob {
             && !w.end().isAfter(policy.ladder().boundaries(now).hotFrom())) {
           // InfluxDB may have deleted this window's points already: re-exporting would replace the
           // lake's full copy with what is left.
-          failures.add(new JobReport.WindowFailure(measurement, w, "not re-exported: the policy deletes points older"
-              + " than hot keep from InfluxDB, so InfluxDB may no longer hold all of this window"));
+          failures.add(new JobReport.WindowFailure(measurement, w, NOT_REEXPORTED));
         } else if (needed.stream().allMatch(r -> held.getOrDefault(r.name(), Set.of()).contains(w.start()))) {
           alreadyDone++;
         } else {

@@ -1,0 +1,256 @@
+package io.tidewater.lifecycle.cdc;
+
+import io.tidewater.policy.Durations;
+import io.tidewater.policy.Tier;
+import io.tidewater.policy.TieringPolicy;
+import io.tidewater.policy.Window;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Change-data-capture state: accepted writes go to the durable {@link ChangeLog}, and every point
+ * that lands in a window already due for export marks that window dirty (it may be in the lake
+ * without the point). Dirty windows are re-exported once the policy's settle delay has passed
+ * since their last change; the log is trimmed up to the first record whose windows are still dirty,
+ * so after a crash replaying the log marks exactly the windows that were not yet repaired.
+ *
+ * <p>Marking errs on the side of too much: a window is dirtied whether or not its export already
+ * ran (an export running concurrently may have read InfluxDB before the point arrived), and a
+ * policy whose source names no retention policy claims writes to every retention policy of its
+ * database. A needless re-export costs time; a missed one would leave the lake wrong.
+ *
+ * <p>Windows InfluxDB no longer holds completely (the policy deletes points after export) cannot
+ * be re-exported from it; they are kept apart as {@link #unrepairable()} for the jobs API.
+ */
+public final class ChangeCapture implements DirtyRanges, AutoCloseable {
+
+  /** Cause of a dirty window marked from the change log. */
+  public static final String LATE_WRITE = "late write";
+
+  private static final int UNREPAIRABLE_KEPT = 1000;
+
+  private final ChangeLog log;
+  private final List<TieringPolicy> policies;
+  private final DataChangeListener listener;
+  // Readers (federation planning) look up without locking; writers hold this object's monitor.
+  private final Map<String, ConcurrentSkipListMap<Instant, DirtyWindow>> dirty = new ConcurrentHashMap<>();
+  private final Map<String, DirtyWindow> unrepairable = new ConcurrentHashMap<>();
+  private final int replayed;
+
+  /** Opens change capture over {@code log}, replaying the writes it holds (their windows become dirty again). */
+  public ChangeCapture(ChangeLog log, List<TieringPolicy> policies, DataChangeListener listener) {
+    this.log = Objects.requireNonNull(log, "log");
+    this.policies = List.copyOf(policies);
+    this.listener = Objects.requireNonNull(listener, "listener");
+    int n = 0;
+    for (ChangeLog.Entry e : log.recovered()) {
+      List<LinePoint> points = LineProtocol.parse(e.body(), LineProtocol.Precision.of(e.precision()), e.receivedNanos())
+          .points();
+      mark(e.sequence(), e.database(), e.retentionPolicy(), points,
+          Durations.fromEpochNanos(e.receivedNanos()));
+      n++;
+    }
+    this.replayed = n;
+  }
+
+  /** How many logged writes were replayed when this was opened. */
+  public int replayed() {
+    return replayed;
+  }
+
+  /**
+   * Appends a parsed write to the log (forced to disk) and marks the windows it changes dirty.
+   * Returns its sequence number. Throws {@link ChangeLog.FullException} with nothing written or marked.
+   */
+  public long accept(String database, String retentionPolicy, LineProtocol.Precision precision, long receivedNanos,
+      byte[] body, List<LinePoint> points) {
+    Set<String> changed;
+    long sequence;
+    // Append and mark under one lock: trim() must never see a record appended but not yet marked.
+    synchronized (this) {
+      sequence = log.append(database, retentionPolicy, precision.symbol(), receivedNanos, body);
+      changed = markLocked(sequence, database, retentionPolicy, points, Durations.fromEpochNanos(receivedNanos));
+    }
+    notifyChanged(database, changed);
+    return sequence;
+  }
+
+  /** Marks a window dirty without a log record (reconciliation found it differs). */
+  public void markDirty(TieringPolicy policy, String measurement, Window window, Instant when, String cause) {
+    boolean isNew;
+    synchronized (this) {
+      isNew = put(new DirtyWindow(policy.name(), policy.source().database(), measurement, window, -1, -1, when, cause));
+    }
+    if (isNew) {
+      listener.changed(policy.source().database(), measurement);
+    }
+  }
+
+  @Override
+  public List<Window> dirtyWindows(String database, String measurement) {
+    ConcurrentSkipListMap<Instant, DirtyWindow> windows = dirty.get(key(database, measurement));
+    return windows == null ? List.of() : windows.values().stream().map(DirtyWindow::window).toList();
+  }
+
+  /** Every dirty window, oldest change first. */
+  public List<DirtyWindow> dirty() {
+    List<DirtyWindow> all = new ArrayList<>();
+    dirty.values().forEach(m -> all.addAll(m.values()));
+    all.sort(Comparator.comparing(DirtyWindow::lastChange));
+    return all;
+  }
+
+  /** The dirty windows of {@code policy} whose last change is at least its settle delay before {@code now}. */
+  public List<DirtyWindow> settled(TieringPolicy policy, Instant now) {
+    return dirty().stream()
+        .filter(d -> d.policy().equals(policy.name()) && !d.lastChange().plus(policy.settle()).isAfter(now))
+        .toList();
+  }
+
+  /**
+   * Records that {@code d} was re-committed from a read that began after it was marked. Unless the
+   * window changed again since ({@code d} is no longer its current state), it is clean now.
+   */
+  public boolean cleaned(DirtyWindow d) {
+    boolean removed;
+    synchronized (this) {
+      ConcurrentSkipListMap<Instant, DirtyWindow> windows = dirty.get(key(d.database(), d.measurement()));
+      removed = windows != null && windows.remove(d.window().start(), d);
+    }
+    if (removed) {
+      listener.changed(d.database(), d.measurement());
+    }
+    return removed;
+  }
+
+  /** Stops trying to repair {@code d} (InfluxDB no longer holds all of it): it moves to {@link #unrepairable()}. */
+  public void giveUp(DirtyWindow d) {
+    synchronized (this) {
+      ConcurrentSkipListMap<Instant, DirtyWindow> windows = dirty.get(key(d.database(), d.measurement()));
+      DirtyWindow current = windows == null ? null : windows.remove(d.window().start());
+      if (current == null) {
+        return;
+      }
+      keepUnrepairable(current);
+    }
+    listener.changed(d.database(), d.measurement());
+  }
+
+  /** Late points into windows InfluxDB no longer holds completely: not re-exported (newest {@value #UNREPAIRABLE_KEPT}). */
+  public List<DirtyWindow> unrepairable() {
+    return unrepairable.values().stream().sorted(Comparator.comparing(DirtyWindow::lastChange)).toList();
+  }
+
+  /** Deletes the log's segments all of whose writes are accounted for (no dirty window still needs them). */
+  public synchronized void trim() {
+    long through = log.nextSequence() - 1;
+    for (ConcurrentSkipListMap<Instant, DirtyWindow> windows : dirty.values()) {
+      for (DirtyWindow d : windows.values()) {
+        if (d.firstSequence() >= 0) {
+          through = Math.min(through, d.firstSequence() - 1);
+        }
+      }
+    }
+    if (through >= 0) {
+      log.trimThrough(through);
+    }
+  }
+
+  /** Closes the log. */
+  @Override
+  public void close() {
+    log.close();
+  }
+
+  private void mark(long sequence, String database, String retentionPolicy, List<LinePoint> points, Instant received) {
+    Set<String> changed;
+    synchronized (this) {
+      changed = markLocked(sequence, database, retentionPolicy, points, received);
+    }
+    notifyChanged(database, changed);
+  }
+
+  /** Marks the due windows {@code points} fall in; returns the measurements with a newly dirty window. */
+  private Set<String> markLocked(long sequence, String database, String retentionPolicy, List<LinePoint> points,
+      Instant received) {
+    Map<String, Optional<TieringPolicy>> claims = new HashMap<>();
+    // One window start per (measurement, window) of the batch: thousands of points share a few.
+    Map<String, Set<Long>> touched = new HashMap<>();
+    for (LinePoint p : points) {
+      Optional<TieringPolicy> policy = claims.computeIfAbsent(p.measurement(),
+          m -> claiming(database, retentionPolicy, m));
+      if (policy.isPresent()) {
+        long length = policy.get().window().toNanos();
+        touched.computeIfAbsent(p.measurement(), m -> new HashSet<>()).add(Math.floorDiv(p.timeNanos(), length) * length);
+      }
+    }
+    Set<String> changed = new HashSet<>();
+    for (var e : touched.entrySet()) {
+      TieringPolicy policy = claims.get(e.getKey()).get();
+      for (long start : e.getValue()) {
+        Window w = policy.windows().containing(Durations.fromEpochNanos(start));
+        if (!policy.windows().isDue(w, received)) {
+          continue; // the scheduled export has not read it yet and will include the point
+        }
+        Tier tier = policy.ladder().placementAt(w.start(), received).tier();
+        if (tier == Tier.EXPIRED) {
+          continue;
+        }
+        DirtyWindow d = new DirtyWindow(policy.name(), database, e.getKey(), w, sequence, sequence, received, LATE_WRITE);
+        if (policy.deleteFromHotAfterExport() && !w.end().isAfter(policy.ladder().boundaries(received).hotFrom())) {
+          keepUnrepairable(d);
+        } else if (put(d)) {
+          changed.add(e.getKey());
+        }
+      }
+    }
+    return changed;
+  }
+
+  private void keepUnrepairable(DirtyWindow d) {
+    unrepairable.merge(key(d.database(), d.measurement()) + "@" + d.window().start(), d,
+        (a, b) -> a.touched(b.lastSequence(), b.lastChange()));
+    if (unrepairable.size() > UNREPAIRABLE_KEPT) {
+      unrepairable.values().stream().min(Comparator.comparing(DirtyWindow::lastChange))
+          .ifPresent(oldest -> unrepairable.values().remove(oldest));
+    }
+  }
+
+  /** Adds or updates a dirty window; true if it was clean before. */
+  private boolean put(DirtyWindow d) {
+    ConcurrentSkipListMap<Instant, DirtyWindow> windows =
+        dirty.computeIfAbsent(key(d.database(), d.measurement()), k -> new ConcurrentSkipListMap<>());
+    DirtyWindow before = windows.get(d.window().start());
+    windows.put(d.window().start(), before == null ? d : before.touched(d.lastSequence(), d.lastChange()));
+    return before == null;
+  }
+
+  private Optional<TieringPolicy> claiming(String database, String retentionPolicy, String measurement) {
+    return policies.stream()
+        .filter(p -> p.source().database().equals(database) && p.source().claims(measurement))
+        // A policy naming no retention policy means the database's default, which a write names
+        // explicitly (subscriptions send rp=autogen): claim it. One naming a retention policy claims
+        // writes to it, and writes naming none, which may go to it as the default.
+        .filter(p -> p.source().retentionPolicy().isEmpty() || retentionPolicy == null
+            || p.source().retentionPolicy().get().equals(retentionPolicy))
+        .findFirst();
+  }
+
+  private void notifyChanged(String database, Set<String> measurements) {
+    measurements.forEach(m -> listener.changed(database, m));
+  }
+
+  private static String key(String database, String measurement) {
+    return database + "\u0000" + measurement;
+  }
+}

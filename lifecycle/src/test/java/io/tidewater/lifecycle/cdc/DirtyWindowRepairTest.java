@@ -1,0 +1,194 @@
+package io.tidewater.lifecycle.cdc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidewater.lifecycle.export.ExportJob;
+import io.tidewater.lifecycle.export.WindowExporter;
+import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.influx.InfluxConnection;
+import io.tidewater.lifecycle.lake.DataFile;
+import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.lifecycle.lake.WindowWriter;
+import io.tidewater.lifecycle.store.LakeLocation;
+import io.tidewater.lifecycle.store.TestStores;
+import io.tidewater.policy.Durations;
+import io.tidewater.policy.PolicyParser;
+import io.tidewater.policy.Resolution;
+import io.tidewater.policy.TieringPolicy;
+import io.tidewater.policy.Window;
+import io.tidewater.testing.InfluxServer;
+import io.tidewater.testing.TestServers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Late writes into exported windows, against real influxd and a local lake: the windows they touch
+ * are re-exported once settled, and the lake then equals InfluxDB for them (checked with DuckDB).
+ */
+class DirtyWindowRepairTest {
+
+  static final Instant NOW = Instant.parse("2025-06-01T12:30:00Z");
+  static final List<String> HOURS = List.of("2025-06-01T08:00:00Z", "2025-06-01T09:00:00Z", "2025-06-01T10:00:00Z");
+
+  @TempDir
+  Path temp;
+
+  InfluxServer influx;
+  InfluxClient client;
+  String db;
+  Ledger ledger;
+  MovableClock clock;
+  ExportJob job;
+  TieringPolicy policy;
+  List<String> notified = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    influx = TestServers.influx();
+    client = new InfluxClient(InfluxConnection.of(influx.url()));
+    db = influx.newDatabase("cdc");
+    StringBuilder lp = new StringBuilder();
+    for (String hour : HOURS) {
+      for (String host : List.of("a", "b")) {
+        for (int minute = 0; minute < 60; minute += 5) {
+          long t = Durations.epochNanos(Instant.parse(hour)) + minute * 60_000_000_000L;
+          lp.append("cpu,host=").append(host).append(" v=").append(minute + 0.25).append(' ').append(t).append('\n');
+        }
+      }
+    }
+    influx.write(db, lp.toString());
+    policy = new PolicyParser().parse("p.yaml", """
+        name: cdc
+        source: { database: %s, measurements: [cpu] }
+        window: 1h
+        settle: 5m
+        tiers:
+          hot: { keep: 30d }
+          warm: { after: 30d, raw: standard }
+        """.formatted(db)).get(0);
+    ledger = new Ledger(TestStores.local());
+    clock = new MovableClock(NOW);
+    job = new ExportJob(policy, client, ledger, new WindowExporter(client, new WindowWriter(ledger, temp, clock)), clock,
+        2, Duration.ofMillis(10));
+    assertEquals(3, job.runDue().orElseThrow().exported().size());
+  }
+
+  @Test
+  void lateWritesAreReExportedOnceSettledAndTheLakeThenEqualsInfluxDb() {
+    Path logDir = temp.resolve("log");
+    Window nine = window("2025-06-01T09:00:00Z");
+    long versionBefore = ledger.latest(db, "cpu", Resolution.RAW, nine).orElseThrow().version();
+    try (ChangeCapture capture = new ChangeCapture(new ChangeLog(logDir, 1, 0), List.of(policy),
+        (d, m) -> notified.add(d + "." + m))) {
+      DirtyWindowRepair repair = new DirtyWindowRepair(capture, List.of(job), clock);
+      clock.advance(Duration.ofMinutes(1));
+      // What a subscription forwards after InfluxDB stored it: a changed value, a new point, a new series.
+      long nineNs = Durations.epochNanos(nine.start());
+      subscriptionWrite(capture, String.join("\n",
+          "cpu,host=a v=1000.5 " + (nineNs + 5 * 60_000_000_000L),
+          "cpu,host=b v=3.5 " + (nineNs + 31 * 60_000_000_000L),
+          "cpu,host=c v=7.25 " + (nineNs + 59 * 60_000_000_000L)));
+      assertEquals(List.of(nine), capture.dirtyWindows(db, "cpu"));
+      assertEquals(List.of(db + ".cpu"), notified, "federation hears of it at once, to route the window to InfluxDB");
+      assertTrue(!lake(nine).equals(influx(nine)), "the lake is stale now");
+
+      clock.advance(Duration.ofMinutes(2));
+      assertEquals(List.of(), repair.run().reexported(), "not settled yet");
+
+      clock.advance(Duration.ofMinutes(4));
+      DirtyWindowRepair.Round round = repair.run();
+      assertEquals(List.of(), round.failures());
+      assertEquals(List.of(nine), round.reexported().stream().map(e -> e.window()).toList());
+      assertEquals(List.of(), capture.dirtyWindows(db, "cpu"));
+      assertEquals(versionBefore + 1, ledger.latest(db, "cpu", Resolution.RAW, nine).orElseThrow().version());
+      assertEquals(influx(nine), lake(nine));
+      assertEquals(3, influx(nine).size(), "host c is new");
+      for (String other : List.of(HOURS.get(0), HOURS.get(2))) {
+        assertEquals(1, ledger.latest(db, "cpu", Resolution.RAW, window(other)).orElseThrow().version(),
+            "untouched windows are not re-exported");
+      }
+    }
+    // Repaired: the log keeps nothing that would dirty the window again after a restart.
+    try (ChangeCapture reopened = new ChangeCapture(new ChangeLog(logDir, 1, 0), List.of(policy), (d, m) -> { })) {
+      assertEquals(List.of(), reopened.dirtyWindows(db, "cpu"));
+    }
+  }
+
+  @Test
+  void aCrashBeforeTheRepairLeavesTheWindowDirtyAfterRestart() {
+    Path logDir = temp.resolve("log");
+    Window ten = window("2025-06-01T10:00:00Z");
+    clock.advance(Duration.ofMinutes(1));
+    try (ChangeCapture capture = new ChangeCapture(new ChangeLog(logDir, 1 << 20, 0), List.of(policy), (d, m) -> { })) {
+      subscriptionWrite(capture, "cpu,host=b v=99.5 " + (Durations.epochNanos(ten.start()) + 1));
+    } // the gateway dies before the window settled
+    clock.advance(Duration.ofMinutes(10));
+    try (ChangeCapture capture = new ChangeCapture(new ChangeLog(logDir, 1 << 20, 0), List.of(policy), (d, m) -> { })) {
+      assertEquals(List.of(ten), capture.dirtyWindows(db, "cpu"), "replayed from the log");
+      assertEquals(List.of(ten), new DirtyWindowRepair(capture, List.of(job), clock).run().reexported().stream()
+          .map(e -> e.window()).toList());
+      assertEquals(influx(ten), lake(ten));
+    }
+  }
+
+  private void subscriptionWrite(ChangeCapture capture, String lines) {
+    influx.write(db, lines);
+    byte[] body = lines.getBytes(StandardCharsets.UTF_8);
+    long received = Durations.epochNanos(clock.instant());
+    capture.accept(db, "autogen", LineProtocol.Precision.NANOSECONDS, received, body,
+        LineProtocol.parse(body, LineProtocol.Precision.NANOSECONDS, received).points());
+  }
+
+  static Window window(String start) {
+    Instant s = Instant.parse(start);
+    return new Window(s, s.plusSeconds(3600));
+  }
+
+  /** host -> "count sum" per InfluxQL. */
+  private Map<String, String> influx(Window w) {
+    Map<String, String> out = new TreeMap<>();
+    for (String host : List.of("a", "b", "c")) {
+      List<List<Object>> rows = client.rows(db, "SELECT count(v), sum(v) FROM cpu WHERE host = '" + host
+          + "' AND time >= " + Durations.epochNanos(w.start()) + " AND time < " + Durations.epochNanos(w.end()));
+      if (!rows.isEmpty()) {
+        out.put(host, ((Number) rows.get(0).get(1)).longValue() + " " + ((Number) rows.get(0).get(2)).doubleValue());
+      }
+    }
+    return out;
+  }
+
+  /** host -> "count sum" per DuckDB over the files of the window's newest version. */
+  private Map<String, String> lake(Window w) {
+    WindowVersion v = ledger.latest(db, "cpu", Resolution.RAW, w).orElseThrow();
+    Path root = ((LakeLocation.Local) ledger.store().location()).root().toAbsolutePath();
+    String files = v.files().stream().map(DataFile::key).map(k -> "'" + root.resolve(k) + "'")
+        .collect(Collectors.joining(", ", "[", "]"));
+    Map<String, String> out = new TreeMap<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT host, count(v), sum(v) FROM read_parquet(" + files + ") GROUP BY host")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getLong(2) + " " + rs.getDouble(3));
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
+  }
+}
