@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tidewater.federation.route.Route;
 import io.tidewater.federation.route.Router;
+import io.tidewater.lifecycle.cdc.DirtyRanges;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxException;
 import io.tidewater.lifecycle.lake.LakeLayout;
@@ -33,10 +34,18 @@ public final class FederationCatalog {
   private final Ledger ledger;
   private final PolicySet policies;
   private final Clock clock;
+  private final DirtyRanges dirty;
   private final Cache<String, Object> cache;
   private final Cache<String, MeasurementSchema> lastKnownInfluxSchemas = Caffeine.newBuilder().maximumSize(10_000).build();
 
   public FederationCatalog(InfluxClient influx, Ledger ledger, PolicySet policies, Clock clock, Duration metadataTtl) {
+    this(influx, ledger, policies, clock, metadataTtl, DirtyRanges.NONE);
+  }
+
+  /** With change capture: its dirty windows are answered by InfluxDB until re-exported. */
+  public FederationCatalog(InfluxClient influx, Ledger ledger, PolicySet policies, Clock clock, Duration metadataTtl,
+      DirtyRanges dirty) {
+    this.dirty = dirty;
     this.influx = influx;
     this.ledger = ledger;
     this.policies = policies;
@@ -173,7 +182,9 @@ public final class FederationCatalog {
   public List<Route> routes(String database, String measurement) {
     Optional<Instant> through = cached("through/" + database + "/" + measurement,
         () -> ledger.exportedThrough(database, measurement));
-    return Router.routes(policy(database, measurement), through, clock.instant());
+    // Dirty windows are read live (not cached): a window must leave the lake's part the moment it is marked.
+    return Router.routes(policy(database, measurement), through, dirty.dirtyWindows(database, measurement),
+        clock.instant());
   }
 
   // Not Cache.get(key, loader): loaders call cached() themselves (a schema reads the windows), and

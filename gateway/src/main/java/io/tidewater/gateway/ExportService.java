@@ -288,6 +288,11 @@ public class ExportService {
     }
   }
 
+  /** Each policy's export job (change capture re-exports dirty windows through them). */
+  public List<ExportJob> jobs() {
+    return jobs.values().stream().map(t -> t.job).toList();
+  }
+
   public List<JobStatus> statuses() {
     return jobs.values().stream().map(this::status).toList();
   }
@@ -299,7 +304,8 @@ public class ExportService {
   private JobStatus status(Tracked t) {
     Instant newest = t.newestWindowEnd;
     return new JobStatus(t.job.policy().name(), t.job.policy().schedule().cron(), t.runningKind != null, t.runningKind,
-        t.runningSince, t.lastRun, newest, newest == null ? null : Duration.between(newest, clock.instant()).toSeconds());
+        t.runningSince, t.lastRun, newest, newest == null ? null : Duration.between(newest, clock.instant()).toSeconds(),
+        null);
   }
 
   private Tracked tracked(String policy) {

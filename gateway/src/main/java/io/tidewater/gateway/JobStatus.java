@@ -12,9 +12,42 @@ import java.util.List;
  * @param lastRun the last finished run, if any, with the tier moves and InfluxDB retention that followed it
  * @param newestWindowEnd end of the newest window the lake holds for the policy
  * @param lagSeconds now minus {@code newestWindowEnd}: how far the lake trails InfluxDB
+ * @param changes what change capture knows: windows changed since their export, and their repair
  */
 public record JobStatus(String policy, String schedule, boolean running, String runningKind, Instant runningSince,
-    LastRun lastRun, Instant newestWindowEnd, Long lagSeconds) {
+    LastRun lastRun, Instant newestWindowEnd, Long lagSeconds, Changes changes) {
+
+  JobStatus withChanges(Changes changes) {
+    return new JobStatus(policy, schedule, running, runningKind, runningSince, lastRun, newestWindowEnd, lagSeconds,
+        changes);
+  }
+
+  /**
+   * Change capture's view of the policy's windows.
+   *
+   * @param dirtyWindows windows InfluxDB changed after their export, routed to InfluxDB until re-exported
+   * @param oldestChange when the longest-waiting of them last changed
+   * @param dirty the first of them, oldest change first
+   * @param unrepairableWindows windows with late points InfluxDB no longer holds fully: not re-exported
+   * @param lastRepair the last round that re-exported (or failed to re-export) some of them
+   */
+  public record Changes(int dirtyWindows, Instant oldestChange, List<Dirty> dirty, int unrepairableWindows,
+      List<Dirty> unrepairable, Repair lastRepair) {}
+
+  /** One window changed since its export. */
+  public record Dirty(String measurement, Instant windowStart, Instant windowEnd, Instant lastChange, String cause) {
+    static Dirty of(io.tidewater.lifecycle.cdc.DirtyWindow d) {
+      return new Dirty(d.measurement(), d.window().start(), d.window().end(), d.lastChange(), d.cause());
+    }
+  }
+
+  /** A round of re-exports. */
+  public record Repair(Instant at, int windowsReexported, List<Failure> failures) {
+    static Repair of(Instant at, JobReport report) {
+      return new Repair(at, report.exported().size(), report.failures().stream()
+          .map(f -> new Failure(f.measurement(), f.window().start(), f.window().end(), f.reason())).toList());
+    }
+  }
 
   /** A finished run. */
   public record LastRun(String kind, Instant started, Instant finished, int windowsExported, int windowsAlreadyDone,

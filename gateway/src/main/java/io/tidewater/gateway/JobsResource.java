@@ -20,21 +20,27 @@ import java.util.List;
 public class JobsResource {
 
   private final ExportService exports;
+  private final ChangeCaptureService changes;
 
-  JobsResource(ExportService exports) {
+  JobsResource(ExportService exports, ChangeCaptureService changes) {
     this.exports = exports;
+    this.changes = changes;
   }
 
-  /** Per policy: running or not, the last run's windows, rows, bytes and failures, and the lag behind now. */
+  /**
+   * Per policy: running or not, the last run's windows, rows, bytes and failures, the lag behind
+   * now, and the windows change capture found changed since their export.
+   */
   @GET
   public List<JobStatus> jobs() {
-    return exports.statuses();
+    return exports.statuses().stream().map(s -> s.withChanges(changes.status(s.policy()))).toList();
   }
 
   @GET
   @Path("/{policy}")
   public JobStatus job(@PathParam("policy") String policy) {
-    return exports.status(policy);
+    JobStatus s = exports.status(policy);
+    return s.withChanges(changes.status(policy));
   }
 
   /** Starts an export of every due window the lake lacks; 202, or 409 if the policy is already exporting. */

@@ -38,6 +38,13 @@ public interface TidewaterConfig {
     /** Writes are refused (507) while the log's disk has less free space than this. */
     @WithDefault("268435456")
     long diskReserveBytes();
+
+    /**
+     * How often settled dirty windows are re-exported (Quarkus {@code every} syntax: {@code 10s},
+     * {@code 1m}; {@code off} stops it).
+     */
+    @WithDefault("10s")
+    String repairInterval();
   }
 
   /** Limits and caching of federated SQL. */

@@ -1,5 +1,6 @@
 package io.tidewater.gateway;
 
+import io.tidewater.lifecycle.cdc.ChangeCapture;
 import io.tidewater.lifecycle.cdc.ChangeLog;
 import io.tidewater.lifecycle.cdc.LineProtocol;
 import jakarta.inject.Inject;
@@ -16,7 +17,7 @@ import java.util.Map;
  * InfluxDB's write endpoints, so the gateway can be a subscription destination (1.x:
  * {@code CREATE SUBSCRIPTION ... DESTINATIONS ALL 'http://gateway:8080'} posts to {@code /write})
  * or a Telegraf/2.x replication target ({@code /api/v2/write}). A write is parsed, appended to the
- * durable change log and forced to disk before the 204. Answers follow InfluxDB: 400
+ * durable change log and forced to disk before the 204, and marks the exported windows it changes dirty. Answers follow InfluxDB: 400
  * {@code {"error": "unable to parse ..."}} naming the first bad line (the valid lines are kept,
  * as InfluxDB keeps them), 413 for a body over the limit, 507 when the log's disk is full.
  */
@@ -24,7 +25,7 @@ import java.util.Map;
 public class WriteResource {
 
   @Inject
-  ChangeLog log;
+  ChangeCapture capture;
 
   @Inject
   Clock clock;
@@ -66,7 +67,7 @@ public class WriteResource {
     if (!parsed.points().isEmpty()) {
       try {
         // The body as sent: replay parses it again (same precision, same receive time) and drops the same bad lines.
-        log.append(db, rp, p.name(), now, body);
+        capture.accept(db, rp, p, now, body, parsed.points());
       } catch (ChangeLog.FullException e) {
         return error(507, e.getMessage());
       }

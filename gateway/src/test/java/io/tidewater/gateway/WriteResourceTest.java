@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.tidewater.lifecycle.cdc.ChangeLog;
+import io.tidewater.lifecycle.cdc.ChangeCapture;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class WriteResourceTest {
 
   @Inject
-  ChangeLog log;
+  ChangeCapture log;
 
   @Test
   void acceptedWritesAreLoggedBeforeThe204() throws Exception {

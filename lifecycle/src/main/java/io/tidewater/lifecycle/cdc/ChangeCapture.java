@@ -166,6 +166,11 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     }
   }
 
+  /** The sequence number the next accepted write gets. */
+  public long nextSequence() {
+    return log.nextSequence();
+  }
+
   /** Closes the log. */
   @Override
   public void close() {

@@ -21,12 +21,22 @@ import java.util.Optional;
  */
 public final class DirtyWindowRepair {
 
-  /** What one round did. {@code busy}: policies skipped because an export of theirs was running. */
-  public record Round(List<WindowExport> reexported, List<JobReport.WindowFailure> failures, List<String> busy) {
+  /**
+   * What one round did, per policy that had settled dirty windows. {@code busy}: policies skipped
+   * because an export of theirs was running.
+   */
+  public record Round(Map<String, JobReport> byPolicy, List<String> busy) {
     public Round {
-      reexported = List.copyOf(reexported);
-      failures = List.copyOf(failures);
+      byPolicy = Map.copyOf(byPolicy);
       busy = List.copyOf(busy);
+    }
+
+    public List<WindowExport> reexported() {
+      return byPolicy.values().stream().flatMap(r -> r.exported().stream()).toList();
+    }
+
+    public List<JobReport.WindowFailure> failures() {
+      return byPolicy.values().stream().flatMap(r -> r.failures().stream()).toList();
     }
   }
 
@@ -43,8 +53,7 @@ public final class DirtyWindowRepair {
   /** Re-exports every settled dirty window, then trims the log. */
   public Round run() {
     Instant now = clock.instant();
-    List<WindowExport> done = new ArrayList<>();
-    List<JobReport.WindowFailure> failures = new ArrayList<>();
+    Map<String, JobReport> byPolicy = new LinkedHashMap<>();
     List<String> busy = new ArrayList<>();
     for (ExportJob job : jobs) {
       List<DirtyWindow> settled = capture.settled(job.policy(), now);
@@ -60,17 +69,16 @@ public final class DirtyWindowRepair {
       }
       for (WindowExport e : report.get().exported()) {
         find(settled, e.measurement(), e.window()).ifPresent(capture::cleaned);
-        done.add(e);
       }
       for (JobReport.WindowFailure f : report.get().failures()) {
-        if (f.reason().startsWith(ExportJob.NOT_REEXPORTED)) {
+        if (f.reason().equals(ExportJob.NOT_REEXPORTED)) {
           find(settled, f.measurement(), f.window()).ifPresent(capture::giveUp);
         }
-        failures.add(f);
       }
+      byPolicy.put(job.policy().name(), report.get());
     }
     capture.trim();
-    return new Round(done, failures, busy);
+    return new Round(byPolicy, busy);
   }
 
   private static Optional<DirtyWindow> find(List<DirtyWindow> windows, String measurement, Window window) {

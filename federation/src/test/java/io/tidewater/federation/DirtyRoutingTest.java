@@ -1,0 +1,108 @@
+package io.tidewater.federation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tidewater.federation.route.Place;
+import io.tidewater.lifecycle.export.ExportJob;
+import io.tidewater.lifecycle.export.WindowExporter;
+import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.influx.InfluxConnection;
+import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.WindowWriter;
+import io.tidewater.lifecycle.store.LakeLocation;
+import io.tidewater.lifecycle.store.local.LocalLakeStore;
+import io.tidewater.policy.PolicySet;
+import io.tidewater.policy.Window;
+import io.tidewater.testing.InfluxServer;
+import io.tidewater.testing.TestServers;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A window changed in InfluxDB after its export is answered by InfluxDB until its re-export: the
+ * routed table's answer equals InfluxDB's while the window is dirty, with no row counted twice at its edges.
+ */
+class DirtyRoutingTest {
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void aDirtyWindowIsAnsweredByInfluxDbUntilItIsClean() {
+    InfluxServer influx = TestServers.influx();
+    String db = influx.newDatabase("dirty");
+    StringBuilder lp = new StringBuilder();
+    Instant start = Instant.parse("2025-05-29T00:00:00Z");
+    for (int i = 0; i < 3 * 24 * 6; i++) { // three days, a point every 10 minutes
+      lp.append("cpu,host=a v=").append(i % 13).append(".5 ").append(start.plusSeconds(600L * i).getEpochSecond())
+          .append("000000000\n");
+    }
+    influx.write(db, lp.toString());
+    Clock clock = Clock.fixed(Instant.parse("2025-06-01T00:30:00Z"), ZoneOffset.UTC);
+    PolicySet policies = PolicySet.parse(List.of(Map.entry("p.yaml", """
+        name: p
+        source: { database: %s, measurements: [cpu] }
+        window: 1h
+        settle: 5m
+        tiers:
+          hot: { keep: 1d }
+          warm: { after: 1d }
+        """.formatted(db))));
+    InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
+    Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(temp.resolve("lake"))));
+    new ExportJob(policies.policies().get(0), client, ledger, new WindowExporter(client,
+        new WindowWriter(ledger, temp.resolve("tmp"), clock)), clock, 1, Duration.ofMillis(1)).runDue().orElseThrow();
+    List<Window> dirty = new CopyOnWriteArrayList<>();
+    SqlEngine engine = new SqlEngine(new FederationCatalog(client, ledger, policies, clock, Duration.ZERO,
+        (d, m) -> d.equals(db) && m.equals("cpu") ? List.copyOf(dirty) : List.of()));
+    // A whole lake day, including the hour that is about to change.
+    String sql = "SELECT COUNT(*), SUM(v) FROM \"" + db + "\".cpu WHERE \"time\" >= TIMESTAMP '2025-05-30 00:00:00'"
+        + " AND \"time\" < TIMESTAMP '2025-05-31 00:00:00'";
+    double before = truthSum(client, db);
+    assertEquals(List.of(List.of(144L, before)), rows(engine, sql));
+    assertEquals(List.of(Place.LAKE), places(engine, sql));
+
+    // A late point, and a changed value, arrive in InfluxDB for 10:00-11:00; the lake still has the old window.
+    influx.write(db, "cpu,host=a v=1000.25 1748599500000000000\ncpu,host=a v=2000.5 1748599200000000000");
+    assertEquals(List.of(List.of(144L, before)), rows(engine, sql), "not yet known to be dirty: the lake's (stale) answer");
+    dirty.add(new Window(Instant.parse("2025-05-30T10:00:00Z"), Instant.parse("2025-05-30T11:00:00Z")));
+    // The cached answer above is not reused: the routes it was computed on changed.
+    assertEquals(List.of(List.of(145L, truthSum(client, db))), rows(engine, sql));
+    assertEquals(List.of(Place.LAKE, Place.INFLUXDB, Place.LAKE), places(engine, sql));
+    assertEquals("[2025-05-30T10:00:00Z, 2025-05-30T11:00:00Z)", engine.explain(sql).parts().get(1).range());
+
+    dirty.clear();
+    assertEquals(List.of(Place.LAKE), places(engine, sql));
+    assertEquals(List.of(List.of(144L, before)), rows(engine, sql), "marked clean (as a re-export would): the lake answers");
+  }
+
+  private static double truthSum(InfluxClient client, String db) {
+    return ((Number) client.rows(db, "SELECT sum(v) FROM cpu WHERE time >= '2025-05-30T00:00:00Z' AND time < "
+        + "'2025-05-31T00:00:00Z'").get(0).get(1)).doubleValue();
+  }
+
+  private static List<Place> places(SqlEngine engine, String sql) {
+    return engine.explain(sql).parts().stream().filter(p -> !p.pushed().contains("windows=0"))
+        .map(SqlExplanation.Part::place).toList();
+  }
+
+  private static List<List<Object>> rows(SqlEngine engine, String sql) {
+    List<List<Object>> rows = new ArrayList<>();
+    try (SqlResult r = engine.query(sql, 100_000, Duration.ofSeconds(60))) {
+      Object[] row;
+      while ((row = r.next()) != null) {
+        rows.add(java.util.Arrays.asList(row));
+      }
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,117 @@
+package io.tidewater.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.tidewater.lifecycle.lake.DataFile;
+import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.policy.Resolution;
+import io.tidewater.policy.Window;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * InfluxDB 1.x forwards writes to the gateway through a subscription: late points written into an
+ * exported window make it dirty, and once settled it is re-exported, after which the lake equals
+ * InfluxDB for it (per-series counts and sums, read back with DuckDB).
+ */
+@QuarkusTest
+@WithTestResource(CdcTestResource.class)
+class CdcSubscriptionTest {
+
+  @Inject
+  Ledger ledger;
+
+  @Test
+  void lateWritesThroughASubscriptionReachTheLake() throws Exception {
+    String db = CdcTestResource.database;
+    given().when().post("/v1/jobs/cdc-test/run").then().statusCode(202);
+    await("the export", () -> {
+      JsonPath job = job();
+      return !job.getBoolean("running") && job.get("lastRun") != null;
+    });
+    Window late = new Window(CdcTestResource.start.plusSeconds(3600), CdcTestResource.start.plusSeconds(7200));
+    long before = ledger.latest(db, "cpu", Resolution.RAW, late).orElseThrow().version();
+
+    CdcTestResource.influx.query(db, "CREATE SUBSCRIPTION \"tidewater\" ON \"" + db + "\".\"autogen\" DESTINATIONS ALL"
+        + " 'http://127.0.0.1:" + RestAssured.port + "'");
+    try {
+      long t = late.start().getEpochSecond() * 1_000_000_000L;
+      CdcTestResource.influx.write(db, String.join("\n",
+          "cpu,host=h0 usage=1000.25 " + (t + 5 * 60_000_000_000L),      // a changed value
+          "cpu,host=h1 usage=3.5 " + (t + 90_000_000_000L),              // a new point between two
+          "cpu,host=h9 usage=7.75 " + (t + 59 * 60_000_000_000L)));      // a new series
+      await("the re-export", () -> ledger.latest(db, "cpu", Resolution.RAW, late).orElseThrow().version() > before
+          && job().getInt("changes.dirtyWindows") == 0);
+      assertEquals(influx(db, late), lake(db, late));
+      assertEquals(3, lake(db, late).size(), "host h9 is new");
+      JsonPath job = job();
+      assertTrue(job.getInt("changes.lastRepair.windowsReexported") >= 1, job.prettify());
+      assertTrue(job.getList("changes.lastRepair.failures").isEmpty(), job.prettify());
+      String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+      assertTrue(metrics.contains("tidewater_cdc_windows_reexported_total{policy=\"cdc-test\"}"), metrics);
+      assertTrue(metrics.contains("tidewater_cdc_dirty_windows 0.0"), metrics);
+    } finally {
+      CdcTestResource.influx.query(db, "DROP SUBSCRIPTION \"tidewater\" ON \"" + db + "\".\"autogen\"");
+    }
+  }
+
+  private static JsonPath job() {
+    return given().when().get("/v1/jobs/cdc-test").then().statusCode(200).extract().jsonPath();
+  }
+
+  private static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what + ": " + job().prettify());
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** host -> "count sum" per InfluxQL. */
+  private static Map<String, String> influx(String db, Window w) {
+    Map<String, String> out = new TreeMap<>();
+    for (String host : List.of("h0", "h1", "h9")) {
+      JsonPath r = JsonPath.from(CdcTestResource.influx.query(db, "SELECT count(usage), sum(usage) FROM cpu WHERE host = '"
+          + host + "' AND time >= '" + w.start() + "' AND time < '" + w.end() + "'"));
+      List<List<Object>> values = r.getList("results[0].series[0].values");
+      if (values != null && !values.isEmpty()) {
+        out.put(host, ((Number) values.get(0).get(1)).longValue() + " " + ((Number) values.get(0).get(2)).doubleValue());
+      }
+    }
+    return out;
+  }
+
+  /** host -> "count sum" per DuckDB over the files of the window's newest version. */
+  private Map<String, String> lake(String db, Window w) throws Exception {
+    WindowVersion v = ledger.latest(db, "cpu", Resolution.RAW, w).orElseThrow();
+    String files = v.files().stream().map(DataFile::key).map(k -> "'" + CdcTestResource.lake.resolve(k) + "'")
+        .collect(Collectors.joining(", ", "[", "]"));
+    Map<String, String> out = new TreeMap<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT host, count(usage), sum(usage) FROM read_parquet(" + files + ") GROUP BY host")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getLong(2) + " " + rs.getDouble(3));
+      }
+    }
+    return out;
+  }
+}
