@@ -30,9 +30,24 @@ public record JobStatus(String policy, String schedule, boolean running, String 
    * @param dirty the first of them, oldest change first
    * @param unrepairableWindows windows with late points InfluxDB no longer holds fully: not re-exported
    * @param lastRepair the last round that re-exported (or failed to re-export) some of them
+   * @param lastReconciliation the last comparison of InfluxDB's counts per window with the lake's
    */
   public record Changes(int dirtyWindows, Instant oldestChange, List<Dirty> dirty, int unrepairableWindows,
-      List<Dirty> unrepairable, Repair lastRepair) {}
+      List<Dirty> unrepairable, Repair lastRepair, Reconciliation lastReconciliation) {}
+
+  /** A reconciliation run: windows compared, and those that differ (the first few listed). */
+  public record Reconciliation(Instant at, int windowsChecked, int mismatches, long markedDirty,
+      List<Mismatch> findings) {
+    static Reconciliation of(io.tidewater.lifecycle.cdc.Reconciler.Report r, int listed) {
+      return new Reconciliation(r.at(), r.windowsChecked(), r.findings().size(), r.markedDirty(), r.findings().stream()
+          .limit(listed).map(f -> new Mismatch(f.measurement(), f.window().start(), f.window().end(), f.detail(),
+              f.markedDirty())).toList());
+    }
+  }
+
+  /** A window whose values per field differ between InfluxDB and the lake. */
+  public record Mismatch(String measurement, Instant windowStart, Instant windowEnd, String detail,
+      boolean markedDirty) {}
 
   /** One window changed since its export. */
   public record Dirty(String measurement, Instant windowStart, Instant windowEnd, Instant lastChange, String cause) {

@@ -58,6 +58,16 @@ public class JobsResource {
     return Response.accepted(exports.backfill(policy, instant("from", from), instant("to", to))).build();
   }
 
+  /**
+   * Compares InfluxDB's values per window with the lake's now (as the scheduled reconciliation
+   * does): windows the lake lacks values of are marked for re-export. Answers what it found.
+   */
+  @POST
+  @Path("/{policy}/reconcile")
+  public JobStatus.Reconciliation reconcile(@PathParam("policy") String policy) {
+    return changes.reconcile(policy);
+  }
+
   private static Instant instant(String name, String value) {
     if (value == null || value.isBlank()) {
       throw new TidewaterException(ErrorCode.BAD_REQUEST, "query parameter '" + name

@@ -45,6 +45,13 @@ public interface TidewaterConfig {
      */
     @WithDefault("10s")
     String repairInterval();
+
+    /**
+     * How often InfluxDB's values per window are compared with the lake's, to find writes the write
+     * targets never received (the gateway was down); {@code off} stops it.
+     */
+    @WithDefault("1h")
+    String reconcileInterval();
   }
 
   /** Limits and caching of federated SQL. */

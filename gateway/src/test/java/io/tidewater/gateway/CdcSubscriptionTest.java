@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * InfluxDB 1.x forwards writes to the gateway through a subscription: late points written into an
  * exported window make it dirty, and once settled it is re-exported, after which the lake equals
- * InfluxDB for it (per-series counts and sums, read back with DuckDB).
+ * InfluxDB for it (per-series counts and sums, read back with DuckDB). Points the gateway never
+ * received are found by reconciliation and repaired the same way.
  */
 @QuarkusTest
 @WithTestResource(CdcTestResource.class)
@@ -46,7 +47,11 @@ class CdcSubscriptionTest {
       return !job.getBoolean("running") && job.get("lastRun") != null;
     });
     Window late = new Window(CdcTestResource.start.plusSeconds(3600), CdcTestResource.start.plusSeconds(7200));
+    Window missed = new Window(CdcTestResource.start, CdcTestResource.start.plusSeconds(3600));
     long before = ledger.latest(db, "cpu", Resolution.RAW, late).orElseThrow().version();
+    long missedBefore = ledger.latest(db, "cpu", Resolution.RAW, missed).orElseThrow().version();
+    // Written before any subscription pointed at the gateway: only reconciliation can find it.
+    CdcTestResource.influx.write(db, "cpu,host=h5 usage=42.5 " + (missed.start().getEpochSecond() * 1_000_000_000L + 7));
 
     CdcTestResource.influx.query(db, "CREATE SUBSCRIPTION \"tidewater\" ON \"" + db + "\".\"autogen\" DESTINATIONS ALL"
         + " 'http://127.0.0.1:" + RestAssured.port + "'");
@@ -66,6 +71,18 @@ class CdcSubscriptionTest {
       String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
       assertTrue(metrics.contains("tidewater_cdc_windows_reexported_total{policy=\"cdc-test\"}"), metrics);
       assertTrue(metrics.contains("tidewater_cdc_dirty_windows 0.0"), metrics);
+      assertTrue(!lake(db, missed).equals(influx(db, missed)), "the subscription did not exist yet");
+
+      JsonPath found = given().when().post("/v1/jobs/cdc-test/reconcile").then().statusCode(200).extract().jsonPath();
+      assertEquals(1, found.getInt("mismatches"), found.prettify());
+      assertEquals(missed.start().toString(), found.getString("findings[0].windowStart"), found.prettify());
+      assertTrue(found.getBoolean("findings[0].markedDirty"), found.prettify());
+      await("the reconciled window's re-export", () -> ledger.latest(db, "cpu", Resolution.RAW, missed).orElseThrow()
+          .version() > missedBefore && job().getInt("changes.dirtyWindows") == 0);
+      assertEquals(influx(db, missed), lake(db, missed));
+      assertEquals(0, given().when().post("/v1/jobs/cdc-test/reconcile").then().statusCode(200).extract().jsonPath()
+          .getInt("mismatches"));
+      assertEquals(0, job().getInt("changes.lastReconciliation.mismatches"));
     } finally {
       CdcTestResource.influx.query(db, "DROP SUBSCRIPTION \"tidewater\" ON \"" + db + "\".\"autogen\"");
     }
@@ -88,7 +105,7 @@ class CdcSubscriptionTest {
   /** host -> "count sum" per InfluxQL. */
   private static Map<String, String> influx(String db, Window w) {
     Map<String, String> out = new TreeMap<>();
-    for (String host : List.of("h0", "h1", "h9")) {
+    for (String host : List.of("h0", "h1", "h5", "h9")) {
       JsonPath r = JsonPath.from(CdcTestResource.influx.query(db, "SELECT count(usage), sum(usage) FROM cpu WHERE host = '"
           + host + "' AND time >= '" + w.start() + "' AND time < '" + w.end() + "'"));
       List<List<Object>> values = r.getList("results[0].series[0].values");

@@ -104,6 +104,39 @@ public final class InfluxClient {
   }
 
   /**
+   * Values per field in each {@code window}-long, epoch-aligned window of {@code [from, to)}:
+   * window start (epoch ns) to field to count, windows without points left out. One
+   * {@code count(*) ... GROUP BY time(window)}.
+   */
+  public Map<Long, Map<String, Long>> valueCountsPerWindow(String database, Optional<String> rp, String measurement,
+      long from, long to, java.time.Duration window) {
+    Map<Long, Map<String, Long>> out = new java.util.TreeMap<>();
+    String q = "SELECT count(*) FROM " + InfluxQl.measurement(database, rp, measurement) + " WHERE time >= "
+        + InfluxQl.time(from) + " AND time < " + InfluxQl.time(to) + " GROUP BY time(" + window.toSeconds() + "s) fill(none)";
+    stream(database, q, new RowSink() {
+      List<String> columns = List.of();
+      Map<String, Long> current;
+
+      @Override
+      public void series(Map<String, String> tags, List<String> columns) {
+        this.columns = columns;
+      }
+
+      @Override
+      public void value(int column, Cell cell) {
+        if (column == 0) {
+          current = out.computeIfAbsent(cell.asLong(), t -> new LinkedHashMap<>());
+        } else if (!cell.isNull() && cell.asLong() > 0) {
+          // count(*) names its columns count_<field>.
+          current.merge(columns.get(column).substring("count_".length()), cell.asLong(), Long::sum);
+        }
+      }
+    });
+    out.values().removeIf(Map::isEmpty);
+    return out;
+  }
+
+  /**
    * Reads every point of {@code schema}'s measurement in {@code [from, to)} (epoch ns) into
    * {@code into}, series by series. Returns the number of rows read.
    */

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PrimitiveIterator;
 import java.util.Set;
 import java.nio.ByteBuffer;
@@ -122,6 +123,31 @@ public final class TimeSeriesReader implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Values (non-null) per field in the whole file, from the footer's column-chunk statistics:
+   * nothing is decoded. Empty when a chunk lacks a null count (then count by scanning).
+   */
+  public Optional<Map<String, Long>> fieldValueCounts() {
+    Map<String, Long> counts = new java.util.LinkedHashMap<>();
+    for (FieldColumn f : fileSchema.fields()) {
+      org.apache.parquet.hadoop.metadata.ColumnPath path = org.apache.parquet.hadoop.metadata.ColumnPath.get(f.name());
+      long n = 0;
+      for (BlockMetaData block : reader.getFooter().getBlocks()) {
+        for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk : block.getColumns()) {
+          if (chunk.getPath().equals(path)) {
+            Statistics<?> stats = chunk.getStatistics();
+            if (stats == null || !stats.isNumNullsSet()) {
+              return Optional.empty();
+            }
+            n += chunk.getValueCount() - stats.getNumNulls();
+          }
+        }
+      }
+      counts.put(f.name(), n);
+    }
+    return Optional.of(counts);
   }
 
   /** The columns this file holds (earlier files may lack columns added later). */

@@ -1,28 +1,17 @@
 package io.tidewater.lifecycle.retention;
 
-import io.tidewater.lifecycle.export.RollupSchema;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxQl;
-import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.lake.Ledger;
-import io.tidewater.lifecycle.lake.WindowVersion;
-import io.tidewater.lifecycle.parquet.ColumnBatch;
 import io.tidewater.lifecycle.parquet.FieldColumn;
-import io.tidewater.lifecycle.parquet.ScanSpec;
-import io.tidewater.lifecycle.parquet.StoreInputFile;
-import io.tidewater.lifecycle.parquet.TimeSeriesReader;
-import io.tidewater.lifecycle.store.ObjectInfo;
 import io.tidewater.policy.Durations;
-import io.tidewater.policy.Resolution;
 import io.tidewater.policy.Source;
 import io.tidewater.policy.Tier;
 import io.tidewater.policy.TieringPolicy;
 import io.tidewater.policy.Window;
-import io.tidewater.policy.rollup.RollupAggregate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +98,7 @@ public final class HotRetention {
         inInflux.put(fields.get(c), n == null ? 0 : ((Number) n).longValue());
       }
     }
-    Optional<Map<String, Long>> inLake = lakeCounts(m, w);
+    Optional<Map<String, Long>> inLake = LakeCounts.of(ledger, policy, m, w);
     if (inLake.isEmpty()) {
       return Optional.of(m + " window " + w + " is not in the lake yet");
     }
@@ -126,50 +115,5 @@ public final class HotRetention {
   private List<String> fieldNames(String m) {
     return influx.schema(policy.source().database(), policy.source().retentionPolicy(), m).fields().stream()
         .map(FieldColumn::name).toList();
-  }
-
-  /** Values per field the lake holds for the window: from full resolution, else the finest rollup's counts. */
-  private Optional<Map<String, Long>> lakeCounts(String m, Window w) {
-    String db = policy.source().database();
-    Optional<WindowVersion> raw = ledger.latest(db, m, Resolution.RAW, w).filter(v -> !v.deleted());
-    if (raw.isPresent()) {
-      return Optional.of(count(raw.get(), false));
-    }
-    for (Resolution r : policy.tiers().lakeTiers().stream().flatMap(t -> t.rollups().stream()).sorted().distinct()
-        .toList()) {
-      Optional<WindowVersion> rollup = ledger.latest(db, m, r, w).filter(v -> !v.deleted());
-      if (rollup.isPresent()) {
-        return Optional.of(count(rollup.get(), true));
-      }
-    }
-    return Optional.empty();
-  }
-
-  private Map<String, Long> count(WindowVersion v, boolean rollup) {
-    Map<String, Long> counts = new HashMap<>();
-    List<String> fields = rollup
-        ? RollupSchema.rawOf(v.schema()).fields().stream().map(f -> RollupSchema.column(f.name(), RollupAggregate.COUNT)).toList()
-        : v.schema().fields().stream().map(FieldColumn::name).toList();
-    ScanSpec spec = new ScanSpec(v.schema(), false, List.of(), fields, Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
-    for (DataFile f : v.files()) {
-      ObjectInfo info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
-      try (TimeSeriesReader reader = TimeSeriesReader.open(new StoreInputFile(ledger.store(), info), f.key(), spec)) {
-        ColumnBatch batch = new ColumnBatch(spec);
-        while (reader.next(batch)) {
-          for (int i = 0; i < fields.size(); i++) {
-            String field = rollup ? fields.get(i).substring(0, fields.get(i).length() - "_count".length()) : fields.get(i);
-            ColumnBatch.Vector vector = batch.field(i);
-            long n = 0;
-            for (int r = 0; r < batch.size(); r++) {
-              if (!vector.isNull(r)) {
-                n += rollup ? vector.longAt(r) : 1;
-              }
-            }
-            counts.merge(field, n, Long::sum);
-          }
-        }
-      }
-    }
-    return counts;
   }
 }

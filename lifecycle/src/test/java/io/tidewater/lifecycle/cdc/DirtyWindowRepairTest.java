@@ -147,6 +147,41 @@ class DirtyWindowRepairTest {
     }
   }
 
+  @Test
+  void reconciliationFindsWhatTheSubscriptionMissedAndTheRepairFixesIt() {
+    Window nine = window("2025-06-01T09:00:00Z");
+    Window ten = window("2025-06-01T10:00:00Z");
+    Window eleven = window("2025-06-01T11:00:00Z");
+    try (ChangeCapture capture = new ChangeCapture(new ChangeLog(temp.resolve("log"), 1 << 20, 0), List.of(policy),
+        (d, m) -> { })) {
+      Reconciler reconciler = new Reconciler(policy, client, ledger, capture, clock);
+      Reconciler.Report clean = reconciler.run();
+      assertEquals(List.of(), clean.findings(), "just exported: the lake equals InfluxDB");
+      assertEquals(3, clean.windowsChecked());
+
+      // Written while the gateway was down: nothing reached the change log.
+      long nineNs = Durations.epochNanos(nine.start());
+      influx.write(db, "cpu,host=b v=5.5 " + (nineNs + 61_000_000_000L) + "\ncpu,host=z v=1.5 " + (nineNs + 1));
+      influx.write(db, "cpu,host=a v=2.5 " + (Durations.epochNanos(eleven.start()) + 1)); // a window never exported
+      // Deleted in InfluxDB: the lake keeps its copy, the difference is only reported.
+      influx.query(db, "DELETE FROM cpu WHERE time >= '" + ten.start() + "' AND time < '" + ten.start().plusSeconds(600) + "'");
+
+      Reconciler.Report found = reconciler.run();
+      assertEquals(List.of(nine, ten, eleven), found.findings().stream().map(Reconciler.Finding::window).toList(),
+          found.toString());
+      assertEquals(List.of(true, false, true), found.findings().stream().map(Reconciler.Finding::markedDirty).toList());
+      assertTrue(found.findings().get(1).detail().contains("v: 20 in InfluxDB, 24 in the lake"), found.toString());
+      assertEquals(List.of(nine, eleven), capture.dirtyWindows(db, "cpu"));
+
+      clock.advance(Duration.ofMinutes(6));
+      DirtyWindowRepair.Round round = new DirtyWindowRepair(capture, List.of(job), clock).run();
+      assertEquals(List.of(nine, eleven), round.reexported().stream().map(e -> e.window()).sorted().toList());
+      assertEquals(influx(nine), lake(nine));
+      assertEquals(influx(eleven), lake(eleven));
+      assertEquals(List.of(ten), reconciler.run().findings().stream().map(Reconciler.Finding::window).toList());
+    }
+  }
+
   private void subscriptionWrite(ChangeCapture capture, String lines) {
     influx.write(db, lines);
     byte[] body = lines.getBytes(StandardCharsets.UTF_8);
@@ -163,7 +198,7 @@ class DirtyWindowRepairTest {
   /** host -> "count sum" per InfluxQL. */
   private Map<String, String> influx(Window w) {
     Map<String, String> out = new TreeMap<>();
-    for (String host : List.of("a", "b", "c")) {
+    for (String host : List.of("a", "b", "c", "z")) {
       List<List<Object>> rows = client.rows(db, "SELECT count(v), sum(v) FROM cpu WHERE host = '" + host
           + "' AND time >= " + Durations.epochNanos(w.start()) + " AND time < " + Durations.epochNanos(w.end()));
       if (!rows.isEmpty()) {

@@ -1,0 +1,84 @@
+package io.tidewater.lifecycle.retention;
+
+import io.tidewater.lifecycle.export.RollupSchema;
+import io.tidewater.lifecycle.lake.DataFile;
+import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.lifecycle.parquet.ColumnBatch;
+import io.tidewater.lifecycle.parquet.FieldColumn;
+import io.tidewater.lifecycle.parquet.ScanSpec;
+import io.tidewater.lifecycle.parquet.StoreInputFile;
+import io.tidewater.lifecycle.parquet.TimeSeriesReader;
+import io.tidewater.lifecycle.store.ObjectInfo;
+import io.tidewater.policy.Resolution;
+import io.tidewater.policy.TieringPolicy;
+import io.tidewater.policy.Window;
+import io.tidewater.policy.rollup.RollupAggregate;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How many values of each field the lake holds for a window: what InfluxDB's {@code count(*)}
+ * over the window must equal when the lake is complete. Used to verify before deleting from
+ * InfluxDB and to reconcile after change capture missed writes.
+ */
+public final class LakeCounts {
+
+  private LakeCounts() {}
+
+  /**
+   * Values per field in {@code w}: from the full-resolution files' footers, else from the finest
+   * rollup's count columns; empty when the lake does not hold the window.
+   */
+  public static Optional<Map<String, Long>> of(Ledger ledger, TieringPolicy policy, String measurement, Window w) {
+    String db = policy.source().database();
+    Optional<WindowVersion> raw = ledger.latest(db, measurement, Resolution.RAW, w).filter(v -> !v.deleted());
+    if (raw.isPresent()) {
+      return Optional.of(count(ledger, raw.get(), false));
+    }
+    for (Resolution r : policy.tiers().lakeTiers().stream().flatMap(t -> t.rollups().stream()).sorted().distinct()
+        .toList()) {
+      Optional<WindowVersion> rollup = ledger.latest(db, measurement, r, w).filter(v -> !v.deleted());
+      if (rollup.isPresent()) {
+        return Optional.of(count(ledger, rollup.get(), true));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Map<String, Long> count(Ledger ledger, WindowVersion v, boolean rollup) {
+    Map<String, Long> counts = new HashMap<>();
+    List<String> fields = rollup
+        ? RollupSchema.rawOf(v.schema()).fields().stream().map(f -> RollupSchema.column(f.name(), RollupAggregate.COUNT)).toList()
+        : v.schema().fields().stream().map(FieldColumn::name).toList();
+    ScanSpec spec = new ScanSpec(v.schema(), false, List.of(), fields, Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
+    for (DataFile f : v.files()) {
+      ObjectInfo info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
+      try (TimeSeriesReader reader = TimeSeriesReader.open(new StoreInputFile(ledger.store(), info), f.key(), spec)) {
+        Optional<Map<String, Long>> fromFooter = rollup ? Optional.empty() : reader.fieldValueCounts();
+        if (fromFooter.isPresent()) {
+          fromFooter.get().forEach((field, n) -> counts.merge(field, n, Long::sum));
+          continue;
+        }
+        ColumnBatch batch = new ColumnBatch(spec);
+        while (reader.next(batch)) {
+          for (int i = 0; i < fields.size(); i++) {
+            String field = rollup ? fields.get(i).substring(0, fields.get(i).length() - "_count".length()) : fields.get(i);
+            ColumnBatch.Vector vector = batch.field(i);
+            long n = 0;
+            for (int r = 0; r < batch.size(); r++) {
+              if (!vector.isNull(r)) {
+                n += rollup ? vector.longAt(r) : 1;
+              }
+            }
+            counts.merge(field, n, Long::sum);
+          }
+        }
+      }
+    }
+    return counts;
+  }
+}
