@@ -56,8 +56,10 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     for (ChangeLog.Entry e : log.recovered()) {
       List<LinePoint> points = LineProtocol.parse(e.body(), LineProtocol.Precision.of(e.precision()), e.receivedNanos())
           .points();
-      mark(e.sequence(), e.database(), e.retentionPolicy(), points,
-          Durations.fromEpochNanos(e.receivedNanos()));
+      // Not notified: nothing can have cached the lake's view yet, and the listener may be what is being built.
+      synchronized (this) {
+        markLocked(e.sequence(), e.database(), e.retentionPolicy(), points, Durations.fromEpochNanos(e.receivedNanos()));
+      }
       n++;
     }
     this.replayed = n;
@@ -175,14 +177,6 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
   @Override
   public void close() {
     log.close();
-  }
-
-  private void mark(long sequence, String database, String retentionPolicy, List<LinePoint> points, Instant received) {
-    Set<String> changed;
-    synchronized (this) {
-      changed = markLocked(sequence, database, retentionPolicy, points, received);
-    }
-    notifyChanged(database, changed);
   }
 
   /** Marks the due windows {@code points} fall in; returns the measurements with a newly dirty window. */
