@@ -57,6 +57,8 @@ public class ChangeCaptureService {
     Gauge.builder("tidewater_cdc_unrepairable_windows", capture, c -> c.unrepairable().size())
         .description("Windows that received late points InfluxDB no longer holds fully (not re-exported)")
         .register(metrics);
+    Gauge.builder("tidewater_cdc_replayed_writes", capture, c -> c.replayed())
+        .description("Writes replayed from the change log at start-up").register(metrics);
   }
 
   @Scheduled(every = "${tidewater.cdc.repair-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,

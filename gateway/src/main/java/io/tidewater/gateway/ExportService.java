@@ -83,7 +83,7 @@ public class ExportService {
   private final io.tidewater.federation.SqlEngine sql;
 
   ExportService(TidewaterConfig config, PolicyRegistry registry, Ledger ledger, InfluxClient influx, Clock clock,
-      MeterRegistry metrics, io.tidewater.federation.SqlEngine sql) {
+      MeterRegistry metrics, io.tidewater.federation.SqlEngine sql, io.tidewater.lifecycle.cdc.ChangeCapture changes) {
     this.config = config;
     this.sql = sql;
     this.ledger = ledger;
@@ -110,7 +110,7 @@ public class ExportService {
       Tracked tracked = new Tracked(new ExportJob(policy, influx, ledger, exporter, clock, config.export().attempts(),
           config.export().backoff(), Optional.of(new ExportJob.LeaseSettings(gatewayId, config.export().leaseTtl()))));
       tracked.mover = new TierMover(policy, ledger, writer, clock);
-      tracked.retention = new HotRetention(policy, influx, ledger, clock);
+      tracked.retention = new HotRetention(policy, influx, ledger, clock, changes);
       jobs.put(policy.name(), tracked);
       Gauge.builder("tidewater_export_lag_seconds", tracked,
               t -> t.newestWindowEnd == null ? Double.NaN : Duration.between(t.newestWindowEnd, clock.instant()).toSeconds())
@@ -182,7 +182,8 @@ public class ExportService {
     try {
       Optional<JobReport> report = work.get();
       if (report.isEmpty()) {
-        LOG.infof("Export of %s (%s) skipped: another gateway holds the policy's lease", policy, kind);
+        LOG.infof("Export of %s (%s) skipped: another gateway holds the policy's lease (or a repair of dirty"
+            + " windows here outlasted the wait)", policy, kind);
       }
       report.ifPresent(r -> {
         count(policy, r);

@@ -114,6 +114,12 @@ class CdcKillIT {
       influx.write(db, "cpu,host=down usage=5.5 " + (ns(w0.start()) + 17));
 
       gateway = start(policies, port, "second");
+      // Nothing was repaired or trimmed before the kill: the log must hold every acknowledged write.
+      String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      double replayed = metrics.lines().filter(l -> l.startsWith("tidewater_cdc_replayed_writes "))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(-1);
+      assertTrue(replayed >= acknowledged.get(), replayed + " writes replayed, " + acknowledged.get() + " acknowledged");
       await("the replayed window's re-export", port, j -> j.getInt("changes.dirtyWindows") == 0
           && j.get("changes.lastRepair") != null);
       assertEquals(influx(w1), lake(w1), "every acknowledged write (and the rest of InfluxDB's window) is in the lake");

@@ -63,6 +63,7 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
       n++;
     }
     this.replayed = n;
+    log.releaseRecovered(); // the bodies were needed once: do not keep a big log's worth in memory
   }
 
   /** How many logged writes were replayed when this was opened. */
@@ -190,7 +191,11 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
           m -> claiming(database, retentionPolicy, m));
       if (policy.isPresent()) {
         long length = policy.get().window().toNanos();
-        touched.computeIfAbsent(p.measurement(), m -> new HashSet<>()).add(Math.floorDiv(p.timeNanos(), length) * length);
+        long t = p.timeNanos();
+        // Any instant of a window stands for it (windows are found again below). Within one window of
+        // Long.MIN_VALUE (InfluxDB accepts such times) the start is not a long: keep the time itself.
+        touched.computeIfAbsent(p.measurement(), m -> new HashSet<>())
+            .add(t >= Long.MIN_VALUE + length ? t - Math.floorMod(t, length) : t);
       }
     }
     Set<String> changed = new HashSet<>();

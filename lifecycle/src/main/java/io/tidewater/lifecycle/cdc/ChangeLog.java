@@ -45,7 +45,7 @@ public final class ChangeLog implements AutoCloseable {
   private final Path dir;
   private final long segmentBytes;
   private final long reserveBytes;
-  private final List<Entry> recovered;
+  private List<Entry> recovered;
   private FileChannel current;
   private Path currentPath;
   private long nextSequence;
@@ -68,9 +68,14 @@ public final class ChangeLog implements AutoCloseable {
     }
   }
 
-  /** The writes the log held when it was opened, in order (to replay). */
-  public List<Entry> recovered() {
+  /** The writes the log held when it was opened, in order (to replay); empty once released. */
+  public synchronized List<Entry> recovered() {
     return recovered;
+  }
+
+  /** Forgets the recovered writes once replayed (they stay on disk until trimmed). */
+  public synchronized void releaseRecovered() {
+    recovered = List.of();
   }
 
   /** Appends a write and forces it to disk; returns its sequence number. */

@@ -17,9 +17,14 @@ import java.util.Optional;
  * Re-exports dirty windows once they have settled: per policy, through its export job (so never
  * alongside a run of the same policy), from InfluxDB, the source of truth. A window re-committed
  * is clean unless it changed again meanwhile; a failed one stays dirty and is tried on the next
- * round. The change log is trimmed after each round.
+ * round, up to {@value #MAX_ROUNDS} rounds; one past expiry is dropped; one InfluxDB no longer holds
+ * fully (deleted there, or holding fewer values than the lake) is set apart as unrepairable rather
+ * than replacing the lake's copy with less. The change log is trimmed after each round.
  */
 public final class DirtyWindowRepair {
+
+  /** Rounds a window may fail (after the export job's own retries) before it is set apart as unrepairable. */
+  public static final int MAX_ROUNDS = 5;
 
   /**
    * What one round did, per policy that had settled dirty windows. {@code busy}: policies skipped
@@ -43,6 +48,7 @@ public final class DirtyWindowRepair {
   private final ChangeCapture capture;
   private final List<ExportJob> jobs;
   private final Clock clock;
+  private final Map<String, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
 
   public DirtyWindowRepair(ChangeCapture capture, List<ExportJob> jobs, Clock clock) {
     this.capture = Objects.requireNonNull(capture, "capture");
@@ -55,30 +61,70 @@ public final class DirtyWindowRepair {
     Instant now = clock.instant();
     Map<String, JobReport> byPolicy = new LinkedHashMap<>();
     List<String> busy = new ArrayList<>();
-    for (ExportJob job : jobs) {
-      List<DirtyWindow> settled = capture.settled(job.policy(), now);
-      if (settled.isEmpty()) {
-        continue;
-      }
-      Map<String, List<Window>> byMeasurement = new LinkedHashMap<>();
-      settled.forEach(d -> byMeasurement.computeIfAbsent(d.measurement(), m -> new ArrayList<>()).add(d.window()));
-      Optional<JobReport> report = job.reexport(byMeasurement);
-      if (report.isEmpty()) {
-        busy.add(job.policy().name());
-        continue;
-      }
-      for (WindowExport e : report.get().exported()) {
-        find(settled, e.measurement(), e.window()).ifPresent(capture::cleaned);
-      }
-      for (JobReport.WindowFailure f : report.get().failures()) {
-        if (f.reason().equals(ExportJob.NOT_REEXPORTED)) {
-          find(settled, f.measurement(), f.window()).ifPresent(capture::giveUp);
+    try {
+      for (ExportJob job : jobs) {
+        if (capture.settled(job.policy(), now).isEmpty()) {
+          continue;
+        }
+        try {
+          repair(job, now).ifPresentOrElse(r -> byPolicy.put(job.policy().name(), r),
+              () -> busy.add(job.policy().name()));
+        } catch (RuntimeException e) {
+          // One policy's trouble (its lease, its InfluxDB schema) must not hold back the others.
+          List<DirtyWindow> settled = capture.settled(job.policy(), now);
+          List<JobReport.WindowFailure> failed = settled.stream()
+              .map(d -> new JobReport.WindowFailure(d.measurement(), d.window(), String.valueOf(e.getMessage())))
+              .toList();
+          settled.forEach(d -> countFailure(Optional.of(d)));
+          byPolicy.put(job.policy().name(), new JobReport(job.policy().name(), List.of(), 0, failed));
         }
       }
-      byPolicy.put(job.policy().name(), report.get());
+    } finally {
+      capture.trim();
     }
-    capture.trim();
     return new Round(byPolicy, busy);
+  }
+
+  /** Empty when the policy's job is busy. */
+  private Optional<JobReport> repair(ExportJob job, Instant now) {
+    List<DirtyWindow> settled = capture.settled(job.policy(), now);
+    Map<String, List<Window>> byMeasurement = new LinkedHashMap<>();
+    settled.forEach(d -> byMeasurement.computeIfAbsent(d.measurement(), m -> new ArrayList<>()).add(d.window()));
+    Optional<JobReport> report = job.reexport(byMeasurement);
+    if (report.isEmpty()) {
+      return report;
+    }
+    for (WindowExport e : report.get().exported()) {
+      find(settled, e.measurement(), e.window()).ifPresent(d -> {
+        attempts.remove(key(d));
+        capture.cleaned(d);
+      });
+    }
+    for (JobReport.WindowFailure f : report.get().failures()) {
+      Optional<DirtyWindow> d = find(settled, f.measurement(), f.window());
+      if (f.reason().equals(ExportJob.PAST_EXPIRY)) {
+        d.ifPresent(capture::cleaned); // the lake drops it: nothing left to repair
+      } else if (f.reason().equals(ExportJob.NOT_REEXPORTED) || f.reason().startsWith(ExportJob.WOULD_LOSE_DATA)) {
+        d.ifPresent(capture::giveUp);
+      } else {
+        countFailure(d);
+      }
+    }
+    return report;
+  }
+
+  /** A window failing round after round is set apart, so it does not hold the change log forever. */
+  private void countFailure(Optional<DirtyWindow> d) {
+    d.ifPresent(w -> {
+      if (attempts.merge(key(w), 1, Integer::sum) >= MAX_ROUNDS) {
+        attempts.remove(key(w));
+        capture.giveUp(w);
+      }
+    });
+  }
+
+  private static String key(DirtyWindow d) {
+    return d.database() + "\u0000" + d.measurement() + "\u0000" + d.window().start();
   }
 
   private static Optional<DirtyWindow> find(List<DirtyWindow> windows, String measurement, Window window) {

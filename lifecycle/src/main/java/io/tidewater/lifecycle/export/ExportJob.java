@@ -38,9 +38,18 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ExportJob {
 
+  /** Why a dirty window was dropped rather than exported again: the lake no longer keeps it. */
+  public static final String PAST_EXPIRY = "not re-exported: past the policy's expiry";
+
+  /** Why a dirty window was not exported again: InfluxDB holds fewer values than the lake (prefix). */
+  public static final String WOULD_LOSE_DATA = "not re-exported: InfluxDB holds fewer values than the lake";
+
   /** Why a window was not exported again: InfluxDB may have deleted part of it. */
   public static final String NOT_REEXPORTED = "not re-exported: the policy deletes points older than hot keep from"
       + " InfluxDB, so InfluxDB may no longer hold all of this window";
+
+  // Scheduled and requested runs wait this long for a repair of dirty windows rather than being skipped.
+  private static final Duration WAIT_FOR_REPAIR = Duration.ofMinutes(10);
 
   private final TieringPolicy policy;
   private final InfluxClient influx;
@@ -77,7 +86,10 @@ public final class ExportJob {
     return policy;
   }
 
-  /** Exports every due window the lake lacks. Empty if a run of this job is already going on. */
+  /**
+   * Exports every due window the lake lacks. Empty if another gateway holds the policy's lease, or
+   * another run of this job in this process did not end within ten minutes.
+   */
   public Optional<JobReport> runDue() {
     return runDue(report -> { });
   }
@@ -87,7 +99,7 @@ public final class ExportJob {
    * retention, garbage collection) while still holding the policy's lease.
    */
   public Optional<JobReport> runDue(java.util.function.Consumer<JobReport> thenUnderLease) {
-    return exclusively(() -> {
+    return exclusively(WAIT_FOR_REPAIR, () -> {
       JobReport report = run(Optional.empty());
       thenUnderLease.accept(report);
       return report;
@@ -105,7 +117,7 @@ public final class ExportJob {
       throw new TidewaterException(io.tidewater.error.ErrorCode.BAD_REQUEST, "backfill needs from < to, got "
           + from + " and " + to);
     }
-    return exclusively(() -> {
+    return exclusively(WAIT_FOR_REPAIR, () -> {
       JobReport report = run(Optional.of(new Window(from, to)));
       thenUnderLease.accept(report);
       return report;
@@ -125,6 +137,13 @@ public final class ExportJob {
         List<Window> todo = new ArrayList<>();
         for (Window w : e.getValue().stream().sorted().distinct().toList()) {
           if (policy.ladder().placementAt(w.start(), now).tier() == Tier.EXPIRED) {
+            failures.add(new JobReport.WindowFailure(e.getKey(), w, PAST_EXPIRY));
+            continue;
+          }
+          Optional<String> shrinks = shrinks(e.getKey(), w);
+          if (shrinks.isPresent()) {
+            failures.add(new JobReport.WindowFailure(e.getKey(), w, WOULD_LOSE_DATA + " (" + shrinks.get()
+                + "): deleted or expired there? The lake keeps its copy"));
             continue;
           }
           if (policy.deleteFromHotAfterExport() && !w.end().isAfter(policy.ladder().boundaries(now).hotFrom())) {
@@ -139,9 +158,43 @@ public final class ExportJob {
     });
   }
 
+  /**
+   * Whether InfluxDB now holds fewer values of some field in {@code w} than the lake: a re-export
+   * would then replace data the lake has with less. Empty if not.
+   */
+  private Optional<String> shrinks(String measurement, Window w) {
+    Optional<Map<String, Long>> lake = LakeCounts.of(ledger, policy, measurement, w);
+    if (lake.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Long> inInflux = influx.valueCountsPerWindow(policy.source().database(), policy.source().retentionPolicy(),
+        measurement, Durations.epochNanos(w.start()), Durations.epochNanos(w.end()), w.length())
+        .getOrDefault(Durations.epochNanos(w.start()), Map.of());
+    for (var f : lake.get().entrySet()) {
+      long i = inInflux.getOrDefault(f.getKey(), 0L);
+      if (i < f.getValue()) {
+        return Optional.of(f.getKey() + ": " + i + " in InfluxDB, " + f.getValue() + " in the lake");
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Runs {@code work} unless this job, or (with a lease) another gateway, is already running the policy. */
   private Optional<JobReport> exclusively(java.util.function.Supplier<JobReport> work) {
-    if (!running.tryLock()) {
+    return exclusively(Duration.ZERO, work);
+  }
+
+  /**
+   * Like {@link #exclusively(java.util.function.Supplier)}, waiting up to {@code wait} for a run
+   * of this job in this process (a repair of dirty windows, usually short) to end.
+   */
+  private Optional<JobReport> exclusively(Duration wait, java.util.function.Supplier<JobReport> work) {
+    try {
+      if (!running.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        return Optional.empty();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return Optional.empty();
     }
     try {

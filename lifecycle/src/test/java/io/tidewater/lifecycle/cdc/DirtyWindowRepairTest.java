@@ -148,6 +148,26 @@ class DirtyWindowRepairTest {
   }
 
   @Test
+  void aReExportThatWouldLeaveTheLakeWithLessIsRefused() {
+    Window ten = window("2025-06-01T10:00:00Z");
+    long version = ledger.latest(db, "cpu", Resolution.RAW, ten).orElseThrow().version();
+    try (ChangeCapture capture = new ChangeCapture(new ChangeLog(temp.resolve("log"), 1 << 20, 0), List.of(policy),
+        (d, m) -> { })) {
+      clock.advance(Duration.ofMinutes(1));
+      subscriptionWrite(capture, "cpu,host=b v=99.5 " + (Durations.epochNanos(ten.start()) + 1));
+      // Then most of the window is deleted in InfluxDB (or its shard expires) before the repair.
+      influx.query(db, "DELETE FROM cpu WHERE time >= '" + ten.start() + "' AND time < '" + ten.start().plusSeconds(1800) + "'");
+      clock.advance(Duration.ofMinutes(6));
+      DirtyWindowRepair.Round round = new DirtyWindowRepair(capture, List.of(job), clock).run();
+      assertEquals(List.of(), round.reexported());
+      assertTrue(round.failures().get(0).reason().startsWith(ExportJob.WOULD_LOSE_DATA), round.toString());
+      assertEquals(version, ledger.latest(db, "cpu", Resolution.RAW, ten).orElseThrow().version(), "the lake keeps its copy");
+      assertEquals(List.of(), capture.dirtyWindows(db, "cpu"));
+      assertEquals(List.of(ten), capture.unrepairable().stream().map(DirtyWindow::window).toList());
+    }
+  }
+
+  @Test
   void reconciliationFindsWhatTheSubscriptionMissedAndTheRepairFixesIt() {
     Window nine = window("2025-06-01T09:00:00Z");
     Window ten = window("2025-06-01T10:00:00Z");

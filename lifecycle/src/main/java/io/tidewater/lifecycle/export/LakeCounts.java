@@ -1,6 +1,5 @@
-package io.tidewater.lifecycle.retention;
+package io.tidewater.lifecycle.export;
 
-import io.tidewater.lifecycle.export.RollupSchema;
 import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
