@@ -71,7 +71,7 @@ class ColdTierTest {
         + " WHERE \"time\" < TIMESTAMP '2025-03-03 00:00:00' GROUP BY FLOOR(\"time\" TO HOUR), host";
     assertEquals("1h", engine.explain(hourly).parts().stream().filter(p -> p.place() == io.tidewater.federation.route.Place.LAKE)
         .findFirst().orElseThrow().resolution());
-    List<List<Object>> ours = rows(engine, hourly);
+    List<List<Object>> ours = Rows.of(engine, hourly);
     assertEquals(2 * 48, ours.size());
     String truth = client.rows(db, "SELECT sum(v), count(v) FROM cpu WHERE time < '2025-03-03T00:00:00Z' GROUP BY time(1h), host fill(none)")
         .stream().map(r -> List.of(((Number) r.get(1)).doubleValue(), ((Number) r.get(2)).longValue())).sorted(
@@ -80,22 +80,11 @@ class ColdTierTest {
         .toList().toString());
 
     // Raw points of the cold days are gone: a clear error, not a silently short answer.
-    TidewaterException e = assertThrows(TidewaterException.class, () -> rows(engine, "SELECT COUNT(*) FROM " + table));
+    TidewaterException e = assertThrows(TidewaterException.class, () -> Rows.of(engine, "SELECT COUNT(*) FROM " + table));
     assertEquals(ErrorCode.UNSUPPORTED, e.code());
     assertTrue(e.getMessage().contains("no longer kept") && e.getMessage().contains("lake_1h"), e.getMessage());
     // The warm day still has its raw points.
-    assertEquals(List.of(List.of(2L * 24 * 60)), rows(engine, "SELECT COUNT(*) FROM " + table
+    assertEquals(List.of(List.of(2L * 24 * 60)), Rows.of(engine, "SELECT COUNT(*) FROM " + table
         + " WHERE \"time\" >= TIMESTAMP '2025-03-03 00:00:00' AND \"time\" < TIMESTAMP '2025-03-04 00:00:00'"));
-  }
-
-  private static List<List<Object>> rows(SqlEngine engine, String sql) {
-    List<List<Object>> rows = new ArrayList<>();
-    try (SqlResult r = engine.query(sql, 100_000, Duration.ofSeconds(60))) {
-      Object[] row;
-      while ((row = r.next()) != null) {
-        rows.add(java.util.Arrays.asList(row));
-      }
-    }
-    return rows;
   }
 }

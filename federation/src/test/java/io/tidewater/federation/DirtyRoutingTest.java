@@ -68,21 +68,21 @@ class DirtyRoutingTest {
     String sql = "SELECT COUNT(*), SUM(v) FROM \"" + db + "\".cpu WHERE \"time\" >= TIMESTAMP '2025-05-30 00:00:00'"
         + " AND \"time\" < TIMESTAMP '2025-05-31 00:00:00'";
     double before = truthSum(client, db);
-    assertEquals(List.of(List.of(144L, before)), rows(engine, sql));
+    assertEquals(List.of(List.of(144L, before)), Rows.of(engine, sql));
     assertEquals(List.of(Place.LAKE), places(engine, sql));
 
     // A late point, and a changed value, arrive in InfluxDB for 10:00-11:00; the lake still has the old window.
     influx.write(db, "cpu,host=a v=1000.25 1748599500000000000\ncpu,host=a v=2000.5 1748599200000000000");
-    assertEquals(List.of(List.of(144L, before)), rows(engine, sql), "not yet known to be dirty: the lake's (stale) answer");
+    assertEquals(List.of(List.of(144L, before)), Rows.of(engine, sql), "not yet known to be dirty: the lake's (stale) answer");
     dirty.add(new Window(Instant.parse("2025-05-30T10:00:00Z"), Instant.parse("2025-05-30T11:00:00Z")));
     // The cached answer above is not reused: the routes it was computed on changed.
-    assertEquals(List.of(List.of(145L, truthSum(client, db))), rows(engine, sql));
+    assertEquals(List.of(List.of(145L, truthSum(client, db))), Rows.of(engine, sql));
     assertEquals(List.of(Place.LAKE, Place.INFLUXDB, Place.LAKE), places(engine, sql));
     assertEquals("[2025-05-30T10:00:00Z, 2025-05-30T11:00:00Z)", engine.explain(sql).parts().get(1).range());
 
     dirty.clear();
     assertEquals(List.of(Place.LAKE), places(engine, sql));
-    assertEquals(List.of(List.of(144L, before)), rows(engine, sql), "marked clean (as a re-export would): the lake answers");
+    assertEquals(List.of(List.of(144L, before)), Rows.of(engine, sql), "marked clean (as a re-export would): the lake answers");
   }
 
   private static double truthSum(InfluxClient client, String db) {
@@ -93,16 +93,5 @@ class DirtyRoutingTest {
   private static List<Place> places(SqlEngine engine, String sql) {
     return engine.explain(sql).parts().stream().filter(p -> !p.pushed().contains("windows=0"))
         .map(SqlExplanation.Part::place).toList();
-  }
-
-  private static List<List<Object>> rows(SqlEngine engine, String sql) {
-    List<List<Object>> rows = new ArrayList<>();
-    try (SqlResult r = engine.query(sql, 100_000, Duration.ofSeconds(60))) {
-      Object[] row;
-      while ((row = r.next()) != null) {
-        rows.add(java.util.Arrays.asList(row));
-      }
-    }
-    return rows;
   }
 }

@@ -41,32 +41,21 @@ class InfluxQlInjectionTest {
     SqlEngine engine = new SqlEngine(catalog);
     String table = "\"" + db + "\".\"we\"\"ird\"";
     // A value that would end the string literal and add a condition, were it not escaped.
-    assertEquals(List.of(), rows(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" = 'x y'' OR ''1''=''1'"));
-    assertEquals(List.of(List.of("h2")), rows(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" = 'it''s,é'"));
-    assertEquals(List.of(List.of("h3")), rows(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" = 'back\\slash'"));
-    assertEquals(List.of(List.of("h1")), rows(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" = 'x y'"));
+    assertEquals(List.of(), Rows.of(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" = 'x y'' OR ''1''=''1'"));
+    assertEquals(List.of(List.of("h2")), Rows.of(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" = 'it''s,é'"));
+    assertEquals(List.of(List.of("h3")), Rows.of(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" = 'back\\slash'"));
+    assertEquals(List.of(List.of("h1")), Rows.of(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" = 'x y'"));
     // Backslashes, quotes and regex metacharacters in LIKE are matched literally.
-    assertEquals(List.of(), rows(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" LIKE '.*/ OR host =~ /.*'"));
-    assertEquals(List.of(List.of("h2")), rows(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" LIKE 'it''%'"));
-    assertEquals(List.of(List.of(2.0)), rows(engine, "SELECT \"fi\"\"eld\" FROM " + table + " WHERE host = 'h2'"));
+    assertEquals(List.of(), Rows.of(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" LIKE '.*/ OR host =~ /.*'"));
+    assertEquals(List.of(List.of("h2")), Rows.of(engine, "SELECT host FROM " + table + " WHERE \"ta'g\" LIKE 'it''%'"));
+    assertEquals(List.of(List.of(2.0)), Rows.of(engine, "SELECT \"fi\"\"eld\" FROM " + table + " WHERE host = 'h2'"));
     // An aggregate without groups over no points is one row, as in SQL (InfluxDB's fill(none) gives none).
     List<Object> none = new ArrayList<>();
     none.add(0L);
     none.add(null);
-    assertEquals(List.of(none), rows(engine, "SELECT COUNT(other), SUM(other) FROM " + table + " WHERE host = 'nobody'"));
+    assertEquals(List.of(none), Rows.of(engine, "SELECT COUNT(other), SUM(other) FROM " + table + " WHERE host = 'nobody'"));
     String pushed = engine.explain("SELECT host FROM " + table + " WHERE \"ta'g\" = 'x'' OR ''1''=''1'").parts().get(0).pushed();
     assertTrue(pushed.contains("\"ta'g\" = 'x\\' OR \\'1\\'=\\'1'"), pushed);
     assertTrue(pushed.contains("FROM \"" + db + "\"..\"we\\\"ird\""), pushed);
-  }
-
-  private static List<List<Object>> rows(SqlEngine engine, String sql) {
-    List<List<Object>> rows = new ArrayList<>();
-    try (SqlResult r = engine.query(sql, 1000, Duration.ofSeconds(30))) {
-      Object[] row;
-      while ((row = r.next()) != null) {
-        rows.add(java.util.Arrays.asList(row));
-      }
-    }
-    return rows;
   }
 }
