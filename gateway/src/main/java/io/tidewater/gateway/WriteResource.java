@@ -17,9 +17,10 @@ import java.util.Map;
  * InfluxDB's write endpoints, so the gateway can be a subscription destination (1.x:
  * {@code CREATE SUBSCRIPTION ... DESTINATIONS ALL 'http://gateway:8080'} posts to {@code /write})
  * or a Telegraf/2.x replication target ({@code /api/v2/write}). A write is parsed, appended to the
- * durable change log and forced to disk before the 204, and marks the exported windows it changes dirty. Answers follow InfluxDB: 400
- * {@code {"error": "unable to parse ..."}} naming the first bad line (the valid lines are kept,
- * as InfluxDB keeps them), 413 for a body over the limit, 507 when the log's disk is full.
+ * durable change log and forced to disk before the 204, and marks the exported windows it changes
+ * dirty. Answers follow InfluxDB: 400 {@code {"error": "unable to parse ..."}} naming the first bad
+ * line (the valid lines are kept, as InfluxDB keeps them), 413 for a body over the limit, 507 when
+ * the log's disk is full.
  */
 @Path("/")
 public class WriteResource {
