@@ -63,15 +63,15 @@ public final class DirtyWindowRepair {
     List<String> busy = new ArrayList<>();
     try {
       for (ExportJob job : jobs) {
-        if (capture.settled(job.policy(), now).isEmpty()) {
+        List<DirtyWindow> settled = capture.settled(job.policy(), now);
+        if (settled.isEmpty()) {
           continue;
         }
         try {
-          repair(job, now).ifPresentOrElse(r -> byPolicy.put(job.policy().name(), r),
+          repair(job, settled).ifPresentOrElse(r -> byPolicy.put(job.policy().name(), r),
               () -> busy.add(job.policy().name()));
         } catch (RuntimeException e) {
           // One policy's trouble (its lease, its InfluxDB schema) must not hold back the others.
-          List<DirtyWindow> settled = capture.settled(job.policy(), now);
           List<JobReport.WindowFailure> failed = settled.stream()
               .map(d -> new JobReport.WindowFailure(d.measurement(), d.window(), String.valueOf(e.getMessage())))
               .toList();
@@ -86,8 +86,7 @@ public final class DirtyWindowRepair {
   }
 
   /** Empty when the policy's job is busy. */
-  private Optional<JobReport> repair(ExportJob job, Instant now) {
-    List<DirtyWindow> settled = capture.settled(job.policy(), now);
+  private Optional<JobReport> repair(ExportJob job, List<DirtyWindow> settled) {
     Map<String, List<Window>> byMeasurement = new LinkedHashMap<>();
     settled.forEach(d -> byMeasurement.computeIfAbsent(d.measurement(), m -> new ArrayList<>()).add(d.window()));
     Optional<JobReport> report = job.reexport(byMeasurement);

@@ -125,19 +125,9 @@ public final class Reconciler {
 
   private Optional<Finding> compare(String m, Window w, Map<String, Long> inInflux, Map<String, Long> inLake,
       boolean held, Instant now) {
-    List<String> lacking = new ArrayList<>();
-    List<String> extra = new ArrayList<>();
-    Set<String> fields = new TreeSet<>(inInflux.keySet());
-    fields.addAll(inLake.keySet());
-    for (String f : fields) {
-      long i = inInflux.getOrDefault(f, 0L);
-      long l = inLake.getOrDefault(f, 0L);
-      if (i > l) {
-        lacking.add(f + ": " + i + " in InfluxDB, " + l + " in the lake");
-      } else if (i < l) {
-        extra.add(f + ": " + i + " in InfluxDB, " + l + " in the lake");
-      }
-    }
+    List<LakeCounts.Difference> differences = LakeCounts.differences(inInflux, inLake);
+    List<String> lacking = differences.stream().filter(LakeCounts.Difference::lakeLacks).map(Object::toString).toList();
+    List<String> extra = differences.stream().filter(d -> !d.lakeLacks()).map(Object::toString).toList();
     if (!lacking.isEmpty()) {
       capture.markDirty(policy, m, w, now, CAUSE);
       return Optional.of(new Finding(m, w, (held ? "" : "not in the lake; ") + String.join("; ", lacking)

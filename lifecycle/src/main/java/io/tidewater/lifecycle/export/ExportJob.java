@@ -170,13 +170,8 @@ public final class ExportJob {
     Map<String, Long> inInflux = influx.valueCountsPerWindow(policy.source().database(), policy.source().retentionPolicy(),
         measurement, Durations.epochNanos(w.start()), Durations.epochNanos(w.end()), w.length())
         .getOrDefault(Durations.epochNanos(w.start()), Map.of());
-    for (var f : lake.get().entrySet()) {
-      long i = inInflux.getOrDefault(f.getKey(), 0L);
-      if (i < f.getValue()) {
-        return Optional.of(f.getKey() + ": " + i + " in InfluxDB, " + f.getValue() + " in the lake");
-      }
-    }
-    return Optional.empty();
+    return LakeCounts.differences(inInflux, lake.get()).stream().filter(d -> !d.lakeLacks()).findFirst()
+        .map(LakeCounts.Difference::toString);
   }
 
   /** Runs {@code work} unless this job, or (with a lease) another gateway, is already running the policy. */

@@ -28,6 +28,35 @@ public final class LakeCounts {
 
   private LakeCounts() {}
 
+  /** A field whose number of values differs between InfluxDB and the lake. */
+  public record Difference(String field, long inInflux, long inLake) {
+
+    /** Whether the lake lacks values InfluxDB has (a re-export would add them). */
+    public boolean lakeLacks() {
+      return inInflux > inLake;
+    }
+
+    @Override
+    public String toString() {
+      return field + ": " + inInflux + " in InfluxDB, " + inLake + " in the lake";
+    }
+  }
+
+  /** The fields, by name, whose counts differ; a field missing from one side counts 0 there. */
+  public static List<Difference> differences(Map<String, Long> inInflux, Map<String, Long> inLake) {
+    java.util.TreeSet<String> fields = new java.util.TreeSet<>(inInflux.keySet());
+    fields.addAll(inLake.keySet());
+    List<Difference> out = new java.util.ArrayList<>();
+    for (String f : fields) {
+      long i = inInflux.getOrDefault(f, 0L);
+      long l = inLake.getOrDefault(f, 0L);
+      if (i != l) {
+        out.add(new Difference(f, i, l));
+      }
+    }
+    return out;
+  }
+
   /**
    * Values per field in {@code w}: from the full-resolution files' footers, else from the finest
    * rollup's count columns; empty when the lake does not hold the window.

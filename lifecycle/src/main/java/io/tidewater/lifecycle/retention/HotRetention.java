@@ -5,7 +5,6 @@ import io.tidewater.lifecycle.export.LakeCounts;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.lifecycle.lake.Ledger;
-import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.policy.Durations;
 import io.tidewater.policy.Source;
 import io.tidewater.policy.Tier;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Deletes points past the hot tier from InfluxDB, for policies that opt in, and only where the lake
@@ -100,34 +98,15 @@ public final class HotRetention {
   /** Empty when the lake holds every value InfluxDB has in the window, else why not. */
   private Optional<String> verify(String m, Window w) {
     Source source = policy.source();
-    Map<String, Long> inInflux = new TreeMap<>();
-    List<String> fields = fieldNames(m);
-    List<List<Object>> counts = influx.rows(source.database(), "SELECT "
-        + String.join(", ", fields.stream().map(f -> "count(" + InfluxQl.identifier(f) + ")").toList()) + " FROM "
-        + InfluxQl.measurement(source.database(), source.retentionPolicy(), m) + " WHERE time >= "
-        + Durations.epochNanos(w.start()) + " AND time < " + Durations.epochNanos(w.end()));
-    if (!counts.isEmpty()) {
-      for (int c = 0; c < fields.size(); c++) {
-        Object n = counts.get(0).get(c + 1);
-        inInflux.put(fields.get(c), n == null ? 0 : ((Number) n).longValue());
-      }
-    }
+    Map<String, Long> inInflux = influx.valueCountsPerWindow(source.database(), source.retentionPolicy(), m,
+        Durations.epochNanos(w.start()), Durations.epochNanos(w.end()), w.length())
+        .getOrDefault(Durations.epochNanos(w.start()), Map.of());
     Optional<Map<String, Long>> inLake = LakeCounts.of(ledger, policy, m, w);
     if (inLake.isEmpty()) {
       return Optional.of(m + " window " + w + " is not in the lake yet");
     }
-    for (var e : inInflux.entrySet()) {
-      long lake = inLake.get().getOrDefault(e.getKey(), 0L);
-      if (lake != e.getValue()) {
-        return Optional.of(m + " window " + w + ": field " + e.getKey() + " has " + e.getValue()
-            + " values in InfluxDB but " + lake + " in the lake (late data?); kept in InfluxDB until re-exported");
-      }
-    }
-    return Optional.empty();
-  }
-
-  private List<String> fieldNames(String m) {
-    return influx.schema(policy.source().database(), policy.source().retentionPolicy(), m).fields().stream()
-        .map(FieldColumn::name).toList();
+    return LakeCounts.differences(inInflux, inLake.get()).stream().findFirst()
+        .map(d -> m + " window " + w + ": field " + d.field() + " has " + d.inInflux() + " values in InfluxDB but "
+            + d.inLake() + " in the lake (late data?); kept in InfluxDB until re-exported");
   }
 }
