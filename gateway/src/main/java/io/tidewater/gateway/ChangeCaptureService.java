@@ -30,6 +30,7 @@ import org.jboss.logging.Logger;
  * for {@code GET /v1/jobs} and counts for Prometheus.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // its gauges must exist from the start, not from the first repair round
 public class ChangeCaptureService {
 
   private static final Logger LOG = Logger.getLogger(ChangeCaptureService.class);
