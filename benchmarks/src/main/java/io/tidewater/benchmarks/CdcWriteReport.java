@@ -1,8 +1,6 @@
 package io.tidewater.benchmarks;
 
 import io.tidewater.testing.InfluxServer;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,12 +14,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,10 +40,7 @@ public final class CdcWriteReport {
   public static void main(String[] args) throws Exception {
     int batches = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     Path out = Path.of(args.length > 1 ? args[1] : "benchmarks/results");
-    Path jar = Path.of(args.length > 2 ? args[2] : "gateway/target/quarkus-app/quarkus-run.jar");
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " is missing: build the gateway first (./mvnw -B package -DskipTests)");
-    }
+    Path jar = args.length > 2 ? Path.of(args[2]) : GatewayProcess.DEFAULT_JAR;
     Files.createDirectories(out);
     List<byte[]> bodies = bodies(64);
     try (InfluxServer influx = InfluxServer.start()) {
@@ -61,10 +56,11 @@ public final class CdcWriteReport {
             hot: { keep: 7d }
             warm: { after: 7d }
           """.formatted(db));
-      int port = freePort();
-      Process gateway = startGateway(jar, policies, dir, influx.url(), port);
-      try {
-        URI ours = URI.create("http://127.0.0.1:" + port + "/write?db=" + db + "&precision=ns");
+      try (GatewayProcess gateway = GatewayProcess.start(jar, Map.of("tidewater.policies.folder", policies.toString(),
+          "tidewater.influx.url", influx.url().toString(), "tidewater.lake.uri", dir.resolve("lake").toUri().toString(),
+          "tidewater.cdc.log-dir", dir.resolve("cdc-log").toString(), "tidewater.export.scheduled", "false"),
+          dir.resolve("gateway.log"))) {
+        URI ours = gateway.url().resolve("/write?db=" + db + "&precision=ns");
         URI peer = URI.create(influx.url() + "/write?db=" + db + "&precision=ns");
         run(ours, bodies, 40, 2); // warm-up: JIT, connections, log segment
         run(peer, bodies, 40, 2);
@@ -81,9 +77,6 @@ public final class CdcWriteReport {
         String report = report(batches, rows.toString());
         Files.writeString(out.resolve("cdc-write.md"), report);
         System.out.println(report);
-      } finally {
-        gateway.destroy();
-        gateway.waitFor(20, TimeUnit.SECONDS);
       }
     }
   }
@@ -186,35 +179,5 @@ public final class CdcWriteReport {
 
   static double median(double[] values) {
     return percentile(values, 50);
-  }
-
-  static Process startGateway(Path jar, Path policies, Path dir, URI influx, int port) throws Exception {
-    Path log = dir.resolve("gateway.log");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dtidewater.policies.folder=" + policies, "-Dtidewater.influx.url=" + influx,
-        "-Dtidewater.lake.uri=" + dir.resolve("lake").toUri(), "-Dtidewater.cdc.log-dir=" + dir.resolve("cdc-log"),
-        "-Dtidewater.export.scheduled=false", "-Dquarkus.http.port=" + port, "-jar", jar.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && p.isAlive()) {
-      try {
-        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/live")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return p;
-        }
-      } catch (IOException notYet) {
-        // starting
-      }
-      Thread.sleep(200);
-    }
-    p.destroyForcibly();
-    throw new IllegalStateException("the gateway did not start:\n" + Files.readString(log));
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -145,8 +145,17 @@ public final class ExportThroughputReport {
 
   /** Streams every point, chunked, and discards the bytes; returns how many arrived. */
   private static long rawRead(InfluxServer influx, String db, long end, String accept) throws Exception {
-    String q = "SELECT * FROM cpu WHERE time >= " + START + " AND time < " + end + " GROUP BY *";
-    HttpRequest request = HttpRequest.newBuilder(influx.url().resolve("/query"))
+    return rawRead(influx.url(), db, "cpu", START, end, accept);
+  }
+
+  /**
+   * The peer of an export: every point of {@code measurement} in {@code [from, to)} (epoch ns)
+   * streamed in chunks and discarded; returns how many bytes arrived.
+   */
+  public static long rawRead(java.net.URI influx, String db, String measurement, long from, long to, String accept)
+      throws Exception {
+    String q = "SELECT * FROM \"" + measurement + "\" WHERE time >= " + from + " AND time < " + to + " GROUP BY *";
+    HttpRequest request = HttpRequest.newBuilder(influx.resolve("/query"))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", accept)
         .POST(HttpRequest.BodyPublishers.ofString("epoch=ns&chunked=true&chunk_size=10000&db="

@@ -51,34 +51,16 @@ public final class FederationReport {
     Path out = Path.of(args.length > 1 ? args[1] : "benchmarks/results");
     Files.createDirectories(out);
     long perHost = points / ExportThroughputReport.HOSTS;
-    long end = ExportThroughputReport.START + perHost * ExportThroughputReport.INTERVAL;
-    try (InfluxServer influx = InfluxServer.start()) {
-      String db = influx.newDatabase("fedbench");
-      ExportThroughputReport.load(influx, db, perHost);
-      Path lake = Files.createTempDirectory("tidewater-federation-bench-");
-      Clock clock = Clock.fixed(Instant.ofEpochSecond(end / 1_000_000_000L).plus(Duration.ofDays(1)), ZoneOffset.UTC);
-      PolicySet policies = PolicySet.parse(List.of(Map.entry("bench.yaml", """
-          name: bench
-          source: { database: %s, measurements: [cpu] }
-          window: 1h
-          settle: 0
-          tiers:
-            hot: { keep: 3650d }
-            warm: { after: 3650d }
-          """.formatted(db))));
-      InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
-      Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(lake)));
-      new ExportJob(policies.policies().get(0), client, ledger, new WindowExporter(client,
-          new WindowWriter(ledger, lake.resolveSibling(lake.getFileName() + "-staging"), clock)), clock, 1,
-          Duration.ofMillis(10)).runDue().orElseThrow();
-      String hotDb = influx.newDatabase("hot");
-      ExportThroughputReport.load(influx, hotDb, Math.min(perHost, 8640));
-      FederationCatalog catalog = new FederationCatalog(client, ledger, policies, clock, Duration.ofMinutes(10));
+    try (FederationFixture fixture = FederationFixture.start(perHost, Math.min(perHost, 8640))) {
+      InfluxServer influx = fixture.influx;
+      String db = fixture.database;
+      String hotDb = fixture.hotDatabase;
+      FederationCatalog catalog = fixture.catalog;
       SqlEngine engine = new SqlEngine(catalog);
 
       // 1. Lake aggregate vs DuckDB, one thread each, the same files.
       String ours = "SELECT host, AVG(\"user\"), MIN(\"user\"), MAX(\"user\") FROM lake.\"" + db + "\".cpu GROUP BY host";
-      String glob = lake.resolve(db).resolve("cpu").resolve("res=raw") + "/**/*.parquet";
+      String glob = fixture.rawGlob();
       Connection duck = DriverManager.getConnection("jdbc:duckdb:");
       try (Statement s = duck.createStatement()) {
         s.execute("SET threads = 1");
@@ -178,13 +160,7 @@ public final class FederationReport {
   }
 
   private static long drain(SqlEngine engine, String sql) {
-    long n = 0;
-    try (SqlResult r = engine.query(sql, Long.MAX_VALUE, Duration.ofMinutes(5))) {
-      while (r.next() != null) {
-        n++;
-      }
-    }
-    return n;
+    return FederationFixture.drain(engine, sql);
   }
 
   private static long duckdb(Connection duck, String sql) throws Exception {

@@ -72,7 +72,7 @@ public final class LakeSizeReport {
   }
 
   /** 10 s points per host, each field a random walk rounded to 1-4 decimals. */
-  static SeriesRows generate(int days, int hosts) {
+  public static SeriesRows generate(int days, int hosts) {
     SeriesRows rows = new SeriesRows(schema());
     long points = days * 86_400L * 1_000_000_000L / INTERVAL_NANOS;
     Random random = new Random(42);
@@ -169,35 +169,12 @@ public final class LakeSizeReport {
       if (batch.length() > 0) {
         influx.write(db, batch.toString());
       }
-      return awaitCompactedSize(influx.dataDir());
+      return TsmFiles.awaitCompactedSize(influx.dataDir());
     }
   }
 
   private static String rowsValue(SeriesRows rows, int field, int row) {
     return Double.toString(rows.doubleValue(field, row));
-  }
-
-  /** Waits until the TSM files stop changing (full compaction done) and returns their size. */
-  private static long awaitCompactedSize(Path data) throws Exception {
-    long last = -1;
-    int stable = 0;
-    for (int i = 0; i < 240 && stable < 10; i++) {
-      Thread.sleep(1000);
-      long size = tsmSize(data);
-      boolean compacting;
-      try (Stream<Path> files = Files.walk(data)) {
-        compacting = files.anyMatch(p -> p.toString().endsWith(".tsm.tmp"));
-      }
-      stable = size == last && !compacting && size > 0 ? stable + 1 : 0;
-      last = size;
-    }
-    return last;
-  }
-
-  private static long tsmSize(Path data) throws IOException {
-    try (Stream<Path> files = Files.walk(data)) {
-      return files.filter(p -> p.toString().endsWith(".tsm")).mapToLong(p -> p.toFile().length()).sum();
-    }
   }
 
   private static void row(StringBuilder report, String name, long bytes, long values, long duck, long tsm) {
@@ -253,7 +230,7 @@ public final class LakeSizeReport {
   }
 
   /** The gateway's reader: per host id, count/sum/min/max over dictionary ids, no object per row. */
-  static String aggregate(Path file) {
+  public static String aggregate(Path file) {
     MeasurementSchema schema = schema();
     ScanSpec spec = new ScanSpec(schema, false, List.of("host"), List.of("f0"), Long.MIN_VALUE, Long.MAX_VALUE, java.util.Map.of());
     java.util.Map<String, double[]> byHost = new java.util.TreeMap<>();
