@@ -30,7 +30,8 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the gateway with {@code settings} as system properties (plus {@code quarkus.http.port})
+   * Starts the gateway (with the JVM options of system property {@code tidewater.bench.gateway-jvm},
+   * if set) with {@code settings} as system properties (plus {@code quarkus.http.port})
    * and waits until {@code /q/health/live} answers; its output goes to {@code log}.
    */
   public static GatewayProcess start(Path jar, Map<String, String> settings, Path log) throws Exception {
@@ -41,6 +42,11 @@ public final class GatewayProcess implements AutoCloseable {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // For profiling the gateway under a benchmark: -Dtidewater.bench.gateway-jvm="-XX:StartFlightRecording=..."
+    String jvm = System.getProperty("tidewater.bench.gateway-jvm", "").trim();
+    if (!jvm.isEmpty()) {
+      command.addAll(List.of(jvm.split("\\s+")));
+    }
     settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-Dquarkus.http.port=" + port);
     command.add("-jar");

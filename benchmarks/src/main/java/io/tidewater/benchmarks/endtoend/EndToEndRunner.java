@@ -44,7 +44,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code .svg} to the results folder.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar io.tidewater.benchmarks.endtoend.EndToEndRunner
- * [--smoke] [--hosts 50] [--days 30] [--store local|s3] [--concurrency 2] [--seconds 20] [--out benchmarks/results]}
+ * [--smoke] [--hosts 50] [--days 30] [--store local|s3] [--concurrency 2] [--seconds 20] [--queries 500]
+ * [--warmup 3] [--classes RECENT_POINT,...] [--out benchmarks/results] [--gateway-jar JAR]}
  */
 public final class EndToEndRunner {
 
@@ -118,7 +119,7 @@ public final class EndToEndRunner {
         long[] cacheBefore = cache(gateway.url());
         try (GatewaySql ours = new GatewaySql(gateway.url()); InfluxQl influxql = new InfluxQl(influx.url(), db);
             DuckDbLake duckdb = new DuckDbLake()) {
-          for (QueryClass c : QueryClass.values()) {
+          for (QueryClass c : options.classes()) {
             progress("query class %s", c.label);
             QueryClass.Context context = new QueryClass.Context(db, options.hosts(), data.start, Instant.now(), glob);
             Random random = new Random(100 + c.ordinal());

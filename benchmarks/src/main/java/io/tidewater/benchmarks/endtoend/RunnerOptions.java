@@ -4,6 +4,7 @@ import io.tidewater.benchmarks.GatewayProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -18,9 +19,10 @@ import java.util.Map;
  * @param budget how long each query class is measured per system (after the warm-up)
  * @param maxQueries upper bound of measured queries per class and system
  * @param warmup unmeasured queries per class and system first (JIT, connections, plans)
+ * @param classes the query classes asked (all by default)
  */
 public record RunnerOptions(int hosts, int days, String store, int concurrency, Duration budget, int maxQueries,
-    int warmup, Path out, Path gatewayJar, boolean waitForCompaction) {
+    int warmup, Path out, Path gatewayJar, boolean waitForCompaction, List<QueryClass> classes) {
 
   public RunnerOptions {
     if (hosts < 2 || days < 3) {
@@ -33,26 +35,28 @@ public record RunnerOptions(int hosts, int days, String store, int concurrency, 
     if (concurrency < 1 || maxQueries < 1 || warmup < 0) {
       throw new IllegalArgumentException("--concurrency and --queries must be >= 1, --warmup >= 0");
     }
+    classes = List.copyOf(classes);
   }
 
   /** The default run: about 4.3 million rows (15 million values), within 15 minutes on 2 cores. */
   public static RunnerOptions defaults() {
     return new RunnerOptions(50, 30, "local", 2, Duration.ofSeconds(20), 500, 3, Path.of("benchmarks/results"),
-        GatewayProcess.DEFAULT_JAR, true);
+        GatewayProcess.DEFAULT_JAR, true, List.of(QueryClass.values()));
   }
 
   /** A run small enough for the test suite: it checks that everything runs, not how fast. */
   public static RunnerOptions smoke(Path out, Path gatewayJar) {
-    return new RunnerOptions(3, 4, "local", 2, Duration.ofMillis(300), 4, 1, out, gatewayJar, false);
+    return new RunnerOptions(3, 4, "local", 2, Duration.ofMillis(300), 4, 1, out, gatewayJar, false,
+        List.of(QueryClass.values()));
   }
 
-  private static final java.util.List<String> NAMES = java.util.List.of("--hosts", "--days", "--store",
-      "--concurrency", "--seconds", "--queries", "--warmup", "--out", "--gateway-jar");
+  private static final List<String> NAMES = List.of("--hosts", "--days", "--store",
+      "--concurrency", "--seconds", "--queries", "--warmup", "--out", "--gateway-jar", "--classes");
 
   /**
    * {@code [--smoke] [--hosts N] [--days N] [--store local|s3] [--concurrency N] [--seconds S]
-   * [--queries N] [--warmup N] [--out DIR] [--gateway-jar JAR]}; {@code --smoke} starts from the
-   * smoke sizes instead of the defaults.
+   * [--queries N] [--warmup N] [--out DIR] [--gateway-jar JAR] [--classes RECENT_POINT,...]};
+   * {@code --smoke} starts from the smoke sizes instead of the defaults.
    */
   public static RunnerOptions parse(String... args) {
     Map<String, String> given = new HashMap<>();
@@ -76,10 +80,24 @@ public record RunnerOptions(int hosts, int days, String store, int concurrency, 
           given.getOrDefault("--store", b.store).toLowerCase(Locale.ROOT), intOf(given, "--concurrency", b.concurrency),
           given.containsKey("--seconds") ? Duration.ofMillis(Math.round(Double.parseDouble(given.get("--seconds")) * 1000))
               : b.budget,
-          intOf(given, "--queries", b.maxQueries), intOf(given, "--warmup", b.warmup), out, jar, b.waitForCompaction);
+          intOf(given, "--queries", b.maxQueries), intOf(given, "--warmup", b.warmup), out, jar, b.waitForCompaction,
+          given.containsKey("--classes") ? classes(given.get("--classes")) : b.classes);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage());
     }
+  }
+
+  private static List<QueryClass> classes(String names) {
+    List<QueryClass> classes = new java.util.ArrayList<>();
+    for (String name : names.split(",")) {
+      try {
+        classes.add(QueryClass.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--classes: unknown class '" + name + "'; known: "
+            + java.util.Arrays.toString(QueryClass.values()));
+      }
+    }
+    return classes;
   }
 
   private static int intOf(Map<String, String> given, String name, int otherwise) {
