@@ -12,6 +12,15 @@ import org.apache.calcite.rel.rules.CoreRules;
  */
 public final class FederationRules {
 
+  /**
+   * CURRENT_TIMESTAMP becomes a literal when the query is planned, so "the last hour" bounds the
+   * InfluxQL and prunes the lake. Each query is planned just before it runs, so this is the
+   * statement's time (a cache of plans across executions must not keep such plans).
+   */
+  public static final RelOptRule REDUCE_FILTER = ((org.apache.calcite.rel.rules.ReduceExpressionsRule.Config)
+      org.apache.calcite.rel.rules.ReduceExpressionsRule.FilterReduceExpressionsRule.FilterReduceExpressionsRuleConfig.DEFAULT)
+      .withTreatDynamicCallsAsConstant(true).withDescription("FilterReduceExpressionsRule(dynamic)").toRule();
+
   public static final List<RelOptRule> ALL = List.of(
       CoreRules.FILTER_SET_OP_TRANSPOSE,
       CoreRules.PROJECT_SET_OP_TRANSPOSE,
@@ -21,12 +30,7 @@ public final class FederationRules {
       CoreRules.AGGREGATE_UNION_TRANSPOSE,
       CoreRules.SORT_UNION_TRANSPOSE,
       CoreRules.UNION_MERGE,
-      // CURRENT_TIMESTAMP becomes a literal when the query is planned, so "the last hour" bounds
-      // the InfluxQL and prunes the lake. Each query is planned just before it runs, so this is
-      // the statement's time (a cache of plans across executions must not keep such plans).
-      ((org.apache.calcite.rel.rules.ReduceExpressionsRule.Config)
-          org.apache.calcite.rel.rules.ReduceExpressionsRule.FilterReduceExpressionsRule.FilterReduceExpressionsRuleConfig.DEFAULT)
-          .withTreatDynamicCallsAsConstant(true).withDescription("FilterReduceExpressionsRule(dynamic)").toRule());
+      REDUCE_FILTER);
 
   private FederationRules() {}
 

@@ -145,7 +145,7 @@ public final class SqlEngine {
   private Prepared prepare(String sql) {
     Connection connection = connect();
     AtomicReference<RelNode> plan = new AtomicReference<>();
-    try (Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
+    try (Hook.Closeable program = usePlanningProgram(); Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
         (java.util.function.Consumer<RelRoot>) root -> plan.set(root.rel))) {
       PreparedStatement statement = connection.prepareStatement(sql);
       List<Read> reads = new ArrayList<>();
@@ -247,7 +247,7 @@ public final class SqlEngine {
     String sql = DateBin.rewrite(text, PARSER);
     Connection connection = connect();
     AtomicReference<RelNode> plan = new AtomicReference<>();
-    try (Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
+    try (Hook.Closeable program = usePlanningProgram(); Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
         (java.util.function.Consumer<RelRoot>) root -> plan.set(root.rel))) {
       connection.prepareStatement(sql).close();
     } catch (SQLException | RuntimeException e) {
@@ -313,6 +313,12 @@ public final class SqlEngine {
     for (RelNode input : node.getInputs()) {
       collectReads(input, reads);
     }
+  }
+
+  /** Plans made on this thread prune routed tables' parts first ({@link RoutePruning}). */
+  private static Hook.Closeable usePlanningProgram() {
+    return Hook.PROGRAM.addThread((java.util.function.Consumer<org.apache.calcite.util.Holder<org.apache.calcite.tools.Program>>)
+        holder -> holder.set(io.tidewater.federation.route.RoutePruning.PROGRAM));
   }
 
   private Connection connect() {

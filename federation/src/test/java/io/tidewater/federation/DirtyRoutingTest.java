@@ -36,8 +36,10 @@ class DirtyRoutingTest {
   @TempDir
   Path temp;
 
-  @Test
-  void aDirtyWindowIsAnsweredByInfluxDbUntilItIsClean() {
+  /** Three days of cpu exported (the last one hot), an engine whose dirty windows are {@code dirty}. */
+  private record Exported(InfluxServer influx, String db, InfluxClient client, SqlEngine engine, List<Window> dirty) {}
+
+  private Exported exported() {
     InfluxServer influx = TestServers.influx();
     String db = influx.newDatabase("dirty");
     StringBuilder lp = new StringBuilder();
@@ -64,6 +66,17 @@ class DirtyRoutingTest {
     List<Window> dirty = new CopyOnWriteArrayList<>();
     SqlEngine engine = new SqlEngine(new FederationCatalog(client, ledger, policies, clock, Duration.ZERO,
         (d, m) -> d.equals(db) && m.equals("cpu") ? List.copyOf(dirty) : List.of()));
+    return new Exported(influx, db, client, engine, dirty);
+  }
+
+  @Test
+  void aDirtyWindowIsAnsweredByInfluxDbUntilItIsClean() {
+    Exported e = exported();
+    InfluxServer influx = e.influx();
+    String db = e.db();
+    InfluxClient client = e.client();
+    SqlEngine engine = e.engine();
+    List<Window> dirty = e.dirty();
     // A whole lake day, including the hour that is about to change.
     String sql = "SELECT COUNT(*), SUM(v) FROM \"" + db + "\".cpu WHERE \"time\" >= TIMESTAMP '2025-05-30 00:00:00'"
         + " AND \"time\" < TIMESTAMP '2025-05-31 00:00:00'";
@@ -83,6 +96,29 @@ class DirtyRoutingTest {
     dirty.clear();
     assertEquals(List.of(Place.LAKE), places(engine, sql));
     assertEquals(List.of(List.of(144L, before)), Rows.of(engine, sql), "marked clean (as a re-export would): the lake answers");
+  }
+
+  @Test
+  void manyDirtyWindowsOutsideTheQuerysRangeAreNotPlanned() {
+    Exported e = exported();
+    // Every other hour of the first day is dirty: the routed table has dozens of parts.
+    for (int h = 0; h < 24; h += 2) {
+      Instant from = Instant.parse("2025-05-29T00:00:00Z").plus(Duration.ofHours(h));
+      e.dirty().add(new Window(from, from.plus(Duration.ofHours(1))));
+    }
+    String oneHour = "SELECT COUNT(*), SUM(v) FROM \"" + e.db() + "\".cpu WHERE \"time\" >= TIMESTAMP '2025-05-30 10:00:00'"
+        + " AND \"time\" < TIMESTAMP '2025-05-30 11:00:00'";
+    assertEquals(1, e.engine().explain(oneHour).parts().size(), "only the part the query reads is planned");
+    List<Object> truth = e.client().rows(e.db(), "SELECT count(v), sum(v) FROM cpu WHERE time >= '2025-05-30T10:00:00Z'"
+        + " AND time < '2025-05-30T11:00:00Z'").get(0);
+    assertEquals(List.of(List.of(((Number) truth.get(1)).longValue(), ((Number) truth.get(2)).doubleValue())),
+        Rows.of(e.engine(), oneHour));
+    String all = "SELECT COUNT(*), SUM(v) FROM \"" + e.db() + "\".cpu";
+    List<Place> parts = places(e.engine(), all);
+    assertEquals(List.of(Place.INFLUXDB, Place.LAKE, Place.INFLUXDB), parts.subList(0, 3), "hour 0 is dirty");
+    assertEquals(25, parts.size(), "12 dirty hours, the lake between and after them, InfluxDB's hot day: " + parts);
+    assertEquals(List.of(List.of(432L, ((Number) e.client().rows(e.db(), "SELECT sum(v) FROM cpu").get(0).get(1))
+        .doubleValue())), Rows.of(e.engine(), all), "the whole time line, across every part, counted once");
   }
 
   private static double truthSum(InfluxClient client, String db) {
