@@ -101,6 +101,12 @@ class ExplainTest {
     SqlExplanation.Part lake = lakePart(day);
     assertEquals("1h", lake.resolution(), lake.pushed());
     assertTrue(lake.pushed().contains("aggregate=[sum(usage_user_sum), sum(usage_user_count), max(procs_max)]"), lake.pushed());
+    // AVG is SUM / COUNT of the rollup; a dashboard's hourly series of one host too.
+    assertEquals("1h", lakePart(day.replace("SUM(usage_user)", "AVG(usage_user)")).resolution());
+    String dashboard = "SELECT FLOOR(\"time\" TO HOUR) AS \"hour\", AVG(usage_user), MIN(usage_user), MAX(usage_user) FROM "
+        + db + ".cpu WHERE host = 'h1' AND \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP"
+        + " '2025-05-11 00:00:00' GROUP BY FLOOR(\"time\" TO HOUR) ORDER BY \"hour\"";
+    assertEquals("1h", lakePart(dashboard).resolution(), f.engine.explain(dashboard).plan());
     // Minute buckets are finer than the rollup: raw.
     assertEquals("raw", lakePart(day.replace("TO DAY", "TO MINUTE")).resolution());
     // A range starting mid-bucket needs the raw points of its first bucket.
