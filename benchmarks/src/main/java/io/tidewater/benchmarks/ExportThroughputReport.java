@@ -73,21 +73,11 @@ public final class ExportThroughputReport {
       }
 
       Path lake = Files.createTempDirectory("tidewater-export-bench-");
-      TieringPolicy policy = new PolicyParser().parse("bench.yaml", """
-          name: bench
-          source: { database: %s, measurements: [cpu] }
-          window: 1h
-          settle: 0
-          tiers:
-            hot: { keep: 3650d }
-            warm: { after: 3650d }
-          """.formatted(db)).get(0);
+      TieringPolicy policy = new PolicyParser().parse("bench.yaml", allHotPolicy(db)).get(0);
       Clock clock = Clock.fixed(Instant.ofEpochSecond(end / 1_000_000_000L).plus(Duration.ofDays(1)), ZoneOffset.UTC);
       InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
       Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(lake)));
-      ExportJob job = new ExportJob(policy, client, ledger,
-          new WindowExporter(client, new WindowWriter(ledger, lake.resolveSibling(lake.getFileName() + "-staging"), clock)),
-          clock, 1, Duration.ofMillis(10));
+      ExportJob job = localExportJob(policy, client, ledger, lake, clock);
       System.gc();
       ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
       long t0 = System.nanoTime();
@@ -118,6 +108,26 @@ public final class ExportThroughputReport {
       System.out.println(md);
       Files.writeString(out.resolve("export-throughput.md"), md);
     }
+  }
+
+  /** The benchmarks' policy: {@code cpu} of {@code db} in hourly windows, all of it hot for ten years. */
+  static String allHotPolicy(String db) {
+    return """
+        name: bench
+        source: { database: %s, measurements: [cpu] }
+        window: 1h
+        settle: 0
+        tiers:
+          hot: { keep: 3650d }
+          warm: { after: 3650d }
+        """.formatted(db);
+  }
+
+  /** An export job of {@code policy} into the local lake folder {@code lake}, staging beside it, one attempt per window. */
+  static ExportJob localExportJob(TieringPolicy policy, InfluxClient client, Ledger ledger, Path lake, Clock clock) {
+    return new ExportJob(policy, client, ledger,
+        new WindowExporter(client, new WindowWriter(ledger, lake.resolveSibling(lake.getFileName() + "-staging"), clock)),
+        clock, 1, Duration.ofMillis(10));
   }
 
   static void load(InfluxServer influx, String db, long perHost) {

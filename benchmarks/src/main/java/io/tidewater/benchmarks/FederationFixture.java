@@ -3,12 +3,9 @@ package io.tidewater.benchmarks;
 import io.tidewater.federation.FederationCatalog;
 import io.tidewater.federation.SqlEngine;
 import io.tidewater.federation.SqlResult;
-import io.tidewater.lifecycle.export.ExportJob;
-import io.tidewater.lifecycle.export.WindowExporter;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
 import io.tidewater.lifecycle.lake.Ledger;
-import io.tidewater.lifecycle.lake.WindowWriter;
 import io.tidewater.lifecycle.store.LakeLocation;
 import io.tidewater.lifecycle.store.local.LocalLakeStore;
 import io.tidewater.policy.PolicySet;
@@ -55,20 +52,10 @@ public final class FederationFixture implements AutoCloseable {
       long end = ExportThroughputReport.START + perHost * ExportThroughputReport.INTERVAL;
       Path lake = Files.createTempDirectory("tidewater-federation-bench-");
       Clock clock = Clock.fixed(Instant.ofEpochSecond(end / 1_000_000_000L).plus(Duration.ofDays(1)), ZoneOffset.UTC);
-      PolicySet policies = PolicySet.parse(List.of(Map.entry("bench.yaml", """
-          name: bench
-          source: { database: %s, measurements: [cpu] }
-          window: 1h
-          settle: 0
-          tiers:
-            hot: { keep: 3650d }
-            warm: { after: 3650d }
-          """.formatted(db))));
+      PolicySet policies = PolicySet.parse(List.of(Map.entry("bench.yaml", ExportThroughputReport.allHotPolicy(db))));
       InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
       Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(lake)));
-      new ExportJob(policies.policies().get(0), client, ledger, new WindowExporter(client,
-          new WindowWriter(ledger, lake.resolveSibling(lake.getFileName() + "-staging"), clock)), clock, 1,
-          Duration.ofMillis(10)).runDue().orElseThrow();
+      ExportThroughputReport.localExportJob(policies.policies().get(0), client, ledger, lake, clock).runDue().orElseThrow();
       String hotDb = influx.newDatabase("hot");
       ExportThroughputReport.load(influx, hotDb, hotPerHost);
       return new FederationFixture(influx, db, hotDb, lake,
