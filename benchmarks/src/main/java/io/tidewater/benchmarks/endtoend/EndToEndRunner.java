@@ -148,7 +148,10 @@ public final class EndToEndRunner {
     }
   }
 
-  /** Every system asked the same questions in turn; the gateway's cache counted around its turn. */
+  /**
+   * Every system asked the same questions in turn (gateway, InfluxDB, DuckDB: the ratios below
+   * rely on that order); the gateway's cache counted around its turn.
+   */
   private EndToEndReport.ClassResult measure(QueryClass c, List<Question> questions, URI gateway,
       QuerySystem... systems) throws Exception {
     List<EndToEndReport.SystemResult> results = new ArrayList<>();

@@ -38,7 +38,7 @@ final class QueryLoad {
       try {
         system.rows(questions.get(i));
       } catch (Exception e) {
-        // counted when measured
+        // a system that cannot answer fails the measured questions too, where it is counted
       }
     }
     List<Question> measured = questions.subList(Math.min(warmup, questions.size()), questions.size());
