@@ -1,5 +1,6 @@
 package io.tidewater.benchmarks.endtoend;
 
+import io.tidewater.benchmarks.Percentiles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,12 +21,12 @@ final class QueryLoad {
   record Outcome(double[] latencies, long[] rows, int asked, int failures, String firstError, double seconds) {
 
     EndToEndReport.SystemResult summary(String system) {
-      double[] ok = Arrays.stream(latencies).filter(d -> !Double.isNaN(d)).sorted().toArray();
+      double[] ok = Arrays.stream(latencies).filter(d -> !Double.isNaN(d)).toArray();
       if (ok.length == 0) {
         return new EndToEndReport.SystemResult(system, asked, failures, firstError, null, null, null, null);
       }
-      return new EndToEndReport.SystemResult(system, asked, failures, firstError, round(percentile(ok, 50)),
-          round(percentile(ok, 95)), round(percentile(ok, 99)), round(ok.length / seconds));
+      return new EndToEndReport.SystemResult(system, asked, failures, firstError, round(Percentiles.of(ok, 50)),
+          round(Percentiles.of(ok, 95)), round(Percentiles.of(ok, 99)), round(ok.length / seconds));
     }
   }
 
@@ -80,12 +81,6 @@ final class QueryLoad {
     double seconds = (System.nanoTime() - started) / 1e9;
     pool.shutdown();
     return new Outcome(latencies, rows, asked.get(), failures.get(), firstError.get(), seconds);
-  }
-
-  /** Nearest-rank percentile of sorted values. */
-  static double percentile(double[] sorted, double p) {
-    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
   static double round(double v) {
