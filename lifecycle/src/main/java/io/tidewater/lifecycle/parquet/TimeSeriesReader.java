@@ -58,20 +58,12 @@ public final class TimeSeriesReader implements AutoCloseable {
   private int rowGroupsSkipped;
   private long pagesPrunedRows;
 
-  private TimeSeriesReader(String name, ScanSpec spec, ParquetFileReader reader) {
+  private TimeSeriesReader(String name, ScanSpec spec, ParquetFileReader reader, Footers.Footer footer) {
     this.name = name;
     this.spec = spec;
     this.reader = reader;
-    Map<String, String> kv = reader.getFileMetaData().getKeyValueMetaData();
-    String json = kv.get(TimeSeriesWriter.SCHEMA_KEY);
-    if (json == null) {
-      throw new SchemaConflictException(name + " was not written by Tidewater (no " + TimeSeriesWriter.SCHEMA_KEY
-          + " metadata)");
-    }
-    JsonNode meta = readJson(json);
-    this.fileSchema = schemaOf(meta);
-    this.unitNanos = TimestampPrecision.valueOf(meta.get("precision").asText().toUpperCase(java.util.Locale.ROOT))
-        == TimestampPrecision.NANOS ? 1 : 1000;
+    this.fileSchema = footer.schema();
+    this.unitNanos = footer.unitNanos();
     MessageType parquet = reader.getFileMetaData().getSchema();
     this.timeColumn = parquet.getColumnDescription(new String[] {MeasurementSchema.TIME});
     this.tagColumns = new ColumnDescriptor[spec.tags().size()];
@@ -112,10 +104,18 @@ public final class TimeSeriesReader implements AutoCloseable {
   /** Opens {@code file} for {@code spec}; {@code name} identifies it in errors. */
   public static TimeSeriesReader open(InputFile file, String name, ScanSpec spec) {
     try {
-      ParquetFileReader reader = ParquetFileReader.open(file,
-          ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+      ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+      Optional<String> contentKey = file instanceof StoreInputFile s ? s.contentKey() : Optional.empty();
+      Footers.Footer footer = contentKey.map(Footers::get).orElse(null);
+      ParquetFileReader reader = footer == null ? ParquetFileReader.open(file, options)
+          : ParquetFileReader.open(file, footer.metadata(), options, file.newStream());
       try {
-        return new TimeSeriesReader(name, spec, reader);
+        if (footer == null) {
+          footer = footer(name, reader.getFooter());
+          Footers.Footer read = footer;
+          contentKey.ifPresent(k -> Footers.put(k, read));
+        }
+        return new TimeSeriesReader(name, spec, reader, footer);
       } catch (RuntimeException e) {
         reader.close();
         throw e;
@@ -391,6 +391,18 @@ public final class TimeSeriesReader implements AutoCloseable {
       keep[r] = k;
     }
     batch.compact(keep);
+  }
+
+  private static Footers.Footer footer(String name, org.apache.parquet.hadoop.metadata.ParquetMetadata metadata) {
+    String json = metadata.getFileMetaData().getKeyValueMetaData().get(TimeSeriesWriter.SCHEMA_KEY);
+    if (json == null) {
+      throw new SchemaConflictException(name + " was not written by Tidewater (no " + TimeSeriesWriter.SCHEMA_KEY
+          + " metadata)");
+    }
+    JsonNode meta = readJson(json);
+    long unitNanos = TimestampPrecision.valueOf(meta.get("precision").asText().toUpperCase(java.util.Locale.ROOT))
+        == TimestampPrecision.NANOS ? 1 : 1000;
+    return new Footers.Footer(metadata, schemaOf(meta), unitNanos);
   }
 
   private static JsonNode readJson(String json) {
