@@ -299,10 +299,20 @@ public final class ExportJob {
     return new JobReport(policy.name(), exported, alreadyDone, failures);
   }
 
+  /** Rows one InfluxDB query reads ahead at most (two such batches are in memory: one written, one read). */
+  static final long BATCH_ROWS = 200_000;
+  /** Windows one query reads at most. */
+  static final int MAX_BATCH_WINDOWS = 48;
+
+  /** Consecutive windows read by one query, and that read. */
+  private record Batch(int start, List<Window> windows, Future<List<WindowExporter.WindowRead>> reads) {}
+
   /**
-   * Exports windows in order while reading the next one from InfluxDB as the current one is
-   * written, so InfluxDB and the Parquet writer work at once. A window whose read or write fails
-   * is redone alone with retries.
+   * Exports windows in order while reading the next ones from InfluxDB as the current ones are
+   * written, so InfluxDB and the Parquet writer work at once. Small windows are read several per
+   * query (as many as keep a batch near {@link #BATCH_ROWS} rows, judged by the last batch): a
+   * query per hourly window left InfluxDB's per-query work as most of the export's time. A window
+   * whose read or write fails is redone alone with retries.
    */
   private void exportPipelined(String measurement, List<Window> windows, Instant now, List<WindowExport> exported,
       List<JobReport.WindowFailure> failures) {
@@ -315,32 +325,55 @@ public final class ExportJob {
       return t;
     });
     try {
-      Future<WindowExporter.WindowRead> next = reader.submit(() -> exporter.read(policy, measurement, windows.get(0), now));
-      for (int i = 0; i < windows.size(); i++) {
-        Window w = windows.get(i);
-        WindowExporter.WindowRead read;
+      Batch pending = read(reader, measurement, windows, 0, 1, now);
+      while (pending != null) {
+        Batch current = pending;
+        List<WindowExporter.WindowRead> reads;
         try {
-          read = next.get();
+          reads = current.reads().get();
         } catch (ExecutionException e) {
-          read = null;
+          reads = null;
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted", e);
         }
-        if (i + 1 < windows.size()) {
-          Window following = windows.get(i + 1);
-          next = reader.submit(() -> exporter.read(policy, measurement, following, now));
-        }
-        keepLease(); // a lost lease stops the run: another gateway carries on
-        try {
-          exported.add(read != null ? writeOrRedo(read, now) : exportWithRetries(measurement, w, now));
-        } catch (RuntimeException e) {
-          failures.add(new JobReport.WindowFailure(measurement, w, e.getMessage()));
+        int following = current.start() + current.windows().size();
+        pending = following < windows.size() ? read(reader, measurement, windows, following, batchSize(reads), now) : null;
+        for (int k = 0; k < current.windows().size(); k++) {
+          Window w = current.windows().get(k);
+          keepLease(); // a lost lease stops the run: another gateway carries on
+          try {
+            exported.add(reads != null ? writeOrRedo(reads.get(k), now) : exportWithRetries(measurement, w, now));
+          } catch (RuntimeException e) {
+            failures.add(new JobReport.WindowFailure(measurement, w, e.getMessage()));
+          }
         }
       }
     } finally {
       reader.shutdownNow();
     }
+  }
+
+  /** Starts reading up to {@code size} consecutive windows from {@code from}. */
+  private Batch read(ExecutorService reader, String measurement, List<Window> windows, int from, int size, Instant now) {
+    int to = from + 1;
+    while (to < windows.size() && to - from < size && windows.get(to - 1).end().equals(windows.get(to).start())) {
+      to++;
+    }
+    List<Window> batch = List.copyOf(windows.subList(from, to));
+    // A batch far larger than its estimate (sparse windows, then dense ones) is abandoned; its windows are then read alone.
+    long maxRows = batch.size() == 1 ? Long.MAX_VALUE : 4 * BATCH_ROWS;
+    return new Batch(from, batch, reader.submit(() -> exporter.read(policy, measurement, batch, now, maxRows)));
+  }
+
+  /** How many windows the next query reads: about {@link #BATCH_ROWS} rows at the last batch's rows per window. */
+  private static int batchSize(List<WindowExporter.WindowRead> last) {
+    if (last == null) {
+      return 1; // after a failure, one at a time
+    }
+    long rows = last.stream().mapToLong(WindowExporter.WindowRead::count).sum();
+    long perWindow = Math.max(1, rows / last.size());
+    return (int) Math.max(1, Math.min(MAX_BATCH_WINDOWS, BATCH_ROWS / perWindow));
   }
 
   private WindowExport writeOrRedo(WindowExporter.WindowRead read, Instant now) {

@@ -62,6 +62,42 @@ public final class WindowExporter {
     return new WindowRead(measurement, window, placement, rows, count);
   }
 
+  /**
+   * Reads consecutive windows ({@code windows.get(k).end()} is the next one's start) in one
+   * InfluxDB query, with one look at the measurement's columns: many small windows cost InfluxDB
+   * little more than one. Expired windows are not read. More than {@code maxRows} rows in all
+   * stops the read with an error.
+   */
+  public List<WindowRead> read(TieringPolicy policy, String measurement, List<Window> windows, Instant now, long maxRows) {
+    if (windows.size() == 1) {
+      return List.of(read(policy, measurement, windows.get(0), now));
+    }
+    List<Placement> placements = new ArrayList<>();
+    long[] bounds = new long[windows.size() + 1];
+    for (int k = 0; k < windows.size(); k++) {
+      Window w = windows.get(k);
+      if (k > 0 && !windows.get(k - 1).end().equals(w.start())) {
+        throw new IllegalArgumentException("windows to read together must follow each other: " + windows.get(k - 1) + ", " + w);
+      }
+      placements.add(policy.ladder().placementAt(w.start(), now));
+      bounds[k] = Durations.epochNanos(w.start());
+    }
+    bounds[windows.size()] = Durations.epochNanos(windows.get(windows.size() - 1).end());
+    Source source = policy.source();
+    MeasurementSchema schema = influx.schema(source.database(), source.retentionPolicy(), measurement);
+    SeriesRows[] rows = new SeriesRows[windows.size()];
+    for (int k = 0; k < rows.length; k++) {
+      rows[k] = new SeriesRows(schema);
+    }
+    long[] counts = influx.readWindows(source.database(), source.retentionPolicy(), bounds, rows, maxRows);
+    List<WindowRead> reads = new ArrayList<>();
+    for (int k = 0; k < rows.length; k++) {
+      boolean expired = placements.get(k).tier() == Tier.EXPIRED;
+      reads.add(new WindowRead(measurement, windows.get(k), placements.get(k), expired ? null : rows[k], expired ? 0 : counts[k]));
+    }
+    return reads;
+  }
+
   /** Writes and commits what {@link #read} got: full resolution where the tier keeps it, and its rollups. */
   public WindowExport write(TieringPolicy policy, WindowRead read) {
     Placement placement = read.placement();

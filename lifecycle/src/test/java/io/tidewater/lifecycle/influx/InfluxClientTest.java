@@ -25,6 +25,46 @@ class InfluxClientTest {
   private final InfluxServer influx = TestServers.influx();
   private final InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
 
+  @Test
+  void consecutiveWindowsReadInOneQueryEqualEachWindowReadAlone() {
+    String db = influx.newDatabase("windows");
+    long t0 = 1_700_000_000_000_000_000L;
+    long second = 1_000_000_000L;
+    StringBuilder lp = new StringBuilder();
+    // Two series, a point every 700 ms for 10 s, points exactly on the window bounds included; the first window empty for host b.
+    for (String host : List.of("a", "b")) {
+      for (long t = host.equals("a") ? 0 : 3 * second; t < 10 * second; t += 700_000_000L) {
+        lp.append("cpu,host=").append(host).append(" v=").append(t).append("i ").append(t0 + t).append('\n');
+      }
+      lp.append("cpu,host=").append(host).append(" v=-1i ").append(t0 + 6 * second).append('\n');
+    }
+    influx.write(db, lp.toString());
+    MeasurementSchema schema = client.schema(db, Optional.empty(), "cpu");
+    long[] bounds = {t0, t0 + 3 * second, t0 + 6 * second, t0 + 10 * second};
+    SeriesRows[] together = {new SeriesRows(schema), new SeriesRows(schema), new SeriesRows(schema)};
+    long[] counts = client.readWindows(db, Optional.empty(), bounds, together, Long.MAX_VALUE);
+    long total = 0;
+    for (int k = 0; k < 3; k++) {
+      SeriesRows alone = new SeriesRows(schema);
+      assertEquals(client.readWindow(db, Optional.empty(), bounds[k], bounds[k + 1], alone), counts[k], "window " + k);
+      assertEquals(lines(alone), lines(together[k]), "window " + k);
+      assertTrue(counts[k] > 0);
+      total += counts[k];
+    }
+    assertEquals(lp.toString().lines().count(), total, "every point in exactly one window");
+    InfluxException tooMany = assertThrows(InfluxException.class, () -> client.readWindows(db, Optional.empty(), bounds,
+        new SeriesRows[] {new SeriesRows(schema), new SeriesRows(schema), new SeriesRows(schema)}, 10));
+    assertTrue(tooMany.getMessage().contains("more than 10 rows"), tooMany.getMessage());
+  }
+
+  private static List<String> lines(SeriesRows rows) {
+    List<String> out = new ArrayList<>();
+    for (int r = 0; r < rows.size(); r++) {
+      out.add(rows.tagValueAt(0, r) + "|" + rows.timeNanos(r) + "|" + rows.longValue(0, r));
+    }
+    return out.stream().sorted().toList();
+  }
+
   @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.EnumSource(InfluxConnection.AnswerFormat.class)
   void adversarialNamesAndValuesRoundTrip(InfluxConnection.AnswerFormat format) {
