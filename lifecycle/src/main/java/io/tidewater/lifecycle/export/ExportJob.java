@@ -299,8 +299,10 @@ public final class ExportJob {
     return new JobReport(policy.name(), exported, alreadyDone, failures);
   }
 
-  /** Rows one InfluxDB query reads ahead at most (two such batches are in memory: one written, one read). */
+  /** Rows one InfluxDB query reads (about: sized from the last batch). */
   static final long BATCH_ROWS = 200_000;
+  /** Batches read ahead of the one being written (so at most three are in memory). */
+  static final int READ_AHEAD = 2;
   /** Windows one query reads at most. */
   static final int MAX_BATCH_WINDOWS = 48;
 
@@ -325,9 +327,11 @@ public final class ExportJob {
       return t;
     });
     try {
-      Batch pending = read(reader, measurement, windows, 0, 1, now);
-      while (pending != null) {
-        Batch current = pending;
+      java.util.ArrayDeque<Batch> pending = new java.util.ArrayDeque<>();
+      pending.add(read(reader, measurement, windows, 0, 1, now));
+      int unread = pending.peek().windows().size();
+      while (!pending.isEmpty()) {
+        Batch current = pending.poll();
         List<WindowExporter.WindowRead> reads;
         try {
           reads = current.reads().get();
@@ -337,8 +341,12 @@ public final class ExportJob {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted", e);
         }
-        int following = current.start() + current.windows().size();
-        pending = following < windows.size() ? read(reader, measurement, windows, following, batchSize(reads), now) : null;
+        // The reader keeps READ_AHEAD batches queued, so InfluxDB streams while windows are written.
+        while (pending.size() < READ_AHEAD && unread < windows.size()) {
+          Batch next = read(reader, measurement, windows, unread, batchSize(reads), now);
+          pending.add(next);
+          unread += next.windows().size();
+        }
         for (int k = 0; k < current.windows().size(); k++) {
           Window w = current.windows().get(k);
           keepLease(); // a lost lease stops the run: another gateway carries on
