@@ -44,8 +44,12 @@ public final class GlueCatalog {
     this.databasePrefix = databasePrefix;
   }
 
-  /** Makes sure the version's table exists with its columns and its partitions are registered. */
-  public void register(WindowVersion v, LakeOptions options) {
+  /**
+   * Makes sure the version's table exists with its columns and its partitions are registered.
+   * One registration at a time: windows are committed in parallel, and two first commits of a
+   * table would both create it (one failing), two new columns both update it (one lost).
+   */
+  public synchronized void register(WindowVersion v, LakeOptions options) {
     if (v.deleted() || v.files().isEmpty()) {
       return;
     }

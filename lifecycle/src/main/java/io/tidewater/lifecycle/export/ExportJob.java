@@ -303,6 +303,8 @@ public final class ExportJob {
   static final long BATCH_ROWS = 200_000;
   /** Batches read ahead of the one being written (so at most three are in memory). */
   static final int READ_AHEAD = 2;
+  /** Windows written at once. */
+  static final int WRITERS = 2;
   /** Windows one query reads at most. */
   static final int MAX_BATCH_WINDOWS = 48;
 
@@ -310,11 +312,12 @@ public final class ExportJob {
   private record Batch(int start, List<Window> windows, Future<List<WindowExporter.WindowRead>> reads) {}
 
   /**
-   * Exports windows in order while reading the next ones from InfluxDB as the current ones are
-   * written, so InfluxDB and the Parquet writer work at once. Small windows are read several per
-   * query (as many as keep a batch near {@link #BATCH_ROWS} rows, judged by the last batch): a
-   * query per hourly window left InfluxDB's per-query work as most of the export's time. A window
-   * whose read or write fails is redone alone with retries.
+   * Exports windows batch by batch while reading the next batches from InfluxDB as the current
+   * one is written, so InfluxDB and the Parquet writers work at once. Small windows are read
+   * several per query (as many as keep a batch near {@link #BATCH_ROWS} rows, judged by the last
+   * batch): a query per hourly window left InfluxDB's per-query work as most of the export's time.
+   * A batch's windows are committed independently, in any order (each is atomic in the ledger; a
+   * crash resumes from it). A window whose read or write fails is redone alone with retries.
    */
   private void exportPipelined(String measurement, List<Window> windows, Instant now, List<WindowExport> exported,
       List<JobReport.WindowFailure> failures) {
@@ -323,6 +326,11 @@ public final class ExportJob {
     }
     ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "tidewater-export-read");
+      t.setDaemon(true);
+      return t;
+    });
+    ExecutorService writer = Executors.newFixedThreadPool(WRITERS, r -> {
+      Thread t = new Thread(r, "tidewater-export-write");
       t.setDaemon(true);
       return t;
     });
@@ -347,18 +355,42 @@ public final class ExportJob {
           pending.add(next);
           unread += next.windows().size();
         }
+        // The batch's windows are written by WRITERS threads: a small window's write is mostly
+        // fixed costs (files, ledger entry, fsyncs), which overlap.
+        List<Future<WindowExport>> writes = new ArrayList<>();
         for (int k = 0; k < current.windows().size(); k++) {
           Window w = current.windows().get(k);
+          WindowExporter.WindowRead read = reads == null ? null : reads.get(k);
           keepLease(); // a lost lease stops the run: another gateway carries on
+          writes.add(writer.submit(() -> {
+            if (currentLease != null && leaseLost) {
+              return null; // not written: the lease was lost meanwhile
+            }
+            return read != null ? writeOrRedo(read, now) : exportWithRetries(measurement, w, now);
+          }));
+        }
+        for (int k = 0; k < writes.size(); k++) {
           try {
-            exported.add(reads != null ? writeOrRedo(reads.get(k), now) : exportWithRetries(measurement, w, now));
-          } catch (RuntimeException e) {
-            failures.add(new JobReport.WindowFailure(measurement, w, e.getMessage()));
+            WindowExport done = writes.get(k).get();
+            if (done == null) {
+              keepLease();
+            } else {
+              exported.add(done);
+            }
+          } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+              throw error;
+            }
+            failures.add(new JobReport.WindowFailure(measurement, current.windows().get(k), e.getCause().getMessage()));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
           }
         }
       }
     } finally {
       reader.shutdownNow();
+      writer.shutdownNow();
     }
   }
 
