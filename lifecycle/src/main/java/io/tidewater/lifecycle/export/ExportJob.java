@@ -304,7 +304,7 @@ public final class ExportJob {
   /** Batches read ahead of the one being written (so at most three are in memory). */
   static final int READ_AHEAD = 2;
   /** Windows written at once. */
-  static final int WRITERS = 2;
+  static final int WRITERS = 4;
   /** Windows one query reads at most. */
   static final int MAX_BATCH_WINDOWS = 48;
 
