@@ -50,16 +50,7 @@ public final class WindowExporter {
 
   /** Reads a window from InfluxDB (the slow half that can run while the previous window is written). */
   public WindowRead read(TieringPolicy policy, String measurement, Window window, Instant now) {
-    Placement placement = policy.ladder().placementAt(window.start(), now);
-    if (placement.tier() == Tier.EXPIRED) {
-      return new WindowRead(measurement, window, placement, null, 0);
-    }
-    Source source = policy.source();
-    MeasurementSchema schema = influx.schema(source.database(), source.retentionPolicy(), measurement);
-    SeriesRows rows = new SeriesRows(schema);
-    long count = influx.readWindow(source.database(), source.retentionPolicy(), Durations.epochNanos(window.start()),
-        Durations.epochNanos(window.end()), rows);
-    return new WindowRead(measurement, window, placement, rows, count);
+    return read(policy, measurement, List.of(window), now, Long.MAX_VALUE).get(0);
   }
 
   /**
@@ -69,9 +60,6 @@ public final class WindowExporter {
    * stops the read with an error.
    */
   public List<WindowRead> read(TieringPolicy policy, String measurement, List<Window> windows, Instant now, long maxRows) {
-    if (windows.size() == 1) {
-      return List.of(read(policy, measurement, windows.get(0), now));
-    }
     List<Placement> placements = new ArrayList<>();
     long[] bounds = new long[windows.size() + 1];
     for (int k = 0; k < windows.size(); k++) {
@@ -83,6 +71,13 @@ public final class WindowExporter {
       bounds[k] = Durations.epochNanos(w.start());
     }
     bounds[windows.size()] = Durations.epochNanos(windows.get(windows.size() - 1).end());
+    if (placements.stream().allMatch(p -> p.tier() == Tier.EXPIRED)) {
+      List<WindowRead> expired = new ArrayList<>();
+      for (int k = 0; k < windows.size(); k++) {
+        expired.add(new WindowRead(measurement, windows.get(k), placements.get(k), null, 0));
+      }
+      return expired;
+    }
     Source source = policy.source();
     MeasurementSchema schema = influx.schema(source.database(), source.retentionPolicy(), measurement);
     SeriesRows[] rows = new SeriesRows[windows.size()];
