@@ -113,6 +113,15 @@ class DirtyRoutingTest {
         + " AND time < '2025-05-30T11:00:00Z'").get(0);
     assertEquals(List.of(List.of(((Number) truth.get(1)).longValue(), ((Number) truth.get(2)).doubleValue())),
         Rows.of(e.engine(), oneHour));
+    // Ranges that end or start exactly on part edges: the part ending where the query starts is not read.
+    String dirtyHour = "SELECT COUNT(*) FROM \"" + e.db() + "\".cpu WHERE \"time\" >= TIMESTAMP '2025-05-29 02:00:00'"
+        + " AND \"time\" < TIMESTAMP '2025-05-29 03:00:00'";
+    assertEquals(List.of(Place.INFLUXDB), places(e.engine(), dirtyHour));
+    assertEquals(List.of(List.of(6L)), Rows.of(e.engine(), dirtyHour));
+    String twoHours = "SELECT COUNT(*) FROM \"" + e.db() + "\".cpu WHERE \"time\" > TIMESTAMP '2025-05-29 00:59:59.999'"
+        + " AND \"time\" <= TIMESTAMP '2025-05-29 02:59:59.999'";
+    assertEquals(List.of(Place.LAKE, Place.INFLUXDB), places(e.engine(), twoHours));
+    assertEquals(List.of(List.of(12L)), Rows.of(e.engine(), twoHours));
     String all = "SELECT COUNT(*), SUM(v) FROM \"" + e.db() + "\".cpu";
     List<Place> parts = places(e.engine(), all);
     assertEquals(List.of(Place.INFLUXDB, Place.LAKE, Place.INFLUXDB), parts.subList(0, 3), "hour 0 is dirty");

@@ -17,7 +17,8 @@ record EndToEndReport(Machine machine, Data data, Setup setup, List<ClassResult>
   record Data(int hosts, int days, int series, long rows, long values, int latePoints, long liveLines) {}
 
   /** How the queries were driven. */
-  record Setup(String store, int concurrency, double secondsPerClassAndSystem, int maxQueries, int warmup) {}
+  record Setup(String store, int concurrency, double secondsPerClassAndSystem, int maxQueries, int warmup,
+      double gatewayWarmupSeconds) {}
 
   /** One system's latencies for one class; {@code null} percentiles where it answered nothing. */
   record SystemResult(String system, int queries, int failures, String firstError, Double p50, Double p95, Double p99,

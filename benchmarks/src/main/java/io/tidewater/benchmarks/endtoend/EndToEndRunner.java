@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar io.tidewater.benchmarks.endtoend.EndToEndRunner
  * [--smoke] [--hosts 50] [--days 30] [--store local|s3] [--concurrency 2] [--seconds 20] [--queries 500]
- * [--warmup 3] [--classes RECENT_POINT,...] [--out benchmarks/results] [--gateway-jar JAR]}
+ * [--warmup 3] [--warmup-seconds 30] [--classes RECENT_POINT,...] [--out benchmarks/results] [--gateway-jar JAR]}
  */
 public final class EndToEndRunner {
 
@@ -119,6 +119,7 @@ public final class EndToEndRunner {
         long[] cacheBefore = cache(gateway.url());
         try (GatewaySql ours = new GatewaySql(gateway.url()); InfluxQl influxql = new InfluxQl(influx.url(), db);
             DuckDbLake duckdb = new DuckDbLake()) {
+          warmUp(ours, db, data.start);
           for (QueryClass c : options.classes()) {
             progress("query class %s", c.label);
             QueryClass.Context context = new QueryClass.Context(db, options.hosts(), data.start, Instant.now(), glob);
@@ -139,13 +140,31 @@ public final class EndToEndRunner {
         return new EndToEndReport(machine(), new EndToEndReport.Data(options.hosts(), options.days(),
             options.hosts() * DataSet.MEASUREMENTS.length, rows, values, late, live.lines()),
             new EndToEndReport.Setup(options.store(), options.concurrency(), options.budget().toMillis() / 1000.0,
-                options.maxQueries(), options.warmup()),
+                options.maxQueries(), options.warmup(), options.gatewayWarmup().toMillis() / 1000.0),
             classes, export, size, new EndToEndReport.Cache(hits, misses,
                 hits + misses == 0 ? 0 : QueryLoad.round((double) hits / (hits + misses))), notes);
       } finally {
         lake.close();
       }
     }
+  }
+
+  /**
+   * Asks the gateway questions of every class, drawn apart from the measured ones, for the
+   * configured time: a server that has been up for a while has compiled its hot code.
+   */
+  private void warmUp(GatewaySql gateway, String db, Instant historyStart) throws InterruptedException {
+    if (options.gatewayWarmup().isZero()) {
+      return;
+    }
+    progress("warming the gateway up for %.0f s", options.gatewayWarmup().toMillis() / 1000.0);
+    QueryClass.Context context = new QueryClass.Context(db, options.hosts(), historyStart, Instant.now(), null);
+    Random random = new Random(7);
+    List<Question> questions = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      questions.add(options.classes().get(i % options.classes().size()).ask(random, context));
+    }
+    QueryLoad.run(gateway, questions, 0, options.concurrency(), options.gatewayWarmup());
   }
 
   /**

@@ -37,11 +37,12 @@ final class ReportWriter {
         m.memoryMb(), m.os(), m.jvm(), m.influxd(), m.at()));
     s.append(f("Data: %d hosts x %d days (%d series of cpu and mem), %,d rows, %,d values, one point a minute per"
         + " series with outages and missing points; %d late points written through the gateway after the export,"
-        + " %,d lines written live during the queries. Lake: %s. Queries: %d concurrent clients per system, after %d"
-        + " warm-up questions up to %d questions or %.0f s per class and system; the same questions for every system;"
-        + " milliseconds as the client sees them.%n%n", d.hosts(), d.days(), d.series(), d.rows(), d.values(),
-        d.latePoints(), d.liveLines(), u.store(), u.concurrency(), u.warmup(), u.maxQueries(),
-        u.secondsPerClassAndSystem()));
+        + " %,d lines written live during the queries. Lake: %s. Queries: the gateway first warmed up for %.0f s with"
+        + " other questions of every class (its JIT compiles the planner meanwhile); then %d concurrent clients per"
+        + " system, after %d warm-up questions up to %d questions or %.0f s per class and system; the same questions"
+        + " for every system; milliseconds as the client sees them.%n%n", d.hosts(), d.days(), d.series(), d.rows(),
+        d.values(), d.latePoints(), d.liveLines(), u.store(), u.gatewayWarmupSeconds(), u.concurrency(), u.warmup(),
+        u.maxQueries(), u.secondsPerClassAndSystem()));
     s.append("| class | system | n | p50 | p95 | p99 | queries/s | gateway p95 / peer p95 | federation target |"
         + " goal: p95 <= target/10 | same rows as InfluxDB | cache hits |\n");
     s.append("|---|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|\n");

@@ -19,10 +19,13 @@ import java.util.Map;
  * @param budget how long each query class is measured per system (after the warm-up)
  * @param maxQueries upper bound of measured queries per class and system
  * @param warmup unmeasured queries per class and system first (JIT, connections, plans)
+ * @param gatewayWarmup how long the gateway is asked questions of every class before anything is
+ *     measured: its JIT compiles Calcite's planner meanwhile (seconds of compiler CPU on 2 cores,
+ *     which the first classes measured would otherwise pay); InfluxDB and DuckDB are native
  * @param classes the query classes asked (all by default)
  */
 public record RunnerOptions(int hosts, int days, String store, int concurrency, Duration budget, int maxQueries,
-    int warmup, Path out, Path gatewayJar, boolean waitForCompaction, List<QueryClass> classes) {
+    int warmup, Duration gatewayWarmup, Path out, Path gatewayJar, boolean waitForCompaction, List<QueryClass> classes) {
 
   public RunnerOptions {
     if (hosts < 2 || days < 3) {
@@ -32,30 +35,30 @@ public record RunnerOptions(int hosts, int days, String store, int concurrency, 
     if (!store.equals("local") && !store.equals("s3")) {
       throw new IllegalArgumentException("--store must be local or s3, not " + store);
     }
-    if (concurrency < 1 || maxQueries < 1 || warmup < 0) {
-      throw new IllegalArgumentException("--concurrency and --queries must be >= 1, --warmup >= 0");
+    if (concurrency < 1 || maxQueries < 1 || warmup < 0 || gatewayWarmup.isNegative()) {
+      throw new IllegalArgumentException("--concurrency and --queries must be >= 1, --warmup and --warmup-seconds >= 0");
     }
     classes = List.copyOf(classes);
   }
 
   /** The default run: about 4.3 million rows (15 million values), within 15 minutes on 2 cores. */
   public static RunnerOptions defaults() {
-    return new RunnerOptions(50, 30, "local", 2, Duration.ofSeconds(20), 500, 3, Path.of("benchmarks/results"),
+    return new RunnerOptions(50, 30, "local", 2, Duration.ofSeconds(20), 500, 3, Duration.ofSeconds(30), Path.of("benchmarks/results"),
         GatewayProcess.DEFAULT_JAR, true, List.of(QueryClass.values()));
   }
 
   /** A run small enough for the test suite: it checks that everything runs, not how fast. */
   public static RunnerOptions smoke(Path out, Path gatewayJar) {
-    return new RunnerOptions(3, 4, "local", 2, Duration.ofMillis(300), 4, 1, out, gatewayJar, false,
+    return new RunnerOptions(3, 4, "local", 2, Duration.ofMillis(300), 4, 1, Duration.ofMillis(300), out, gatewayJar, false,
         List.of(QueryClass.values()));
   }
 
   private static final List<String> NAMES = List.of("--hosts", "--days", "--store",
-      "--concurrency", "--seconds", "--queries", "--warmup", "--out", "--gateway-jar", "--classes");
+      "--concurrency", "--seconds", "--queries", "--warmup", "--warmup-seconds", "--out", "--gateway-jar", "--classes");
 
   /**
    * {@code [--smoke] [--hosts N] [--days N] [--store local|s3] [--concurrency N] [--seconds S]
-   * [--queries N] [--warmup N] [--out DIR] [--gateway-jar JAR] [--classes RECENT_POINT,...]};
+   * [--queries N] [--warmup N] [--warmup-seconds S] [--out DIR] [--gateway-jar JAR] [--classes RECENT_POINT,...]};
    * {@code --smoke} starts from the smoke sizes instead of the defaults.
    */
   public static RunnerOptions parse(String... args) {
@@ -78,9 +81,10 @@ public record RunnerOptions(int hosts, int days, String store, int concurrency, 
     try {
       return new RunnerOptions(intOf(given, "--hosts", b.hosts), intOf(given, "--days", b.days),
           given.getOrDefault("--store", b.store).toLowerCase(Locale.ROOT), intOf(given, "--concurrency", b.concurrency),
-          given.containsKey("--seconds") ? Duration.ofMillis(Math.round(Double.parseDouble(given.get("--seconds")) * 1000))
-              : b.budget,
-          intOf(given, "--queries", b.maxQueries), intOf(given, "--warmup", b.warmup), out, jar, b.waitForCompaction,
+          given.containsKey("--seconds") ? seconds(given.get("--seconds")) : b.budget,
+          intOf(given, "--queries", b.maxQueries), intOf(given, "--warmup", b.warmup),
+          given.containsKey("--warmup-seconds") ? seconds(given.get("--warmup-seconds")) : b.gatewayWarmup,
+          out, jar, b.waitForCompaction,
           given.containsKey("--classes") ? classes(given.get("--classes")) : b.classes);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage());
@@ -98,6 +102,10 @@ public record RunnerOptions(int hosts, int days, String store, int concurrency, 
       }
     }
     return classes;
+  }
+
+  private static Duration seconds(String value) {
+    return Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000));
   }
 
   private static int intOf(Map<String, String> given, String name, int otherwise) {

@@ -3,6 +3,7 @@ package io.tidewater.federation.route;
 import io.tidewater.federation.FederationRules;
 import java.util.List;
 import org.apache.calcite.plan.RelOptRule;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.rules.PruneEmptyRules;
@@ -27,9 +28,14 @@ public final class RoutePruning {
       PruneEmptyRules.UNION_INSTANCE,
       CoreRules.UNION_REMOVE);
 
-  /** Route pruning, then the standard program. */
+  /**
+   * Parts outside the query's range dropped by their bounds first (cheap), then the filter pushed
+   * into the parts left and contradictions folded; then the standard program.
+   */
   public static final Program PROGRAM = Programs.sequence(
-      Programs.hep(PRUNE, true, DefaultRelMetadataProvider.INSTANCE), Programs.standard());
+      Programs.of(new HepProgramBuilder().addRuleInstance(PartPruningRule.INSTANCE).addRuleCollection(PRUNE).build(),
+          true, DefaultRelMetadataProvider.INSTANCE),
+      Programs.standard());
 
   private RoutePruning() {}
 }

@@ -9,9 +9,11 @@ import java.util.List;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -58,7 +60,8 @@ public final class RoutedTable extends AbstractTable implements TranslatableTabl
         bounds.add(b.call(SqlStdOperatorTable.LESS_THAN, b.field(0), timestamp(b, range.to())));
       }
       if (!bounds.isEmpty()) {
-        b.filter(bounds);
+        // Not b.filter: its simplification of every part's bounds showed in the planning profile.
+        b.push(LogicalFilter.create(b.build(), RexUtil.composeConjunction(b.getRexBuilder(), bounds)));
       }
     }
     if (routes.size() > 1) {
