@@ -28,9 +28,15 @@ import org.apache.parquet.io.LocalOutputFile;
  * Writes one window of one measurement at one resolution into the lake, in two steps (Iceberg's
  * discipline): {@link #prepare} writes the data files under their deterministic names, each
  * appearing only when complete; {@link PendingCommit#commit} then writes the ledger entry and
- * deletes files the previous version had and this one has not. A crash between the steps leaves
- * complete files, the previous ledger entry and a write-intent marker that flags the window as
- * unfinished ({@link Ledger#unfinishedWrites}); the next commit of the window succeeds and clears it.
+ * deletes files the previous version had and this one has not. A crash between the steps of a
+ * re-export leaves complete files, the previous ledger entry and a write-intent marker that flags
+ * the window as unfinished ({@link Ledger#unfinishedWrites}); the next commit of the window
+ * succeeds and clears it. A window's first write has no entry its files could disagree with: a
+ * crash leaves it without an entry, so it is redone anyway, and it writes no marker (two fewer
+ * synced writes and a listing per window, most of an export's fixed cost per window). Should
+ * another writer commit the first version meanwhile (writers of a policy are serialized by its
+ * lease, so only a lost lease allows this), the loser's files may have replaced the winner's: it
+ * leaves a marker, and the window is redone.
  */
 public final class WindowWriter {
 
@@ -69,9 +75,19 @@ public final class WindowWriter {
 
     /** Commits; {@link LedgerConflictException} if another writer committed this version first. */
     public WindowVersion commit() {
-      WindowVersion committed = ledger.commit(next);
+      WindowVersion committed;
+      try {
+        committed = ledger.commit(next);
+      } catch (LedgerConflictException e) {
+        if (intent == null) {
+          ledger.beginWrite(next.database(), next.measurement(), Resolution.parse(next.resolution()), next.window());
+        }
+        throw e;
+      }
       base.ifPresent(previous -> ledger.deleteReplaced(previous, committed));
-      ledger.endWrite(intent);
+      if (intent != null) {
+        ledger.endWrite(intent);
+      }
       onCommit.accept(committed);
       return committed;
     }
@@ -89,7 +105,7 @@ public final class WindowWriter {
     long to = Durations.epochNanos(window.end());
     int[] order = rows.seriesTimeOrder();
     Map<String, List<Integer>> partitions = partition(rows, order, options, from, to, window);
-    String intent = ledger.beginWrite(database, measurement, resolution, window);
+    String intent = base.isPresent() ? ledger.beginWrite(database, measurement, resolution, window) : null;
     String prefix = LakeLayout.resolutionPrefix(database, measurement, resolution);
     WriteOptions writeOptions = WriteOptions.of(options);
     List<DataFile> files = new ArrayList<>();

@@ -153,11 +153,14 @@ public abstract class LedgerContract {
     } finally {
       pool.shutdownNow();
     }
+    assertEquals(java.util.Set.of(HOUR.start()), ledger.unfinishedWrites(db, "cpu", Resolution.RAW),
+        "the losers wrote the same file names: the window is flagged to be redone");
     // The loser retries: prepare on the new base and commit the next version.
     WindowVersion retried = writer.prepare(db, rows(List.of("a"), 30), Resolution.RAW, HOUR, LakeOptions.DEFAULTS,
         StorageClass.STANDARD).commit();
     assertEquals(2, retried.version());
     assertEquals(30, readThroughLedger(ledger, retried)[0]);
+    assertEquals(java.util.Set.of(), ledger.unfinishedWrites(db, "cpu", Resolution.RAW), "the commit clears the flag");
   }
 
   @Test
@@ -173,9 +176,9 @@ public abstract class LedgerContract {
   void aCrashBetweenDataAndCommitLeavesCompleteFilesAndTheNextCommitSucceeds() {
     WindowWriter.PendingCommit crashed = writer.prepare(db, rows(List.of("a", "b"), 30), Resolution.RAW, HOUR, BY_HOST,
         StorageClass.STANDARD);
-    // ... the process dies here: no ledger entry, and the window is flagged as an unfinished write.
+    // ... the process dies here: no ledger entry (so the window is redone; a first write needs no marker).
     assertEquals(List.of(), ledger.windows(db, "cpu", Resolution.RAW));
-    assertEquals(java.util.Set.of(HOUR.start()), ledger.unfinishedWrites(db, "cpu", Resolution.RAW));
+    assertEquals(java.util.Set.of(), ledger.unfinishedWrites(db, "cpu", Resolution.RAW));
     for (DataFile f : crashed.version().files()) {
       ObjectInfo visible = store().stat(f.key()).orElseThrow();
       assertEquals(f.size(), visible.size(), "only complete files are visible");
@@ -185,6 +188,12 @@ public abstract class LedgerContract {
         StorageClass.STANDARD).commit();
     assertEquals(1, v1.version());
     assertEquals(80, readThroughLedger(ledger, v1)[0]);
+    // A re-export dying between its files and its entry: the files no longer match version 1.
+    writer.prepare(db, rows(List.of("a", "b"), 50), Resolution.RAW, HOUR, BY_HOST, StorageClass.STANDARD);
+    assertEquals(java.util.Set.of(HOUR.start()), ledger.unfinishedWrites(db, "cpu", Resolution.RAW));
+    WindowVersion v2 = writer.prepare(db, rows(List.of("a", "b"), 50), Resolution.RAW, HOUR, BY_HOST,
+        StorageClass.STANDARD).commit();
+    assertEquals(100, readThroughLedger(ledger, v2)[0]);
     assertEquals(java.util.Set.of(), ledger.unfinishedWrites(db, "cpu", Resolution.RAW), "the commit clears the flag");
   }
 
