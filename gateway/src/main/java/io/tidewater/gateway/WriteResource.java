@@ -64,7 +64,7 @@ public class WriteResource {
       return error(400, e.getMessage());
     }
     long now = Math.multiplyExact(clock.millis(), 1_000_000L);
-    LineProtocol.Result parsed = LineProtocol.parse(body == null ? new byte[0] : body, p, now);
+    LineProtocol.Stamps parsed = LineProtocol.stamps(body == null ? new byte[0] : body, p, now);
     if (!parsed.points().isEmpty()) {
       try {
         // The body as sent: replay parses it again (same precision, same receive time) and drops the same bad lines.

@@ -54,8 +54,8 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     this.listener = Objects.requireNonNull(listener, "listener");
     int n = 0;
     for (ChangeLog.Entry e : log.recovered()) {
-      List<LinePoint> points = LineProtocol.parse(e.body(), LineProtocol.Precision.of(e.precision()), e.receivedNanos())
-          .points();
+      List<LineProtocol.Stamp> points = LineProtocol.stamps(e.body(), LineProtocol.Precision.of(e.precision()),
+          e.receivedNanos()).points();
       // Not notified: nothing can have cached the lake's view yet, and the listener may be what is being built.
       synchronized (this) {
         markLocked(e.sequence(), e.database(), e.retentionPolicy(), points, Durations.fromEpochNanos(e.receivedNanos()));
@@ -76,7 +76,7 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
    * Returns its sequence number. Throws {@link ChangeLog.FullException} with nothing written or marked.
    */
   public long accept(String database, String retentionPolicy, LineProtocol.Precision precision, long receivedNanos,
-      byte[] body, List<LinePoint> points) {
+      byte[] body, List<LineProtocol.Stamp> points) {
     Set<String> changed;
     long sequence;
     // Append and mark under one lock: trim() must never see a record appended but not yet marked.
@@ -181,12 +181,12 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
   }
 
   /** Marks the due windows {@code points} fall in; returns the measurements with a newly dirty window. */
-  private Set<String> markLocked(long sequence, String database, String retentionPolicy, List<LinePoint> points,
+  private Set<String> markLocked(long sequence, String database, String retentionPolicy, List<LineProtocol.Stamp> points,
       Instant received) {
     Map<String, Optional<TieringPolicy>> claims = new HashMap<>();
     // One window start per (measurement, window) of the batch: thousands of points share a few.
     Map<String, Set<Long>> touched = new HashMap<>();
-    for (LinePoint p : points) {
+    for (LineProtocol.Stamp p : points) {
       Optional<TieringPolicy> policy = claims.computeIfAbsent(p.measurement(),
           m -> claiming(database, retentionPolicy, m));
       if (policy.isPresent()) {

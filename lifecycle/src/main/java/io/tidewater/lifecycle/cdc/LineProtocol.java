@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -30,6 +29,12 @@ public final class LineProtocol {
 
   /** The points of a body and the lines that were rejected. */
   public record Result(List<LinePoint> points, List<LineError> errors) {}
+
+  /** Where and when a point lands: all the write path needs (the change log keeps the body itself). */
+  public record Stamp(String measurement, long timeNanos) {}
+
+  /** The stamps of a body's points and the lines that were rejected (the same as {@link #parse}'s). */
+  public record Stamps(List<Stamp> points, List<LineError> errors) {}
 
   /** Timestamp precisions, as the {@code precision} parameter names them (1.x and 2.x spellings). */
   public enum Precision {
@@ -83,6 +88,25 @@ public final class LineProtocol {
 
   public static Result parse(String body, Precision precision, long nowNanos) {
     List<LinePoint> points = new ArrayList<>();
+    List<LineError> errors = lines(body, precision, nowNanos, true, p -> points.add(new LinePoint(p.measurement,
+        (java.util.SortedMap<String, String>) p.tags, p.fields, p.unsigned, p.time)));
+    return new Result(points, errors);
+  }
+
+  /**
+   * Checks a body as {@link #parse} does, rejecting the same lines with the same messages, but keeps
+   * only each point's measurement and time: acknowledging a write needs no more, and building
+   * every point's tag and field maps was most of the write path's time.
+   */
+  public static Stamps stamps(byte[] body, Precision precision, long nowNanos) {
+    List<Stamp> points = new ArrayList<>();
+    List<LineError> errors = lines(new String(body, StandardCharsets.UTF_8), precision, nowNanos, false,
+        p -> points.add(new Stamp(p.measurement, p.time)));
+    return new Stamps(points, errors);
+  }
+
+  private static List<LineError> lines(String body, Precision precision, long nowNanos, boolean keep,
+      java.util.function.Consumer<Parser> sink) {
     List<LineError> errors = new ArrayList<>();
     int lineNumber = 0;
     int start = 0;
@@ -96,14 +120,16 @@ public final class LineProtocol {
       String trimmed = line.strip();
       if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
         try {
-          points.add(new Parser(trimmed, precision, nowNanos).point());
+          Parser p = new Parser(trimmed, precision, nowNanos, keep);
+          p.point();
+          sink.accept(p);
         } catch (IllegalArgumentException e) {
           errors.add(new LineError(lineNumber, trimmed, e.getMessage()));
         }
       }
       start = end + 1;
     }
-    return new Result(points, errors);
+    return errors;
   }
 
   /** The end of the line starting at {@code start}: a newline outside a quoted field value. */
@@ -112,25 +138,37 @@ public final class LineProtocol {
     return i < 0 ? body.length() : i;
   }
 
-  /** Parses one line, left to right. */
+  /**
+   * Parses one line, left to right, into its fields below; with {@code keep} false the tags and
+   * field values are checked but not kept.
+   */
   private static final class Parser {
     private final String s;
     private final Precision precision;
     private final long now;
+    private final boolean keep;
     private int i;
+    String measurement;
+    long time;
+    Map<String, String> tags;
+    Map<String, Object> fields;
+    Set<String> unsigned;
 
-    Parser(String s, Precision precision, long now) {
+    Parser(String s, Precision precision, long now, boolean keep) {
       this.s = s;
       this.precision = precision;
       this.now = now;
+      this.keep = keep;
     }
 
-    LinePoint point() {
-      String measurement = token(",", " ", ", ");
+    void point() {
+      measurement = token(",", " ", ", ");
       if (measurement.isEmpty()) {
         throw new IllegalArgumentException("missing measurement");
       }
-      Map<String, String> tags = new TreeMap<>();
+      // Duplicates are rejected either way; without keep only the keys are remembered (a few per line).
+      tags = keep ? new TreeMap<>() : null;
+      List<String> tagKeys = keep ? null : new ArrayList<>(4);
       while (i < s.length() && s.charAt(i) == ',') {
         i++;
         String key = token("=", ", ", ",= ");
@@ -145,7 +183,7 @@ public final class LineProtocol {
         if (value.isEmpty()) {
           throw new IllegalArgumentException("missing tag value");
         }
-        if (tags.put(key, value) != null) {
+        if (keep ? tags.put(key, value) != null : tagKeys.contains(key) || !tagKeys.add(key)) {
           throw new IllegalArgumentException("duplicate tags");
         }
       }
@@ -153,25 +191,29 @@ public final class LineProtocol {
         throw new IllegalArgumentException("missing fields");
       }
       skipSpaces();
-      Map<String, Object> fields = new LinkedHashMap<>();
-      Set<String> unsigned = new HashSet<>();
+      fields = keep ? new LinkedHashMap<>() : null;
+      unsigned = keep ? new HashSet<>() : null;
+      boolean first = true;
       do {
         if (i < s.length() && s.charAt(i) == ',') {
           i++;
         }
         String key = token("=", ", ", ",= ");
         if (key.isEmpty()) {
-          throw new IllegalArgumentException(fields.isEmpty() ? "missing fields" : "missing field key");
+          throw new IllegalArgumentException(first ? "missing fields" : "missing field key");
         }
         if (i >= s.length() || s.charAt(i) != '=') {
           throw new IllegalArgumentException("missing field value");
         }
         i++;
-        Object value = fieldValue(key, unsigned);
-        fields.remove(key); // as InfluxDB: a field given twice keeps its last value
-        fields.put(key, value);
+        Object value = fieldValue(key);
+        first = false;
+        if (keep) {
+          fields.remove(key); // as InfluxDB: a field given twice keeps its last value
+          fields.put(key, value);
+        }
       } while (i < s.length() && s.charAt(i) == ',');
-      long time = now;
+      time = now;
       if (i < s.length()) {
         if (s.charAt(i) != ' ') {
           throw new IllegalArgumentException("invalid field format");
@@ -186,7 +228,6 @@ public final class LineProtocol {
           }
         }
       }
-      return new LinePoint(measurement, (java.util.SortedMap<String, String>) tags, fields, unsigned, time);
     }
 
     /**
@@ -195,6 +236,22 @@ public final class LineProtocol {
      * characters lose it ({@code \\} stays two backslashes).
      */
     private String token(String stops, String alsoStops, String escaped) {
+      int from = i;
+      while (i < s.length()) {
+        char c = s.charAt(i);
+        if (c == '\\') {
+          i = from;
+          return escapedToken(stops, alsoStops, escaped);
+        }
+        if (stops.indexOf(c) >= 0 || alsoStops.indexOf(c) >= 0) {
+          break;
+        }
+        i++;
+      }
+      return s.substring(from, i); // no escapes: the common case, without a builder
+    }
+
+    private String escapedToken(String stops, String alsoStops, String escaped) {
       StringBuilder out = new StringBuilder();
       while (i < s.length()) {
         char c = s.charAt(i);
@@ -216,7 +273,7 @@ public final class LineProtocol {
       return out.toString();
     }
 
-    private Object fieldValue(String key, Set<String> unsigned) {
+    private Object fieldValue(String key) {
       if (i >= s.length()) {
         throw new IllegalArgumentException("missing field value");
       }
@@ -264,13 +321,17 @@ public final class LineProtocol {
           return Long.parseLong(v.substring(0, v.length() - 1));
         }
         if (last == 'u') {
-          unsigned.add(key);
+          if (keep) {
+            unsigned.add(key);
+          }
           return Long.parseUnsignedLong(v.substring(0, v.length() - 1));
         }
-        String lower = v.toLowerCase(Locale.ROOT);
-        if (lower.contains("nan") || lower.contains("inf") || lower.startsWith("0x") || lower.endsWith("d")
-            || lower.endsWith("f")) {
-          throw new NumberFormatException(v);
+        // Java reads NaN, Infinity, hex floats and 1d/1f; InfluxDB's floats have no letter but the exponent's.
+        for (int k = 0; k < v.length(); k++) {
+          char c = v.charAt(k);
+          if (Character.isLetter(c) && c != 'e' && c != 'E') {
+            throw new NumberFormatException(v);
+          }
         }
         return Double.parseDouble(v);
       } catch (NumberFormatException e) {

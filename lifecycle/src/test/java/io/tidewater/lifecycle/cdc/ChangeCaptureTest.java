@@ -57,7 +57,7 @@ class ChangeCaptureTest {
     byte[] body = lines.getBytes(StandardCharsets.UTF_8);
     long receivedNanos = Durations.epochNanos(received);
     return c.accept("db", rp, LineProtocol.Precision.NANOSECONDS, receivedNanos, body,
-        LineProtocol.parse(body, LineProtocol.Precision.NANOSECONDS, receivedNanos).points());
+        LineProtocol.stamps(body, LineProtocol.Precision.NANOSECONDS, receivedNanos).points());
   }
 
   @Test

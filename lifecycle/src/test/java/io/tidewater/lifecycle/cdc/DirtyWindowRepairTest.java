@@ -207,7 +207,7 @@ class DirtyWindowRepairTest {
     byte[] body = lines.getBytes(StandardCharsets.UTF_8);
     long received = Durations.epochNanos(clock.instant());
     capture.accept(db, "autogen", LineProtocol.Precision.NANOSECONDS, received, body,
-        LineProtocol.parse(body, LineProtocol.Precision.NANOSECONDS, received).points());
+        LineProtocol.stamps(body, LineProtocol.Precision.NANOSECONDS, received).points());
   }
 
   static Window window(String start) {

@@ -62,6 +62,51 @@ class LineProtocolTest {
   }
 
   /**
+   * The write path's check keeps only measurement and time: it must accept and reject exactly the
+   * lines the full parse does, with the same messages, on valid, escaped and malformed input.
+   */
+  @Test
+  void stampsAgreeWithTheFullParse() {
+    Random random = new Random(11);
+    StringBuilder body = new StringBuilder("# comment\n\n  \r\n");
+    for (int n = 0; n < 500; n++) {
+      String m = random.nextInt(5) == 0 ? "m\\ x\\,y" : "m" + name(random);
+      body.append(m);
+      for (int t = 0; t < random.nextInt(3); t++) {
+        body.append(",t").append(t).append(name(random)).append('=').append(name(random));
+      }
+      body.append(' ').append(switch (random.nextInt(12)) {
+        case 0 -> "v=1x";
+        case 1 -> "v=NaN";
+        case 2 -> "v=0x10";
+        case 3 -> "v=1.5e3,w=-2E-2";
+        case 4 -> "v=\"open";
+        case 5 -> "v=";
+        case 6 -> "v=1,v=2";
+        case 7 -> "v=18446744073709551615u,s=\"a\\\" b\"";
+        case 8 -> "v=Infinity";
+        case 9 -> "v=1d";
+        default -> "v=" + random.nextInt() + "i,b=t";
+      });
+      if (random.nextBoolean()) {
+        body.append(' ').append(random.nextInt(3) == 0 ? "12x" : String.valueOf(random.nextInt(1_000_000)));
+      }
+      body.append(random.nextInt(10) == 0 ? "\r\n" : "\n");
+    }
+    body.append("m,t=a,t=b v=1\n,t=a v=1\nm,t= v=1\nm v=1 1.5\n");
+    for (Precision precision : List.of(Precision.NANOSECONDS, Precision.SECONDS)) {
+      LineProtocol.Result full = LineProtocol.parse(body.toString(), precision, 42);
+      LineProtocol.Stamps stamps = LineProtocol.stamps(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          precision, 42);
+      assertEquals(full.points().stream().map(p -> new LineProtocol.Stamp(p.measurement(), p.timeNanos())).toList(),
+          stamps.points());
+      assertEquals(full.errors(), stamps.errors());
+      assertTrue(full.errors().size() > 100 && full.points().size() > 50, full.errors().size() + " bad lines, "
+          + full.points().size() + " points");
+    }
+  }
+
+  /**
    * Differential test against a real influxd: random points with adversarial names and values are
    * written as line protocol; InfluxDB must accept every line and hold as many points, and the
    * parser must read back exactly what was generated. Malformed lines are rejected by both.
