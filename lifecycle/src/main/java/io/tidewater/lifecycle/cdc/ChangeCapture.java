@@ -186,6 +186,8 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     Map<String, Optional<TieringPolicy>> claims = new HashMap<>();
     // One window start per (measurement, window) of the batch: thousands of points share a few.
     Map<String, Set<Long>> touched = new HashMap<>();
+    String lastMeasurement = null;
+    long lastStart = 0;
     for (LineProtocol.Stamp p : points) {
       Optional<TieringPolicy> policy = claims.computeIfAbsent(p.measurement(),
           m -> claiming(database, retentionPolicy, m));
@@ -194,8 +196,13 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
         long t = p.timeNanos();
         // Any instant of a window stands for it (windows are found again below). Within one window of
         // Long.MIN_VALUE (InfluxDB accepts such times) the start is not a long: keep the time itself.
-        touched.computeIfAbsent(p.measurement(), m -> new HashSet<>())
-            .add(t >= Long.MIN_VALUE + length ? t - Math.floorMod(t, length) : t);
+        long start = t >= Long.MIN_VALUE + length ? t - Math.floorMod(t, length) : t;
+        if (start == lastStart && p.measurement().equals(lastMeasurement)) {
+          continue; // batches are mostly runs of one measurement and window
+        }
+        touched.computeIfAbsent(p.measurement(), m -> new HashSet<>()).add(start);
+        lastMeasurement = p.measurement();
+        lastStart = start;
       }
     }
     Set<String> changed = new HashSet<>();

@@ -166,26 +166,53 @@ public final class LineProtocol {
       if (measurement.isEmpty()) {
         throw new IllegalArgumentException("missing measurement");
       }
-      // Duplicates are rejected either way; without keep only the keys are remembered (a few per line).
+      // Duplicates are rejected either way; without keep, keys are compared as written (unescaping
+      // is one-to-one: an unescaped separator always ends a key) and no strings are made.
       tags = keep ? new TreeMap<>() : null;
-      List<String> tagKeys = keep ? null : new ArrayList<>(4);
+      int[] tagKeys = keep ? null : new int[8];
+      int tagCount = 0;
       while (i < s.length() && s.charAt(i) == ',') {
         i++;
-        String key = token("=", ", ", ",= ");
+        int keyFrom = i;
+        String key = keep ? token("=", ", ", ",= ") : null;
+        if (!keep) {
+          skipToken("=", ", ");
+        }
+        int keyTo = i;
         if (i >= s.length() || s.charAt(i) != '=') {
           throw new IllegalArgumentException("missing tag value");
         }
         i++;
-        String value = token(",", " ", ",= ");
-        if (key.isEmpty()) {
+        int valueFrom = i;
+        String value = keep ? token(",", " ", ",= ") : null;
+        if (!keep) {
+          skipToken(",", " ");
+        }
+        if (keyTo == keyFrom) {
           throw new IllegalArgumentException("missing tag key");
         }
-        if (value.isEmpty()) {
+        if (i == valueFrom) {
           throw new IllegalArgumentException("missing tag value");
         }
-        if (keep ? tags.put(key, value) != null : tagKeys.contains(key) || !tagKeys.add(key)) {
-          throw new IllegalArgumentException("duplicate tags");
+        if (keep) {
+          if (tags.put(key, value) != null) {
+            throw new IllegalArgumentException("duplicate tags");
+          }
+          continue;
         }
+        for (int k = 0; k < tagCount; k++) {
+          int from = tagKeys[2 * k];
+          int length = tagKeys[2 * k + 1] - from;
+          if (length == keyTo - keyFrom && s.regionMatches(from, s, keyFrom, length)) {
+            throw new IllegalArgumentException("duplicate tags");
+          }
+        }
+        if (2 * tagCount + 1 >= tagKeys.length) {
+          tagKeys = java.util.Arrays.copyOf(tagKeys, tagKeys.length * 2);
+        }
+        tagKeys[2 * tagCount] = keyFrom;
+        tagKeys[2 * tagCount + 1] = keyTo;
+        tagCount++;
       }
       if (i >= s.length() || s.charAt(i) != ' ') {
         throw new IllegalArgumentException("missing fields");
@@ -198,15 +225,19 @@ public final class LineProtocol {
         if (i < s.length() && s.charAt(i) == ',') {
           i++;
         }
-        String key = token("=", ", ", ",= ");
-        if (key.isEmpty()) {
+        int keyFrom = i;
+        String key = keep ? token("=", ", ", ",= ") : null;
+        if (!keep) {
+          skipToken("=", ", ");
+        }
+        if (i == keyFrom) {
           throw new IllegalArgumentException(first ? "missing fields" : "missing field key");
         }
         if (i >= s.length() || s.charAt(i) != '=') {
           throw new IllegalArgumentException("missing field value");
         }
         i++;
-        Object value = fieldValue(key);
+        Object value = fieldValue(keyFrom, key);
         first = false;
         if (keep) {
           fields.remove(key); // as InfluxDB: a field given twice keeps its last value
@@ -251,6 +282,33 @@ public final class LineProtocol {
       return s.substring(from, i); // no escapes: the common case, without a builder
     }
 
+    /** Moves past what {@link #token} would read, without building it. */
+    private void skipToken(String stops, String alsoStops) {
+      while (i < s.length()) {
+        char c = s.charAt(i);
+        if (c == '\\' && i + 1 < s.length()) {
+          i += 2;
+          continue;
+        }
+        if (stops.indexOf(c) >= 0 || alsoStops.indexOf(c) >= 0) {
+          return;
+        }
+        i++;
+      }
+    }
+
+    /** A field key read again from where it starts, for a message (without keep it was skipped). */
+    private String fieldKey(int from, String key) {
+      if (key != null) {
+        return key;
+      }
+      int at = i;
+      i = from;
+      String read = token("=", ", ", ",= ");
+      i = at;
+      return read;
+    }
+
     private String escapedToken(String stops, String alsoStops, String escaped) {
       StringBuilder out = new StringBuilder();
       while (i < s.length()) {
@@ -273,7 +331,7 @@ public final class LineProtocol {
       return out.toString();
     }
 
-    private Object fieldValue(String key) {
+    private Object fieldValue(int keyFrom, String key) {
       if (i >= s.length()) {
         throw new IllegalArgumentException("missing field value");
       }
@@ -300,10 +358,25 @@ public final class LineProtocol {
       while (i < s.length() && s.charAt(i) != ',' && s.charAt(i) != ' ') {
         i++;
       }
-      String v = s.substring(from, i);
-      if (v.isEmpty()) {
+      if (i == from) {
         throw new IllegalArgumentException("missing field value");
       }
+      char last = s.charAt(i - 1);
+      if (!keep && (last == 'i' || last == 'u') && i - from > 1) {
+        // Checked in place: integers are most of what dashboards' agents write.
+        try {
+          if (last == 'i') {
+            Long.parseLong(s, from, i - 1, 10);
+          } else {
+            Long.parseUnsignedLong(s, from, i - 1, 10);
+          }
+          return null;
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("invalid number '" + s.substring(from, i) + "' for field '"
+              + fieldKey(keyFrom, key) + "'");
+        }
+      }
+      String v = s.substring(from, i);
       switch (v) {
         case "t", "T", "true", "True", "TRUE" -> {
           return Boolean.TRUE;
@@ -315,7 +388,6 @@ public final class LineProtocol {
           // a number
         }
       }
-      char last = v.charAt(v.length() - 1);
       try {
         if (last == 'i') {
           return Long.parseLong(v.substring(0, v.length() - 1));
@@ -335,7 +407,7 @@ public final class LineProtocol {
         }
         return Double.parseDouble(v);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("invalid number '" + v + "' for field '" + key + "'");
+        throw new IllegalArgumentException("invalid number '" + v + "' for field '" + fieldKey(keyFrom, key) + "'");
       }
     }
 

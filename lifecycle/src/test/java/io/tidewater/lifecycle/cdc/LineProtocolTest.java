@@ -93,7 +93,8 @@ class LineProtocolTest {
       }
       body.append(random.nextInt(10) == 0 ? "\r\n" : "\n");
     }
-    body.append("m,t=a,t=b v=1\n,t=a v=1\nm,t= v=1\nm v=1 1.5\n");
+    body.append("m,t=a,t=b v=1\n,t=a v=1\nm,t= v=1\nm v=1 1.5\nm,t\\ x=a,t\\ x=b v=1\nm,t\\ x=a,t\\,x=b v=1\n")
+        .append("m v=i\nm v=-i\nm v=+5i,w=99999999999999999999i\nm v=-1u\nm v=12u,w=1.5.5\nm,=a v=1\nm  v=1\n");
     for (Precision precision : List.of(Precision.NANOSECONDS, Precision.SECONDS)) {
       LineProtocol.Result full = LineProtocol.parse(body.toString(), precision, 42);
       LineProtocol.Stamps stamps = LineProtocol.stamps(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
