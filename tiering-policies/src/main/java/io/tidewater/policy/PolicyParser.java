@@ -26,12 +26,13 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class PolicyParser {
 
   static final List<String> TOP = List.of(
-      "name", "source", "window", "settle", "tiers", "lake", "schedule", "delete-from-hot-after-export");
+      "name", "source", "window", "settle", "tiers", "lake", "schedule", "delete-from-hot-after-export", "micro-batch");
   static final List<String> SOURCE = List.of("database", "retention-policy", "measurements");
   static final List<String> TIERS = List.of("hot", "warm", "cold", "expire");
   static final List<String> HOT = List.of("keep");
   static final List<String> LAKE_TIER = List.of("after", "rollups", "raw");
   static final List<String> EXPIRE = List.of("after");
+  static final List<String> MICRO_BATCH = List.of("max-points", "max-delay");
   static final List<String> LAKE = List.of("partition-by", "tags-as-partitions", "compression", "timestamp-precision");
 
   /** Defaults when a policy leaves them out. */
@@ -106,8 +107,11 @@ public final class PolicyParser {
     Optional<LakeOptions> lake = f.optional("lake").map(n -> lake(yaml, n)).orElse(Optional.of(LakeOptions.DEFAULTS));
     Optional<Schedule> schedule = f.scalar("schedule", Schedule::new).or(() -> Optional.of(Schedule.DEFAULT));
     boolean delete = f.bool("delete-from-hot-after-export").orElse(false);
+    Optional<Optional<MicroBatch>> microBatch = f.optional("micro-batch")
+        .map(n -> microBatch(yaml, n, window.orElse(DEFAULT_WINDOW)).map(Optional::of))
+        .orElse(Optional.of(Optional.empty()));
     if (!yaml.problems().isEmpty() || name.isEmpty() || source.isEmpty() || window.isEmpty() || settle.isEmpty()
-        || tiers.isEmpty() || lake.isEmpty() || schedule.isEmpty()) {
+        || tiers.isEmpty() || lake.isEmpty() || schedule.isEmpty() || microBatch.isEmpty()) {
       return Optional.empty();
     }
     List<FieldProblem> broken = PolicyRules.check(name.get(), window.get(), settle.get(), tiers.get(), lake.get());
@@ -116,7 +120,40 @@ public final class PolicyParser {
       return Optional.empty();
     }
     return Optional.of(new TieringPolicy(name.get(), source.get(), window.get(), settle.get(), tiers.get(), lake.get(),
-        schedule.get(), delete, yaml.origin()));
+        schedule.get(), delete, microBatch.get(), yaml.origin()));
+  }
+
+  private static Optional<MicroBatch> microBatch(YamlFields yaml, Node node, Duration window) {
+    return yaml.mapping(node, "micro-batch", MICRO_BATCH, "{ max-points: 10000, max-delay: 5s }").flatMap(f -> {
+      Optional<Integer> points = f.scalar("max-points", text -> {
+        int n;
+        try {
+          n = Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("expected a whole number of points, found '" + text + "'");
+        }
+        if (n < 1 || n > MicroBatch.MAX_POINTS_LIMIT) {
+          throw new IllegalArgumentException("must be between 1 and " + MicroBatch.MAX_POINTS_LIMIT + ", got " + n);
+        }
+        return n;
+      });
+      Optional<Duration> delay = f.scalar("max-delay", text -> {
+        Duration d = age(text);
+        if (d.isZero()) {
+          throw new IllegalArgumentException("must be positive");
+        }
+        if (d.compareTo(window) >= 0) {
+          throw new IllegalArgumentException(Durations.format(d) + " is not shorter than the window ("
+              + Durations.format(window) + "): the window would be exported before its batch");
+        }
+        return d;
+      });
+      if (problemIn(f, points, "max-points") || problemIn(f, delay, "max-delay")) {
+        return Optional.empty();
+      }
+      return Optional.of(new MicroBatch(points.orElse(MicroBatch.DEFAULT_MAX_POINTS),
+          delay.orElse(MicroBatch.DEFAULT_MAX_DELAY)));
+    });
   }
 
   private static Optional<Source> source(YamlFields yaml, Node node) {

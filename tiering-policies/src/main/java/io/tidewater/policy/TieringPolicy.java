@@ -8,6 +8,7 @@ import java.util.Objects;
  * which tier for how long, how the lake lays it out, and when its job runs. Built by
  * {@link PolicyParser}; construction checks every rule of {@link PolicyRules}.
  *
+ * @param microBatch the low-latency path for writes into windows not yet exported (empty: off)
  * @param origin where the policy was read from (a file name), for messages
  */
 public record TieringPolicy(
@@ -19,6 +20,7 @@ public record TieringPolicy(
     LakeOptions lake,
     Schedule schedule,
     boolean deleteFromHotAfterExport,
+    java.util.Optional<MicroBatch> microBatch,
     String origin) {
 
   public TieringPolicy {
@@ -29,10 +31,14 @@ public record TieringPolicy(
     Objects.requireNonNull(tiers, "tiers");
     Objects.requireNonNull(lake, "lake");
     Objects.requireNonNull(schedule, "schedule");
+    Objects.requireNonNull(microBatch, "microBatch");
     Objects.requireNonNull(origin, "origin");
     var problems = PolicyRules.check(name, window, settle, tiers, lake);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid policy " + name + ": " + problems);
+    }
+    if (microBatch.isPresent() && microBatch.get().maxDelay().compareTo(window) >= 0) {
+      throw new IllegalArgumentException("invalid policy " + name + ": micro-batch max-delay must be shorter than the window");
     }
   }
 

@@ -79,6 +79,15 @@ class PolicyParserTest {
     assertEquals(LakeOptions.DEFAULTS, p.lake());
     assertEquals(Schedule.DEFAULT, p.schedule());
     assertEquals(Optional.empty(), p.tiers().expireAfter());
+    assertEquals(Optional.empty(), p.microBatch());
+  }
+
+  @Test
+  void microBatchesTakeTheirLimitsOrDefaults() {
+    assertEquals(Optional.of(new MicroBatch(500, Duration.ofSeconds(2))),
+        parser.parse("p.yaml", VALID + "micro-batch: { max-points: 500, max-delay: 2s }\n").get(0).microBatch());
+    assertEquals(Optional.of(new MicroBatch(MicroBatch.DEFAULT_MAX_POINTS, MicroBatch.DEFAULT_MAX_DELAY)),
+        parser.parse("p.yaml", VALID + "micro-batch: {}\n").get(0).microBatch());
   }
 
   @Test
@@ -107,7 +116,21 @@ class PolicyParserTest {
         error("unknown top-level field, with a suggestion",
             VALID + "windw: 2h\n",
             "p.yaml:20:1: windw: unknown field (did you mean 'window'?); allowed at the top: name, source, window,"
-                + " settle, tiers, lake, schedule, delete-from-hot-after-export"),
+                + " settle, tiers, lake, schedule, delete-from-hot-after-export, micro-batch"),
+        error("micro-batch delay as long as the window",
+            VALID + "micro-batch: { max-delay: 1h }\n",
+            "p.yaml:20:27: micro-batch.max-delay: 1h is not shorter than the window (1h): the window would be"
+                + " exported before its batch"),
+        error("micro-batch of no points",
+            VALID + "micro-batch: { max-points: 0 }\n",
+            "p.yaml:20:28: micro-batch.max-points: must be between 1 and 1000000, got 0"),
+        error("micro-batch size that is not a number",
+            VALID + "micro-batch: { max-points: lots }\n",
+            "p.yaml:20:28: micro-batch.max-points: expected a whole number of points, found 'lots'"),
+        error("micro-batch with an unknown field",
+            VALID + "micro-batch: { max-pionts: 10 }\n",
+            "p.yaml:20:16: micro-batch.max-pionts: unknown field (did you mean 'max-points'?); allowed in micro-batch:"
+                + " max-points, max-delay"),
         error("unknown nested field",
             VALID.replace("rollups: [1m]", "rolups: [1m]"),
             "p.yaml:10:23: tiers.warm.rolups: unknown field (did you mean 'rollups'?); allowed in tiers.warm: after, rollups, raw"),

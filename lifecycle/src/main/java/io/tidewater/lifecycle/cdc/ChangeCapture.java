@@ -45,20 +45,32 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
   // Readers (federation planning) look up without locking; writers hold this object's monitor.
   private final Map<String, ConcurrentSkipListMap<Instant, DirtyWindow>> dirty = new ConcurrentHashMap<>();
   private final Map<String, DirtyWindow> unrepairable = new ConcurrentHashMap<>();
+  private final MicroBatches microBatches;
   private final int replayed;
 
   /** Opens change capture over {@code log}, replaying the writes it holds (their windows become dirty again). */
   public ChangeCapture(ChangeLog log, List<TieringPolicy> policies, DataChangeListener listener) {
+    this(log, policies, listener, new MicroBatches(List.of()));
+  }
+
+  /**
+   * Like {@link #ChangeCapture(ChangeLog, List, DataChangeListener)}, offering writes into windows
+   * not yet due to {@code microBatches} (replayed ones too: they may not have reached the lake).
+   */
+  public ChangeCapture(ChangeLog log, List<TieringPolicy> policies, DataChangeListener listener,
+      MicroBatches microBatches) {
     this.log = Objects.requireNonNull(log, "log");
     this.policies = List.copyOf(policies);
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.microBatches = Objects.requireNonNull(microBatches, "microBatches");
     int n = 0;
     for (ChangeLog.Entry e : log.recovered()) {
-      List<LineProtocol.Stamp> points = LineProtocol.stamps(e.body(), LineProtocol.Precision.of(e.precision()),
-          e.receivedNanos()).points();
+      LineProtocol.Precision precision = LineProtocol.Precision.of(e.precision());
+      List<LineProtocol.Stamp> points = LineProtocol.stamps(e.body(), precision, e.receivedNanos()).points();
       // Not notified: nothing can have cached the lake's view yet, and the listener may be what is being built.
       synchronized (this) {
-        markLocked(e.sequence(), e.database(), e.retentionPolicy(), points, Durations.fromEpochNanos(e.receivedNanos()));
+        markLocked(new MicroBatches.Write(e.sequence(), e.database(), e.retentionPolicy(), precision,
+            e.receivedNanos(), e.body()), points);
       }
       n++;
     }
@@ -82,7 +94,8 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     // Append and mark under one lock: trim() must never see a record appended but not yet marked.
     synchronized (this) {
       sequence = log.append(database, retentionPolicy, precision.symbol(), receivedNanos, body);
-      changed = markLocked(sequence, database, retentionPolicy, points, Durations.fromEpochNanos(receivedNanos));
+      changed = markLocked(new MicroBatches.Write(sequence, database, retentionPolicy, precision, receivedNanos, body),
+          points);
     }
     notifyChanged(database, changed);
     return sequence;
@@ -154,9 +167,16 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     return unrepairable.values().stream().sorted(Comparator.comparing(DirtyWindow::lastChange)).toList();
   }
 
-  /** Deletes the log's segments all of whose writes are accounted for (no dirty window still needs them). */
+  /**
+   * Deletes the log's segments all of whose writes are accounted for: no dirty window still needs
+   * them, and no micro-batch still waits to write them.
+   */
   public synchronized void trim() {
     long through = log.nextSequence() - 1;
+    java.util.OptionalLong unflushed = microBatches.oldestUnflushed();
+    if (unflushed.isPresent()) {
+      through = Math.min(through, unflushed.getAsLong() - 1);
+    }
     for (ConcurrentSkipListMap<Instant, DirtyWindow> windows : dirty.values()) {
       for (DirtyWindow d : windows.values()) {
         if (d.firstSequence() >= 0) {
@@ -180,38 +200,54 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     log.close();
   }
 
-  /** Marks the due windows {@code points} fall in; returns the measurements with a newly dirty window. */
-  private Set<String> markLocked(long sequence, String database, String retentionPolicy, List<LineProtocol.Stamp> points,
-      Instant received) {
+  /**
+   * Marks the due windows a logged write's {@code points} fall in and offers the write to the
+   * micro-batches of policies it has points not yet due for; returns the measurements with a newly
+   * dirty window.
+   */
+  private Set<String> markLocked(MicroBatches.Write write, List<LineProtocol.Stamp> points) {
+    String database = write.database();
+    long sequence = write.sequence();
+    Instant received = Durations.fromEpochNanos(write.receivedNanos());
     Map<String, Optional<TieringPolicy>> claims = new HashMap<>();
-    // One window start per (measurement, window) of the batch: thousands of points share a few.
-    Map<String, Set<Long>> touched = new HashMap<>();
+    // Points per (measurement, window) of the batch: thousands of points share a few windows.
+    Map<String, Map<Long, long[]>> touched = new HashMap<>();
     String lastMeasurement = null;
     long lastStart = 0;
+    long[] lastCount = null;
     for (LineProtocol.Stamp p : points) {
       Optional<TieringPolicy> policy = claims.computeIfAbsent(p.measurement(),
-          m -> claiming(database, retentionPolicy, m));
+          m -> claiming(database, write.retentionPolicy(), m));
       if (policy.isPresent()) {
         long length = policy.get().window().toNanos();
         long t = p.timeNanos();
         // Any instant of a window stands for it (windows are found again below). Within one window of
         // Long.MIN_VALUE (InfluxDB accepts such times) the start is not a long: keep the time itself.
         long start = t >= Long.MIN_VALUE + length ? t - Math.floorMod(t, length) : t;
-        if (start == lastStart && p.measurement().equals(lastMeasurement)) {
-          continue; // batches are mostly runs of one measurement and window
+        if (lastCount != null && start == lastStart && p.measurement().equals(lastMeasurement)) {
+          lastCount[0]++; // batches are mostly runs of one measurement and window
+          continue;
         }
-        touched.computeIfAbsent(p.measurement(), m -> new HashSet<>()).add(start);
+        lastCount = touched.computeIfAbsent(p.measurement(), m -> new HashMap<>())
+            .computeIfAbsent(start, s -> new long[1]);
+        lastCount[0]++;
         lastMeasurement = p.measurement();
         lastStart = start;
       }
     }
     Set<String> changed = new HashSet<>();
+    Map<TieringPolicy, Long> fresh = new HashMap<>();
     for (var e : touched.entrySet()) {
       TieringPolicy policy = claims.get(e.getKey()).get();
-      for (long start : e.getValue()) {
-        Window w = policy.windows().containing(Durations.fromEpochNanos(start));
+      for (var count : e.getValue().entrySet()) {
+        Window w = policy.windows().containing(Durations.fromEpochNanos(count.getKey()));
         if (!policy.windows().isDue(w, received)) {
-          continue; // the scheduled export has not read it yet and will include the point
+          // The scheduled export has not read it yet and will include the point; until then a
+          // micro-batch may bring it to the lake sooner.
+          if (microBatches.covers(policy)) {
+            fresh.merge(policy, count.getValue()[0], Long::sum);
+          }
+          continue;
         }
         Tier tier = policy.ladder().placementAt(w.start(), received).tier();
         if (tier == Tier.EXPIRED) {
@@ -225,6 +261,7 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
         }
       }
     }
+    fresh.forEach((policy, n) -> microBatches.offer(policy, write, n));
     return changed;
   }
 
@@ -247,14 +284,17 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
   }
 
   private Optional<TieringPolicy> claiming(String database, String retentionPolicy, String measurement) {
-    return policies.stream()
-        .filter(p -> p.source().database().equals(database) && p.source().claims(measurement))
-        // A policy naming no retention policy means the database's default, which a write names
-        // explicitly (subscriptions send rp=autogen): claim it. One naming a retention policy claims
-        // writes to it, and writes naming none, which may go to it as the default.
-        .filter(p -> p.source().retentionPolicy().isEmpty() || retentionPolicy == null
-            || p.source().retentionPolicy().get().equals(retentionPolicy))
-        .findFirst();
+    return policies.stream().filter(p -> claims(p, database, retentionPolicy, measurement)).findFirst();
+  }
+
+  /** Whether {@code policy} takes a point of {@code measurement} written to {@code database} and {@code retentionPolicy}. */
+  static boolean claims(TieringPolicy policy, String database, String retentionPolicy, String measurement) {
+    // A policy naming no retention policy means the database's default, which a write names
+    // explicitly (subscriptions send rp=autogen): claim it. One naming a retention policy claims
+    // writes to it, and writes naming none, which may go to it as the default.
+    return policy.source().database().equals(database) && policy.source().claims(measurement)
+        && (policy.source().retentionPolicy().isEmpty() || retentionPolicy == null
+            || policy.source().retentionPolicy().get().equals(retentionPolicy));
   }
 
   private void notifyChanged(String database, Set<String> measurements) {

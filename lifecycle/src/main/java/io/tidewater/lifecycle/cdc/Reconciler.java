@@ -148,7 +148,7 @@ public final class Reconciler {
     policy.tiers().lakeTiers().forEach(t -> resolutions.addAll(t.rollups()));
     for (Resolution r : resolutions) {
       for (WindowVersion v : ledger.windows(db, m, r)) {
-        if (!v.deleted()) {
+        if (!v.deleted() && !v.partial()) { // a micro-batched window is the scheduled export's to finish
           starts.add(v.window().start());
         }
       }

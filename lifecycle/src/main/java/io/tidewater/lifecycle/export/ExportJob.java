@@ -174,6 +174,15 @@ public final class ExportJob {
         .map(LakeCounts.Difference::toString);
   }
 
+  /**
+   * Runs {@code work} (a micro-batch's commit) holding the policy as a run does, so it never
+   * interleaves with an export of the same windows here or on another gateway. Empty, without
+   * running it, while a run is going on.
+   */
+  public <T> Optional<T> unlessRunning(java.util.function.Supplier<T> work) {
+    return exclusively(Duration.ZERO, work);
+  }
+
   /** Runs {@code work} unless this job, or (with a lease) another gateway, is already running the policy. */
   private Optional<JobReport> exclusively(java.util.function.Supplier<JobReport> work) {
     return exclusively(Duration.ZERO, work);
@@ -183,7 +192,7 @@ public final class ExportJob {
    * Like {@link #exclusively(java.util.function.Supplier)}, waiting up to {@code wait} for a run
    * of this job in this process (a repair of dirty windows, usually short) to end.
    */
-  private Optional<JobReport> exclusively(Duration wait, java.util.function.Supplier<JobReport> work) {
+  private <T> Optional<T> exclusively(Duration wait, java.util.function.Supplier<T> work) {
     try {
       if (!running.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
         return Optional.empty();
@@ -266,11 +275,19 @@ public final class ExportJob {
       }
       Map<String, Set<Instant>> held = backfill.isPresent() ? Map.of() : held(measurement);
       // Only windows holding data: years of empty hourly windows would be thousands of commits.
-      List<Window> windows = influx.windowsWithData(source.database(), source.retentionPolicy(), measurement,
-              Durations.epochNanos(policy.windows().containing(from).start()), Durations.epochNanos(until),
-              policy.window()).stream()
+      Instant firstStart = policy.windows().containing(from).start();
+      List<Window> windows = new ArrayList<>(influx.windowsWithData(source.database(), source.retentionPolicy(),
+              measurement, Durations.epochNanos(firstStart), Durations.epochNanos(until), policy.window()).stream()
           .map(start -> policy.windows().containing(Durations.fromEpochNanos(start)))
-          .toList();
+          .toList());
+      // A micro-batched window InfluxDB holds nothing of now (deleted there) is exported too: as empty.
+      for (WindowVersion v : ledger.windows(source.database(), measurement, Resolution.RAW)) {
+        Window w = v.window();
+        if (v.partial() && !w.start().isBefore(firstStart) && !w.end().isAfter(until) && !windows.contains(w)) {
+          windows.add(w);
+        }
+      }
+      windows.sort(null);
       List<Window> todo = new ArrayList<>();
       for (Window w : windows) {
         Placement placement = policy.ladder().placementAt(w.start(), now);
@@ -449,7 +466,9 @@ public final class ExportJob {
     for (Resolution r : resolutions) {
       Set<Instant> starts = new HashSet<>();
       for (WindowVersion v : ledger.windows(policy.source().database(), measurement, r)) {
-        starts.add(v.window().start());
+        if (!v.partial()) { // micro-batches hold only what the write targets received: the export replaces them
+          starts.add(v.window().start());
+        }
       }
       // A write interrupted after replacing files: the entry no longer describes them; redo it.
       starts.removeAll(ledger.unfinishedWrites(policy.source().database(), measurement, r));

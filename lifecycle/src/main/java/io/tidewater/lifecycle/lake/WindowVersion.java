@@ -16,10 +16,13 @@ import java.util.Objects;
  * @param windowStart epoch nanoseconds
  * @param windowEnd epoch nanoseconds, exclusive
  * @param minTime epoch nanoseconds of the earliest row (0 when there are no rows)
+ * @param partial written by micro-batches from the write targets before the window was due: it
+ *     holds only the points the gateway received, and the window still awaits its export (absent
+ *     in entries written before micro-batches existed: false)
  */
 public record WindowVersion(int format, String database, String measurement, String resolution, long windowStart,
     long windowEnd, long version, String committedAt, boolean deleted, List<DataFile> files, long rows, long minTime,
-    long maxTime, MeasurementSchema schema, TimestampPrecision precision) {
+    long maxTime, MeasurementSchema schema, TimestampPrecision precision, boolean partial) {
 
   public static final int FORMAT = 1;
 
@@ -45,7 +48,7 @@ public record WindowVersion(int format, String database, String measurement, Str
   public WindowVersion next(List<DataFile> newFiles, boolean isDeleted, java.time.Instant now) {
     return new WindowVersion(FORMAT, database, measurement, resolution, windowStart, windowEnd, version + 1,
         now.toString(), isDeleted, isDeleted ? List.of() : newFiles, isDeleted ? 0 : rows, isDeleted ? 0 : minTime,
-        isDeleted ? 0 : maxTime, schema, precision);
+        isDeleted ? 0 : maxTime, schema, precision, partial);
   }
 
 }

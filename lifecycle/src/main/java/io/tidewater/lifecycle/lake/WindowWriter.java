@@ -99,6 +99,12 @@ public final class WindowWriter {
    */
   public PendingCommit prepare(String database, SeriesRows rows, Resolution resolution, Window window,
       LakeOptions options, StorageClass storageClass) {
+    return prepare(database, rows, resolution, window, options, storageClass, false);
+  }
+
+  /** Like {@link #prepare(String, SeriesRows, Resolution, Window, LakeOptions, StorageClass)}; {@code partial}: a micro-batch's version. */
+  public PendingCommit prepare(String database, SeriesRows rows, Resolution resolution, Window window,
+      LakeOptions options, StorageClass storageClass, boolean partial) {
     String measurement = rows.schema().measurement();
     Optional<WindowVersion> base = ledger.latest(database, measurement, resolution, window);
     long from = Durations.epochNanos(window.start());
@@ -123,7 +129,7 @@ public final class WindowWriter {
     }
     WindowVersion next = new WindowVersion(WindowVersion.FORMAT, database, measurement, resolution.name(), from, to,
         base.map(v -> v.version() + 1).orElse(1L), clock.instant().toString(), false, files, total,
-        total == 0 ? 0 : min, total == 0 ? 0 : max, rows.schema(), options.timestampPrecision());
+        total == 0 ? 0 : min, total == 0 ? 0 : max, rows.schema(), options.timestampPrecision(), partial);
     return new PendingCommit(base, next, intent);
   }
 
