@@ -7,6 +7,13 @@ import io.quarkus.scheduler.Scheduled;
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.lifecycle.cdc.ChangeCapture;
+import io.tidewater.lifecycle.cdc.MicroBatchWriter;
+import io.tidewater.lifecycle.cdc.MicroBatches;
+import io.tidewater.policy.TieringPolicy;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import io.tidewater.lifecycle.cdc.Reconciler;
 import io.tidewater.lifecycle.export.ExportJob;
 import io.tidewater.lifecycle.influx.InfluxClient;
@@ -44,9 +51,17 @@ public class ChangeCaptureService {
   private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
   private final Map<String, JobStatus.Reconciliation> lastReconciliation = new ConcurrentHashMap<>();
 
+  private final MicroBatches microBatches;
+  private final List<MicroBatchWriter> microBatchWriters;
+  private final Map<String, MicroBatchWriter.Flush> lastFlush = new ConcurrentHashMap<>();
+  private final Map<String, long[]> flushTotals = new ConcurrentHashMap<>(); // flushes, points written
+  private volatile Thread flusher;
+
   ChangeCaptureService(ChangeCapture capture, ExportService exports, InfluxClient influx, Ledger ledger, Clock clock,
-      MeterRegistry metrics) {
+      MeterRegistry metrics, MicroBatches microBatches) {
     this.capture = capture;
+    this.microBatches = microBatches;
+    this.microBatchWriters = exports.microBatchWriters();
     for (ExportJob job : exports.jobs()) {
       reconcilers.put(job.policy().name(), new Reconciler(job.policy(), influx, ledger, capture, clock));
     }
@@ -60,6 +75,71 @@ public class ChangeCaptureService {
         .register(metrics);
     Gauge.builder("tidewater_cdc_replayed_writes", capture, c -> c.replayed())
         .description("Writes replayed from the change log at start-up").register(metrics);
+    for (MicroBatchWriter w : microBatchWriters) {
+      Gauge.builder("tidewater_cdc_micro_batch_pending_points", microBatches, b -> b.pending(w.policy()).points())
+          .description("Points received for windows not yet due, waiting to be written to the lake")
+          .tag("policy", w.policy().name()).register(metrics);
+    }
+  }
+
+  /** Starts writing micro-batches (for policies that have them) as they fill or age. */
+  void startMicroBatches(@Observes StartupEvent start) {
+    if (microBatchWriters.isEmpty()) {
+      return;
+    }
+    Thread t = new Thread(this::flushLoop, "tidewater-micro-batches");
+    t.setDaemon(true);
+    flusher = t;
+    t.start();
+  }
+
+  @PreDestroy
+  void stopMicroBatches() {
+    Thread t = flusher;
+    if (t != null) {
+      t.interrupt(); // what waits stays in the change log and is replayed at the next start
+    }
+  }
+
+  private void flushLoop() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        for (TieringPolicy due : microBatches.awaitDue(clock, Duration.ofSeconds(1))) {
+          microBatchWriters.stream().filter(w -> w.policy().equals(due)).findFirst().ifPresent(this::flush);
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.warnf("Micro-batches: %s", e.getMessage());
+      }
+    }
+  }
+
+  private void flush(MicroBatchWriter writer) {
+    String policy = writer.policy().name();
+    writer.flush().ifPresent(f -> {
+      lastFlush.put(policy, f);
+      long[] totals = flushTotals.computeIfAbsent(policy, p -> new long[2]);
+      totals[0]++;
+      totals[1] += f.points();
+      Counter.builder("tidewater_cdc_micro_batch_points_total").description("Points written to the lake by micro-batches")
+          .tag("policy", policy).register(metrics).increment(f.points());
+      Counter.builder("tidewater_cdc_micro_batch_flushes_total").description("Micro-batch flushes, by outcome")
+          .tag("policy", policy).tag("outcome", f.problem().isPresent() ? "failed" : f.busy() ? "busy" : "written")
+          .register(metrics).increment();
+      f.problem().ifPresent(p -> LOG.warnf("Micro-batch of %s failed: %s", policy, p));
+      if (f.busy()) {
+        sleepQuietly(Duration.ofSeconds(1)); // an export of the policy is running: its writes wait
+      }
+    });
+  }
+
+  private static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Scheduled(every = "${tidewater.cdc.repair-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -133,6 +213,20 @@ public class ChangeCaptureService {
     return new JobStatus.Changes(dirty.size(), dirty.isEmpty() ? null : dirty.get(0).lastChange(),
         dirty.stream().limit(LISTED).map(JobStatus.Dirty::of).toList(), unrepairable.size(),
         unrepairable.stream().limit(LISTED).map(JobStatus.Dirty::of).toList(), lastRepair.get(policy),
-        lastReconciliation.get(policy));
+        lastReconciliation.get(policy), microBatch(policy));
   }
+
+  private JobStatus.MicroBatch microBatch(String policy) {
+    return microBatchWriters.stream().filter(w -> w.policy().name().equals(policy)).findFirst().map(w -> {
+      MicroBatches.Pending p = microBatches.pending(w.policy());
+      io.tidewater.policy.MicroBatch limits = w.policy().microBatch().orElseThrow();
+      long[] totals = flushTotals.getOrDefault(policy, new long[2]);
+      MicroBatchWriter.Flush last = lastFlush.get(policy);
+      return new JobStatus.MicroBatch(limits.maxPoints(), io.tidewater.policy.Durations.format(limits.maxDelay()),
+          p.writes(), p.points(), p.oldestReceivedNanos().isPresent()
+              ? io.tidewater.policy.Durations.fromEpochNanos(p.oldestReceivedNanos().getAsLong()) : null,
+          p.dropped(), totals[0], totals[1], last == null ? null : JobStatus.Flush.of(last));
+    }).orElse(null);
+  }
+
 }

@@ -81,9 +81,11 @@ public class ExportService {
   }
 
   private final io.tidewater.federation.SqlEngine sql;
+  private final List<io.tidewater.lifecycle.cdc.MicroBatchWriter> microBatchWriters = new java.util.ArrayList<>();
 
   ExportService(TidewaterConfig config, PolicyRegistry registry, Ledger ledger, InfluxClient influx, Clock clock,
-      MeterRegistry metrics, io.tidewater.federation.SqlEngine sql, io.tidewater.lifecycle.cdc.ChangeCapture changes) {
+      MeterRegistry metrics, io.tidewater.federation.SqlEngine sql, io.tidewater.lifecycle.cdc.ChangeCapture changes,
+      io.tidewater.lifecycle.cdc.MicroBatches microBatches) {
     this.config = config;
     this.sql = sql;
     this.ledger = ledger;
@@ -110,6 +112,10 @@ public class ExportService {
       Tracked tracked = new Tracked(new ExportJob(policy, influx, ledger, exporter, clock, config.export().attempts(),
           config.export().backoff(), Optional.of(new ExportJob.LeaseSettings(gatewayId, config.export().leaseTtl()))));
       tracked.mover = new TierMover(policy, ledger, writer, clock);
+      if (microBatches.covers(policy)) {
+        microBatchWriters.add(new io.tidewater.lifecycle.cdc.MicroBatchWriter(tracked.job, ledger, writer, microBatches,
+            clock));
+      }
       tracked.retention = new HotRetention(policy, influx, ledger, clock, changes);
       jobs.put(policy.name(), tracked);
       Gauge.builder("tidewater_export_lag_seconds", tracked,
@@ -287,6 +293,11 @@ public class ExportService {
     } catch (java.net.UnknownHostException e) {
       return "gateway";
     }
+  }
+
+  /** The writers of the policies with micro-batches (change capture flushes them). */
+  public List<io.tidewater.lifecycle.cdc.MicroBatchWriter> microBatchWriters() {
+    return List.copyOf(microBatchWriters);
   }
 
   /** Each policy's export job (change capture re-exports dirty windows through them). */

@@ -31,9 +31,29 @@ public record JobStatus(String policy, String schedule, boolean running, String 
    * @param unrepairableWindows windows with late points InfluxDB no longer holds fully: not re-exported
    * @param lastRepair the last round that re-exported (or failed to re-export) some of them
    * @param lastReconciliation the last comparison of InfluxDB's counts per window with the lake's
+   * @param microBatch the low-latency path (null when the policy has none)
    */
   public record Changes(int dirtyWindows, Instant oldestChange, List<Dirty> dirty, int unrepairableWindows,
-      List<Dirty> unrepairable, Repair lastRepair, Reconciliation lastReconciliation) {}
+      List<Dirty> unrepairable, Repair lastRepair, Reconciliation lastReconciliation, MicroBatch microBatch) {}
+
+  /**
+   * Points received for windows not yet due, on their way to the lake.
+   *
+   * @param pendingPoints points waiting (or being written) in windows not yet due
+   * @param oldestPending when the longest-waiting of their writes arrived
+   * @param droppedPoints points left to the scheduled export because flushes could not keep up
+   * @param pointsWritten points written by micro-batches since start-up
+   */
+  public record MicroBatch(int maxPoints, String maxDelay, long pendingWrites, long pendingPoints, Instant oldestPending,
+      long droppedPoints, long flushes, long pointsWritten, Flush lastFlush) {}
+
+  /** One flush: windows rewritten, points written and skipped, or why it did not write (busy: an export was running). */
+  public record Flush(Instant at, int windows, long points, long skipped, boolean busy, String problem, long millis) {
+    static Flush of(io.tidewater.lifecycle.cdc.MicroBatchWriter.Flush f) {
+      return new Flush(f.at(), f.windows(), f.points(), f.skipped(), f.busy(), f.problem().orElse(null),
+          f.took().toMillis());
+    }
+  }
 
   /** A reconciliation run: windows compared, and those that differ (the first few listed). */
   public record Reconciliation(Instant at, int windowsChecked, int mismatches, long markedDirty,

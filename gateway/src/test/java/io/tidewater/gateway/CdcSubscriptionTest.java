@@ -87,6 +87,37 @@ class CdcSubscriptionTest {
     }
   }
 
+  @Test
+  void writesIntoWindowsNotYetDueReachTheLakeInMicroBatches() throws Exception {
+    String db = CdcTestResource.database;
+    // The next hour: not due for over an hour, whenever this runs (InfluxDB takes future points).
+    java.time.Instant next = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plusSeconds(3600);
+    Window open = new Window(next, next.plusSeconds(3600));
+    long t = next.getEpochSecond() * 1_000_000_000L;
+    String lines = String.join("\n",
+        "cpu,host=m1 usage=1.5 " + (t + 1_000_000_000L),
+        "cpu,host=m2 usage=2.5 " + (t + 2_000_000_000L),
+        "cpu,host=m1 usage=4 " + (t + 3_000_000_000L));
+    CdcTestResource.influx.write(db, lines); // InfluxDB stores it, then Telegraf's second output sends it here
+    given().body(lines).when().post("/write?db=" + db + "&rp=autogen").then().statusCode(204);
+    await("the micro-batch", () -> ledger.latest(db, "cpu", Resolution.RAW, open).isPresent());
+    assertTrue(ledger.latest(db, "cpu", Resolution.RAW, open).orElseThrow().partial());
+    assertEquals(influx(db, open, List.of("m1", "m2")), lake(db, open));
+
+    String sql = "SELECT host, COUNT(*) AS n FROM lake." + db + ".cpu WHERE \\\"time\\\" >= TIMESTAMP '"
+        + next.toString().replace("T", " ").replace("Z", "") + "' GROUP BY host ORDER BY host";
+    JsonPath answer = given().contentType(io.restassured.http.ContentType.JSON).body("{\"sql\": \"" + sql + "\"}")
+        .when().post("/v1/sql").then().statusCode(200).extract().jsonPath();
+    assertEquals(List.of(List.of("m1", 2), List.of("m2", 1)), answer.getList("rows"), answer.prettify());
+
+    JsonPath job = job();
+    assertTrue(job.getLong("changes.microBatch.pointsWritten") >= 3, job.prettify());
+    assertEquals(0, job.getLong("changes.microBatch.pendingPoints"), job.prettify());
+    assertEquals(1000, job.getInt("changes.microBatch.maxPoints"));
+    String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    assertTrue(metrics.contains("tidewater_cdc_micro_batch_points_total{policy=\"cdc-test\"}"), metrics);
+  }
+
   private static JsonPath job() {
     return given().when().get("/v1/jobs/cdc-test").then().statusCode(200).extract().jsonPath();
   }
@@ -103,8 +134,12 @@ class CdcSubscriptionTest {
 
   /** host -> "count sum" per InfluxQL. */
   private static Map<String, String> influx(String db, Window w) {
+    return influx(db, w, List.of("h0", "h1", "h5", "h9"));
+  }
+
+  private static Map<String, String> influx(String db, Window w, List<String> hosts) {
     Map<String, String> out = new TreeMap<>();
-    for (String host : List.of("h0", "h1", "h5", "h9")) {
+    for (String host : hosts) {
       JsonPath r = JsonPath.from(CdcTestResource.influx.query(db, "SELECT count(usage), sum(usage) FROM cpu WHERE host = '"
           + host + "' AND time >= '" + w.start() + "' AND time < '" + w.end() + "'"));
       List<List<Object>> values = r.getList("results[0].series[0].values");

@@ -13,8 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
- * A gateway for change capture: one policy (1h windows settling in 2s) over a database holding two
- * closed hours of data, a fresh lake and change log, re-exports checked every second.
+ * A gateway for change capture: one policy (1h windows settling in 2s, micro-batches after 1 s)
+ * over a database holding two closed hours of data, a fresh lake and change log, re-exports checked every second.
  */
 public class CdcTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -43,6 +43,7 @@ public class CdcTestResource implements QuarkusTestResourceLifecycleManager {
           source: { database: %s, measurements: [cpu] }
           window: 1h
           settle: 2s
+          micro-batch: { max-points: 1000, max-delay: 1s }
           tiers:
             hot: { keep: 30d }
             warm: { after: 30d }

@@ -79,7 +79,7 @@ public final class MicroBatchWriter {
   }
 
   /** Writes the policy's waiting writes into the lake; empty if none waited. */
-  public Optional<Flush> flush() {
+  public synchronized Optional<Flush> flush() {
     Optional<MicroBatches.Batch> taken = batches.take(policy);
     if (taken.isEmpty()) {
       return Optional.empty();
