@@ -209,37 +209,33 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     String database = write.database();
     long sequence = write.sequence();
     Instant received = Durations.fromEpochNanos(write.receivedNanos());
-    Map<String, Optional<TieringPolicy>> claims = new HashMap<>();
-    // Points per (measurement, window) of the batch: thousands of points share a few windows.
-    Map<String, Map<Long, long[]>> touched = new HashMap<>();
-    String lastMeasurement = null;
-    long lastStart = 0;
-    long[] lastCount = null;
+    // Points per (measurement, window) of the batch: thousands of points share a few windows, and
+    // each measurement's points mostly its last window (one lookup per point, no boxing).
+    Map<String, Touched> touched = new HashMap<>();
     for (LineProtocol.Stamp p : points) {
-      Optional<TieringPolicy> policy = claims.computeIfAbsent(p.measurement(),
-          m -> claiming(database, write.retentionPolicy(), m));
-      if (policy.isPresent()) {
-        long length = policy.get().window().toNanos();
+      Touched m = touched.computeIfAbsent(p.measurement(),
+          name -> new Touched(claiming(database, write.retentionPolicy(), name)));
+      if (m.policy.isPresent()) {
+        long length = m.policy.get().window().toNanos();
         long t = p.timeNanos();
         // Any instant of a window stands for it (windows are found again below). Within one window of
         // Long.MIN_VALUE (InfluxDB accepts such times) the start is not a long: keep the time itself.
         long start = t >= Long.MIN_VALUE + length ? t - Math.floorMod(t, length) : t;
-        if (lastCount != null && start == lastStart && p.measurement().equals(lastMeasurement)) {
-          lastCount[0]++; // batches are mostly runs of one measurement and window
-          continue;
+        if (m.lastCount == null || start != m.lastStart) {
+          m.lastCount = m.counts.computeIfAbsent(start, s -> new long[1]);
+          m.lastStart = start;
         }
-        lastCount = touched.computeIfAbsent(p.measurement(), m -> new HashMap<>())
-            .computeIfAbsent(start, s -> new long[1]);
-        lastCount[0]++;
-        lastMeasurement = p.measurement();
-        lastStart = start;
+        m.lastCount[0]++;
       }
     }
     Set<String> changed = new HashSet<>();
     Map<TieringPolicy, Long> fresh = new HashMap<>();
     for (var e : touched.entrySet()) {
-      TieringPolicy policy = claims.get(e.getKey()).get();
-      for (var count : e.getValue().entrySet()) {
+      if (e.getValue().policy.isEmpty()) {
+        continue;
+      }
+      TieringPolicy policy = e.getValue().policy.get();
+      for (var count : e.getValue().counts.entrySet()) {
         Window w = policy.windows().containing(Durations.fromEpochNanos(count.getKey()));
         if (!policy.windows().isDue(w, received)) {
           // The scheduled export has not read it yet and will include the point; until then a
@@ -263,6 +259,18 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     }
     fresh.forEach((policy, n) -> microBatches.offer(policy, write, n));
     return changed;
+  }
+
+  /** A measurement's points in one write: its policy, and points per window start. */
+  private static final class Touched {
+    final Optional<TieringPolicy> policy;
+    final Map<Long, long[]> counts = new HashMap<>();
+    long lastStart;
+    long[] lastCount;
+
+    Touched(Optional<TieringPolicy> policy) {
+      this.policy = policy;
+    }
   }
 
   private void keepUnrepairable(DirtyWindow d) {

@@ -113,18 +113,23 @@ public final class LineProtocol {
     while (start <= body.length()) {
       int end = nextLineEnd(body, start);
       lineNumber++;
-      String line = body.substring(start, end);
-      if (line.endsWith("\r")) {
-        line = line.substring(0, line.length() - 1);
+      // The line without surrounding white space (a trailing \r included), as String.strip would
+      // cut it, but parsed in place: a copy of every line was a body's worth of garbage per write.
+      int from = start;
+      int to = end;
+      while (from < to && Character.isWhitespace(body.charAt(from))) {
+        from++;
       }
-      String trimmed = line.strip();
-      if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+      while (to > from && Character.isWhitespace(body.charAt(to - 1))) {
+        to--;
+      }
+      if (from < to && body.charAt(from) != '#') {
         try {
-          Parser p = new Parser(trimmed, precision, nowNanos, keep);
+          Parser p = new Parser(body, from, to, precision, nowNanos, keep);
           p.point();
           sink.accept(p);
         } catch (IllegalArgumentException e) {
-          errors.add(new LineError(lineNumber, trimmed, e.getMessage()));
+          errors.add(new LineError(lineNumber, body.substring(from, to), e.getMessage()));
         }
       }
       start = end + 1;
@@ -147,6 +152,7 @@ public final class LineProtocol {
     private final Precision precision;
     private final long now;
     private final boolean keep;
+    private final int end;
     private int i;
     String measurement;
     long time;
@@ -154,8 +160,11 @@ public final class LineProtocol {
     Map<String, Object> fields;
     Set<String> unsigned;
 
-    Parser(String s, Precision precision, long now, boolean keep) {
+    /** Parses {@code s} from {@code from} to {@code end} (one line of a body, without copying it). */
+    Parser(String s, int from, int end, Precision precision, long now, boolean keep) {
       this.s = s;
+      this.i = from;
+      this.end = end;
       this.precision = precision;
       this.now = now;
       this.keep = keep;
@@ -171,7 +180,7 @@ public final class LineProtocol {
       tags = keep ? new TreeMap<>() : null;
       int[] tagKeys = keep ? null : new int[8];
       int tagCount = 0;
-      while (i < s.length() && s.charAt(i) == ',') {
+      while (i < end && s.charAt(i) == ',') {
         i++;
         int keyFrom = i;
         String key = keep ? token("=", ", ", ",= ") : null;
@@ -179,7 +188,7 @@ public final class LineProtocol {
           skipToken("=", ", ");
         }
         int keyTo = i;
-        if (i >= s.length() || s.charAt(i) != '=') {
+        if (i >= end || s.charAt(i) != '=') {
           throw new IllegalArgumentException("missing tag value");
         }
         i++;
@@ -214,7 +223,7 @@ public final class LineProtocol {
         tagKeys[2 * tagCount + 1] = keyTo;
         tagCount++;
       }
-      if (i >= s.length() || s.charAt(i) != ' ') {
+      if (i >= end || s.charAt(i) != ' ') {
         throw new IllegalArgumentException("missing fields");
       }
       skipSpaces();
@@ -222,7 +231,7 @@ public final class LineProtocol {
       unsigned = keep ? new HashSet<>() : null;
       boolean first = true;
       do {
-        if (i < s.length() && s.charAt(i) == ',') {
+        if (i < end && s.charAt(i) == ',') {
           i++;
         }
         int keyFrom = i;
@@ -233,7 +242,7 @@ public final class LineProtocol {
         if (i == keyFrom) {
           throw new IllegalArgumentException(first ? "missing fields" : "missing field key");
         }
-        if (i >= s.length() || s.charAt(i) != '=') {
+        if (i >= end || s.charAt(i) != '=') {
           throw new IllegalArgumentException("missing field value");
         }
         i++;
@@ -243,17 +252,20 @@ public final class LineProtocol {
           fields.remove(key); // as InfluxDB: a field given twice keeps its last value
           fields.put(key, value);
         }
-      } while (i < s.length() && s.charAt(i) == ',');
+      } while (i < end && s.charAt(i) == ',');
       time = now;
-      if (i < s.length()) {
+      if (i < end) {
         if (s.charAt(i) != ' ') {
           throw new IllegalArgumentException("invalid field format");
         }
         skipSpaces();
-        String ts = s.substring(i).strip();
-        if (!ts.isEmpty()) {
+        int from = i;
+        while (from < end && Character.isWhitespace(s.charAt(from))) {
+          from++;
+        }
+        if (from < end) {
           try {
-            time = Math.multiplyExact(Long.parseLong(ts), precision.nanos);
+            time = Math.multiplyExact(Long.parseLong(s, from, end, 10), precision.nanos);
           } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("bad timestamp");
           }
@@ -268,7 +280,7 @@ public final class LineProtocol {
      */
     private String token(String stops, String alsoStops, String escaped) {
       int from = i;
-      while (i < s.length()) {
+      while (i < end) {
         char c = s.charAt(i);
         if (c == '\\') {
           i = from;
@@ -284,9 +296,9 @@ public final class LineProtocol {
 
     /** Moves past what {@link #token} would read, without building it. */
     private void skipToken(String stops, String alsoStops) {
-      while (i < s.length()) {
+      while (i < end) {
         char c = s.charAt(i);
-        if (c == '\\' && i + 1 < s.length()) {
+        if (c == '\\' && i + 1 < end) {
           i += 2;
           continue;
         }
@@ -311,9 +323,9 @@ public final class LineProtocol {
 
     private String escapedToken(String stops, String alsoStops, String escaped) {
       StringBuilder out = new StringBuilder();
-      while (i < s.length()) {
+      while (i < end) {
         char c = s.charAt(i);
-        if (c == '\\' && i + 1 < s.length()) {
+        if (c == '\\' && i + 1 < end) {
           char next = s.charAt(i + 1);
           if (escaped.indexOf(next) < 0) {
             out.append(c);
@@ -332,15 +344,15 @@ public final class LineProtocol {
     }
 
     private Object fieldValue(int keyFrom, String key) {
-      if (i >= s.length()) {
+      if (i >= end) {
         throw new IllegalArgumentException("missing field value");
       }
       if (s.charAt(i) == '"') {
         i++;
         StringBuilder out = new StringBuilder();
-        while (i < s.length()) {
+        while (i < end) {
           char c = s.charAt(i);
-          if (c == '\\' && i + 1 < s.length() && (s.charAt(i + 1) == '"' || s.charAt(i + 1) == '\\')) {
+          if (c == '\\' && i + 1 < end && (s.charAt(i + 1) == '"' || s.charAt(i + 1) == '\\')) {
             out.append(s.charAt(i + 1));
             i += 2;
             continue;
@@ -355,7 +367,7 @@ public final class LineProtocol {
         throw new IllegalArgumentException("unbalanced quotes");
       }
       int from = i;
-      while (i < s.length() && s.charAt(i) != ',' && s.charAt(i) != ' ') {
+      while (i < end && s.charAt(i) != ',' && s.charAt(i) != ' ') {
         i++;
       }
       if (i == from) {
@@ -412,7 +424,7 @@ public final class LineProtocol {
     }
 
     private void skipSpaces() {
-      while (i < s.length() && s.charAt(i) == ' ') {
+      while (i < end && s.charAt(i) == ' ') {
         i++;
       }
     }
