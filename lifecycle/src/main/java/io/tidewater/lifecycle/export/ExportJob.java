@@ -135,6 +135,7 @@ public final class ExportJob {
       List<JobReport.WindowFailure> failures = new ArrayList<>();
       for (var e : windowsByMeasurement.entrySet()) {
         List<Window> todo = new ArrayList<>();
+        List<Window> spans = new ArrayList<>();
         for (Window w : e.getValue().stream().sorted().distinct().toList()) {
           if (policy.ladder().placementAt(w.start(), now).tier() == Tier.EXPIRED) {
             failures.add(new JobReport.WindowFailure(e.getKey(), w, PAST_EXPIRY));
@@ -148,11 +149,14 @@ public final class ExportJob {
           }
           if (policy.deleteFromHotAfterExport() && !w.end().isAfter(policy.ladder().boundaries(now).hotFrom())) {
             failures.add(new JobReport.WindowFailure(e.getKey(), w, NOT_REEXPORTED));
+          } else if (WindowExporter.spanOnly(policy, policy.ladder().placementAt(w.start(), now))) {
+            spans.add(w);
           } else {
             todo.add(w);
           }
         }
         exportPipelined(e.getKey(), todo, now, exported, failures);
+        exportSpans(e.getKey(), spans, now, exported, failures);
       }
       return new JobReport(policy.name(), exported, 0, failures);
     });
@@ -289,12 +293,23 @@ public final class ExportJob {
       }
       windows.sort(null);
       List<Window> todo = new ArrayList<>();
+      List<Window> spans = new ArrayList<>();
       for (Window w : windows) {
         Placement placement = policy.ladder().placementAt(w.start(), now);
         if (placement.tier() == Tier.EXPIRED) {
           continue;
         }
         List<Resolution> needed = WindowExporter.resolutionsToWrite(policy, placement);
+        if (WindowExporter.spanOnly(policy, placement)) {
+          // Held when every rollup of the tier holds the span the window is in.
+          if (backfill.isEmpty() && placement.rollups().stream().allMatch(r ->
+              held.getOrDefault(r.name(), Set.of()).contains(Durations.floor(w.start(), r.width())))) {
+            alreadyDone++;
+          } else {
+            spans.add(w);
+          }
+          continue;
+        }
         if (backfill.isPresent() && policy.deleteFromHotAfterExport()
             && !w.end().isAfter(policy.ladder().boundaries(now).hotFrom())) {
           // InfluxDB may have deleted this window's points already: re-exporting would replace the
@@ -308,6 +323,7 @@ public final class ExportJob {
       }
       int failedBefore = failures.size();
       exportPipelined(measurement, todo, now, exported, failures);
+      exportSpans(measurement, spans, now, exported, failures);
       if (backfill.isEmpty() && failures.size() == failedBefore) {
         // Every window from the first point up to here is in the lake: queries may rely on it.
         ledger.recordExportedThrough(source.database(), measurement, until);
@@ -408,6 +424,61 @@ public final class ExportJob {
     } finally {
       reader.shutdownNow();
       writer.shutdownNow();
+    }
+  }
+
+  /**
+   * Exports windows the lake keeps only as rollups coarser than a window ({@link
+   * WindowExporter#spanOnly}): each span they fall in is read from InfluxDB whole and its rollup
+   * rebuilt, once however many of its windows are listed; a span whose rollup holds more values
+   * than InfluxDB now has (deleted or expired there) is not rebuilt. Every listed window is
+   * reported exported or failed with its span.
+   */
+  private void exportSpans(String measurement, List<Window> windows, Instant now, List<WindowExport> exported,
+      List<JobReport.WindowFailure> failures) {
+    Map<Window, List<Resolution>> spanRollups = new java.util.TreeMap<>();
+    Map<Window, List<Window>> members = new java.util.TreeMap<>();
+    for (Window w : windows) {
+      Placement placement = policy.ladder().placementAt(w.start(), now);
+      for (Resolution r : placement.rollups()) {
+        Instant start = Durations.floor(w.start(), r.width());
+        Window span = new Window(start, start.plus(r.width()));
+        if (!spanRollups.computeIfAbsent(span, k -> new ArrayList<>()).contains(r)) {
+          spanRollups.get(span).add(r);
+        }
+        members.computeIfAbsent(span, k -> new ArrayList<>()).add(w);
+      }
+    }
+    Map<Window, String> failed = new HashMap<>();
+    Map<Window, List<String>> done = new HashMap<>();
+    Map<Window, Long> rows = new HashMap<>();
+    for (var e : spanRollups.entrySet()) {
+      Window span = e.getKey();
+      for (Resolution r : e.getValue()) {
+        keepLease();
+        try {
+          Optional<String> shrinks = shrinks(measurement, span);
+          if (shrinks.isPresent()) {
+            throw new IllegalStateException(WOULD_LOSE_DATA + " of span " + span + " (" + shrinks.get()
+                + "): deleted or expired there? The lake keeps its copy");
+          }
+          long read = exporter.exportSpan(policy, measurement, span, r, now);
+          for (Window w : members.get(span)) {
+            done.computeIfAbsent(w, k -> new ArrayList<>()).add(r.name());
+            rows.merge(w, read, Math::max);
+          }
+        } catch (RuntimeException ex) {
+          members.get(span).forEach(w -> failed.putIfAbsent(w, String.valueOf(ex.getMessage())));
+        }
+      }
+    }
+    for (Window w : windows.stream().distinct().toList()) {
+      if (failed.containsKey(w)) {
+        failures.add(new JobReport.WindowFailure(measurement, w, failed.get(w)));
+      } else if (done.containsKey(w)) {
+        exported.add(new WindowExport(measurement, w, policy.ladder().placementAt(w.start(), now).tier(),
+            rows.getOrDefault(w, 0L), 0, done.get(w)));
+      }
     }
   }
 

@@ -112,6 +112,45 @@ public final class WindowExporter {
     return new WindowExport(read.measurement(), read.window(), placement.tier(), read.count(), bytes, committed);
   }
 
+  /**
+   * Whether a window at {@code placement} is kept only in rollups coarser than the window (a cold
+   * tier with {@code raw: none} and, say, daily rollups of hourly windows): nothing is written per
+   * window, so an export must build those rollups for the window's whole span.
+   */
+  public static boolean spanOnly(TieringPolicy policy, Placement placement) {
+    return placement.tier() != Tier.EXPIRED && resolutionsToWrite(policy, placement).isEmpty()
+        && !placement.rollups().isEmpty();
+  }
+
+  /**
+   * Builds rollup {@code r} of the span {@code span} (one bucket of {@code r}, a whole number of
+   * windows) from InfluxDB, read window by window in one query, and commits it: how a late write
+   * reaches a window the lake keeps only as coarser rollups. Returns the rows read.
+   */
+  public long exportSpan(TieringPolicy policy, String measurement, Window span, Resolution r, Instant now) {
+    List<Window> windows = new ArrayList<>();
+    for (Instant t = span.start(); t.isBefore(span.end()); t = t.plus(policy.window())) {
+      windows.add(policy.windows().containing(t));
+    }
+    List<WindowRead> reads = read(policy, measurement, windows, now, Long.MAX_VALUE);
+    MeasurementSchema schema = reads.stream().filter(x -> x.rows() != null).findFirst()
+        .map(x -> x.rows().schema()).orElse(null);
+    if (schema == null) {
+      return 0; // expired: nothing to build
+    }
+    SeriesRows all = new SeriesRows(schema);
+    long count = 0;
+    for (WindowRead x : reads) {
+      if (x.rows() != null) {
+        all.appendAll(x.rows());
+        count += x.count();
+      }
+    }
+    writer.prepare(policy.source().database(), Downsampler.rollup(all, r), r, span, policy.lake(), StorageClass.STANDARD)
+        .commit();
+    return count;
+  }
+
   public WindowExport export(TieringPolicy policy, String measurement, Window window, Instant now) {
     return write(policy, read(policy, measurement, window, now));
   }
