@@ -7,11 +7,8 @@ import io.tidewater.lifecycle.export.ExportJob;
 import io.tidewater.lifecycle.export.WindowExporter;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
-import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.lake.Ledger;
-import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.lake.WindowWriter;
-import io.tidewater.lifecycle.store.LakeLocation;
 import io.tidewater.lifecycle.store.TestStores;
 import io.tidewater.policy.Durations;
 import io.tidewater.policy.PolicyParser;
@@ -22,17 +19,11 @@ import io.tidewater.testing.InfluxServer;
 import io.tidewater.testing.TestServers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -215,35 +206,11 @@ class DirtyWindowRepairTest {
     return new Window(s, s.plusSeconds(3600));
   }
 
-  /** host -> "count sum" per InfluxQL. */
   private Map<String, String> influx(Window w) {
-    Map<String, String> out = new TreeMap<>();
-    for (String host : List.of("a", "b", "c", "z")) {
-      List<List<Object>> rows = client.rows(db, "SELECT count(v), sum(v) FROM cpu WHERE host = '" + host
-          + "' AND time >= " + Durations.epochNanos(w.start()) + " AND time < " + Durations.epochNanos(w.end()));
-      if (!rows.isEmpty()) {
-        out.put(host, ((Number) rows.get(0).get(1)).longValue() + " " + ((Number) rows.get(0).get(2)).doubleValue());
-      }
-    }
-    return out;
+    return LakeVsInflux.influx(client, db, w, List.of("a", "b", "c", "z"));
   }
 
-  /** host -> "count sum" per DuckDB over the files of the window's newest version. */
   private Map<String, String> lake(Window w) {
-    WindowVersion v = ledger.latest(db, "cpu", Resolution.RAW, w).orElseThrow();
-    Path root = ((LakeLocation.Local) ledger.store().location()).root().toAbsolutePath();
-    String files = v.files().stream().map(DataFile::key).map(k -> "'" + root.resolve(k) + "'")
-        .collect(Collectors.joining(", ", "[", "]"));
-    Map<String, String> out = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT host, count(v), sum(v) FROM read_parquet(" + files + ") GROUP BY host")) {
-      while (rs.next()) {
-        out.put(rs.getString(1), rs.getLong(2) + " " + rs.getDouble(3));
-      }
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    return out;
+    return LakeVsInflux.lake(ledger, db, w);
   }
 }

@@ -8,7 +8,6 @@ import io.tidewater.lifecycle.export.ExportJob;
 import io.tidewater.lifecycle.export.WindowExporter;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
-import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.lake.WindowWriter;
@@ -25,16 +24,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -245,50 +238,17 @@ class MicroBatchTest {
     }
   }
 
-  /** host -> "count sum" per InfluxQL. */
   private Map<String, String> influx(Window w) {
-    Map<String, String> out = new TreeMap<>();
-    for (String host : List.of("a", "b", "c", "z")) {
-      List<List<Object>> rows = client.rows(db, "SELECT count(v), sum(v) FROM cpu WHERE host = '" + host
-          + "' AND time >= " + Durations.epochNanos(w.start()) + " AND time < " + Durations.epochNanos(w.end()));
-      if (!rows.isEmpty()) {
-        out.put(host, ((Number) rows.get(0).get(1)).longValue() + " " + ((Number) rows.get(0).get(2)).doubleValue());
-      }
-    }
-    return out;
+    return LakeVsInflux.influx(client, db, w, List.of("a", "b", "c", "z"));
   }
 
-  /** host -> "count sum" per DuckDB over the files of the window's newest version. */
   private Map<String, String> lake(Window w) {
-    Map<String, String> out = new TreeMap<>();
-    duck(w, "SELECT host, count(v), sum(v) FROM %s GROUP BY host", rs -> out.put(rs.getString(1),
-        rs.getLong(2) + " " + rs.getDouble(3)));
-    return out;
+    return LakeVsInflux.lake(ledger, db, w);
   }
 
   private long queryLake(Window w, String sql) {
     long[] out = new long[1];
-    duck(w, sql, rs -> out[0] = rs.getLong(1));
+    LakeVsInflux.query(ledger, db, w, sql, rs -> out[0] = rs.getLong(1));
     return out[0];
-  }
-
-  interface RowSink {
-    void row(ResultSet rs) throws java.sql.SQLException;
-  }
-
-  private void duck(Window w, String sql, RowSink sink) {
-    WindowVersion v = ledger.latest(db, "cpu", Resolution.RAW, w).orElseThrow();
-    Path root = ((LakeLocation.Local) ledger.store().location()).root().toAbsolutePath();
-    String files = v.files().stream().map(DataFile::key).map(k -> "'" + root.resolve(k) + "'")
-        .collect(Collectors.joining(", ", "read_parquet([", "], union_by_name = true)"));
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql.formatted(files))) {
-      while (rs.next()) {
-        sink.row(rs);
-      }
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
