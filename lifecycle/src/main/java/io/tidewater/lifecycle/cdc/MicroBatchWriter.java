@@ -90,19 +90,19 @@ public final class MicroBatchWriter {
     long[] skipped = {0};
     Map<String, TreeMap<Window, List<LinePoint>>> byWindow = group(batch, now, skipped);
     try {
-      Optional<int[]> written = job.unlessRunning(() -> {
-        int windows = 0;
-        int points = 0;
+      Optional<long[]> written = job.unlessRunning(() -> {
+        long windows = 0;
+        long points = 0;
         for (var m : byWindow.entrySet()) {
           for (var w : m.getValue().entrySet()) {
             long n = write(m.getKey(), w.getKey(), w.getValue(), skipped);
             if (n > 0) {
               windows++;
-              points += (int) n;
+              points += n;
             }
           }
         }
-        return new int[] {windows, points};
+        return new long[] {windows, points};
       });
       if (written.isEmpty()) {
         batches.putBack(batch);
@@ -110,7 +110,7 @@ public final class MicroBatchWriter {
       }
       batches.done(batch);
       failures = 0;
-      return Optional.of(new Flush(policy.name(), now, written.get()[0], written.get()[1], skipped[0], false,
+      return Optional.of(new Flush(policy.name(), now, (int) written.get()[0], written.get()[1], skipped[0], false,
           Optional.empty(), since(started)));
     } catch (RuntimeException e) {
       String problem = String.valueOf(e.getMessage());

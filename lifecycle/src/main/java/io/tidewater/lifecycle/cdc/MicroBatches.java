@@ -33,15 +33,21 @@ public final class MicroBatches {
   public record Write(long sequence, String database, String retentionPolicy, LineProtocol.Precision precision,
       long receivedNanos, byte[] body) {}
 
-  /** Writes taken for one flush of a policy, oldest first, with how many of each one's points are in windows not yet due. */
-  public record Batch(TieringPolicy policy, List<Write> writes, List<Long> pointsPerWrite) {
+  /** A waiting write and how many of its points are in the policy's windows not yet due. */
+  record Held(Write write, long points) {}
+
+  /** Writes taken for one flush of a policy, oldest first. */
+  public record Batch(TieringPolicy policy, List<Held> held) {
     public Batch {
-      writes = List.copyOf(writes);
-      pointsPerWrite = List.copyOf(pointsPerWrite);
+      held = List.copyOf(held);
+    }
+
+    public List<Write> writes() {
+      return held.stream().map(Held::write).toList();
     }
 
     public long points() {
-      return pointsPerWrite.stream().mapToLong(Long::longValue).sum();
+      return held.stream().mapToLong(Held::points).sum();
     }
   }
 
@@ -50,9 +56,8 @@ public final class MicroBatches {
 
   private static final class Queue {
     final TieringPolicy policy;
-    final ArrayDeque<Write> writes = new ArrayDeque<>();
-    final ArrayDeque<Long> points = new ArrayDeque<>(); // per write, same order
-    long total;
+    final ArrayDeque<Held> writes = new ArrayDeque<>();
+    long total; // points of the waiting writes
     long dropped;
     Batch inFlight;
 
@@ -83,13 +88,11 @@ public final class MicroBatches {
     if (q == null || points <= 0) {
       return;
     }
-    q.writes.addLast(write);
-    q.points.addLast(points);
+    q.writes.addLast(new Held(write, points));
     q.total += points;
     long keep = (long) KEPT_BATCHES * policy.microBatch().orElseThrow().maxPoints();
     while (q.total > keep && q.writes.size() > 1) {
-      q.writes.removeFirst();
-      long n = q.points.removeFirst();
+      long n = q.writes.removeFirst().points();
       q.total -= n;
       q.dropped += n;
     }
@@ -113,7 +116,7 @@ public final class MicroBatches {
           continue;
         }
         MicroBatch limits = q.policy.microBatch().orElseThrow();
-        long dueAt = q.writes.peekFirst().receivedNanos() / 1_000_000L + limits.maxDelay().toMillis();
+        long dueAt = q.writes.peekFirst().write().receivedNanos() / 1_000_000L + limits.maxDelay().toMillis();
         if (q.total >= limits.maxPoints() || dueAt <= now) {
           due.add(q.policy);
         } else {
@@ -133,9 +136,8 @@ public final class MicroBatches {
     if (q == null || q.writes.isEmpty() || q.inFlight != null) {
       return Optional.empty();
     }
-    q.inFlight = new Batch(policy, new ArrayList<>(q.writes), new ArrayList<>(q.points));
+    q.inFlight = new Batch(policy, new ArrayList<>(q.writes));
     q.writes.clear();
-    q.points.clear();
     q.total = 0;
     return Optional.of(q.inFlight);
   }
@@ -155,10 +157,9 @@ public final class MicroBatches {
       return;
     }
     q.inFlight = null;
-    for (int i = batch.writes().size() - 1; i >= 0; i--) {
-      q.writes.addFirst(batch.writes().get(i));
-      q.points.addFirst(batch.pointsPerWrite().get(i));
-      q.total += batch.pointsPerWrite().get(i);
+    for (int i = batch.held().size() - 1; i >= 0; i--) {
+      q.writes.addFirst(batch.held().get(i));
+      q.total += batch.held().get(i).points();
     }
     notifyAll();
   }
@@ -168,10 +169,10 @@ public final class MicroBatches {
     long oldest = Long.MAX_VALUE;
     for (Queue q : queues.values()) {
       if (!q.writes.isEmpty()) {
-        oldest = Math.min(oldest, q.writes.peekFirst().sequence());
+        oldest = Math.min(oldest, q.writes.peekFirst().write().sequence());
       }
-      if (q.inFlight != null && !q.inFlight.writes().isEmpty()) {
-        oldest = Math.min(oldest, q.inFlight.writes().get(0).sequence());
+      if (q.inFlight != null && !q.inFlight.held().isEmpty()) {
+        oldest = Math.min(oldest, q.inFlight.held().get(0).write().sequence());
       }
     }
     return oldest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(oldest);
@@ -183,11 +184,11 @@ public final class MicroBatches {
     if (q == null) {
       return new Pending(0, 0, OptionalLong.empty(), 0);
     }
-    long writes = q.writes.size() + (q.inFlight == null ? 0 : q.inFlight.writes().size());
+    long writes = q.writes.size() + (q.inFlight == null ? 0 : q.inFlight.held().size());
     long points = q.total + (q.inFlight == null ? 0 : q.inFlight.points());
-    OptionalLong oldest = q.inFlight != null && !q.inFlight.writes().isEmpty()
-        ? OptionalLong.of(q.inFlight.writes().get(0).receivedNanos())
-        : q.writes.isEmpty() ? OptionalLong.empty() : OptionalLong.of(q.writes.peekFirst().receivedNanos());
+    OptionalLong oldest = q.inFlight != null && !q.inFlight.held().isEmpty()
+        ? OptionalLong.of(q.inFlight.held().get(0).write().receivedNanos())
+        : q.writes.isEmpty() ? OptionalLong.empty() : OptionalLong.of(q.writes.peekFirst().write().receivedNanos());
     return new Pending(writes, points, oldest, q.dropped);
   }
 }

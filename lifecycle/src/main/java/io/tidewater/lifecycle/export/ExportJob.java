@@ -277,7 +277,8 @@ public final class ExportJob {
       if (backfill.isPresent() && backfill.get().end().isBefore(until)) {
         until = backfill.get().end();
       }
-      Map<String, Set<Instant>> held = backfill.isPresent() ? Map.of() : held(measurement);
+      List<WindowVersion> rawVersions = ledger.windows(source.database(), measurement, Resolution.RAW);
+      Map<String, Set<Instant>> held = backfill.isPresent() ? Map.of() : held(measurement, rawVersions);
       // Only windows holding data: years of empty hourly windows would be thousands of commits.
       Instant firstStart = policy.windows().containing(from).start();
       List<Window> windows = new ArrayList<>(influx.windowsWithData(source.database(), source.retentionPolicy(),
@@ -285,7 +286,7 @@ public final class ExportJob {
           .map(start -> policy.windows().containing(Durations.fromEpochNanos(start)))
           .toList());
       // A micro-batched window InfluxDB holds nothing of now (deleted there) is exported too: as empty.
-      for (WindowVersion v : ledger.windows(source.database(), measurement, Resolution.RAW)) {
+      for (WindowVersion v : rawVersions) {
         Window w = v.window();
         if (v.partial() && !w.start().isBefore(firstStart) && !w.end().isAfter(until) && !windows.contains(w)) {
           windows.add(w);
@@ -528,15 +529,15 @@ public final class ExportJob {
     }
   }
 
-  /** Window starts the ledger holds, per resolution name. */
-  private Map<String, Set<Instant>> held(String measurement) {
+  /** Window starts the ledger holds, per resolution name ({@code raw}: the full-resolution entries, already listed). */
+  private Map<String, Set<Instant>> held(String measurement, List<WindowVersion> raw) {
     Map<String, Set<Instant>> held = new HashMap<>();
     Set<Resolution> resolutions = new HashSet<>();
     resolutions.add(Resolution.RAW);
     policy.tiers().lakeTiers().forEach(t -> resolutions.addAll(t.rollups()));
     for (Resolution r : resolutions) {
       Set<Instant> starts = new HashSet<>();
-      for (WindowVersion v : ledger.windows(policy.source().database(), measurement, r)) {
+      for (WindowVersion v : r.isRaw() ? raw : ledger.windows(policy.source().database(), measurement, r)) {
         if (!v.partial()) { // micro-batches hold only what the write targets received: the export replaces them
           starts.add(v.window().start());
         }
