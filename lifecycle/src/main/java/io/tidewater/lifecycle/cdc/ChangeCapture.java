@@ -4,6 +4,12 @@ import io.tidewater.policy.Durations;
 import io.tidewater.policy.Tier;
 import io.tidewater.policy.TieringPolicy;
 import io.tidewater.policy.Window;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,6 +44,9 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
   public static final String LATE_WRITE = "late write";
 
   private static final int UNREPAIRABLE_KEPT = 1000;
+  private static final System.Logger LOG = System.getLogger(ChangeCapture.class.getName());
+  /** The precision field of a log record holding a reconciliation finding rather than a write. */
+  static final String FINDING = "finding";
 
   private final ChangeLog log;
   private final List<TieringPolicy> policies;
@@ -65,6 +74,13 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     this.microBatches = Objects.requireNonNull(microBatches, "microBatches");
     int n = 0;
     for (ChangeLog.Entry e : log.recovered()) {
+      if (FINDING.equals(e.precision())) {
+        synchronized (this) {
+          replayFinding(e);
+        }
+        n++;
+        continue;
+      }
       LineProtocol.Precision precision = LineProtocol.Precision.of(e.precision());
       List<LineProtocol.Stamp> points = LineProtocol.stamps(e.body(), precision, e.receivedNanos()).points();
       // Not notified: nothing can have cached the lake's view yet, and the listener may be what is being built.
@@ -101,11 +117,29 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     return sequence;
   }
 
-  /** Marks a window dirty without a log record (reconciliation found it differs). */
+  /**
+   * Marks a window dirty that reconciliation found to differ. A window not dirty yet gets a log
+   * record of the finding, so a restart before its repair still routes it to InfluxDB and repairs
+   * it (the next reconciliation would find it again, but only after its interval). The record holds
+   * the log like a write's until the window is re-committed. If the log refuses the record (a full
+   * disk), the mark is kept in memory only.
+   */
   public void markDirty(TieringPolicy policy, String measurement, Window window, Instant when, String cause) {
     boolean isNew;
     synchronized (this) {
-      isNew = put(new DirtyWindow(policy.name(), policy.source().database(), measurement, window, -1, -1, when, cause));
+      DirtyWindow d = new DirtyWindow(policy.name(), policy.source().database(), measurement, window, -1, -1, when, cause);
+      ConcurrentSkipListMap<Instant, DirtyWindow> windows = dirty.get(key(d.database(), measurement));
+      if (windows == null || !windows.containsKey(window.start())) {
+        try {
+          long sequence = log.append(d.database(), null, FINDING, Durations.epochNanos(when), Finding.encode(d));
+          d = new DirtyWindow(d.policy(), d.database(), measurement, window, sequence, sequence, when, cause);
+        } catch (ChangeLog.FullException | UncheckedIOException e) {
+          LOG.log(System.Logger.Level.WARNING, "reconciliation's finding for {0} {1} {2} is not logged ({3}): a restart"
+              + " before its repair forgets it until the next reconciliation", policy.name(), measurement, window,
+              e.getMessage());
+        }
+      }
+      isNew = put(d);
     }
     if (isNew) {
       listener.changed(policy.source().database(), measurement);
@@ -259,6 +293,39 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     }
     fresh.forEach((policy, n) -> microBatches.offer(policy, write, n));
     return changed;
+  }
+
+  /** Puts back a logged reconciliation finding (its policy may be gone: then it is dropped). */
+  private void replayFinding(ChangeLog.Entry e) {
+    Finding f = Finding.decode(e.body());
+    policies.stream().filter(p -> p.name().equals(f.policy())).findFirst().ifPresent(policy -> put(new DirtyWindow(
+        policy.name(), e.database(), f.measurement(), policy.windows().containing(Durations.fromEpochNanos(f.start())),
+        e.sequence(), e.sequence(), Durations.fromEpochNanos(e.receivedNanos()), f.cause())));
+  }
+
+  /** The body of a finding's log record: which window of which policy and measurement, and why. */
+  private record Finding(String policy, String measurement, long start, String cause) {
+
+    static byte[] encode(DirtyWindow d) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeUTF(d.policy());
+        out.writeUTF(d.measurement());
+        out.writeLong(Durations.epochNanos(d.window().start()));
+        out.writeUTF(d.cause());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // not thrown by an in-memory stream
+      }
+      return bytes.toByteArray();
+    }
+
+    static Finding decode(byte[] body) {
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
+        return new Finding(in.readUTF(), in.readUTF(), in.readLong(), in.readUTF());
+      } catch (IOException e) {
+        throw new UncheckedIOException("a reconciliation record in the change log cannot be read", e);
+      }
+    }
   }
 
   /** A measurement's points in one write: its policy, and points per window start. */

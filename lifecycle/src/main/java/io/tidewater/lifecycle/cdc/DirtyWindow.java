@@ -9,8 +9,8 @@ import java.util.Objects;
  * export (or reconciliation found the counts differ). Immutable: each further change makes a new value,
  * so a re-export that began before it can tell it missed something.
  *
- * @param firstSequence the first change-log record that dirtied it (-1 when reconciliation did):
- *     the log is kept from there until the window is re-committed
+ * @param firstSequence the first change-log record that dirtied it (a write, or reconciliation's
+ *     finding; -1 when none could be logged): the log is kept from there until the window is re-committed
  * @param lastSequence the newest record that touched it (-1 when none)
  * @param lastChange when the newest change arrived; the window is re-exported once the policy's settle delay has passed since
  * @param cause why it is dirty, for the jobs API

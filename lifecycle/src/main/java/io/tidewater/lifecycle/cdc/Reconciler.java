@@ -56,6 +56,9 @@ public final class Reconciler {
   private final Ledger ledger;
   private final ChangeCapture capture;
   private final Clock clock;
+  // Each run compares every window InfluxDB or the lake holds; most lake versions are the same as
+  // last run's, and their counts with them.
+  private final LakeCounts.Memo lakeCounts = new LakeCounts.Memo(100_000);
 
   public Reconciler(TieringPolicy policy, InfluxClient influx, Ledger ledger, ChangeCapture capture, Clock clock) {
     this.policy = policy;
@@ -112,7 +115,7 @@ public final class Reconciler {
         checked++;
         try {
           Map<String, Long> inInflux = counted.getOrDefault(Durations.epochNanos(start), Map.of());
-          Optional<Map<String, Long>> lake = inLake.contains(start) ? LakeCounts.of(ledger, policy, m, w) : Optional.empty();
+          Optional<Map<String, Long>> lake = inLake.contains(start) ? lakeCounts.of(ledger, policy, m, w) : Optional.empty();
           compare(m, w, inInflux, lake.orElse(Map.of()), lake.isPresent(), now).ifPresent(findings::add);
         } catch (RuntimeException e) {
           // A file replaced by a concurrent re-export, or in an archive class: the next run sees it again.

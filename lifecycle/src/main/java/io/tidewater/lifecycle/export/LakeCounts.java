@@ -62,19 +62,65 @@ public final class LakeCounts {
    * rollup's count columns; empty when the lake does not hold the window.
    */
   public static Optional<Map<String, Long>> of(Ledger ledger, TieringPolicy policy, String measurement, Window w) {
+    return counted(ledger, policy, measurement, w).map(v -> count(ledger, v, !Resolution.parse(v.resolution()).isRaw()));
+  }
+
+  /** The version {@link #of} counts: full resolution, else the finest rollup the lake holds. */
+  private static Optional<WindowVersion> counted(Ledger ledger, TieringPolicy policy, String measurement, Window w) {
     String db = policy.source().database();
     Optional<WindowVersion> raw = ledger.latest(db, measurement, Resolution.RAW, w).filter(v -> !v.deleted());
     if (raw.isPresent()) {
-      return Optional.of(count(ledger, raw.get(), false));
+      return raw;
     }
     for (Resolution r : policy.tiers().lakeTiers().stream().flatMap(t -> t.rollups().stream()).sorted().distinct()
         .toList()) {
       Optional<WindowVersion> rollup = ledger.latest(db, measurement, r, w).filter(v -> !v.deleted());
       if (rollup.isPresent()) {
-        return Optional.of(count(ledger, rollup.get(), true));
+        return rollup;
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * {@link LakeCounts#of} remembered per window version: a version's files never change (a new
+   * version has new objects or new ETags), so a job comparing a long history again and again reads
+   * each version's footers once. Keeps the most recently used {@code capacity} versions.
+   */
+  public static final class Memo {
+    private final Map<List<String>, Map<String, Long>> counts;
+
+    public Memo(int capacity) {
+      this.counts = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<String>, Map<String, Long>> eldest) {
+          return size() > capacity;
+        }
+      };
+    }
+
+    /** Like {@link LakeCounts#of}, counting a version's files only the first time it is asked for. */
+    public Optional<Map<String, Long>> of(Ledger ledger, TieringPolicy policy, String measurement, Window w) {
+      Optional<WindowVersion> v = counted(ledger, policy, measurement, w);
+      if (v.isEmpty()) {
+        return Optional.empty();
+      }
+      List<String> identity = v.get().files().stream().map(f -> f.key() + "\u0000" + f.etag() + "\u0000" + f.size())
+          .toList();
+      Map<String, Long> known;
+      synchronized (this) {
+        known = counts.get(identity);
+      }
+      if (known == null) { // counted outside the lock: it reads the store
+        known = Map.copyOf(count(ledger, v.get(), !Resolution.parse(v.get().resolution()).isRaw()));
+        synchronized (this) {
+          counts.put(identity, known);
+        }
+      }
+      return Optional.of(known);
+    }
   }
 
   private static Map<String, Long> count(Ledger ledger, WindowVersion v, boolean rollup) {

@@ -128,14 +128,36 @@ class ChangeCaptureTest {
       assertEquals(List.of(hour("2025-06-01T08:00:00Z")), c.dirtyWindows("db", "cpu"));
       assertTrue(c.replayed() <= 2, "records before the first still-dirty one are trimmed: " + c.replayed());
       c.cleaned(c.dirty().get(0));
-      // Reconciliation's marks have no record: they never hold the log back.
-      c.markDirty(policy(""), "cpu", hour("2025-06-01T06:00:00Z"), NOW, "counts differ");
+      // Reconciliation's findings are logged: a restart before the repair keeps them, and they hold the log.
+      c.markDirty(policy(""), "cpu", hour("2025-06-01T06:00:00Z"), NOW.plusSeconds(9), "counts differ");
+      c.markDirty(policy(""), "cpu", hour("2025-06-01T06:00:00Z"), NOW.plusSeconds(10), "counts differ");
       accept(c, null, NOW, "cpu v=1 " + ns("2025-06-01T12:20:00Z"));
+      c.trim();
+    }
+    try (ChangeCapture c = open(policy(""), 1)) {
+      assertEquals(List.of(hour("2025-06-01T06:00:00Z")), c.dirtyWindows("db", "cpu"));
+      DirtyWindow found = c.dirty().get(0);
+      assertEquals("counts differ", found.cause());
+      assertEquals(NOW.plusSeconds(9), found.lastChange(), "a window already dirty is not logged again");
+      assertTrue(c.replayed() >= 2, "the finding's record and what follows it are kept: " + c.replayed());
+      assertTrue(c.cleaned(found));
       c.trim();
     }
     try (ChangeCapture c = open(policy(""), 1)) {
       assertEquals(List.of(), c.dirtyWindows("db", "cpu"));
       assertTrue(c.replayed() <= 1, "only the open segment is left: " + c.replayed());
+      c.markDirty(policy(""), "cpu", hour("2025-06-01T05:00:00Z"), NOW, "counts differ");
+    }
+    TieringPolicy renamed = new PolicyParser().parse("q.yaml", """
+        name: q
+        source: { database: db, measurements: [cpu] }
+        window: 1h
+        tiers:
+          hot: { keep: 30d }
+          warm: { after: 30d }
+        """).get(0);
+    try (ChangeCapture c = open(renamed, 1)) {
+      assertEquals(List.of(), c.dirty(), "a finding of a policy no longer loaded is dropped");
     }
   }
 
