@@ -25,8 +25,13 @@ public final class ResultCache {
     public static final Settings OFF = new Settings(0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO);
   }
 
-  /** A table a cached result read, and the routes it had then. */
-  record Read(String database, String measurement, List<Route> routes) {}
+  /** A table a cached result read, the routes it had then, and the time ranges read from the lake. */
+  record Read(String database, String measurement, List<Route> routes, List<TimeRange> lakeRanges) {
+
+    boolean readLake(TimeRange changed) {
+      return lakeRanges.stream().anyMatch(r -> r.from() < changed.to() && changed.from() < r.to());
+    }
+  }
 
   /** A result and what it was computed from, including each measurement's change count when it started. */
   record Entry(List<SqlColumn> columns, List<Object[]> rows, List<Read> reads, long expiresAtNanos, List<Long> generations) {}
@@ -85,6 +90,19 @@ public final class ResultCache {
         .incrementAndGet();
     entries.asMap().values().removeIf(e -> e.reads().stream()
         .anyMatch(r -> r.database().equals(database) && r.measurement().equals(measurement)));
+  }
+
+  /**
+   * Forgets the results that read {@code changed} of a measurement from the lake (a window was
+   * committed there). Results that read the measurement only elsewhere in time, or only from
+   * InfluxDB, stay: the commit changed none of their rows, and if it moved the split between the
+   * lake and InfluxDB their routes no longer match and they are dropped when next asked for.
+   */
+  public void invalidate(String database, String measurement, TimeRange changed) {
+    generations.computeIfAbsent(database + "\u0000" + measurement, k -> new java.util.concurrent.atomic.AtomicLong())
+        .incrementAndGet();
+    entries.asMap().values().removeIf(e -> e.reads().stream()
+        .anyMatch(r -> r.database().equals(database) && r.measurement().equals(measurement) && r.readLake(changed)));
   }
 
   public void invalidateAll() {

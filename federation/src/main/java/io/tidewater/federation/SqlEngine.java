@@ -206,6 +206,16 @@ public final class SqlEngine {
     cache.invalidate(database, measurement);
   }
 
+  /**
+   * Tells the engine that a lake window of a measurement was committed: what is remembered of the
+   * measurement is dropped, and the results that read {@code window} from the lake (only those:
+   * a micro-batch commit every few seconds leaves other ranges' results in place).
+   */
+  public void dataChanged(String database, String measurement, TimeRange window) {
+    catalog.invalidate(database, measurement);
+    cache.invalidate(database, measurement, window);
+  }
+
   /** The result cache: its statistics, and invalidation when data changes. */
   public ResultCache cache() {
     return cache;
@@ -224,9 +234,12 @@ public final class SqlEngine {
   private ResultCache.Entry cacheEntry(List<Read> reads, List<SqlColumn> columns, List<Long> generations) {
     long freshFrom = Math.multiplyExact(catalog.clock().millis() - cache.settings().freshMargin().toMillis(), 1_000_000L);
     boolean influx = false;
-    java.util.Set<List<String>> tables = new java.util.LinkedHashSet<>();
+    Map<List<String>, List<TimeRange>> tables = new java.util.LinkedHashMap<>();
     for (Read r : reads) {
-      tables.add(List.of(r.database(), r.measurement()));
+      List<TimeRange> lakeRanges = tables.computeIfAbsent(List.of(r.database(), r.measurement()), t -> new ArrayList<>());
+      if (r.place() == Place.LAKE && !r.range().isEmpty()) {
+        lakeRanges.add(r.range());
+      }
       if (r.place() == Place.INFLUXDB && !r.range().isEmpty()) {
         if (r.range().to() > freshFrom) {
           return null;
@@ -235,9 +248,8 @@ public final class SqlEngine {
       }
     }
     List<ResultCache.Read> cacheReads = new ArrayList<>();
-    for (List<String> t : tables) {
-      cacheReads.add(new ResultCache.Read(t.get(0), t.get(1), catalog.routes(t.get(0), t.get(1))));
-    }
+    tables.forEach((t, lakeRanges) -> cacheReads.add(new ResultCache.Read(t.get(0), t.get(1),
+        catalog.routes(t.get(0), t.get(1)), List.copyOf(lakeRanges))));
     Duration ttl = influx ? cache.settings().influxTtl() : cache.settings().lakeTtl();
     return new ResultCache.Entry(columns, List.of(), cacheReads, System.nanoTime() + ttl.toNanos(), generations);
   }

@@ -47,6 +47,34 @@ class ResultCacheTest {
   }
 
   @Test
+  void aLakeCommitDropsOnlyTheResultsThatReadItsWindowFromTheLake() {
+    String tenth = "SELECT host, COUNT(*) FROM " + table
+        + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-11 00:00:00' GROUP BY host";
+    String twelfth = "SELECT host, COUNT(*) FROM " + table
+        + " WHERE \"time\" >= TIMESTAMP '2025-05-12 00:00:00' AND \"time\" < TIMESTAMP '2025-05-13 00:00:00' GROUP BY host";
+    String lakeTable = "SELECT COUNT(*) FROM lake.\"" + f.database + "\".cpu"
+        + " WHERE \"time\" >= TIMESTAMP '2025-05-10 05:30:00' AND \"time\" < TIMESTAMP '2025-05-10 07:00:00'";
+    String inInflux = "SELECT COUNT(*) FROM " + table
+        + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' AND \"time\" < TIMESTAMP '2025-05-29 00:00:00'";
+    for (String sql : List.of(tenth, twelfth, lakeTable, inInflux)) {
+      run(sql);
+      assertTrue(run(sql).fromCache, sql);
+    }
+    engine.dataChanged(f.database, "cpu", new TimeRange(nanos("2025-05-10T06:00:00Z"), nanos("2025-05-10T07:00:00Z")));
+    assertFalse(run(tenth).fromCache, "it read the committed window from the lake");
+    assertFalse(run(lakeTable).fromCache, "it read the committed window from the lake");
+    assertTrue(run(twelfth).fromCache, "it read other windows");
+    assertTrue(run(inInflux).fromCache, "it read only InfluxDB, whose routes did not change");
+    engine.dataChanged(f.database, "cpu", new TimeRange(nanos("2025-05-10T07:00:00Z"), nanos("2025-05-10T08:00:00Z")));
+    assertFalse(run(tenth).fromCache);
+    assertTrue(run(lakeTable).fromCache, "a window ending where its range ends was not read");
+  }
+
+  private static long nanos(String instant) {
+    return io.tidewater.policy.Durations.epochNanos(java.time.Instant.parse(instant));
+  }
+
+  @Test
   void anInfluxDbResultOfThePastIsReusedButNotTheLastMinutes() {
     String past = "SELECT COUNT(*) FROM " + table
         + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' AND \"time\" < TIMESTAMP '2025-05-29 00:00:00'";

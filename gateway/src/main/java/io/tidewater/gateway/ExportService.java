@@ -97,7 +97,8 @@ public class ExportService {
     String gatewayId = config.export().gatewayId().orElseGet(() -> hostName() + "-" + ProcessHandle.current().pid());
     for (TieringPolicy policy : registry.policies().policies()) {
       WindowWriter writer = new WindowWriter(ledger, temp, clock, committed -> {
-        sql.dataChanged(committed.database(), committed.measurement());
+        sql.dataChanged(committed.database(), committed.measurement(),
+            new io.tidewater.federation.TimeRange(committed.windowStart(), committed.windowEnd()));
         glue.ifPresent(g -> {
         try {
           g.register(committed, policy.lake());
