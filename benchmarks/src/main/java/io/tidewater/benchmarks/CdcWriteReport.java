@@ -210,6 +210,10 @@ public final class CdcWriteReport {
       rows.append(String.format(Locale.ROOT, "| ack latency %s (ms) | %.1f | %.1f | %.2fx | %s |%n",
           p == 100 ? "max" : "p" + (int) p, o, i, o / i, p == 99 ? "<= 20 ms: " + (o <= 20 ? "met" : "NOT met") : ""));
     }
+    double oursWorst = ours.stream().mapToDouble(r -> percentile(r.latencies(), 99)).max().orElseThrow();
+    double peerWorst = peer.stream().mapToDouble(r -> percentile(r.latencies(), 99)).max().orElseThrow();
+    rows.append(String.format(Locale.ROOT, "| ack latency p99, worst round (ms) | %.1f | %.1f | %.2fx | |%n",
+        oursWorst, peerWorst, oursWorst / peerWorst));
     rows.append(String.format(Locale.ROOT, "| failed requests | %d | %d | | |%n",
         ours.stream().mapToInt(Round::failed).sum(), peer.stream().mapToInt(Round::failed).sum()));
     return rows.toString();

@@ -113,15 +113,13 @@ public final class LineProtocol {
     while (start <= body.length()) {
       int end = nextLineEnd(body, start);
       lineNumber++;
-      // The line without surrounding white space (a trailing \r included), as String.strip would
-      // cut it, but parsed in place: a copy of every line was a body's worth of garbage per write.
+      // The line parsed in place (a copy of every line was a body's worth of garbage per write),
+      // without leading blanks as InfluxDB skips them. Nothing is cut at its end: InfluxDB refuses a
+      // line ending in a tab or a \r (a CRLF body), so the parser sees them and refuses it too.
       int from = start;
       int to = end;
-      while (from < to && Character.isWhitespace(body.charAt(from))) {
+      while (from < to && isBlank(body.charAt(from))) {
         from++;
-      }
-      while (to > from && Character.isWhitespace(body.charAt(to - 1))) {
-        to--;
       }
       if (from < to && body.charAt(from) != '#') {
         try {
@@ -135,6 +133,11 @@ public final class LineProtocol {
       start = end + 1;
     }
     return errors;
+  }
+
+  /** What InfluxDB skips before a line and before its timestamp. */
+  private static boolean isBlank(char c) {
+    return c == ' ' || c == '\t' || c == '\0';
   }
 
   /** The end of the line starting at {@code start}: a newline outside a quoted field value. */
@@ -203,6 +206,12 @@ public final class LineProtocol {
         if (i == valueFrom) {
           throw new IllegalArgumentException("missing tag value");
         }
+        // As InfluxDB: an unescaped equals sign inside a tag value (past its first character) is refused.
+        for (int k = valueFrom + 1; k < i; k++) {
+          if (s.charAt(k) == '=' && s.charAt(k - 1) != '\\') {
+            throw new IllegalArgumentException("invalid tag format");
+          }
+        }
         if (keep) {
           if (tags.put(key, value) != null) {
             throw new IllegalArgumentException("duplicate tags");
@@ -260,12 +269,24 @@ public final class LineProtocol {
         }
         skipSpaces();
         int from = i;
-        while (from < end && Character.isWhitespace(s.charAt(from))) {
+        while (from < end && isBlank(s.charAt(from))) {
           from++;
         }
-        if (from < end) {
+        int to = from; // the timestamp ends at a space (trailing spaces are allowed) or the line's end
+        while (to < end && s.charAt(to) != ' ') {
+          to++;
+        }
+        for (int k = to; k < end; k++) {
+          if (s.charAt(k) != ' ') {
+            throw new IllegalArgumentException("bad timestamp");
+          }
+        }
+        if (from < to && s.charAt(from) == '+') {
+          throw new IllegalArgumentException("bad timestamp");
+        }
+        if (from < to) {
           try {
-            time = Math.multiplyExact(Long.parseLong(s, from, end, 10), precision.nanos);
+            time = Math.multiplyExact(Long.parseLong(s, from, to, 10), precision.nanos);
           } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("bad timestamp");
           }
@@ -374,6 +395,10 @@ public final class LineProtocol {
         throw new IllegalArgumentException("missing field value");
       }
       char last = s.charAt(i - 1);
+      if (s.charAt(from) == '+') { // Java's parsers take a plus sign; InfluxDB's numbers have none
+        throw new IllegalArgumentException("invalid number '" + s.substring(from, i) + "' for field '"
+            + fieldKey(keyFrom, key) + "'");
+      }
       if (!keep && (last == 'i' || last == 'u') && i - from > 1) {
         // Checked in place: integers are most of what dashboards' agents write.
         try {
@@ -410,17 +435,53 @@ public final class LineProtocol {
           }
           return Long.parseUnsignedLong(v.substring(0, v.length() - 1));
         }
-        // Java reads NaN, Infinity, hex floats and 1d/1f; InfluxDB's floats have no letter but the exponent's.
-        for (int k = 0; k < v.length(); k++) {
-          char c = v.charAt(k);
-          if (Character.isLetter(c) && c != 'e' && c != 'E') {
-            throw new NumberFormatException(v);
-          }
+        // Java reads more than InfluxDB does (NaN, Infinity, hex, 1d, surrounding white space) and
+        // overflows to infinity where InfluxDB refuses: check the form, then the range.
+        if (!isDecimal(v)) {
+          throw new NumberFormatException(v);
         }
-        return Double.parseDouble(v);
+        double d = Double.parseDouble(v);
+        if (Double.isInfinite(d)) {
+          throw new NumberFormatException(v);
+        }
+        return d;
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("invalid number '" + v + "' for field '" + fieldKey(keyFrom, key) + "'");
       }
+    }
+
+    /** {@code -?digits[.digits][(e|E)[+|-]digits]}, the mantissa with at least one digit (".5" and "1." too). */
+    private static boolean isDecimal(String v) {
+      int k = v.startsWith("-") ? 1 : 0;
+      int digits = 0;
+      while (k < v.length() && Character.isDigit(v.charAt(k))) {
+        k++;
+        digits++;
+      }
+      if (k < v.length() && v.charAt(k) == '.') {
+        k++;
+        while (k < v.length() && Character.isDigit(v.charAt(k))) {
+          k++;
+          digits++;
+        }
+      }
+      if (digits == 0) {
+        return false;
+      }
+      if (k < v.length() && (v.charAt(k) == 'e' || v.charAt(k) == 'E')) {
+        k++;
+        if (k < v.length() && (v.charAt(k) == '+' || v.charAt(k) == '-')) {
+          k++;
+        }
+        int exponent = k;
+        while (k < v.length() && Character.isDigit(v.charAt(k))) {
+          k++;
+        }
+        if (k == exponent) {
+          return false;
+        }
+      }
+      return k == v.length();
     }
 
     private void skipSpaces() {

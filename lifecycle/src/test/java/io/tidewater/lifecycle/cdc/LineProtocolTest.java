@@ -42,8 +42,12 @@ class LineProtocolTest {
     assertEquals(42L, one("m v=1").timeNanos(), "no timestamp: the server's time");
     assertEquals(1.0, one("m v=1").fields().get("v"), "a bare number is a float");
     assertEquals("a,b c=d", one("m s=\"a,b c=d\"").fields().get("s"), "commas, spaces and equals inside quotes");
-    assertEquals(List.of("m", "n"), LineProtocol.parse("# comment\nm v=1\n\n  \r\nn v=2\r\n", Precision.SECONDS, 0)
+    assertEquals(List.of("m", "n"), LineProtocol.parse("# comment\n\t m v=1\n\n  \nn v=2 5  \n", Precision.SECONDS, 0)
         .points().stream().map(LinePoint::measurement).toList());
+    // As InfluxDB (1.x and 2.x): a carriage return is part of the line, so CRLF lines are refused.
+    assertEquals(List.of("bad timestamp", "invalid number '2\r' for field 'v'", "missing fields"),
+        LineProtocol.parse("m v=1 5\r\nn v=2\r\n\r\n", Precision.SECONDS, 0).errors().stream()
+            .map(LineProtocol.LineError::message).toList());
   }
 
   @ParameterizedTest
@@ -179,6 +183,65 @@ class LineProtocolTest {
       }
       assertTrue(rejected, "InfluxDB rejects '" + bad + "' too");
     }
+  }
+
+  /**
+   * Fuzz against a real influxd: valid lines mutated at random (line protocol's own characters
+   * inserted, deleted or replaced) never make either parse throw, the write path's check agrees
+   * with the full parse, and no line the parser accepts is one influxd refuses to parse. Each line
+   * is written alone, to a fresh measurement name where it parses, so that one line's field types
+   * cannot make influxd refuse another.
+   */
+  @Test
+  void mutatedLinesNeverCrashTheParserAndNoneItAcceptsIsOneInfluxDbRejects() {
+    InfluxServer influx = TestServers.influx();
+    String db = influx.newDatabase("lpfuzz");
+    Random random = new Random(13);
+    String[] seeds = {
+        "cpu,host=a,region=eu usage=1.5,count=3i,ok=true,state=\"run\" 1700000000000000000",
+        "m\\ x,t\\,k=v\\=w f=-1e3 5",
+        "m u=12u,s=\"a\\\"b\\\\\" 7",
+        "m v=T,w=false,x=-1.5E-3,y=.5,z=1e300"};
+    String alphabet = ",= \\\"\t-.eE+iuTFtf0123456789ab#\r";
+    int accepted = 0;
+    int rejected = 0;
+    List<String> disagreements = new ArrayList<>();
+    for (int n = 0; n < 400; n++) {
+      StringBuilder line = new StringBuilder(seeds[random.nextInt(seeds.length)]);
+      for (int k = 0, edits = 1 + random.nextInt(3); k < edits; k++) {
+        int at = random.nextInt(line.length() + 1);
+        char c = alphabet.charAt(random.nextInt(alphabet.length()));
+        switch (random.nextInt(3)) {
+          case 0 -> line.insert(at, c);
+          case 1 -> line.deleteCharAt(Math.min(at, line.length() - 1));
+          default -> line.setCharAt(Math.min(at, line.length() - 1), c);
+        }
+      }
+      String text = line.toString();
+      LineProtocol.Result full = LineProtocol.parse(text, Precision.NANOSECONDS, 0);
+      LineProtocol.Stamps stamps = LineProtocol.stamps(text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          Precision.NANOSECONDS, 0);
+      assertEquals(full.errors(), stamps.errors(), text);
+      if (!full.errors().isEmpty() || full.points().isEmpty()) {
+        rejected++;
+        continue;
+      }
+      if (!full.points().get(0).unsigned().isEmpty()) {
+        continue; // InfluxDB 1.x has no unsigned integers (2.x has): the parser takes them as 2.x does
+      }
+      accepted++;
+      // The same line under a measurement name of its own (the name is the line's first token).
+      String renamed = "f" + n + "_" + text.stripLeading();
+      try {
+        influx.write(db, renamed + "\n");
+      } catch (IllegalStateException e) {
+        if (e.getMessage().contains("unable to parse") || e.getMessage().contains("invalid")) {
+          disagreements.add(text + " -> " + e.getMessage());
+        }
+      }
+    }
+    assertEquals(List.of(), disagreements, "lines the parser accepts but influxd rejects");
+    assertTrue(accepted > 50 && rejected > 50, accepted + " accepted, " + rejected + " rejected: the fuzz reached both");
   }
 
   private static String name(Random random) {
