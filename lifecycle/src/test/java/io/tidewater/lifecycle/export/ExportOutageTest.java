@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
+import io.tidewater.lifecycle.lake.LakeLayout;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowWriter;
 import io.tidewater.lifecycle.store.LakeLocation;
@@ -30,7 +31,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** InfluxDB or the store going away: the run fails cleanly, commits nothing, and the next run succeeds. */
+/**
+ * InfluxDB or the store going away: the run fails cleanly, commits nothing, and the next run
+ * succeeds. The store failing in the middle of a window (its file written, its ledger entry not):
+ * the window is retried, or reported and left unexported, never counted as in the lake.
+ */
 class ExportOutageTest {
 
   static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
@@ -101,6 +106,145 @@ class ExportOutageTest {
     assertEquals(List.of(), report.failures());
     assertEquals(2, report.exported().size());
     assertEquals(120, report.rows());
+  }
+
+  @Test
+  void aStoreFailingMidWindowIsRetriedAndNothingIsLeftHalfDone() {
+    String db = loadTwoHours();
+    // The 09:00 window's commit fails once, after its file went in.
+    FailingPuts faulty = new FailingPuts(store, NINE_O_CLOCK_ENTRY, 1);
+    Ledger ledger = new Ledger(faulty);
+    JobReport report = job(db, ledger).runDue().orElseThrow();
+    assertEquals(1, faulty.failed, "the fault was hit");
+    assertEquals(List.of(), report.failures(), "the window's retry succeeded");
+    assertLakeHoldsBothHours(db, ledger);
+  }
+
+  @Test
+  void aStoreFailingMidWindowEveryTimeReportsTheWindowAndTheNextRunExportsIt() {
+    String db = loadTwoHours();
+    FailingPuts faulty = new FailingPuts(store, NINE_O_CLOCK_ENTRY, Integer.MAX_VALUE);
+    Ledger ledger = new Ledger(faulty);
+    ExportJob job = job(db, ledger);
+    JobReport report = job.runDue().orElseThrow();
+    assertEquals(List.of(new io.tidewater.policy.Window(Instant.parse("2025-06-01T09:00:00Z"),
+        Instant.parse("2025-06-01T10:00:00Z"))), report.failures().stream().map(JobReport.WindowFailure::window).toList());
+    assertTrue(report.failures().get(0).reason().contains("injected"), report.failures().get(0).reason());
+    assertTrue(faulty.failed >= 3, "tried and retried: " + faulty.failed);
+    assertTrue(ledger.exportedThrough(db, "cpu").map(t -> !t.isAfter(Instant.parse("2025-06-01T09:00:00Z"))).orElse(true),
+        "the lake is not recorded complete past the failed window: routing keeps reading it from InfluxDB");
+    assertTrue(ledger.windows(db, "cpu", Resolution.RAW).stream()
+        .noneMatch(v -> v.window().start().equals(Instant.parse("2025-06-01T09:00:00Z"))), "not committed");
+
+    faulty.remaining = 0; // the store is well again
+    JobReport next = job.runDue().orElseThrow();
+    assertEquals(List.of(), next.failures());
+    assertEquals(1, next.exported().size(), "only the failed window is redone: " + next.exported());
+    assertLakeHoldsBothHours(db, ledger);
+  }
+
+  private static final java.util.function.Predicate<String> NINE_O_CLOCK_ENTRY =
+      key -> key.contains("/res=raw/20250601T090000Z/v");
+
+  /** Both hours in the lake as InfluxDB holds them, one file each. */
+  private void assertLakeHoldsBothHours(String db, Ledger ledger) {
+    TieringPolicy policy = job(db, ledger).policy();
+    for (String hour : List.of("2025-06-01T08:00:00Z", "2025-06-01T09:00:00Z")) {
+      io.tidewater.policy.Window w = new io.tidewater.policy.Window(Instant.parse(hour), Instant.parse(hour).plusSeconds(3600));
+      assertEquals(Optional.of(java.util.Map.of("v", 60L)), LakeCounts.of(ledger, policy, "cpu", w), hour);
+    }
+    assertEquals(Optional.of(Instant.parse("2025-06-01T11:00:00Z")), ledger.exportedThrough(db, "cpu"),
+        "every due window (the empty 10:00 one too)");
+    List<String> files = store.list(db + "/cpu/res=raw/").stream().map(o -> o.key()).toList();
+    assertEquals(2, files.size(), "one file per window, the failed attempt's replaced: " + files);
+    assertTrue(store.list("_ledger/" + db + "/cpu/").stream().noneMatch(o -> LakeLayout.isIntent(o.key())),
+        "no write left marked as under way");
+  }
+
+  /** The real store, with puts of matching keys failing {@code remaining} times as a store outage would. */
+  private static final class FailingPuts implements io.tidewater.lifecycle.store.LakeStore {
+    private final io.tidewater.lifecycle.store.LakeStore store;
+    private final java.util.function.Predicate<String> matching;
+    volatile int remaining;
+    volatile int failed;
+
+    FailingPuts(io.tidewater.lifecycle.store.LakeStore store, java.util.function.Predicate<String> matching, int times) {
+      this.store = store;
+      this.matching = matching;
+      this.remaining = times;
+    }
+
+    private synchronized void maybeFail(String key) {
+      if (matching.test(key) && remaining > 0) {
+        remaining--;
+        failed++;
+        throw new io.tidewater.lifecycle.store.LakeStoreException("injected: cannot write " + key,
+            new java.io.IOException("connection reset"));
+      }
+    }
+
+    @Override
+    public LakeLocation location() {
+      return store.location();
+    }
+
+    @Override
+    public io.tidewater.lifecycle.store.ObjectInfo put(String key, Path content, io.tidewater.policy.StorageClass c) {
+      maybeFail(key);
+      return store.put(key, content, c);
+    }
+
+    @Override
+    public io.tidewater.lifecycle.store.ObjectInfo put(String key, byte[] content, io.tidewater.policy.StorageClass c) {
+      maybeFail(key);
+      return store.put(key, content, c);
+    }
+
+    @Override
+    public io.tidewater.lifecycle.store.ObjectInfo putIfAbsent(String key, byte[] content) {
+      maybeFail(key);
+      return store.putIfAbsent(key, content);
+    }
+
+    @Override
+    public Optional<io.tidewater.lifecycle.store.ObjectInfo> stat(String key) {
+      return store.stat(key);
+    }
+
+    @Override
+    public byte[] read(String key) {
+      return store.read(key);
+    }
+
+    @Override
+    public byte[] readRange(String key, long offset, int length, Optional<String> expectedEtag) {
+      return store.readRange(key, offset, length, expectedEtag);
+    }
+
+    @Override
+    public List<io.tidewater.lifecycle.store.ObjectInfo> list(String prefix) {
+      return store.list(prefix);
+    }
+
+    @Override
+    public void delete(String key) {
+      store.delete(key);
+    }
+
+    @Override
+    public boolean supportsStorageClasses() {
+      return store.supportsStorageClasses();
+    }
+
+    @Override
+    public void changeStorageClass(String key, io.tidewater.policy.StorageClass c) {
+      store.changeStorageClass(key, c);
+    }
+
+    @Override
+    public void close() {
+      // the shared store is closed after all tests
+    }
   }
 
   @Test
