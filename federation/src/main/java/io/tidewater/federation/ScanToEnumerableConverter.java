@@ -24,7 +24,7 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
 /**
  * Where an adapter's scan meets Calcite's engine: the scan is planned once at implementation and
  * stashed in the statement's context; the generated code asks it for its rows ({@code
- * enumerable()}: Object[] rows, or {@code scalarEnumerable()} for one-column rows, which Calcite
+ * enumerable(DataContext)}: Object[] rows, or {@code scalarEnumerable(DataContext)} for one-column rows, which Calcite
  * passes as bare values).
  *
  * @param <Q> the adapter's planned scan
@@ -79,8 +79,10 @@ public abstract class ScanToEnumerableConverter<Q> extends ConverterImpl impleme
     PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), pref.prefer(JavaRowFormat.ARRAY));
     Expression stashed = implementor.stash(query(), queryType);
     BlockBuilder block = new BlockBuilder();
+    // The execution's DataContext goes along: it carries the query's time limit and cancel flag.
     block.add(Expressions.return_(null, Expressions.call(stashed,
-        physType.getFormat() == JavaRowFormat.SCALAR ? "scalarEnumerable" : "enumerable")));
+        physType.getFormat() == JavaRowFormat.SCALAR ? "scalarEnumerable" : "enumerable",
+        implementor.getRootExpression())));
     return implementor.result(physType, block.toBlock());
   }
 }

@@ -51,6 +51,7 @@ final class FederationFixture {
   final Path truthFolder;
   final FederationCatalog catalog;
   final SqlEngine engine;
+  final PolicySet policies;
 
   private static FederationFixture instance;
 
@@ -72,7 +73,7 @@ final class FederationFixture {
       truthFolder = temp.resolve("truth");
       truthLedger = new Ledger(new LocalLakeStore(new LakeLocation.Local(truthFolder)));
       Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-      PolicySet policies = PolicySet.parse(List.of(Map.entry("fed.yaml", """
+      policies = PolicySet.parse(List.of(Map.entry("fed.yaml", """
           name: fed
           source: { database: %s, measurements: [cpu, mem] }
           window: 1h

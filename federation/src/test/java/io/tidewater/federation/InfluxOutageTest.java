@@ -33,9 +33,39 @@ class InfluxOutageTest {
     assertEquals(3, before.size());
   }
 
+  @Test
+  void aFrozenInfluxDbStopsTheQueryAtItsTimeLimit() {
+    FederationFixture f = FederationFixture.get();
+    // Metadata remembered for a minute, so planning does not ask the frozen server; its reads give up after 5 s.
+    io.tidewater.lifecycle.influx.InfluxClient client = new io.tidewater.lifecycle.influx.InfluxClient(
+        io.tidewater.lifecycle.influx.InfluxConnection.of(f.influx.url()).withSilence(Duration.ofSeconds(5)));
+    SqlEngine engine = new SqlEngine(new FederationCatalog(client, f.ledger, f.policies, f.catalog.clock(),
+        Duration.ofMinutes(1)), ResultCache.Settings.OFF);
+    String hot = "SELECT host, COUNT(*) FROM \"" + f.database + "\".cpu"
+        + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' AND \"time\" < TIMESTAMP '2025-05-29 00:00:00' GROUP BY host";
+    assertEquals(3, rows(engine, hot, Duration.ofSeconds(30)).size());
+    f.influx.freeze();
+    long started = System.nanoTime();
+    TidewaterException e;
+    try {
+      e = assertThrows(TidewaterException.class, () -> rows(engine, hot, Duration.ofSeconds(1)));
+    } finally {
+      f.influx.thaw();
+    }
+    double waited = (System.nanoTime() - started) / 1e9;
+    assertEquals(ErrorCode.QUERY_TIMEOUT, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains("waiting for InfluxDB at " + f.influx.url()), e.getMessage());
+    assertTrue(waited < 4, "stopped at its 1 s limit, not at InfluxDB's 5 s silence limit: " + waited + " s");
+    assertEquals(3, rows(engine, hot, Duration.ofSeconds(30)).size(), "thawed: answers again");
+  }
+
   private static List<List<Object>> rows(FederationFixture f, String sql) {
+    return rows(f.engine, sql, Duration.ofSeconds(30));
+  }
+
+  private static List<List<Object>> rows(SqlEngine engine, String sql, Duration timeout) {
     List<List<Object>> rows = new java.util.ArrayList<>();
-    try (SqlResult r = f.engine.query(sql, 1000, Duration.ofSeconds(30))) {
+    try (SqlResult r = engine.query(sql, 1000, timeout)) {
       Object[] row;
       while ((row = r.next()) != null) {
         rows.add(List.of(row));

@@ -42,7 +42,7 @@ public class LakeBeans {
   InfluxClient influx(TidewaterConfig config) {
     TidewaterConfig.Influx influx = config.influx();
     return new InfluxClient(new InfluxConnection(influx.url(), influx.token(), influx.username(), influx.password(),
-        influx.timeout(), influx.chunkSize(), influx.format()));
+        influx.timeout(), influx.silence(), influx.chunkSize(), influx.format()));
   }
 
   @Produces

@@ -136,6 +136,10 @@ public interface TidewaterConfig {
     @WithDefault("PT10M")
     Duration timeout();
 
+    /** Longest InfluxDB may send nothing during a query before it is stopped as stalled. */
+    @WithDefault("PT2M")
+    Duration silence();
+
     /** Answer encoding to ask for: msgpack (cheaper; InfluxDB falls back to JSON if it cannot) or json. */
     @WithDefault("msgpack")
     io.tidewater.lifecycle.influx.InfluxConnection.AnswerFormat format();

@@ -1,5 +1,6 @@
 package io.tidewater.testing;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +41,31 @@ abstract class RealServer implements AutoCloseable {
   public synchronized void restart() {
     if (!process.isAlive()) {
       process = launcher.get();
+    }
+  }
+
+  /** Freezes the server (SIGSTOP): connections stay open and are accepted, but nothing is answered. */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  /** Lets a frozen server go on (SIGCONT). */
+  public void thaw() {
+    signal("CONT");
+  }
+
+  private void signal(String signal) {
+    List<Long> server = ProcessHandle.of(pid()).map(h -> h.descendants().map(ProcessHandle::pid).toList())
+        .orElse(List.of());
+    for (long pid : server) {
+      try {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
     }
   }
 

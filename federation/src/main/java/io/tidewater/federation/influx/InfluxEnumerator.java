@@ -39,9 +39,14 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
   private boolean done;
   private boolean any;
   private final InfluxQuery query;
+  private final long deadlineNanos;
+  private final java.util.concurrent.atomic.AtomicBoolean cancelled;
 
-  InfluxEnumerator(InfluxQuery query) {
+  /** Rows of {@code query}; waiting for them stops at {@code deadlineNanos} (System.nanoTime) or when cancelled. */
+  InfluxEnumerator(InfluxQuery query, long deadlineNanos, java.util.concurrent.atomic.AtomicBoolean cancelled) {
     this.query = query;
+    this.deadlineNanos = deadlineNanos;
+    this.cancelled = cancelled;
   }
 
   @Override
@@ -60,7 +65,25 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
         return false;
       }
       try {
-        batch = queue.take();
+        batch = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (batch == null) {
+          // InfluxDB may be silent for long (its own stall limit ends the read eventually); the
+          // query must not wait past its time limit.
+          batch = new Object[0][];
+          position = -1;
+          if (cancelled.get()) {
+            close();
+            throw new io.tidewater.error.TidewaterException(io.tidewater.error.ErrorCode.QUERY_TIMEOUT,
+                "the query was cancelled while waiting for InfluxDB", null);
+          }
+          if (System.nanoTime() - deadlineNanos > 0) {
+            close();
+            throw new io.tidewater.error.TidewaterException(io.tidewater.error.ErrorCode.QUERY_TIMEOUT,
+                "the query ran longer than its time limit and was stopped while waiting for InfluxDB at "
+                    + query.client().url(), null);
+          }
+          continue;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while reading InfluxDB", e);

@@ -24,6 +24,33 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
     return enumerable().select(row -> row[0]);
   }
 
+  public Enumerable<Object> scalarEnumerable(org.apache.calcite.DataContext root) {
+    return enumerable(root).select(row -> row[0]);
+  }
+
+  /**
+   * The rows as generated code asks for them: waiting for InfluxDB ends at the execution's time
+   * limit (Calcite's {@code timeout} variable, from the statement's query timeout) or when it is
+   * cancelled, even while InfluxDB sends nothing.
+   */
+  public Enumerable<Object[]> enumerable(org.apache.calcite.DataContext root) {
+    Object timeout = root.get(org.apache.calcite.DataContext.Variable.TIMEOUT.camelName);
+    Object cancel = root.get(org.apache.calcite.DataContext.Variable.CANCEL_FLAG.camelName);
+    long deadline = timeout instanceof Long ms && ms > 0
+        ? System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(ms) : Long.MAX_VALUE;
+    java.util.concurrent.atomic.AtomicBoolean cancelled = cancel instanceof java.util.concurrent.atomic.AtomicBoolean b
+        ? b : new java.util.concurrent.atomic.AtomicBoolean();
+    if (empty) {
+      return enumerable();
+    }
+    return new AbstractEnumerable<>() {
+      @Override
+      public Enumerator<Object[]> enumerator() {
+        return new InfluxEnumerator(InfluxQuery.this, deadline, cancelled);
+      }
+    };
+  }
+
   /** Whether this aggregates without groups: SQL then answers one row even over no points. */
   boolean global() {
     return columns.stream().allMatch(c -> c instanceof io.tidewater.federation.ScanColumn.Aggregate) && !columns.isEmpty()
@@ -49,7 +76,7 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
-        return new InfluxEnumerator(InfluxQuery.this);
+        return new InfluxEnumerator(InfluxQuery.this, Long.MAX_VALUE, new java.util.concurrent.atomic.AtomicBoolean());
       }
     };
   }

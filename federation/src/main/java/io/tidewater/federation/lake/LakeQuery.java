@@ -189,4 +189,13 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
   public Enumerable<Object> scalarEnumerable() {
     return enumerable().select(row -> row[0]);
   }
+
+  /** {@link #enumerable()} as generated code calls it (the lake scan needs nothing of the execution). */
+  public Enumerable<Object[]> enumerable(org.apache.calcite.DataContext root) {
+    return enumerable();
+  }
+
+  public Enumerable<Object> scalarEnumerable(org.apache.calcite.DataContext root) {
+    return scalarEnumerable();
+  }
 }

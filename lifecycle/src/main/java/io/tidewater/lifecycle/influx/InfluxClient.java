@@ -4,6 +4,7 @@ import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.lifecycle.parquet.SchemaConflictException;
 import io.tidewater.lifecycle.parquet.SeriesRows;
+import io.tidewater.policy.Durations;
 import io.tidewater.policy.rollup.FieldType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -299,8 +300,9 @@ public final class InfluxClient {
   private void stream(String database, String influxql, RowSink sink) {
     StringBuilder form = new StringBuilder("epoch=ns&chunked=true&chunk_size=").append(connection.chunkSize())
         .append("&db=").append(encode(database)).append("&q=").append(encode(influxql));
+    // Until the answer begins InfluxDB is silent: the shorter limit applies.
     HttpRequest.Builder request = HttpRequest.newBuilder(connection.url().resolve("/query"))
-        .timeout(connection.timeout())
+        .timeout(connection.silence().compareTo(connection.timeout()) < 0 ? connection.silence() : connection.timeout())
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", connection.format().accept())
         .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
@@ -308,8 +310,13 @@ public final class InfluxClient {
     connection.username().ifPresent(u -> request.header("Authorization", "Basic " + Base64.getEncoder()
         .encodeToString((u + ":" + connection.password().orElseThrow()).getBytes(StandardCharsets.UTF_8))));
     HttpResponse<InputStream> response;
+    long started = System.nanoTime();
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw new InfluxException("InfluxDB at " + connection.url() + " sent nothing for "
+          + Durations.format(connection.silence().compareTo(connection.timeout()) < 0 ? connection.silence()
+              : connection.timeout()) + " after " + influxql + " was sent: stopped", e);
     } catch (IOException e) {
       throw new InfluxException("InfluxDB at " + connection.url() + " is unreachable: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -317,7 +324,7 @@ public final class InfluxClient {
       throw new InfluxException("interrupted while querying InfluxDB", e);
     }
     boolean msgpack = response.headers().firstValue("Content-Type").orElse("").contains("msgpack");
-    try (InputStream body = response.body()) {
+    try (StallGuard body = new StallGuard(response.body(), started)) {
       if (response.statusCode() != 200) {
         String error = msgpack ? MsgpackAnswer.error(body) : JsonAnswer.error(body);
         throw new InfluxException("InfluxDB answered " + response.statusCode() + " to " + influxql + ": "
@@ -330,6 +337,92 @@ public final class InfluxClient {
       }
     } catch (IOException e) {
       throw new InfluxException("reading InfluxDB's answer to " + influxql + " failed: " + e.getMessage(), e);
+    } catch (StallGuard.Stalled e) {
+      throw new InfluxException("InfluxDB at " + connection.url() + " " + e.getMessage() + " while answering "
+          + influxql + ": stopped", null);
+    }
+  }
+
+  /** Checks open answers every second for stalls (one daemon thread for all clients). */
+  private static final java.util.concurrent.ScheduledExecutorService WATCH =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tidewater-influx-stall-watch");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /**
+   * An answer's body that is closed from the watch thread when InfluxDB sends nothing for the
+   * connection's silence limit, or the query outlives its timeout: a blocked read then fails
+   * (closing unblocks it) and {@link Stalled} says why. Without it a server that stops mid-answer
+   * would hold the reading thread forever.
+   */
+  private final class StallGuard extends java.io.FilterInputStream {
+    private final long started;
+    private volatile long lastRead = System.nanoTime();
+    private volatile String stalled;
+    private final java.util.concurrent.ScheduledFuture<?> check;
+
+    StallGuard(InputStream body, long started) {
+      super(body);
+      this.started = started;
+      this.check = WATCH.scheduleWithFixedDelay(this::check, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private void check() {
+      long now = System.nanoTime();
+      if (now - lastRead > connection.silence().toNanos()) {
+        stalled = "sent nothing for " + Durations.format(connection.silence());
+      } else if (now - started > connection.timeout().toNanos()) {
+        stalled = "took longer than " + Durations.format(connection.timeout());
+      } else {
+        return;
+      }
+      check.cancel(false);
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // closing is what stops the read; how it ends is reported by the reader
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n;
+      try {
+        n = in.read(b, off, len);
+      } catch (IOException e) {
+        if (stalled != null) {
+          throw new Stalled(stalled);
+        }
+        throw e;
+      }
+      if (n < 0 && stalled != null) {
+        throw new Stalled(stalled);
+      }
+      lastRead = System.nanoTime();
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      check.cancel(false);
+      super.close();
+    }
+
+    /** The answer was cut off because InfluxDB stalled. */
+    static final class Stalled extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+
+      Stalled(String why) {
+        super(why, null, false, false);
+      }
     }
   }
 

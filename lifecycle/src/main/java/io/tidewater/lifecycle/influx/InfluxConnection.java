@@ -11,11 +11,18 @@ import java.util.Optional;
  *
  * @param token sent as {@code Authorization: Token ...} (InfluxDB 2.x/3.x, or 1.x with JWT off)
  * @param username with {@code password}: HTTP basic authentication (InfluxDB 1.x)
+ * @param timeout the longest a query may take, its whole answer read
+ * @param silence the longest InfluxDB may send nothing while a query is under way (before its
+ *     answer begins and between chunks): past it the query is stopped and fails naming InfluxDB,
+ *     instead of waiting on a stalled server until {@code timeout}
  * @param chunkSize rows per chunk InfluxDB streams back
  * @param format the answer encoding to ask for
  */
 public record InfluxConnection(URI url, Optional<String> token, Optional<String> username, Optional<String> password,
-    Duration timeout, int chunkSize, AnswerFormat format) {
+    Duration timeout, Duration silence, int chunkSize, AnswerFormat format) {
+
+  /** The default {@code silence}: longer than InfluxDB takes to begin a heavy aggregate's answer. */
+  public static final Duration DEFAULT_SILENCE = Duration.ofMinutes(2);
 
   /** What to ask InfluxDB to answer in; a server that cannot answers JSON, which is read as well. */
   public enum AnswerFormat {
@@ -36,6 +43,9 @@ public record InfluxConnection(URI url, Optional<String> token, Optional<String>
 
   public InfluxConnection {
     Objects.requireNonNull(url, "url");
+    if (silence.isNegative() || silence.isZero() || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("InfluxDB's timeout and silence limit must be positive");
+    }
     if (username.isPresent() != password.isPresent()) {
       throw new IllegalArgumentException("InfluxDB basic authentication needs both a username and a password");
     }
@@ -45,12 +55,17 @@ public record InfluxConnection(URI url, Optional<String> token, Optional<String>
   }
 
   public static InfluxConnection of(URI url) {
-    return new InfluxConnection(url, Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(10), 10_000,
-        AnswerFormat.MSGPACK);
+    return new InfluxConnection(url, Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(10),
+        DEFAULT_SILENCE, 10_000, AnswerFormat.MSGPACK);
   }
 
   public InfluxConnection withFormat(AnswerFormat answerFormat) {
-    return new InfluxConnection(url, token, username, password, timeout, chunkSize, answerFormat);
+    return new InfluxConnection(url, token, username, password, timeout, silence, chunkSize, answerFormat);
+  }
+
+  /** This connection giving up on a query after InfluxDB sent nothing for {@code quiet}. */
+  public InfluxConnection withSilence(Duration quiet) {
+    return new InfluxConnection(url, token, username, password, timeout, quiet, chunkSize, format);
   }
 
   /** Never prints credentials. */

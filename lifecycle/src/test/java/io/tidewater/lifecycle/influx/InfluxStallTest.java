@@ -1,0 +1,91 @@
+package io.tidewater.lifecycle.influx;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidewater.testing.InfluxServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real influxd frozen (SIGSTOP) before or in the middle of an answer: the query gives up after
+ * the connection's silence limit with an error naming InfluxDB, instead of waiting forever.
+ */
+class InfluxStallTest {
+
+  static final Duration SILENCE = Duration.ofSeconds(2);
+  // Its own server: freezing it must not stall other tests.
+  static InfluxServer influx;
+  static String db;
+
+  @BeforeAll
+  static void start() {
+    influx = InfluxServer.start();
+    db = influx.newDatabase("stall");
+    // Enough rows that the answer is still streaming (socket buffers full) when the server freezes.
+    for (int batch = 0; batch < 10; batch++) {
+      StringBuilder lp = new StringBuilder();
+      for (int i = 0; i < 20_000; i++) {
+        long t = (batch * 20_000L + i) * 1_000_000_000L;
+        lp.append("cpu,host=h").append(i % 50).append(" usage=").append(i * 0.5).append(",note=\"row number ")
+            .append(i).append("\" ").append(t).append('\n');
+      }
+      influx.write(db, lp.toString());
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    influx.thaw();
+    influx.close();
+  }
+
+  private static InfluxClient client() {
+    return new InfluxClient(InfluxConnection.of(influx.url()).withFormat(InfluxConnection.AnswerFormat.JSON)
+        .withSilence(SILENCE));
+  }
+
+  @Test
+  void aServerFrozenMidAnswerIsGivenUpAfterTheSilenceLimit() {
+    AtomicBoolean frozen = new AtomicBoolean();
+    long[] started = new long[1];
+    InfluxException e = assertThrows(InfluxException.class, () -> client().query(db, "SELECT * FROM cpu",
+        new InfluxClient.RowSink() {
+          @Override
+          public void series(Map<String, String> tags, List<String> columns) {}
+
+          @Override
+          public void value(int column, InfluxClient.Cell cell) {
+            if (frozen.compareAndSet(false, true)) {
+              influx.freeze();
+              started[0] = System.nanoTime();
+            }
+          }
+        }));
+    double waited = (System.nanoTime() - started[0]) / 1e9;
+    influx.thaw();
+    assertTrue(frozen.get(), "the answer had begun");
+    assertTrue(e.getMessage().contains("InfluxDB at " + influx.url() + " sent nothing for 2s"), e.getMessage());
+    assertTrue(waited >= 2 && waited < 10, "gave up after " + waited + " s");
+  }
+
+  @Test
+  void aServerFrozenBeforeItAnswersIsGivenUpAfterTheSilenceLimit() {
+    influx.freeze();
+    long started = System.nanoTime();
+    InfluxException e;
+    try {
+      e = assertThrows(InfluxException.class, () -> client().measurements(db));
+    } finally {
+      influx.thaw();
+    }
+    double waited = (System.nanoTime() - started) / 1e9;
+    assertTrue(e.getMessage().contains("InfluxDB at " + influx.url() + " sent nothing for 2s"), e.getMessage());
+    assertTrue(waited >= 2 && waited < 10, "gave up after " + waited + " s");
+  }
+}
