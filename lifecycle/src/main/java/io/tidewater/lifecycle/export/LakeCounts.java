@@ -62,7 +62,7 @@ public final class LakeCounts {
    * rollup's count columns; empty when the lake does not hold the window.
    */
   public static Optional<Map<String, Long>> of(Ledger ledger, TieringPolicy policy, String measurement, Window w) {
-    return counted(ledger, policy, measurement, w).map(v -> count(ledger, v, !Resolution.parse(v.resolution()).isRaw()));
+    return counted(ledger, policy, measurement, w).map(v -> count(ledger, v));
   }
 
   /** The version {@link #of} counts: full resolution, else the finest rollup the lake holds. */
@@ -114,7 +114,7 @@ public final class LakeCounts {
         known = counts.get(identity);
       }
       if (known == null) { // counted outside the lock: it reads the store
-        known = Map.copyOf(count(ledger, v.get(), !Resolution.parse(v.get().resolution()).isRaw()));
+        known = Map.copyOf(count(ledger, v.get()));
         synchronized (this) {
           counts.put(identity, known);
         }
@@ -123,7 +123,8 @@ public final class LakeCounts {
     }
   }
 
-  private static Map<String, Long> count(Ledger ledger, WindowVersion v, boolean rollup) {
+  private static Map<String, Long> count(Ledger ledger, WindowVersion v) {
+    boolean rollup = !Resolution.parse(v.resolution()).isRaw();
     Map<String, Long> counts = new HashMap<>();
     List<String> fields = rollup
         ? RollupSchema.rawOf(v.schema()).fields().stream().map(f -> RollupSchema.column(f.name(), RollupAggregate.COUNT)).toList()

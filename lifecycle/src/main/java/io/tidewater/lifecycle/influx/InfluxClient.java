@@ -301,8 +301,10 @@ public final class InfluxClient {
     StringBuilder form = new StringBuilder("epoch=ns&chunked=true&chunk_size=").append(connection.chunkSize())
         .append("&db=").append(encode(database)).append("&q=").append(encode(influxql));
     // Until the answer begins InfluxDB is silent: the shorter limit applies.
+    Duration untilAnswer = connection.silence().compareTo(connection.timeout()) < 0 ? connection.silence()
+        : connection.timeout();
     HttpRequest.Builder request = HttpRequest.newBuilder(connection.url().resolve("/query"))
-        .timeout(connection.silence().compareTo(connection.timeout()) < 0 ? connection.silence() : connection.timeout())
+        .timeout(untilAnswer)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", connection.format().accept())
         .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
@@ -315,8 +317,7 @@ public final class InfluxClient {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (java.net.http.HttpTimeoutException e) {
       throw new InfluxException("InfluxDB at " + connection.url() + " sent nothing for "
-          + Durations.format(connection.silence().compareTo(connection.timeout()) < 0 ? connection.silence()
-              : connection.timeout()) + " after " + influxql + " was sent: stopped", e);
+          + Durations.format(untilAnswer) + " after " + influxql + " was sent: stopped", e);
     } catch (IOException e) {
       throw new InfluxException("InfluxDB at " + connection.url() + " is unreachable: " + e.getMessage(), e);
     } catch (InterruptedException e) {
