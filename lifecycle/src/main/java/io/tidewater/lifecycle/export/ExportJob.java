@@ -155,8 +155,9 @@ public final class ExportJob {
             todo.add(w);
           }
         }
-        exportPipelined(e.getKey(), todo, now, exported, failures);
-        exportSpans(e.getKey(), spans, now, exported, failures);
+        // Named windows are written even when InfluxDB now holds nothing of them.
+        exportPipelined(e.getKey(), todo, new HashSet<>(todo), now, exported, failures);
+        exportSpans(e.getKey(), spans, new HashSet<>(spans), now, exported, failures);
       }
       return new JobReport(policy.name(), exported, 0, failures);
     });
@@ -277,22 +278,11 @@ public final class ExportJob {
       if (backfill.isPresent() && backfill.get().end().isBefore(until)) {
         until = backfill.get().end();
       }
-      List<WindowVersion> rawVersions = ledger.windows(source.database(), measurement, Resolution.RAW);
-      Map<String, Set<Instant>> held = backfill.isPresent() ? Map.of() : held(measurement, rawVersions);
-      // Only windows holding data: years of empty hourly windows would be thousands of commits.
+      Map<Resolution, List<WindowVersion>> versions = versions(measurement);
+      Map<String, Set<Instant>> held = backfill.isPresent() ? Map.of() : held(measurement, versions);
       Instant firstStart = policy.windows().containing(from).start();
-      List<Window> windows = new ArrayList<>(influx.windowsWithData(source.database(), source.retentionPolicy(),
-              measurement, Durations.epochNanos(firstStart), Durations.epochNanos(until), policy.window()).stream()
-          .map(start -> policy.windows().containing(Durations.fromEpochNanos(start)))
-          .toList());
-      // A micro-batched window InfluxDB holds nothing of now (deleted there) is exported too: as empty.
-      for (WindowVersion v : rawVersions) {
-        Window w = v.window();
-        if (v.partial() && !w.start().isBefore(firstStart) && !w.end().isAfter(until) && !windows.contains(w)) {
-          windows.add(w);
-        }
-      }
-      windows.sort(null);
+      Set<Window> keepEmpty = new HashSet<>();
+      List<Window> windows = candidates(measurement, versions, firstStart, until, backfill.isPresent(), keepEmpty);
       List<Window> todo = new ArrayList<>();
       List<Window> spans = new ArrayList<>();
       for (Window w : windows) {
@@ -323,8 +313,8 @@ public final class ExportJob {
         }
       }
       int failedBefore = failures.size();
-      exportPipelined(measurement, todo, now, exported, failures);
-      exportSpans(measurement, spans, now, exported, failures);
+      exportPipelined(measurement, todo, keepEmpty, now, exported, failures);
+      exportSpans(measurement, spans, keepEmpty, now, exported, failures);
       if (backfill.isEmpty() && failures.size() == failedBefore) {
         // Every window from the first point up to here is in the lake: queries may rely on it.
         ledger.recordExportedThrough(source.database(), measurement, until);
@@ -335,26 +325,33 @@ public final class ExportJob {
 
   /** Rows one InfluxDB query reads (about: sized from the last batch). */
   static final long BATCH_ROWS = 200_000;
-  /** Batches read ahead of the one being written (so at most three are in memory). */
+  /** Batches read ahead of the one being written (so at most READ_AHEAD + WRITE_BEHIND + 1 are in memory). */
   static final int READ_AHEAD = 2;
   /** Windows written at once. */
   static final int WRITERS = 4;
+  /** Batches whose writes may be under way at once (so at most this many more are in memory). */
+  static final int WRITE_BEHIND = 2;
   /** Windows one query reads at most. */
   static final int MAX_BATCH_WINDOWS = 48;
 
   /** Consecutive windows read by one query, and that read. */
   private record Batch(int start, List<Window> windows, Future<List<WindowExporter.WindowRead>> reads) {}
 
+  /** A window being written; {@code done} yields nothing for an empty window skipped or a lost lease. */
+  private record Write(Window window, Future<Optional<WindowExport>> done) {}
+
   /**
-   * Exports windows batch by batch while reading the next batches from InfluxDB as the current
-   * one is written, so InfluxDB and the Parquet writers work at once. Small windows are read
+   * Exports windows batch by batch while reading the next batches from InfluxDB as earlier ones
+   * are written, so InfluxDB and the Parquet writers work at once. Small windows are read
    * several per query (as many as keep a batch near {@link #BATCH_ROWS} rows, judged by the last
    * batch): a query per hourly window left InfluxDB's per-query work as most of the export's time.
-   * A batch's windows are committed independently, in any order (each is atomic in the ledger; a
-   * crash resumes from it). A window whose read or write fails is redone alone with retries.
+   * Windows are committed independently, in any order (each is atomic in the ledger; a crash
+   * resumes from it), the writes of {@link #WRITE_BEHIND} batches at once so the writers never
+   * wait for a batch's last window. A window whose read or write fails is redone alone with
+   * retries. An empty window is skipped unless it is in {@code keepEmpty}.
    */
-  private void exportPipelined(String measurement, List<Window> windows, Instant now, List<WindowExport> exported,
-      List<JobReport.WindowFailure> failures) {
+  private void exportPipelined(String measurement, List<Window> windows, Set<Window> keepEmpty, Instant now,
+      List<WindowExport> exported, List<JobReport.WindowFailure> failures) {
     if (windows.isEmpty()) {
       return;
     }
@@ -370,6 +367,7 @@ public final class ExportJob {
     });
     try {
       java.util.ArrayDeque<Batch> pending = new java.util.ArrayDeque<>();
+      java.util.ArrayDeque<List<Write>> writing = new java.util.ArrayDeque<>();
       pending.add(read(reader, measurement, windows, 0, 1, now));
       int unread = pending.peek().windows().size();
       while (!pending.isEmpty()) {
@@ -389,38 +387,30 @@ public final class ExportJob {
           pending.add(next);
           unread += next.windows().size();
         }
-        // The batch's windows are written by WRITERS threads: a small window's write is mostly
-        // fixed costs (files, ledger entry, fsyncs), which overlap.
-        List<Future<WindowExport>> writes = new ArrayList<>();
+        // A small window's write is mostly fixed costs (files, ledger entry, fsyncs), which overlap.
+        List<Write> writes = new ArrayList<>();
         for (int k = 0; k < current.windows().size(); k++) {
           Window w = current.windows().get(k);
           WindowExporter.WindowRead read = reads == null ? null : reads.get(k);
-          keepLease(); // a lost lease stops the run: another gateway carries on
-          writes.add(writer.submit(() -> {
-            if (currentLease != null && leaseLost) {
-              return null; // not written: the lease was lost meanwhile
-            }
-            return read != null ? writeOrRedo(read, now) : exportWithRetries(measurement, w, now);
-          }));
-        }
-        for (int k = 0; k < writes.size(); k++) {
-          try {
-            WindowExport done = writes.get(k).get();
-            if (done == null) {
-              keepLease();
-            } else {
-              exported.add(done);
-            }
-          } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error error) {
-              throw error;
-            }
-            failures.add(new JobReport.WindowFailure(measurement, current.windows().get(k), e.getCause().getMessage()));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+          boolean keep = keepEmpty.contains(w);
+          if (read != null && read.count() == 0 && !keep) {
+            continue; // nothing in InfluxDB: nothing to commit
           }
+          keepLease(); // a lost lease stops the run: another gateway carries on
+          writes.add(new Write(w, writer.submit(() -> {
+            if (currentLease != null && leaseLost) {
+              return Optional.empty(); // not written: the lease was lost meanwhile
+            }
+            return read != null ? writeOrRedo(read, keep, now) : exportWithRetries(measurement, w, keep, now);
+          })));
         }
+        writing.add(writes);
+        while (writing.size() > WRITE_BEHIND) {
+          collect(measurement, writing.poll(), exported, failures);
+        }
+      }
+      while (!writing.isEmpty()) {
+        collect(measurement, writing.poll(), exported, failures);
       }
     } finally {
       reader.shutdownNow();
@@ -428,15 +418,40 @@ public final class ExportJob {
     }
   }
 
+  /** Waits for a batch's writes, adding each to {@code exported} or {@code failures}. */
+  private void collect(String measurement, List<Write> writes, List<WindowExport> exported,
+      List<JobReport.WindowFailure> failures) {
+    for (Write write : writes) {
+      try {
+        Optional<WindowExport> done = write.done().get();
+        if (done.isPresent()) {
+          exported.add(done.get());
+        } else {
+          keepLease();
+        }
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        failures.add(new JobReport.WindowFailure(measurement, write.window(), e.getCause().getMessage()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+  }
+
   /**
    * Exports windows the lake keeps only as rollups coarser than a window ({@link
    * WindowExporter#spanOnly}): each span they fall in is read from InfluxDB whole and its rollup
    * rebuilt, once however many of its windows are listed; a span whose rollup holds more values
-   * than InfluxDB now has (deleted or expired there) is not rebuilt. Every listed window is
-   * reported exported or failed with its span.
+   * than InfluxDB now has (deleted or expired there) is not rebuilt. Every listed window holding
+   * points, or in {@code keepEmpty}, is reported exported, and every listed window of a span that
+   * failed is reported failed with it; a span without points is written only for a window in
+   * {@code keepEmpty}.
    */
-  private void exportSpans(String measurement, List<Window> windows, Instant now, List<WindowExport> exported,
-      List<JobReport.WindowFailure> failures) {
+  private void exportSpans(String measurement, List<Window> windows, Set<Window> keepEmpty, Instant now,
+      List<WindowExport> exported, List<JobReport.WindowFailure> failures) {
     Map<Window, List<Resolution>> spanRollups = new java.util.TreeMap<>();
     Map<Window, List<Window>> members = new java.util.TreeMap<>();
     for (Window w : windows) {
@@ -463,10 +478,13 @@ public final class ExportJob {
             throw new IllegalStateException(WOULD_LOSE_DATA + " of span " + span + " (" + shrinks.get()
                 + "): deleted or expired there? The lake keeps its copy");
           }
-          long read = exporter.exportSpan(policy, measurement, span, r, now);
+          boolean named = members.get(span).stream().anyMatch(keepEmpty::contains);
+          Map<Window, Long> read = exporter.exportSpan(policy, measurement, span, r, now, named);
           for (Window w : members.get(span)) {
-            done.computeIfAbsent(w, k -> new ArrayList<>()).add(r.name());
-            rows.merge(w, read, Math::max);
+            if (read.containsKey(w) || keepEmpty.contains(w)) { // other windows without points are not reported
+              done.computeIfAbsent(w, k -> new ArrayList<>()).add(r.name());
+              rows.merge(w, read.get(w), Math::max);
+            }
           }
         } catch (RuntimeException ex) {
           members.get(span).forEach(w -> failed.putIfAbsent(w, String.valueOf(ex.getMessage())));
@@ -505,20 +523,24 @@ public final class ExportJob {
     return (int) Math.max(1, Math.min(MAX_BATCH_WINDOWS, BATCH_ROWS / perWindow));
   }
 
-  private WindowExport writeOrRedo(WindowExporter.WindowRead read, Instant now) {
+  private Optional<WindowExport> writeOrRedo(WindowExporter.WindowRead read, boolean keepEmpty, Instant now) {
     try {
-      return exporter.write(policy, read);
+      return Optional.of(exporter.write(policy, read));
     } catch (RuntimeException e) {
-      return exportWithRetries(read.measurement(), read.window(), now);
+      return exportWithRetries(read.measurement(), read.window(), keepEmpty, now);
     }
   }
 
-  /** Exports a window, retrying with doubling backoff; the last failure propagates. */
-  private WindowExport exportWithRetries(String measurement, Window w, Instant now) {
+  /** Exports a window (nothing when it is empty and not {@code keepEmpty}), retrying with doubling backoff; the last failure propagates. */
+  private Optional<WindowExport> exportWithRetries(String measurement, Window w, boolean keepEmpty, Instant now) {
     Duration backoff = firstBackoff;
     for (int attempt = 1; ; attempt++) {
       try {
-        return exporter.export(policy, measurement, w, now);
+        WindowExporter.WindowRead read = exporter.read(policy, measurement, w, now);
+        if (read.count() == 0 && read.rows() != null && !keepEmpty) {
+          return Optional.empty();
+        }
+        return Optional.of(exporter.write(policy, read));
       } catch (RuntimeException e) {
         if (attempt >= attempts) {
           throw e;
@@ -529,15 +551,71 @@ public final class ExportJob {
     }
   }
 
-  /** Window starts the ledger holds, per resolution name ({@code raw}: the full-resolution entries, already listed). */
-  private Map<String, Set<Instant>> held(String measurement, List<WindowVersion> raw) {
-    Map<String, Set<Instant>> held = new HashMap<>();
+  /** Above this many windows to look at, a run first asks InfluxDB which hold points (one count scan of them all). */
+  static final int MAX_UNCOUNTED_WINDOWS = 10_000;
+
+  /**
+   * The windows of {@code [firstStart, until)} a run looks at, in order: every window from where
+   * the lake was last recorded complete ({@link Ledger#exportedThrough}; a window before it that
+   * the lake lacks was empty when its run read it, and a later write there is change capture's to
+   * repair), the windows before it the lake holds (a tier may now want resolutions they lack), and
+   * micro-batched windows, which {@code keepEmpty} receives: one InfluxDB no longer holds anything
+   * of (deleted there) is exported as empty. Other windows are read, and skipped when empty: a
+   * batch of empty windows costs InfluxDB one cheap query, where asking first which windows hold
+   * points costs a scan of every point (a fifth of an export's reading, measured) - done only
+   * when there are more than {@link #MAX_UNCOUNTED_WINDOWS} to look at (years of hourly windows).
+   */
+  private List<Window> candidates(String measurement, Map<Resolution, List<WindowVersion>> versions, Instant firstStart,
+      Instant until, boolean backfill, Set<Window> keepEmpty) {
+    String db = policy.source().database();
+    Instant checked = backfill ? firstStart
+        : ledger.exportedThrough(db, measurement).filter(firstStart::isBefore).orElse(firstStart);
+    if (checked.isAfter(until)) {
+      checked = until;
+    }
+    java.util.SortedSet<Window> out = new java.util.TreeSet<>();
+    long unchecked = Duration.between(checked, until).dividedBy(policy.window());
+    if (unchecked > MAX_UNCOUNTED_WINDOWS) {
+      influx.windowsWithData(db, policy.source().retentionPolicy(), measurement, Durations.epochNanos(checked),
+          Durations.epochNanos(until), policy.window()).forEach(s -> out.add(policy.windows().containing(Durations.fromEpochNanos(s))));
+    } else {
+      policy.windows().covering(checked, until).forEach(out::add);
+    }
+    for (var e : versions.entrySet()) {
+      Resolution r = e.getKey();
+      for (WindowVersion v : e.getValue()) {
+        Instant start = v.window().start().isBefore(firstStart) ? firstStart : v.window().start();
+        Instant end = v.window().end().isAfter(until) ? until : v.window().end();
+        if (v.partial() && r.isRaw() && !v.window().start().isBefore(firstStart) && !v.window().end().isAfter(until)) {
+          keepEmpty.add(v.window());
+          out.add(v.window());
+        } else if (start.isBefore(checked)) {
+          policy.windows().covering(start, end.isAfter(checked) ? checked : end).forEach(out::add);
+        }
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  /** The ledger's windows of a measurement at full resolution and at every rollup of the policy's tiers. */
+  private Map<Resolution, List<WindowVersion>> versions(String measurement) {
     Set<Resolution> resolutions = new HashSet<>();
     resolutions.add(Resolution.RAW);
     policy.tiers().lakeTiers().forEach(t -> resolutions.addAll(t.rollups()));
+    Map<Resolution, List<WindowVersion>> out = new HashMap<>();
     for (Resolution r : resolutions) {
+      out.put(r, ledger.windows(policy.source().database(), measurement, r));
+    }
+    return out;
+  }
+
+  /** Window starts the ledger holds, per resolution name. */
+  private Map<String, Set<Instant>> held(String measurement, Map<Resolution, List<WindowVersion>> versions) {
+    Map<String, Set<Instant>> held = new HashMap<>();
+    for (var e : versions.entrySet()) {
+      Resolution r = e.getKey();
       Set<Instant> starts = new HashSet<>();
-      for (WindowVersion v : r.isRaw() ? raw : ledger.windows(policy.source().database(), measurement, r)) {
+      for (WindowVersion v : e.getValue()) {
         if (!v.partial()) { // micro-batches hold only what the write targets received: the export replaces them
           starts.add(v.window().start());
         }
@@ -548,7 +626,6 @@ public final class ExportJob {
     }
     return held;
   }
-
 
   private static void sleep(Duration d) {
     try {

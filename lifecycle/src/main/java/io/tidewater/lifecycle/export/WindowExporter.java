@@ -125,33 +125,33 @@ public final class WindowExporter {
   /**
    * Builds rollup {@code r} of the span {@code span} (one bucket of {@code r}, a whole number of
    * windows) from InfluxDB, read window by window in one query, and commits it: how a late write
-   * reaches a window the lake keeps only as coarser rollups. Returns the rows read.
+   * reaches a window the lake keeps only as coarser rollups. Returns the rows read per window
+   * holding points; a span without any is written (empty) only if {@code writeEmpty}.
    */
-  public long exportSpan(TieringPolicy policy, String measurement, Window span, Resolution r, Instant now) {
+  public java.util.Map<Window, Long> exportSpan(TieringPolicy policy, String measurement, Window span, Resolution r,
+      Instant now, boolean writeEmpty) {
     List<Window> windows = new ArrayList<>();
     for (Instant t = span.start(); t.isBefore(span.end()); t = t.plus(policy.window())) {
       windows.add(policy.windows().containing(t));
     }
     List<WindowRead> reads = read(policy, measurement, windows, now, Long.MAX_VALUE);
+    java.util.Map<Window, Long> counts = new java.util.TreeMap<>();
     MeasurementSchema schema = reads.stream().filter(x -> x.rows() != null).findFirst()
         .map(x -> x.rows().schema()).orElse(null);
     if (schema == null) {
-      return 0; // expired: nothing to build
+      return counts; // expired: nothing to build
     }
     SeriesRows all = new SeriesRows(schema);
-    long count = 0;
     for (WindowRead x : reads) {
-      if (x.rows() != null) {
+      if (x.rows() != null && x.count() > 0) {
         all.appendAll(x.rows());
-        count += x.count();
+        counts.put(x.window(), x.count());
       }
     }
-    writer.prepare(policy.source().database(), Downsampler.rollup(all, r), r, span, policy.lake(), StorageClass.STANDARD)
-        .commit();
-    return count;
-  }
-
-  public WindowExport export(TieringPolicy policy, String measurement, Window window, Instant now) {
-    return write(policy, read(policy, measurement, window, now));
+    if (!counts.isEmpty() || writeEmpty) {
+      writer.prepare(policy.source().database(), Downsampler.rollup(all, r), r, span, policy.lake(), StorageClass.STANDARD)
+          .commit();
+    }
+    return counts;
   }
 }

@@ -18,7 +18,7 @@ import org.xerial.snappy.Snappy;
  */
 final class DoubleEncodingChoice {
 
-  static final int SAMPLE = 64 * 1024;
+  static final int SAMPLE = 8 * 1024;
 
   private DoubleEncodingChoice() {}
 

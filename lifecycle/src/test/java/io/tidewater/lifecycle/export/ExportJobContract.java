@@ -154,12 +154,12 @@ public abstract class ExportJobContract {
     return out;
   }
 
-  private List<Window> windows(String m, Resolution r) {
+  List<Window> windows(String m, Resolution r) {
     return ledger.windows(db, m, r).stream().map(WindowVersion::window).toList();
   }
 
   /** host -> "count sum" from InfluxQL. */
-  private Map<String, String> influxPerSeries(String m, Window w) {
+  Map<String, String> influxPerSeries(String m, Window w) {
     Map<String, String> out = new TreeMap<>();
     List<List<Object>> rows = client.rows(db, "SELECT count(v), sum(v) FROM \"" + m + "\" WHERE time >= "
         + Durations.epochNanos(w.start()) + " AND time < " + Durations.epochNanos(w.end()) + " GROUP BY host");
@@ -171,7 +171,7 @@ public abstract class ExportJobContract {
     return out;
   }
 
-  private Map<String, String> lakePerSeries(WindowVersion v) {
+  Map<String, String> lakePerSeries(WindowVersion v) {
     Map<String, long[]> counts = new TreeMap<>();
     Map<String, Double> sums = new TreeMap<>();
     scan(v, v.schema(), (batch, spec) -> {

@@ -3,6 +3,12 @@ package io.tidewater.lifecycle.export;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tidewater.lifecycle.lake.LakeLayout;
+import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.lifecycle.lake.WindowWriter;
+import io.tidewater.policy.Window;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
 import io.tidewater.lifecycle.store.LakeLocation;
 import io.tidewater.lifecycle.store.LakeStore;
 import io.tidewater.lifecycle.store.TestStores;
@@ -20,6 +26,33 @@ class LocalExportJobTest extends ExportJobContract {
   @Override
   protected LakeStore store() {
     return TestStores.local();
+  }
+
+  /**
+   * After a run, the next looks only at windows past the point the lake was recorded complete
+   * (read directly, empty ones skipped): it exports the newly due hour holding points and no empty
+   * one; a late point in an hour that was empty when the lake was recorded complete past it waits
+   * for change capture or a backfill, which exports it.
+   */
+  @Test
+  void laterRunsLookPastTheLakesCompletePointAndBackfillReachesALatePointInAnEmptyHour() {
+    assertEquals(List.of(), job.runDue().orElseThrow().failures());
+    Window emptyHour = hour("2025-05-31T05:00:00Z"); // hot, empty, before the recorded point
+    assertEquals(List.of(), windows("cpu", Resolution.RAW).stream().filter(emptyHour::equals).toList());
+    influx.write(db, "cpu,host=a v=1.5,n=1i " + (Durations.epochNanos(emptyHour.start()) + 7) + "\n");
+    Clock later = Clock.fixed(NOW.plus(Duration.ofHours(3)), ZoneOffset.UTC); // 11:00 (holding points) to 14:00 now due
+    ExportJob next = new ExportJob(policy, client, ledger,
+        new WindowExporter(client, new WindowWriter(ledger, temp, later)), later, 3, Duration.ofMillis(10));
+    JobReport report = next.runDue().orElseThrow();
+    assertEquals(List.of(), report.failures());
+    assertEquals(List.of(UNSETTLED, UNSETTLED), report.exported().stream().map(WindowExport::window).toList(),
+        "the newly due hour of cpu and of disk_io, not the empty hours after it nor the late point's: " + report);
+    assertEquals(List.of(), windows("cpu", Resolution.RAW).stream().filter(emptyHour::equals).toList());
+    JobReport backfill = next.backfill(emptyHour.start(), emptyHour.end()).orElseThrow();
+    assertEquals(List.of(emptyHour), backfill.exported().stream().map(WindowExport::window).toList(), "cpu only: disk_io has nothing there");
+    WindowVersion v = ledger.latest(db, "cpu", Resolution.RAW, emptyHour).orElseThrow();
+    assertEquals(java.util.Map.of("a", "1 1.5"), lakePerSeries(v), "the late point");
+    assertEquals(influxPerSeries("cpu", emptyHour), lakePerSeries(v));
   }
 
   /** DuckDB over the exported folders agrees with InfluxQL per series, over every exported window. */
