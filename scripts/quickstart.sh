@@ -105,7 +105,7 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml */pom.xml */src/main -newer "$jar" -p
   ./mvnw -B -q package -DskipTests -pl gateway -am
 fi
 mkdir -p "$state/lake"
-java -Dquarkus.http.port="$gateway_port" \
+java -Djdk.httpclient.bufsize=131072 -Dquarkus.http.port="$gateway_port" \
   -Dtidewater.influx.url="$influx_url" \
   -Dtidewater.lake.uri="file:$state/lake" \
   -Dtidewater.cdc.log-dir="$state/cdc-log" \

@@ -42,6 +42,7 @@ public final class GatewayProcess implements AutoCloseable {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(ExportThroughputReport.HTTP_BUFFER); // as the README's launch commands
     // For profiling the gateway under a benchmark: -Dtidewater.bench.gateway-jvm="-XX:StartFlightRecording=..."
     String jvm = System.getProperty("tidewater.bench.gateway-jvm", "").trim();
     if (!jvm.isEmpty()) {
