@@ -53,12 +53,18 @@ public final class TimeSeriesReader implements AutoCloseable {
   private final ColumnDescriptor[] fieldColumns;
   private final ColumnChunkDecoder decoder = new ColumnChunkDecoder();
   private final boolean timeRange;
+  /** The object version this file is (null when unknown): its page indexes are cached under it. */
+  private final String contentKey;
+  private final List<BlockMetaData> footerBlocks;
   private int nextBlock;
   private int rowGroupsRead;
   private int rowGroupsSkipped;
   private long pagesPrunedRows;
 
-  private TimeSeriesReader(String name, ScanSpec spec, ParquetFileReader reader, Footers.Footer footer) {
+  private TimeSeriesReader(String name, ScanSpec spec, ParquetFileReader reader, Footers.Footer footer,
+      String contentKey) {
+    this.contentKey = contentKey;
+    this.footerBlocks = footer.metadata().getBlocks();
     this.name = name;
     this.spec = spec;
     this.reader = reader;
@@ -115,7 +121,7 @@ public final class TimeSeriesReader implements AutoCloseable {
           Footers.Footer read = footer;
           contentKey.ifPresent(k -> Footers.put(k, read));
         }
-        return new TimeSeriesReader(name, spec, reader, footer);
+        return new TimeSeriesReader(name, spec, reader, footer, contentKey.orElse(null));
       } catch (RuntimeException e) {
         reader.close();
         throw e;
@@ -230,8 +236,10 @@ public final class TimeSeriesReader implements AutoCloseable {
       if (!isTime && values == null) {
         continue;
       }
-      ColumnIndex index = reader.readColumnIndex(chunk);
-      OffsetIndex offsets = reader.readOffsetIndex(chunk);
+      Footers.PageIndex pageIndex = contentKey == null ? readPageIndex(chunk)
+          : Footers.pageIndex(contentKey, rowGroupNumber(block), column, () -> readPageIndex(chunk));
+      ColumnIndex index = pageIndex.columns();
+      OffsetIndex offsets = pageIndex.offsets();
       if (index == null || offsets == null) {
         return null;
       }
@@ -252,6 +260,25 @@ public final class TimeSeriesReader implements AutoCloseable {
       ranges = ranges == null ? pages : RowRanges.intersection(ranges, pages);
     }
     return ranges;
+  }
+
+  /** The row group's position in the file (not its ordinal field: writers other than parquet-java may leave it unset). */
+  private int rowGroupNumber(BlockMetaData block) {
+    List<BlockMetaData> all = footerBlocks;
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i) == block) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("a row group not in the footer of " + name);
+  }
+
+  private Footers.PageIndex readPageIndex(ColumnChunkMetaData chunk) {
+    try {
+      return new Footers.PageIndex(reader.readColumnIndex(chunk), reader.readOffsetIndex(chunk));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the page index of " + name + ": " + e.getMessage(), e);
+    }
   }
 
   private boolean timeOverlaps(ByteBuffer min, ByteBuffer max) {

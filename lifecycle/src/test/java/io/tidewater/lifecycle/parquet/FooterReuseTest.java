@@ -44,6 +44,32 @@ class FooterReuseTest {
         replaced.stream().sorted().toList(), "the new version's time unit (microseconds)");
   }
 
+  /** Page indexes are remembered per object version too: a replaced object is pruned by its own. */
+  @Test
+  void aReplacedObjectIsPrunedWithItsOwnPageIndex() {
+    LakeStore store = new LocalLakeStore(new LakeLocation.Local(dir.resolve("lake")));
+    List<Fixtures.Row> first = Fixtures.rows(3, 20, 500, HOUR_START, true);
+    String host = first.get(first.size() / 2).host();
+    // The second version holds that host and one other, in a page layout nothing like the first's.
+    String other = first.get(0).host();
+    List<Fixtures.Row> second = Fixtures.rows(4, 20, 500, HOUR_START, true).stream()
+        .filter(r -> host.equals(r.host()) || other.equals(r.host())).toList();
+    ScanSpec spec = ScanSpec.all(Fixtures.SCHEMA).withTagValues(java.util.Map.of("host", java.util.Set.of(host)));
+    ObjectInfo v1 = store.put("m/part.parquet", file(first, TimestampPrecision.NANOS), StorageClass.STANDARD);
+    for (int read = 0; read < 2; read++) {
+      long[] pruned = new long[1];
+      assertEquals(timesOf(first, host), times(store, v1, spec, pruned).stream().sorted().toList(), "read " + read);
+      org.junit.jupiter.api.Assertions.assertTrue(pruned[0] > 0, "the page index pruned rows: " + pruned[0]);
+    }
+    ObjectInfo v2 = store.put("m/part.parquet", file(second, TimestampPrecision.NANOS), StorageClass.STANDARD);
+    assertEquals(timesOf(second, host), times(store, v2, spec).stream().sorted().toList(),
+        "the new version's pages, not the old page index's");
+  }
+
+  private static List<Long> timesOf(List<Fixtures.Row> rows, String host) {
+    return rows.stream().filter(r -> host.equals(r.host())).map(Fixtures.Row::time).sorted().toList();
+  }
+
   private Path file(List<Fixtures.Row> rows, TimestampPrecision precision) {
     Path file = dir.resolve("part-" + System.nanoTime() + ".parquet");
     TimeSeriesWriter.write(Fixtures.load(rows, 3), new LocalOutputFile(file),
@@ -52,6 +78,10 @@ class FooterReuseTest {
   }
 
   private static List<Long> times(LakeStore store, ObjectInfo info, ScanSpec spec) {
+    return times(store, info, spec, new long[1]);
+  }
+
+  private static List<Long> times(LakeStore store, ObjectInfo info, ScanSpec spec, long[] pruned) {
     List<Long> times = new ArrayList<>();
     try (TimeSeriesReader reader = TimeSeriesReader.open(new StoreInputFile(store, info), info.key(), spec)) {
       ColumnBatch batch = new ColumnBatch(spec);
@@ -60,6 +90,7 @@ class FooterReuseTest {
           times.add(batch.timeAt(r));
         }
       }
+      pruned[0] = reader.rowsPrunedByPageIndex();
     }
     return times;
   }
