@@ -393,8 +393,8 @@ public final class ExportJob {
           Window w = current.windows().get(k);
           WindowExporter.WindowRead read = reads == null ? null : reads.get(k);
           boolean keep = keepEmpty.contains(w);
-          if (read != null && read.count() == 0 && !keep) {
-            continue; // nothing in InfluxDB: nothing to commit
+          if (read != null && skipped(read, keep)) {
+            continue;
           }
           keepLease(); // a lost lease stops the run: another gateway carries on
           writes.add(new Write(w, writer.submit(() -> {
@@ -523,6 +523,11 @@ public final class ExportJob {
     return (int) Math.max(1, Math.min(MAX_BATCH_WINDOWS, BATCH_ROWS / perWindow));
   }
 
+  /** Whether a window read is not written: InfluxDB holds nothing of it, and it need not be written empty. */
+  private static boolean skipped(WindowExporter.WindowRead read, boolean keepEmpty) {
+    return read.count() == 0 && read.rows() != null && !keepEmpty;
+  }
+
   private Optional<WindowExport> writeOrRedo(WindowExporter.WindowRead read, boolean keepEmpty, Instant now) {
     try {
       return Optional.of(exporter.write(policy, read));
@@ -537,7 +542,7 @@ public final class ExportJob {
     for (int attempt = 1; ; attempt++) {
       try {
         WindowExporter.WindowRead read = exporter.read(policy, measurement, w, now);
-        if (read.count() == 0 && read.rows() != null && !keepEmpty) {
+        if (skipped(read, keepEmpty)) {
           return Optional.empty();
         }
         return Optional.of(exporter.write(policy, read));

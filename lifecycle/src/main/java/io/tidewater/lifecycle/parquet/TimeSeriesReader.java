@@ -229,6 +229,7 @@ public final class TimeSeriesReader implements AutoCloseable {
    */
   private RowRanges pageRanges(BlockMetaData block) throws IOException {
     RowRanges ranges = null;
+    int rowGroup = contentKey == null ? -1 : rowGroupNumber(block);
     for (ColumnChunkMetaData chunk : block.getColumns()) {
       String column = chunk.getPath().toArray()[0];
       boolean isTime = column.equals(MeasurementSchema.TIME) && timeRange;
@@ -237,7 +238,7 @@ public final class TimeSeriesReader implements AutoCloseable {
         continue;
       }
       Footers.PageIndex pageIndex = contentKey == null ? readPageIndex(chunk)
-          : Footers.pageIndex(contentKey, rowGroupNumber(block), column, () -> readPageIndex(chunk));
+          : Footers.pageIndex(contentKey, rowGroup, column, () -> readPageIndex(chunk));
       ColumnIndex index = pageIndex.columns();
       OffsetIndex offsets = pageIndex.offsets();
       if (index == null || offsets == null) {
