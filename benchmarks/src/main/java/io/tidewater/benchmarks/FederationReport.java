@@ -46,6 +46,8 @@ import java.util.concurrent.Callable;
  */
 public final class FederationReport {
 
+  private static final int WARM_UP = 20;
+
   public static void main(String[] args) throws Exception {
     long points = args.length > 0 ? Long.parseLong(args[0]) : 2_600_000L;
     Path out = Path.of(args.length > 1 ? args[1] : "benchmarks/results");
@@ -66,7 +68,10 @@ public final class FederationReport {
         s.execute("SET threads = 1");
       }
       String theirs = "SELECT host, AVG(\"user\"), MIN(\"user\"), MAX(\"user\") FROM read_parquet('" + glob + "') GROUP BY host";
-      double[][] lakeTimes = alternate(7, () -> drain(engine, ours), () -> duckdb(duck, theirs));
+      long cold = System.nanoTime();
+      drain(engine, ours);
+      double coldMillis = (System.nanoTime() - cold) / 1e6;
+      double[][] lakeTimes = alternate(21, () -> drain(engine, ours), () -> duckdb(duck, theirs));
 
       // 2. Hot-only: the routed table of a database no policy claims is InfluxDB's alone.
       long from = ExportThroughputReport.START;
@@ -116,18 +121,19 @@ public final class FederationReport {
       String md = String.format(Locale.ROOT, """
           ## Federated SQL: %,d points (%d hosts, 10 s apart) in a local lake and a real influxd
 
-          Machine: %d cores, %s %s, Debian influxd 1.6.7, DuckDB %s. Medians of alternating runs.
+          Machine: %d cores, %s %s, Debian influxd 1.6.7, DuckDB %s. Medians of alternating runs after 20 warm-up runs of each.
 
           | what | ours (ms) | peer (ms) | ratio | goal |
           |---|---:|---:|---:|---|
           | lake aggregate, `GROUP BY host` avg/min/max over %,d rows, one thread, vs DuckDB on the same files | %.1f | %.1f | %.2fx DuckDB's speed (%,.0f vs %,.0f rows/s) | >= 1.0x |
+          | the same, the JVM's first run (before JIT compilation) | %.1f | | | |
           | hot-only query (1 day of one host, hourly mean/max) vs the same InfluxQL sent directly | %.2f | %.2f | %.2fx its latency | <= 1.2x |
           | the same, vs the InfluxQL the gateway pushes (with its extra field counts) sent directly | %.2f | %.2f | %.2fx its latency | (engine overhead) |
           | cache hit, server side (engine call and rows read), 2 threads: p50 / p99 | %.3f / %.3f | | | p99 <= 1 ms |
           """, rows, ExportThroughputReport.HOSTS, Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.vm.name"), System.getProperty("java.version"), duckVersion(duck),
           rows, median(lakeTimes[0]), median(lakeTimes[1]), median(lakeTimes[1]) / median(lakeTimes[0]),
-          rows / (median(lakeTimes[0]) / 1e3), rows / (median(lakeTimes[1]) / 1e3),
+          rows / (median(lakeTimes[0]) / 1e3), rows / (median(lakeTimes[1]) / 1e3), coldMillis,
           median(hotTimes[0]), median(hotTimes[1]), median(hotTimes[0]) / median(hotTimes[1]),
           median(pushedTimes[0]), median(pushedTimes[1]), median(pushedTimes[0]) / median(pushedTimes[1]),
           hitNanos[hitNanos.length / 2] / 1e6, hitNanos[(int) (hitNanos.length * 0.99)] / 1e6);
@@ -137,10 +143,16 @@ public final class FederationReport {
     }
   }
 
-  /** Runs a and b alternately {@code n} times after one warm-up each; milliseconds of each run. */
+  /**
+   * Runs a and b alternately {@code n} times after {@link #WARM_UP} runs each (the gateway is a
+   * long-running server: its steady state is what users meet; the first run is reported apart);
+   * milliseconds of each run.
+   */
   private static double[][] alternate(int n, Callable<?> a, Callable<?> b) throws Exception {
-    a.call();
-    b.call();
+    for (int i = 0; i < WARM_UP; i++) {
+      a.call();
+      b.call();
+    }
     double[][] times = new double[2][n];
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();

@@ -45,6 +45,7 @@ final class LakeAggregator {
   private final List<Map<String, Integer>> globalIds = new ArrayList<>();
   private final List<List<String>> globalValues = new ArrayList<>();
   private final Map<Key, Group> groups = new LinkedHashMap<>();
+  private boolean[] dense; // per slot: the current batch has no NULL in it
 
   LakeAggregator(LakeQuery query, ScanSpec spec) {
     this.query = query;
@@ -98,6 +99,7 @@ final class LakeAggregator {
     long width = query.bucketMillis();
     int[][] remap = new int[groupTag.length][];
     int[] ids = new int[groupTag.length];
+    dense = new boolean[slotField.length];
     for (DataFile f : files) {
       ObjectInfo info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
       try (TimeSeriesReader reader = TimeSeriesReader.open(new StoreInputFile(query.table().ledger().store(), info),
@@ -114,6 +116,9 @@ final class LakeAggregator {
             tagIds[t] = batch.tag(groupTag[t]).ids();
             tagNulls[t] = batch.tag(groupTag[t]).nulls();
           }
+          for (int k = 0; k < slotField.length; k++) {
+            dense[k] = noNulls(batch.field(slotField[k]).nulls(), n);
+          }
           int r = 0;
           while (r < n) {
             // The group of row r, then the run of rows after it in the same group (same bucket, same tags).
@@ -122,11 +127,15 @@ final class LakeAggregator {
               ids[t] = tagNulls[t][r] ? -1 : remap[t][tagIds[t][r]];
             }
             Group group = groups.computeIfAbsent(new Key(bucket, ids.clone()), k -> new Group(kind.length, slotField.length));
-            long from = width > 0 ? Math.multiplyExact(bucket * width, 1_000_000L) : Long.MIN_VALUE;
-            long to = width > 0 ? from + width * 1_000_000L : Long.MAX_VALUE;
-            int end = r + 1;
-            while (end < n && times[end] >= from && times[end] < to && sameTags(tagIds, tagNulls, r, end)) {
-              end++;
+            int end = runEnd(tagIds, tagNulls, r, n);
+            if (width > 0) {
+              long from = Math.multiplyExact(bucket * width, 1_000_000L);
+              long to = from + width * 1_000_000L;
+              int e = r + 1;
+              while (e < end && times[e] >= from && times[e] < to) {
+                e++;
+              }
+              end = e;
             }
             addRun(group, batch, r, end);
             r = end;
@@ -142,13 +151,24 @@ final class LakeAggregator {
     return rows;
   }
 
-  private static boolean sameTags(int[][] ids, boolean[][] nulls, int a, int b) {
+  /**
+   * The end of the run of rows from {@code r} with the same group tags: one tight loop per tag
+   * (rows are sorted by series, so runs are long), not a comparison of every tag per row.
+   */
+  private static int runEnd(int[][] ids, boolean[][] nulls, int r, int n) {
+    int end = n;
     for (int t = 0; t < ids.length; t++) {
-      if (nulls[t][a] != nulls[t][b] || !nulls[t][a] && ids[t][a] != ids[t][b]) {
-        return false;
+      int[] id = ids[t];
+      boolean[] isNull = nulls[t];
+      int value = id[r];
+      boolean none = isNull[r];
+      int e = r + 1;
+      while (e < end && id[e] == value && isNull[e] == none) {
+        e++;
       }
+      end = e;
     }
-    return true;
+    return end;
   }
 
   /** Adds rows {@code [from, to)} of one group, field by field in tight loops over the decoded arrays. */
@@ -164,6 +184,9 @@ final class LakeAggregator {
             count++; // strings and booleans: only COUNT is pushed
           }
         }
+      } else if (slotFloat[k] && dense[k]) {
+        addDense(g, k, v.doubles(), from, to);
+        continue;
       } else if (slotFloat[k]) {
         double[] x = v.doubles();
         double sum = 0;
@@ -201,6 +224,36 @@ final class LakeAggregator {
       }
       g.count[k] += count;
     }
+  }
+
+  /** A run of a FLOAT field without NULLs: no test per row (most fields are written on every point). */
+  private static void addDense(Group g, int k, double[] x, int from, int to) {
+    double sum = 0;
+    double min = g.dmin[k];
+    double max = g.dmax[k];
+    for (int r = from; r < to; r++) {
+      double d = x[r];
+      sum += d;
+      min = Math.min(min, d);
+      max = Math.max(max, d);
+    }
+    g.dsum[k] += sum;
+    g.dmin[k] = min;
+    g.dmax[k] = max;
+    g.count[k] += to - from;
+  }
+
+  private static final boolean[] NO_NULLS = new boolean[4096];
+
+  /** Whether the first {@code n} of {@code nulls} are all false, compared a block at a time. */
+  private static boolean noNulls(boolean[] nulls, int n) {
+    for (int at = 0; at < n; at += NO_NULLS.length) {
+      int len = Math.min(NO_NULLS.length, n - at);
+      if (Arrays.mismatch(nulls, at, at + len, NO_NULLS, 0, len) >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private int[] remap(int t, List<String> dictionary) {
