@@ -39,6 +39,12 @@ public final class InfluxTable extends AbstractTable implements TranslatableTabl
     return new InfluxTableScan(context.getCluster(), relOptTable, this);
   }
 
+  /** A scan of a part {@code lakeCopy} (the lake's table of this measurement) holds completely too in {@code ranges}. */
+  public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable, RelOptTable lakeCopy,
+      java.util.List<io.tidewater.federation.TimeRange> ranges) {
+    return new InfluxTableScan(context.getCluster(), relOptTable, this, lakeCopy, ranges);
+  }
+
   public MeasurementSchema schema() {
     return schema.get();
   }

@@ -2,6 +2,8 @@ package io.tidewater.federation.influx;
 
 import io.tidewater.federation.ScanColumn;
 import io.tidewater.federation.MeasurementColumns;
+import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.route.PlaceChoiceRule;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptCluster;
@@ -10,6 +12,7 @@ import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 
@@ -17,10 +20,35 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
 public final class InfluxTableScan extends TableScan implements InfluxRel {
 
   private final InfluxTable influxTable;
+  private final RelOptTable lakeCopy; // null, or the lake's table holding lakeRanges too
+  private final List<TimeRange> lakeRanges;
 
   InfluxTableScan(RelOptCluster cluster, RelOptTable table, InfluxTable influxTable) {
+    this(cluster, table, influxTable, null, List.of());
+  }
+
+  InfluxTableScan(RelOptCluster cluster, RelOptTable table, InfluxTable influxTable, RelOptTable lakeCopy,
+      List<TimeRange> lakeRanges) {
     super(cluster, cluster.traitSetOf(CONVENTION), List.of(), table);
     this.influxTable = influxTable;
+    this.lakeCopy = lakeRanges.isEmpty() ? null : lakeCopy;
+    this.lakeRanges = List.copyOf(lakeRanges);
+  }
+
+  /** The lake's table of this measurement if it holds {@link #lakeRanges()} completely too, else null. */
+  public RelOptTable lakeCopy() {
+    return lakeCopy;
+  }
+
+  /** The ranges the lake holds too, in time order (meaningful with {@link #lakeCopy()}). */
+  public List<TimeRange> lakeRanges() {
+    return lakeRanges;
+  }
+
+  @Override
+  public RelWriter explainTerms(RelWriter pw) {
+    // Part of the digest: a scan with an alternative must not merge with one without.
+    return super.explainTerms(pw).itemIf("lakeToo", lakeRanges, lakeCopy != null);
   }
 
   @Override
@@ -31,6 +59,9 @@ public final class InfluxTableScan extends TableScan implements InfluxRel {
   @Override
   public void register(RelOptPlanner planner) {
     InfluxRules.register(planner);
+    if (lakeCopy != null) {
+      planner.addRule(PlaceChoiceRule.INSTANCE);
+    }
   }
 
   @Override

@@ -126,6 +126,11 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
     return new LakeTableScan(context.getCluster(), relOptTable, this);
   }
 
+  /** A scan of this (raw) table standing in for InfluxDB's over a range both hold, where it costs less. */
+  public RelNode alternativeTo(org.apache.calcite.plan.RelOptCluster cluster, RelOptTable relOptTable) {
+    return new LakeTableScan(cluster, relOptTable, this, true);
+  }
+
   public MeasurementSchema schema() {
     return schema.get();
   }

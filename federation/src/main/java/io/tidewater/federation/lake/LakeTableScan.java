@@ -15,10 +15,23 @@ import org.apache.calcite.rel.core.TableScan;
 public final class LakeTableScan extends TableScan implements LakeRel {
 
   private final LakeTable lakeTable;
+  private final boolean alternative;
 
   LakeTableScan(RelOptCluster cluster, RelOptTable table, LakeTable lakeTable) {
+    this(cluster, table, lakeTable, false);
+  }
+
+  /** {@code alternative}: a scan in place of InfluxDB's over a range both hold, found cheaper ({@link LakeTable#alternativeTo}). */
+  LakeTableScan(RelOptCluster cluster, RelOptTable table, LakeTable lakeTable, boolean alternative) {
     super(cluster, cluster.traitSetOf(CONVENTION), List.of(), table);
     this.lakeTable = lakeTable;
+    this.alternative = alternative;
+  }
+
+  @Override
+  public org.apache.calcite.rel.RelWriter explainTerms(org.apache.calcite.rel.RelWriter pw) {
+    // Shown in EXPLAIN: the lake was chosen over InfluxDB for this part.
+    return super.explainTerms(pw).itemIf("insteadOfInfluxDb", true, alternative);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.tidewater.federation.FederationCatalog;
 import io.tidewater.federation.MeasurementColumns;
 import io.tidewater.federation.TidewaterSchemas;
 import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.influx.InfluxTable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptTable;
@@ -49,9 +50,13 @@ public final class RoutedTable extends AbstractTable implements TranslatableTabl
     List<Route> routes = catalog.routes(database, measurement);
     java.util.Map<Place, RelOptTable> tables = new java.util.EnumMap<>(Place.class);
     for (Route route : routes) {
-      RelOptTable part = tables.computeIfAbsent(route.place(), p -> relOptTable.getRelOptSchema().getTableForMember(
-          List.of(p == Place.INFLUXDB ? TidewaterSchemas.INFLUXDB : TidewaterSchemas.LAKE, database, measurement)));
-      b.push(part.toRel(context));
+      RelOptTable part = table(tables, relOptTable, route.place());
+      RelOptTable lake = route.lakeToo().isEmpty() ? null : table(tables, relOptTable, Place.LAKE);
+      if (lake != null) {
+        b.push(part.unwrapOrThrow(InfluxTable.class).toRel(context, part, lake, route.lakeToo()));
+      } else {
+        b.push(part.toRel(context));
+      }
       List<RexNode> bounds = new ArrayList<>();
       TimeRange range = route.range();
       if (range.boundedBelow()) {
@@ -69,6 +74,11 @@ public final class RoutedTable extends AbstractTable implements TranslatableTabl
       b.union(true, routes.size());
     }
     return b.build();
+  }
+
+  private RelOptTable table(java.util.Map<Place, RelOptTable> tables, RelOptTable routed, Place place) {
+    return tables.computeIfAbsent(place, p -> routed.getRelOptSchema().getTableForMember(
+        List.of(p == Place.INFLUXDB ? TidewaterSchemas.INFLUXDB : TidewaterSchemas.LAKE, database, measurement)));
   }
 
   private static RexNode timestamp(RelBuilder b, long nanos) {

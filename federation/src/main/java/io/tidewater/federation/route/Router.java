@@ -14,9 +14,11 @@ import java.util.Optional;
  * answers what it holds completely (everything before the export's recorded progress) and what
  * the policy no longer keeps hot, except windows known to be stale (dirty: InfluxDB received
  * points for them after their export, and their re-export has not committed yet); InfluxDB
- * answers the rest. Where both hold a range (exported but still hot), InfluxDB answers it: it has
- * the full resolution and recent data is where its indexes are fastest. Split points are whole
- * milliseconds, the resolution SQL compares at.
+ * answers the rest. Where both hold a range (exported, clean, but still hot) the part is InfluxDB's
+ * with the lake as an alternative the planner chooses by cost ({@link PlaceChoiceRule}): InfluxDB
+ * has the full resolution and recent data is where its indexes are fastest, but an aggregate the
+ * lake answers from a rollup reads far fewer rows there. Split points are whole milliseconds, the
+ * resolution SQL compares at.
  */
 public final class Router {
 
@@ -48,8 +50,33 @@ public final class Router {
       cursor = end;
     }
     add(routes, Place.LAKE, cursor, splitNanos);
-    add(routes, Place.INFLUXDB, Math.max(cursor, splitNanos), Long.MAX_VALUE);
+    // Exported and still hot: both places hold it, except the dirty windows, which only InfluxDB
+    // has right. One InfluxDB part all the same (a query reaching past the lake's parts is one request).
+    long both = Math.max(cursor, splitNanos);
+    long bothTo = Math.max(both, millis(exportedThrough.get()));
+    List<TimeRange> lakeToo = new ArrayList<>();
+    for (Window w : dirty) {
+      long start = Math.max(millis(w.start()), both);
+      long end = Math.min(millis(w.end()), bothTo);
+      if (start < end) {
+        addRange(lakeToo, both, start);
+        both = end;
+      }
+    }
+    addRange(lakeToo, both, bothTo);
+    long tail = Math.max(cursor, splitNanos);
+    if (!routes.isEmpty() && routes.get(routes.size() - 1).place() == Place.INFLUXDB
+        && routes.get(routes.size() - 1).range().to() == tail) {
+      tail = routes.remove(routes.size() - 1).range().from(); // a dirty window just before: one part
+    }
+    routes.add(new Route(Place.INFLUXDB, new TimeRange(tail, Long.MAX_VALUE), lakeToo));
     return List.copyOf(routes);
+  }
+
+  private static void addRange(List<TimeRange> ranges, long from, long to) {
+    if (from < to) {
+      ranges.add(new TimeRange(from, to));
+    }
   }
 
   /** Appends a part, joined to the previous one when that is the same place and they meet. */

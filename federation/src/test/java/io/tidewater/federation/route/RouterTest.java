@@ -31,6 +31,10 @@ class RouterTest {
     return Durations.epochNanos(Instant.parse(t));
   }
 
+  static long ns(Optional<Instant> t) {
+    return Durations.epochNanos(t.orElseThrow());
+  }
+
   static Window hour(String start) {
     Instant s = Instant.parse(start);
     return new Window(s, s.plusSeconds(3600));
@@ -46,8 +50,9 @@ class RouterTest {
 
   @Test
   void withoutDirtyWindowsTheLakeAnswersBeforeTheSplit() {
-    assertEquals(List.of(lake(Long.MIN_VALUE, SPLIT), influx(SPLIT, Long.MAX_VALUE)),
-        Router.routes(POLICY, THROUGH, List.of(), NOW));
+    assertEquals(List.of(lake(Long.MIN_VALUE, SPLIT),
+            new Route(Place.INFLUXDB, new TimeRange(SPLIT, Long.MAX_VALUE), List.of(new TimeRange(SPLIT, ns(THROUGH))))),
+        Router.routes(POLICY, THROUGH, List.of(), NOW), "exported but hot: InfluxDB's, the lake holds it too");
     assertEquals(List.of(influx(Long.MIN_VALUE, Long.MAX_VALUE)), Router.routes(POLICY, Optional.empty(), List.of(), NOW),
         "nothing exported yet");
   }
@@ -58,7 +63,9 @@ class RouterTest {
             lake(Long.MIN_VALUE, ns("2025-05-30T10:00:00Z")),
             influx(ns("2025-05-30T10:00:00Z"), ns("2025-05-30T12:00:00Z")), // two dirty hours in a row: one part
             lake(ns("2025-05-30T12:00:00Z"), ns("2025-05-30T23:00:00Z")),
-            influx(ns("2025-05-30T23:00:00Z"), Long.MAX_VALUE)),            // the last lake hour joins the hot part
+            // the last lake hour joins the hot part; the dirty hot hour splits what the lake holds too
+            new Route(Place.INFLUXDB, new TimeRange(ns("2025-05-30T23:00:00Z"), Long.MAX_VALUE), List.of(
+                new TimeRange(SPLIT, ns("2025-05-31T05:00:00Z")), new TimeRange(ns("2025-05-31T06:00:00Z"), ns(THROUGH))))),
         Router.routes(POLICY, THROUGH, List.of(hour("2025-05-30T10:00:00Z"), hour("2025-05-30T11:00:00Z"),
             hour("2025-05-30T23:00:00Z"), hour("2025-05-31T05:00:00Z")), NOW));
   }
