@@ -51,5 +51,7 @@ public final class FederationRules {
   public static void register(RelOptPlanner planner) {
     planner.removeRule(CoreRules.AGGREGATE_REDUCE_FUNCTIONS); // one of Calcite's defaults, replaced by ours
     ALL.forEach(planner::addRule);
+    // Matches only InfluxDB scans of parts the lake holds too: idle in every other plan.
+    planner.addRule(io.tidewater.federation.route.PlaceChoiceRule.INSTANCE);
   }
 }

@@ -3,7 +3,6 @@ package io.tidewater.federation.influx;
 import io.tidewater.federation.ScanColumn;
 import io.tidewater.federation.MeasurementColumns;
 import io.tidewater.federation.TimeRange;
-import io.tidewater.federation.route.PlaceChoiceRule;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptCluster;
@@ -59,9 +58,6 @@ public final class InfluxTableScan extends TableScan implements InfluxRel {
   @Override
   public void register(RelOptPlanner planner) {
     InfluxRules.register(planner);
-    if (lakeCopy != null) {
-      planner.addRule(PlaceChoiceRule.INSTANCE);
-    }
   }
 
   @Override
