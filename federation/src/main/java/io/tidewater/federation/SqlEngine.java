@@ -311,7 +311,7 @@ public final class SqlEngine {
       InfluxQuery q = influx.query();
       List<String> table = influx.tableName();
       reads.add(new Read(Place.INFLUXDB, table.get(1), table.get(2), q.range(), "raw",
-          q.empty() ? "(empty time range: nothing sent)" : q.influxql()));
+          q.empty() ? "(empty time range: nothing sent)" : q.explained()));
       return;
     }
     if (node instanceof io.tidewater.federation.lake.LakeToEnumerableConverter lake) {

@@ -38,6 +38,7 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
   private boolean started;
   private boolean done;
   private boolean any;
+  private long returned;
   private final InfluxQuery query;
   private final long deadlineNanos;
   private final java.util.concurrent.atomic.AtomicBoolean cancelled;
@@ -56,6 +57,9 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
 
   @Override
   public boolean moveNext() {
+    if (query.limit() != null && returned >= query.limit()) {
+      return false; // InfluxDB's rows past its LIMIT may lack values (see InfluxQuery)
+    }
     if (!started) {
       started = true;
       READERS.execute(this::read);
@@ -108,6 +112,7 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
     }
     current = batch[position];
     any = true;
+    returned++;
     return true;
   }
 

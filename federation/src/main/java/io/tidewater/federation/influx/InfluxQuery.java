@@ -15,9 +15,36 @@ import org.apache.calcite.linq4j.Linq4j;
  * BY tag, read from the series' tags.
  *
  * @param empty the time range is empty: nothing is asked of InfluxDB
+ * @param limit the statement's LIMIT, or null. InfluxDB applies it to each field's values
+ *     before joining them into rows, so rows past the first {@code limit} may lack values and are
+ *     not read (the first {@code limit} are whole: each holds only buckets or points that come
+ *     within the first {@code limit} of every field it has).
+ * @param gaps how buckets missing from the answer are looked for, or null where the answer has every group
  */
 public record InfluxQuery(InfluxClient client, String database, String influxql, boolean empty,
-    List<ScanColumn> columns, int[] answerColumn, List<String> groupTags, TimeRange range) {
+    List<ScanColumn> columns, int[] answerColumn, List<String> groupTags, TimeRange range, Long limit, BucketGaps gaps) {
+
+  /** The statement, and the one that may follow it (EXPLAIN shows both). */
+  public String explained() {
+    return gaps == null ? influxql
+        : influxql + "; then, only if a bucket of the range is missing from its answer, from the first missing one on: "
+            + gaps.statementFrom(null);
+  }
+
+  /** The presence query for the rest of the range from {@code bucket} on: its rows are the buckets holding points. */
+  InfluxQuery gapQuery(Long bucket) {
+    return new InfluxQuery(client, database, gaps.statementFrom(bucket), false, List.of(new ScanColumn.Bucket(gaps.widthMillis())),
+        new int[] {0}, List.of(), range, null, null);
+  }
+
+  /** The row of a group InfluxDB left out: the bucket, COUNTs 0 and the other aggregates NULL. */
+  Object[] emptyGroup(long bucket) {
+    Object[] row = new Object[columns.size()];
+    for (int i = 0; i < row.length; i++) {
+      row[i] = columns.get(i) instanceof io.tidewater.federation.ScanColumn.Aggregate a ? emptyValue(a) : bucket;
+    }
+    return row;
+  }
 
   /** The values of a one-column answer; called by generated code. */
   public Enumerable<Object> scalarEnumerable() {
@@ -46,7 +73,7 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
-        return new InfluxEnumerator(InfluxQuery.this, deadline, cancelled);
+        return rows(deadline, cancelled);
       }
     };
   }
@@ -61,11 +88,14 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
   Object[] emptyRow() {
     Object[] row = new Object[columns.size()];
     for (int i = 0; i < row.length; i++) {
-      var a = (io.tidewater.federation.ScanColumn.Aggregate) columns.get(i);
-      row[i] = !a.zeroWhenEmpty() ? null
-          : a.resultType() == io.tidewater.policy.rollup.FieldType.FLOAT ? (Object) 0.0 : (Object) 0L;
+      row[i] = emptyValue((io.tidewater.federation.ScanColumn.Aggregate) columns.get(i));
     }
     return row;
+  }
+
+  private static Object emptyValue(io.tidewater.federation.ScanColumn.Aggregate a) {
+    return !a.zeroWhenEmpty() ? null
+        : a.resultType() == io.tidewater.policy.rollup.FieldType.FLOAT ? (Object) 0.0 : (Object) 0L;
   }
 
   /** The rows, streamed from InfluxDB as they arrive; called by generated code. */
@@ -76,8 +106,13 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
-        return new InfluxEnumerator(InfluxQuery.this, Long.MAX_VALUE, new java.util.concurrent.atomic.AtomicBoolean());
+        return rows(Long.MAX_VALUE, new java.util.concurrent.atomic.AtomicBoolean());
       }
     };
+  }
+
+  private Enumerator<Object[]> rows(long deadline, java.util.concurrent.atomic.AtomicBoolean cancelled) {
+    InfluxEnumerator answer = new InfluxEnumerator(this, deadline, cancelled);
+    return gaps == null ? answer : new BucketGapEnumerator(this, answer, bucket -> new InfluxEnumerator(gapQuery(bucket), deadline, cancelled));
   }
 }

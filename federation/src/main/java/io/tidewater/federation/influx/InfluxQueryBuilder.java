@@ -44,6 +44,8 @@ public final class InfluxQueryBuilder {
   public InfluxQuery build() {
     MeasurementSchema schema = table.schema();
     StringBuilder q = new StringBuilder("SELECT ");
+    String gapPresence = null;
+    int gapBucketColumn = -1;
     List<String> select = new ArrayList<>();
     List<Integer> answerColumn = new ArrayList<>();
     if (!aggregated) {
@@ -73,12 +75,14 @@ public final class InfluxQueryBuilder {
       }
     } else {
       List<String> aggregates = new ArrayList<>();
+      Set<String> aggregatedFields = new java.util.HashSet<>();
       for (ScanColumn c : columns) {
         if (c instanceof ScanColumn.Aggregate a) {
           String expr = a.function() + "(" + InfluxQl.identifier(a.field()) + "::field)";
           if (!aggregates.contains(expr)) {
             aggregates.add(expr);
           }
+          aggregatedFields.add(a.field());
           answerColumn.add(1 + aggregates.indexOf(expr));
         } else if (c instanceof ScanColumn.Tag t) {
           answerColumn.add(-1 - groupTags.indexOf(t.name()));
@@ -87,23 +91,34 @@ public final class InfluxQueryBuilder {
         }
       }
       // A group exists in SQL wherever a point does; fill(none) drops buckets where no selected
-      // aggregate has a value, so count every field not counted yet to keep those groups.
+      // aggregate has a value. An aggregate without groups is one row anyway (the enumerator makes
+      // it over no points); buckets alone are checked for gaps after the answer (BucketGaps), so
+      // InfluxDB reads only the aggregated fields; with tag groups, whose set is unknown, every
+      // other field is counted to keep those groups.
+      List<String> presence = new ArrayList<>();
       for (FieldColumn f : schema.fields()) {
-        String presence = "count(" + InfluxQl.identifier(f.name()) + "::field)";
-        if (!aggregates.contains(presence)) {
-          aggregates.add(presence);
+        if (!aggregatedFields.contains(f.name())) {
+          presence.add("count(" + InfluxQl.identifier(f.name()) + "::field)");
         }
+      }
+      int bucketColumn = columns.indexOf(new ScanColumn.Bucket(bucketMillis));
+      if (!presence.isEmpty() && groupTags.isEmpty() && bucketMillis > 0 && bucketColumn >= 0) {
+        gapPresence = String.join(", ", presence);
+        gapBucketColumn = bucketColumn;
+      } else if (!groupTags.isEmpty() || bucketMillis > 0) {
+        aggregates.addAll(presence);
       }
       select.addAll(aggregates);
     }
     q.append(String.join(", ", select));
-    q.append(" FROM ").append(InfluxQl.measurement(table.database(), table.retentionPolicy(), schema.measurement()));
-    long from = Math.max(range.from(), MIN_TIME);
-    long to = Math.min(range.to(), MAX_TIME);
-    q.append(" WHERE time >= ").append(from).append(" AND time < ").append(to);
+    String from = " FROM " + InfluxQl.measurement(table.database(), table.retentionPolicy(), schema.measurement());
+    long start = Math.max(range.from(), MIN_TIME);
+    long end = Math.min(range.to(), MAX_TIME);
+    StringBuilder conditions = new StringBuilder();
     for (String w : where) {
-      q.append(" AND ").append(w);
+      conditions.append(" AND ").append(w);
     }
+    q.append(from).append(" WHERE time >= ").append(start).append(" AND time < ").append(end).append(conditions);
     if (aggregated) {
       List<String> group = new ArrayList<>();
       if (bucketMillis > 0) {
@@ -121,7 +136,9 @@ public final class InfluxQueryBuilder {
     if (limit != null) {
       q.append(" LIMIT ").append(limit);
     }
+    BucketGaps gaps = gapPresence == null ? null : new BucketGaps("SELECT " + gapPresence + from, conditions.toString(),
+        bucketMillis, Boolean.TRUE.equals(descending), gapBucketColumn, start, end);
     return new InfluxQuery(table.client(), table.database(), q.toString(), range.isEmpty(), List.copyOf(columns),
-        answerColumn.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(groupTags), range);
+        answerColumn.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(groupTags), range, limit, gaps);
   }
 }

@@ -27,6 +27,6 @@ public final class InfluxToEnumerableConverter extends ScanToEnumerableConverter
 
   @Override
   protected String describe(InfluxQuery q) {
-    return q.empty() ? "(empty time range: not sent)" : q.influxql();
+    return q.empty() ? "(empty time range: not sent)" : q.explained();
   }
 }
