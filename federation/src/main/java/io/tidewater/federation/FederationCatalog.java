@@ -36,17 +36,31 @@ public final class FederationCatalog {
   private final Clock clock;
   private final DirtyRanges dirty;
   private final Cache<String, Object> cache;
-  private final Cache<String, MeasurementSchema> lastKnownInfluxSchemas = Caffeine.newBuilder().maximumSize(10_000).build();
+  /** InfluxDB's metadata as last answered, for when it does not answer. */
+  private final Cache<String, Object> lastKnown = Caffeine.newBuilder().maximumSize(10_000).build();
+  private final InfluxClient metadata;
+  private final Duration metadataLimit;
+  private volatile long askAgainAtNanos = System.nanoTime();
+
+  /** How long planning waits for InfluxDB's metadata (SHOW ...) before it goes on with what it last knew. */
+  public static final Duration DEFAULT_METADATA_LIMIT = Duration.ofSeconds(5);
 
   public FederationCatalog(InfluxClient influx, Ledger ledger, PolicySet policies, Clock clock, Duration metadataTtl) {
-    this(influx, ledger, policies, clock, metadataTtl, DirtyRanges.NONE);
+    this(influx, ledger, policies, clock, metadataTtl, DirtyRanges.NONE, DEFAULT_METADATA_LIMIT);
   }
 
-  /** With change capture: its dirty windows are answered by InfluxDB until re-exported. */
+  /**
+   * With change capture (its dirty windows are answered by InfluxDB until re-exported) and a limit
+   * on the wait for InfluxDB's metadata: past it, and for as long again after, planning uses the
+   * metadata InfluxDB last gave (and the lake's), so a stalled InfluxDB does not hold queries the
+   * lake can answer.
+   */
   public FederationCatalog(InfluxClient influx, Ledger ledger, PolicySet policies, Clock clock, Duration metadataTtl,
-      DirtyRanges dirty) {
+      DirtyRanges dirty, Duration metadataLimit) {
     this.dirty = dirty;
     this.influx = influx;
+    this.metadata = influx.limitedTo(metadataLimit);
+    this.metadataLimit = metadataLimit;
     this.ledger = ledger;
     this.policies = policies;
     this.clock = clock;
@@ -70,11 +84,8 @@ public final class FederationCatalog {
     return cached("databases", () -> {
       TreeSet<String> names = new TreeSet<>();
       policies.policies().forEach(p -> names.add(p.source().database()));
-      try {
-        influx.databases().stream().filter(d -> !d.equals("_internal")).forEach(names::add);
-      } catch (InfluxException unreachable) {
-        // the lake's databases still answer
-      }
+      fromInflux("databases", metadata::databases, List.<String>of()).stream()
+          .filter(d -> !d.equals("_internal")).forEach(names::add);
       for (ObjectInfo o : ledger.store().list(LakeLayout.LEDGER_ROOT)) {
         String[] parts = o.key().substring(LakeLayout.LEDGER_ROOT.length()).split("/");
         if (parts.length > 2) {
@@ -89,11 +100,7 @@ public final class FederationCatalog {
   public List<String> measurements(String database) {
     return cached("measurements/" + database, () -> {
       TreeSet<String> names = new TreeSet<>();
-      try {
-        names.addAll(influx.measurements(database));
-      } catch (InfluxException unreachable) {
-        // the lake's measurements still answer
-      }
+      names.addAll(fromInflux("measurements/" + database, () -> metadata.measurements(database), List.of()));
       String prefix = LakeLayout.LEDGER_ROOT + LakeLayout.escape(database) + "/";
       for (ObjectInfo o : ledger.store().list(prefix)) {
         String[] parts = o.key().substring(prefix.length()).split("/");
@@ -120,15 +127,9 @@ public final class FederationCatalog {
   /** The columns of a measurement: InfluxDB's now (or last known) joined with every lake window's. */
   public MeasurementSchema schema(String database, String measurement) {
     return cached("schema/" + database + "/" + measurement, () -> {
-      String key = database + "/" + measurement;
-      MeasurementSchema schema;
-      try {
-        schema = influx.schema(database, retentionPolicy(database, measurement), measurement);
-        lastKnownInfluxSchemas.put(key, schema);
-      } catch (InfluxException unreachable) {
-        schema = Optional.ofNullable(lastKnownInfluxSchemas.getIfPresent(key))
-            .orElse(new MeasurementSchema(measurement, List.of(), List.of()));
-      }
+      MeasurementSchema schema = fromInflux("schema/" + database + "/" + measurement,
+          () -> metadata.schema(database, retentionPolicy(database, measurement), measurement),
+          new MeasurementSchema(measurement, List.of(), List.of()));
       for (WindowVersion w : rawWindows(database, measurement)) {
         schema = schema.union(w.schema());
       }
@@ -185,6 +186,28 @@ public final class FederationCatalog {
     // Dirty windows are read live (not cached): a window must leave the lake's part the moment it is marked.
     return Router.routes(policy(database, measurement), through, dirty.dirtyWindows(database, measurement),
         clock.instant());
+  }
+
+  /**
+   * InfluxDB's answer to a metadata question, remembered; where InfluxDB fails, the last answer
+   * (or {@code none}); where it is unreachable or slower than the metadata limit, InfluxDB is also
+   * not asked again for that long, so each query of an outage does not wait the limit anew.
+   */
+  @SuppressWarnings("unchecked")
+  private <T> T fromInflux(String key, java.util.function.Supplier<T> ask, T none) {
+    if (System.nanoTime() - askAgainAtNanos >= 0) {
+      try {
+        T answer = ask.get();
+        lastKnown.put(key, answer);
+        return answer;
+      } catch (InfluxException failed) {
+        if (failed.unanswered()) {
+          askAgainAtNanos = System.nanoTime() + metadataLimit.toNanos();
+        }
+      }
+    }
+    Object known = lastKnown.getIfPresent(key);
+    return known == null ? none : (T) known;
   }
 
   // Not Cache.get(key, loader): loaders call cached() themselves (a schema reads the windows), and

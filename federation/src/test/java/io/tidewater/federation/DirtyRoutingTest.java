@@ -65,7 +65,7 @@ class DirtyRoutingTest {
         new WindowWriter(ledger, temp.resolve("tmp"), clock)), clock, 1, Duration.ofMillis(1)).runDue().orElseThrow();
     List<Window> dirty = new CopyOnWriteArrayList<>();
     SqlEngine engine = new SqlEngine(new FederationCatalog(client, ledger, policies, clock, Duration.ZERO,
-        (d, m) -> d.equals(db) && m.equals("cpu") ? List.copyOf(dirty) : List.of()));
+        (d, m) -> d.equals(db) && m.equals("cpu") ? List.copyOf(dirty) : List.of(), FederationCatalog.DEFAULT_METADATA_LIMIT));
     return new Exported(influx, db, client, engine, dirty);
   }
 

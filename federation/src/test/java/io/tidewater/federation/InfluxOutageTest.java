@@ -59,6 +59,39 @@ class InfluxOutageTest {
     assertEquals(3, rows(engine, hot, Duration.ofSeconds(30)).size(), "thawed: answers again");
   }
 
+  @Test
+  void aFrozenInfluxDbDoesNotHoldQueriesTheLakeAnswers() {
+    FederationFixture f = FederationFixture.get();
+    // Metadata asked for at every query (no TTL), and waited for at most 1 s.
+    SqlEngine engine = new SqlEngine(new FederationCatalog(f.client, f.ledger, f.policies, f.catalog.clock(),
+        Duration.ZERO, (d, m) -> List.of(), Duration.ofSeconds(1)), ResultCache.Settings.OFF);
+    String table = "\"" + f.database + "\".cpu";
+    String cold = "SELECT host, COUNT(*), SUM(usage_user) FROM " + table
+        + " WHERE \"time\" >= TIMESTAMP '2025-05-05 00:00:00' AND \"time\" < TIMESTAMP '2025-05-20 00:00:00' GROUP BY host";
+    String hot = "SELECT COUNT(*) FROM " + table + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00'";
+    List<List<Object>> before = rows(engine, cold, Duration.ofSeconds(30));
+    f.influx.freeze();
+    double first;
+    double second;
+    TidewaterException e;
+    try {
+      long started = System.nanoTime();
+      assertEquals(before, rows(engine, cold, Duration.ofSeconds(30)), "the lake's answer, with InfluxDB's last known columns");
+      first = (System.nanoTime() - started) / 1e9;
+      started = System.nanoTime();
+      assertEquals(before, rows(engine, cold, Duration.ofSeconds(30)));
+      second = (System.nanoTime() - started) / 1e9;
+      e = assertThrows(TidewaterException.class, () -> rows(engine, hot, Duration.ofSeconds(2)));
+    } finally {
+      f.influx.thaw();
+    }
+    assertTrue(first < 4, "planning waited about the 1 s metadata limit, not InfluxDB's 2 min silence limit: " + first + " s");
+    assertTrue(second < 0.9, "the next query does not wait the limit again: " + second + " s");
+    assertEquals(ErrorCode.QUERY_TIMEOUT, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains("InfluxDB at " + f.influx.url()), e.getMessage());
+    assertEquals(before, rows(engine, cold, Duration.ofSeconds(30)), "thawed");
+  }
+
   private static List<List<Object>> rows(FederationFixture f, String sql) {
     return rows(f.engine, sql, Duration.ofSeconds(30));
   }

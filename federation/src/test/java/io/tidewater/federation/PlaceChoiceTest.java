@@ -68,7 +68,8 @@ class PlaceChoiceTest {
     Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(temp.resolve("lake"))));
     new ExportJob(policies.policies().get(0), client, ledger, new WindowExporter(client,
         new WindowWriter(ledger, temp.resolve("tmp"), clock)), clock, 1, Duration.ofMillis(1)).runDue().orElseThrow();
-    engine = new SqlEngine(new FederationCatalog(client, ledger, policies, clock, Duration.ZERO, (d, m) -> List.of()));
+    engine = new SqlEngine(new FederationCatalog(client, ledger, policies, clock, Duration.ZERO, (d, m) -> List.of(),
+        FederationCatalog.DEFAULT_METADATA_LIMIT));
   }
 
   private static List<Place> places(String sql) {

@@ -18,7 +18,7 @@ public class FederationBeans {
       io.micrometer.core.instrument.MeterRegistry metrics, io.tidewater.lifecycle.cdc.ChangeCapture changes) {
     TidewaterConfig.Query.Cache cache = config.query().cache();
     SqlEngine engine = new SqlEngine(new FederationCatalog(influx, ledger, policies.policies(), clock, config.query().metadataTtl(),
-        changes),
+        changes, config.query().metadataLimit()),
         new ResultCache.Settings(cache.maxEntries(), cache.maxRows(), cache.influxTtl(), cache.lakeTtl(), cache.freshMargin()));
     io.micrometer.core.instrument.FunctionCounter.builder("tidewater_query_cache_hits", engine.cache(), c -> c.hits())
         .description("Queries answered from the result cache").register(metrics);

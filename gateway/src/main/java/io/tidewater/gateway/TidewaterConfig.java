@@ -68,6 +68,14 @@ public interface TidewaterConfig {
     @WithDefault("PT5S")
     java.time.Duration metadataTtl();
 
+    /**
+     * How long planning waits for InfluxDB's metadata (SHOW DATABASES/MEASUREMENTS/TAG KEYS/FIELD
+     * KEYS); past it, and for as long again, it goes on with what InfluxDB last answered and the
+     * lake, so a stalled InfluxDB does not hold queries the lake can answer.
+     */
+    @WithDefault("PT5S")
+    java.time.Duration metadataLimit();
+
     Cache cache();
 
     /** The result cache. */

@@ -36,6 +36,11 @@ public final class InfluxClient {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
+  /** A client of the same server giving up on each query after {@code limit} (see {@link InfluxConnection#withLimit}). */
+  public InfluxClient limitedTo(Duration limit) {
+    return new InfluxClient(connection.withLimit(limit));
+  }
+
   /** The measurement's columns, typed by SHOW TAG KEYS and SHOW FIELD KEYS (never guessed from values). */
   public MeasurementSchema schema(String database, Optional<String> rp, String measurement) {
     String from = InfluxQl.measurement(database, rp, measurement);
@@ -316,10 +321,10 @@ public final class InfluxClient {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (java.net.http.HttpTimeoutException e) {
-      throw new InfluxException("InfluxDB at " + connection.url() + " sent nothing for "
+      throw InfluxException.unanswered("InfluxDB at " + connection.url() + " sent nothing for "
           + Durations.format(untilAnswer) + " after " + influxql + " was sent: stopped", e);
     } catch (IOException e) {
-      throw new InfluxException("InfluxDB at " + connection.url() + " is unreachable: " + e.getMessage(), e);
+      throw InfluxException.unanswered("InfluxDB at " + connection.url() + " is unreachable: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InfluxException("interrupted while querying InfluxDB", e);
@@ -337,9 +342,9 @@ public final class InfluxClient {
         JsonAnswer.decode(body, influxql, sink);
       }
     } catch (IOException e) {
-      throw new InfluxException("reading InfluxDB's answer to " + influxql + " failed: " + e.getMessage(), e);
+      throw InfluxException.unanswered("reading InfluxDB's answer to " + influxql + " failed: " + e.getMessage(), e);
     } catch (StallGuard.Stalled e) {
-      throw new InfluxException("InfluxDB at " + connection.url() + " " + e.getMessage() + " while answering "
+      throw InfluxException.unanswered("InfluxDB at " + connection.url() + " " + e.getMessage() + " while answering "
           + influxql + ": stopped", null);
     }
   }

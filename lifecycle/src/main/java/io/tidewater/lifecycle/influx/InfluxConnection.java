@@ -68,6 +68,12 @@ public record InfluxConnection(URI url, Optional<String> token, Optional<String>
     return new InfluxConnection(url, token, username, password, timeout, quiet, chunkSize, format);
   }
 
+  /** This connection giving up on a query after {@code limit} in all, or sooner where its own limits say so. */
+  public InfluxConnection withLimit(Duration limit) {
+    return new InfluxConnection(url, token, username, password, timeout.compareTo(limit) < 0 ? timeout : limit,
+        silence.compareTo(limit) < 0 ? silence : limit, chunkSize, format);
+  }
+
   /** Never prints credentials. */
   @Override
   public String toString() {
