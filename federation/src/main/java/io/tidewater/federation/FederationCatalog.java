@@ -142,6 +142,12 @@ public final class FederationCatalog {
     return windows(database, measurement, Resolution.RAW);
   }
 
+  /** The raw windows of a measurement whose full resolution was dropped (or expired), in time order. */
+  public List<WindowVersion> droppedRawWindows(String database, String measurement) {
+    return cached("dropped/" + database + "/" + measurement,
+        () -> ledger.deletedWindows(database, measurement, Resolution.RAW));
+  }
+
   /** The newest version of every window of a measurement at one resolution, in time order. */
   public List<WindowVersion> windows(String database, String measurement, Resolution resolution) {
     return cached("windows/" + resolution.name() + "/" + database + "/" + measurement,

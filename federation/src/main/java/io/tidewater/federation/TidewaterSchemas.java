@@ -40,7 +40,7 @@ public final class TidewaterSchemas {
               new java.util.LinkedHashMap<>();
           catalog.rollupResolutions().forEach(r -> rollups.put(r, catalog.windows(db, m, r)));
           return rollups;
-        })));
+        }, () -> catalog.droppedRawWindows(db, m))));
     for (io.tidewater.policy.Resolution r : catalog.rollupResolutions()) {
       root.add(rollupSchema(r), new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(),
           () -> catalog.rollupSchema(db, m, r), () -> catalog.windows(db, m, r), r)));

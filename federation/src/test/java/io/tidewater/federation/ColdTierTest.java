@@ -87,4 +87,59 @@ class ColdTierTest {
     assertEquals(List.of(List.of(2L * 24 * 60)), Rows.of(engine, "SELECT COUNT(*) FROM " + table
         + " WHERE \"time\" >= TIMESTAMP '2025-03-03 00:00:00' AND \"time\" < TIMESTAMP '2025-03-04 00:00:00'"));
   }
+
+  @Test
+  void aDaySpanWhoseRawIsPartlyDroppedRefusesRawReadsThere() {
+    InfluxServer influx = TestServers.influx();
+    String db = influx.newDatabase("span");
+    StringBuilder lp = new StringBuilder();
+    Instant start = Instant.parse("2025-03-01T00:00:00Z");
+    for (int i = 0; i < 4 * 24 * 60; i++) {
+      lp.append("cpu,host=a v=").append(i % 97).append(".25 ").append(start.plusSeconds(60L * i).getEpochSecond())
+          .append("000000000\n");
+    }
+    influx.write(db, lp.toString());
+    Instant now = Instant.parse("2025-03-05T00:30:00Z");
+    Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+    PolicySet policies = PolicySet.parse(List.of(Map.entry("span.yaml", """
+        name: span
+        source: { database: %s, measurements: [cpu] }
+        window: 1h
+        settle: 5m
+        tiers:
+          hot: { keep: 1d }
+          warm: { after: 1d, rollups: [1h] }
+          cold: { after: 2d, rollups: [1d], raw: none }
+        """.formatted(db))));
+    InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
+    Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(temp.resolve("lake"))));
+    new ExportJob(policies.policies().get(0), client, ledger, new WindowExporter(client,
+        new WindowWriter(ledger, temp.resolve("tmp"), clock)), clock, 1, Duration.ofMillis(1)).runDue().orElseThrow();
+    // Tier splits fall on whole spans, so a span's raw windows go together; a policy change can still
+    // leave a day's rollup over raw windows of which only some were dropped. That state, made here:
+    // March 3 gets a day rollup (its statistics are what is checked; it is not read) and loses the raw
+    // points and hourly rollups of its first six hours.
+    io.tidewater.policy.Resolution day = io.tidewater.policy.Resolution.parse("1d");
+    io.tidewater.lifecycle.lake.WindowVersion model = ledger.windows(db, "cpu", day).get(0);
+    long dayStart = Instant.parse("2025-03-03T00:00:00Z").toEpochMilli() * 1_000_000L;
+    ledger.commit(new io.tidewater.lifecycle.lake.WindowVersion(model.format(), db, "cpu", model.resolution(), dayStart,
+        dayStart + 86_400_000_000_000L, 1, model.committedAt(), false, model.files(), model.rows(), dayStart, dayStart,
+        model.schema(), model.precision(), false));
+    for (var r : List.of(io.tidewater.policy.Resolution.RAW, io.tidewater.policy.Resolution.parse("1h"))) {
+      for (io.tidewater.lifecycle.lake.WindowVersion w : ledger.windows(db, "cpu", r)) {
+        if (w.windowStart() >= dayStart && w.windowStart() < dayStart + 6 * 3_600_000_000_000L) {
+          ledger.delete(w, now);
+        }
+      }
+    }
+    SqlEngine engine = new SqlEngine(new FederationCatalog(client, ledger, policies, clock, Duration.ZERO));
+    String table = "\"" + db + "\".cpu";
+    TidewaterException e = assertThrows(TidewaterException.class, () -> Rows.of(engine, "SELECT COUNT(*) FROM " + table
+        + " WHERE \"time\" >= TIMESTAMP '2025-03-03 00:00:00' AND \"time\" < TIMESTAMP '2025-03-04 00:00:00'"));
+    assertEquals(ErrorCode.UNSUPPORTED, e.code());
+    assertTrue(e.getMessage().contains("2025-03-03T00:00:00Z") && e.getMessage().contains("no longer kept"), e.getMessage());
+    // Where the day's raw points are still kept, raw reads answer.
+    assertEquals(List.of(List.of(6L * 60)), Rows.of(engine, "SELECT COUNT(*) FROM " + table
+        + " WHERE \"time\" >= TIMESTAMP '2025-03-03 18:00:00' AND \"time\" < TIMESTAMP '2025-03-04 00:00:00'"));
+  }
 }

@@ -42,10 +42,17 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
   private java.util.function.Supplier<java.util.Map<io.tidewater.policy.Resolution, List<WindowVersion>>> rollups =
       java.util.Map::of;
 
-  /** For a raw table: the measurement's rollup windows, to tell ranges whose raw points were dropped. */
+  private Supplier<List<WindowVersion>> droppedRaw = List::of;
+
+  /**
+   * For a raw table: the measurement's rollup windows and its raw windows dropped by tier moves,
+   * to tell ranges whose raw points are gone while a rollup still holds them.
+   */
   public LakeTable withRollups(
-      java.util.function.Supplier<java.util.Map<io.tidewater.policy.Resolution, List<WindowVersion>>> rollupWindows) {
+      java.util.function.Supplier<java.util.Map<io.tidewater.policy.Resolution, List<WindowVersion>>> rollupWindows,
+      Supplier<List<WindowVersion>> droppedRawWindows) {
     this.rollups = rollupWindows;
+    this.droppedRaw = droppedRawWindows;
     return this;
   }
 
@@ -55,7 +62,7 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
    */
   void checkRawKept(io.tidewater.federation.TimeRange range, List<String> tableName) {
     for (RawDropped d : rawDropped()) {
-      WindowVersion w = d.rollup();
+      WindowVersion w = d.window();
       if (w.windowEnd() > range.from() && w.windowStart() < range.to()) {
         throw new io.tidewater.error.TidewaterException(io.tidewater.error.ErrorCode.UNSUPPORTED,
             "the raw points of " + tableName.get(1) + "." + tableName.get(2) + " in " + w.window()
@@ -66,12 +73,16 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
     }
   }
 
-  /** A rollup window (one export window, or a span of them) with no raw window inside: raw was dropped there. */
-  private record RawDropped(io.tidewater.policy.Resolution resolution, WindowVersion rollup) {}
+  /**
+   * A window without raw points where a rollup of {@code resolution} holds them: a rollup window
+   * (one export window, or a span of them) with no raw window inside, or a raw window dropped by a
+   * tier move under a rollup window that also covers raw windows still kept (a span partly dropped).
+   */
+  private record RawDropped(io.tidewater.policy.Resolution resolution, WindowVersion window) {}
 
   /** What {@link #rawDropped()} found for one ledger snapshot: the window lists (compared by identity) and the answer. */
   private record DroppedSnapshot(java.util.Map<io.tidewater.policy.Resolution, List<WindowVersion>> rollups,
-      List<RawDropped> dropped) {}
+      List<WindowVersion> droppedRaw, List<RawDropped> dropped) {}
 
   /**
    * Computed once per ledger snapshot (the catalog hands out the same lists until it reloads): it
@@ -84,22 +95,32 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
   private List<RawDropped> rawDropped() {
     List<WindowVersion> rawWindows = windows();
     java.util.Map<io.tidewater.policy.Resolution, List<WindowVersion>> current = rollups.get();
+    List<WindowVersion> gone = droppedRaw.get();
     DroppedSnapshot known = DROPPED.getIfPresent(rawWindows);
-    if (known != null && sameLists(known.rollups(), current)) {
+    if (known != null && sameLists(known.rollups(), current) && known.droppedRaw() == gone) {
       return known.dropped();
     }
     java.util.TreeMap<Long, Long> raw = new java.util.TreeMap<>(); // start -> end of each raw window
     rawWindows.forEach(w -> raw.put(w.windowStart(), w.windowEnd()));
     List<RawDropped> dropped = new java.util.ArrayList<>();
     for (var e : current.entrySet()) {
+      java.util.TreeMap<Long, Long> rollup = new java.util.TreeMap<>();
       for (WindowVersion w : e.getValue()) {
+        rollup.put(w.windowStart(), w.windowEnd());
         var before = raw.lowerEntry(w.windowEnd());
         if (before == null || before.getValue() <= w.windowStart()) {
           dropped.add(new RawDropped(e.getKey(), w));
         }
       }
+      // Expiry deletes the rollups too, so a dropped raw window under a live rollup lost only its raw points.
+      for (WindowVersion g : gone) {
+        var over = rollup.lowerEntry(g.windowEnd());
+        if (over != null && over.getValue() > g.windowStart()) {
+          dropped.add(new RawDropped(e.getKey(), g));
+        }
+      }
     }
-    DROPPED.put(rawWindows, new DroppedSnapshot(current, List.copyOf(dropped)));
+    DROPPED.put(rawWindows, new DroppedSnapshot(current, gone, List.copyOf(dropped)));
     return dropped;
   }
 

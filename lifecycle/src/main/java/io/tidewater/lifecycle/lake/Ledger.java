@@ -54,10 +54,22 @@ public final class Ledger {
 
   /** The newest version of every window of a measurement at a resolution, in time order, deleted ones left out. */
   public List<WindowVersion> windows(String database, String measurement, Resolution resolution) {
+    return newest(database, measurement, resolution, false);
+  }
+
+  /**
+   * The windows of a measurement at a resolution whose newest version is deleted (dropped by a
+   * tier move, or expired), in time order.
+   */
+  public List<WindowVersion> deletedWindows(String database, String measurement, Resolution resolution) {
+    return newest(database, measurement, resolution, true);
+  }
+
+  private List<WindowVersion> newest(String database, String measurement, Resolution resolution, boolean deleted) {
     List<WindowVersion> out = new ArrayList<>();
     for (String key : newestEntryKeys(LakeLayout.ledgerPrefix(database, measurement, resolution))) {
       WindowVersion v = entry(key);
-      if (!v.deleted()) {
+      if (v.deleted() == deleted) {
         out.add(v);
       }
     }
