@@ -65,6 +65,21 @@ public final class Pushdown {
         : new ScanColumn.Aggregate(function, field.name(), resultType, kind == SqlKind.COUNT || kind == SqlKind.SUM0);
   }
 
+  /**
+   * The standard aggregates, and ARG_MIN/ARG_MAX of a field by time as InfluxQL's {@code first}
+   * and {@code last} (the value at the earliest / latest point having one; of points at the same
+   * time, SQL and InfluxDB may each pick any).
+   */
+  public static ScanColumn.Aggregate influxAggregate(SqlKind kind, ScanColumn.Field field, FieldType resultType) {
+    String function = switch (kind) {
+      case ARG_MIN -> "first";
+      case ARG_MAX -> "last";
+      default -> null;
+    };
+    return function == null ? standardAggregate(kind, field, resultType)
+        : new ScanColumn.Aggregate(function, field.name(), resultType, false);
+  }
+
   /** The output columns of a raw (not aggregated, not limited) scan, or null if {@code node} is not one. */
   public static List<ScanColumn> rawColumns(RelNode node, Adapter adapter) {
     return rawColumns(node, adapter, 0);
@@ -140,10 +155,13 @@ public final class Pushdown {
 
   private static ScanColumn.Aggregate aggregate(AggregateCall agg, List<ScanColumn> in, MeasurementSchema schema,
       Adapter adapter) {
-    if (agg.isDistinct() || agg.hasFilter() || agg.getArgList().size() > 1 || agg.isApproximate()) {
+    SqlKind kind = agg.getAggregation().getKind();
+    // ARG_MIN(x, time) / ARG_MAX(x, time): x at the earliest / latest time where x has a value.
+    boolean byTime = (kind == SqlKind.ARG_MIN || kind == SqlKind.ARG_MAX) && agg.getArgList().size() == 2
+        && in.get(agg.getArgList().get(1)) instanceof ScanColumn.Time;
+    if (agg.isDistinct() || agg.hasFilter() || agg.getArgList().size() > (byTime ? 2 : 1) || agg.isApproximate()) {
       return null;
     }
-    SqlKind kind = agg.getAggregation().getKind();
     FieldType resultType = switch (agg.getType().getSqlTypeName()) {
       case DOUBLE, FLOAT, REAL -> FieldType.FLOAT;
       case BIGINT, INTEGER -> FieldType.INTEGER;

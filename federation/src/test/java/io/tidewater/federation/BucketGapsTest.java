@@ -198,4 +198,24 @@ class BucketGapsTest {
     assertEquals(List.of(Arrays.asList(0L, null)),
         Rows.of(engine, "SELECT COUNT(a), MAX(a) FROM " + table + " WHERE " + range(30, 32)));
   }
+
+  @Test
+  void firstAndLastByTimeArePushedAsInfluxQlFirstAndLast() {
+    String sql = "SELECT FLOOR(\"time\" TO MINUTE), ARG_MIN(a, \"time\"), ARG_MAX(a, \"time\") FROM " + table
+        + " WHERE host = 'h1' AND " + range(25, 35) + " GROUP BY FLOOR(\"time\" TO MINUTE)";
+    String pushed = engine.explain(sql).parts().get(0).pushed();
+    assertTrue(pushed.startsWith("SELECT first(\"a\"::field), last(\"a\"::field) FROM"), pushed);
+    // The truth: per minute, a at the earliest and latest points having it; NULL where none has.
+    Map<Long, List<Point>> byMinute = new TreeMap<>();
+    points.stream().filter(p -> p.host().equals("h1") && within(p, 25, 35))
+        .forEach(p -> byMinute.computeIfAbsent(p.millis() - p.millis() % MINUTE, k -> new ArrayList<>()).add(p));
+    List<List<Object>> truth = new ArrayList<>();
+    byMinute.forEach((minute, ps) -> {
+      List<Point> withA = ps.stream().filter(p -> p.a() != null).sorted(Comparator.comparingLong(Point::millis)).toList();
+      truth.add(Arrays.asList(minute, withA.isEmpty() ? null : withA.get(0).a(),
+          withA.isEmpty() ? null : withA.get(withA.size() - 1).a()));
+    });
+    assertTrue(truth.stream().anyMatch(r -> r.get(1) == null), "the range has minutes without a");
+    assertEquals(truth, sorted(answer(sql)));
+  }
 }

@@ -117,6 +117,19 @@ class FederatedQueryTest {
                 + " GROUP BY DATE_BIN(INTERVAL '2' HOUR, \"time\"), region",
             "SELECT time_bucket(INTERVAL '2 hours', \"time\"), region, SUM(usage_user), COUNT(usage_user), MIN(procs) FROM cpu"
                 + " WHERE \"time\" >= TIMESTAMP '2025-05-12 00:00:00' AND \"time\" < TIMESTAMP '2025-05-14 00:00:00' GROUP BY ALL"),
+        // first and last by time (InfluxQL's first()/last() where pushed): one series per group, no ties
+        both("first and last by time, per host and day across the split",
+            "SELECT FLOOR(\"time\" TO DAY) AS d, host, ARG_MIN(usage_user, \"time\"), ARG_MAX(procs, \"time\") FROM {cpu}"
+                + " WHERE \"time\" >= TIMESTAMP '2025-05-20 00:00:00' AND \"time\" < TIMESTAMP '2025-05-24 00:00:00'"
+                + " GROUP BY FLOOR(\"time\" TO DAY), host",
+            "SELECT date_trunc('day', \"time\"), host, arg_min(usage_user, \"time\"), arg_max(procs, \"time\") FROM cpu"
+                + " WHERE \"time\" >= TIMESTAMP '2025-05-20 00:00:00' AND \"time\" < TIMESTAMP '2025-05-24 00:00:00' GROUP BY ALL"),
+        both("latest value of a new field, hourly on one host",
+            "SELECT FLOOR(\"time\" TO HOUR), ARG_MAX(temp, \"time\"), ARG_MIN(temp, \"time\") FROM {cpu} WHERE host = 'a'"
+                + " AND \"time\" >= TIMESTAMP '2025-05-24 20:00:00' AND \"time\" < TIMESTAMP '2025-05-25 04:00:00'"
+                + " GROUP BY FLOOR(\"time\" TO HOUR)",
+            "SELECT date_trunc('hour', \"time\"), arg_max(temp, \"time\"), arg_min(temp, \"time\") FROM cpu WHERE host = 'a'"
+                + " AND \"time\" >= TIMESTAMP '2025-05-24 20:00:00' AND \"time\" < TIMESTAMP '2025-05-25 04:00:00' GROUP BY ALL"),
         // the 1h rollup table of the warm tier, against the same aggregates of the raw points
         both("rollup rows of one day",
             "SELECT \"time\", host, region, rack, usage_user_count, usage_user_sum, usage_user_min, usage_user_max, procs_max"

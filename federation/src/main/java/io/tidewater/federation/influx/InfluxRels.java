@@ -54,6 +54,6 @@ final class InfluxRels implements Pushdown.Adapter {
 
   @Override
   public ScanColumn.Aggregate aggregate(SqlKind kind, ScanColumn.Field field, FieldType resultType) {
-    return Pushdown.standardAggregate(kind, field, resultType);
+    return Pushdown.influxAggregate(kind, field, resultType);
   }
 }

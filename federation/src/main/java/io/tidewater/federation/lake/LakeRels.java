@@ -45,6 +45,6 @@ final class LakeRels implements Pushdown.Adapter {
     if (field == null) {
       return new ScanColumn.Aggregate("count", null, resultType, true); // COUNT(*): rows
     }
-    return Pushdown.standardAggregate(kind, field, resultType);
+    return kind == SqlKind.ARG_MIN || kind == SqlKind.ARG_MAX ? null : Pushdown.standardAggregate(kind, field, resultType);
   }
 }
