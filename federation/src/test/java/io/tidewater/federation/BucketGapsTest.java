@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,7 @@ class BucketGapsTest {
   static Path temp;
 
   private static SqlEngine engine;
+  private static StatementLog sent;
   private static String table;
   private static String db;
   private static final List<Point> points = new ArrayList<>();
@@ -50,7 +52,7 @@ class BucketGapsTest {
   private record Point(long millis, String host, Double a, Double b) {}
 
   @BeforeAll
-  static void load() {
+  static void load() throws java.io.IOException {
     InfluxServer influx = TestServers.influx();
     db = influx.newDatabase("gaps");
     StringBuilder lp = new StringBuilder();
@@ -74,7 +76,8 @@ class BucketGapsTest {
       }
     }
     influx.write(db, lp.toString());
-    FederationCatalog catalog = new FederationCatalog(new InfluxClient(InfluxConnection.of(influx.url())),
+    sent = new StatementLog(influx.url());
+    FederationCatalog catalog = new FederationCatalog(new InfluxClient(InfluxConnection.of(sent.url())),
         new Ledger(new LocalLakeStore(new LakeLocation.Local(temp))), PolicySet.parse(List.of()),
         Clock.systemUTC(), Duration.ZERO);
     engine = new SqlEngine(catalog);
@@ -174,6 +177,84 @@ class BucketGapsTest {
         ", COUNT(b) FROM ") + " ORDER BY mi LIMIT 3"));
   }
 
+  @AfterAll
+  static void stop() {
+    sent.close();
+  }
+
+  /** The answer of {@code sql} and the SELECT statements it sent to InfluxDB. */
+  private static List<String> statementsOf(String sql, List<List<Object>> truth, boolean ordered) {
+    sent.takeSelects();
+    List<List<Object>> rows = answer(sql);
+    assertEquals(truth, ordered ? rows : sorted(rows), sql);
+    return sent.takeSelects();
+  }
+
+  private static long nanos(int minute) {
+    return (T0 + minute * MINUTE) * 1_000_000L;
+  }
+
+  @Test
+  void thePresenceQueryIsSentOnlyWhereTheAnswerLeavesBucketsUnknownAndOnlyFromThere() {
+    // Every minute of 2-29 has a: the aggregate alone.
+    List<String> dense = statementsOf(perMinute(range(2, 29)), truth(p -> within(p, 2, 29)), false);
+    assertEquals(1, dense.size(), dense.toString());
+    assertFalse(dense.get(0).contains("\"b\""), dense.get(0));
+    // Minutes 30 and 31 lack a: the presence query starts at minute 30.
+    List<String> middle = statementsOf(perMinute(range(25, 35)), truth(p -> within(p, 25, 35)), false);
+    assertEquals(2, middle.size(), middle.toString());
+    assertTrue(middle.get(1).startsWith("SELECT count(\"b\"::field) FROM"), middle.get(1));
+    assertTrue(middle.get(1).contains("time >= " + nanos(30) + " AND time < " + nanos(35)), middle.get(1));
+    // Only the range's last minute lacks a.
+    List<String> end = statementsOf(perMinute(range(100, 120)), truth(p -> within(p, 100, 120)), false);
+    assertEquals(2, end.size(), end.toString());
+    assertTrue(end.get(1).contains("time >= " + nanos(119) + " AND time < " + nanos(120)), end.get(1));
+    // No minute of the range has a: InfluxDB answers no rows, and the presence query covers it all.
+    List<List<Object>> none = truth(p -> within(p, 30, 32));
+    assertEquals(List.of(Arrays.asList(T0 + 30 * MINUTE, 0L, null, null), Arrays.asList(T0 + 31 * MINUTE, 0L, null, null)), none);
+    List<String> empty = statementsOf(perMinute(range(30, 32)), none, false);
+    assertEquals(2, empty.size(), empty.toString());
+    assertTrue(empty.get(1).contains("time >= " + nanos(30) + " AND time < " + nanos(32)), empty.get(1));
+  }
+
+  @Test
+  void aRangeOpenAtAnEndIsAskedForPresenceOnlyBeyondTheAnswersBucketsThere() {
+    // Open end, oldest first: the presence query starts after the answer's last bucket (118).
+    List<String> after = statementsOf(perMinute("\"time\" >= TIMESTAMP '" + ts(T0 + 100 * MINUTE) + "'") + " ORDER BY mi",
+        truth(p -> p.millis() >= T0 + 100 * MINUTE), true);
+    assertEquals(2, after.size(), after.toString());
+    assertTrue(after.get(1).contains("time >= " + nanos(119) + " AND time < 9223372036854775806"), after.get(1));
+    // Open end, newest first: the buckets newer than the answer's first come first, read no further than LIMIT.
+    List<List<Object>> newestFirst = new ArrayList<>(truth(p -> p.millis() >= T0 + 100 * MINUTE));
+    java.util.Collections.reverse(newestFirst);
+    String newest = perMinute("\"time\" >= TIMESTAMP '" + ts(T0 + 100 * MINUTE) + "'") + " ORDER BY mi DESC LIMIT 3";
+    assertTrue(engine.explain(newest).parts().get(0).pushed().contains("ORDER BY time DESC LIMIT 3;"),
+        engine.explain(newest).parts().get(0).pushed());
+    List<String> before = statementsOf(newest, newestFirst.subList(0, 3), true);
+    assertEquals(2, before.size(), before.toString());
+    assertTrue(before.get(1).contains("time >= " + nanos(119) + " AND time < 9223372036854775806"), before.get(1));
+    assertTrue(before.get(1).endsWith("ORDER BY time DESC LIMIT 3"), before.get(1));
+    // Open start, oldest first: minute 0 (no a) comes before the answer's first bucket.
+    List<String> start = statementsOf(perMinute("\"time\" < TIMESTAMP '" + ts(T0 + 5 * MINUTE) + "'") + " ORDER BY mi LIMIT 2",
+        truth(p -> p.millis() < T0 + 5 * MINUTE).subList(0, 2), true);
+    assertEquals(2, start.size(), start.toString());
+    assertTrue(start.get(1).contains("time >= -9223372036854775806 AND time < " + nanos(1)), start.get(1));
+    assertTrue(start.get(1).endsWith(" LIMIT 2"), start.get(1));
+  }
+
+  @Test
+  void newestFirstOverARangeStartingAndEndingInsideBucketsKeepsTheGroups() {
+    long from = T0 + 29 * MINUTE + 30_000;
+    long to = T0 + 33 * MINUTE + 20_000;
+    List<List<Object>> newestFirst = new ArrayList<>(truth(p -> p.millis() >= from && p.millis() < to));
+    java.util.Collections.reverse(newestFirst);
+    String where = "\"time\" >= TIMESTAMP '" + ts(from) + "' AND \"time\" < TIMESTAMP '" + ts(to) + "'";
+    List<String> statements = statementsOf(perMinute(where) + " ORDER BY mi DESC", newestFirst, true);
+    assertEquals(2, statements.size(), statements.toString());
+    // Minutes 33, 32 came; the presence query starts at the missing minute 31.
+    assertTrue(statements.get(1).contains("time >= " + from * 1_000_000L + " AND time < " + nanos(32)), statements.get(1));
+  }
+
   @Test
   void explainShowsTheAggregateAloneAndTheGapQuery() {
     String pushed = engine.explain("SELECT FLOOR(\"time\" TO MINUTE), COUNT(a), SUM(a) FROM " + table + " WHERE " + range(0, 120)
@@ -181,7 +262,7 @@ class BucketGapsTest {
     assertTrue(pushed.contains(";"), pushed);
     String first = pushed.substring(0, pushed.indexOf(';'));
     assertFalse(first.contains("\"b\""), "InfluxDB is not asked for b in the aggregate itself: " + pushed);
-    assertTrue(pushed.contains("only if a bucket of the range is missing"), pushed);
+    assertTrue(pushed.contains("only over the part of the range its answer leaves unknown"), pushed);
     assertTrue(pushed.substring(pushed.indexOf(';')).contains("SELECT count(\"b\"::field) FROM"), pushed);
   }
 

@@ -4,9 +4,11 @@ package io.tidewater.federation.influx;
  * How a bucketed aggregate without tag groups finds SQL's groups that InfluxDB's {@code fill(none)}
  * leaves out: a bucket whose points lack every aggregated field is a group in SQL (its aggregates
  * NULL, its counts 0) but no row in InfluxDB's answer. Rather than counting every other field in
- * the query itself, which makes InfluxDB read them all, the answer is read first; only if a bucket
- * of the range is missing from it are the other fields counted, from the first missing bucket to
- * the end of the range, in one more request. Dense series (the usual case) never need it.
+ * the query itself, which makes InfluxDB read them all, the answer is read first and the other
+ * fields are counted (a presence query) only over the part of the range the answer cannot vouch
+ * for: from the first bucket missing from it to the end of the range, or, where the range is open
+ * at an end, beyond the answer's buckets on that side. A bounded range whose every bucket has the
+ * aggregated fields needs nothing more; an open one needs one small query past its last bucket.
  *
  * @param selectFrom {@code SELECT count(f)... FROM measurement} over the fields not aggregated
  * @param conditions the query's other conditions, each after {@code " AND "}
@@ -14,16 +16,10 @@ package io.tidewater.federation.influx;
  * @param descending whether the answer comes newest bucket first
  * @param bucketColumn the output column holding the bucket's start
  * @param from the range's start in nanoseconds (InfluxQL's bound where open)
- * @param to the range's end in nanoseconds, exclusive
+ * @param to the range's end in nanoseconds, exclusive (InfluxQL's bound where open)
  */
 record BucketGaps(String selectFrom, String conditions, long widthMillis, boolean descending, int bucketColumn,
     long from, long to) {
-
-  /** The presence query over {@code [fromNanos, toNanos)}, in the answer's order. */
-  String statement(long fromNanos, long toNanos) {
-    return selectFrom + " WHERE time >= " + fromNanos + " AND time < " + toNanos + conditions + " GROUP BY time("
-        + widthMillis + "ms) fill(none)" + (descending ? " ORDER BY time DESC" : "");
-  }
 
   /** The first bucket of the answer (in its order), in milliseconds; null where the range is open at that end. */
   Long firstBucket() {
@@ -48,13 +44,28 @@ record BucketGaps(String selectFrom, String conditions, long widthMillis, boolea
     return descending ? a > b : a < b;
   }
 
-  /** The presence query over the rest of the range from bucket {@code bucket} on (in the answer's order), or all of it. */
-  String statementFrom(Long bucket) {
+  /**
+   * The presence query over the rest of the range from bucket {@code bucket} on (in the answer's
+   * order), or over all of it where {@code bucket} is null, reading at most {@code limit} buckets
+   * (null: all).
+   */
+  String statementFrom(Long bucket, Long limit) {
     if (bucket == null) {
-      return statement(from, to);
+      return statement(from, to, limit);
     }
-    return descending ? statement(from, Math.min(to, (bucket + widthMillis) * 1_000_000L))
-        : statement(Math.max(from, bucket * 1_000_000L), to);
+    return descending ? statement(from, Math.min(to, nanos(bucket + widthMillis)), limit)
+        : statement(Math.max(from, nanos(bucket)), to, limit);
+  }
+
+  /** The presence query over the part of the range that comes before bucket {@code bucket} in the answer's order. */
+  String statementBefore(long bucket, Long limit) {
+    return descending ? statement(Math.max(from, nanos(bucket + widthMillis)), to, limit)
+        : statement(from, Math.min(to, nanos(bucket)), limit);
+  }
+
+  private String statement(long fromNanos, long toNanos, Long limit) {
+    return selectFrom + " WHERE time >= " + fromNanos + " AND time < " + toNanos + conditions + " GROUP BY time("
+        + widthMillis + "ms) fill(none)" + (descending ? " ORDER BY time DESC" : "") + (limit == null ? "" : " LIMIT " + limit);
   }
 
   private long lastMillis() {
@@ -63,5 +74,13 @@ record BucketGaps(String selectFrom, String conditions, long widthMillis, boolea
 
   private long floor(long millis) {
     return millis - Math.floorMod(millis, widthMillis);
+  }
+
+  /** Milliseconds as nanoseconds, held within InfluxDB's time range (buckets at its ends would overflow). */
+  private static long nanos(long millis) {
+    if (millis > InfluxQueryBuilder.MAX_TIME / 1_000_000L) {
+      return InfluxQueryBuilder.MAX_TIME;
+    }
+    return millis < InfluxQueryBuilder.MIN_TIME / 1_000_000L ? InfluxQueryBuilder.MIN_TIME : millis * 1_000_000L;
   }
 }

@@ -3,7 +3,11 @@ package io.tidewater.federation.influx;
 import io.tidewater.federation.ScanColumn;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.policy.rollup.FieldType;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
@@ -24,24 +28,24 @@ import org.apache.calcite.linq4j.Linq4j;
 public record InfluxQuery(InfluxClient client, String database, String influxql, boolean empty,
     List<ScanColumn> columns, int[] answerColumn, List<String> groupTags, TimeRange range, Long limit, BucketGaps gaps) {
 
-  /** The statement, and the one that may follow it (EXPLAIN shows both). */
+  /** The statement, and the presence query that may follow it (EXPLAIN shows both). */
   public String explained() {
     return gaps == null ? influxql
-        : influxql + "; then, only if a bucket of the range is missing from its answer, from the first missing one on: "
-            + gaps.statementFrom(null);
+        : influxql + "; then, only over the part of the range its answer leaves unknown (from the first bucket missing from"
+            + " it, or past its buckets where the range is open), over at most that part of: " + gaps.statementFrom(null, limit);
   }
 
-  /** The presence query for the rest of the range from {@code bucket} on: its rows are the buckets holding points. */
-  InfluxQuery gapQuery(Long bucket) {
-    return new InfluxQuery(client, database, gaps.statementFrom(bucket), false, List.of(new ScanColumn.Bucket(gaps.widthMillis())),
-        new int[] {0}, List.of(), range, null, null);
+  /** A presence query: its rows are the buckets holding points, at most {@code limit} (null: all). */
+  InfluxQuery gapQuery(String statement, Long limit) {
+    return new InfluxQuery(client, database, statement, false, List.of(new ScanColumn.Bucket(gaps.widthMillis())),
+        new int[] {0}, List.of(), range, limit, null);
   }
 
   /** The row of a group InfluxDB left out: the bucket, COUNTs 0 and the other aggregates NULL. */
   Object[] emptyGroup(long bucket) {
     Object[] row = new Object[columns.size()];
     for (int i = 0; i < row.length; i++) {
-      row[i] = columns.get(i) instanceof io.tidewater.federation.ScanColumn.Aggregate a ? emptyValue(a) : bucket;
+      row[i] = columns.get(i) instanceof ScanColumn.Aggregate a ? emptyValue(a) : bucket;
     }
     return row;
   }
@@ -51,7 +55,7 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
     return enumerable().select(row -> row[0]);
   }
 
-  public Enumerable<Object> scalarEnumerable(org.apache.calcite.DataContext root) {
+  public Enumerable<Object> scalarEnumerable(DataContext root) {
     return enumerable(root).select(row -> row[0]);
   }
 
@@ -60,13 +64,13 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
    * limit (Calcite's {@code timeout} variable, from the statement's query timeout) or when it is
    * cancelled, even while InfluxDB sends nothing.
    */
-  public Enumerable<Object[]> enumerable(org.apache.calcite.DataContext root) {
-    Object timeout = root.get(org.apache.calcite.DataContext.Variable.TIMEOUT.camelName);
-    Object cancel = root.get(org.apache.calcite.DataContext.Variable.CANCEL_FLAG.camelName);
+  public Enumerable<Object[]> enumerable(DataContext root) {
+    Object timeout = root.get(DataContext.Variable.TIMEOUT.camelName);
+    Object cancel = root.get(DataContext.Variable.CANCEL_FLAG.camelName);
     long deadline = timeout instanceof Long ms && ms > 0
-        ? System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(ms) : Long.MAX_VALUE;
-    java.util.concurrent.atomic.AtomicBoolean cancelled = cancel instanceof java.util.concurrent.atomic.AtomicBoolean b
-        ? b : new java.util.concurrent.atomic.AtomicBoolean();
+        ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms) : Long.MAX_VALUE;
+    AtomicBoolean cancelled = cancel instanceof AtomicBoolean b
+        ? b : new AtomicBoolean();
     if (empty) {
       return enumerable();
     }
@@ -80,7 +84,7 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
 
   /** Whether this aggregates without groups: SQL then answers one row even over no points. */
   boolean global() {
-    return columns.stream().allMatch(c -> c instanceof io.tidewater.federation.ScanColumn.Aggregate) && !columns.isEmpty()
+    return columns.stream().allMatch(c -> c instanceof ScanColumn.Aggregate) && !columns.isEmpty()
         && groupTags.isEmpty();
   }
 
@@ -88,14 +92,14 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
   Object[] emptyRow() {
     Object[] row = new Object[columns.size()];
     for (int i = 0; i < row.length; i++) {
-      row[i] = emptyValue((io.tidewater.federation.ScanColumn.Aggregate) columns.get(i));
+      row[i] = emptyValue((ScanColumn.Aggregate) columns.get(i));
     }
     return row;
   }
 
-  private static Object emptyValue(io.tidewater.federation.ScanColumn.Aggregate a) {
+  private static Object emptyValue(ScanColumn.Aggregate a) {
     return !a.zeroWhenEmpty() ? null
-        : a.resultType() == io.tidewater.policy.rollup.FieldType.FLOAT ? (Object) 0.0 : (Object) 0L;
+        : a.resultType() == FieldType.FLOAT ? (Object) 0.0 : (Object) 0L;
   }
 
   /** The rows, streamed from InfluxDB as they arrive; called by generated code. */
@@ -106,13 +110,13 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
-        return rows(Long.MAX_VALUE, new java.util.concurrent.atomic.AtomicBoolean());
+        return rows(Long.MAX_VALUE, new AtomicBoolean());
       }
     };
   }
 
-  private Enumerator<Object[]> rows(long deadline, java.util.concurrent.atomic.AtomicBoolean cancelled) {
+  private Enumerator<Object[]> rows(long deadline, AtomicBoolean cancelled) {
     InfluxEnumerator answer = new InfluxEnumerator(this, deadline, cancelled);
-    return gaps == null ? answer : new BucketGapEnumerator(this, answer, bucket -> new InfluxEnumerator(gapQuery(bucket), deadline, cancelled));
+    return gaps == null ? answer : new BucketGapEnumerator(this, answer, gap -> new InfluxEnumerator(gap, deadline, cancelled));
   }
 }

@@ -6,9 +6,11 @@ import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.calcite.rel.RelNode;
 
 /**
  * Collects what a tree of {@link InfluxRel}s asks of InfluxDB (time range, conditions, columns,
@@ -36,7 +38,7 @@ public final class InfluxQueryBuilder {
     rel.implement(this);
   }
 
-  void visitInput(org.apache.calcite.rel.RelNode input) {
+  void visitInput(RelNode input) {
     ((InfluxRel) input).implement(this);
   }
 
@@ -75,7 +77,7 @@ public final class InfluxQueryBuilder {
       }
     } else {
       List<String> aggregates = new ArrayList<>();
-      Set<String> aggregatedFields = new java.util.HashSet<>();
+      Set<String> aggregatedFields = new HashSet<>();
       for (ScanColumn c : columns) {
         if (c instanceof ScanColumn.Aggregate a) {
           String expr = a.function() + "(" + InfluxQl.identifier(a.field()) + "::field)";
@@ -111,14 +113,14 @@ public final class InfluxQueryBuilder {
       select.addAll(aggregates);
     }
     q.append(String.join(", ", select));
-    String from = " FROM " + InfluxQl.measurement(table.database(), table.retentionPolicy(), schema.measurement());
+    String fromClause = " FROM " + InfluxQl.measurement(table.database(), table.retentionPolicy(), schema.measurement());
     long start = Math.max(range.from(), MIN_TIME);
     long end = Math.min(range.to(), MAX_TIME);
     StringBuilder conditions = new StringBuilder();
     for (String w : where) {
       conditions.append(" AND ").append(w);
     }
-    q.append(from).append(" WHERE time >= ").append(start).append(" AND time < ").append(end).append(conditions);
+    q.append(fromClause).append(" WHERE time >= ").append(start).append(" AND time < ").append(end).append(conditions);
     if (aggregated) {
       List<String> group = new ArrayList<>();
       if (bucketMillis > 0) {
@@ -136,7 +138,7 @@ public final class InfluxQueryBuilder {
     if (limit != null) {
       q.append(" LIMIT ").append(limit);
     }
-    BucketGaps gaps = gapPresence == null ? null : new BucketGaps("SELECT " + gapPresence + from, conditions.toString(),
+    BucketGaps gaps = gapPresence == null ? null : new BucketGaps("SELECT " + gapPresence + fromClause, conditions.toString(),
         bucketMillis, Boolean.TRUE.equals(descending), gapBucketColumn, start, end);
     return new InfluxQuery(table.client(), table.database(), q.toString(), range.isEmpty(), List.copyOf(columns),
         answerColumn.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(groupTags), range, limit, gaps);
