@@ -125,10 +125,17 @@ class ColdTierTest {
     ledger.commit(new io.tidewater.lifecycle.lake.WindowVersion(model.format(), db, "cpu", model.resolution(), dayStart,
         dayStart + 86_400_000_000_000L, 1, model.committedAt(), false, model.files(), model.rows(), dayStart, dayStart,
         model.schema(), model.precision(), false));
+    List<io.tidewater.lifecycle.lake.WindowVersion> droppedRaw = new java.util.ArrayList<>();
+    List<io.tidewater.lifecycle.lake.WindowVersion> tombstones = new java.util.ArrayList<>();
     for (var r : List.of(io.tidewater.policy.Resolution.RAW, io.tidewater.policy.Resolution.parse("1h"))) {
       for (io.tidewater.lifecycle.lake.WindowVersion w : ledger.windows(db, "cpu", r)) {
         if (w.windowStart() >= dayStart && w.windowStart() < dayStart + 6 * 3_600_000_000_000L) {
-          ledger.delete(w, now);
+          if (r == io.tidewater.policy.Resolution.RAW) {
+            droppedRaw.add(w);
+            tombstones.add(ledger.commit(w.next(List.of(), true, now))); // its files kept for the 6-hour window below
+          } else {
+            ledger.delete(w, now);
+          }
         }
       }
     }
@@ -141,5 +148,16 @@ class ColdTierTest {
     // Where the day's raw points are still kept, raw reads answer.
     assertEquals(List.of(List.of(6L * 60)), Rows.of(engine, "SELECT COUNT(*) FROM " + table
         + " WHERE \"time\" >= TIMESTAMP '2025-03-03 18:00:00' AND \"time\" < TIMESTAMP '2025-03-04 00:00:00'"));
+    // Raw points written there again in a window of another size (a policy's window changed) are
+    // read: the dropped hourly windows are covered by a kept one (the first hour's next version).
+    io.tidewater.lifecycle.lake.WindowVersion first = droppedRaw.get(0);
+    ledger.commit(new io.tidewater.lifecycle.lake.WindowVersion(first.format(), db, "cpu", first.resolution(), dayStart,
+        dayStart + 6 * 3_600_000_000_000L, tombstones.get(0).version() + 1, first.committedAt(), false,
+        droppedRaw.stream().flatMap(w -> w.files().stream()).toList(),
+        droppedRaw.stream().mapToLong(io.tidewater.lifecycle.lake.WindowVersion::rows).sum(), first.minTime(),
+        droppedRaw.get(droppedRaw.size() - 1).maxTime(), first.schema(), first.precision(), false));
+    SqlEngine rewritten = new SqlEngine(new FederationCatalog(client, ledger, policies, clock, Duration.ZERO));
+    assertEquals(List.of(List.of(24L * 60)), Rows.of(rewritten, "SELECT COUNT(*) FROM " + table
+        + " WHERE \"time\" >= TIMESTAMP '2025-03-03 00:00:00' AND \"time\" < TIMESTAMP '2025-03-04 00:00:00'"));
   }
 }

@@ -1,11 +1,21 @@
 package io.tidewater.federation.lake;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tidewater.error.ErrorCode;
+import io.tidewater.error.TidewaterException;
 import io.tidewater.federation.MeasurementColumns;
+import io.tidewater.federation.TimeRange;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
+import io.tidewater.policy.Resolution;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
@@ -19,28 +29,28 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
   private final Ledger ledger;
   private final Supplier<MeasurementSchema> schema;
   private final Supplier<List<WindowVersion>> windows;
-  private final io.tidewater.policy.Resolution resolution;
+  private final Resolution resolution;
 
   /** The raw rows of a measurement. */
   public LakeTable(Ledger ledger, Supplier<MeasurementSchema> schema, Supplier<List<WindowVersion>> windows) {
-    this(ledger, schema, windows, io.tidewater.policy.Resolution.RAW);
+    this(ledger, schema, windows, Resolution.RAW);
   }
 
   /** A measurement at one resolution (raw, or a rollup's buckets). */
   public LakeTable(Ledger ledger, Supplier<MeasurementSchema> schema, Supplier<List<WindowVersion>> windows,
-      io.tidewater.policy.Resolution resolution) {
+      Resolution resolution) {
     this.ledger = ledger;
     this.schema = schema;
     this.windows = windows;
     this.resolution = resolution;
   }
 
-  public io.tidewater.policy.Resolution resolution() {
+  public Resolution resolution() {
     return resolution;
   }
 
-  private java.util.function.Supplier<java.util.Map<io.tidewater.policy.Resolution, List<WindowVersion>>> rollups =
-      java.util.Map::of;
+  private Supplier<Map<Resolution, List<WindowVersion>>> rollups =
+      Map::of;
 
   private Supplier<List<WindowVersion>> droppedRaw = List::of;
 
@@ -49,7 +59,7 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
    * to tell ranges whose raw points are gone while a rollup still holds them.
    */
   public LakeTable withRollups(
-      java.util.function.Supplier<java.util.Map<io.tidewater.policy.Resolution, List<WindowVersion>>> rollupWindows,
+      Supplier<Map<Resolution, List<WindowVersion>>> rollupWindows,
       Supplier<List<WindowVersion>> droppedRawWindows) {
     this.rollups = rollupWindows;
     this.droppedRaw = droppedRawWindows;
@@ -60,11 +70,11 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
    * Fails if raw points are read where the lake keeps only rollups (a tier that drops raw data),
    * so a query never silently misses them.
    */
-  void checkRawKept(io.tidewater.federation.TimeRange range, List<String> tableName) {
+  void checkRawKept(TimeRange range, List<String> tableName) {
     for (RawDropped d : rawDropped()) {
       WindowVersion w = d.window();
       if (w.windowEnd() > range.from() && w.windowStart() < range.to()) {
-        throw new io.tidewater.error.TidewaterException(io.tidewater.error.ErrorCode.UNSUPPORTED,
+        throw new TidewaterException(ErrorCode.UNSUPPORTED,
             "the raw points of " + tableName.get(1) + "." + tableName.get(2) + " in " + w.window()
             + " are no longer kept (the lake keeps its " + d.resolution().name() + " rollup there): aggregate by"
             + " multiples of " + d.resolution().name() + " on ranges starting and ending on such buckets, without"
@@ -78,10 +88,10 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
    * (one export window, or a span of them) with no raw window inside, or a raw window dropped by a
    * tier move under a rollup window that also covers raw windows still kept (a span partly dropped).
    */
-  private record RawDropped(io.tidewater.policy.Resolution resolution, WindowVersion window) {}
+  private record RawDropped(Resolution resolution, WindowVersion window) {}
 
   /** What {@link #rawDropped()} found for one ledger snapshot: the window lists (compared by identity) and the answer. */
-  private record DroppedSnapshot(java.util.Map<io.tidewater.policy.Resolution, List<WindowVersion>> rollups,
+  private record DroppedSnapshot(Map<Resolution, List<WindowVersion>> rollups,
       List<WindowVersion> droppedRaw, List<RawDropped> dropped) {}
 
   /**
@@ -89,22 +99,22 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
    * used to be rebuilt for every query from every window of the measurement, which showed as a
    * third of a lake point query's execution in the gateway's profile.
    */
-  private static final com.github.benmanes.caffeine.cache.Cache<List<WindowVersion>, DroppedSnapshot> DROPPED =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
+  private static final Cache<List<WindowVersion>, DroppedSnapshot> DROPPED =
+      Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
 
   private List<RawDropped> rawDropped() {
     List<WindowVersion> rawWindows = windows();
-    java.util.Map<io.tidewater.policy.Resolution, List<WindowVersion>> current = rollups.get();
+    Map<Resolution, List<WindowVersion>> current = rollups.get();
     List<WindowVersion> gone = droppedRaw.get();
     DroppedSnapshot known = DROPPED.getIfPresent(rawWindows);
     if (known != null && sameLists(known.rollups(), current) && known.droppedRaw() == gone) {
       return known.dropped();
     }
-    java.util.TreeMap<Long, Long> raw = new java.util.TreeMap<>(); // start -> end of each raw window
+    TreeMap<Long, Long> raw = new TreeMap<>(); // start -> end of each raw window
     rawWindows.forEach(w -> raw.put(w.windowStart(), w.windowEnd()));
-    List<RawDropped> dropped = new java.util.ArrayList<>();
+    List<RawDropped> dropped = new ArrayList<>();
     for (var e : current.entrySet()) {
-      java.util.TreeMap<Long, Long> rollup = new java.util.TreeMap<>();
+      TreeMap<Long, Long> rollup = new TreeMap<>();
       for (WindowVersion w : e.getValue()) {
         rollup.put(w.windowStart(), w.windowEnd());
         var before = raw.lowerEntry(w.windowEnd());
@@ -112,10 +122,11 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
           dropped.add(new RawDropped(e.getKey(), w));
         }
       }
-      // Expiry deletes the rollups too, so a dropped raw window under a live rollup lost only its raw points.
+      // Expiry deletes the rollups too, so a dropped raw window under a live rollup lost only its
+      // raw points - unless raw windows kept cover its time again (written since, in other sizes).
       for (WindowVersion g : gone) {
         var over = rollup.lowerEntry(g.windowEnd());
-        if (over != null && over.getValue() > g.windowStart()) {
+        if (over != null && over.getValue() > g.windowStart() && !covered(raw, g.windowStart(), g.windowEnd())) {
           dropped.add(new RawDropped(e.getKey(), g));
         }
       }
@@ -124,8 +135,22 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
     return dropped;
   }
 
-  private static boolean sameLists(java.util.Map<io.tidewater.policy.Resolution, List<WindowVersion>> a,
-      java.util.Map<io.tidewater.policy.Resolution, List<WindowVersion>> b) {
+  /** Whether the windows {@code raw} (start to end) together cover {@code [from, to)}. */
+  static boolean covered(TreeMap<Long, Long> raw, long from, long to) {
+    long reached = from;
+    var w = raw.floorEntry(from);
+    while (w != null && w.getKey() <= reached && w.getValue() > reached) {
+      reached = w.getValue();
+      if (reached >= to) {
+        return true;
+      }
+      w = raw.floorEntry(reached);
+    }
+    return false;
+  }
+
+  private static boolean sameLists(Map<Resolution, List<WindowVersion>> a,
+      Map<Resolution, List<WindowVersion>> b) {
     if (!a.keySet().equals(b.keySet())) {
       return false;
     }
@@ -148,7 +173,7 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
   }
 
   /** A scan of this (raw) table standing in for InfluxDB's over a range both hold, where it costs less. */
-  public RelNode alternativeTo(org.apache.calcite.plan.RelOptCluster cluster, RelOptTable relOptTable) {
+  public RelNode alternativeTo(RelOptCluster cluster, RelOptTable relOptTable) {
     return new LakeTableScan(cluster, relOptTable, this, true);
   }
 
