@@ -41,6 +41,8 @@ public final class FederationCatalog {
   private final InfluxClient metadata;
   private final Duration metadataLimit;
   private volatile long askAgainAtNanos = System.nanoTime();
+  /** Counts answers made without InfluxDB: what is built on one is not cached, so it is redone once InfluxDB answers. */
+  private final java.util.concurrent.atomic.AtomicLong fallbacks = new java.util.concurrent.atomic.AtomicLong();
 
   /** How long planning waits for InfluxDB's metadata (SHOW ...) before it goes on with what it last knew. */
   public static final Duration DEFAULT_METADATA_LIMIT = Duration.ofSeconds(5);
@@ -212,6 +214,7 @@ public final class FederationCatalog {
         }
       }
     }
+    fallbacks.incrementAndGet();
     Object known = lastKnown.getIfPresent(key);
     return known == null ? none : (T) known;
   }
@@ -222,8 +225,11 @@ public final class FederationCatalog {
   private <T> T cached(String key, java.util.function.Supplier<T> load) {
     Object value = cache.getIfPresent(key);
     if (value == null) {
+      long before = fallbacks.get();
       value = load.get();
-      cache.put(key, value);
+      if (fallbacks.get() == before) {
+        cache.put(key, value);
+      }
     }
     return (T) value;
   }

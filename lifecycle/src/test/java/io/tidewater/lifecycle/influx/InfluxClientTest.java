@@ -164,4 +164,39 @@ class InfluxClientTest {
     client.readWindow(db, Optional.empty(), 0, 2_000_000_000L, rows);
     assertEquals(2.0, rows.doubleValue(0, 0));
   }
+
+  /**
+   * An answer that arrived but cannot be decoded is InfluxDB's error, not an outage (callers back
+   * off from an unanswering InfluxDB); one cut off mid-way is an outage. No influxd sends such
+   * answers, so a loopback endpoint stands in for it.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(InfluxConnection.AnswerFormat.class)
+  void anUnreadableAnswerIsAnErrorAndACutOffOneAnOutage(InfluxConnection.AnswerFormat format) throws Exception {
+    boolean msgpack = format == InfluxConnection.AnswerFormat.MSGPACK;
+    byte[] unreadable = msgpack ? new byte[] {(byte) 0xc1, 1, 2} : "{\"results\": [}".getBytes();
+    byte[] cutOff = msgpack ? new byte[] {(byte) 0x81, (byte) 0xa7, 'r', 'e', 's'} : "{\"results\": [{\"statement_id\"".getBytes();
+    for (boolean whole : new boolean[] {true, false}) {
+      byte[] body = whole ? unreadable : cutOff;
+      com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+          new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext("/query", exchange -> {
+        exchange.getRequestBody().readAllBytes();
+        exchange.getResponseHeaders().add("Content-Type", msgpack ? "application/x-msgpack" : "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+      });
+      server.start();
+      try {
+        InfluxClient odd = new InfluxClient(InfluxConnection.of(
+            java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort())).withFormat(format));
+        InfluxException e = assertThrows(InfluxException.class, () -> odd.rows("db", "SELECT * FROM m"));
+        assertEquals(!whole, e.unanswered(), e.getMessage());
+        assertTrue(e.getMessage().contains(whole ? "could not be read" : "was cut off"), e.getMessage());
+      } finally {
+        server.stop(0);
+      }
+    }
+  }
 }
