@@ -59,6 +59,9 @@ public final class FederationCatalog {
    */
   public FederationCatalog(InfluxClient influx, Ledger ledger, PolicySet policies, Clock clock, Duration metadataTtl,
       DirtyRanges dirty, Duration metadataLimit) {
+    if (metadataLimit.isNegative() || metadataLimit.isZero()) {
+      throw new IllegalArgumentException("the wait for InfluxDB's metadata must be longer than zero, not " + metadataLimit);
+    }
     this.dirty = dirty;
     this.influx = influx;
     this.metadata = influx.limitedTo(metadataLimit);

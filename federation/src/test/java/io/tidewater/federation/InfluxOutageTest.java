@@ -113,6 +113,14 @@ class InfluxOutageTest {
     assertEquals(List.of(List.of(1L, 1.5)), rows(engine, sql, Duration.ofSeconds(10)));
   }
 
+  @Test
+  void aWaitForMetadataOfZeroIsRefused() {
+    FederationFixture f = FederationFixture.get();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FederationCatalog(f.client,
+        f.ledger, f.policies, f.catalog.clock(), Duration.ZERO, (d, m) -> List.of(), Duration.ZERO));
+    assertTrue(e.getMessage().contains("must be longer than zero, not PT0S"), e.getMessage());
+  }
+
   private static List<List<Object>> rows(FederationFixture f, String sql) {
     return rows(f.engine, sql, Duration.ofSeconds(30));
   }

@@ -17,8 +17,12 @@ public class FederationBeans {
   SqlEngine sqlEngine(InfluxClient influx, Ledger ledger, PolicyRegistry policies, Clock clock, TidewaterConfig config,
       io.micrometer.core.instrument.MeterRegistry metrics, io.tidewater.lifecycle.cdc.ChangeCapture changes) {
     TidewaterConfig.Query.Cache cache = config.query().cache();
+    java.time.Duration metadataLimit = config.query().metadataLimit();
+    if (metadataLimit.isNegative() || metadataLimit.isZero()) {
+      throw new IllegalArgumentException("tidewater.query.metadata-limit must be longer than zero, not " + metadataLimit);
+    }
     SqlEngine engine = new SqlEngine(new FederationCatalog(influx, ledger, policies.policies(), clock, config.query().metadataTtl(),
-        changes, config.query().metadataLimit()),
+        changes, metadataLimit),
         new ResultCache.Settings(cache.maxEntries(), cache.maxRows(), cache.influxTtl(), cache.lakeTtl(), cache.freshMargin()));
     io.micrometer.core.instrument.FunctionCounter.builder("tidewater_query_cache_hits", engine.cache(), c -> c.hits())
         .description("Queries answered from the result cache").register(metrics);

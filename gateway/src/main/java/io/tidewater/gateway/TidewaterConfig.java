@@ -69,9 +69,10 @@ public interface TidewaterConfig {
     java.time.Duration metadataTtl();
 
     /**
-     * How long planning waits for InfluxDB's metadata (SHOW DATABASES/MEASUREMENTS/TAG KEYS/FIELD
-     * KEYS); past it, and for as long again, it goes on with what InfluxDB last answered and the
-     * lake, so a stalled InfluxDB does not hold queries the lake can answer.
+     * How long planning waits for each of InfluxDB's metadata answers (SHOW DATABASES/MEASUREMENTS/
+     * TAG KEYS/FIELD KEYS; a measurement's columns take two); past it, and for as long again, it
+     * goes on with what InfluxDB last answered and the lake, so a stalled InfluxDB does not hold
+     * queries the lake can answer. Must be longer than zero.
      */
     @WithDefault("PT5S")
     java.time.Duration metadataLimit();
