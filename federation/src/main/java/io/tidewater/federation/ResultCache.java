@@ -9,8 +9,10 @@ import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Results of recent queries, keyed by their SQL text and checked against what they were computed
- * from (DESIGN.md section 7): an entry holds only while the routes of every table it read are
+ * Results of recent queries, keyed by their normalized plan (the physical plan with each part's
+ * place, resolved time range and pushed-down query, and the result's column names: SQL texts
+ * planned alike share a result) and checked against what they were computed from (DESIGN.md
+ * section 7): an entry holds only while the routes of every table it read are
  * unchanged, it was not invalidated by a change to one of its measurements (export commits, tier
  * moves, CDC), and it is younger than its time to live: short when InfluxDB answered part of it,
  * long when only the lake did (lake windows change only through the ledger). Queries reading the
@@ -60,28 +62,32 @@ public final class ResultCache {
     return settings;
   }
 
-  /** A result still valid for {@code sql}, if there is one. */
-  Entry get(String sql, FederationCatalog catalog) {
-    Entry e = entries.getIfPresent(sql);
+  /** A result still valid for the plan {@code planKey}, if there is one (counted as a hit). */
+  Entry get(String planKey, FederationCatalog catalog) {
+    Entry e = entries.getIfPresent(planKey);
     if (e != null && System.nanoTime() - e.expiresAtNanos() < 0 && readsUnchanged(e, catalog)) {
       hits.increment();
       return e;
     }
     if (e != null) {
-      entries.invalidate(sql);
+      entries.invalidate(planKey);
     }
-    misses.increment();
     return null;
   }
 
-  void put(String sql, Entry entry) {
+  /** Counts a cacheable query that found no result to reuse. */
+  void missed() {
+    misses.increment();
+  }
+
+  void put(String planKey, Entry entry) {
     for (int i = 0; i < entry.reads().size(); i++) {
       Read r = entry.reads().get(i);
       if (generation(r.database(), r.measurement()) != entry.generations().get(i)) {
         return; // the data changed while the query ran
       }
     }
-    entries.put(sql, entry);
+    entries.put(planKey, entry);
   }
 
   /** Forgets every result that read a measurement (its lake windows or routes changed). */

@@ -47,6 +47,9 @@ public final class SqlEngine {
 
   private final FederationCatalog catalog;
   private final ResultCache cache;
+  /** The plan key each SQL text had when last planned, to find its results without planning. */
+  private final com.github.benmanes.caffeine.cache.Cache<String, String> planKeys =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
   private final com.github.benmanes.caffeine.cache.Cache<String, java.util.Deque<Prepared>> plans =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(500)
           .<String, java.util.Deque<Prepared>>removalListener((sql, idle, cause) -> {
@@ -82,8 +85,11 @@ public final class SqlEngine {
     String sql = DateBin.rewrite(text, PARSER);
     boolean asksForNow = ResultCache.asksForNow(sql);
     boolean cacheable = cache.settings().maxEntries() > 0 && !asksForNow;
-    if (cacheable) {
-      ResultCache.Entry hit = cache.get(sql, catalog);
+    // Results are kept by the plan they come from; the plan a SQL text had last time finds them
+    // without planning (a hit then costs microseconds), checked against what they were made from.
+    String knownKey = cacheable ? planKeys.getIfPresent(sql) : null;
+    if (knownKey != null) {
+      ResultCache.Entry hit = cache.get(knownKey, catalog);
       if (hit != null) {
         return SqlResult.cached(hit.columns(), hit.rows(), maxRows);
       }
@@ -95,6 +101,19 @@ public final class SqlEngine {
       prepared = prepare(sql);
     }
     Prepared p = prepared;
+    if (cacheable && !p.planKey().equals(knownKey)) {
+      // Another text with the same plan (other spacing, spelling or predicate order), or this one
+      // planned anew since its routes changed.
+      planKeys.put(sql, p.planKey());
+      ResultCache.Entry hit = cache.get(p.planKey(), catalog);
+      if (hit != null) {
+        giveBack(sql, p);
+        return SqlResult.cached(hit.columns(), hit.rows(), maxRows);
+      }
+    }
+    if (cacheable) {
+      cache.missed();
+    }
     try {
       p.statement().setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds())));
       // Taken before anything is read: a change from here on keeps the result out of the cache.
@@ -111,7 +130,7 @@ public final class SqlEngine {
       ResultCache.Entry template = cacheable ? cacheEntry(p.reads(), columns, generations) : null;
       return SqlResult.live(rows, List.copyOf(columns), types, maxRows, deadline,
           template == null ? 0 : cache.settings().maxRowsPerEntry(),
-          template == null ? null : kept -> cache.put(sql, new ResultCache.Entry(template.columns(), List.copyOf(kept),
+          template == null ? null : kept -> cache.put(p.planKey(), new ResultCache.Entry(template.columns(), List.copyOf(kept),
               template.reads(), template.expiresAtNanos(), template.generations())),
           completed -> {
             if (completed && !asksForNow) {
@@ -132,7 +151,7 @@ public final class SqlEngine {
    * queries); Calcite statements are not shared between threads, so each is borrowed.
    */
   private record Prepared(Connection connection, PreparedStatement statement, List<Read> reads,
-      Map<List<String>, List<Object>> madeFrom, java.util.concurrent.atomic.AtomicBoolean owned) {
+      Map<List<String>, List<Object>> madeFrom, String planKey, java.util.concurrent.atomic.AtomicBoolean owned) {
     void close() {
       try (connection; statement) {
         // closes the statement, then the connection
@@ -144,19 +163,31 @@ public final class SqlEngine {
 
   private Prepared prepare(String sql) {
     Connection connection = connect();
-    AtomicReference<RelNode> plan = new AtomicReference<>();
+    AtomicReference<RelRoot> plan = new AtomicReference<>();
     try (Hook.Closeable program = usePlanningProgram(); Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
-        (java.util.function.Consumer<RelRoot>) root -> plan.set(root.rel))) {
+        (java.util.function.Consumer<RelRoot>) plan::set)) {
       PreparedStatement statement = connection.prepareStatement(sql);
       List<Read> reads = new ArrayList<>();
+      String planKey = sql;
       if (plan.get() != null) {
-        collectReads(plan.get(), reads);
+        collectReads(plan.get().rel, reads);
+        planKey = planKey(plan.get());
       }
-      return new Prepared(connection, statement, reads, madeFrom(reads), new java.util.concurrent.atomic.AtomicBoolean(true));
+      return new Prepared(connection, statement, reads, madeFrom(reads), planKey,
+          new java.util.concurrent.atomic.AtomicBoolean(true));
     } catch (SQLException | RuntimeException e) {
       close(connection);
       throw SqlErrors.translate(e);
     }
+  }
+
+  /**
+   * The normalized plan results are kept by: the physical plan as Calcite prints it (every
+   * operator with its expressions and literals, each part's place, resolved time range and the
+   * InfluxQL or lake scan sent there) and the names of the result's columns.
+   */
+  private static String planKey(RelRoot root) {
+    return root.validatedRowType.getFieldNames() + "\n" + RelOptUtil.toString(root.rel);
   }
 
   private Map<List<String>, List<Object>> madeFrom(List<Read> reads) {

@@ -47,6 +47,32 @@ class ResultCacheTest {
   }
 
   @Test
+  void sqlTextsPlannedAlikeShareOneResult() {
+    String sql = "SELECT host, COUNT(*) AS n, MAX(usage_user) FROM " + table
+        + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-11 00:00:00' GROUP BY host";
+    String respelled = "select host,\n  count(*) as n, max(usage_user)\nfrom " + table + "\nwhere \"time\" < timestamp"
+        + " '2025-05-11 00:00:00'  and \"time\" >= timestamp '2025-05-10 00:00:00'\ngroup by host";
+    Run first = run(sql);
+    assertFalse(first.fromCache);
+    Run second = run(respelled);
+    assertTrue(second.fromCache, "the same plan: its result is reused without running it");
+    assertEquals(first.rows.size(), second.rows.size());
+    for (int i = 0; i < first.rows.size(); i++) {
+      assertArrayEquals(first.rows.get(i), second.rows.get(i));
+    }
+    assertFalse(run(sql.replace(" AS n", " AS m")).fromCache, "other column names");
+    assertFalse(run(sql.replace("2025-05-11", "2025-05-12")).fromCache, "another range");
+    assertFalse(run(sql.replace("MAX(", "MIN(")).fromCache, "another aggregate");
+    assertEquals(1, engine.cache().hits());
+    assertEquals(4, engine.cache().misses());
+    // Each text now finds the result without planning, until the measurement changes.
+    assertTrue(run(respelled).fromCache);
+    engine.dataChanged(f.database, "cpu");
+    assertFalse(run(respelled).fromCache);
+    assertTrue(run(sql).fromCache);
+  }
+
+  @Test
   void aLakeCommitDropsOnlyTheResultsThatReadItsWindowFromTheLake() {
     String tenth = "SELECT host, COUNT(*) FROM " + table
         + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-11 00:00:00' GROUP BY host";
