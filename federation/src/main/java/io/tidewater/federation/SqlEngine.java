@@ -2,27 +2,24 @@ package io.tidewater.federation;
 
 import io.tidewater.federation.influx.InfluxQuery;
 import io.tidewater.federation.influx.InfluxToEnumerableConverter;
+import io.tidewater.federation.lake.LakeParts;
 import io.tidewater.federation.route.Place;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.util.Map;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
-import org.apache.calcite.rel.core.TableScan;
-import org.apache.calcite.rex.RexBuilder;
-import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.runtime.Hook;
 
 /**
@@ -47,6 +44,7 @@ public final class SqlEngine {
 
   private final FederationCatalog catalog;
   private final ResultCache cache;
+  private final LakeParts lakeParts;
   /** The plan key each SQL text had when last planned, to find its results without planning. */
   private final com.github.benmanes.caffeine.cache.Cache<String, String> planKeys =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
@@ -71,6 +69,8 @@ public final class SqlEngine {
   public SqlEngine(FederationCatalog catalog, ResultCache.Settings cacheSettings) {
     this.catalog = catalog;
     this.cache = new ResultCache(cacheSettings);
+    this.lakeParts = cacheSettings.maxEntries() == 0 ? LakeParts.OFF
+        : new LakeParts(cacheSettings.maxRowsPerEntry(), cacheSettings.lakeTtl());
   }
 
   private static final org.apache.calcite.sql.parser.SqlParser.Config PARSER = org.apache.calcite.sql.parser.SqlParser.config()
@@ -247,6 +247,11 @@ public final class SqlEngine {
     cache.invalidate(database, measurement, window);
   }
 
+  /** The lake scans' kept answers (with the result cache; off without it). */
+  public LakeParts lakeParts() {
+    return lakeParts;
+  }
+
   /** The result cache: its statistics, and invalidation when data changes. */
   public ResultCache cache() {
     return cache;
@@ -378,7 +383,7 @@ public final class SqlEngine {
     try {
       Connection connection = DriverManager.getConnection("jdbc:calcite:", info);
       var root = connection.unwrap(CalciteConnection.class).getRootSchema();
-      TidewaterSchemas.addTo(root, catalog);
+      TidewaterSchemas.addTo(root, catalog, lakeParts);
       for (java.lang.reflect.Method m : DateBin.class.getMethods()) {
         if (m.getName().equals("bin")) {
           root.add(DateBin.FUNCTION, org.apache.calcite.schema.impl.ScalarFunctionImpl.create(m));

@@ -1,6 +1,7 @@
 package io.tidewater.federation;
 
 import io.tidewater.federation.influx.InfluxTable;
+import io.tidewater.federation.lake.LakeParts;
 import io.tidewater.federation.lake.LakeTable;
 import io.tidewater.federation.route.RoutedTable;
 import java.util.LinkedHashMap;
@@ -30,8 +31,8 @@ public final class TidewaterSchemas {
     return LAKE + "_" + resolution.name();
   }
 
-  /** Adds every schema to a connection's root. */
-  public static void addTo(SchemaPlus root, FederationCatalog catalog) {
+  /** Adds every schema to a connection's root; lake tables keep their answers in {@code parts}. */
+  public static void addTo(SchemaPlus root, FederationCatalog catalog, LakeParts parts) {
     root.add(INFLUXDB, new PlaceSchema(catalog, (db, m) -> new InfluxTable(catalog.influx(), db,
         catalog.retentionPolicy(db, m), () -> catalog.schema(db, m))));
     root.add(LAKE, new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(), () -> catalog.schema(db, m),
@@ -40,10 +41,10 @@ public final class TidewaterSchemas {
               new java.util.LinkedHashMap<>();
           catalog.rollupResolutions().forEach(r -> rollups.put(r, catalog.windows(db, m, r)));
           return rollups;
-        }, () -> catalog.droppedRawWindows(db, m))));
+        }, () -> catalog.droppedRawWindows(db, m)).withParts(parts)));
     for (io.tidewater.policy.Resolution r : catalog.rollupResolutions()) {
       root.add(rollupSchema(r), new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(),
-          () -> catalog.rollupSchema(db, m, r), () -> catalog.windows(db, m, r), r)));
+          () -> catalog.rollupSchema(db, m, r), () -> catalog.windows(db, m, r), r).withParts(parts)));
     }
     for (String db : catalog.databases()) {
       if (!db.equals(INFLUXDB) && !db.equals(LAKE) && !db.startsWith(LAKE + "_")) {

@@ -73,6 +73,38 @@ class ResultCacheTest {
   }
 
   @Test
+  void theLakePartOfAResultInfluxDbAnsweredPartOfIsReusedUntilItsWindowsChange() {
+    // Results InfluxDB answered part of expire at once here; the lake part's answer is kept.
+    SqlEngine expiring = new SqlEngine(f.catalog, new ResultCache.Settings(100, 1000, Duration.ZERO,
+        Duration.ofMinutes(10), Duration.ofMinutes(5)));
+    String sql = "SELECT host, COUNT(*), SUM(usage_user) FROM " + table
+        + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-29 00:00:00' GROUP BY host";
+    assertTrue(expiring.explain(sql).parts().stream().map(SqlExplanation.Part::place).distinct().count() == 2,
+        "the query reads both places");
+    Run first = run(expiring, sql);
+    Run second = run(expiring, sql);
+    assertFalse(second.fromCache, "InfluxDB's part is asked again");
+    assertEquals(1, expiring.lakeParts().hits());
+    assertRowsEqual(first.rows, second.rows);
+    // A new version of a window the lake part read (here the same files restated) is read again.
+    io.tidewater.lifecycle.lake.WindowVersion w = f.ledger.windows(f.database, "cpu", io.tidewater.policy.Resolution.RAW)
+        .stream().filter(v -> v.windowStart() >= nanos("2025-05-12T00:00:00Z")).findFirst().orElseThrow();
+    f.ledger.restate(w, w.files(), java.time.Instant.now());
+    expiring.dataChanged(f.database, "cpu", new TimeRange(w.windowStart(), w.windowEnd()));
+    assertRowsEqual(first.rows, run(expiring, sql).rows);
+    assertEquals(1, expiring.lakeParts().hits(), "the lake part was computed again");
+    assertRowsEqual(first.rows, run(expiring, sql).rows);
+    assertEquals(2, expiring.lakeParts().hits());
+  }
+
+  private static void assertRowsEqual(List<Object[]> expected, List<Object[]> actual) {
+    assertEquals(expected.size(), actual.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i), actual.get(i));
+    }
+  }
+
+  @Test
   void aLakeCommitDropsOnlyTheResultsThatReadItsWindowFromTheLake() {
     String tenth = "SELECT host, COUNT(*) FROM " + table
         + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-11 00:00:00' GROUP BY host";
@@ -125,6 +157,10 @@ class ResultCacheTest {
   private record Run(List<Object[]> rows, boolean fromCache) {}
 
   private Run run(String sql) {
+    return run(engine, sql);
+  }
+
+  private static Run run(SqlEngine engine, String sql) {
     List<Object[]> rows = new ArrayList<>();
     try (SqlResult r = engine.query(sql, 1_000_000, Duration.ofSeconds(60))) {
       Object[] row;

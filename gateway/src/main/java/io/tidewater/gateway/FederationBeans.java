@@ -28,6 +28,8 @@ public class FederationBeans {
         .description("Queries answered from the result cache").register(metrics);
     io.micrometer.core.instrument.FunctionCounter.builder("tidewater_query_cache_misses", engine.cache(), c -> c.misses())
         .description("Cacheable queries not found in the result cache").register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder("tidewater_query_lake_part_hits", engine.lakeParts(),
+        p -> p.hits()).description("Lake scans answered from kept parts (their windows unchanged)").register(metrics);
     io.micrometer.core.instrument.Gauge.builder("tidewater_query_cache_entries", engine.cache(), c -> c.size())
         .description("Results kept in the result cache").register(metrics);
     return engine;

@@ -44,6 +44,11 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
     return files;
   }
 
+  /** The windows overlapping the range, as the ledger lists them now. */
+  private List<WindowVersion> windowsRead() {
+    return table.windows().stream().filter(w -> w.windowEnd() > range.from() && w.windowStart() < range.to()).toList();
+  }
+
   /** How many windows the scan reads (for EXPLAIN). */
   public long windows() {
     return table.windows().stream().filter(w -> w.windowEnd() > range.from() && w.windowStart() < range.to()).count();
@@ -108,10 +113,10 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
           ? Linq4j.singletonEnumerable(new LakeAggregator(this, spec()).emptyRow()) : Linq4j.emptyEnumerable();
     }
     if (aggregated) {
-      return Linq4j.asEnumerable(new LakeAggregator(this, spec()).run(files()));
+      return Linq4j.asEnumerable(table.parts().answer(this, windowsRead(), () -> new LakeAggregator(this, spec()).run(files())));
     }
     if (limit >= 0) {
-      return Linq4j.asEnumerable(topByTime());
+      return Linq4j.asEnumerable(table.parts().answer(this, windowsRead(), this::topByTime));
     }
     return new AbstractEnumerable<>() {
       @Override

@@ -54,6 +54,18 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
 
   private Supplier<List<WindowVersion>> droppedRaw = List::of;
 
+  private LakeParts parts = LakeParts.OFF;
+
+  /** Where this table's aggregated and top-N answers are kept between queries. */
+  public LakeTable withParts(LakeParts kept) {
+    this.parts = kept;
+    return this;
+  }
+
+  LakeParts parts() {
+    return parts;
+  }
+
   /**
    * For a raw table: the measurement's rollup windows and its raw windows dropped by tier moves,
    * to tell ranges whose raw points are gone while a rollup still holds them.
