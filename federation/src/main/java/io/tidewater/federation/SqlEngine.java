@@ -1,9 +1,17 @@
 package io.tidewater.federation;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tidewater.federation.influx.InfluxQuery;
 import io.tidewater.federation.influx.InfluxToEnumerableConverter;
 import io.tidewater.federation.lake.LakeParts;
+import io.tidewater.federation.lake.LakeQuery;
+import io.tidewater.federation.lake.LakeToEnumerableConverter;
 import io.tidewater.federation.route.Place;
+import io.tidewater.federation.route.RoutePruning;
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
+import io.tidewater.policy.Resolution;
+import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,15 +20,30 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.runtime.Hook;
+import org.apache.calcite.schema.impl.ScalarFunctionImpl;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.util.Holder;
 
 /**
  * Runs federated SQL: each query gets a Calcite connection over the {@link TidewaterSchemas}, is
@@ -46,11 +69,11 @@ public final class SqlEngine {
   private final ResultCache cache;
   private final LakeParts lakeParts;
   /** The plan key each SQL text had when last planned, to find its results without planning. */
-  private final com.github.benmanes.caffeine.cache.Cache<String, String> planKeys =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
-  private final com.github.benmanes.caffeine.cache.Cache<String, java.util.Deque<Prepared>> plans =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(500)
-          .<String, java.util.Deque<Prepared>>removalListener((sql, idle, cause) -> {
+  private final Cache<String, String> planKeys =
+      Caffeine.newBuilder().maximumSize(10_000).build();
+  private final Cache<String, Deque<Prepared>> plans =
+      Caffeine.newBuilder().maximumSize(500)
+          .<String, Deque<Prepared>>removalListener((sql, idle, cause) -> {
             if (idle != null) {
               // Close those not borrowed meanwhile; a borrowed one is closed by its borrower later.
               idle.forEach(p -> {
@@ -73,12 +96,12 @@ public final class SqlEngine {
         : new LakeParts(cacheSettings.maxRowsPerEntry(), cacheSettings.lakeTtl());
   }
 
-  private static final org.apache.calcite.sql.parser.SqlParser.Config PARSER = org.apache.calcite.sql.parser.SqlParser.config()
-      .withQuoting(org.apache.calcite.avatica.util.Quoting.DOUBLE_QUOTE)
-      .withUnquotedCasing(org.apache.calcite.avatica.util.Casing.UNCHANGED)
-      .withQuotedCasing(org.apache.calcite.avatica.util.Casing.UNCHANGED)
+  private static final SqlParser.Config PARSER = SqlParser.config()
+      .withQuoting(Quoting.DOUBLE_QUOTE)
+      .withUnquotedCasing(Casing.UNCHANGED)
+      .withQuotedCasing(Casing.UNCHANGED)
       .withCaseSensitive(true)
-      .withConformance(org.apache.calcite.sql.validate.SqlConformanceEnum.LENIENT);
+      .withConformance(SqlConformanceEnum.LENIENT);
 
   /** Runs {@code sql}; the caller reads and closes the result. */
   public SqlResult query(String text, long maxRows, Duration timeout) {
@@ -151,7 +174,7 @@ public final class SqlEngine {
    * queries); Calcite statements are not shared between threads, so each is borrowed.
    */
   private record Prepared(Connection connection, PreparedStatement statement, List<Read> reads,
-      Map<List<String>, List<Object>> madeFrom, String planKey, java.util.concurrent.atomic.AtomicBoolean owned) {
+      Map<List<String>, List<Object>> madeFrom, String planKey, AtomicBoolean owned) {
     void close() {
       try (connection; statement) {
         // closes the statement, then the connection
@@ -165,7 +188,7 @@ public final class SqlEngine {
     Connection connection = connect();
     AtomicReference<RelRoot> plan = new AtomicReference<>();
     try (Hook.Closeable program = usePlanningProgram(); Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
-        (java.util.function.Consumer<RelRoot>) plan::set)) {
+        (Consumer<RelRoot>) plan::set)) {
       PreparedStatement statement = connection.prepareStatement(sql);
       List<Read> reads = new ArrayList<>();
       String planKey = sql;
@@ -174,7 +197,7 @@ public final class SqlEngine {
         planKey = planKey(plan.get());
       }
       return new Prepared(connection, statement, reads, madeFrom(reads), planKey,
-          new java.util.concurrent.atomic.AtomicBoolean(true));
+          new AtomicBoolean(true));
     } catch (SQLException | RuntimeException e) {
       close(connection);
       throw SqlErrors.translate(e);
@@ -191,7 +214,7 @@ public final class SqlEngine {
   }
 
   private Map<List<String>, List<Object>> madeFrom(List<Read> reads) {
-    Map<List<String>, List<Object>> state = new java.util.HashMap<>();
+    Map<List<String>, List<Object>> state = new HashMap<>();
     for (Read r : reads) {
       state.computeIfAbsent(List.of(r.database(), r.measurement()),
           t -> List.of(catalog.routes(t.get(0), t.get(1)), catalog.schema(t.get(0), t.get(1))));
@@ -200,7 +223,7 @@ public final class SqlEngine {
   }
 
   private Prepared borrow(String sql) {
-    java.util.Deque<Prepared> idle = plans.getIfPresent(sql);
+    Deque<Prepared> idle = plans.getIfPresent(sql);
     Prepared p;
     while (idle != null && (p = idle.pollFirst()) != null) {
       if (!p.owned().compareAndSet(false, true)) {
@@ -215,7 +238,7 @@ public final class SqlEngine {
   }
 
   private void giveBack(String sql, Prepared p) {
-    java.util.Deque<Prepared> idle = plans.get(sql, k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+    Deque<Prepared> idle = plans.get(sql, k -> new ConcurrentLinkedDeque<>());
     if (idle.size() >= 4) {
       p.close();
       return;
@@ -262,7 +285,7 @@ public final class SqlEngine {
    * expiry), or null if its result must not be cached: it reads InfluxDB's last minutes.
    */
   private static List<List<String>> tables(List<Read> reads) {
-    java.util.Set<List<String>> tables = new java.util.LinkedHashSet<>();
+    Set<List<String>> tables = new LinkedHashSet<>();
     reads.forEach(r -> tables.add(List.of(r.database(), r.measurement())));
     return List.copyOf(tables);
   }
@@ -270,7 +293,7 @@ public final class SqlEngine {
   private ResultCache.Entry cacheEntry(List<Read> reads, List<SqlColumn> columns, List<Long> generations) {
     long freshFrom = Math.multiplyExact(catalog.clock().millis() - cache.settings().freshMargin().toMillis(), 1_000_000L);
     boolean influx = false;
-    Map<List<String>, List<TimeRange>> tables = new java.util.LinkedHashMap<>();
+    Map<List<String>, List<TimeRange>> tables = new LinkedHashMap<>();
     for (Read r : reads) {
       List<TimeRange> lakeRanges = tables.computeIfAbsent(List.of(r.database(), r.measurement()), t -> new ArrayList<>());
       if (r.place() == Place.LAKE && !r.range().isEmpty()) {
@@ -296,7 +319,7 @@ public final class SqlEngine {
     Connection connection = connect();
     AtomicReference<RelNode> plan = new AtomicReference<>();
     try (Hook.Closeable program = usePlanningProgram(); Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
-        (java.util.function.Consumer<RelRoot>) root -> plan.set(root.rel))) {
+        (Consumer<RelRoot>) root -> plan.set(root.rel))) {
       connection.prepareStatement(sql).close();
     } catch (SQLException | RuntimeException e) {
       throw SqlErrors.translate(e);
@@ -319,7 +342,7 @@ public final class SqlEngine {
         tables.add(new TableInfo(List.of(db, m), "routed", columns));
         tables.add(new TableInfo(List.of(TidewaterSchemas.INFLUXDB, db, m), "influxdb", columns));
         tables.add(new TableInfo(List.of(TidewaterSchemas.LAKE, db, m), "lake", columns));
-        for (io.tidewater.policy.Resolution r : catalog.rollupResolutions()) {
+        for (Resolution r : catalog.rollupResolutions()) {
           tables.add(new TableInfo(List.of(TidewaterSchemas.rollupSchema(r), db, m), "rollup " + r.name(),
               columns(catalog.rollupSchema(db, m, r))));
         }
@@ -328,7 +351,7 @@ public final class SqlEngine {
     return tables;
   }
 
-  private static List<SqlColumn> columns(io.tidewater.lifecycle.parquet.MeasurementSchema schema) {
+  private static List<SqlColumn> columns(MeasurementSchema schema) {
     List<SqlColumn> columns = new ArrayList<>();
     columns.add(new SqlColumn("time", "TIMESTAMP"));
     schema.tags().forEach(t -> columns.add(new SqlColumn(t, "VARCHAR")));
@@ -350,8 +373,8 @@ public final class SqlEngine {
           q.empty() ? "(empty time range: nothing sent)" : q.explained()));
       return;
     }
-    if (node instanceof io.tidewater.federation.lake.LakeToEnumerableConverter lake) {
-      io.tidewater.federation.lake.LakeQuery q = lake.query();
+    if (node instanceof LakeToEnumerableConverter lake) {
+      LakeQuery q = lake.query();
       List<String> table = lake.tableName();
       String resolution = table.get(0).equals(TidewaterSchemas.LAKE) ? "raw"
           : table.get(0).substring(TidewaterSchemas.LAKE.length() + 1);
@@ -365,8 +388,8 @@ public final class SqlEngine {
 
   /** Plans made on this thread prune routed tables' parts first ({@link RoutePruning}). */
   private static Hook.Closeable usePlanningProgram() {
-    return Hook.PROGRAM.addThread((java.util.function.Consumer<org.apache.calcite.util.Holder<org.apache.calcite.tools.Program>>)
-        holder -> holder.set(io.tidewater.federation.route.RoutePruning.PROGRAM));
+    return Hook.PROGRAM.addThread((Consumer<Holder<Program>>)
+        holder -> holder.set(RoutePruning.PROGRAM));
   }
 
   private Connection connect() {
@@ -384,9 +407,9 @@ public final class SqlEngine {
       Connection connection = DriverManager.getConnection("jdbc:calcite:", info);
       var root = connection.unwrap(CalciteConnection.class).getRootSchema();
       TidewaterSchemas.addTo(root, catalog, lakeParts);
-      for (java.lang.reflect.Method m : DateBin.class.getMethods()) {
+      for (Method m : DateBin.class.getMethods()) {
         if (m.getName().equals("bin")) {
-          root.add(DateBin.FUNCTION, org.apache.calcite.schema.impl.ScalarFunctionImpl.create(m));
+          root.add(DateBin.FUNCTION, ScalarFunctionImpl.create(m));
         }
       }
       return connection;
