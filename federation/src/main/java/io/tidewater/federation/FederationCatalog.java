@@ -41,8 +41,12 @@ public final class FederationCatalog {
   private final InfluxClient metadata;
   private final Duration metadataLimit;
   private volatile long askAgainAtNanos = System.nanoTime();
-  /** Counts answers made without InfluxDB: what is built on one is not cached, so it is redone once InfluxDB answers. */
-  private final java.util.concurrent.atomic.AtomicLong fallbacks = new java.util.concurrent.atomic.AtomicLong();
+  /**
+   * Counts, per thread, metadata made without InfluxDB because it did not answer: what a load
+   * built on such is not cached, so it is redone once InfluxDB answers (InfluxDB's own errors,
+   * such as a database it does not have, are answers and are cached).
+   */
+  private final ThreadLocal<long[]> unansweredHere = ThreadLocal.withInitial(() -> new long[1]);
 
   /** How long planning waits for InfluxDB's metadata (SHOW ...) before it goes on with what it last knew. */
   public static final Duration DEFAULT_METADATA_LIMIT = Duration.ofSeconds(5);
@@ -206,18 +210,22 @@ public final class FederationCatalog {
    */
   @SuppressWarnings("unchecked")
   private <T> T fromInflux(String key, java.util.function.Supplier<T> ask, T none) {
+    boolean unanswered = true; // while backing off, as when asked
     if (System.nanoTime() - askAgainAtNanos >= 0) {
       try {
         T answer = ask.get();
         lastKnown.put(key, answer);
         return answer;
       } catch (InfluxException failed) {
-        if (failed.unanswered()) {
+        unanswered = failed.unanswered();
+        if (unanswered) {
           askAgainAtNanos = System.nanoTime() + metadataLimit.toNanos();
         }
       }
     }
-    fallbacks.incrementAndGet();
+    if (unanswered) {
+      unansweredHere.get()[0]++;
+    }
     Object known = lastKnown.getIfPresent(key);
     return known == null ? none : (T) known;
   }
@@ -228,9 +236,10 @@ public final class FederationCatalog {
   private <T> T cached(String key, java.util.function.Supplier<T> load) {
     Object value = cache.getIfPresent(key);
     if (value == null) {
-      long before = fallbacks.get();
+      long[] unanswered = unansweredHere.get();
+      long before = unanswered[0];
       value = load.get();
-      if (fallbacks.get() == before) {
+      if (unanswered[0] == before) {
         cache.put(key, value);
       }
     }

@@ -3,6 +3,7 @@ package io.tidewater.federation;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tidewater.federation.route.Route;
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Results of recent queries, keyed by their normalized plan (the physical plan with each part's
  * place, resolved time range and pushed-down query, and the result's column names: SQL texts
  * planned alike share a result) and checked against what they were computed from (DESIGN.md
- * section 7): an entry holds only while the routes of every table it read are
+ * section 7): an entry holds only while the routes and columns of every table it read are
  * unchanged, it was not invalidated by a change to one of its measurements (export commits, tier
  * moves, CDC), and it is younger than its time to live: short when InfluxDB answered part of it,
  * long when only the lake did (lake windows change only through the ledger). Queries reading the
@@ -27,8 +28,8 @@ public final class ResultCache {
     public static final Settings OFF = new Settings(0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO);
   }
 
-  /** A table a cached result read, the routes it had then, and the time ranges read from the lake. */
-  record Read(String database, String measurement, List<Route> routes, List<TimeRange> lakeRanges) {
+  /** A table a cached result read, the routes and columns it had then, and the time ranges read from the lake. */
+  record Read(String database, String measurement, List<Route> routes, MeasurementSchema schema, List<TimeRange> lakeRanges) {
 
     boolean readLake(TimeRange changed) {
       return lakeRanges.stream().anyMatch(r -> r.from() < changed.to() && changed.from() < r.to());
@@ -135,7 +136,9 @@ public final class ResultCache {
 
   private static boolean readsUnchanged(Entry e, FederationCatalog catalog) {
     for (Read r : e.reads()) {
-      if (!catalog.routes(r.database(), r.measurement()).equals(r.routes())) {
+      // Columns too: a plan made while InfluxDB did not answer knew only the lake's.
+      if (!catalog.routes(r.database(), r.measurement()).equals(r.routes())
+          || !catalog.schema(r.database(), r.measurement()).equals(r.schema())) {
         return false;
       }
     }

@@ -194,7 +194,10 @@ public final class SqlEngine {
       String planKey = sql;
       if (plan.get() != null) {
         collectReads(plan.get().rel, reads);
-        planKey = planKey(plan.get());
+        // Printing the plan costs a few tenths of a millisecond: only for an engine keeping results.
+        if (cache.settings().maxEntries() > 0) {
+          planKey = planKey(plan.get());
+        }
       }
       return new Prepared(connection, statement, reads, madeFrom(reads), planKey,
           new AtomicBoolean(true));
@@ -308,7 +311,7 @@ public final class SqlEngine {
     }
     List<ResultCache.Read> cacheReads = new ArrayList<>();
     tables.forEach((t, lakeRanges) -> cacheReads.add(new ResultCache.Read(t.get(0), t.get(1),
-        catalog.routes(t.get(0), t.get(1)), List.copyOf(lakeRanges))));
+        catalog.routes(t.get(0), t.get(1)), catalog.schema(t.get(0), t.get(1)), List.copyOf(lakeRanges))));
     Duration ttl = influx ? cache.settings().influxTtl() : cache.settings().lakeTtl();
     return new ResultCache.Entry(columns, List.of(), cacheReads, System.nanoTime() + ttl.toNanos(), generations);
   }

@@ -88,7 +88,7 @@ class ExplainTest {
         + db + ".cpu WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-12 00:00:00'"
         + " AND region = 'eu' GROUP BY FLOOR(\"time\" TO HOUR), host");
     SqlExplanation.Part lake = e.parts().stream().filter(p -> p.place() == Place.LAKE).findFirst().orElseThrow();
-    assertEquals("scan lake." + f.database + ".cpu windows=48 tags={region=[eu]} columns=[time, host, usage_user, procs]"
+    assertEquals("scan lake." + f.database + ".cpu windows=48 tags={\"region\" IN ('eu')} columns=[time, host, usage_user, procs]"
         + " aggregate=[count(*), mean(usage_user), max(procs)] group=[bucket 3600000ms][host]",
         lake.pushed(), e.plan());
   }

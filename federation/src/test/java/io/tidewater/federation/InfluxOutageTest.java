@@ -9,6 +9,7 @@ import io.tidewater.error.TidewaterException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** With InfluxDB down, what the lake holds still answers; what only InfluxDB holds fails naming it. */
 class InfluxOutageTest {
@@ -111,6 +112,64 @@ class InfluxOutageTest {
     assertEquals(ErrorCode.NOT_FOUND, e.code(), e.getMessage());
     Thread.sleep(1_200); // InfluxDB is not asked again for the metadata limit after it failed to answer
     assertEquals(List.of(List.of(1L, 1.5)), rows(engine, sql, Duration.ofSeconds(10)));
+  }
+
+  @TempDir
+  java.nio.file.Path temp;
+
+  @Test
+  void aResultCachedWhileInfluxDbDidNotAnswerIsNotReusedOnceItsColumnsAreKnown() throws InterruptedException {
+    FederationFixture f = FederationFixture.get();
+    String db = f.influx.newDatabase("evolve");
+    StringBuilder lp = new StringBuilder();
+    java.time.Instant start = java.time.Instant.parse("2025-03-01T00:00:00Z");
+    for (int i = 0; i < 2 * 24 * 60; i++) {
+      lp.append("cpu,host=a v=").append(i % 7).append(".5 ").append(start.plusSeconds(60L * i).getEpochSecond())
+          .append("000000000\n");
+    }
+    f.influx.write(db, lp.toString());
+    java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2025-03-03T00:30:00Z"), java.time.ZoneOffset.UTC);
+    io.tidewater.policy.PolicySet policies = io.tidewater.policy.PolicySet.parse(List.of(java.util.Map.entry("e.yaml", """
+        name: evolve
+        source: { database: %s, measurements: [cpu] }
+        window: 1h
+        settle: 5m
+        tiers:
+          hot: { keep: 1d }
+          warm: { after: 1d }
+        """.formatted(db))));
+    io.tidewater.lifecycle.lake.Ledger ledger = new io.tidewater.lifecycle.lake.Ledger(
+        new io.tidewater.lifecycle.store.local.LocalLakeStore(new io.tidewater.lifecycle.store.LakeLocation.Local(temp)));
+    new io.tidewater.lifecycle.export.ExportJob(policies.policies().get(0), f.client, ledger,
+        new io.tidewater.lifecycle.export.WindowExporter(f.client, new io.tidewater.lifecycle.lake.WindowWriter(ledger,
+            temp.resolve("tmp"), clock)), clock, 1, Duration.ofMillis(1)).runDue().orElseThrow();
+    // A field the lake has never seen, written after the export (InfluxDB's range).
+    f.influx.write(db, "cpu,host=a v=1.5,w=2i 1740916800000000000\n");
+    SqlEngine engine = new SqlEngine(new FederationCatalog(f.client, ledger, policies, clock, Duration.ofHours(1),
+        (d, m) -> List.of(), Duration.ofSeconds(1)), ResultCache.Settings.DEFAULT);
+    String lakeOnly = "SELECT * FROM \"" + db + "\".cpu WHERE \"time\" >= TIMESTAMP '2025-03-01 00:00:00'"
+        + " AND \"time\" < TIMESTAMP '2025-03-01 01:00:00'";
+    List<String> during;
+    f.influx.freeze();
+    try {
+      during = columns(engine, lakeOnly);
+    } finally {
+      f.influx.thaw();
+    }
+    assertEquals(List.of("time", "host", "v"), during, "the lake's columns while InfluxDB does not answer");
+    Thread.sleep(1_200); // InfluxDB is not asked again for the metadata limit after it failed to answer
+    assertEquals(List.of("time", "host", "v", "w"), columns(engine, lakeOnly));
+  }
+
+  private static List<String> columns(SqlEngine engine, String sql) {
+    try (SqlResult r = engine.query(sql, 1000, Duration.ofSeconds(30))) {
+      int rows = 0;
+      while (r.next() != null) {
+        rows++;
+      }
+      assertEquals(60, rows);
+      return r.columns().stream().map(SqlColumn::name).toList();
+    }
   }
 
   @Test

@@ -63,8 +63,15 @@ class ResultCacheTest {
     assertFalse(run(sql.replace(" AS n", " AS m")).fromCache, "other column names");
     assertFalse(run(sql.replace("2025-05-11", "2025-05-12")).fromCache, "another range");
     assertFalse(run(sql.replace("MAX(", "MIN(")).fromCache, "another aggregate");
+    // Tag conditions the lake scan takes whole: a list of values and one value with a comma in it.
+    String two = sql.replace(" GROUP BY", " AND host IN ('a', 'b') GROUP BY");
+    String oneWithComma = sql.replace(" GROUP BY", " AND host = 'a, b' GROUP BY");
+    assertEquals(2, run(two).rows.size());
+    Run none = run(oneWithComma);
+    assertFalse(none.fromCache);
+    assertEquals(0, none.rows.size());
     assertEquals(1, engine.cache().hits());
-    assertEquals(4, engine.cache().misses());
+    assertEquals(6, engine.cache().misses());
     // Each text now finds the result without planning, until the measurement changes.
     assertTrue(run(respelled).fromCache);
     engine.dataChanged(f.database, "cpu");

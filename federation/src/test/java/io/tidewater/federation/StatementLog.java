@@ -26,6 +26,7 @@ final class StatementLog implements AutoCloseable {
 
   private final URI target;
   private final HttpServer server;
+  private final java.util.concurrent.ExecutorService relays = Executors.newCachedThreadPool();
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<String> statements = Collections.synchronizedList(new ArrayList<>());
 
@@ -33,7 +34,7 @@ final class StatementLog implements AutoCloseable {
     this.target = influx;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::relay);
-    server.setExecutor(Executors.newCachedThreadPool());
+    server.setExecutor(relays);
     server.start();
   }
 
@@ -87,5 +88,6 @@ final class StatementLog implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    relays.shutdownNow();
   }
 }

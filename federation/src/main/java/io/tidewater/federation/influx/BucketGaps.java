@@ -8,7 +8,9 @@ package io.tidewater.federation.influx;
  * fields are counted (a presence query) only over the part of the range the answer cannot vouch
  * for: from the first bucket missing from it to the end of the range, or, where the range is open
  * at an end, beyond the answer's buckets on that side. A bounded range whose every bucket has the
- * aggregated fields needs nothing more; an open one needs one small query past its last bucket.
+ * aggregated fields needs nothing more; one open at its end (the usual "since" query) needs one
+ * more query past its last bucket, usually over no points; one open at its start, one over all
+ * the history before its first bucket.
  *
  * @param selectFrom {@code SELECT count(f)... FROM measurement} over the fields not aggregated
  * @param conditions the query's other conditions, each after {@code " AND "}

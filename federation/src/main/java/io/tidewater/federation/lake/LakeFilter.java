@@ -1,6 +1,7 @@
 package io.tidewater.federation.lake;
 
 import io.tidewater.federation.TimeRange;
+import io.tidewater.lifecycle.influx.InfluxQl;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +43,24 @@ public final class LakeFilter extends SingleRel implements LakeRel {
 
   @Override
   public RelWriter explainTerms(RelWriter pw) {
-    return super.explainTerms(pw).item("time", range).itemIf("tags", new java.util.TreeMap<>(tagValues), !tagValues.isEmpty());
+    return super.explainTerms(pw).item("time", range).itemIf("tags", describe(tagValues), !tagValues.isEmpty());
+  }
+
+  /**
+   * Tag values as plans print them: names and values quoted and escaped, in order, so that no two
+   * different conditions print alike (a plan's text tells plans apart: Volcano's digests, the
+   * result cache's keys).
+   */
+  static String describe(Map<String, Set<String>> tagValues) {
+    StringBuilder s = new StringBuilder("{");
+    new java.util.TreeMap<>(tagValues).forEach((tag, values) -> {
+      if (s.length() > 1) {
+        s.append(", ");
+      }
+      s.append(InfluxQl.identifier(tag)).append(" IN (");
+      s.append(String.join(", ", new java.util.TreeSet<>(values).stream().map(InfluxQl::string).toList())).append(')');
+    });
+    return s.append('}').toString();
   }
 
   @Override

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Answers of lake scans that aggregate or take a top-N (small, computed whole), reused until the
+ * Answers of lake scans that aggregate or take a top-N (computed whole; up to a tenth of a budget of
+ * a million values each, unused ones dropped after the lake TTL), reused until the
  * ledger version of a window they read changes (an export commit, a re-export, a tier move or a
  * deletion each write a new version): a federated query whose result expired because InfluxDB
  * answered part of it reads only InfluxDB again. Raw scans are streamed and not kept.
@@ -25,8 +26,8 @@ public final class LakeParts {
   /** Keeps nothing. */
   public static final LakeParts OFF = new LakeParts(0, Duration.ZERO);
 
-  /** Rows kept over all parts: aggregated parts are small, so a few dozen MB at most. */
-  private static final long ROWS_KEPT = 200_000;
+  /** Values (rows times columns) kept over all parts: a few dozen MB at most. */
+  private static final long VALUES_KEPT = 1_000_000;
 
   /** A scan as planned (without its table object, which each planning makes anew) and the windows it reads. */
   private record Key(Ledger ledger, List<String> table, TimeRange range, Map<String, Set<String>> tagValues,
@@ -40,8 +41,8 @@ public final class LakeParts {
   /** Keeps answers of at most {@code maxRowsPerPart} rows for at most {@code idle} unused. */
   public LakeParts(int maxRowsPerPart, Duration idle) {
     this.maxRowsPerPart = maxRowsPerPart;
-    this.answers = Caffeine.newBuilder().maximumWeight(maxRowsPerPart == 0 ? 0 : Math.max(ROWS_KEPT, maxRowsPerPart))
-        .<Key, List<Object[]>>weigher((k, rows) -> Math.max(1, rows.size()))
+    this.answers = Caffeine.newBuilder().maximumWeight(maxRowsPerPart == 0 ? 0 : VALUES_KEPT)
+        .<Key, List<Object[]>>weigher((k, rows) -> Math.max(1, rows.size() * Math.max(1, k.columns().size())))
         .expireAfterAccess(idle.isZero() ? Duration.ofNanos(1) : idle).build();
   }
 
@@ -63,7 +64,8 @@ public final class LakeParts {
       return kept;
     }
     List<Object[]> rows = List.copyOf(compute.get());
-    if (rows.size() <= maxRowsPerPart) {
+    // A part of a tenth of the budget or more would push out many others.
+    if (rows.size() <= maxRowsPerPart && (long) rows.size() * Math.max(1, key.columns().size()) <= VALUES_KEPT / 10) {
       answers.put(key, rows);
     }
     return rows;

@@ -26,14 +26,14 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
     List<ScanColumn> columns, boolean aggregated, long bucketMillis, List<String> groupTags, boolean descending,
     long limit) {
 
-  /** The files to read: those of windows overlapping the range whose rows overlap it too. */
-  List<DataFile> files() {
+  /** The files to read of {@code windows} (those overlapping the range): those whose rows overlap it too. */
+  private List<DataFile> files(List<WindowVersion> windows) {
     List<DataFile> files = new ArrayList<>();
     if (range.isEmpty()) {
       return files;
     }
-    for (WindowVersion w : table.windows()) {
-      if (w.windowEnd() > range.from() && w.windowStart() < range.to() && w.rows() > 0) {
+    for (WindowVersion w : windows) {
+      if (w.rows() > 0) {
         for (DataFile f : w.files()) {
           if (f.maxTime() >= range.from() && f.minTime() < range.to()) {
             files.add(f);
@@ -58,7 +58,7 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
   public String describe() {
     StringBuilder s = new StringBuilder("scan ").append(String.join(".", tableName)).append(" windows=").append(windows());
     if (!tagValues.isEmpty()) {
-      s.append(" tags=").append(new java.util.TreeMap<>(tagValues));
+      s.append(" tags=").append(LakeFilter.describe(tagValues));
     }
     s.append(" columns=").append(columnsRead());
     if (limit >= 0) {
@@ -112,16 +112,16 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
       return aggregated && bucketMillis == 0 && groupTags.isEmpty()
           ? Linq4j.singletonEnumerable(new LakeAggregator(this, spec()).emptyRow()) : Linq4j.emptyEnumerable();
     }
-    if (aggregated) {
-      return Linq4j.asEnumerable(table.parts().answer(this, windowsRead(), () -> new LakeAggregator(this, spec()).run(files())));
-    }
-    if (limit >= 0) {
-      return Linq4j.asEnumerable(table.parts().answer(this, windowsRead(), this::topByTime));
+    if (aggregated || limit >= 0) {
+      // One listing of the windows: what is computed and what a kept answer is keyed by agree.
+      List<WindowVersion> windows = windowsRead();
+      return Linq4j.asEnumerable(table.parts().answer(this, windows, aggregated
+          ? () -> new LakeAggregator(this, spec()).run(files(windows)) : () -> topByTime(windows)));
     }
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
-        return new LakeScanEnumerator(table.ledger().store(), files(), spec(), columns);
+        return new LakeScanEnumerator(table.ledger().store(), files(windowsRead()), spec(), columns);
       }
     };
   }
@@ -131,7 +131,7 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
    * each read whole (rows are sorted by series inside), stopping once the kept rows all come
    * before (after) the next window.
    */
-  private List<Object[]> topByTime() {
+  private List<Object[]> topByTime(List<WindowVersion> overlapping) {
     int timeColumn = -1;
     List<ScanColumn> out = new ArrayList<>(columns);
     for (int i = 0; i < columns.size(); i++) {
@@ -149,8 +149,7 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
       order = order.reversed();
     }
     java.util.PriorityQueue<Object[]> kept = new java.util.PriorityQueue<>(order.reversed()); // worst kept row on top
-    List<WindowVersion> windows = new ArrayList<>(table.windows().stream()
-        .filter(w -> w.windowEnd() > range.from() && w.windowStart() < range.to() && w.rows() > 0).toList());
+    List<WindowVersion> windows = new ArrayList<>(overlapping.stream().filter(w -> w.rows() > 0).toList());
     windows.sort(java.util.Comparator.comparingLong(WindowVersion::windowStart));
     if (descending) {
       java.util.Collections.reverse(windows);

@@ -124,6 +124,7 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
     }
     TreeMap<Long, Long> raw = new TreeMap<>(); // start -> end of each raw window
     rawWindows.forEach(w -> raw.put(w.windowStart(), w.windowEnd()));
+    TreeMap<Long, Long> rawReach = reach(raw);
     List<RawDropped> dropped = new ArrayList<>();
     for (var e : current.entrySet()) {
       TreeMap<Long, Long> rollup = new TreeMap<>();
@@ -138,7 +139,7 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
       // raw points - unless raw windows kept cover its time again (written since, in other sizes).
       for (WindowVersion g : gone) {
         var over = rollup.lowerEntry(g.windowEnd());
-        if (over != null && over.getValue() > g.windowStart() && !covered(raw, g.windowStart(), g.windowEnd())) {
+        if (over != null && over.getValue() > g.windowStart() && !covered(rawReach, g.windowStart(), g.windowEnd())) {
           dropped.add(new RawDropped(e.getKey(), g));
         }
       }
@@ -147,18 +148,31 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
     return dropped;
   }
 
-  /** Whether the windows {@code raw} (start to end) together cover {@code [from, to)}. */
-  static boolean covered(TreeMap<Long, Long> raw, long from, long to) {
+  /**
+   * Whether windows together cover {@code [from, to)}, given {@code reach}: for each window start,
+   * the furthest end of the windows starting there or before (windows of different sizes may nest).
+   */
+  static boolean covered(TreeMap<Long, Long> reach, long from, long to) {
     long reached = from;
-    var w = raw.floorEntry(from);
-    while (w != null && w.getKey() <= reached && w.getValue() > reached) {
-      reached = w.getValue();
-      if (reached >= to) {
-        return true;
+    while (reached < to) {
+      var w = reach.floorEntry(reached);
+      if (w == null || w.getValue() <= reached) {
+        return false;
       }
-      w = raw.floorEntry(reached);
+      reached = w.getValue();
     }
-    return false;
+    return true;
+  }
+
+  /** {@link #covered}'s {@code reach} of windows given as start to end. */
+  static TreeMap<Long, Long> reach(TreeMap<Long, Long> windows) {
+    TreeMap<Long, Long> reach = new TreeMap<>();
+    long furthest = Long.MIN_VALUE;
+    for (var w : windows.entrySet()) {
+      furthest = Math.max(furthest, w.getValue());
+      reach.put(w.getKey(), furthest);
+    }
+    return reach;
   }
 
   private static boolean sameLists(Map<Resolution, List<WindowVersion>> a,

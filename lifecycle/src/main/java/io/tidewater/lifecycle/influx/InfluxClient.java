@@ -343,7 +343,7 @@ public final class InfluxClient {
       }
     } catch (com.fasterxml.jackson.core.io.JsonEOFException | org.msgpack.core.MessageInsufficientBufferException e) {
       throw InfluxException.unanswered("InfluxDB's answer to " + influxql + " was cut off: " + e.getMessage(), e);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | org.msgpack.core.MessageFormatException e) {
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | org.msgpack.core.MessagePackException e) {
       // An answer that came whole but cannot be read: asking again would get the same, not wait.
       throw new InfluxException("InfluxDB's answer to " + influxql + " could not be read: " + e.getMessage(), e);
     } catch (IOException e) {

@@ -29,6 +29,11 @@ final class JsonAnswer {
       while (p.nextToken() == JsonToken.START_OBJECT) {
         chunk(p, influxql, sink, cell);
       }
+      if (p.currentToken() != null) {
+        // Not the answer's shape: reading on would take whatever it holds for no rows.
+        throw new InfluxException("InfluxDB's answer to " + influxql + " could not be read: " + p.currentToken()
+            + " where a JSON object or the end belongs", null);
+      }
     }
   }
 

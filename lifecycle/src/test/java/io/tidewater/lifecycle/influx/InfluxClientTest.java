@@ -174,10 +174,14 @@ class InfluxClientTest {
   @org.junit.jupiter.params.provider.EnumSource(InfluxConnection.AnswerFormat.class)
   void anUnreadableAnswerIsAnErrorAndACutOffOneAnOutage(InfluxConnection.AnswerFormat format) throws Exception {
     boolean msgpack = format == InfluxConnection.AnswerFormat.MSGPACK;
-    byte[] unreadable = msgpack ? new byte[] {(byte) 0xc1, 1, 2} : "{\"results\": [}".getBytes();
+    // MessagePack: a byte no format uses, and a number where the answer's map belongs.
+    List<byte[]> unreadable = msgpack ? List.of(new byte[] {(byte) 0xc1, 1, 2}, new byte[] {0x01})
+        : List.of("{\"results\": [}".getBytes(), "[1]".getBytes());
     byte[] cutOff = msgpack ? new byte[] {(byte) 0x81, (byte) 0xa7, 'r', 'e', 's'} : "{\"results\": [{\"statement_id\"".getBytes();
-    for (boolean whole : new boolean[] {true, false}) {
-      byte[] body = whole ? unreadable : cutOff;
+    List<byte[]> bodies = new ArrayList<>(unreadable);
+    bodies.add(cutOff);
+    for (byte[] body : bodies) {
+      boolean whole = body != cutOff;
       com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
           new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
       server.createContext("/query", exchange -> {
