@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tidewater.federation.route.Route;
 import io.tidewater.federation.route.Router;
 import io.tidewater.lifecycle.cdc.DirtyRanges;
+import io.tidewater.lifecycle.export.RollupSchema;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxException;
 import io.tidewater.lifecycle.lake.LakeLayout;
@@ -18,9 +19,11 @@ import io.tidewater.policy.TieringPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * What queries can see: databases and measurements of InfluxDB and the lake, their merged
@@ -165,7 +168,7 @@ public final class FederationCatalog {
 
   /** The rollup resolutions any policy keeps, finest first. */
   public List<Resolution> rollupResolutions() {
-    java.util.TreeSet<Resolution> all = new java.util.TreeSet<>(java.util.Comparator.comparing(Resolution::width));
+    TreeSet<Resolution> all = new TreeSet<>(Comparator.comparing(Resolution::width));
     for (TieringPolicy p : policies.policies()) {
       p.tiers().warm().ifPresent(t -> all.addAll(t.rollups()));
       p.tiers().cold().ifPresent(t -> all.addAll(t.rollups()));
@@ -180,7 +183,7 @@ public final class FederationCatalog {
    */
   public MeasurementSchema rollupSchema(String database, String measurement, Resolution resolution) {
     return cached("rollup-schema/" + resolution.name() + "/" + database + "/" + measurement, () -> {
-      MeasurementSchema schema = io.tidewater.lifecycle.export.RollupSchema.of(schema(database, measurement));
+      MeasurementSchema schema = RollupSchema.of(schema(database, measurement));
       for (WindowVersion w : windows(database, measurement, resolution)) {
         schema = schema.union(w.schema());
       }
@@ -209,7 +212,7 @@ public final class FederationCatalog {
    * not asked again for that long, so each query of an outage does not wait the limit anew.
    */
   @SuppressWarnings("unchecked")
-  private <T> T fromInflux(String key, java.util.function.Supplier<T> ask, T none) {
+  private <T> T fromInflux(String key, Supplier<T> ask, T none) {
     boolean unanswered = true; // while backing off, as when asked
     if (System.nanoTime() - askAgainAtNanos >= 0) {
       try {
@@ -233,7 +236,7 @@ public final class FederationCatalog {
   // Not Cache.get(key, loader): loaders call cached() themselves (a schema reads the windows), and
   // Caffeine refuses recursive loads. Two threads may both load an entry once; they get equal values.
   @SuppressWarnings("unchecked")
-  private <T> T cached(String key, java.util.function.Supplier<T> load) {
+  private <T> T cached(String key, Supplier<T> load) {
     Object value = cache.getIfPresent(key);
     if (value == null) {
       long[] unanswered = unansweredHere.get();

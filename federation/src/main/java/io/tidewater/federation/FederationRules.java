@@ -1,10 +1,13 @@
 package io.tidewater.federation;
 
+import io.tidewater.federation.route.PlaceChoiceRule;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.rel.rules.AggregateReduceFunctionsRule;
 import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.rules.ReduceExpressionsRule;
 import org.apache.calcite.sql.SqlKind;
 
 /**
@@ -19,8 +22,8 @@ public final class FederationRules {
    * InfluxQL and prunes the lake. Each query is planned just before it runs, so this is the
    * statement's time (a cache of plans across executions must not keep such plans).
    */
-  public static final RelOptRule REDUCE_FILTER = ((org.apache.calcite.rel.rules.ReduceExpressionsRule.Config)
-      org.apache.calcite.rel.rules.ReduceExpressionsRule.FilterReduceExpressionsRule.FilterReduceExpressionsRuleConfig.DEFAULT)
+  public static final RelOptRule REDUCE_FILTER = ((ReduceExpressionsRule.Config)
+      ReduceExpressionsRule.FilterReduceExpressionsRule.FilterReduceExpressionsRuleConfig.DEFAULT)
       .withTreatDynamicCallsAsConstant(true).withDescription("FilterReduceExpressionsRule(dynamic)").toRule();
 
   /**
@@ -32,7 +35,7 @@ public final class FederationRules {
    */
   public static final RelOptRule REDUCE_AGGREGATES = AggregateReduceFunctionsRule.Config.DEFAULT
       .withFunctionsToReduce(AggregateReduceFunctionsRule.Config.DEFAULT_FUNCTIONS_TO_REDUCE.stream()
-          .filter(k -> k != SqlKind.SUM).collect(java.util.stream.Collectors.toUnmodifiableSet()))
+          .filter(k -> k != SqlKind.SUM).collect(Collectors.toUnmodifiableSet()))
       .withDescription("AggregateReduceFunctionsRule(not SUM)").toRule();
 
   public static final List<RelOptRule> ALL = List.of(
@@ -52,6 +55,6 @@ public final class FederationRules {
     planner.removeRule(CoreRules.AGGREGATE_REDUCE_FUNCTIONS); // one of Calcite's defaults, replaced by ours
     ALL.forEach(planner::addRule);
     // Matches only InfluxDB scans of parts the lake holds too: idle in every other plan.
-    planner.addRule(io.tidewater.federation.route.PlaceChoiceRule.INSTANCE);
+    planner.addRule(PlaceChoiceRule.INSTANCE);
   }
 }

@@ -7,6 +7,8 @@ import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -39,12 +41,12 @@ public final class ResultCache {
   /** A result and what it was computed from, including each measurement's change count when it started. */
   record Entry(List<SqlColumn> columns, List<Object[]> rows, List<Read> reads, long expiresAtNanos, List<Long> generations) {}
 
-  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> generations =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicLong> generations =
+      new ConcurrentHashMap<>();
 
   /** How often a measurement was invalidated: a result computed across a change is not kept. */
   long generation(String database, String measurement) {
-    return generations.computeIfAbsent(database + "\u0000" + measurement, k -> new java.util.concurrent.atomic.AtomicLong())
+    return generations.computeIfAbsent(database + "\u0000" + measurement, k -> new AtomicLong())
         .get();
   }
 
@@ -93,7 +95,7 @@ public final class ResultCache {
 
   /** Forgets every result that read a measurement (its lake windows or routes changed). */
   public void invalidate(String database, String measurement) {
-    generations.computeIfAbsent(database + "\u0000" + measurement, k -> new java.util.concurrent.atomic.AtomicLong())
+    generations.computeIfAbsent(database + "\u0000" + measurement, k -> new AtomicLong())
         .incrementAndGet();
     entries.asMap().values().removeIf(e -> e.reads().stream()
         .anyMatch(r -> r.database().equals(database) && r.measurement().equals(measurement)));
@@ -106,7 +108,7 @@ public final class ResultCache {
    * lake and InfluxDB their routes no longer match and they are dropped when next asked for.
    */
   public void invalidate(String database, String measurement, TimeRange changed) {
-    generations.computeIfAbsent(database + "\u0000" + measurement, k -> new java.util.concurrent.atomic.AtomicLong())
+    generations.computeIfAbsent(database + "\u0000" + measurement, k -> new AtomicLong())
         .incrementAndGet();
     entries.asMap().values().removeIf(e -> e.reads().stream()
         .anyMatch(r -> r.database().equals(database) && r.measurement().equals(measurement) && r.readLake(changed)));

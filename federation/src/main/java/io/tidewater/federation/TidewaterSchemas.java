@@ -4,7 +4,10 @@ import io.tidewater.federation.influx.InfluxTable;
 import io.tidewater.federation.lake.LakeParts;
 import io.tidewater.federation.lake.LakeTable;
 import io.tidewater.federation.route.RoutedTable;
+import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.policy.Resolution;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.apache.calcite.schema.Schema;
@@ -27,7 +30,7 @@ public final class TidewaterSchemas {
   private TidewaterSchemas() {}
 
   /** The schema of one rollup resolution's tables: {@code lake_1m}, {@code lake_1h}, ... */
-  public static String rollupSchema(io.tidewater.policy.Resolution resolution) {
+  public static String rollupSchema(Resolution resolution) {
     return LAKE + "_" + resolution.name();
   }
 
@@ -37,12 +40,12 @@ public final class TidewaterSchemas {
         catalog.retentionPolicy(db, m), () -> catalog.schema(db, m))));
     root.add(LAKE, new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(), () -> catalog.schema(db, m),
         () -> catalog.rawWindows(db, m)).withRollups(() -> {
-          java.util.Map<io.tidewater.policy.Resolution, java.util.List<io.tidewater.lifecycle.lake.WindowVersion>> rollups =
-              new java.util.LinkedHashMap<>();
+          Map<Resolution, List<WindowVersion>> rollups =
+              new LinkedHashMap<>();
           catalog.rollupResolutions().forEach(r -> rollups.put(r, catalog.windows(db, m, r)));
           return rollups;
         }, () -> catalog.droppedRawWindows(db, m)).withParts(parts)));
-    for (io.tidewater.policy.Resolution r : catalog.rollupResolutions()) {
+    for (Resolution r : catalog.rollupResolutions()) {
       root.add(rollupSchema(r), new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(),
           () -> catalog.rollupSchema(db, m, r), () -> catalog.windows(db, m, r), r).withParts(parts)));
     }

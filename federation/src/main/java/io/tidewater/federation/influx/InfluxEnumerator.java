@@ -1,5 +1,7 @@
 package io.tidewater.federation.influx;
 
+import io.tidewater.error.ErrorCode;
+import io.tidewater.error.TidewaterException;
 import io.tidewater.federation.ScanColumn;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxException;
@@ -12,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.linq4j.Enumerator;
 
 /**
@@ -41,10 +44,10 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
   private long returned;
   private final InfluxQuery query;
   private final long deadlineNanos;
-  private final java.util.concurrent.atomic.AtomicBoolean cancelled;
+  private final AtomicBoolean cancelled;
 
   /** Rows of {@code query}; waiting for them stops at {@code deadlineNanos} (System.nanoTime) or when cancelled. */
-  InfluxEnumerator(InfluxQuery query, long deadlineNanos, java.util.concurrent.atomic.AtomicBoolean cancelled) {
+  InfluxEnumerator(InfluxQuery query, long deadlineNanos, AtomicBoolean cancelled) {
     this.query = query;
     this.deadlineNanos = deadlineNanos;
     this.cancelled = cancelled;
@@ -77,12 +80,12 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
           position = -1;
           if (cancelled.get()) {
             close();
-            throw new io.tidewater.error.TidewaterException(io.tidewater.error.ErrorCode.QUERY_TIMEOUT,
+            throw new TidewaterException(ErrorCode.QUERY_TIMEOUT,
                 "the query was cancelled while waiting for InfluxDB", null);
           }
           if (System.nanoTime() - deadlineNanos > 0) {
             close();
-            throw new io.tidewater.error.TidewaterException(io.tidewater.error.ErrorCode.QUERY_TIMEOUT,
+            throw new TidewaterException(ErrorCode.QUERY_TIMEOUT,
                 "the query ran longer than its time limit and was stopped while waiting for InfluxDB at "
                     + query.client().url(), null);
           }

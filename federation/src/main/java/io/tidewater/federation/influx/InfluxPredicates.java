@@ -9,13 +9,16 @@ import io.tidewater.policy.rollup.FieldType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
@@ -84,7 +87,7 @@ final class InfluxPredicates {
       }
       case LIKE -> {
         // NOT LIKE, ILIKE and SIMILAR TO share the kind; only LIKE itself is translated.
-        return call.getOperator() == org.apache.calcite.sql.fun.SqlStdOperatorTable.LIKE ? like(call) : null;
+        return call.getOperator() == SqlStdOperatorTable.LIKE ? like(call) : null;
       }
       case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL -> {
         return comparison(call);
@@ -212,9 +215,9 @@ final class InfluxPredicates {
       var from = ref.getType();
       var to = call.getType();
       // Only casts that keep every value: to an unbounded string, or to DOUBLE.
-      boolean chars = SqlTypeUtil.inCharFamily(from) && to.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.VARCHAR
-          && to.getPrecision() == org.apache.calcite.rel.type.RelDataType.PRECISION_NOT_SPECIFIED;
-      boolean widening = SqlTypeUtil.isNumeric(from) && to.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DOUBLE;
+      boolean chars = SqlTypeUtil.inCharFamily(from) && to.getSqlTypeName() == SqlTypeName.VARCHAR
+          && to.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED;
+      boolean widening = SqlTypeUtil.isNumeric(from) && to.getSqlTypeName() == SqlTypeName.DOUBLE;
       return chars || widening ? ref.getIndex() : null;
     }
     return null;

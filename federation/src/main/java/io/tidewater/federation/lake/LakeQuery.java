@@ -7,10 +7,15 @@ import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.lifecycle.parquet.ScanSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
+import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
@@ -144,15 +149,15 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
       timeColumn = out.size() - 1;
     }
     int t = timeColumn;
-    java.util.Comparator<Object[]> order = java.util.Comparator.comparingLong(r -> (Long) r[t]);
+    Comparator<Object[]> order = Comparator.comparingLong(r -> (Long) r[t]);
     if (descending) {
       order = order.reversed();
     }
-    java.util.PriorityQueue<Object[]> kept = new java.util.PriorityQueue<>(order.reversed()); // worst kept row on top
+    PriorityQueue<Object[]> kept = new PriorityQueue<>(order.reversed()); // worst kept row on top
     List<WindowVersion> windows = new ArrayList<>(overlapping.stream().filter(w -> w.rows() > 0).toList());
-    windows.sort(java.util.Comparator.comparingLong(WindowVersion::windowStart));
+    windows.sort(Comparator.comparingLong(WindowVersion::windowStart));
     if (descending) {
-      java.util.Collections.reverse(windows);
+      Collections.reverse(windows);
     }
     ScanSpec spec = new LakeQuery(table, tableName, range, tagValues, out, false, 0, List.of(), descending, -1).spec();
     for (WindowVersion w : windows) {
@@ -184,7 +189,7 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
     List<Object[]> sorted = new ArrayList<>(kept);
     sorted.sort(order);
     if (out.size() > columns.size()) {
-      sorted.replaceAll(r -> java.util.Arrays.copyOf(r, columns.size()));
+      sorted.replaceAll(r -> Arrays.copyOf(r, columns.size()));
     }
     return sorted;
   }
@@ -195,11 +200,11 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
   }
 
   /** {@link #enumerable()} as generated code calls it (the lake scan needs nothing of the execution). */
-  public Enumerable<Object[]> enumerable(org.apache.calcite.DataContext root) {
+  public Enumerable<Object[]> enumerable(DataContext root) {
     return enumerable();
   }
 
-  public Enumerable<Object> scalarEnumerable(org.apache.calcite.DataContext root) {
+  public Enumerable<Object> scalarEnumerable(DataContext root) {
     return scalarEnumerable();
   }
 }

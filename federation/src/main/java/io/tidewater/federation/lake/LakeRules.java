@@ -1,11 +1,13 @@
 package io.tidewater.federation.lake;
 
+import io.tidewater.federation.FederationRules;
 import io.tidewater.federation.MeasurementColumns;
 import io.tidewater.federation.Pushdown;
 import io.tidewater.federation.RuleConfig;
 import io.tidewater.federation.ScanColumn;
 import io.tidewater.federation.TimeBounds;
 import io.tidewater.federation.TimeRange;
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +26,7 @@ import org.apache.calcite.rel.convert.ConverterRule;
 import org.apache.calcite.rel.logical.LogicalAggregate;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
@@ -50,7 +53,7 @@ public final class LakeRules {
 
   public static final RelOptRule ROLLUP = LakeRollupRule.CONFIG.toRule();
   public static final RelOptRule SORT = ConverterRule.Config.INSTANCE
-      .withConversion(org.apache.calcite.rel.logical.LogicalSort.class, Convention.NONE, LakeRel.CONVENTION, "LakeSortRule")
+      .withConversion(LogicalSort.class, Convention.NONE, LakeRel.CONVENTION, "LakeSortRule")
       .withRuleFactory(SortRule::new).toRule();
 
   public static final List<RelOptRule> ALL = List.of(FILTER, PROJECT, AGGREGATE, ROLLUP, SORT, TO_ENUMERABLE);
@@ -59,7 +62,7 @@ public final class LakeRules {
 
   static void register(RelOptPlanner planner) {
     ALL.forEach(planner::addRule);
-    io.tidewater.federation.FederationRules.register(planner);
+    FederationRules.register(planner);
   }
 
   /** Time bounds and tag equalities (= and IN), which the reader applies exactly, become the scan's pruning; the rest stays above. */
@@ -99,7 +102,7 @@ public final class LakeRules {
     }
 
     /** {@code tag = 'v'} or an OR of such on one tag: the values it keeps. */
-    private static Map.Entry<String, Set<String>> tagValues(io.tidewater.lifecycle.parquet.MeasurementSchema schema,
+    private static Map.Entry<String, Set<String>> tagValues(MeasurementSchema schema,
         RexNode conjunct) {
       Set<String> values = new HashSet<>();
       Integer tag = null;
@@ -175,7 +178,7 @@ public final class LakeRules {
 
     @Override
     public RelNode convert(RelNode rel) {
-      org.apache.calcite.rel.logical.LogicalSort sort = (org.apache.calcite.rel.logical.LogicalSort) rel;
+      LogicalSort sort = (LogicalSort) rel;
       if (sort.offset != null || !(sort.fetch instanceof RexLiteral fetch) || sort.getCollation().getFieldCollations().size() != 1) {
         return null;
       }

@@ -5,11 +5,14 @@ import io.tidewater.federation.ScanColumn;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
 
 /** Reads a measurement's lake files; the rules of {@link LakeRules} fold pruning, projection and aggregation into it. */
 public final class LakeTableScan extends TableScan implements LakeRel {
@@ -29,7 +32,7 @@ public final class LakeTableScan extends TableScan implements LakeRel {
   }
 
   @Override
-  public org.apache.calcite.rel.RelWriter explainTerms(org.apache.calcite.rel.RelWriter pw) {
+  public RelWriter explainTerms(RelWriter pw) {
     // Shown in EXPLAIN: the lake was chosen over InfluxDB for this part.
     return super.explainTerms(pw).itemIf("insteadOfInfluxDb", true, alternative);
   }
@@ -40,10 +43,10 @@ public final class LakeTableScan extends TableScan implements LakeRel {
   }
 
   @Override
-  public org.apache.calcite.plan.RelOptCost computeSelfCost(RelOptPlanner planner,
-      org.apache.calcite.rel.metadata.RelMetadataQuery mq) {
+  public RelOptCost computeSelfCost(RelOptPlanner planner,
+      RelMetadataQuery mq) {
     // A rollup holds one row per series and bucket: far fewer than raw points.
-    org.apache.calcite.plan.RelOptCost cost = super.computeSelfCost(planner, mq);
+    RelOptCost cost = super.computeSelfCost(planner, mq);
     return lakeTable.resolution().isRaw() ? cost : cost.multiplyBy(0.01);
   }
 

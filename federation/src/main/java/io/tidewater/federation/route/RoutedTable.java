@@ -1,12 +1,16 @@
 package io.tidewater.federation.route;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tidewater.federation.FederationCatalog;
 import io.tidewater.federation.MeasurementColumns;
 import io.tidewater.federation.TidewaterSchemas;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.federation.influx.InfluxTable;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.RelFactories;
@@ -48,7 +52,7 @@ public final class RoutedTable extends AbstractTable implements TranslatableTabl
   public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
     RelBuilder b = RelFactories.LOGICAL_BUILDER.create(context.getCluster(), relOptTable.getRelOptSchema());
     List<Route> routes = catalog.routes(database, measurement);
-    java.util.Map<Place, RelOptTable> tables = new java.util.EnumMap<>(Place.class);
+    Map<Place, RelOptTable> tables = new EnumMap<>(Place.class);
     for (Route route : routes) {
       RelOptTable part = table(tables, relOptTable, route.place());
       RelOptTable lake = route.lakeToo().isEmpty() ? null : table(tables, relOptTable, Place.LAKE);
@@ -76,7 +80,7 @@ public final class RoutedTable extends AbstractTable implements TranslatableTabl
     return b.build();
   }
 
-  private RelOptTable table(java.util.Map<Place, RelOptTable> tables, RelOptTable routed, Place place) {
+  private RelOptTable table(Map<Place, RelOptTable> tables, RelOptTable routed, Place place) {
     return tables.computeIfAbsent(place, p -> routed.getRelOptSchema().getTableForMember(
         List.of(p == Place.INFLUXDB ? TidewaterSchemas.INFLUXDB : TidewaterSchemas.LAKE, database, measurement)));
   }
@@ -89,6 +93,6 @@ public final class RoutedTable extends AbstractTable implements TranslatableTabl
     return b.getRexBuilder().makeTimestampLiteral(text, 3);
   }
 
-  private static final com.github.benmanes.caffeine.cache.Cache<Long, TimestampString> TIMESTAMPS =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
+  private static final Cache<Long, TimestampString> TIMESTAMPS =
+      Caffeine.newBuilder().maximumSize(10_000).build();
 }
