@@ -56,7 +56,7 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
 
   /** How many windows the scan reads (for EXPLAIN). */
   public long windows() {
-    return table.windows().stream().filter(w -> w.windowEnd() > range.from() && w.windowStart() < range.to()).count();
+    return windowsRead().size();
   }
 
   /** What the scan reads and computes, for EXPLAIN. */
