@@ -89,6 +89,17 @@ class FederatedQueryTest {
         c("distinct hosts per day", "SELECT {bucket:day} d, COUNT(DISTINCT host) FROM {cpu} GROUP BY {bucket:day}"),
         c("stddev by host", "SELECT host, STDDEV_POP(usage_user) FROM {cpu} GROUP BY host"),
         c("having", "SELECT host, {bucket:day} d, AVG(usage_user) a FROM {cpu} GROUP BY host, {bucket:day} HAVING AVG(usage_user) > 52"),
+        // groups without aggregate calls: InfluxQL needs a call to group (the hours a host reported, distinct tags)
+        c("hours one host reported, in InfluxDB", "SELECT {bucket:hour} h FROM {cpu} WHERE host = 'c' AND temp IS NOT NULL"
+            + " AND \"time\" >= TIMESTAMP '2025-05-24 20:00:00' AND \"time\" < TIMESTAMP '2025-05-25 04:00:00' GROUP BY {bucket:hour}"),
+        c("hours one host reported, across the split", "SELECT {bucket:hour} h FROM {cpu} WHERE host = 'a'"
+            + " AND \"time\" >= TIMESTAMP '2025-05-21 18:00:00' AND \"time\" < TIMESTAMP '2025-05-22 06:00:00' GROUP BY {bucket:hour}"),
+        c("hours one host reported, in a subquery", "SELECT COUNT(*), MIN(h), MAX(h) FROM (SELECT {bucket:hour} h FROM {mem}"
+            + " WHERE host = 'b' AND \"time\" >= TIMESTAMP '2025-05-20 00:00:00' GROUP BY {bucket:hour}) t"),
+        c("distinct tags across the split", "SELECT DISTINCT host, rack FROM {cpu}"
+            + " WHERE \"time\" >= TIMESTAMP '2025-05-21 00:00:00' AND \"time\" < TIMESTAMP '2025-05-23 00:00:00'"),
+        c("distinct days and hosts in InfluxDB", "SELECT DISTINCT {bucket:day} d, host FROM {cpu} WHERE temp > 68"),
+        c("group by a tag alone", "SELECT region FROM {cpu} WHERE \"time\" >= TIMESTAMP '2025-05-30 00:00:00' GROUP BY region"),
         // top-N and ordering
         ordered("top 5 by value", "SELECT \"time\", host, usage_user FROM {cpu} ORDER BY usage_user DESC, \"time\", host LIMIT 5"),
         ordered("latest points", "SELECT \"time\", host, usage_user FROM {cpu} ORDER BY \"time\" DESC, host LIMIT 4"),

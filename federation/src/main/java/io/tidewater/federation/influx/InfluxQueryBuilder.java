@@ -104,7 +104,11 @@ public final class InfluxQueryBuilder {
         }
       }
       int bucketColumn = columns.indexOf(new ScanColumn.Bucket(bucketMillis));
-      if (!presence.isEmpty() && groupTags.isEmpty() && bucketMillis > 0 && bucketColumn >= 0) {
+      if (aggregates.isEmpty()) {
+        // Groups without aggregates (GROUP BY buckets or tags alone, SELECT DISTINCT): InfluxQL
+        // needs a call, and the fields' counts find exactly the groups where a point is.
+        aggregates.addAll(presence);
+      } else if (!presence.isEmpty() && groupTags.isEmpty() && bucketMillis > 0 && bucketColumn >= 0) {
         gapPresence = String.join(", ", presence);
         gapBucketColumn = bucketColumn;
       } else if (!groupTags.isEmpty() || bucketMillis > 0) {

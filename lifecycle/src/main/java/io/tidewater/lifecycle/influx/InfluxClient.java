@@ -333,6 +333,9 @@ public final class InfluxClient {
     try (StallGuard body = new StallGuard(response.body(), started)) {
       if (response.statusCode() != 200) {
         String error = msgpack ? MsgpackAnswer.error(body) : JsonAnswer.error(body);
+        if (response.statusCode() == 400) {
+          throw InfluxException.rejected(influxql, "400 " + (error == null ? "(no error message)" : error));
+        }
         throw new InfluxException("InfluxDB answered " + response.statusCode() + " to " + influxql + ": "
             + (error == null ? "(no error message)" : error), null);
       }

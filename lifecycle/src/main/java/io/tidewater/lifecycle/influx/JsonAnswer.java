@@ -76,7 +76,7 @@ final class JsonAnswer {
       String name = p.currentName();
       p.nextToken();
       if (name.equals("error")) {
-        throw new InfluxException("InfluxDB statement error for " + influxql + ": " + p.getText(), null);
+        throw InfluxException.statementError(influxql, p.getText());
       } else if (name.equals("series")) {
         while (p.nextToken() == JsonToken.START_OBJECT) {
           series(p, sink, cell);

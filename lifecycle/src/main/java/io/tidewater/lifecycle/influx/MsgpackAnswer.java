@@ -66,7 +66,7 @@ final class MsgpackAnswer {
     for (int i = 0; i < entries; i++) {
       String name = u.unpackString();
       if (name.equals("error")) {
-        throw new InfluxException("InfluxDB statement error for " + influxql + ": " + u.unpackString(), null);
+        throw InfluxException.statementError(influxql, u.unpackString());
       } else if (name.equals("series")) {
         int series = u.unpackArrayHeader();
         for (int s = 0; s < series; s++) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tidewater.error.ErrorCode;
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.lifecycle.parquet.SchemaConflictException;
@@ -118,9 +119,19 @@ class InfluxClientTest {
     InfluxException e = assertThrows(InfluxException.class,
         () -> client.rows("no_such_db_here", "SELECT * FROM m"));
     assertTrue(e.getMessage().contains("database not found: no_such_db_here"), e.getMessage());
+    assertEquals(ErrorCode.INFLUXDB_UNAVAILABLE, e.code(), "InfluxDB's state, not the statement");
     String db = influx.newDatabase("client");
+    // A statement InfluxDB cannot parse (400) or compile (an error inside a 200) is the gateway's
+    // own bug, never reported as InfluxDB being unavailable.
     InfluxException syntax = assertThrows(InfluxException.class, () -> client.rows(db, "SELEKT 1"));
     assertTrue(syntax.getMessage().contains("error parsing query"), syntax.getMessage());
+    assertEquals(ErrorCode.INTERNAL, syntax.code(), syntax.getMessage());
+    InfluxException empty = assertThrows(InfluxException.class, () -> client.rows(db, "SELECT  FROM m GROUP BY time(1h)"));
+    assertEquals(ErrorCode.INTERNAL, empty.code(), empty.getMessage());
+    influx.write(db, "m,host=a v=1 1700000000000000000");
+    InfluxException mixed = assertThrows(InfluxException.class, () -> client.rows(db, "SELECT v, count(v) FROM m"));
+    assertTrue(mixed.getMessage().contains("mixing aggregate and non-aggregate"), mixed.getMessage());
+    assertEquals(ErrorCode.INTERNAL, mixed.code(), mixed.getMessage());
   }
 
   @Test
