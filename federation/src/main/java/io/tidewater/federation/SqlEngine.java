@@ -2,6 +2,8 @@ package io.tidewater.federation;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tidewater.federation.functions.FunctionCalls;
+import io.tidewater.federation.functions.StatisticalAggregates;
 import io.tidewater.federation.influx.InfluxQuery;
 import io.tidewater.federation.influx.InfluxToEnumerableConverter;
 import io.tidewater.federation.lake.LakeParts;
@@ -39,6 +41,7 @@ import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.runtime.Hook;
+import org.apache.calcite.schema.impl.AggregateFunctionImpl;
 import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
@@ -105,7 +108,7 @@ public final class SqlEngine {
 
   /** Runs {@code sql}; the caller reads and closes the result. */
   public SqlResult query(String text, long maxRows, Duration timeout) {
-    String sql = DateBin.rewrite(text, PARSER);
+    String sql = DateBin.rewrite(FunctionCalls.rewrite(FunctionCalls.quoteNames(text), PARSER), PARSER);
     boolean asksForNow = ResultCache.asksForNow(sql);
     boolean cacheable = cache.settings().maxEntries() > 0 && !asksForNow;
     // Results are kept by the plan they come from; the plan a SQL text had last time finds them
@@ -318,7 +321,7 @@ public final class SqlEngine {
 
   /** The plan of {@code sql} and, for each part, its place, time range and what is sent there. */
   public SqlExplanation explain(String text) {
-    String sql = DateBin.rewrite(text, PARSER);
+    String sql = DateBin.rewrite(FunctionCalls.rewrite(FunctionCalls.quoteNames(text), PARSER), PARSER);
     Connection connection = connect();
     AtomicReference<RelNode> plan = new AtomicReference<>();
     try (Hook.Closeable program = usePlanningProgram(); Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
@@ -415,6 +418,8 @@ public final class SqlEngine {
           root.add(DateBin.FUNCTION, ScalarFunctionImpl.create(m));
         }
       }
+      StatisticalAggregates.FUNCTIONS.forEach((name, implementation) ->
+          root.add(name, AggregateFunctionImpl.create(implementation)));
       return connection;
     } catch (SQLException e) {
       throw SqlErrors.translate(e);
