@@ -110,18 +110,52 @@ java -Djdk.httpclient.bufsize=131072 -Dquarkus.http.port="$gateway_port" \
   -Dtidewater.lake.uri="file:$state/lake" \
   -Dtidewater.cdc.log-dir="$state/cdc-log" \
   -Dtidewater.policies.folder="$root/policies" \
+  -Dtidewater.export.lease-ttl=PT30S \
   -jar "$jar" > "$state/gateway.log" 2>&1 &
 pids+=($!)
 wait_for "$gateway_url/q/health/ready" 200 60 "The gateway"
 
 # --- Export the sample data now instead of waiting for the schedule ---
-curl -s -XPOST "$gateway_url/v1/jobs/telegraf-cpu/run" > /dev/null
-for _ in $(seq 1 300); do
+# The run is known by its start time: the 202 answers it as runningSince (a scheduled run already
+# going on answers 409, and then that run is the one waited for); it is over when lastRun has it
+# as its start. JSON keys come in alphabetical order, so each is read on its own.
+json_value() { # json key: the first value of "key" (a string without quotes, or a number)
+  printf '%s' "$1" | grep -o "\"$2\":\(\"[^\"]*\"\|[0-9-]*\)" | head -1 | sed -E 's/^"[^"]*"://; s/"//g' || true
+}
+last_run() { # the lastRun object of a job status, or nothing before the first run
+  printf '%s' "$1" | grep -o '"lastRun":{.*' | sed 's/^"lastRun"://' || true
+}
+start_run() { # the start time of the run now going on (started here, or a scheduled one)
+  local s
+  s=$(json_value "$(curl -s -XPOST "$gateway_url/v1/jobs/telegraf-cpu/run")" runningSince)
+  [ -n "$s" ] || s=$(json_value "$(curl -s "$gateway_url/v1/jobs/telegraf-cpu")" runningSince)
+  echo "$s"
+}
+started=$(start_run)
+run=""
+until_s=$((SECONDS + 180))
+while ((SECONDS < until_s)); do
   job=$(curl -s "$gateway_url/v1/jobs/telegraf-cpu")
-  case "$job" in *'"running":false'*'"lastRun":{'*) break ;; esac
+  run=$(last_run "$job")
+  [ -n "$started" ] && [ "$(json_value "$run" started)" = "$started" ] && break
+  run=""
+  if [[ "$job" == *'"running":false'* ]]; then
+    # Over without a result: skipped, since a gateway stopped mid-export (an earlier quickstart)
+    # left the policy's lease, which runs out after tidewater.export.lease-ttl. Ask again.
+    sleep 1
+    started=$(start_run)
+  fi
   sleep 0.2
 done
-echo "Export of policy telegraf-cpu: $(echo "$job" | grep -o '"windowsExported":[0-9]*'), $(echo "$job" | grep -o '"rows":[0-9]*'), $(echo "$job" | grep -o '"windowsFailed":[0-9]*')"
+if [ -z "$run" ]; then
+  echo "The export started at ${started:-(unknown)} did not finish within 3 minutes; see $state/gateway.log" >&2
+  exit 1
+fi
+echo "Export of policy telegraf-cpu (run started $started): $(json_value "$run" windowsExported) windows exported," \
+  "$(json_value "$run" windowsAlreadyDone) already in the lake, $(json_value "$run" windowsFailed) failed," \
+  "$(json_value "$run" rows) rows"
+error=$(json_value "$run" error)
+[ -z "$error" ] || echo "  the run failed: $error" >&2
 echo "Lake contents (Parquet files per measurement and resolution; ledger under _ledger/):"
 find "$state/lake" -name '*.parquet' | sed -E "s|$state/lake/||; s|/day=.*||" | sort | uniq -c | sed 's/^/  /'
 echo "GET /v1/jobs:"
