@@ -31,7 +31,7 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Export throughput against its ceiling, in one run (DESIGN.md section 11): loads N points into a
+ * Export throughput against its ceiling, in one run (the targets in the README's "Benchmarks"): loads N points into a
  * real influxd, times raw chunked reads of all of them (bytes streamed and discarded: what any
  * reader must wait for), then exports of the same data into fresh local lakes (streamed parse,
  * Parquet, ledger commits), and reports medians in rows/s, their ratio (goal >= 0.8; the first

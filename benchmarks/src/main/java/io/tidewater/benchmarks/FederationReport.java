@@ -37,7 +37,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * Federated SQL against its peers, side by side in one run (DESIGN.md section 11), medians of
+ * Federated SQL against its peers, side by side in one run (the targets in the README's "Benchmarks"), medians of
  * alternating runs: a lake aggregate through the gateway's engine vs DuckDB over the same files
  * (one thread each); a hot-only query vs the same InfluxQL sent to InfluxDB directly; result-cache
  * hits (server side, both cores busy).

@@ -32,7 +32,7 @@ import org.apache.parquet.io.LocalOutputFile;
 
 /**
  * Size and scan speed of the lake's Parquet against its peers, in one run on one machine
- * (DESIGN.md section 11): bytes per value of a regular float series written by the gateway (zstd
+ * (the targets in the README's "Benchmarks"): bytes per value of a regular float series written by the gateway (zstd
  * and snappy), by DuckDB from the same rows sorted by host and time, and by InfluxDB as TSM after
  * a full compaction; and one-thread grouped count/avg/min/max over the gateway's file, by the
  * gateway's reader and by DuckDB.

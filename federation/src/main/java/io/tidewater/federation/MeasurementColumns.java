@@ -10,7 +10,7 @@ import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
- * The SQL columns of a measurement (DESIGN.md section 3): {@code time} first (TIMESTAMP, UTC,
+ * The SQL columns of a measurement (docs/architecture.md, lake layout): {@code time} first (TIMESTAMP, UTC,
  * milliseconds as Calcite keeps them), then one VARCHAR per tag, then one typed column per field.
  * Every table of a measurement (routed, InfluxDB, lake) has these same columns, so their rows union.
  */

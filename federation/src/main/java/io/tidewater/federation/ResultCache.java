@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Results of recent queries, keyed by their normalized plan (the physical plan with each part's
  * place, resolved time range and pushed-down query, and the result's column names: SQL texts
- * planned alike share a result) and checked against what they were computed from (DESIGN.md
- * section 7): an entry holds only while the routes and columns of every table it read are
+ * planned alike share a result) and checked against what they were computed from (docs/architecture.md,
+ * queries): an entry holds only while the routes and columns of every table it read are
  * unchanged, it was not invalidated by a change to one of its measurements (export commits, tier
  * moves, CDC), and it is younger than its time to live: short when InfluxDB answered part of it,
  * long when only the lake did (lake windows change only through the ledger). Queries reading the

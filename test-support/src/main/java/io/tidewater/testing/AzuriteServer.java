@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * A real Azure Blob endpoint: Azurite's blob service with its workspace in a temporary folder.
- * It serves the Blob API only (no DataLake/DFS calls); see DESIGN.md section 9.
+ * It serves the Blob API only (no DataLake/DFS calls); see docs/architecture.md, tests.
  */
 public final class AzuriteServer extends RealServer {
 

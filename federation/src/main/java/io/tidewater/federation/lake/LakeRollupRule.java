@@ -16,7 +16,7 @@ import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.RelNode;
 
 /**
- * Answers a lake aggregate from the coarsest rollup that answers it exactly (DESIGN.md section 7):
+ * Answers a lake aggregate from the coarsest rollup that answers it exactly (docs/architecture.md, queries):
  * its buckets are whole multiples of the rollup's, its time range starts and ends on bucket
  * boundaries, the rollup holds every window the raw scan would read, and each aggregate
  * re-aggregates (COUNT as the sum of counts, SUM of sums, MIN of mins, MAX of maxes, the mean as

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Splits a measurement's time line between the lake and InfluxDB (DESIGN.md section 7). The lake
+ * Splits a measurement's time line between the lake and InfluxDB (docs/architecture.md, queries). The lake
  * answers what it holds completely (everything before the export's recorded progress) and what
  * the policy no longer keeps hot, except windows known to be stale (dirty: InfluxDB received
  * points for them after their export, and their re-export has not committed yet); InfluxDB

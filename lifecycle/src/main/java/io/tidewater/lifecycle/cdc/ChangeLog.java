@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * The durable log of accepted writes (DESIGN.md section 6): each write's body is appended as one
+ * The durable log of accepted writes (docs/architecture.md, writes): each write's body is appended as one
  * checksummed record and forced to disk before the write is acknowledged, so nothing acknowledged
  * is lost when the gateway stops. Records live in segment files named by their first sequence
  * number; on open the log is read back and a torn or corrupt tail (a crash mid-append) is cut off.

@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * The columns of a measurement's rollup files: the same tags, {@code time} as the bucket start, and
  * per field {@code <field>_count}, {@code _sum}, {@code _min}, {@code _max}, {@code _first},
- * {@code _last} (those its type keeps, DESIGN.md section 3) plus {@code _first_time} and
+ * {@code _last} (those its type keeps, docs/architecture.md, lake layout) plus {@code _first_time} and
  * {@code _last_time} (epoch ns) so first and last re-aggregate exactly.
  */
 public final class RollupSchema {

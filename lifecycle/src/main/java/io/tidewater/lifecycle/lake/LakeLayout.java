@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where things live in the lake (DESIGN.md section 5): Hive-style partition folders that Athena,
+ * Where things live in the lake (docs/architecture.md, lake layout): Hive-style partition folders that Athena,
  * Trino, Spark and DuckDB read directly, one deterministically named file set per window and
  * resolution, and the ledger under {@code _ledger/}, which those engines skip.
  *

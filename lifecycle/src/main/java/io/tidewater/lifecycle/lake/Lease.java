@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * A lease on a named job in the lake, so that of several gateways one works on it at a time
- * (DESIGN.md section 14). Leases are numbered objects {@code _leases/<name>/<n>.json} created with
+ * (docs/architecture.md, leases). Leases are numbered objects {@code _leases/<name>/<n>.json} created with
  * put-if-absent: the holder of the highest number holds the lease until its expiry; taking over an
  * expired or released lease is creating the next number, which exactly one contender can do. A
  * dead gateway's lease simply runs out.

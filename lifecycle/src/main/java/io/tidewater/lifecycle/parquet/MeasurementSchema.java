@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * The columns of one measurement: {@code time}, one string column per tag key, one typed column
- * per field key (DESIGN.md section 3). Tags and fields are kept sorted by name, so two exports of
+ * per field key (docs/architecture.md, lake layout). Tags and fields are kept sorted by name, so two exports of
  * the same data have the same schema.
  */
 public record MeasurementSchema(String measurement, List<String> tags, List<FieldColumn> fields) {

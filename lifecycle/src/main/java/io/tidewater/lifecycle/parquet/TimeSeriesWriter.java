@@ -32,7 +32,7 @@ import org.apache.parquet.schema.Types;
 /**
  * Writes rows of one measurement into one Parquet file, sorted by series then time: {@code time}
  * as INT64 TIMESTAMP (UTC, micro- or nanoseconds) delta-encoded, tags as dictionary-encoded
- * strings, fields typed (DESIGN.md section 3), with statistics and the page index, and the
+ * strings, fields typed (docs/architecture.md, lake layout), with statistics and the page index, and the
  * measurement's schema in the file's key-value metadata so readers know tags from fields.
  */
 public final class TimeSeriesWriter {

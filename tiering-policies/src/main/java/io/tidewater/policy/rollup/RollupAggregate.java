@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What a rollup bucket keeps per field (DESIGN.md section 3), and how each re-aggregates into a
+ * What a rollup bucket keeps per field (docs/architecture.md, lake layout), and how each re-aggregates into a
  * coarser bucket: counts and sums add, minima and maxima take the extreme, first and last take the
  * value at the earliest and latest time. Every one is exact under re-aggregation.
  */
