@@ -12,10 +12,12 @@ import io.tidewater.lifecycle.store.local.LocalLakeStore;
 import io.tidewater.policy.PolicyParser;
 import io.tidewater.policy.TieringPolicy;
 import io.tidewater.testing.InfluxServer;
+import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +29,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Random;
 
@@ -120,8 +124,8 @@ public final class ExportThroughputReport {
         deleteTree(lake);
         deleteTree(lake.resolveSibling(lake.getFileName() + "-staging"));
       }
-      java.util.Arrays.sort(rawNanos);
-      java.util.Arrays.sort(exportNanos);
+      Arrays.sort(rawNanos);
+      Arrays.sort(exportNanos);
       long rows = perHost * HOSTS;
       double rawRate = rows / (rawNanos[RUNS / 2] / 1e9);
       double exportRate = rows / (exportNanos[RUNS / 2] / 1e9);
@@ -148,12 +152,12 @@ public final class ExportThroughputReport {
     }
   }
 
-  private static void deleteTree(Path root) throws java.io.IOException {
+  private static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
     try (var paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     }
@@ -174,9 +178,7 @@ public final class ExportThroughputReport {
 
   /** An export job of {@code policy} into the local lake folder {@code lake}, staging beside it, one attempt per window. */
   static ExportJob localExportJob(TieringPolicy policy, InfluxClient client, Ledger ledger, Path lake, Clock clock) {
-    return new ExportJob(policy, client, ledger,
-        new WindowExporter(client, new WindowWriter(ledger, lake.resolveSibling(lake.getFileName() + "-staging"), clock)),
-        clock, 1, Duration.ofMillis(10));
+    return ExportJob.builder(policy, client, ledger).stagingDir(lake.resolveSibling(lake.getFileName() + "-staging")).clock(clock).retries(1, Duration.ofMillis(10)).build();
   }
 
   static void load(InfluxServer influx, String db, long perHost) {
@@ -211,7 +213,7 @@ public final class ExportThroughputReport {
    * The peer of an export: every point of {@code measurement} in {@code [from, to)} (epoch ns)
    * streamed in chunks and discarded; returns how many bytes arrived.
    */
-  public static long rawRead(java.net.URI influx, String db, String measurement, long from, long to, String accept)
+  public static long rawRead(URI influx, String db, String measurement, long from, long to, String accept)
       throws Exception {
     String q = "SELECT * FROM \"" + measurement + "\" WHERE time >= " + from + " AND time < " + to + " GROUP BY *";
     HttpRequest request = HttpRequest.newBuilder(influx.resolve("/query"))

@@ -28,13 +28,17 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Federated SQL against its peers, side by side in one run (the targets in the README's "Benchmarks"), medians of
@@ -95,8 +99,8 @@ public final class FederationReport {
       String sent = engine.explain(hotSql).parts().get(0).pushed();
       // The same with a new time range at every run, as a dashboard refreshing "the last day" sends:
       // the SQL text is new each time, so the gateway plans it (no plan to reuse).
-      java.util.concurrent.atomic.AtomicLong oursShift = new java.util.concurrent.atomic.AtomicLong();
-      java.util.concurrent.atomic.AtomicLong theirsShift = new java.util.concurrent.atomic.AtomicLong();
+      AtomicLong oursShift = new AtomicLong();
+      AtomicLong theirsShift = new AtomicLong();
       double[][] newRangeTimes = alternate(201, HOT_WARM_UP, () -> drain(engine, shifted(hotSql, oursShift.incrementAndGet())),
           () -> {
             long shift = theirsShift.incrementAndGet() % 4320 * 10_000_000_000L;
@@ -129,7 +133,7 @@ public final class FederationReport {
       SqlEngine cached = new SqlEngine(catalog, new ResultCache.Settings(100, 10_000, Duration.ofMinutes(1),
           Duration.ofMinutes(10), Duration.ofMinutes(5)));
       drain(cached, ours);
-      List<Long> hits = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Long> hits = Collections.synchronizedList(new ArrayList<>());
       Thread[] threads = new Thread[2];
       for (int t = 0; t < threads.length; t++) {
         threads[t] = new Thread(() -> {
@@ -217,8 +221,8 @@ public final class FederationReport {
 
   /** {@code sql} with its day-long range moved {@code step} times 10 s later (wrapping after 12 hours). */
   private static String shifted(String sql, long step) {
-    java.time.LocalDateTime start = java.time.LocalDateTime.of(2025, 1, 1, 0, 0).plusSeconds(step % 4320 * 10);
-    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    LocalDateTime start = LocalDateTime.of(2025, 1, 1, 0, 0).plusSeconds(step % 4320 * 10);
+    DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     return sql.replace("'2025-01-01 00:00:00'", "'" + f.format(start) + "'")
         .replace("'2025-01-02 00:00:00'", "'" + f.format(start.plusDays(1)) + "'");
   }

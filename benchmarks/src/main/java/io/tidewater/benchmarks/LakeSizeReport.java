@@ -22,9 +22,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.parquet.io.LocalInputFile;
@@ -56,7 +59,7 @@ public final class LakeSizeReport {
       run(days, hosts, work, report);
     } finally {
       try (Stream<Path> files = Files.walk(work)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
     System.out.println(report);
@@ -232,8 +235,8 @@ public final class LakeSizeReport {
   /** The gateway's reader: per host id, count/sum/min/max over dictionary ids, no object per row. */
   public static String aggregate(Path file) {
     MeasurementSchema schema = schema();
-    ScanSpec spec = new ScanSpec(schema, false, List.of("host"), List.of("f0"), Long.MIN_VALUE, Long.MAX_VALUE, java.util.Map.of());
-    java.util.Map<String, double[]> byHost = new java.util.TreeMap<>();
+    ScanSpec spec = new ScanSpec(schema, false, List.of("host"), List.of("f0"), Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
+    Map<String, double[]> byHost = new TreeMap<>();
     try (TimeSeriesReader reader = TimeSeriesReader.open(new LocalInputFile(file), file.toString(), spec)) {
       ColumnBatch batch = new ColumnBatch(spec);
       while (reader.next(batch)) {

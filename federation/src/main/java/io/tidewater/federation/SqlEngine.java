@@ -2,13 +2,16 @@ package io.tidewater.federation;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.tidewater.federation.functions.FunctionCalls;
+import io.tidewater.federation.functions.DateBin;
+import io.tidewater.federation.functions.SqlRewrite;
 import io.tidewater.federation.functions.StatisticalAggregates;
 import io.tidewater.federation.influx.InfluxQuery;
 import io.tidewater.federation.influx.InfluxToEnumerableConverter;
 import io.tidewater.federation.lake.LakeParts;
 import io.tidewater.federation.lake.LakeQuery;
 import io.tidewater.federation.lake.LakeToEnumerableConverter;
+import io.tidewater.federation.plan.MeasurementColumns;
+import io.tidewater.federation.plan.SchemaNames;
 import io.tidewater.federation.route.Place;
 import io.tidewater.federation.route.RoutePruning;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
@@ -36,6 +39,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.config.CalciteConnectionProperty;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
@@ -99,6 +103,12 @@ public final class SqlEngine {
         : new LakeParts(cacheSettings.maxRowsPerEntry(), cacheSettings.lakeTtl());
   }
 
+  /**
+   * How SQL is read, set here once for the rewrites before planning and for the connection that
+   * plans: identifiers in double quotes and case-sensitive as written (as PostgreSQL's quoted names
+   * and InfluxDB's); LENIENT as PostgreSQL and Trino: string literals of different lengths are
+   * VARCHAR, not padded CHAR, and GROUP BY may name select aliases and ordinals.
+   */
   private static final SqlParser.Config PARSER = SqlParser.config()
       .withQuoting(Quoting.DOUBLE_QUOTE)
       .withUnquotedCasing(Casing.UNCHANGED)
@@ -108,7 +118,7 @@ public final class SqlEngine {
 
   /** Runs {@code sql}; the caller reads and closes the result. */
   public SqlResult query(String text, long maxRows, Duration timeout) {
-    String sql = DateBin.rewrite(FunctionCalls.rewrite(FunctionCalls.quoteNames(text), PARSER), PARSER);
+    String sql = SqlRewrite.rewrite(text, PARSER);
     boolean asksForNow = ResultCache.asksForNow(sql);
     boolean cacheable = cache.settings().maxEntries() > 0 && !asksForNow;
     // Results are kept by the plan they come from; the plan a SQL text had last time finds them
@@ -286,16 +296,17 @@ public final class SqlEngine {
     return cache;
   }
 
-  /**
-   * What a cache entry for this plan must remember (the tables it read and their routes, its
-   * expiry), or null if its result must not be cached: it reads InfluxDB's last minutes.
-   */
+  /** The tables (database, measurement) a plan reads, each once, in the order it reads them. */
   private static List<List<String>> tables(List<Read> reads) {
     Set<List<String>> tables = new LinkedHashSet<>();
     reads.forEach(r -> tables.add(List.of(r.database(), r.measurement())));
     return List.copyOf(tables);
   }
 
+  /**
+   * What a cache entry for this plan must remember (the tables it read and their routes, its
+   * expiry), or null if its result must not be cached: it reads InfluxDB's last minutes.
+   */
   private ResultCache.Entry cacheEntry(List<Read> reads, List<SqlColumn> columns, List<Long> generations) {
     long freshFrom = Math.multiplyExact(catalog.clock().millis() - cache.settings().freshMargin().toMillis(), 1_000_000L);
     boolean influx = false;
@@ -321,7 +332,7 @@ public final class SqlEngine {
 
   /** The plan of {@code sql} and, for each part, its place, time range and what is sent there. */
   public SqlExplanation explain(String text) {
-    String sql = DateBin.rewrite(FunctionCalls.rewrite(FunctionCalls.quoteNames(text), PARSER), PARSER);
+    String sql = SqlRewrite.rewrite(text, PARSER);
     Connection connection = connect();
     AtomicReference<RelNode> plan = new AtomicReference<>();
     try (Hook.Closeable program = usePlanningProgram(); Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
@@ -346,10 +357,10 @@ public final class SqlEngine {
       for (String m : catalog.measurements(db)) {
         List<SqlColumn> columns = columns(catalog.schema(db, m));
         tables.add(new TableInfo(List.of(db, m), "routed", columns));
-        tables.add(new TableInfo(List.of(TidewaterSchemas.INFLUXDB, db, m), "influxdb", columns));
-        tables.add(new TableInfo(List.of(TidewaterSchemas.LAKE, db, m), "lake", columns));
+        tables.add(new TableInfo(List.of(SchemaNames.INFLUXDB, db, m), "influxdb", columns));
+        tables.add(new TableInfo(List.of(SchemaNames.LAKE, db, m), "lake", columns));
         for (Resolution r : catalog.rollupResolutions()) {
-          tables.add(new TableInfo(List.of(TidewaterSchemas.rollupSchema(r), db, m), "rollup " + r.name(),
+          tables.add(new TableInfo(List.of(SchemaNames.rollupSchema(r), db, m), "rollup " + r.name(),
               columns(catalog.rollupSchema(db, m, r))));
         }
       }
@@ -382,8 +393,7 @@ public final class SqlEngine {
     if (node instanceof LakeToEnumerableConverter lake) {
       LakeQuery q = lake.query();
       List<String> table = lake.tableName();
-      String resolution = table.get(0).equals(TidewaterSchemas.LAKE) ? "raw"
-          : table.get(0).substring(TidewaterSchemas.LAKE.length() + 1);
+      String resolution = SchemaNames.rollupResolution(table.get(0)).map(Resolution::name).orElse("raw");
       reads.add(new Read(Place.LAKE, table.get(1), table.get(2), q.range(), resolution, q.describe()));
       return;
     }
@@ -400,14 +410,12 @@ public final class SqlEngine {
 
   private Connection connect() {
     Properties info = new Properties();
-    info.setProperty("quoting", "DOUBLE_QUOTE");
-    info.setProperty("unquotedCasing", "UNCHANGED");
-    info.setProperty("quotedCasing", "UNCHANGED");
-    info.setProperty("caseSensitive", "true");
-    info.setProperty("timeZone", "UTC");
-    // As PostgreSQL and Trino: string literals of different lengths are VARCHAR, not padded CHAR;
-    // GROUP BY may name select aliases and ordinals.
-    info.setProperty("conformance", "LENIENT");
+    info.setProperty(CalciteConnectionProperty.QUOTING.camelName(), PARSER.quoting().name());
+    info.setProperty(CalciteConnectionProperty.UNQUOTED_CASING.camelName(), PARSER.unquotedCasing().name());
+    info.setProperty(CalciteConnectionProperty.QUOTED_CASING.camelName(), PARSER.quotedCasing().name());
+    info.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), String.valueOf(PARSER.caseSensitive()));
+    info.setProperty(CalciteConnectionProperty.CONFORMANCE.camelName(), ((SqlConformanceEnum) PARSER.conformance()).name());
+    info.setProperty(CalciteConnectionProperty.TIME_ZONE.camelName(), "UTC");
     info.setProperty("typeSystem", TidewaterTypeSystem.class.getName() + "#INSTANCE");
     try {
       Connection connection = DriverManager.getConnection("jdbc:calcite:", info);

@@ -2,6 +2,9 @@ package io.tidewater.federation;
 
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
+import java.sql.SQLTimeoutException;
+import java.util.concurrent.CancellationException;
+import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.parser.SqlParseException;
 
@@ -27,14 +30,14 @@ final class SqlErrors {
         ErrorCode code = message != null && message.contains("not found") ? ErrorCode.NOT_FOUND : ErrorCode.SQL_INVALID;
         return new TidewaterException(code, where + message, context);
       }
-      if (t instanceof java.sql.SQLTimeoutException || t instanceof java.util.concurrent.CancellationException) {
+      if (t instanceof SQLTimeoutException || t instanceof CancellationException) {
         return new TidewaterException(ErrorCode.QUERY_TIMEOUT, "the query ran longer than its time limit and was stopped", t);
       }
       if (t instanceof NumberFormatException || t instanceof ArithmeticException) {
         return new TidewaterException(ErrorCode.SQL_INVALID, "a value could not be computed: " + t.getMessage()
             + " (convert it explicitly with CAST, or filter such rows out)", t);
       }
-      if (t instanceof org.apache.calcite.plan.RelOptPlanner.CannotPlanException) {
+      if (t instanceof RelOptPlanner.CannotPlanException) {
         return new TidewaterException(ErrorCode.UNSUPPORTED, "the query uses a construct the gateway cannot run: "
             + firstLine(t.getMessage()), t);
       }

@@ -4,6 +4,7 @@ import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ public final class SqlResult implements AutoCloseable {
         Object[] row = new Object[types.length];
         for (int i = 0; i < types.length; i++) {
           if (types[i] == Types.TIMESTAMP) {
-            java.sql.Timestamp t = rows.getTimestamp(i + 1, UTC);
+            Timestamp t = rows.getTimestamp(i + 1, UTC);
             row[i] = t == null ? null : Instant.ofEpochMilli(t.getTime());
           } else {
             row[i] = rows.getObject(i + 1);

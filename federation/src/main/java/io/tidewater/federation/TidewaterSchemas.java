@@ -3,6 +3,7 @@ package io.tidewater.federation;
 import io.tidewater.federation.influx.InfluxTable;
 import io.tidewater.federation.lake.LakeParts;
 import io.tidewater.federation.lake.LakeTable;
+import io.tidewater.federation.plan.SchemaNames;
 import io.tidewater.federation.route.RoutedTable;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.policy.Resolution;
@@ -24,21 +25,13 @@ import org.apache.calcite.schema.impl.AbstractSchema;
  */
 public final class TidewaterSchemas {
 
-  public static final String INFLUXDB = "influxdb";
-  public static final String LAKE = "lake";
-
   private TidewaterSchemas() {}
-
-  /** The schema of one rollup resolution's tables: {@code lake_1m}, {@code lake_1h}, ... */
-  public static String rollupSchema(Resolution resolution) {
-    return LAKE + "_" + resolution.name();
-  }
 
   /** Adds every schema to a connection's root; lake tables keep their answers in {@code parts}. */
   public static void addTo(SchemaPlus root, FederationCatalog catalog, LakeParts parts) {
-    root.add(INFLUXDB, new PlaceSchema(catalog, (db, m) -> new InfluxTable(catalog.influx(), db,
+    root.add(SchemaNames.INFLUXDB, new PlaceSchema(catalog, (db, m) -> new InfluxTable(catalog.influx(), db,
         catalog.retentionPolicy(db, m), () -> catalog.schema(db, m))));
-    root.add(LAKE, new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(), () -> catalog.schema(db, m),
+    root.add(SchemaNames.LAKE, new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(), () -> catalog.schema(db, m),
         () -> catalog.rawWindows(db, m)).withRollups(() -> {
           Map<Resolution, List<WindowVersion>> rollups =
               new LinkedHashMap<>();
@@ -46,11 +39,11 @@ public final class TidewaterSchemas {
           return rollups;
         }, () -> catalog.droppedRawWindows(db, m)).withParts(parts)));
     for (Resolution r : catalog.rollupResolutions()) {
-      root.add(rollupSchema(r), new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(),
+      root.add(SchemaNames.rollupSchema(r), new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(),
           () -> catalog.rollupSchema(db, m, r), () -> catalog.windows(db, m, r), r).withParts(parts)));
     }
     for (String db : catalog.databases()) {
-      if (!db.equals(INFLUXDB) && !db.equals(LAKE) && !db.startsWith(LAKE + "_")) {
+      if (!SchemaNames.reserved(db)) {
         root.add(db, new DatabaseSchema(catalog, db, (d, m) -> new RoutedTable(catalog, d, m)));
       }
     }

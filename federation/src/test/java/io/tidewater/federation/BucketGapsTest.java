@@ -12,12 +12,14 @@ import io.tidewater.lifecycle.store.local.LocalLakeStore;
 import io.tidewater.policy.PolicySet;
 import io.tidewater.testing.InfluxServer;
 import io.tidewater.testing.TestServers;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +54,7 @@ class BucketGapsTest {
   private record Point(long millis, String host, Double a, Double b) {}
 
   @BeforeAll
-  static void load() throws java.io.IOException {
+  static void load() throws IOException {
     InfluxServer influx = TestServers.influx();
     db = influx.newDatabase("gaps");
     StringBuilder lp = new StringBuilder();
@@ -167,7 +169,7 @@ class BucketGapsTest {
     assertEquals(truth, answer(perMinute(range(0, 120)) + " ORDER BY mi"));
     assertEquals(truth.subList(0, 3), answer(perMinute(range(0, 120)) + " ORDER BY mi LIMIT 3"));
     List<List<Object>> newestFirst = new ArrayList<>(truth);
-    java.util.Collections.reverse(newestFirst);
+    Collections.reverse(newestFirst);
     assertEquals(newestFirst.subList(0, 4), answer(perMinute(range(0, 120)) + " ORDER BY mi DESC LIMIT 4"));
     assertEquals(newestFirst.subList(0, 35), answer(perMinute(range(0, 120)) + " ORDER BY mi DESC LIMIT 35"));
     assertEquals(newestFirst, answer(perMinute(range(0, 120)) + " ORDER BY mi DESC"));
@@ -226,7 +228,7 @@ class BucketGapsTest {
     assertTrue(after.get(1).contains("time >= " + nanos(119) + " AND time < 9223372036854775806"), after.get(1));
     // Open end, newest first: the buckets newer than the answer's first come first, read no further than LIMIT.
     List<List<Object>> newestFirst = new ArrayList<>(truth(p -> p.millis() >= T0 + 100 * MINUTE));
-    java.util.Collections.reverse(newestFirst);
+    Collections.reverse(newestFirst);
     String newest = perMinute("\"time\" >= TIMESTAMP '" + ts(T0 + 100 * MINUTE) + "'") + " ORDER BY mi DESC LIMIT 3";
     assertTrue(engine.explain(newest).parts().get(0).pushed().contains("ORDER BY time DESC LIMIT 3;"),
         engine.explain(newest).parts().get(0).pushed());
@@ -247,7 +249,7 @@ class BucketGapsTest {
     long from = T0 + 29 * MINUTE + 30_000;
     long to = T0 + 33 * MINUTE + 20_000;
     List<List<Object>> newestFirst = new ArrayList<>(truth(p -> p.millis() >= from && p.millis() < to));
-    java.util.Collections.reverse(newestFirst);
+    Collections.reverse(newestFirst);
     String where = "\"time\" >= TIMESTAMP '" + ts(from) + "' AND \"time\" < TIMESTAMP '" + ts(to) + "'";
     List<String> statements = statementsOf(perMinute(where) + " ORDER BY mi DESC", newestFirst, true);
     assertEquals(2, statements.size(), statements.toString());

@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
+import io.tidewater.federation.route.Place;
 import io.tidewater.lifecycle.export.ExportJob;
 import io.tidewater.lifecycle.export.WindowExporter;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
 import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.lake.WindowWriter;
 import io.tidewater.lifecycle.store.LakeLocation;
 import io.tidewater.lifecycle.store.local.LocalLakeStore;
 import io.tidewater.policy.PolicySet;
+import io.tidewater.policy.Resolution;
 import io.tidewater.testing.InfluxServer;
 import io.tidewater.testing.TestServers;
 import java.nio.file.Path;
@@ -23,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,22 +65,21 @@ class ColdTierTest {
         """.formatted(db))));
     InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
     Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(temp.resolve("lake"))));
-    new ExportJob(policies.policies().get(0), client, ledger, new WindowExporter(client,
-        new WindowWriter(ledger, temp.resolve("tmp"), clock)), clock, 1, Duration.ofMillis(1)).runDue().orElseThrow();
+    ExportJob.builder(policies.policies().get(0), client, ledger).stagingDir(temp.resolve("tmp")).clock(clock).retries(1, Duration.ofMillis(1)).build().runDue().orElseThrow();
     SqlEngine engine = new SqlEngine(new FederationCatalog(client, ledger, policies, clock, Duration.ZERO));
     String table = "\"" + db + "\".cpu";
 
     // Hourly sums over the cold days (raw dropped) equal InfluxDB's own.
     String hourly = "SELECT FLOOR(\"time\" TO HOUR), host, SUM(v), COUNT(v), MAX(v) FROM " + table
         + " WHERE \"time\" < TIMESTAMP '2025-03-03 00:00:00' GROUP BY FLOOR(\"time\" TO HOUR), host";
-    assertEquals("1h", engine.explain(hourly).parts().stream().filter(p -> p.place() == io.tidewater.federation.route.Place.LAKE)
+    assertEquals("1h", engine.explain(hourly).parts().stream().filter(p -> p.place() == Place.LAKE)
         .findFirst().orElseThrow().resolution());
     List<List<Object>> ours = Rows.of(engine, hourly);
     assertEquals(2 * 48, ours.size());
     String truth = client.rows(db, "SELECT sum(v), count(v) FROM cpu WHERE time < '2025-03-03T00:00:00Z' GROUP BY time(1h), host fill(none)")
         .stream().map(r -> List.of(((Number) r.get(1)).doubleValue(), ((Number) r.get(2)).longValue())).sorted(
-            java.util.Comparator.comparing(Object::toString)).toList().toString();
-    assertEquals(truth, ours.stream().map(r -> List.of(r.get(2), r.get(3))).sorted(java.util.Comparator.comparing(Object::toString))
+            Comparator.comparing(Object::toString)).toList().toString();
+    assertEquals(truth, ours.stream().map(r -> List.of(r.get(2), r.get(3))).sorted(Comparator.comparing(Object::toString))
         .toList().toString());
 
     // Raw points of the cold days are gone: a clear error, not a silently short answer.
@@ -113,24 +116,23 @@ class ColdTierTest {
         """.formatted(db))));
     InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
     Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(temp.resolve("lake"))));
-    new ExportJob(policies.policies().get(0), client, ledger, new WindowExporter(client,
-        new WindowWriter(ledger, temp.resolve("tmp"), clock)), clock, 1, Duration.ofMillis(1)).runDue().orElseThrow();
+    ExportJob.builder(policies.policies().get(0), client, ledger).stagingDir(temp.resolve("tmp")).clock(clock).retries(1, Duration.ofMillis(1)).build().runDue().orElseThrow();
     // Tier splits fall on whole spans, so a span's raw windows go together; a policy change can still
     // leave a day's rollup over raw windows of which only some were dropped. That state, made here:
     // March 3 gets a day rollup (its statistics are what is checked; it is not read) and loses the raw
     // points and hourly rollups of its first six hours.
-    io.tidewater.policy.Resolution day = io.tidewater.policy.Resolution.parse("1d");
-    io.tidewater.lifecycle.lake.WindowVersion model = ledger.windows(db, "cpu", day).get(0);
+    Resolution day = Resolution.parse("1d");
+    WindowVersion model = ledger.windows(db, "cpu", day).get(0);
     long dayStart = Instant.parse("2025-03-03T00:00:00Z").toEpochMilli() * 1_000_000L;
-    ledger.commit(new io.tidewater.lifecycle.lake.WindowVersion(model.format(), db, "cpu", model.resolution(), dayStart,
+    ledger.commit(new WindowVersion(model.format(), db, "cpu", model.resolution(), dayStart,
         dayStart + 86_400_000_000_000L, 1, model.committedAt(), false, model.files(), model.rows(), dayStart, dayStart,
         model.schema(), model.precision(), false));
-    List<io.tidewater.lifecycle.lake.WindowVersion> droppedRaw = new java.util.ArrayList<>();
-    List<io.tidewater.lifecycle.lake.WindowVersion> tombstones = new java.util.ArrayList<>();
-    for (var r : List.of(io.tidewater.policy.Resolution.RAW, io.tidewater.policy.Resolution.parse("1h"))) {
-      for (io.tidewater.lifecycle.lake.WindowVersion w : ledger.windows(db, "cpu", r)) {
+    List<WindowVersion> droppedRaw = new ArrayList<>();
+    List<WindowVersion> tombstones = new ArrayList<>();
+    for (var r : List.of(Resolution.RAW, Resolution.parse("1h"))) {
+      for (WindowVersion w : ledger.windows(db, "cpu", r)) {
         if (w.windowStart() >= dayStart && w.windowStart() < dayStart + 6 * 3_600_000_000_000L) {
-          if (r == io.tidewater.policy.Resolution.RAW) {
+          if (r == Resolution.RAW) {
             droppedRaw.add(w);
             tombstones.add(ledger.commit(w.next(List.of(), true, now))); // its files kept for the 6-hour window below
           } else {
@@ -150,11 +152,11 @@ class ColdTierTest {
         + " WHERE \"time\" >= TIMESTAMP '2025-03-03 18:00:00' AND \"time\" < TIMESTAMP '2025-03-04 00:00:00'"));
     // Raw points written there again in a window of another size (a policy's window changed) are
     // read: the dropped hourly windows are covered by a kept one (the first hour's next version).
-    io.tidewater.lifecycle.lake.WindowVersion first = droppedRaw.get(0);
-    ledger.commit(new io.tidewater.lifecycle.lake.WindowVersion(first.format(), db, "cpu", first.resolution(), dayStart,
+    WindowVersion first = droppedRaw.get(0);
+    ledger.commit(new WindowVersion(first.format(), db, "cpu", first.resolution(), dayStart,
         dayStart + 6 * 3_600_000_000_000L, tombstones.get(0).version() + 1, first.committedAt(), false,
         droppedRaw.stream().flatMap(w -> w.files().stream()).toList(),
-        droppedRaw.stream().mapToLong(io.tidewater.lifecycle.lake.WindowVersion::rows).sum(), first.minTime(),
+        droppedRaw.stream().mapToLong(WindowVersion::rows).sum(), first.minTime(),
         droppedRaw.get(droppedRaw.size() - 1).maxTime(), first.schema(), first.precision(), false));
     SqlEngine rewritten = new SqlEngine(new FederationCatalog(client, ledger, policies, clock, Duration.ZERO));
     assertEquals(List.of(List.of(24L * 60)), Rows.of(rewritten, "SELECT COUNT(*) FROM " + table

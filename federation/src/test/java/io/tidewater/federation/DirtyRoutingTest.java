@@ -61,8 +61,7 @@ class DirtyRoutingTest {
         """.formatted(db))));
     InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
     Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(temp.resolve("lake"))));
-    new ExportJob(policies.policies().get(0), client, ledger, new WindowExporter(client,
-        new WindowWriter(ledger, temp.resolve("tmp"), clock)), clock, 1, Duration.ofMillis(1)).runDue().orElseThrow();
+    ExportJob.builder(policies.policies().get(0), client, ledger).stagingDir(temp.resolve("tmp")).clock(clock).retries(1, Duration.ofMillis(1)).build().runDue().orElseThrow();
     List<Window> dirty = new CopyOnWriteArrayList<>();
     SqlEngine engine = new SqlEngine(new FederationCatalog(client, ledger, policies, clock, Duration.ZERO,
         (d, m) -> d.equals(db) && m.equals("cpu") ? List.copyOf(dirty) : List.of(), FederationCatalog.DEFAULT_METADATA_LIMIT));

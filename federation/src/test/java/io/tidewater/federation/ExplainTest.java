@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidewater.federation.route.Place;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +76,7 @@ class ExplainTest {
     long before = System.currentTimeMillis() - 3_600_000L;
     SqlExplanation e = f.engine.explain("SELECT COUNT(usage_user) FROM " + db + ".cpu WHERE \"time\" >= CURRENT_TIMESTAMP - INTERVAL '1' HOUR");
     String influxql = e.parts().stream().filter(p -> p.place() == Place.INFLUXDB).findFirst().orElseThrow().pushed();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("time >= (\\d+) ").matcher(influxql);
+    Matcher m = Pattern.compile("time >= (\\d+) ").matcher(influxql);
     assertTrue(m.find(), influxql);
     long bound = Long.parseLong(m.group(1)) / 1_000_000L;
     assertTrue(bound >= before - 60_000 && bound <= System.currentTimeMillis(), influxql);

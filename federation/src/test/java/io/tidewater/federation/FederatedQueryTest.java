@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -226,7 +227,7 @@ class FederatedQueryTest {
       double dy = y.doubleValue();
       return dx == dy || Math.abs(dx - dy) <= 1e-9 * Math.max(Math.abs(dx), Math.abs(dy));
     }
-    return java.util.Objects.equals(e, a);
+    return Objects.equals(e, a);
   }
 
   private static String head(List<List<Object>> rows) {

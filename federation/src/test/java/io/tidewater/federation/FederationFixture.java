@@ -106,8 +106,7 @@ final class FederationFixture {
   }
 
   private void export(TieringPolicy policy, Ledger into, Clock clock, Path temp) {
-    ExportJob job = new ExportJob(policy, client, into, new WindowExporter(client, new WindowWriter(into, temp, clock)),
-        clock, 1, Duration.ofMillis(1));
+    ExportJob job = ExportJob.builder(policy, client, into).stagingDir(temp).clock(clock).retries(1, Duration.ofMillis(1)).build();
     var report = job.runDue().orElseThrow();
     if (!report.failures().isEmpty()) {
       throw new IllegalStateException("fixture export failed: " + report.failures());

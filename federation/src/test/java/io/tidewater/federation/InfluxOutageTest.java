@@ -6,8 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
+import io.tidewater.lifecycle.export.ExportJob;
+import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.influx.InfluxConnection;
+import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.store.LakeLocation;
+import io.tidewater.lifecycle.store.local.LocalLakeStore;
+import io.tidewater.policy.PolicySet;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,8 +52,8 @@ class InfluxOutageTest {
   void aFrozenInfluxDbStopsTheQueryAtItsTimeLimit() {
     FederationFixture f = FederationFixture.get();
     // Metadata remembered for a minute, so planning does not ask the frozen server; its reads give up after 5 s.
-    io.tidewater.lifecycle.influx.InfluxClient client = new io.tidewater.lifecycle.influx.InfluxClient(
-        io.tidewater.lifecycle.influx.InfluxConnection.of(f.influx.url()).withSilence(Duration.ofSeconds(5)));
+    InfluxClient client = new InfluxClient(
+        InfluxConnection.of(f.influx.url()).withSilence(Duration.ofSeconds(5)));
     SqlEngine engine = new SqlEngine(new FederationCatalog(client, f.ledger, f.policies, f.catalog.clock(),
         Duration.ofMinutes(1)), ResultCache.Settings.OFF);
     String hot = "SELECT host, COUNT(*) FROM \"" + f.database + "\".cpu"
@@ -115,21 +129,21 @@ class InfluxOutageTest {
   }
 
   @TempDir
-  java.nio.file.Path temp;
+  Path temp;
 
   @Test
   void aResultCachedWhileInfluxDbDidNotAnswerIsNotReusedOnceItsColumnsAreKnown() throws InterruptedException {
     FederationFixture f = FederationFixture.get();
     String db = f.influx.newDatabase("evolve");
     StringBuilder lp = new StringBuilder();
-    java.time.Instant start = java.time.Instant.parse("2025-03-01T00:00:00Z");
+    Instant start = Instant.parse("2025-03-01T00:00:00Z");
     for (int i = 0; i < 2 * 24 * 60; i++) {
       lp.append("cpu,host=a v=").append(i % 7).append(".5 ").append(start.plusSeconds(60L * i).getEpochSecond())
           .append("000000000\n");
     }
     f.influx.write(db, lp.toString());
-    java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2025-03-03T00:30:00Z"), java.time.ZoneOffset.UTC);
-    io.tidewater.policy.PolicySet policies = io.tidewater.policy.PolicySet.parse(List.of(java.util.Map.entry("e.yaml", """
+    Clock clock = Clock.fixed(Instant.parse("2025-03-03T00:30:00Z"), ZoneOffset.UTC);
+    PolicySet policies = PolicySet.parse(List.of(Map.entry("e.yaml", """
         name: evolve
         source: { database: %s, measurements: [cpu] }
         window: 1h
@@ -138,11 +152,10 @@ class InfluxOutageTest {
           hot: { keep: 1d }
           warm: { after: 1d }
         """.formatted(db))));
-    io.tidewater.lifecycle.lake.Ledger ledger = new io.tidewater.lifecycle.lake.Ledger(
-        new io.tidewater.lifecycle.store.local.LocalLakeStore(new io.tidewater.lifecycle.store.LakeLocation.Local(temp)));
-    new io.tidewater.lifecycle.export.ExportJob(policies.policies().get(0), f.client, ledger,
-        new io.tidewater.lifecycle.export.WindowExporter(f.client, new io.tidewater.lifecycle.lake.WindowWriter(ledger,
-            temp.resolve("tmp"), clock)), clock, 1, Duration.ofMillis(1)).runDue().orElseThrow();
+    Ledger ledger = new Ledger(
+        new LocalLakeStore(new LakeLocation.Local(temp)));
+    ExportJob.builder(policies.policies().get(0), f.client, ledger).stagingDir(temp.resolve("tmp")).clock(clock)
+        .retries(1, Duration.ofMillis(1)).build().runDue().orElseThrow();
     // A field the lake has never seen, written after the export (InfluxDB's range).
     f.influx.write(db, "cpu,host=a v=1.5,w=2i 1740916800000000000\n");
     SqlEngine engine = new SqlEngine(new FederationCatalog(f.client, ledger, policies, clock, Duration.ofHours(1),
@@ -185,14 +198,14 @@ class InfluxOutageTest {
   }
 
   private static List<List<Object>> rows(SqlEngine engine, String sql, Duration timeout) {
-    List<List<Object>> rows = new java.util.ArrayList<>();
+    List<List<Object>> rows = new ArrayList<>();
     try (SqlResult r = engine.query(sql, 1000, timeout)) {
       Object[] row;
       while ((row = r.next()) != null) {
         rows.add(List.of(row));
       }
     }
-    rows.sort(java.util.Comparator.comparing(Object::toString));
+    rows.sort(Comparator.comparing(Object::toString));
     return rows;
   }
 }

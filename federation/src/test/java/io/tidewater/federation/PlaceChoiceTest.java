@@ -66,8 +66,7 @@ class PlaceChoiceTest {
         """.formatted(db))));
     InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
     Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(temp.resolve("lake"))));
-    new ExportJob(policies.policies().get(0), client, ledger, new WindowExporter(client,
-        new WindowWriter(ledger, temp.resolve("tmp"), clock)), clock, 1, Duration.ofMillis(1)).runDue().orElseThrow();
+    ExportJob.builder(policies.policies().get(0), client, ledger).stagingDir(temp.resolve("tmp")).clock(clock).retries(1, Duration.ofMillis(1)).build().runDue().orElseThrow();
     engine = new SqlEngine(new FederationCatalog(client, ledger, policies, clock, Duration.ZERO, (d, m) -> List.of(),
         FederationCatalog.DEFAULT_METADATA_LIMIT));
   }

@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.policy.Durations;
+import io.tidewater.policy.Resolution;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,9 +100,9 @@ class ResultCacheTest {
     assertEquals(1, expiring.lakeParts().hits());
     assertRowsEqual(first.rows, second.rows);
     // A new version of a window the lake part read (here the same files restated) is read again.
-    io.tidewater.lifecycle.lake.WindowVersion w = f.ledger.windows(f.database, "cpu", io.tidewater.policy.Resolution.RAW)
+    WindowVersion w = f.ledger.windows(f.database, "cpu", Resolution.RAW)
         .stream().filter(v -> v.windowStart() >= nanos("2025-05-12T00:00:00Z")).findFirst().orElseThrow();
-    f.ledger.restate(w, w.files(), java.time.Instant.now());
+    f.ledger.restate(w, w.files(), Instant.now());
     expiring.dataChanged(f.database, "cpu", new TimeRange(w.windowStart(), w.windowEnd()));
     assertRowsEqual(first.rows, run(expiring, sql).rows);
     assertEquals(1, expiring.lakeParts().hits(), "the lake part was computed again");
@@ -136,7 +142,7 @@ class ResultCacheTest {
   }
 
   private static long nanos(String instant) {
-    return io.tidewater.policy.Durations.epochNanos(java.time.Instant.parse(instant));
+    return Durations.epochNanos(Instant.parse(instant));
   }
 
   @Test
@@ -174,7 +180,7 @@ class ResultCacheTest {
       while ((row = r.next()) != null) {
         rows.add(row);
       }
-      rows.sort(java.util.Comparator.comparing(java.util.Arrays::toString));
+      rows.sort(Comparator.comparing(Arrays::toString));
       return new Run(rows, r.fromCache());
     }
   }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -26,7 +27,7 @@ final class StatementLog implements AutoCloseable {
 
   private final URI target;
   private final HttpServer server;
-  private final java.util.concurrent.ExecutorService relays = Executors.newCachedThreadPool();
+  private final ExecutorService relays = Executors.newCachedThreadPool();
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<String> statements = Collections.synchronizedList(new ArrayList<>());
 

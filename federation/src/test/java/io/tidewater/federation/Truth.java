@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -58,7 +59,7 @@ final class Truth implements AutoCloseable {
     if (v instanceof LocalDateTime l) {
       return l.toInstant(ZoneOffset.UTC).toEpochMilli();
     }
-    if (v instanceof java.sql.Timestamp t) {
+    if (v instanceof Timestamp t) {
       return t.toLocalDateTime().toInstant(ZoneOffset.UTC).toEpochMilli();
     }
     if (v instanceof BigInteger b) {

@@ -26,7 +26,8 @@ public class CdcBeans {
   @Singleton
   ChangeCapture changeCapture(TidewaterConfig config, PolicyRegistry policies, Instance<SqlEngine> sql,
       MicroBatches microBatches) {
-    ChangeLog log = new ChangeLog(config.cdc().logDir(), config.cdc().segmentBytes(), config.cdc().diskReserveBytes());
+    ChangeLog log = new ChangeLog(config.cdc().logDir(), config.cdc().segmentBytes().asLongValue(),
+        config.cdc().diskReserveBytes().asLongValue());
     // The engine is looked up when a change happens: it itself routes by this capture's dirty windows.
     ChangeCapture capture = new ChangeCapture(log, policies.policies().policies(),
         (database, measurement) -> sql.get().dataChanged(database, measurement), microBatches);

@@ -3,24 +3,26 @@ package io.tidewater.gateway;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.lifecycle.cdc.ChangeCapture;
+import io.tidewater.lifecycle.cdc.DirtyWindow;
+import io.tidewater.lifecycle.cdc.DirtyWindowRepair;
 import io.tidewater.lifecycle.cdc.MicroBatchWriter;
 import io.tidewater.lifecycle.cdc.MicroBatches;
-import io.tidewater.policy.TieringPolicy;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import io.tidewater.lifecycle.cdc.Reconciler;
 import io.tidewater.lifecycle.export.ExportJob;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.lake.Ledger;
-import io.tidewater.lifecycle.cdc.DirtyWindow;
-import io.tidewater.lifecycle.cdc.DirtyWindowRepair;
+import io.tidewater.lifecycle.run.MicroBatchFlusher;
+import io.tidewater.policy.Durations;
+import io.tidewater.policy.MicroBatch;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -37,7 +39,7 @@ import org.jboss.logging.Logger;
  * for {@code GET /v1/jobs} and counts for Prometheus.
  */
 @ApplicationScoped
-@io.quarkus.runtime.Startup // its gauges must exist from the start, not from the first repair round
+@Startup // its gauges must exist from the start, not from the first repair round
 public class ChangeCaptureService {
 
   private static final Logger LOG = Logger.getLogger(ChangeCaptureService.class);
@@ -55,7 +57,7 @@ public class ChangeCaptureService {
   private final List<MicroBatchWriter> microBatchWriters;
   private final Map<String, MicroBatchWriter.Flush> lastFlush = new ConcurrentHashMap<>();
   private final Map<String, long[]> flushTotals = new ConcurrentHashMap<>(); // flushes, points written
-  private volatile Thread flusher;
+  private final MicroBatchFlusher flusher;
 
   ChangeCaptureService(ChangeCapture capture, ExportService exports, InfluxClient influx, Ledger ledger, Clock clock,
       MeterRegistry metrics, MicroBatches microBatches) {
@@ -68,6 +70,7 @@ public class ChangeCaptureService {
     this.repair = new DirtyWindowRepair(capture, exports.jobs(), clock);
     this.clock = clock;
     this.metrics = metrics;
+    this.flusher = new MicroBatchFlusher(microBatches, microBatchWriters, clock, this::flushed);
     Gauge.builder("tidewater_cdc_dirty_windows", capture, c -> c.dirty().size())
         .description("Windows changed in InfluxDB since their export and not yet re-exported").register(metrics);
     Gauge.builder("tidewater_cdc_unrepairable_windows", capture, c -> c.unrepairable().size())
@@ -84,62 +87,25 @@ public class ChangeCaptureService {
 
   /** Starts writing micro-batches (for policies that have them) as they fill or age. */
   void startMicroBatches(@Observes StartupEvent start) {
-    if (microBatchWriters.isEmpty()) {
-      return;
-    }
-    Thread t = new Thread(this::flushLoop, "tidewater-micro-batches");
-    t.setDaemon(true);
-    flusher = t;
-    t.start();
+    flusher.start();
   }
 
   @PreDestroy
   void stopMicroBatches() {
-    Thread t = flusher;
-    if (t != null) {
-      t.interrupt(); // what waits stays in the change log and is replayed at the next start
-    }
+    flusher.close(); // what waits stays in the change log and is replayed at the next start
   }
 
-  private void flushLoop() {
-    while (!Thread.currentThread().isInterrupted()) {
-      try {
-        for (TieringPolicy due : microBatches.awaitDue(clock, Duration.ofSeconds(1))) {
-          microBatchWriters.stream().filter(w -> w.policy().equals(due)).findFirst().ifPresent(this::flush);
-        }
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        LOG.warnf("Micro-batches: %s", e.getMessage());
-      }
-    }
-  }
-
-  private void flush(MicroBatchWriter writer) {
-    String policy = writer.policy().name();
-    writer.flush().ifPresent(f -> {
-      lastFlush.put(policy, f);
-      long[] totals = flushTotals.computeIfAbsent(policy, p -> new long[2]);
-      totals[0]++;
-      totals[1] += f.points();
-      Counter.builder("tidewater_cdc_micro_batch_points_total").description("Points written to the lake by micro-batches")
-          .tag("policy", policy).register(metrics).increment(f.points());
-      Counter.builder("tidewater_cdc_micro_batch_flushes_total").description("Micro-batch flushes, by outcome")
-          .tag("policy", policy).tag("outcome", f.problem().isPresent() ? "failed" : f.busy() ? "busy" : "written")
-          .register(metrics).increment();
-      f.problem().ifPresent(p -> LOG.warnf("Micro-batch of %s failed: %s", policy, p));
-      if (f.busy()) {
-        sleepQuietly(Duration.ofSeconds(1)); // an export of the policy is running: its writes wait
-      }
-    });
-  }
-
-  private static void sleepQuietly(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  private void flushed(MicroBatchWriter.Flush f) {
+    String policy = f.policy();
+    lastFlush.put(policy, f);
+    long[] totals = flushTotals.computeIfAbsent(policy, p -> new long[2]);
+    totals[0]++;
+    totals[1] += f.points();
+    Counter.builder("tidewater_cdc_micro_batch_points_total").description("Points written to the lake by micro-batches")
+        .tag("policy", policy).register(metrics).increment(f.points());
+    Counter.builder("tidewater_cdc_micro_batch_flushes_total").description("Micro-batch flushes, by outcome")
+        .tag("policy", policy).tag("outcome", f.problem().isPresent() ? "failed" : f.busy() ? "busy" : "written")
+        .register(metrics).increment();
   }
 
   @Scheduled(every = "${tidewater.cdc.repair-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -156,7 +122,7 @@ public class ChangeCaptureService {
       Counter.builder("tidewater_cdc_windows_reexported_total").description("Dirty windows re-exported")
           .tag("policy", policy).register(metrics).increment(report.exported().size());
       Counter.builder("tidewater_cdc_reexport_failures_total").description("Dirty windows whose re-export failed")
-          .tag("policy", policy).register(metrics).increment(report.failures().size());
+          .tag("policy", policy).register(metrics).increment(report.errors().size());
       lastRepair.put(policy, JobStatus.Repair.of(started, report));
       report.failures().forEach(f -> LOG.warnf("Re-export of %s window %s (policy %s) failed: %s", f.measurement(),
           f.window(), policy, f.reason()));
@@ -219,12 +185,12 @@ public class ChangeCaptureService {
   private JobStatus.MicroBatch microBatch(String policy) {
     return microBatchWriters.stream().filter(w -> w.policy().name().equals(policy)).findFirst().map(w -> {
       MicroBatches.Pending p = microBatches.pending(w.policy());
-      io.tidewater.policy.MicroBatch limits = w.policy().microBatch().orElseThrow();
+      MicroBatch limits = w.policy().microBatch().orElseThrow();
       long[] totals = flushTotals.getOrDefault(policy, new long[2]);
       MicroBatchWriter.Flush last = lastFlush.get(policy);
-      return new JobStatus.MicroBatch(limits.maxPoints(), io.tidewater.policy.Durations.format(limits.maxDelay()),
+      return new JobStatus.MicroBatch(limits.maxPoints(), Durations.format(limits.maxDelay()),
           p.writes(), p.points(), p.oldestReceivedNanos().isPresent()
-              ? io.tidewater.policy.Durations.fromEpochNanos(p.oldestReceivedNanos().getAsLong()) : null,
+              ? Durations.fromEpochNanos(p.oldestReceivedNanos().getAsLong()) : null,
           p.dropped(), totals[0], totals[1], last == null ? null : JobStatus.Flush.of(last));
     }).orElse(null);
   }

@@ -1,5 +1,8 @@
 package io.tidewater.gateway;
 
+import io.tidewater.lifecycle.cdc.DirtyWindow;
+import io.tidewater.lifecycle.cdc.MicroBatchWriter;
+import io.tidewater.lifecycle.cdc.Reconciler;
 import io.tidewater.lifecycle.export.JobReport;
 import io.tidewater.lifecycle.retention.RetentionReport;
 import io.tidewater.lifecycle.tier.TierReport;
@@ -49,7 +52,7 @@ public record JobStatus(String policy, String schedule, boolean running, String 
 
   /** One flush: windows rewritten, points written and skipped, or why it did not write (busy: an export was running). */
   public record Flush(Instant at, int windows, long points, long skipped, boolean busy, String problem, long millis) {
-    static Flush of(io.tidewater.lifecycle.cdc.MicroBatchWriter.Flush f) {
+    static Flush of(MicroBatchWriter.Flush f) {
       return new Flush(f.at(), f.windows(), f.points(), f.skipped(), f.busy(), f.problem().orElse(null),
           f.took().toMillis());
     }
@@ -58,7 +61,7 @@ public record JobStatus(String policy, String schedule, boolean running, String 
   /** A reconciliation run: windows compared, and those that differ (the first few listed). */
   public record Reconciliation(Instant at, int windowsChecked, int mismatches, long markedDirty,
       List<Mismatch> findings) {
-    static Reconciliation of(io.tidewater.lifecycle.cdc.Reconciler.Report r, int listed) {
+    static Reconciliation of(Reconciler.Report r, int listed) {
       return new Reconciliation(r.at(), r.windowsChecked(), r.findings().size(), r.markedDirty(), r.findings().stream()
           .limit(listed).map(f -> new Mismatch(f.measurement(), f.window().start(), f.window().end(), f.detail(),
               f.markedDirty())).toList());
@@ -71,7 +74,7 @@ public record JobStatus(String policy, String schedule, boolean running, String 
 
   /** One window changed since its export. */
   public record Dirty(String measurement, Instant windowStart, Instant windowEnd, Instant lastChange, String cause) {
-    static Dirty of(io.tidewater.lifecycle.cdc.DirtyWindow d) {
+    static Dirty of(DirtyWindow d) {
       return new Dirty(d.measurement(), d.window().start(), d.window().end(), d.lastChange(), d.cause());
     }
   }
@@ -91,8 +94,9 @@ public record JobStatus(String policy, String schedule, boolean running, String 
 
     static LastRun of(String kind, Instant started, Instant finished, JobReport report, TierReport tiers,
         RetentionReport retention) {
+      // windowsFailed counts failures; windows left alone on purpose are listed with their reason.
       return new LastRun(kind, started, finished, report.exported().size(), report.alreadyDone(),
-          report.failures().size(), report.rows(), report.bytes(),
+          report.errors().size(), report.rows(), report.bytes(),
           report.failures().stream().map(f -> new Failure(f.measurement(), f.window().start(), f.window().end(),
               f.reason())).toList(), tiers, retention, null);
     }

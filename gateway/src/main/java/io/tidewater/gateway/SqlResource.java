@@ -8,7 +8,6 @@ import io.tidewater.federation.SqlColumn;
 import io.tidewater.federation.SqlEngine;
 import io.tidewater.federation.SqlExplanation;
 import io.tidewater.federation.SqlResult;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -22,6 +21,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,14 +38,15 @@ public class SqlResource {
   /** The body of a query: the SQL, the answer's format (json, ndjson, csv) and an optional row limit. */
   public record SqlRequest(String sql, String format, Long maxRows) {}
 
-  @Inject
-  SqlEngine engine;
+  private final SqlEngine engine;
+  private final TidewaterConfig config;
+  private final ObjectMapper json;
 
-  @Inject
-  TidewaterConfig config;
-
-  @Inject
-  ObjectMapper json;
+  SqlResource(SqlEngine engine, TidewaterConfig config, ObjectMapper json) {
+    this.engine = engine;
+    this.config = config;
+    this.json = json;
+  }
 
   @POST
   @Path("/sql")
@@ -180,6 +181,6 @@ public class SqlResource {
 
   /** Times as ISO-8601 UTC strings; other values as they are. */
   private static Object jsonValue(Object v) {
-    return v instanceof java.time.Instant t ? t.toString() : v;
+    return v instanceof Instant t ? t.toString() : v;
   }
 }

@@ -1,7 +1,9 @@
 package io.tidewater.gateway;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.tidewater.lifecycle.influx.InfluxConnection.AnswerFormat;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,15 +31,15 @@ public interface TidewaterConfig {
   interface Cdc {
     /** Where accepted writes are logged before they are acknowledged. */
     @WithDefault("cdc-log")
-    java.nio.file.Path logDir();
+    Path logDir();
 
-    /** A log segment is closed and a new one started past this size. */
-    @WithDefault("67108864")
-    long segmentBytes();
+    /** A log segment is closed and a new one started past this size ({@code 64M}, or bytes). */
+    @WithDefault("64M")
+    MemorySize segmentBytes();
 
-    /** Writes are refused (507) while the log's disk has less free space than this. */
-    @WithDefault("268435456")
-    long diskReserveBytes();
+    /** Writes are refused (507) while the log's disk has less free space than this ({@code 256M}, or bytes). */
+    @WithDefault("256M")
+    MemorySize diskReserveBytes();
 
     /**
      * How often settled dirty windows are re-exported (Quarkus {@code every} syntax: {@code 10s},
@@ -62,11 +64,11 @@ public interface TidewaterConfig {
 
     /** How long one query may run before it is stopped. */
     @WithDefault("PT60S")
-    java.time.Duration timeout();
+    Duration timeout();
 
     /** How long databases, measurements, columns and the ledger's windows are remembered between queries. */
     @WithDefault("PT5S")
-    java.time.Duration metadataTtl();
+    Duration metadataTtl();
 
     /**
      * How long planning waits for each of InfluxDB's metadata answers (SHOW DATABASES/MEASUREMENTS/
@@ -75,7 +77,7 @@ public interface TidewaterConfig {
      * queries the lake can answer. Must be longer than zero.
      */
     @WithDefault("PT5S")
-    java.time.Duration metadataLimit();
+    Duration metadataLimit();
 
     Cache cache();
 
@@ -91,15 +93,15 @@ public interface TidewaterConfig {
 
       /** How long a result InfluxDB answered part of is reused. */
       @WithDefault("PT30S")
-      java.time.Duration influxTtl();
+      Duration influxTtl();
 
       /** How long a result only the lake answered is reused (export commits and tier moves invalidate it sooner). */
       @WithDefault("PT10M")
-      java.time.Duration lakeTtl();
+      Duration lakeTtl();
 
       /** Results reading InfluxDB closer to now than this are never kept. */
       @WithDefault("PT5M")
-      java.time.Duration freshMargin();
+      Duration freshMargin();
     }
   }
 
@@ -151,7 +153,7 @@ public interface TidewaterConfig {
 
     /** Answer encoding to ask for: msgpack (cheaper; InfluxDB falls back to JSON if it cannot) or json. */
     @WithDefault("msgpack")
-    io.tidewater.lifecycle.influx.InfluxConnection.AnswerFormat format();
+    AnswerFormat format();
   }
 
   /** The tiering policies. */

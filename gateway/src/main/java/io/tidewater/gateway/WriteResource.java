@@ -1,9 +1,10 @@
 package io.tidewater.gateway;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.tidewater.lifecycle.cdc.ChangeCapture;
 import io.tidewater.lifecycle.cdc.ChangeLog;
 import io.tidewater.lifecycle.cdc.LineProtocol;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * InfluxDB's write endpoints, so the gateway can be a subscription destination (1.x:
@@ -25,22 +27,16 @@ import java.util.Map;
 @Path("/")
 public class WriteResource {
 
-  @Inject
-  ChangeCapture capture;
+  private final ChangeCapture capture;
+  private final Clock clock;
+  private final Timer accepted;
 
-  @Inject
-  Clock clock;
-
-  @Inject
-  io.micrometer.core.instrument.MeterRegistry metrics;
-
-  private io.micrometer.core.instrument.Timer accepted;
-
-  @jakarta.annotation.PostConstruct
-  void timers() {
+  WriteResource(ChangeCapture capture, Clock clock, MeterRegistry metrics) {
+    this.capture = capture;
+    this.clock = clock;
     // From the whole body in hand to durable: the part of a write's latency that is the gateway's own
     // (http_server_requests_seconds also counts the client sending the body).
-    accepted = io.micrometer.core.instrument.Timer.builder("tidewater_write_accept_seconds")
+    this.accepted = Timer.builder("tidewater_write_accept_seconds")
         .description("Checking, logging (forced to disk) and marking one received write")
         .publishPercentiles(0.5, 0.99).register(metrics);
   }
@@ -75,7 +71,7 @@ public class WriteResource {
     try {
       return acceptTimed(db, rp, precision, body);
     } finally {
-      accepted.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+      accepted.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
   }
 

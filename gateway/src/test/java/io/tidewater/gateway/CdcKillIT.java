@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -181,7 +183,7 @@ class CdcKillIT {
     return r.body();
   }
 
-  private void await(String what, int port, java.util.function.Predicate<JsonPath> done) throws Exception {
+  private void await(String what, int port, Predicate<JsonPath> done) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     JsonPath job = null;
     while (System.nanoTime() < deadline) {
@@ -234,7 +236,7 @@ class CdcKillIT {
       while (rs.next()) {
         out.put(rs.getString(1), rs.getLong(2) + " " + rs.getDouble(3));
       }
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
     return out;

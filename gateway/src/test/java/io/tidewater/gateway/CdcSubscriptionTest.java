@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.lake.Ledger;
@@ -19,9 +20,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -91,7 +95,7 @@ class CdcSubscriptionTest {
   void writesIntoWindowsNotYetDueReachTheLakeInMicroBatches() throws Exception {
     String db = CdcTestResource.database;
     // The next hour: not due for over an hour, whenever this runs (InfluxDB takes future points).
-    java.time.Instant next = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plusSeconds(3600);
+    Instant next = Instant.now().truncatedTo(ChronoUnit.HOURS).plusSeconds(3600);
     Window open = new Window(next, next.plusSeconds(3600));
     long t = next.getEpochSecond() * 1_000_000_000L;
     String lines = String.join("\n",
@@ -106,7 +110,7 @@ class CdcSubscriptionTest {
 
     String sql = "SELECT host, COUNT(*) AS n FROM lake." + db + ".cpu WHERE \\\"time\\\" >= TIMESTAMP '"
         + next.toString().replace("T", " ").replace("Z", "") + "' GROUP BY host ORDER BY host";
-    JsonPath answer = given().contentType(io.restassured.http.ContentType.JSON).body("{\"sql\": \"" + sql + "\"}")
+    JsonPath answer = given().contentType(ContentType.JSON).body("{\"sql\": \"" + sql + "\"}")
         .when().post("/v1/sql").then().statusCode(200).extract().jsonPath();
     assertEquals(List.of(List.of("m1", 2), List.of("m2", 1)), answer.getList("rows"), answer.prettify());
 
@@ -122,7 +126,7 @@ class CdcSubscriptionTest {
     return given().when().get("/v1/jobs/cdc-test").then().statusCode(200).extract().jsonPath();
   }
 
-  private static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+  private static void await(String what, BooleanSupplier done) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

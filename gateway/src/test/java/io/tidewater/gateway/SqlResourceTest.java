@@ -10,6 +10,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +33,7 @@ class SqlResourceTest {
     table = "\"" + path.get(0) + "\".cpu";
   }
 
-  private static io.restassured.response.ValidatableResponse post(String path, String body) {
+  private static ValidatableResponse post(String path, String body) {
     return given().contentType(ContentType.JSON).body(body).when().post(path).then();
   }
 

@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.tidewater.lifecycle.cdc.ChangeCapture;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -51,12 +56,12 @@ class WriteResourceTest {
         .body("error", containsString("(line 2)")).body("error", containsString("the other 2 points were accepted"));
     assertEquals(before + 1, log.nextSequence());
     // Over the size limit: refused before the body is read (the client asks with Expect: 100-continue).
-    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-            "http://localhost:" + io.restassured.RestAssured.port + "/write?db=x"))
-        .expectContinue(true).version(java.net.http.HttpClient.Version.HTTP_1_1)
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[33 * 1024 * 1024])).build();
-    assertEquals(413, java.net.http.HttpClient.newHttpClient()
-        .send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+    var request = HttpRequest.newBuilder(URI.create(
+            "http://localhost:" + RestAssured.port + "/write?db=x"))
+        .expectContinue(true).version(HttpClient.Version.HTTP_1_1)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[33 * 1024 * 1024])).build();
+    assertEquals(413, HttpClient.newHttpClient()
+        .send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
     assertEquals(before + 1, log.nextSequence());
   }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A real Azure Blob endpoint: Azurite's blob service with its workspace in a temporary folder.
@@ -21,7 +22,7 @@ public final class AzuriteServer extends RealServer {
       "Install Azurite: `npm ci --prefix tools/azurite` in the checkout (or run .ci/run),"
           + " or point system property testservers.azurite at an azurite-blob executable.";
 
-  private AzuriteServer(ServerHome home, int port, java.util.function.Supplier<ManagedProcess> launcher) {
+  private AzuriteServer(ServerHome home, int port, Supplier<ManagedProcess> launcher) {
     super(home, port, launcher);
   }
 

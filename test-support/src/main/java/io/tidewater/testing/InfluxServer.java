@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A real InfluxDB 1.x ({@code influxd}) on a free loopback port with its data in a temporary folder.
@@ -29,7 +30,7 @@ public final class InfluxServer extends RealServer {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
-  private InfluxServer(ServerHome home, int port, java.util.function.Supplier<ManagedProcess> launcher) {
+  private InfluxServer(ServerHome home, int port, Supplier<ManagedProcess> launcher) {
     super(home, port, launcher);
   }
 

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A real S3 endpoint: s3proxy with its filesystem back end in a temporary folder and static
@@ -19,7 +20,7 @@ public final class S3Server extends RealServer {
       "s3proxy's jar comes from Maven Central: build once with ./mvnw (test-support downloads "
           + "org.gaul:s3proxy:jar-with-dependencies), or point system property testservers.s3proxy.jar at it.";
 
-  private S3Server(ServerHome home, int port, java.util.function.Supplier<ManagedProcess> launcher) {
+  private S3Server(ServerHome home, int port, Supplier<ManagedProcess> launcher) {
     super(home, port, launcher);
   }
 

@@ -9,6 +9,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class AzuriteServerTest {
 
     List<String> names = container.listBlobsByHierarchy("lake/").stream().map(BlobItem::getName).toList();
     assertEquals(List.of("lake/day=2025-01-15/", "lake/day=2025-01-16/"), names);
-    List<String> flat = container.listBlobs(new com.azure.storage.blob.models.ListBlobsOptions().setPrefix("lake/"), null)
+    List<String> flat = container.listBlobs(new ListBlobsOptions().setPrefix("lake/"), null)
         .stream().map(BlobItem::getName).toList();
     assertEquals(List.of("lake/day=2025-01-15/part-0.parquet", "lake/day=2025-01-16/part-0.parquet"), flat);
     assertEquals("0123456789",

@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +88,7 @@ class ServerLifecycleTest {
   private static void awaitAllDead(List<ProcessHandle> processes) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline && processes.stream().anyMatch(ProcessHandle::isAlive)) {
-      ManagedProcess.sleep(java.time.Duration.ofMillis(100));
+      ManagedProcess.sleep(Duration.ofMillis(100));
     }
     assertFalse(processes.stream().anyMatch(ProcessHandle::isAlive),
         "still running: " + processes.stream().filter(ProcessHandle::isAlive)

@@ -2,7 +2,8 @@ package io.tidewater.error;
 
 /**
  * Every error the product reports, with a stable code and its kind (Trino's convention). The
- * gateway maps kinds to HTTP statuses mechanically: user 4xx, external 502/503, internal 500.
+ * gateway maps them to HTTP statuses: user errors 400 (404 for NOT_FOUND, 409 for BUSY and
+ * LAKE_CONFLICT), external ones 502, internal ones 500.
  */
 public enum ErrorCode {
   /** A tiering policy file is malformed or contradicts itself or another policy. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.PatternSyntaxException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -174,7 +175,7 @@ public final class PolicyParser {
     if (text.length() >= 2 && text.startsWith("/") && text.endsWith("/")) {
       try {
         return MeasurementMatcher.regex(text.substring(1, text.length() - 1));
-      } catch (java.util.regex.PatternSyntaxException e) {
+      } catch (PatternSyntaxException e) {
         throw new IllegalArgumentException("'" + text + "' is not a valid regular expression: "
             + e.getDescription() + " near index " + e.getIndex());
       }

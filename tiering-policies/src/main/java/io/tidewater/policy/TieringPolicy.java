@@ -2,6 +2,7 @@ package io.tidewater.policy;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One tiering policy: what it takes from InfluxDB, in which windows it exports, what lives in
@@ -20,7 +21,7 @@ public record TieringPolicy(
     LakeOptions lake,
     Schedule schedule,
     boolean deleteFromHotAfterExport,
-    java.util.Optional<MicroBatch> microBatch,
+    Optional<MicroBatch> microBatch,
     String origin) {
 
   public TieringPolicy {

@@ -1,8 +1,10 @@
 package io.tidewater.policy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A policy's tiers: how long InfluxDB keeps data (hot), the lake tiers with the ages they start
@@ -18,7 +20,7 @@ public record Tiers(Duration hotKeep, Optional<LakeTier> warm, Optional<LakeTier
   }
 
   /** The lake tiers, youngest first. */
-  public java.util.List<LakeTier> lakeTiers() {
-    return java.util.stream.Stream.of(warm, cold).flatMap(Optional::stream).toList();
+  public List<LakeTier> lakeTiers() {
+    return Stream.of(warm, cold).flatMap(Optional::stream).toList();
   }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Named.named;
 
+import io.tidewater.error.ErrorCode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -107,7 +109,7 @@ class PolicyParserTest {
 
   @Test
   void theExamplePoliciesOfTheRepositoryLoad() {
-    PolicySet set = PolicySet.load(java.nio.file.Path.of("..", "policies"));
+    PolicySet set = PolicySet.load(Path.of("..", "policies"));
     assertEquals(List.of("factory-sensors", "telegraf-cpu"), set.policies().stream().map(TieringPolicy::name).toList());
   }
 
@@ -219,7 +221,7 @@ class PolicyParserTest {
   void rejectsBadInputNamingFileLineAndField(String yaml, String message) {
     PolicyException e = assertThrows(PolicyException.class, () -> parser.parse("p.yaml", yaml));
     assertEquals(message, e.getMessage());
-    assertEquals(io.tidewater.error.ErrorCode.INVALID_POLICY, e.code());
+    assertEquals(ErrorCode.INVALID_POLICY, e.code());
   }
 
   @Test

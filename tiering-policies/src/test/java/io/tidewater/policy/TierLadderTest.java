@@ -3,6 +3,7 @@ package io.tidewater.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Named.named;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -121,7 +122,7 @@ class TierLadderTest {
 
   @Test
   void archivedFullResolutionIsNotReadable() {
-    TieringPolicy factory = PolicySet.load(java.nio.file.Path.of("..", "policies")).byName("factory-sensors").orElseThrow();
+    TieringPolicy factory = PolicySet.load(Path.of("..", "policies")).byName("factory-sensors").orElseThrow();
     TierLadder ladder = factory.ladder();
     assertEquals(Duration.ofDays(1), ladder.unit());
     Instant now = t("2025-06-01T12:30:00Z");

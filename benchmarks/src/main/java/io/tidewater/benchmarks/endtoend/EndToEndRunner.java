@@ -2,6 +2,7 @@ package io.tidewater.benchmarks.endtoend;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.OperatingSystemMXBean;
 import io.tidewater.benchmarks.ExportThroughputReport;
 import io.tidewater.benchmarks.GatewayProcess;
 import io.tidewater.benchmarks.TsmFiles;
@@ -339,7 +340,7 @@ public final class EndToEndRunner {
   }
 
   private static EndToEndReport.Machine machine() {
-    long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+    long memory = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getTotalMemorySize() >> 20;
     return new EndToEndReport.Machine(Runtime.getRuntime().availableProcessors(), memory,
         System.getProperty("os.name") + " " + System.getProperty("os.version"),

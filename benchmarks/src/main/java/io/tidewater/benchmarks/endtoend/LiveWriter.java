@@ -1,5 +1,6 @@
 package io.tidewater.benchmarks.endtoend;
 
+import io.tidewater.util.Threads;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,11 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LiveWriter implements AutoCloseable {
 
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "live-writer");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("live-writer"));
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final AtomicLong lines = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();

@@ -3,6 +3,8 @@ package io.tidewater.benchmarks.endtoend;
 import io.tidewater.benchmarks.GatewayProcess;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -92,13 +94,13 @@ public record RunnerOptions(int hosts, int days, String store, int concurrency, 
   }
 
   private static List<QueryClass> classes(String names) {
-    List<QueryClass> classes = new java.util.ArrayList<>();
+    List<QueryClass> classes = new ArrayList<>();
     for (String name : names.split(",")) {
       try {
         classes.add(QueryClass.valueOf(name.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--classes: unknown class '" + name + "'; known: "
-            + java.util.Arrays.toString(QueryClass.values()));
+            + Arrays.toString(QueryClass.values()));
       }
     }
     return classes;

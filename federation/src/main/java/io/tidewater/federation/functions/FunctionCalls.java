@@ -19,16 +19,13 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlTypeNameSpec;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
-import org.apache.calcite.sql.dialect.CalciteSqlDialect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
-import org.apache.calcite.sql.parser.SqlParseException;
-import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
-import org.apache.calcite.sql.util.SqlShuttle;
 
 /**
- * Makes calls of the {@link StatisticalAggregates} reach them, in two steps before planning.
+ * Makes calls of the {@link StatisticalAggregates} reach them, in two steps before planning
+ * (both run by {@link SqlRewrite}).
  *
  * <p>{@link #quoteNames}: Calcite's parser reserves {@code CORR} and the {@code REGR_*} words
  * without implementing them (a call is a syntax error) and looks up a schema's functions by exact
@@ -36,7 +33,7 @@ import org.apache.calcite.sql.util.SqlShuttle;
  * string literals, quoted identifiers and comments are left as they are. (Positions in messages
  * about text after such a call are two columns further on.)
  *
- * <p>{@link #rewrite}: {@code PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x)} and
+ * <p>{@link #rewrite(SqlCall)}: {@code PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x)} and
  * {@code PERCENTILE_DISC}, which Calcite parses but cannot run, become calls of
  * {@value StatisticalAggregates#PERCENTILE_CONT}{@code (x, p)} and
  * {@value StatisticalAggregates#PERCENTILE_DISC}{@code (x, p)} (a descending order is the
@@ -97,42 +94,30 @@ public final class FunctionCalls {
     return out == null ? sql : out.append(sql, copied, n).toString();
   }
 
-  /** {@code sql} (names quoted) with percentiles rewritten and arguments cast, or unchanged if it needs neither. */
-  public static String rewrite(String sql, SqlParser.Config parser) {
+  /** Whether {@code sql} may hold a call {@link #rewrite(SqlCall)} changes (a cheap look at its text). */
+  static boolean mayRewrite(String sql) {
     String upper = sql.toUpperCase(Locale.ROOT);
-    if (!upper.contains("WITHIN") && NUMERIC.stream().noneMatch(upper::contains)) {
-      return sql;
+    return upper.contains("WITHIN") || NUMERIC.stream().anyMatch(upper::contains);
+  }
+
+  /**
+   * {@code call} (its operands already rewritten) as a percentile's user aggregate, or with its
+   * numeric arguments cast to DOUBLE; {@code call} itself if neither applies.
+   */
+  static SqlNode rewrite(SqlCall call) {
+    if (call.getKind() == SqlKind.WITHIN_GROUP && call.operand(0) instanceof SqlCall percentile
+        && (percentile.getKind() == SqlKind.PERCENTILE_CONT || percentile.getKind() == SqlKind.PERCENTILE_DISC)) {
+      return percentile(percentile, call.operand(1), call.getParserPosition());
     }
-    SqlNode tree;
-    try {
-      tree = SqlParser.create(sql, parser).parseStmt();
-    } catch (SqlParseException e) {
-      return sql; // the engine reports the syntax error with its position
+    String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
+    if (!NUMERIC.contains(name) || call.getOperandList().isEmpty()) {
+      return call;
     }
-    boolean[] changed = {false};
-    SqlNode rewritten = tree.accept(new SqlShuttle() {
-      @Override
-      public SqlNode visit(SqlCall call) {
-        SqlCall visited = (SqlCall) super.visit(call);
-        if (visited == null) {
-          return null;
-        }
-        if (visited.getKind() == SqlKind.WITHIN_GROUP && visited.operand(0) instanceof SqlCall percentile
-            && (percentile.getKind() == SqlKind.PERCENTILE_CONT || percentile.getKind() == SqlKind.PERCENTILE_DISC)) {
-          changed[0] = true;
-          return percentile(percentile, visited.operand(1), visited.getParserPosition());
-        }
-        String name = visited.getOperator().getName().toUpperCase(Locale.ROOT);
-        if (NUMERIC.contains(name) && !visited.getOperandList().isEmpty()) {
-          changed[0] = true;
-          for (int i = 0; i < visited.operandCount(); i++) {
-            visited.setOperand(i, asDouble(visited.operand(i)));
-          }
-        }
-        return visited;
-      }
-    });
-    return changed[0] ? rewritten.toSqlString(c -> c.withDialect(CalciteSqlDialect.DEFAULT)).getSql() : sql;
+    SqlNode[] operands = call.getOperandList().toArray(new SqlNode[0]);
+    for (int i = 0; i < operands.length; i++) {
+      operands[i] = asDouble(operands[i]);
+    }
+    return call.getOperator().createCall(call.getFunctionQuantifier(), call.getParserPosition(), operands);
   }
 
   private static SqlNode percentile(SqlCall percentile, SqlNodeList order, SqlParserPos pos) {

@@ -41,9 +41,12 @@ public final class StatisticalAggregates {
       Map.entry("BOOL_AND", BoolAnd.class),
       Map.entry("BOOL_OR", BoolOr.class));
 
-  /** {@code CORR(y, x)}: Pearson's correlation coefficient of the pairs. */
-  public static final class Corr {
-    private Corr() {}
+  // Calcite finds an aggregate's init, add and merge among its class's public methods, inherited
+  // static ones too: each function below declares only its result.
+
+  /** Running moments of (y, x) pairs: CORR and the REGR_* functions. */
+  public abstract static class PairAggregate {
+    PairAggregate() {}
 
     public static Moments init() {
       return new Moments();
@@ -56,137 +59,111 @@ public final class StatisticalAggregates {
     public static Moments merge(Moments a, Moments b) {
       return a.merge(b);
     }
+  }
+
+  /** The values and a fraction: the percentiles. */
+  public abstract static class FractionAggregate {
+    FractionAggregate() {}
+
+    public static Values init() {
+      return new Values();
+    }
+
+    public static Values add(Values v, double x, double p) {
+      return v.add(x).fraction(p);
+    }
+
+    public static Values merge(Values a, Values b) {
+      return a.merge(b);
+    }
+  }
+
+  /** Counts of values and of false ones: BOOL_AND and BOOL_OR. */
+  public abstract static class TruthAggregate {
+    TruthAggregate() {}
+
+    public static Truth init() {
+      return new Truth();
+    }
+
+    public static Truth add(Truth t, boolean b) {
+      return t.add(b);
+    }
+
+    public static Truth merge(Truth a, Truth b) {
+      return a.merge(b);
+    }
+  }
+
+  /** {@code CORR(y, x)}: Pearson's correlation coefficient of the pairs. */
+  public static final class Corr extends PairAggregate {
+    private Corr() {}
 
     public static Double result(Moments m) {
       return m.corr();
     }
   }
 
+
   /** {@code REGR_SLOPE(y, x)}: the slope of the least-squares line of y over x. */
-  public static final class RegrSlope {
+  public static final class RegrSlope extends PairAggregate {
     private RegrSlope() {}
-
-    public static Moments init() {
-      return new Moments();
-    }
-
-    public static Moments add(Moments m, double y, double x) {
-      return m.add(y, x);
-    }
-
-    public static Moments merge(Moments a, Moments b) {
-      return a.merge(b);
-    }
 
     public static Double result(Moments m) {
       return m.slope();
     }
   }
 
+
   /** {@code REGR_INTERCEPT(y, x)}: where the least-squares line of y over x crosses x = 0. */
-  public static final class RegrIntercept {
+  public static final class RegrIntercept extends PairAggregate {
     private RegrIntercept() {}
-
-    public static Moments init() {
-      return new Moments();
-    }
-
-    public static Moments add(Moments m, double y, double x) {
-      return m.add(y, x);
-    }
-
-    public static Moments merge(Moments a, Moments b) {
-      return a.merge(b);
-    }
 
     public static Double result(Moments m) {
       return m.intercept();
     }
   }
 
+
   /** {@code REGR_R2(y, x)}: the coefficient of determination of the least-squares line. */
-  public static final class RegrR2 {
+  public static final class RegrR2 extends PairAggregate {
     private RegrR2() {}
-
-    public static Moments init() {
-      return new Moments();
-    }
-
-    public static Moments add(Moments m, double y, double x) {
-      return m.add(y, x);
-    }
-
-    public static Moments merge(Moments a, Moments b) {
-      return a.merge(b);
-    }
 
     public static Double result(Moments m) {
       return m.r2();
     }
   }
 
+
   /** {@code REGR_AVGX(y, x)}: the mean of x over the pairs where both have a value. */
-  public static final class RegrAvgX {
+  public static final class RegrAvgX extends PairAggregate {
     private RegrAvgX() {}
-
-    public static Moments init() {
-      return new Moments();
-    }
-
-    public static Moments add(Moments m, double y, double x) {
-      return m.add(y, x);
-    }
-
-    public static Moments merge(Moments a, Moments b) {
-      return a.merge(b);
-    }
 
     public static Double result(Moments m) {
       return m.avgX();
     }
   }
 
+
   /** {@code REGR_AVGY(y, x)}: the mean of y over the pairs where both have a value. */
-  public static final class RegrAvgY {
+  public static final class RegrAvgY extends PairAggregate {
     private RegrAvgY() {}
-
-    public static Moments init() {
-      return new Moments();
-    }
-
-    public static Moments add(Moments m, double y, double x) {
-      return m.add(y, x);
-    }
-
-    public static Moments merge(Moments a, Moments b) {
-      return a.merge(b);
-    }
 
     public static Double result(Moments m) {
       return m.avgY();
     }
   }
 
+
   /** {@code REGR_SXY(y, x)}: the sum of products of the pairs' deviations from their means. */
-  public static final class RegrSxy {
+  public static final class RegrSxy extends PairAggregate {
     private RegrSxy() {}
-
-    public static Moments init() {
-      return new Moments();
-    }
-
-    public static Moments add(Moments m, double y, double x) {
-      return m.add(y, x);
-    }
-
-    public static Moments merge(Moments a, Moments b) {
-      return a.merge(b);
-    }
 
     public static Double result(Moments m) {
       return m.sxy();
     }
   }
+
 
   /** {@code MEDIAN(x)}: the middle value, or the mean of the two middle ones (PERCENTILE_CONT(0.5)). */
   public static final class Median {
@@ -213,109 +190,54 @@ public final class StatisticalAggregates {
    * {@code APPROX_PERCENTILE(x, p)} as in Trino: the value of the set at fraction {@code p}
    * (0 to 1) of its ordered values (as PERCENTILE_DISC), computed exactly.
    */
-  public static final class ApproxPercentile {
+  public static final class ApproxPercentile extends FractionAggregate {
     private ApproxPercentile() {}
-
-    public static Values init() {
-      return new Values();
-    }
-
-    public static Values add(Values v, double x, double p) {
-      return v.add(x).fraction(p);
-    }
-
-    public static Values merge(Values a, Values b) {
-      return a.merge(b);
-    }
 
     public static Double result(Values v) {
       return v.discretePercentile();
     }
   }
 
+
   /** {@code PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x)}, called as {@value #PERCENTILE_CONT}{@code (x, p)}. */
-  public static final class PercentileCont {
+  public static final class PercentileCont extends FractionAggregate {
     private PercentileCont() {}
-
-    public static Values init() {
-      return new Values();
-    }
-
-    public static Values add(Values v, double x, double p) {
-      return v.add(x).fraction(p);
-    }
-
-    public static Values merge(Values a, Values b) {
-      return a.merge(b);
-    }
 
     public static Double result(Values v) {
       return v.continuousPercentile();
     }
   }
 
+
   /** {@code PERCENTILE_DISC(p) WITHIN GROUP (ORDER BY x)}, called as {@value #PERCENTILE_DISC}{@code (x, p)}. */
-  public static final class PercentileDisc {
+  public static final class PercentileDisc extends FractionAggregate {
     private PercentileDisc() {}
-
-    public static Values init() {
-      return new Values();
-    }
-
-    public static Values add(Values v, double x, double p) {
-      return v.add(x).fraction(p);
-    }
-
-    public static Values merge(Values a, Values b) {
-      return a.merge(b);
-    }
 
     public static Double result(Values v) {
       return v.discretePercentile();
     }
   }
 
+
   /** {@code BOOL_AND(b)}: whether every value is true (NULL over no values). */
-  public static final class BoolAnd {
+  public static final class BoolAnd extends TruthAggregate {
     private BoolAnd() {}
-
-    public static Truth init() {
-      return new Truth();
-    }
-
-    public static Truth add(Truth t, boolean b) {
-      return t.add(b);
-    }
-
-    public static Truth merge(Truth a, Truth b) {
-      return a.merge(b);
-    }
 
     public static Boolean result(Truth t) {
       return t.count == 0 ? null : t.falses == 0;
     }
   }
 
+
   /** {@code BOOL_OR(b)}: whether any value is true (NULL over no values). */
-  public static final class BoolOr {
+  public static final class BoolOr extends TruthAggregate {
     private BoolOr() {}
-
-    public static Truth init() {
-      return new Truth();
-    }
-
-    public static Truth add(Truth t, boolean b) {
-      return t.add(b);
-    }
-
-    public static Truth merge(Truth a, Truth b) {
-      return a.merge(b);
-    }
 
     public static Boolean result(Truth t) {
       return t.count == 0 ? null : t.count > t.falses;
     }
   }
+
 
   /** Counts of values and of false ones. */
   public static final class Truth {

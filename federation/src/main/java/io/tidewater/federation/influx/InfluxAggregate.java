@@ -1,6 +1,6 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.plan.ScanColumn;
 import java.util.List;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;

@@ -1,5 +1,6 @@
 package io.tidewater.federation.influx;
 
+import io.tidewater.federation.plan.Pushdown;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelNode;
@@ -23,7 +24,7 @@ public final class InfluxAggregateRule extends ConverterRule {
   @Override
   public RelNode convert(RelNode rel) {
     LogicalAggregate aggregate = (LogicalAggregate) rel;
-    io.tidewater.federation.Pushdown.AggregatePlan plan = InfluxRels.aggregate(aggregate);
+    Pushdown.AggregatePlan plan = InfluxRels.aggregate(aggregate);
     if (plan == null) {
       return null;
     }

@@ -2,10 +2,11 @@ package io.tidewater.federation.influx;
 
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
-import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxException;
 import io.tidewater.policy.rollup.FieldType;
+import io.tidewater.util.Threads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +27,7 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
 
   private static final int BATCH = 1024;
   private static final Object[][] END = new Object[0][];
-  private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "tidewater-influx-read");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService READERS = Executors.newCachedThreadPool(Threads.daemon("tidewater-influx-read"));
 
   private final BlockingQueue<Object[][]> queue = new ArrayBlockingQueue<>(4);
   private volatile boolean closed;

@@ -1,7 +1,7 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.RuleConfig;
-import io.tidewater.federation.TimeBounds;
+import io.tidewater.federation.plan.RuleConfig;
+import io.tidewater.federation.plan.TimeBounds;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.RelNode;

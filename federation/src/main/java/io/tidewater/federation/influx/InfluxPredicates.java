@@ -1,7 +1,7 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.MeasurementColumns;
-import io.tidewater.federation.TimeBounds;
+import io.tidewater.federation.plan.MeasurementColumns;
+import io.tidewater.federation.plan.TimeBounds;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;

@@ -1,11 +1,13 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.plan.Pushdown;
+import io.tidewater.federation.plan.ScanColumn;
 import java.util.List;
+import org.apache.calcite.plan.Convention;
+import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.convert.ConverterRule;
 import org.apache.calcite.rel.logical.LogicalProject;
-import org.apache.calcite.plan.Convention;
 
 /** Folds a projection of columns and time buckets ({@code FLOOR(time TO unit)}) into a raw InfluxDB query. */
 public final class InfluxProjectRule extends ConverterRule {
@@ -22,12 +24,12 @@ public final class InfluxProjectRule extends ConverterRule {
   public RelNode convert(RelNode rel) {
     LogicalProject project = (LogicalProject) rel;
     List<ScanColumn> in = InfluxRels.rawColumns(project.getInput());
-    List<ScanColumn> columns = in == null ? null : io.tidewater.federation.Pushdown.project(project.getProjects(), in);
+    List<ScanColumn> columns = in == null ? null : Pushdown.project(project.getProjects(), in);
     if (columns == null) {
       return null;
     }
     var traits = project.getTraitSet().replace(InfluxRel.CONVENTION);
     return new InfluxProject(project.getCluster(), traits, convert(project.getInput(), traits.replace(
-        org.apache.calcite.rel.RelCollations.EMPTY)), columns, project.getRowType());
+        RelCollations.EMPTY)), columns, project.getRowType());
   }
 }

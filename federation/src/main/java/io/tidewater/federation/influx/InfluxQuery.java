@@ -1,6 +1,6 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.policy.rollup.FieldType;

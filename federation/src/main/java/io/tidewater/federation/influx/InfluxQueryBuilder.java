@@ -1,6 +1,6 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.lifecycle.parquet.FieldColumn;
@@ -80,7 +80,7 @@ public final class InfluxQueryBuilder {
       Set<String> aggregatedFields = new HashSet<>();
       for (ScanColumn c : columns) {
         if (c instanceof ScanColumn.Aggregate a) {
-          String expr = a.function() + "(" + InfluxQl.identifier(a.field()) + "::field)";
+          String expr = a.function().influxQl() + "(" + InfluxQl.identifier(a.field()) + "::field)";
           if (!aggregates.contains(expr)) {
             aggregates.add(expr);
           }

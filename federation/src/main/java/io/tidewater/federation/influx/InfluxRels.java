@@ -1,7 +1,7 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.Pushdown;
-import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.plan.Pushdown;
+import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.policy.rollup.FieldType;
 import java.util.List;

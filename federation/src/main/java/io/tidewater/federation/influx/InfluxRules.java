@@ -1,5 +1,6 @@
 package io.tidewater.federation.influx;
 
+import io.tidewater.federation.plan.FederationRules;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.plan.RelOptPlanner;
@@ -25,7 +26,7 @@ public final class InfluxRules {
 
   static void register(RelOptPlanner planner) {
     ALL.forEach(planner::addRule);
-    io.tidewater.federation.FederationRules.register(planner);
+    FederationRules.register(planner);
   }
 
   /** Hands an InfluxDB query's rows to Calcite's engine. */

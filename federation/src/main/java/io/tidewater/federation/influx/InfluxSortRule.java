@@ -1,6 +1,7 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.plan.Pushdown;
+import io.tidewater.federation.plan.ScanColumn;
 import java.util.List;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.hep.HepRelVertex;
@@ -37,7 +38,7 @@ public final class InfluxSortRule extends ConverterRule {
     List<ScanColumn> columns = InfluxRels.rawColumns(sort.getInput());
     if (columns == null) {
       LogicalAggregate aggregate = aggregateBelow(sort.getInput());
-      io.tidewater.federation.Pushdown.AggregatePlan plan = aggregate == null ? null : InfluxRels.aggregate(aggregate);
+      Pushdown.AggregatePlan plan = aggregate == null ? null : InfluxRels.aggregate(aggregate);
       if (plan == null || !plan.groupTags().isEmpty()) {
         return null;
       }

@@ -1,8 +1,10 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.MeasurementColumns;
+import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.MeasurementColumns;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.calcite.plan.RelOptTable;
@@ -41,7 +43,7 @@ public final class InfluxTable extends AbstractTable implements TranslatableTabl
 
   /** A scan of a part {@code lakeCopy} (the lake's table of this measurement) holds completely too in {@code ranges}. */
   public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable, RelOptTable lakeCopy,
-      java.util.List<io.tidewater.federation.TimeRange> ranges) {
+      List<TimeRange> ranges) {
     return new InfluxTableScan(context.getCluster(), relOptTable, this, lakeCopy, ranges);
   }
 

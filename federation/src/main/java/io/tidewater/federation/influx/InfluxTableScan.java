@@ -1,7 +1,7 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.ScanColumn;
-import io.tidewater.federation.MeasurementColumns;
+import io.tidewater.federation.plan.ScanColumn;
+import io.tidewater.federation.plan.MeasurementColumns;
 import io.tidewater.federation.TimeRange;
 import java.util.ArrayList;
 import java.util.List;

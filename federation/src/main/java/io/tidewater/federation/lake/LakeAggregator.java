@@ -1,6 +1,6 @@
 package io.tidewater.federation.lake;
 
-import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.parquet.ColumnBatch;
 import io.tidewater.lifecycle.parquet.ScanSpec;
@@ -60,12 +60,12 @@ final class LakeAggregator {
       field[j] = a.field() == null ? -1 : spec.fields().indexOf(a.field());
       isFloat[j] = field[j] >= 0 && spec.schema().field(a.field()).orElseThrow().type() == FieldType.FLOAT;
       kind[j] = switch (a.function()) {
-        case "count" -> field[j] < 0 ? ROWS : COUNT;
-        case "sum" -> SUM;
-        case "min" -> MIN;
-        case "max" -> MAX;
-        case "mean" -> MEAN;
-        default -> throw new IllegalArgumentException("no lake aggregate " + a.function());
+        case COUNT -> field[j] < 0 ? ROWS : COUNT;
+        case SUM -> SUM;
+        case MIN -> MIN;
+        case MAX -> MAX;
+        case MEAN -> MEAN;
+        case FIRST, LAST -> throw new IllegalArgumentException("no lake aggregate " + a.function());
       };
     }
     groupTag = query.groupTags().stream().mapToInt(t -> spec.tags().indexOf(t)).toArray();

@@ -2,9 +2,12 @@ package io.tidewater.federation.lake;
 
 import io.tidewater.federation.TimeRange;
 import io.tidewater.lifecycle.influx.InfluxQl;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
@@ -53,12 +56,12 @@ public final class LakeFilter extends SingleRel implements LakeRel {
    */
   static String describe(Map<String, Set<String>> tagValues) {
     StringBuilder s = new StringBuilder("{");
-    new java.util.TreeMap<>(tagValues).forEach((tag, values) -> {
+    new TreeMap<>(tagValues).forEach((tag, values) -> {
       if (s.length() > 1) {
         s.append(", ");
       }
       s.append(InfluxQl.identifier(tag)).append(" IN (");
-      s.append(String.join(", ", new java.util.TreeSet<>(values).stream().map(InfluxQl::string).toList())).append(')');
+      s.append(String.join(", ", new TreeSet<>(values).stream().map(InfluxQl::string).toList())).append(')');
     });
     return s.append('}').toString();
   }
@@ -78,7 +81,7 @@ public final class LakeFilter extends SingleRel implements LakeRel {
   /** Limits {@code tag} to {@code values} in {@code into}: two conditions on one tag keep what both allow. */
   static void keepOnly(Map<String, Set<String>> into, String tag, Set<String> values) {
     into.merge(tag, values, (a, b) -> {
-      Set<String> both = new java.util.HashSet<>(a);
+      Set<String> both = new HashSet<>(a);
       both.retainAll(b);
       return both;
     });

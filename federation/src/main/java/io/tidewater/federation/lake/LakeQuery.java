@@ -1,6 +1,6 @@
 package io.tidewater.federation.lake;
 
-import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.lake.WindowVersion;
@@ -71,7 +71,7 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
     }
     if (aggregated) {
       s.append(" aggregate=").append(columns.stream().filter(c -> c instanceof ScanColumn.Aggregate)
-          .map(c -> ((ScanColumn.Aggregate) c).function() + "(" + (((ScanColumn.Aggregate) c).field() == null ? "*"
+          .map(c -> ((ScanColumn.Aggregate) c).function().influxQl() + "(" + (((ScanColumn.Aggregate) c).field() == null ? "*"
               : ((ScanColumn.Aggregate) c).field()) + ")").toList());
       if (bucketMillis > 0 || !groupTags.isEmpty()) {
         s.append(" group=").append(bucketMillis > 0 ? "[bucket " + bucketMillis + "ms]" : "").append(groupTags);

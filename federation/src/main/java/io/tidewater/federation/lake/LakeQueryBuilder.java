@@ -1,6 +1,6 @@
 package io.tidewater.federation.lake;
 
-import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.federation.TimeRange;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,9 +1,10 @@
 package io.tidewater.federation.lake;
 
-import io.tidewater.federation.Pushdown;
-import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.plan.Pushdown;
+import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.policy.rollup.FieldType;
+import io.tidewater.policy.rollup.QueryAggregate;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.calcite.rel.RelNode;
@@ -43,7 +44,7 @@ final class LakeRels implements Pushdown.Adapter {
   @Override
   public ScanColumn.Aggregate aggregate(SqlKind kind, ScanColumn.Field field, FieldType resultType) {
     if (field == null) {
-      return new ScanColumn.Aggregate("count", null, resultType, true); // COUNT(*): rows
+      return new ScanColumn.Aggregate(QueryAggregate.COUNT, null, resultType, true); // COUNT(*): rows
     }
     return kind == SqlKind.ARG_MIN || kind == SqlKind.ARG_MAX ? null : Pushdown.standardAggregate(kind, field, resultType);
   }

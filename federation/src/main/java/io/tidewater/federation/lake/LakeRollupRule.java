@@ -1,18 +1,23 @@
 package io.tidewater.federation.lake;
 
-import io.tidewater.federation.RuleConfig;
-import io.tidewater.federation.ScanColumn;
-import io.tidewater.federation.TidewaterSchemas;
 import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.Pushdown;
+import io.tidewater.federation.plan.RuleConfig;
+import io.tidewater.federation.plan.ScanColumn;
+import io.tidewater.federation.plan.SchemaNames;
+import io.tidewater.lifecycle.export.RollupSchema;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.policy.Resolution;
 import io.tidewater.policy.rollup.FieldType;
+import io.tidewater.policy.rollup.QueryAggregate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelRule;
+import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelNode;
 
 /**
@@ -64,7 +69,7 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
         continue;
       }
       RelOptTable t = rawTable.getRelOptSchema().getTableForMember(
-          List.of(TidewaterSchemas.rollupSchema(r), name.get(1), name.get(2)));
+          List.of(SchemaNames.rollupSchema(r), name.get(1), name.get(2)));
       LakeTable table = t == null ? null : t.unwrap(LakeTable.class);
       if (table != null && covers(table.windows(), everyWindow(rawTable, raw.table, name), raw.range)
           && (best == null || r.width().compareTo(best.width()) > 0)) {
@@ -87,26 +92,25 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
     if (a.field() == null) {
       return null; // COUNT(*): rows, which a rollup does not keep
     }
-    return switch (a.function()) {
-      case "count" -> new ScanColumn.Aggregate("sum", a.field() + "_count", FieldType.INTEGER, true);
-      case "sum" -> new ScanColumn.Aggregate("sum", a.field() + "_sum", a.resultType(), a.zeroWhenEmpty());
-      case "min" -> new ScanColumn.Aggregate("min", a.field() + "_min", a.resultType(), false);
-      case "max" -> new ScanColumn.Aggregate("max", a.field() + "_max", a.resultType(), false);
-      // An un-split AVG: a routed query splits it into SUM and COUNT (which re-aggregate) before this rule.
-      default -> null;
-    };
+    // An un-split AVG: a routed query splits it into SUM and COUNT (which re-aggregate) before this rule.
+    QueryAggregate combined = a.function().combinedBy();
+    if (combined == null) {
+      return null;
+    }
+    String column = RollupSchema.column(a.field(), a.function().needs().get(0));
+    return a.function() == QueryAggregate.COUNT
+        ? new ScanColumn.Aggregate(combined, column, FieldType.INTEGER, true)
+        : new ScanColumn.Aggregate(combined, column, a.resultType(), a.zeroWhenEmpty());
   }
 
   /** The rollup resolutions with tables: the {@code lake_<resolution>} schemas. */
   private static List<Resolution> resolutions(RelOptTable rawTable) {
     List<Resolution> out = new ArrayList<>();
-    if (!(rawTable.getRelOptSchema() instanceof org.apache.calcite.prepare.CalciteCatalogReader reader)) {
+    if (!(rawTable.getRelOptSchema() instanceof CalciteCatalogReader reader)) {
       return out;
     }
     for (String schema : reader.getRootSchema().getSubSchemaMap().keySet()) {
-      if (schema.startsWith(TidewaterSchemas.LAKE + "_")) {
-        out.add(Resolution.parse(schema.substring(TidewaterSchemas.LAKE.length() + 1)));
-      }
+      SchemaNames.rollupResolution(schema).ifPresent(out::add);
     }
     out.sort(Comparator.comparing(Resolution::width));
     return out;
@@ -124,7 +128,7 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
    * answer short.
    */
   private static boolean covers(List<WindowVersion> rollup, List<WindowVersion> others, TimeRange range) {
-    java.util.TreeMap<Long, Long> windows = new java.util.TreeMap<>();
+    TreeMap<Long, Long> windows = new TreeMap<>();
     for (WindowVersion w : rollup) {
       windows.put(w.windowStart(), w.windowEnd());
     }
@@ -144,7 +148,7 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
     List<WindowVersion> all = new ArrayList<>(raw.windows());
     for (Resolution r : resolutions(rawTable)) {
       RelOptTable t = rawTable.getRelOptSchema().getTableForMember(
-          List.of(TidewaterSchemas.rollupSchema(r), name.get(1), name.get(2)));
+          List.of(SchemaNames.rollupSchema(r), name.get(1), name.get(2)));
       LakeTable table = t == null ? null : t.unwrap(LakeTable.class);
       if (table != null) {
         all.addAll(table.windows());
@@ -155,7 +159,7 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
 
   /** Visits a chain of lake filters and projections down to the scan; false if something else is in it. */
   private static boolean build(RelNode node, LakeQueryBuilder builder) {
-    for (RelNode rel : io.tidewater.federation.Pushdown.alternatives(node)) {
+    for (RelNode rel : Pushdown.alternatives(node)) {
       if (rel instanceof LakeTableScan scan) {
         scan.implement(builder);
         builder.tableScan = scan;

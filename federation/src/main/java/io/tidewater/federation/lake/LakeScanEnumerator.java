@@ -1,6 +1,6 @@
 package io.tidewater.federation.lake;
 
-import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.parquet.ColumnBatch;
 import io.tidewater.lifecycle.parquet.ScanSpec;

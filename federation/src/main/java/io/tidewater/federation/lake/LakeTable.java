@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
-import io.tidewater.federation.MeasurementColumns;
+import io.tidewater.federation.plan.MeasurementColumns;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;

@@ -1,7 +1,7 @@
 package io.tidewater.federation.lake;
 
-import io.tidewater.federation.MeasurementColumns;
-import io.tidewater.federation.ScanColumn;
+import io.tidewater.federation.plan.MeasurementColumns;
+import io.tidewater.federation.plan.ScanColumn;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptCluster;

@@ -1,7 +1,7 @@
 package io.tidewater.federation.route;
 
-import io.tidewater.federation.RuleConfig;
-import io.tidewater.federation.TimeBounds;
+import io.tidewater.federation.plan.RuleConfig;
+import io.tidewater.federation.plan.TimeBounds;
 import io.tidewater.federation.TimeRange;
 import java.util.ArrayList;
 import java.util.List;

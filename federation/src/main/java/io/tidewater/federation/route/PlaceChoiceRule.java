@@ -1,8 +1,8 @@
 package io.tidewater.federation.route;
 
-import io.tidewater.federation.MeasurementColumns;
-import io.tidewater.federation.RuleConfig;
-import io.tidewater.federation.TimeBounds;
+import io.tidewater.federation.plan.MeasurementColumns;
+import io.tidewater.federation.plan.RuleConfig;
+import io.tidewater.federation.plan.TimeBounds;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.federation.influx.InfluxTableScan;
 import io.tidewater.federation.lake.LakeTable;

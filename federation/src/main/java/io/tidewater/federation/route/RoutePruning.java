@@ -1,6 +1,6 @@
 package io.tidewater.federation.route;
 
-import io.tidewater.federation.FederationRules;
+import io.tidewater.federation.plan.FederationRules;
 import java.util.List;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.hep.HepProgramBuilder;

@@ -3,10 +3,10 @@ package io.tidewater.federation.route;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tidewater.federation.FederationCatalog;
-import io.tidewater.federation.MeasurementColumns;
-import io.tidewater.federation.TidewaterSchemas;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.federation.influx.InfluxTable;
+import io.tidewater.federation.plan.MeasurementColumns;
+import io.tidewater.federation.plan.SchemaNames;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -82,7 +82,7 @@ public final class RoutedTable extends AbstractTable implements TranslatableTabl
 
   private RelOptTable table(Map<Place, RelOptTable> tables, RelOptTable routed, Place place) {
     return tables.computeIfAbsent(place, p -> routed.getRelOptSchema().getTableForMember(
-        List.of(p == Place.INFLUXDB ? TidewaterSchemas.INFLUXDB : TidewaterSchemas.LAKE, database, measurement)));
+        List.of(p == Place.INFLUXDB ? SchemaNames.INFLUXDB : SchemaNames.LAKE, database, measurement)));
   }
 
   private static RexNode timestamp(RelBuilder b, long nanos) {

@@ -1,5 +1,7 @@
 package io.tidewater.lifecycle.catalog;
 
+import io.tidewater.error.ErrorCode;
+import io.tidewater.error.TidewaterException;
 import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.lake.LakeLayout;
 import io.tidewater.lifecycle.lake.WindowVersion;
@@ -9,14 +11,19 @@ import io.tidewater.lifecycle.store.LakeLocation;
 import io.tidewater.policy.LakeOptions;
 import io.tidewater.policy.PartitionGranularity;
 import io.tidewater.policy.Resolution;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.GlueClientBuilder;
 import software.amazon.awssdk.services.glue.model.Column;
 import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
 import software.amazon.awssdk.services.glue.model.PartitionInput;
@@ -42,6 +49,24 @@ public final class GlueCatalog {
     this.glue = glue;
     this.lake = lake;
     this.databasePrefix = databasePrefix;
+  }
+
+  /** Where Glue is and how its databases are named. */
+  public record Settings(Optional<URI> endpoint, Optional<String> region, String databasePrefix) {}
+
+  /**
+   * A catalog for the lake at {@code location} through a Glue client made from {@code settings}
+   * (the AWS default credential chain); INVALID_LAKE_CONFIG unless the lake is on S3.
+   */
+  public static GlueCatalog connect(Settings settings, LakeLocation location) {
+    if (!(location instanceof LakeLocation.S3 s3)) {
+      throw new TidewaterException(ErrorCode.INVALID_LAKE_CONFIG, "tidewater.catalog.glue.enabled needs an s3:// lake;"
+          + " the lake is " + location.uri());
+    }
+    GlueClientBuilder builder = GlueClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+    settings.endpoint().ifPresent(builder::endpointOverride);
+    settings.region().map(Region::of).ifPresent(builder::region);
+    return new GlueCatalog(builder.build(), s3, settings.databasePrefix());
   }
 
   /**

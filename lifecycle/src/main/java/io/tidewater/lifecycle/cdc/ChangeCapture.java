@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -207,7 +208,7 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
    */
   public synchronized void trim() {
     long through = log.nextSequence() - 1;
-    java.util.OptionalLong unflushed = microBatches.oldestUnflushed();
+    OptionalLong unflushed = microBatches.oldestUnflushed();
     if (unflushed.isPresent()) {
       through = Math.min(through, unflushed.getAsLong() - 1);
     }

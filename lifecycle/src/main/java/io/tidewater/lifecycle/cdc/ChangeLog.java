@@ -1,11 +1,14 @@
 package io.tidewater.lifecycle.cdc;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -43,7 +46,7 @@ public final class ChangeLog implements AutoCloseable {
   }
 
   private final Path dir;
-  private java.nio.file.FileStore store;
+  private FileStore store;
   private final long segmentBytes;
   private final long reserveBytes;
   private List<Entry> recovered;
@@ -233,7 +236,7 @@ public final class ChangeLog implements AutoCloseable {
   }
 
   private static Entry decode(long sequence, byte[] p) throws IOException {
-    java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(p));
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(p));
     String db = in.readUTF();
     String rp = in.readUTF();
     String precision = in.readUTF();

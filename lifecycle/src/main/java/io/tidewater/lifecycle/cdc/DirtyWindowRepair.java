@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Re-exports dirty windows once they have settled: per policy, through its export job (so never
@@ -48,7 +49,7 @@ public final class DirtyWindowRepair {
   private final ChangeCapture capture;
   private final List<ExportJob> jobs;
   private final Clock clock;
-  private final Map<String, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
   public DirtyWindowRepair(ChangeCapture capture, List<ExportJob> jobs, Clock clock) {
     this.capture = Objects.requireNonNull(capture, "capture");
@@ -73,7 +74,7 @@ public final class DirtyWindowRepair {
         } catch (RuntimeException e) {
           // One policy's trouble (its lease, its InfluxDB schema) must not hold back the others.
           List<JobReport.WindowFailure> failed = settled.stream()
-              .map(d -> new JobReport.WindowFailure(d.measurement(), d.window(), String.valueOf(e.getMessage())))
+              .map(d -> JobReport.WindowFailure.error(d.measurement(), d.window(), String.valueOf(e.getMessage())))
               .toList();
           settled.forEach(d -> countFailure(Optional.of(d)));
           byPolicy.put(job.policy().name(), new JobReport(job.policy().name(), List.of(), 0, failed));
@@ -101,12 +102,10 @@ public final class DirtyWindowRepair {
     }
     for (JobReport.WindowFailure f : report.get().failures()) {
       Optional<DirtyWindow> d = find(settled, f.measurement(), f.window());
-      if (f.reason().equals(ExportJob.PAST_EXPIRY)) {
-        d.ifPresent(capture::cleaned); // the lake drops it: nothing left to repair
-      } else if (f.reason().equals(ExportJob.NOT_REEXPORTED) || f.reason().startsWith(ExportJob.WOULD_LOSE_DATA)) {
-        d.ifPresent(capture::giveUp);
-      } else {
-        countFailure(d);
+      switch (f.kind()) {
+        case PAST_EXPIRY -> d.ifPresent(capture::cleaned); // the lake drops it: nothing left to repair
+        case HOT_DELETED, WOULD_LOSE_DATA -> d.ifPresent(capture::giveUp);
+        case ERROR -> countFailure(d);
       }
     }
     return report;

@@ -1,8 +1,12 @@
 package io.tidewater.lifecycle.cdc;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * One point of InfluxDB line protocol: measurement, tags (sorted by key, as InfluxDB keeps them),
@@ -12,12 +16,12 @@ import java.util.SortedMap;
  * @param unsigned the names of fields written as unsigned ({@code 1u})
  */
 public record LinePoint(String measurement, SortedMap<String, String> tags, Map<String, Object> fields,
-    java.util.Set<String> unsigned, long timeNanos) {
+    Set<String> unsigned, long timeNanos) {
 
   public LinePoint {
     Objects.requireNonNull(measurement, "measurement");
-    tags = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(tags));
-    fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
-    unsigned = java.util.Set.copyOf(unsigned);
+    tags = Collections.unmodifiableSortedMap(new TreeMap<>(tags));
+    fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    unsigned = Set.copyOf(unsigned);
   }
 }

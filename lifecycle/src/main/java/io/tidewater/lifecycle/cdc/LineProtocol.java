@@ -2,12 +2,15 @@ package io.tidewater.lifecycle.cdc;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * A parser of InfluxDB line protocol as InfluxDB 1.x and 2.x accept it
@@ -89,7 +92,7 @@ public final class LineProtocol {
   public static Result parse(String body, Precision precision, long nowNanos) {
     List<LinePoint> points = new ArrayList<>();
     List<LineError> errors = lines(body, precision, nowNanos, true, p -> points.add(new LinePoint(p.measurement,
-        (java.util.SortedMap<String, String>) p.tags, p.fields, p.unsigned, p.time)));
+        (SortedMap<String, String>) p.tags, p.fields, p.unsigned, p.time)));
     return new Result(points, errors);
   }
 
@@ -106,7 +109,7 @@ public final class LineProtocol {
   }
 
   private static List<LineError> lines(String body, Precision precision, long nowNanos, boolean keep,
-      java.util.function.Consumer<Parser> sink) {
+      Consumer<Parser> sink) {
     List<LineError> errors = new ArrayList<>();
     int lineNumber = 0;
     int start = 0;
@@ -140,7 +143,10 @@ public final class LineProtocol {
     return c == ' ' || c == '\t' || c == '\0';
   }
 
-  /** The end of the line starting at {@code start}: a newline outside a quoted field value. */
+  /**
+   * The end of the line starting at {@code start}: its next newline, or the body's end. A newline
+   * inside a quoted string value ends the line too, which is then refused as an unterminated string.
+   */
   private static int nextLineEnd(String body, int start) {
     int i = body.indexOf('\n', start);
     return i < 0 ? body.length() : i;
@@ -226,7 +232,7 @@ public final class LineProtocol {
           }
         }
         if (2 * tagCount + 1 >= tagKeys.length) {
-          tagKeys = java.util.Arrays.copyOf(tagKeys, tagKeys.length * 2);
+          tagKeys = Arrays.copyOf(tagKeys, tagKeys.length * 2);
         }
         tagKeys[2 * tagCount] = keyFrom;
         tagKeys[2 * tagCount + 1] = keyTo;

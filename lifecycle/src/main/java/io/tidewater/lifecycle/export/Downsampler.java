@@ -86,8 +86,8 @@ public final class Downsampler {
           s.fieldIndex(RollupSchema.column(field, RollupAggregate.MAX)),
           s.fieldIndex(RollupSchema.column(field, RollupAggregate.FIRST)),
           s.fieldIndex(RollupSchema.column(field, RollupAggregate.LAST)),
-          s.fieldIndex(field + "_first_time"),
-          s.fieldIndex(field + "_last_time")};
+          s.fieldIndex(RollupSchema.firstTime(field)),
+          s.fieldIndex(RollupSchema.lastTime(field))};
     }
 
     SeriesRows run() {

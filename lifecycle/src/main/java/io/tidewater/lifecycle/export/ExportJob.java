@@ -1,17 +1,17 @@
 package io.tidewater.lifecycle.export;
 
+import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.lifecycle.influx.InfluxClient;
-import io.tidewater.lifecycle.lake.Lease;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.lifecycle.lake.WindowWriter;
 import io.tidewater.policy.Durations;
-import io.tidewater.policy.Placement;
 import io.tidewater.policy.Resolution;
 import io.tidewater.policy.Source;
-import io.tidewater.policy.Tier;
 import io.tidewater.policy.TieringPolicy;
 import io.tidewater.policy.Window;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,33 +20,27 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A policy's export: every closed, settled window holding data of every measurement the policy
  * claims that the ledger does not already hold at every resolution its tier needs (a window whose
- * write was interrupted counts as not held). Progress lives only in the ledger, so a run after a crash picks up exactly the windows
- * not committed. A failed window is retried with backoff, then reported; the run goes on.
+ * write was interrupted counts as not held). Progress lives only in the ledger, so a run after a
+ * crash picks up exactly the windows not committed. A failed window is retried with backoff, then
+ * reported; the run goes on.
+ *
+ * <p>The job finds the windows to look at and puts the parts together: {@link WindowPlanner}
+ * decides what to do with each, {@link PolicyLock} holds the policy (and its lease),
+ * {@link ExportPipeline} reads and writes windows, {@link SpanExport} rebuilds rollups coarser
+ * than a window, {@link ShrinkCheck} keeps a re-export from replacing data with less.
  */
 public final class ExportJob {
-
-  /** Why a dirty window was dropped rather than exported again: the lake no longer keeps it. */
-  public static final String PAST_EXPIRY = "not re-exported: past the policy's expiry";
-
-  /** Why a dirty window was not exported again: InfluxDB holds fewer values than the lake (prefix). */
-  public static final String WOULD_LOSE_DATA = "not re-exported: InfluxDB holds fewer values than the lake";
-
-  /** Why a window was not exported again: InfluxDB may have deleted part of it. */
-  public static final String NOT_REEXPORTED = "not re-exported: the policy deletes points older than hot keep from"
-      + " InfluxDB, so InfluxDB may no longer hold all of this window";
 
   // Scheduled and requested runs wait this long for a repair of dirty windows rather than being skipped.
   private static final Duration WAIT_FOR_REPAIR = Duration.ofMinutes(10);
@@ -54,32 +48,90 @@ public final class ExportJob {
   private final TieringPolicy policy;
   private final InfluxClient influx;
   private final Ledger ledger;
-  private final WindowExporter exporter;
   private final Clock clock;
-  private final int attempts;
-  private final Duration firstBackoff;
-  private final ReentrantLock running = new ReentrantLock();
-  private final Optional<LeaseSettings> lease;
+  private final WindowPlanner planner;
+  private final PolicyLock lock;
+  private final ShrinkCheck shrinks;
+  private final ExportPipeline pipeline;
+  private final SpanExport spans;
 
-  /** Who this gateway is and how long its lease on a policy lasts before another may take over. */
-  public record LeaseSettings(String owner, Duration ttl) {}
-
-  public ExportJob(TieringPolicy policy, InfluxClient influx, Ledger ledger, WindowExporter exporter, Clock clock,
-      int attempts, Duration firstBackoff) {
-    this(policy, influx, ledger, exporter, clock, attempts, firstBackoff, Optional.empty());
+  private ExportJob(Builder b) {
+    this.policy = b.policy;
+    this.influx = b.influx;
+    this.ledger = b.ledger;
+    this.clock = b.clock;
+    WindowExporter exporter = new WindowExporter(influx, b.writer != null ? b.writer
+        : new WindowWriter(ledger, b.stagingDir, clock));
+    this.planner = new WindowPlanner(policy);
+    this.lock = new PolicyLock(policy.name(), ledger, clock, b.settings.lease());
+    this.shrinks = new ShrinkCheck(policy, influx, ledger);
+    this.pipeline = new ExportPipeline(policy, exporter, lock,
+        new Retry(b.settings.attempts(), b.settings.firstBackoff(), RuntimeException.class));
+    this.spans = new SpanExport(policy, exporter, lock, shrinks);
   }
 
-  /** With a lease in the lake: of several gateways sharing the lake, one runs the policy at a time. */
-  public ExportJob(TieringPolicy policy, InfluxClient influx, Ledger ledger, WindowExporter exporter, Clock clock,
-      int attempts, Duration firstBackoff, Optional<LeaseSettings> lease) {
-    this.lease = lease;
-    this.policy = policy;
-    this.influx = influx;
-    this.ledger = ledger;
-    this.exporter = exporter;
-    this.clock = clock;
-    this.attempts = attempts;
-    this.firstBackoff = firstBackoff;
+  /** A job exporting {@code policy} from {@code influx} into {@code ledger}'s lake. */
+  public static Builder builder(TieringPolicy policy, InfluxClient influx, Ledger ledger) {
+    return new Builder(policy, influx, ledger);
+  }
+
+  /** What a job is made of besides its policy and places: the writer (or its staging folder), clock and settings. */
+  public static final class Builder {
+    private final TieringPolicy policy;
+    private final InfluxClient influx;
+    private final Ledger ledger;
+    private Clock clock = Clock.systemUTC();
+    private WindowWriter writer;
+    private Path stagingDir;
+    private ExportSettings settings = ExportSettings.DEFAULT;
+
+    private Builder(TieringPolicy policy, InfluxClient influx, Ledger ledger) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      this.influx = Objects.requireNonNull(influx, "influx");
+      this.ledger = Objects.requireNonNull(ledger, "ledger");
+    }
+
+    /** The clock deciding which windows are due (the system's UTC clock by default). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Writes windows through {@code writer} (its commit listeners run on each commit). */
+    public Builder writer(WindowWriter writer) {
+      this.writer = writer;
+      return this;
+    }
+
+    /** Writes windows through a writer staging files in {@code dir}. */
+    public Builder stagingDir(Path dir) {
+      this.stagingDir = dir;
+      return this;
+    }
+
+    public Builder settings(ExportSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** Attempts per window and the first wait between them (doubling). */
+    public Builder retries(int attempts, Duration firstBackoff) {
+      this.settings = settings.withAttempts(attempts).withBackoff(firstBackoff);
+      return this;
+    }
+
+    /** Takes a lease in the lake as {@code owner}, lasting {@code ttl}: one gateway at a time runs the policy. */
+    public Builder lease(String owner, Duration ttl) {
+      this.settings = settings.withLease(owner, ttl);
+      return this;
+    }
+
+    public ExportJob build() {
+      if (writer == null && stagingDir == null) {
+        throw new IllegalStateException("an export job needs a writer or a staging folder");
+      }
+      return new ExportJob(this);
+    }
   }
 
   public TieringPolicy policy() {
@@ -98,8 +150,8 @@ public final class ExportJob {
    * Exports every due window the lake lacks, then runs {@code thenUnderLease} (tier moves,
    * retention, garbage collection) while still holding the policy's lease.
    */
-  public Optional<JobReport> runDue(java.util.function.Consumer<JobReport> thenUnderLease) {
-    return exclusively(WAIT_FOR_REPAIR, () -> {
+  public Optional<JobReport> runDue(Consumer<JobReport> thenUnderLease) {
+    return lock.exclusively(WAIT_FOR_REPAIR, () -> {
       JobReport report = run(Optional.empty());
       thenUnderLease.accept(report);
       return report;
@@ -112,12 +164,11 @@ public final class ExportJob {
   }
 
   /** A backfill followed, still under the policy's lease, by {@code thenUnderLease}. */
-  public Optional<JobReport> backfill(Instant from, Instant to, java.util.function.Consumer<JobReport> thenUnderLease) {
+  public Optional<JobReport> backfill(Instant from, Instant to, Consumer<JobReport> thenUnderLease) {
     if (!from.isBefore(to)) {
-      throw new TidewaterException(io.tidewater.error.ErrorCode.BAD_REQUEST, "backfill needs from < to, got "
-          + from + " and " + to);
+      throw new TidewaterException(ErrorCode.BAD_REQUEST, "backfill needs from < to, got " + from + " and " + to);
     }
-    return exclusively(WAIT_FOR_REPAIR, () -> {
+    return lock.exclusively(WAIT_FOR_REPAIR, () -> {
       JobReport report = run(Optional.of(new Window(from, to)));
       thenUnderLease.accept(report);
       return report;
@@ -126,57 +177,43 @@ public final class ExportJob {
 
   /**
    * Exports again windows InfluxDB changed after their export (late writes, counts that differ),
-   * committing new versions; windows past expiry are skipped. Empty if a run of this policy is going on.
+   * committing new versions; windows past expiry, windows InfluxDB holds fewer values of than the
+   * lake, and windows InfluxDB may have deleted from are left alone (reported with their
+   * {@link JobReport.FailureKind}). Empty if a run of this policy is going on.
    */
   public Optional<JobReport> reexport(Map<String, List<Window>> windowsByMeasurement) {
-    return exclusively(() -> {
+    return lock.exclusively(Duration.ZERO, () -> {
       Instant now = clock.instant();
       List<WindowExport> exported = new ArrayList<>();
       List<JobReport.WindowFailure> failures = new ArrayList<>();
       for (var e : windowsByMeasurement.entrySet()) {
+        String m = e.getKey();
         List<Window> todo = new ArrayList<>();
-        List<Window> spans = new ArrayList<>();
+        List<Window> spanned = new ArrayList<>();
         for (Window w : e.getValue().stream().sorted().distinct().toList()) {
-          if (policy.ladder().placementAt(w.start(), now).tier() == Tier.EXPIRED) {
-            failures.add(new JobReport.WindowFailure(e.getKey(), w, PAST_EXPIRY));
+          WindowDecision decision = planner.decide(w, now, WindowPlanner.Mode.REEXPORT, WindowPlanner.Held.NONE);
+          if (decision == WindowDecision.EXPIRED) {
+            failures.add(JobReport.WindowFailure.onPurpose(m, w, JobReport.FailureKind.PAST_EXPIRY, ""));
             continue;
           }
-          Optional<String> shrinks = shrinks(e.getKey(), w);
-          if (shrinks.isPresent()) {
-            failures.add(new JobReport.WindowFailure(e.getKey(), w, WOULD_LOSE_DATA + " (" + shrinks.get()
-                + "): deleted or expired there? The lake keeps its copy"));
+          Optional<String> shrunk = shrinks.of(m, w);
+          if (shrunk.isPresent()) {
+            failures.add(JobReport.WindowFailure.onPurpose(m, w, JobReport.FailureKind.WOULD_LOSE_DATA, " ("
+                + shrunk.get() + "): deleted or expired there? The lake keeps its copy"));
             continue;
           }
-          if (policy.deleteFromHotAfterExport() && !w.end().isAfter(policy.ladder().boundaries(now).hotFrom())) {
-            failures.add(new JobReport.WindowFailure(e.getKey(), w, NOT_REEXPORTED));
-          } else if (WindowExporter.spanOnly(policy, policy.ladder().placementAt(w.start(), now))) {
-            spans.add(w);
-          } else {
-            todo.add(w);
+          switch (decision) {
+            case HOT_DELETED -> failures.add(JobReport.WindowFailure.onPurpose(m, w, JobReport.FailureKind.HOT_DELETED, ""));
+            case EXPORT_SPAN -> spanned.add(w);
+            default -> todo.add(w);
           }
         }
         // Named windows are written even when InfluxDB now holds nothing of them.
-        exportPipelined(e.getKey(), todo, new HashSet<>(todo), now, exported, failures);
-        exportSpans(e.getKey(), spans, new HashSet<>(spans), now, exported, failures);
+        pipeline.export(m, todo, new HashSet<>(todo), now, exported, failures);
+        spans.export(m, spanned, new HashSet<>(spanned), now, exported, failures);
       }
       return new JobReport(policy.name(), exported, 0, failures);
     });
-  }
-
-  /**
-   * Whether InfluxDB now holds fewer values of some field in {@code w} than the lake: a re-export
-   * would then replace data the lake has with less. Empty if not.
-   */
-  private Optional<String> shrinks(String measurement, Window w) {
-    Optional<Map<String, Long>> lake = LakeCounts.of(ledger, policy, measurement, w);
-    if (lake.isEmpty()) {
-      return Optional.empty();
-    }
-    Map<String, Long> inInflux = influx.valueCountsPerWindow(policy.source().database(), policy.source().retentionPolicy(),
-        measurement, Durations.epochNanos(w.start()), Durations.epochNanos(w.end()), w.length())
-        .getOrDefault(Durations.epochNanos(w.start()), Map.of());
-    return LakeCounts.differences(inInflux, lake.get()).stream().filter(d -> !d.lakeLacks()).findFirst()
-        .map(LakeCounts.Difference::toString);
   }
 
   /**
@@ -184,84 +221,14 @@ public final class ExportJob {
    * interleaves with an export of the same windows here or on another gateway. Empty, without
    * running it, while a run is going on.
    */
-  public <T> Optional<T> unlessRunning(java.util.function.Supplier<T> work) {
-    return exclusively(Duration.ZERO, work);
-  }
-
-  /** Runs {@code work} unless this job, or (with a lease) another gateway, is already running the policy. */
-  private Optional<JobReport> exclusively(java.util.function.Supplier<JobReport> work) {
-    return exclusively(Duration.ZERO, work);
-  }
-
-  /**
-   * Like {@link #exclusively(java.util.function.Supplier)}, waiting up to {@code wait} for a run
-   * of this job in this process (a repair of dirty windows, usually short) to end.
-   */
-  private <T> Optional<T> exclusively(Duration wait, java.util.function.Supplier<T> work) {
-    try {
-      if (!running.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-        return Optional.empty();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
-    try {
-      if (lease.isEmpty()) {
-        return Optional.of(work.get());
-      }
-      Optional<Lease> held = Lease.acquire(ledger.store(), "export-" + policy.name(), lease.get().owner(),
-          lease.get().ttl(), clock.instant());
-      if (held.isEmpty()) {
-        return Optional.empty();
-      }
-      Lease lease = held.get();
-      leaseLost = false;
-      // Renewed in the background every third of its time, so one slow window cannot outlive it.
-      ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "tidewater-lease-" + policy.name());
-        t.setDaemon(true);
-        return t;
-      });
-      long period = Math.max(1, this.lease.get().ttl().toMillis() / 3);
-      renewer.scheduleAtFixedRate(() -> {
-        try {
-          if (!leaseLost && !lease.renew(clock.instant())) {
-            leaseLost = true;
-          }
-        } catch (RuntimeException e) {
-          // The store is unreachable: the next attempt may succeed; the run's writes fail meanwhile.
-        }
-      }, period, period, TimeUnit.MILLISECONDS);
-      currentLease = lease;
-      try {
-        return Optional.of(work.get());
-      } finally {
-        renewer.shutdownNow();
-        currentLease = null;
-        if (!leaseLost) {
-          lease.release(clock.instant());
-        }
-      }
-    } finally {
-      running.unlock();
-    }
-  }
-
-  private volatile Lease currentLease;
-  private volatile boolean leaseLost;
-
-  /** Stops the run when the lease was lost (expired and taken over by another gateway). */
-  private void keepLease() {
-    if (currentLease != null && leaseLost) {
-      throw new TidewaterException(io.tidewater.error.ErrorCode.LAKE_CONFLICT, "the lease on policy " + policy.name()
-          + " expired and another gateway took it over; this run stops");
-    }
+  public <T> Optional<T> unlessRunning(Supplier<T> work) {
+    return lock.exclusively(Duration.ZERO, work);
   }
 
   private JobReport run(Optional<Window> backfill) {
     Instant now = clock.instant();
     Source source = policy.source();
+    WindowPlanner.Mode mode = backfill.isPresent() ? WindowPlanner.Mode.BACKFILL : WindowPlanner.Mode.DUE;
     List<WindowExport> exported = new ArrayList<>();
     List<JobReport.WindowFailure> failures = new ArrayList<>();
     int alreadyDone = 0;
@@ -279,281 +246,32 @@ public final class ExportJob {
         until = backfill.get().end();
       }
       Map<Resolution, List<WindowVersion>> versions = versions(measurement);
-      Map<String, Set<Instant>> held = backfill.isPresent() ? Map.of() : held(measurement, versions);
+      WindowPlanner.Held held = backfill.isPresent() ? WindowPlanner.Held.NONE : held(measurement, versions);
       Instant firstStart = policy.windows().containing(from).start();
       Set<Window> keepEmpty = new HashSet<>();
-      List<Window> windows = candidates(measurement, versions, firstStart, until, backfill.isPresent(), keepEmpty);
       List<Window> todo = new ArrayList<>();
-      List<Window> spans = new ArrayList<>();
-      for (Window w : windows) {
-        Placement placement = policy.ladder().placementAt(w.start(), now);
-        if (placement.tier() == Tier.EXPIRED) {
-          continue;
-        }
-        List<Resolution> needed = WindowExporter.resolutionsToWrite(policy, placement);
-        if (WindowExporter.spanOnly(policy, placement)) {
-          // Held when every rollup of the tier holds the span the window is in.
-          if (backfill.isEmpty() && placement.rollups().stream().allMatch(r ->
-              held.getOrDefault(r.name(), Set.of()).contains(Durations.floor(w.start(), r.width())))) {
-            alreadyDone++;
-          } else {
-            spans.add(w);
-          }
-          continue;
-        }
-        if (backfill.isPresent() && policy.deleteFromHotAfterExport()
-            && !w.end().isAfter(policy.ladder().boundaries(now).hotFrom())) {
+      List<Window> spanned = new ArrayList<>();
+      for (Window w : candidates(measurement, versions, firstStart, until, backfill.isPresent(), keepEmpty)) {
+        switch (planner.decide(w, now, mode, held)) {
+          case EXPIRED -> { }
+          case HELD -> alreadyDone++;
+          case EXPORT -> todo.add(w);
+          case EXPORT_SPAN -> spanned.add(w);
           // InfluxDB may have deleted this window's points already: re-exporting would replace the
           // lake's full copy with what is left.
-          failures.add(new JobReport.WindowFailure(measurement, w, NOT_REEXPORTED));
-        } else if (needed.stream().allMatch(r -> held.getOrDefault(r.name(), Set.of()).contains(w.start()))) {
-          alreadyDone++;
-        } else {
-          todo.add(w);
+          case HOT_DELETED -> failures.add(JobReport.WindowFailure.onPurpose(measurement, w,
+              JobReport.FailureKind.HOT_DELETED, ""));
         }
       }
       int failedBefore = failures.size();
-      exportPipelined(measurement, todo, keepEmpty, now, exported, failures);
-      exportSpans(measurement, spans, keepEmpty, now, exported, failures);
+      pipeline.export(measurement, todo, keepEmpty, now, exported, failures);
+      spans.export(measurement, spanned, keepEmpty, now, exported, failures);
       if (backfill.isEmpty() && failures.size() == failedBefore) {
         // Every window from the first point up to here is in the lake: queries may rely on it.
         ledger.recordExportedThrough(source.database(), measurement, until);
       }
     }
     return new JobReport(policy.name(), exported, alreadyDone, failures);
-  }
-
-  /** Rows one InfluxDB query reads (about: sized from the last batch). */
-  static final long BATCH_ROWS = 200_000;
-  /** Batches read ahead of the one being written (so at most READ_AHEAD + WRITE_BEHIND + 1 are in memory). */
-  static final int READ_AHEAD = 2;
-  /** Windows written at once. */
-  static final int WRITERS = 4;
-  /** Batches whose writes may be under way at once (so at most this many more are in memory). */
-  static final int WRITE_BEHIND = 2;
-  /** Windows one query reads at most. */
-  static final int MAX_BATCH_WINDOWS = 48;
-
-  /** Consecutive windows read by one query, and that read. */
-  private record Batch(int start, List<Window> windows, Future<List<WindowExporter.WindowRead>> reads) {}
-
-  /** A window being written; {@code done} yields nothing for an empty window skipped or a lost lease. */
-  private record Write(Window window, Future<Optional<WindowExport>> done) {}
-
-  /**
-   * Exports windows batch by batch while reading the next batches from InfluxDB as earlier ones
-   * are written, so InfluxDB and the Parquet writers work at once. Small windows are read
-   * several per query (as many as keep a batch near {@link #BATCH_ROWS} rows, judged by the last
-   * batch): a query per hourly window left InfluxDB's per-query work as most of the export's time.
-   * Windows are committed independently, in any order (each is atomic in the ledger; a crash
-   * resumes from it), the writes of {@link #WRITE_BEHIND} batches at once so the writers never
-   * wait for a batch's last window. A window whose read or write fails is redone alone with
-   * retries. An empty window is skipped unless it is in {@code keepEmpty}.
-   */
-  private void exportPipelined(String measurement, List<Window> windows, Set<Window> keepEmpty, Instant now,
-      List<WindowExport> exported, List<JobReport.WindowFailure> failures) {
-    if (windows.isEmpty()) {
-      return;
-    }
-    ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "tidewater-export-read");
-      t.setDaemon(true);
-      return t;
-    });
-    ExecutorService writer = Executors.newFixedThreadPool(WRITERS, r -> {
-      Thread t = new Thread(r, "tidewater-export-write");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      java.util.ArrayDeque<Batch> pending = new java.util.ArrayDeque<>();
-      java.util.ArrayDeque<List<Write>> writing = new java.util.ArrayDeque<>();
-      pending.add(read(reader, measurement, windows, 0, 1, now));
-      int unread = pending.peek().windows().size();
-      while (!pending.isEmpty()) {
-        Batch current = pending.poll();
-        List<WindowExporter.WindowRead> reads;
-        try {
-          reads = current.reads().get();
-        } catch (ExecutionException e) {
-          reads = null;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted", e);
-        }
-        // The reader keeps READ_AHEAD batches queued, so InfluxDB streams while windows are written.
-        while (pending.size() < READ_AHEAD && unread < windows.size()) {
-          Batch next = read(reader, measurement, windows, unread, batchSize(reads), now);
-          pending.add(next);
-          unread += next.windows().size();
-        }
-        // A small window's write is mostly fixed costs (files, ledger entry, fsyncs), which overlap.
-        List<Write> writes = new ArrayList<>();
-        for (int k = 0; k < current.windows().size(); k++) {
-          Window w = current.windows().get(k);
-          WindowExporter.WindowRead read = reads == null ? null : reads.get(k);
-          boolean keep = keepEmpty.contains(w);
-          if (read != null && skipped(read, keep)) {
-            continue;
-          }
-          keepLease(); // a lost lease stops the run: another gateway carries on
-          writes.add(new Write(w, writer.submit(() -> {
-            if (currentLease != null && leaseLost) {
-              return Optional.empty(); // not written: the lease was lost meanwhile
-            }
-            return read != null ? writeOrRedo(read, keep, now) : exportWithRetries(measurement, w, keep, now);
-          })));
-        }
-        writing.add(writes);
-        while (writing.size() > WRITE_BEHIND) {
-          collect(measurement, writing.poll(), exported, failures);
-        }
-      }
-      while (!writing.isEmpty()) {
-        collect(measurement, writing.poll(), exported, failures);
-      }
-    } finally {
-      reader.shutdownNow();
-      writer.shutdownNow();
-    }
-  }
-
-  /** Waits for a batch's writes, adding each to {@code exported} or {@code failures}. */
-  private void collect(String measurement, List<Write> writes, List<WindowExport> exported,
-      List<JobReport.WindowFailure> failures) {
-    for (Write write : writes) {
-      try {
-        Optional<WindowExport> done = write.done().get();
-        if (done.isPresent()) {
-          exported.add(done.get());
-        } else {
-          keepLease();
-        }
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof Error error) {
-          throw error;
-        }
-        failures.add(new JobReport.WindowFailure(measurement, write.window(), e.getCause().getMessage()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
-  }
-
-  /**
-   * Exports windows the lake keeps only as rollups coarser than a window ({@link
-   * WindowExporter#spanOnly}): each span they fall in is read from InfluxDB whole and its rollup
-   * rebuilt, once however many of its windows are listed; a span whose rollup holds more values
-   * than InfluxDB now has (deleted or expired there) is not rebuilt. Every listed window holding
-   * points, or in {@code keepEmpty}, is reported exported, and every listed window of a span that
-   * failed is reported failed with it; a span without points is written only for a window in
-   * {@code keepEmpty}.
-   */
-  private void exportSpans(String measurement, List<Window> windows, Set<Window> keepEmpty, Instant now,
-      List<WindowExport> exported, List<JobReport.WindowFailure> failures) {
-    Map<Window, List<Resolution>> spanRollups = new java.util.TreeMap<>();
-    Map<Window, List<Window>> members = new java.util.TreeMap<>();
-    for (Window w : windows) {
-      Placement placement = policy.ladder().placementAt(w.start(), now);
-      for (Resolution r : placement.rollups()) {
-        Instant start = Durations.floor(w.start(), r.width());
-        Window span = new Window(start, start.plus(r.width()));
-        if (!spanRollups.computeIfAbsent(span, k -> new ArrayList<>()).contains(r)) {
-          spanRollups.get(span).add(r);
-        }
-        members.computeIfAbsent(span, k -> new ArrayList<>()).add(w);
-      }
-    }
-    Map<Window, String> failed = new HashMap<>();
-    Map<Window, List<String>> done = new HashMap<>();
-    Map<Window, Long> rows = new HashMap<>();
-    for (var e : spanRollups.entrySet()) {
-      Window span = e.getKey();
-      for (Resolution r : e.getValue()) {
-        keepLease();
-        try {
-          Optional<String> shrinks = shrinks(measurement, span);
-          if (shrinks.isPresent()) {
-            throw new IllegalStateException(WOULD_LOSE_DATA + " of span " + span + " (" + shrinks.get()
-                + "): deleted or expired there? The lake keeps its copy");
-          }
-          boolean named = members.get(span).stream().anyMatch(keepEmpty::contains);
-          Map<Window, Long> read = exporter.exportSpan(policy, measurement, span, r, now, named);
-          for (Window w : members.get(span)) {
-            if (read.containsKey(w) || keepEmpty.contains(w)) { // other windows without points are not reported
-              done.computeIfAbsent(w, k -> new ArrayList<>()).add(r.name());
-              rows.merge(w, read.get(w), Math::max);
-            }
-          }
-        } catch (RuntimeException ex) {
-          members.get(span).forEach(w -> failed.putIfAbsent(w, String.valueOf(ex.getMessage())));
-        }
-      }
-    }
-    for (Window w : windows.stream().distinct().toList()) {
-      if (failed.containsKey(w)) {
-        failures.add(new JobReport.WindowFailure(measurement, w, failed.get(w)));
-      } else if (done.containsKey(w)) {
-        exported.add(new WindowExport(measurement, w, policy.ladder().placementAt(w.start(), now).tier(),
-            rows.getOrDefault(w, 0L), 0, done.get(w)));
-      }
-    }
-  }
-
-  /** Starts reading up to {@code size} consecutive windows from {@code from}. */
-  private Batch read(ExecutorService reader, String measurement, List<Window> windows, int from, int size, Instant now) {
-    int to = from + 1;
-    while (to < windows.size() && to - from < size && windows.get(to - 1).end().equals(windows.get(to).start())) {
-      to++;
-    }
-    List<Window> batch = List.copyOf(windows.subList(from, to));
-    // A batch far larger than its estimate (sparse windows, then dense ones) is abandoned; its windows are then read alone.
-    long maxRows = batch.size() == 1 ? Long.MAX_VALUE : 4 * BATCH_ROWS;
-    return new Batch(from, batch, reader.submit(() -> exporter.read(policy, measurement, batch, now, maxRows)));
-  }
-
-  /** How many windows the next query reads: about {@link #BATCH_ROWS} rows at the last batch's rows per window. */
-  private static int batchSize(List<WindowExporter.WindowRead> last) {
-    if (last == null) {
-      return 1; // after a failure, one at a time
-    }
-    long rows = last.stream().mapToLong(WindowExporter.WindowRead::count).sum();
-    long perWindow = Math.max(1, rows / last.size());
-    return (int) Math.max(1, Math.min(MAX_BATCH_WINDOWS, BATCH_ROWS / perWindow));
-  }
-
-  /** Whether a window read is not written: InfluxDB holds nothing of it, and it need not be written empty. */
-  private static boolean skipped(WindowExporter.WindowRead read, boolean keepEmpty) {
-    return read.count() == 0 && read.rows() != null && !keepEmpty;
-  }
-
-  private Optional<WindowExport> writeOrRedo(WindowExporter.WindowRead read, boolean keepEmpty, Instant now) {
-    try {
-      return Optional.of(exporter.write(policy, read));
-    } catch (RuntimeException e) {
-      return exportWithRetries(read.measurement(), read.window(), keepEmpty, now);
-    }
-  }
-
-  /** Exports a window (nothing when it is empty and not {@code keepEmpty}), retrying with doubling backoff; the last failure propagates. */
-  private Optional<WindowExport> exportWithRetries(String measurement, Window w, boolean keepEmpty, Instant now) {
-    Duration backoff = firstBackoff;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        WindowExporter.WindowRead read = exporter.read(policy, measurement, w, now);
-        if (skipped(read, keepEmpty)) {
-          return Optional.empty();
-        }
-        return Optional.of(exporter.write(policy, read));
-      } catch (RuntimeException e) {
-        if (attempt >= attempts) {
-          throw e;
-        }
-        sleep(backoff);
-        backoff = backoff.multipliedBy(2);
-      }
-    }
   }
 
   /** Above this many windows to look at, a run first asks InfluxDB which hold points (one count scan of them all). */
@@ -578,7 +296,7 @@ public final class ExportJob {
     if (checked.isAfter(until)) {
       checked = until;
     }
-    java.util.SortedSet<Window> out = new java.util.TreeSet<>();
+    SortedSet<Window> out = new TreeSet<>();
     long unchecked = Duration.between(checked, until).dividedBy(policy.window());
     if (unchecked > MAX_UNCOUNTED_WINDOWS) {
       influx.windowsWithData(db, policy.source().retentionPolicy(), measurement, Durations.epochNanos(checked),
@@ -614,9 +332,9 @@ public final class ExportJob {
     return out;
   }
 
-  /** Window starts the ledger holds, per resolution name. */
-  private Map<String, Set<Instant>> held(String measurement, Map<Resolution, List<WindowVersion>> versions) {
-    Map<String, Set<Instant>> held = new HashMap<>();
+  /** Window starts the ledger holds complete, per resolution. */
+  private WindowPlanner.Held held(String measurement, Map<Resolution, List<WindowVersion>> versions) {
+    Map<Resolution, Set<Instant>> held = new HashMap<>();
     for (var e : versions.entrySet()) {
       Resolution r = e.getKey();
       Set<Instant> starts = new HashSet<>();
@@ -627,17 +345,8 @@ public final class ExportJob {
       }
       // A write interrupted after replacing files: the entry no longer describes them; redo it.
       starts.removeAll(ledger.unfinishedWrites(policy.source().database(), measurement, r));
-      held.put(r.name(), starts);
+      held.put(r, starts);
     }
-    return held;
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    return new WindowPlanner.Held(held);
   }
 }

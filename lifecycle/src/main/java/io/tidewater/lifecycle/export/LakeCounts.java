@@ -14,10 +14,13 @@ import io.tidewater.policy.TieringPolicy;
 import io.tidewater.policy.Window;
 import io.tidewater.policy.rollup.RollupAggregate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * How many values of each field the lake holds for a window: what InfluxDB's {@code count(*)}
@@ -44,9 +47,9 @@ public final class LakeCounts {
 
   /** The fields, by name, whose counts differ; a field missing from one side counts 0 there. */
   public static List<Difference> differences(Map<String, Long> inInflux, Map<String, Long> inLake) {
-    java.util.TreeSet<String> fields = new java.util.TreeSet<>(inInflux.keySet());
+    TreeSet<String> fields = new TreeSet<>(inInflux.keySet());
     fields.addAll(inLake.keySet());
-    List<Difference> out = new java.util.ArrayList<>();
+    List<Difference> out = new ArrayList<>();
     for (String f : fields) {
       long i = inInflux.getOrDefault(f, 0L);
       long l = inLake.getOrDefault(f, 0L);
@@ -91,7 +94,7 @@ public final class LakeCounts {
     private final Map<List<String>, Map<String, Long>> counts;
 
     public Memo(int capacity) {
-      this.counts = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+      this.counts = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -126,9 +129,10 @@ public final class LakeCounts {
   private static Map<String, Long> count(Ledger ledger, WindowVersion v) {
     boolean rollup = !Resolution.parse(v.resolution()).isRaw();
     Map<String, Long> counts = new HashMap<>();
-    List<String> fields = rollup
-        ? RollupSchema.rawOf(v.schema()).fields().stream().map(f -> RollupSchema.column(f.name(), RollupAggregate.COUNT)).toList()
-        : v.schema().fields().stream().map(FieldColumn::name).toList();
+    List<String> names = (rollup ? RollupSchema.rawOf(v.schema()) : v.schema()).fields().stream()
+        .map(FieldColumn::name).toList();
+    // A rollup's counts per field are in its count columns.
+    List<String> fields = rollup ? names.stream().map(f -> RollupSchema.column(f, RollupAggregate.COUNT)).toList() : names;
     ScanSpec spec = new ScanSpec(v.schema(), false, List.of(), fields, Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
     for (DataFile f : v.files()) {
       ObjectInfo info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
@@ -141,7 +145,7 @@ public final class LakeCounts {
         ColumnBatch batch = new ColumnBatch(spec);
         while (reader.next(batch)) {
           for (int i = 0; i < fields.size(); i++) {
-            String field = rollup ? fields.get(i).substring(0, fields.get(i).length() - "_count".length()) : fields.get(i);
+            String field = names.get(i);
             ColumnBatch.Vector vector = batch.field(i);
             long n = 0;
             for (int r = 0; r < batch.size(); r++) {

@@ -16,6 +16,9 @@ import java.util.Locale;
  */
 public final class RollupSchema {
 
+  private static final String FIRST_TIME = "_first_time";
+  private static final String LAST_TIME = "_last_time";
+
   private RollupSchema() {}
 
   public static MeasurementSchema of(MeasurementSchema raw) {
@@ -24,8 +27,8 @@ public final class RollupSchema {
       for (RollupAggregate a : RollupAggregate.keptFor(f.type())) {
         columns.add(new FieldColumn(column(f.name(), a), typeOf(f.type(), a)));
       }
-      columns.add(new FieldColumn(f.name() + "_first_time", FieldType.INTEGER));
-      columns.add(new FieldColumn(f.name() + "_last_time", FieldType.INTEGER));
+      columns.add(new FieldColumn(firstTime(f.name()), FieldType.INTEGER));
+      columns.add(new FieldColumn(lastTime(f.name()), FieldType.INTEGER));
     }
     return new MeasurementSchema(raw.measurement(), raw.tags(), columns);
   }
@@ -34,8 +37,8 @@ public final class RollupSchema {
   public static MeasurementSchema rawOf(MeasurementSchema rollup) {
     List<FieldColumn> fields = new ArrayList<>();
     for (FieldColumn c : rollup.fields()) {
-      if (c.name().endsWith("_first_time")) {
-        String field = c.name().substring(0, c.name().length() - "_first_time".length());
+      if (c.name().endsWith(FIRST_TIME)) {
+        String field = c.name().substring(0, c.name().length() - FIRST_TIME.length());
         rollup.field(column(field, RollupAggregate.FIRST))
             .ifPresent(first -> fields.add(new FieldColumn(field, first.type())));
       }
@@ -46,6 +49,16 @@ public final class RollupSchema {
   /** The column holding aggregate {@code a} of {@code field}. */
   public static String column(String field, RollupAggregate a) {
     return field + "_" + a.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The column holding the time (epoch ns) of {@code field}'s first value in a bucket. */
+  public static String firstTime(String field) {
+    return field + FIRST_TIME;
+  }
+
+  /** The column holding the time (epoch ns) of {@code field}'s last value in a bucket. */
+  public static String lastTime(String field) {
+    return field + LAST_TIME;
   }
 
   private static FieldType typeOf(FieldType field, RollupAggregate a) {

@@ -16,6 +16,8 @@ import io.tidewater.policy.Window;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Exports one window of one measurement: reads it from InfluxDB (the source of truth), then writes
@@ -128,14 +130,14 @@ public final class WindowExporter {
    * reaches a window the lake keeps only as coarser rollups. Returns the rows read per window
    * holding points; a span without any is written (empty) only if {@code writeEmpty}.
    */
-  public java.util.Map<Window, Long> exportSpan(TieringPolicy policy, String measurement, Window span, Resolution r,
+  public Map<Window, Long> exportSpan(TieringPolicy policy, String measurement, Window span, Resolution r,
       Instant now, boolean writeEmpty) {
     List<Window> windows = new ArrayList<>();
     for (Instant t = span.start(); t.isBefore(span.end()); t = t.plus(policy.window())) {
       windows.add(policy.windows().containing(t));
     }
     List<WindowRead> reads = read(policy, measurement, windows, now, Long.MAX_VALUE);
-    java.util.Map<Window, Long> counts = new java.util.TreeMap<>();
+    Map<Window, Long> counts = new TreeMap<>();
     MeasurementSchema schema = reads.stream().filter(x -> x.rows() != null).findFirst()
         .map(x -> x.rows().schema()).orElse(null);
     if (schema == null) {

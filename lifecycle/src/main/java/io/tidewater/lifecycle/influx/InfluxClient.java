@@ -1,25 +1,39 @@
 package io.tidewater.lifecycle.influx;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.lifecycle.parquet.SchemaConflictException;
 import io.tidewater.lifecycle.parquet.SeriesRows;
 import io.tidewater.policy.Durations;
 import io.tidewater.policy.rollup.FieldType;
+import io.tidewater.util.Threads;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.msgpack.core.MessageInsufficientBufferException;
+import org.msgpack.core.MessagePackException;
 
 /**
  * InfluxQL over HTTP {@code /query}, streamed: responses are requested chunked (MessagePack, else
@@ -94,7 +108,7 @@ public final class InfluxClient {
    * that hold at least one point, found with one {@code count(*) ... GROUP BY time(window)}.
    */
   public List<Long> windowsWithData(String database, Optional<String> rp, String measurement, long from, long to,
-      java.time.Duration window) {
+      Duration window) {
     List<Long> starts = new ArrayList<>();
     String q = "SELECT count(*) FROM " + InfluxQl.measurement(database, rp, measurement) + " WHERE time >= "
         + InfluxQl.time(from) + " AND time < " + InfluxQl.time(to) + " GROUP BY time(" + window.toSeconds() + "s) fill(none)";
@@ -115,8 +129,8 @@ public final class InfluxClient {
    * {@code count(*) ... GROUP BY time(window)}.
    */
   public Map<Long, Map<String, Long>> valueCountsPerWindow(String database, Optional<String> rp, String measurement,
-      long from, long to, java.time.Duration window) {
-    Map<Long, Map<String, Long>> out = new java.util.TreeMap<>();
+      long from, long to, Duration window) {
+    Map<Long, Map<String, Long>> out = new TreeMap<>();
     String q = "SELECT count(*) FROM " + InfluxQl.measurement(database, rp, measurement) + " WHERE time >= "
         + InfluxQl.time(from) + " AND time < " + InfluxQl.time(to) + " GROUP BY time(" + window.toSeconds() + "s) fill(none)";
     stream(database, q, new RowSink() {
@@ -234,7 +248,7 @@ public final class InfluxClient {
   }
 
   private static int windowOf(long[] bounds, long time) {
-    int i = java.util.Arrays.binarySearch(bounds, time);
+    int i = Arrays.binarySearch(bounds, time);
     int window = i >= 0 ? i : -i - 2;
     if (window < 0 || window >= bounds.length - 1) {
       throw new InfluxException("InfluxDB answered a point at " + time + " outside [" + bounds[0] + ", "
@@ -273,7 +287,7 @@ public final class InfluxClient {
   }
 
   /** The server this client talks to, for messages. */
-  public java.net.URI url() {
+  public URI url() {
     return connection.url();
   }
 
@@ -320,7 +334,7 @@ public final class InfluxClient {
     long started = System.nanoTime();
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (java.net.http.HttpTimeoutException e) {
+    } catch (HttpTimeoutException e) {
       throw InfluxException.unanswered("InfluxDB at " + connection.url() + " sent nothing for "
           + Durations.format(untilAnswer) + " after " + influxql + " was sent: stopped", e);
     } catch (IOException e) {
@@ -344,9 +358,9 @@ public final class InfluxClient {
       } else {
         JsonAnswer.decode(body, influxql, sink);
       }
-    } catch (com.fasterxml.jackson.core.io.JsonEOFException | org.msgpack.core.MessageInsufficientBufferException e) {
+    } catch (JsonEOFException | MessageInsufficientBufferException e) {
       throw InfluxException.unanswered("InfluxDB's answer to " + influxql + " was cut off: " + e.getMessage(), e);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | org.msgpack.core.MessagePackException e) {
+    } catch (JsonProcessingException | MessagePackException e) {
       // An answer that came whole but cannot be read: asking again would get the same, not wait.
       throw new InfluxException("InfluxDB's answer to " + influxql + " could not be read: " + e.getMessage(), e);
     } catch (IOException e) {
@@ -358,12 +372,8 @@ public final class InfluxClient {
   }
 
   /** Checks open answers every second for stalls (one daemon thread for all clients). */
-  private static final java.util.concurrent.ScheduledExecutorService WATCH =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "tidewater-influx-stall-watch");
-        t.setDaemon(true);
-        return t;
-      });
+  private static final ScheduledExecutorService WATCH =
+      Executors.newSingleThreadScheduledExecutor(Threads.daemon("tidewater-influx-stall-watch"));
 
   /**
    * An answer's body that is closed from the watch thread when InfluxDB sends nothing for the
@@ -371,16 +381,16 @@ public final class InfluxClient {
    * (closing unblocks it) and {@link Stalled} says why. Without it a server that stops mid-answer
    * would hold the reading thread forever.
    */
-  private final class StallGuard extends java.io.FilterInputStream {
+  private final class StallGuard extends FilterInputStream {
     private final long started;
     private volatile long lastRead = System.nanoTime();
     private volatile String stalled;
-    private final java.util.concurrent.ScheduledFuture<?> check;
+    private final ScheduledFuture<?> check;
 
     StallGuard(InputStream body, long started) {
       super(body);
       this.started = started;
-      this.check = WATCH.scheduleWithFixedDelay(this::check, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+      this.check = WATCH.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
     }
 
     private void check() {

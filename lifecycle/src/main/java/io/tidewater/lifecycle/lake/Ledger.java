@@ -6,9 +6,11 @@ import io.tidewater.lifecycle.store.LakeStore;
 import io.tidewater.lifecycle.store.LakeStoreException;
 import io.tidewater.lifecycle.store.ObjectInfo;
 import io.tidewater.policy.Resolution;
+import io.tidewater.policy.StorageClass;
 import io.tidewater.policy.Window;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -104,10 +107,10 @@ public final class Ledger {
    * in between leaves the marker, and {@link #unfinishedWrites} reports the window).
    */
   public String beginWrite(String database, String measurement, Resolution resolution, Window window) {
-    String writer = java.util.UUID.randomUUID().toString();
+    String writer = UUID.randomUUID().toString();
     String key = LakeLayout.intentKey(LakeLayout.ledgerPrefix(database, measurement, resolution), window, writer);
-    store.put(key, ("{\"writer\":\"" + writer + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        io.tidewater.policy.StorageClass.STANDARD);
+    store.put(key, ("{\"writer\":\"" + writer + "\"}").getBytes(StandardCharsets.UTF_8),
+        StorageClass.STANDARD);
     return key;
   }
 
@@ -199,7 +202,7 @@ public final class Ledger {
     }
     try {
       store.put(LakeLayout.exportedThroughKey(database, measurement),
-          JSON.writeValueAsBytes(Map.of("through", through.toString())), io.tidewater.policy.StorageClass.STANDARD);
+          JSON.writeValueAsBytes(Map.of("through", through.toString())), StorageClass.STANDARD);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -213,7 +216,7 @@ public final class Ledger {
     }
     try {
       return Optional.of(Instant.parse((String) JSON.readValue(store.read(key), Map.class).get("through")));
-    } catch (IOException | io.tidewater.lifecycle.store.LakeStoreException.Missing e) {
+    } catch (IOException | LakeStoreException.Missing e) {
       return Optional.empty();
     }
   }

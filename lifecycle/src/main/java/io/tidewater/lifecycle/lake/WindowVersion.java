@@ -5,6 +5,7 @@ import io.tidewater.policy.Durations;
 import io.tidewater.policy.Resolution;
 import io.tidewater.policy.TimestampPrecision;
 import io.tidewater.policy.Window;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -45,7 +46,7 @@ public record WindowVersion(int format, String database, String measurement, Str
   }
 
   /** The next version of this window: the same statistics with other files, or deleted (no files). */
-  public WindowVersion next(List<DataFile> newFiles, boolean isDeleted, java.time.Instant now) {
+  public WindowVersion next(List<DataFile> newFiles, boolean isDeleted, Instant now) {
     return new WindowVersion(FORMAT, database, measurement, resolution, windowStart, windowEnd, version + 1,
         now.toString(), isDeleted, isDeleted ? List.of() : newFiles, isDeleted ? 0 : rows, isDeleted ? 0 : minTime,
         isDeleted ? 0 : maxTime, schema, precision, partial);

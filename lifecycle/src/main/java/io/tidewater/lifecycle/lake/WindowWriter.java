@@ -20,8 +20,10 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.parquet.io.LocalOutputFile;
 
 /**
@@ -43,14 +45,14 @@ public final class WindowWriter {
   private final Ledger ledger;
   private final Path tempDir;
   private final Clock clock;
-  private final java.util.function.Consumer<WindowVersion> onCommit;
+  private final Consumer<WindowVersion> onCommit;
 
   public WindowWriter(Ledger ledger, Path tempDir, Clock clock) {
     this(ledger, tempDir, clock, v -> { });
   }
 
   /** With {@code onCommit} told of every committed version (catalog registration). */
-  public WindowWriter(Ledger ledger, Path tempDir, Clock clock, java.util.function.Consumer<WindowVersion> onCommit) {
+  public WindowWriter(Ledger ledger, Path tempDir, Clock clock, Consumer<WindowVersion> onCommit) {
     this.ledger = ledger;
     this.tempDir = tempDir;
     this.clock = clock;
@@ -156,7 +158,7 @@ public final class WindowWriter {
       for (int i = 0; i < tagIndexes.size(); i++) {
         int tag = tagIndexes.get(i);
         String value = tag < 0 ? null : rows.tagValueAt(tag, row);
-        same &= java.util.Objects.equals(value, lastTags[i]);
+        same &= Objects.equals(value, lastTags[i]);
         lastTags[i] = value;
       }
       if (!same) {

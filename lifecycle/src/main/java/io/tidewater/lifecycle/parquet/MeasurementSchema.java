@@ -1,6 +1,7 @@
 package io.tidewater.lifecycle.parquet;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ public record MeasurementSchema(String measurement, List<String> tags, List<Fiel
   public MeasurementSchema {
     Objects.requireNonNull(measurement, "measurement");
     tags = tags.stream().sorted().distinct().toList();
-    fields = fields.stream().sorted(java.util.Comparator.comparing(FieldColumn::name)).toList();
+    fields = fields.stream().sorted(Comparator.comparing(FieldColumn::name)).toList();
     Set<String> names = new HashSet<>(tags);
     Set<String> fieldNames = new HashSet<>();
     for (FieldColumn f : fields) {

@@ -41,10 +41,10 @@ public final class StoreInputFile implements InputFile {
    * What names this object's content, when the store gave an ETag: its URI, size and ETag. Two
    * files with the same content key hold the same bytes.
    */
-  public java.util.Optional<String> contentKey() {
+  public Optional<String> contentKey() {
     String etag = object.etag();
-    return etag == null || etag.isEmpty() ? java.util.Optional.empty()
-        : java.util.Optional.of(store.location().uriOf(object.key()) + "#" + object.size() + "#" + etag);
+    return etag == null || etag.isEmpty() ? Optional.empty()
+        : Optional.of(store.location().uriOf(object.key()) + "#" + object.size() + "#" + etag);
   }
 
   @Override

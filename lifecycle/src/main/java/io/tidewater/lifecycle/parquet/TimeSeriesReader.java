@@ -1,35 +1,37 @@
 package io.tidewater.lifecycle.parquet;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidewater.policy.TimestampPrecision;
 import io.tidewater.policy.rollup.FieldType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PrimitiveIterator;
 import java.util.Set;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import org.apache.parquet.filter2.columnindex.RowRanges;
-import org.apache.parquet.internal.column.columnindex.ColumnIndex;
-import org.apache.parquet.internal.column.columnindex.OffsetIndex;
-import org.apache.parquet.schema.PrimitiveComparator;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveComparator;
 
 /**
  * Reads lake files written by {@link TimeSeriesWriter} into {@link ColumnBatch}es, one row group
@@ -40,7 +42,6 @@ import org.apache.parquet.schema.MessageType;
  */
 public final class TimeSeriesReader implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String name;
   private final ScanSpec spec;
@@ -136,12 +137,12 @@ public final class TimeSeriesReader implements AutoCloseable {
    * nothing is decoded. Empty when a chunk lacks a null count (then count by scanning).
    */
   public Optional<Map<String, Long>> fieldValueCounts() {
-    Map<String, Long> counts = new java.util.LinkedHashMap<>();
+    Map<String, Long> counts = new LinkedHashMap<>();
     for (FieldColumn f : fileSchema.fields()) {
-      org.apache.parquet.hadoop.metadata.ColumnPath path = org.apache.parquet.hadoop.metadata.ColumnPath.get(f.name());
+      ColumnPath path = ColumnPath.get(f.name());
       long n = 0;
       for (BlockMetaData block : reader.getFooter().getBlocks()) {
-        for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData chunk : block.getColumns()) {
+        for (ColumnChunkMetaData chunk : block.getColumns()) {
           if (chunk.getPath().equals(path)) {
             Statistics<?> stats = chunk.getStatistics();
             if (stats == null || !stats.isNumNullsSet()) {
@@ -368,7 +369,7 @@ public final class TimeSeriesReader implements AutoCloseable {
     for (int t = 0; t < tagColumns.length; t++) {
       ColumnBatch.Vector v = batch.tags[t];
       if (tagColumns[t] == null) {
-        java.util.Arrays.fill(v.nulls, 0, rows, true);
+        Arrays.fill(v.nulls, 0, rows, true);
       } else {
         decoder.strings(rowGroup.getPageReader(tagColumns[t]), tagColumns[t], v);
       }
@@ -377,7 +378,7 @@ public final class TimeSeriesReader implements AutoCloseable {
       ColumnBatch.Vector v = batch.fields[f];
       ColumnDescriptor c = fieldColumns[f];
       if (c == null) {
-        java.util.Arrays.fill(v.nulls, 0, rows, true);
+        Arrays.fill(v.nulls, 0, rows, true);
         continue;
       }
       PageReader pages = rowGroup.getPageReader(c);
@@ -421,33 +422,9 @@ public final class TimeSeriesReader implements AutoCloseable {
     batch.compact(keep);
   }
 
-  private static Footers.Footer footer(String name, org.apache.parquet.hadoop.metadata.ParquetMetadata metadata) {
-    String json = metadata.getFileMetaData().getKeyValueMetaData().get(TimeSeriesWriter.SCHEMA_KEY);
-    if (json == null) {
-      throw new SchemaConflictException(name + " was not written by Tidewater (no " + TimeSeriesWriter.SCHEMA_KEY
-          + " metadata)");
-    }
-    JsonNode meta = readJson(json);
-    long unitNanos = TimestampPrecision.valueOf(meta.get("precision").asText().toUpperCase(java.util.Locale.ROOT))
-        == TimestampPrecision.NANOS ? 1 : 1000;
-    return new Footers.Footer(metadata, schemaOf(meta), unitNanos);
-  }
-
-  private static JsonNode readJson(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static MeasurementSchema schemaOf(JsonNode meta) {
-    List<String> tags = new ArrayList<>();
-    meta.get("tags").forEach(t -> tags.add(t.asText()));
-    List<FieldColumn> fields = new ArrayList<>();
-    meta.get("fields").forEach(f -> fields.add(new FieldColumn(f.get("name").asText(),
-        FieldType.fromInflux(f.get("type").asText()))));
-    return new MeasurementSchema(meta.get("measurement").asText(), tags, fields);
+  private static Footers.Footer footer(String name, ParquetMetadata metadata) {
+    FooterMetadata meta = FooterMetadata.fromFooter(name, metadata.getFileMetaData().getKeyValueMetaData());
+    return new Footers.Footer(metadata, meta.schema(), meta.unitNanos());
   }
 
   @Override

@@ -1,24 +1,25 @@
 package io.tidewater.lifecycle.parquet;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidewater.policy.Compression;
 import io.tidewater.policy.TimestampPrecision;
 import io.tidewater.policy.rollup.FieldType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
@@ -36,11 +37,6 @@ import org.apache.parquet.schema.Types;
  * measurement's schema in the file's key-value metadata so readers know tags from fields.
  */
 public final class TimeSeriesWriter {
-
-  /** Key-value metadata key holding the {@link MeasurementSchema} and precision as JSON. */
-  public static final String SCHEMA_KEY = "tidewater.schema";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private TimeSeriesWriter() {}
 
@@ -104,7 +100,7 @@ public final class TimeSeriesWriter {
         }
         previous = row;
       }
-      writer.finish(Map.of(SCHEMA_KEY, schemaJson(schema, options.precision())));
+      writer.finish(new FooterMetadata(schema, options.precision()).toFooter());
       return new FileSummary(order.length, series, minTime, maxTime);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write Parquet for " + schema.measurement() + ": " + e.getMessage(), e);
@@ -156,7 +152,7 @@ public final class TimeSeriesWriter {
 
   /** How many distinct values {@code values[0, n)} holds (sorts them). */
   private static int distinct(long[] values, int n) {
-    java.util.Arrays.sort(values, 0, n);
+    Arrays.sort(values, 0, n);
     int distinct = n == 0 ? 0 : 1;
     for (int i = 1; i < n; i++) {
       if (values[i] != values[i - 1]) {
@@ -174,23 +170,6 @@ public final class TimeSeriesWriter {
       case LZ4 -> CompressionCodecName.LZ4_RAW; // the interoperable LZ4 of the Parquet spec
       case NONE -> CompressionCodecName.UNCOMPRESSED;
     };
-  }
-
-  static String schemaJson(MeasurementSchema schema, TimestampPrecision precision) {
-    Map<String, Object> json = new HashMap<>();
-    json.put("measurement", schema.measurement());
-    json.put("tags", schema.tags());
-    List<Map<String, String>> fields = new ArrayList<>();
-    for (FieldColumn f : schema.fields()) {
-      fields.add(Map.of("name", f.name(), "type", f.type().influxName()));
-    }
-    json.put("fields", fields);
-    json.put("precision", precision.key());
-    try {
-      return JSON.writeValueAsString(json);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** Writes rows through a column write store, cutting row groups at the configured size. */
@@ -326,21 +305,21 @@ public final class TimeSeriesWriter {
 
   /** Binary values of a dictionary-encoded column, made once per distinct value. */
   private static final class BinaryCache {
-    private final java.util.function.IntFunction<String> values;
+    private final IntFunction<String> values;
     private Binary[] cache = new Binary[16];
 
-    BinaryCache(java.util.function.IntFunction<String> values) {
+    BinaryCache(IntFunction<String> values) {
       this.values = values;
     }
 
     Binary get(int id) {
       if (id >= cache.length) {
-        cache = java.util.Arrays.copyOf(cache, Math.max(id + 1, cache.length * 2));
+        cache = Arrays.copyOf(cache, Math.max(id + 1, cache.length * 2));
       }
       if (cache[id] == null) {
         // Array-backed: parquet-java hashes and compares every value written (dictionary, statistics),
         // which costs less over a byte[] than over the ByteBuffer Binary.fromString wraps.
-        cache[id] = Binary.fromConstantByteArray(values.apply(id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        cache[id] = Binary.fromConstantByteArray(values.apply(id).getBytes(StandardCharsets.UTF_8));
       }
       return cache[id];
     }

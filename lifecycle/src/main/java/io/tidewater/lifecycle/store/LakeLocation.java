@@ -5,6 +5,7 @@ import io.tidewater.error.TidewaterException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -66,7 +67,7 @@ public sealed interface LakeLocation permits LakeLocation.Local, LakeLocation.S3
     } catch (URISyntaxException e) {
       throw invalid(text, "not a URI (" + e.getReason() + ")");
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     return switch (scheme) {
       case "file" -> local(text, uri);
       case "s3" -> s3(text, uri);

@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -136,7 +137,7 @@ public final class TierMover {
         continue;
       }
       List<WindowVersion> parts = span.getValue().stream().map(held -> held.get(source.get()))
-          .filter(java.util.Objects::nonNull).toList();
+          .filter(Objects::nonNull).toList();
       boolean stale = existing.isEmpty() || parts.stream().anyMatch(p ->
           Instant.parse(p.committedAt()).isAfter(Instant.parse(existing.get().committedAt())));
       if (!stale) {
@@ -234,7 +235,7 @@ public final class TierMover {
     }
     return held.entrySet().stream()
         .filter(e -> !e.getKey().isRaw() && e.getKey().compareTo(target) < 0
-            && io.tidewater.policy.Durations.divides(e.getKey().width(), target.width()))
+            && Durations.divides(e.getKey().width(), target.width()))
         .min(Map.Entry.comparingByKey())
         .map(e -> Downsampler.reaggregate(LakeRows.read(ledger, e.getValue()),
             RollupSchema.rawOf(e.getValue().schema()), target));

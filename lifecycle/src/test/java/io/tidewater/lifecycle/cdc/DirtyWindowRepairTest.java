@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidewater.lifecycle.export.ExportJob;
+import io.tidewater.lifecycle.export.JobReport;
 import io.tidewater.lifecycle.export.WindowExporter;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
@@ -75,8 +76,7 @@ class DirtyWindowRepairTest {
         """.formatted(db)).get(0);
     ledger = new Ledger(TestStores.local());
     clock = new MovableClock(NOW);
-    job = new ExportJob(policy, client, ledger, new WindowExporter(client, new WindowWriter(ledger, temp, clock)), clock,
-        2, Duration.ofMillis(10));
+    job = ExportJob.builder(policy, client, ledger).stagingDir(temp).clock(clock).retries(2, Duration.ofMillis(10)).build();
     assertEquals(3, job.runDue().orElseThrow().exported().size());
   }
 
@@ -151,7 +151,7 @@ class DirtyWindowRepairTest {
       clock.advance(Duration.ofMinutes(6));
       DirtyWindowRepair.Round round = new DirtyWindowRepair(capture, List.of(job), clock).run();
       assertEquals(List.of(), round.reexported());
-      assertTrue(round.failures().get(0).reason().startsWith(ExportJob.WOULD_LOSE_DATA), round.toString());
+      assertTrue(round.failures().get(0).kind() == JobReport.FailureKind.WOULD_LOSE_DATA, round.toString());
       assertEquals(version, ledger.latest(db, "cpu", Resolution.RAW, ten).orElseThrow().version(), "the lake keeps its copy");
       assertEquals(List.of(), capture.dirtyWindows(db, "cpu"));
       assertEquals(List.of(ten), capture.unrepairable().stream().map(DirtyWindow::window).toList());

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ final class LakeVsInflux {
   }
 
   interface RowSink {
-    void row(ResultSet rs) throws java.sql.SQLException;
+    void row(ResultSet rs) throws SQLException;
   }
 
   /** Runs {@code sql} in DuckDB, its {@code %s} replaced by the window's files (columns united by name). */
@@ -64,7 +65,7 @@ final class LakeVsInflux {
       while (rs.next()) {
         sink.row(rs);
       }
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }

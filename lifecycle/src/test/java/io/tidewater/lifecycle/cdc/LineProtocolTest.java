@@ -3,18 +3,25 @@ package io.tidewater.lifecycle.cdc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidewater.lifecycle.cdc.LineProtocol.Precision;
+import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.testing.InfluxServer;
 import io.tidewater.testing.TestServers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Line protocol as InfluxDB reads it: escapes, every field type and precision, errors per line. */
 class LineProtocolTest {
@@ -101,7 +108,7 @@ class LineProtocolTest {
         .append("m v=i\nm v=-i\nm v=+5i,w=99999999999999999999i\nm v=-1u\nm v=12u,w=1.5.5\nm,=a v=1\nm  v=1\n");
     for (Precision precision : List.of(Precision.NANOSECONDS, Precision.SECONDS)) {
       LineProtocol.Result full = LineProtocol.parse(body.toString(), precision, 42);
-      LineProtocol.Stamps stamps = LineProtocol.stamps(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+      LineProtocol.Stamps stamps = LineProtocol.stamps(body.toString().getBytes(StandardCharsets.UTF_8),
           precision, 42);
       assertEquals(full.points().stream().map(p -> new LineProtocol.Stamp(p.measurement(), p.timeNanos())).toList(),
           stamps.points());
@@ -135,7 +142,7 @@ class LineProtocolTest {
         case 2 -> random.nextBoolean();
         default -> name(random) + "\"\\ ,=";
       });
-      LinePoint p = new LinePoint("m" + name(random), tags, fields, java.util.Set.of(), 1_000_000_000L * (n + 1));
+      LinePoint p = new LinePoint("m" + name(random), tags, fields, Set.of(), 1_000_000_000L * (n + 1));
       expected.add(p);
       body.append(format(p)).append('\n');
     }
@@ -145,27 +152,27 @@ class LineProtocolTest {
     assertEquals(expected, parsed.points());
     // Measurement by measurement: SELECT * over several measurements drops fields whose types differ between them.
     long total = 0;
-    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var json = new ObjectMapper();
     try {
-      for (String name : new java.util.TreeSet<>(parsed.points().stream().map(LinePoint::measurement).toList())) {
-        var answer = json.readTree(influx.query(db, "SELECT * FROM " + io.tidewater.lifecycle.influx.InfluxQl.identifier(name)));
+      for (String name : new TreeSet<>(parsed.points().stream().map(LinePoint::measurement).toList())) {
+        var answer = json.readTree(influx.query(db, "SELECT * FROM " + InfluxQl.identifier(name)));
         for (var series : answer.at("/results/0/series")) {
           total += series.get("values").size();
         }
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     assertEquals(300, total, "InfluxDB holds every point");
     // The names InfluxDB stored are the names parsed.
-    java.util.Set<String> stored = new java.util.TreeSet<>();
+    Set<String> stored = new TreeSet<>();
     try {
-      var shown = new com.fasterxml.jackson.databind.ObjectMapper().readTree(influx.query(db, "SHOW MEASUREMENTS"));
+      var shown = new ObjectMapper().readTree(influx.query(db, "SHOW MEASUREMENTS"));
       shown.at("/results/0/series/0/values").forEach(v -> stored.add(v.get(0).asText()));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    assertEquals(new java.util.TreeSet<>(parsed.points().stream().map(LinePoint::measurement).toList()), stored);
+    assertEquals(new TreeSet<>(parsed.points().stream().map(LinePoint::measurement).toList()), stored);
 
     // A field given twice: InfluxDB keeps the last value, and so does the parser.
     influx.write(db, "dup v=1,v=2 1\n");
@@ -219,7 +226,7 @@ class LineProtocolTest {
       }
       String text = line.toString();
       LineProtocol.Result full = LineProtocol.parse(text, Precision.NANOSECONDS, 0);
-      LineProtocol.Stamps stamps = LineProtocol.stamps(text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+      LineProtocol.Stamps stamps = LineProtocol.stamps(text.getBytes(StandardCharsets.UTF_8),
           Precision.NANOSECONDS, 0);
       assertEquals(full.errors(), stamps.errors(), text);
       if (!full.errors().isEmpty() || full.points().isEmpty()) {

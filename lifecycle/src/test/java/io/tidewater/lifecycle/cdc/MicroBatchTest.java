@@ -8,6 +8,7 @@ import io.tidewater.lifecycle.export.ExportJob;
 import io.tidewater.lifecycle.export.WindowExporter;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
+import io.tidewater.lifecycle.lake.LakeLayout;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.lake.WindowWriter;
@@ -28,6 +29,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,8 +76,7 @@ class MicroBatchTest {
         """.formatted(db)).get(0);
     ledger = new Ledger(TestStores.local());
     clock = new MovableClock(NOW);
-    job = new ExportJob(policy, client, ledger, new WindowExporter(client, new WindowWriter(ledger, temp, clock)), clock,
-        2, Duration.ofMillis(10));
+    job = ExportJob.builder(policy, client, ledger).stagingDir(temp).clock(clock).retries(2, Duration.ofMillis(10)).build();
   }
 
   MicroBatchWriter writer(MicroBatches batches) {
@@ -180,9 +182,9 @@ class MicroBatchTest {
   }
 
   /** Runs {@code work} while another thread holds the policy as an export run does. */
-  private <T> T runningElsewhere(java.util.function.Supplier<T> work) {
-    java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+  private <T> T runningElsewhere(Supplier<T> work) {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     Thread run = new Thread(() -> job.unlessRunning(() -> {
       holding.countDown();
       try {
@@ -228,7 +230,7 @@ class MicroBatchTest {
   /** Parquet files an engine listing the measurement's folders would read for {@code w}. */
   private long filesOf(Window w) throws IOException {
     Path root = ((LakeLocation.Local) ledger.store().location()).root().toAbsolutePath();
-    String name = io.tidewater.lifecycle.lake.LakeLayout.dataKey("", "", w, 0);
+    String name = LakeLayout.dataKey("", "", w, 0);
     String windowFilePrefix = name.substring(name.lastIndexOf('/') + 1, name.length() - "0.parquet".length());
     try (Stream<Path> files = Files.walk(root.resolve(db).resolve("cpu"))) {
       return files.filter(p -> p.getFileName().toString().endsWith(".parquet"))

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,8 +87,7 @@ class SpanRollupRepairTest {
         """.formatted(db)).get(0);
     ledger = new Ledger(TestStores.local());
     clock = new MovableClock(NOW);
-    job = new ExportJob(policy, client, ledger, new WindowExporter(client, new WindowWriter(ledger, temp, clock)), clock,
-        2, Duration.ofMillis(10));
+    job = ExportJob.builder(policy, client, ledger).stagingDir(temp).clock(clock).retries(2, Duration.ofMillis(10)).build();
   }
 
   @Test
@@ -150,7 +150,7 @@ class SpanRollupRepairTest {
       while (rs.next()) {
         out.put(rs.getString(1), rs.getLong(2) + " " + rs.getDouble(3) + " " + rs.getDouble(4) + " " + rs.getDouble(5));
       }
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
     return out;

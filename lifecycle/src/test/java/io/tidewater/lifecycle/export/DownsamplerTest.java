@@ -8,6 +8,7 @@ import io.tidewater.lifecycle.influx.InfluxConnection;
 import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.lifecycle.parquet.SeriesRows;
+import io.tidewater.policy.Durations;
 import io.tidewater.policy.Resolution;
 import io.tidewater.testing.InfluxServer;
 import io.tidewater.testing.TestServers;
@@ -114,7 +115,7 @@ class DownsamplerTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"1m", "5m", "1h"})
   void rollupsFromRawPointsEqualInfluxQl(String width) {
-    SeriesRows rollup = Downsampler.rollup(raw, Resolution.rollup(io.tidewater.policy.Durations.parse(width)));
+    SeriesRows rollup = Downsampler.rollup(raw, Resolution.rollup(Durations.parse(width)));
     List<String> expected = influxRollup(width);
     assertTrue(expected.size() > 6, "InfluxDB returned buckets: " + expected.size());
     assertEquals(expected, ours(rollup));
@@ -125,7 +126,7 @@ class DownsamplerTest {
   void coarserRollupsFromFinerOnesEqualInfluxQl(String width) {
     SeriesRows minute = Downsampler.rollup(raw, Resolution.rollup(Duration.ofMinutes(1)));
     SeriesRows coarse = Downsampler.reaggregate(minute, raw.schema(),
-        Resolution.rollup(io.tidewater.policy.Durations.parse(width)));
+        Resolution.rollup(Durations.parse(width)));
     assertEquals(influxRollup(width), ours(coarse));
   }
 }

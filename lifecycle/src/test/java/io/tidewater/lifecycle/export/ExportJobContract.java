@@ -29,10 +29,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,13 +97,12 @@ public abstract class ExportJobContract {
         """.formatted(db)).get(0);
     ledger = new Ledger(store());
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    job = new ExportJob(policy, client, ledger, new WindowExporter(client, new WindowWriter(ledger, temp, clock)), clock,
-        3, Duration.ofMillis(10));
+    job = ExportJob.builder(policy, client, ledger).stagingDir(temp).clock(clock).retries(3, Duration.ofMillis(10)).build();
   }
 
   @SafeVarargs
   static List<Window> concat(List<Window>... lists) {
-    return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
+    return Arrays.stream(lists).flatMap(List::stream).toList();
   }
 
   @Test
@@ -206,7 +207,7 @@ public abstract class ExportJobContract {
     return out;
   }
 
-  private void scan(WindowVersion v, MeasurementSchema schema, java.util.function.BiConsumer<ColumnBatch, ScanSpec> sink) {
+  private void scan(WindowVersion v, MeasurementSchema schema, BiConsumer<ColumnBatch, ScanSpec> sink) {
     ScanSpec spec = ScanSpec.all(schema);
     for (DataFile f : v.files()) {
       ObjectInfo info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());

@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
+import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.lake.LakeLayout;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.lifecycle.parquet.ColumnBatch;
+import io.tidewater.lifecycle.parquet.ScanSpec;
+import io.tidewater.lifecycle.parquet.StoreInputFile;
+import io.tidewater.lifecycle.parquet.TimeSeriesReader;
 import io.tidewater.lifecycle.store.LakeLocation;
+import io.tidewater.lifecycle.store.ObjectInfo;
 import io.tidewater.lifecycle.store.local.LocalLakeStore;
 import io.tidewater.policy.Resolution;
 import io.tidewater.testing.InfluxServer;
@@ -22,8 +28,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,7 +91,7 @@ class ExportKillTest {
     for (String m : List.of("cpu", "mem")) {
       List<WindowVersion> windows = ledger.windows(db, m, Resolution.RAW);
       assertEquals(HOURS, windows.size(), m + ": every window once");
-      assertEquals(java.util.Set.of(), ledger.unfinishedWrites(db, m, Resolution.RAW), m + ": no interrupted write left");
+      assertEquals(Set.of(), ledger.unfinishedWrites(db, m, Resolution.RAW), m + ": no interrupted write left");
       for (WindowVersion v : windows) {
         List<List<Object>> influxCount = client.rows(db, "SELECT count(v), sum(v) FROM " + m + " WHERE time >= "
             + v.windowStart() + " AND time < " + v.windowEnd());
@@ -105,13 +114,13 @@ class ExportKillTest {
 
   private static double sumThroughLedger(Ledger ledger, WindowVersion v) {
     double sum = 0;
-    io.tidewater.lifecycle.parquet.ScanSpec spec = io.tidewater.lifecycle.parquet.ScanSpec.all(v.schema());
-    for (io.tidewater.lifecycle.lake.DataFile f : v.files()) {
-      var info = new io.tidewater.lifecycle.store.ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH,
-          java.util.Optional.empty());
-      try (var reader = io.tidewater.lifecycle.parquet.TimeSeriesReader.open(
-          new io.tidewater.lifecycle.parquet.StoreInputFile(ledger.store(), info), f.key(), spec)) {
-        var batch = new io.tidewater.lifecycle.parquet.ColumnBatch(spec);
+    ScanSpec spec = ScanSpec.all(v.schema());
+    for (DataFile f : v.files()) {
+      var info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH,
+          Optional.empty());
+      try (var reader = TimeSeriesReader.open(
+          new StoreInputFile(ledger.store(), info), f.key(), spec)) {
+        var batch = new ColumnBatch(spec);
         int value = spec.fields().indexOf("v");
         while (reader.next(batch)) {
           for (int r = 0; r < batch.size(); r++) {
@@ -125,7 +134,7 @@ class ExportKillTest {
 
   private Process launch(InfluxServer influx, String db, Path lake, String... backfill) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"), ExportProcess.class.getName(), influx.url().toString(), db,
         lake.toString(), NOW.toString()));
     command.addAll(List.of(backfill));

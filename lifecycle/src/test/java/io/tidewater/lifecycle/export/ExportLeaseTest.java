@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
+import io.tidewater.lifecycle.lake.Lease;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.lake.WindowWriter;
@@ -23,9 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,9 +61,7 @@ class ExportLeaseTest {
     InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
     List<ExportJob> gateways = new ArrayList<>();
     for (String id : List.of("gateway-a", "gateway-b")) {
-      gateways.add(new ExportJob(policy, client, ledger, new WindowExporter(client,
-          new WindowWriter(ledger, temp.resolve(id), clock)), clock, 1, Duration.ofMillis(1),
-          Optional.of(new ExportJob.LeaseSettings(id, Duration.ofMinutes(10)))));
+      gateways.add(ExportJob.builder(policy, client, ledger).stagingDir(temp.resolve(id)).clock(clock).retries(1, Duration.ofMillis(1)).lease(id, Duration.ofMinutes(10)).build());
     }
     ExecutorService pool = Executors.newFixedThreadPool(2);
     CountDownLatch go = new CountDownLatch(1);
@@ -102,9 +104,7 @@ class ExportLeaseTest {
     Clock clock = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
     Ledger ledger = new Ledger(TestStores.local());
     InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
-    ExportJob job = new ExportJob(policy, client, ledger, new WindowExporter(client,
-        new WindowWriter(ledger, temp.resolve("lost"), clock)), clock, 1, Duration.ofMillis(1),
-        Optional.of(new ExportJob.LeaseSettings("stalled", Duration.ofMillis(300))));
+    ExportJob job = ExportJob.builder(policy, client, ledger).stagingDir(temp.resolve("lost")).clock(clock).retries(1, Duration.ofMillis(1)).lease("stalled", Duration.ofMillis(300)).build();
     ExecutorService pool = Executors.newSingleThreadExecutor();
     Future<Optional<JobReport>> run = pool.submit(() -> job.runDue());
     Thread.sleep(700);
@@ -113,18 +113,18 @@ class ExportLeaseTest {
     // (that contender would try again at its next schedule): try as a scheduler would.
     boolean taken = false;
     for (int attempt = 0; attempt < 50 && !taken; attempt++) {
-      taken = io.tidewater.lifecycle.lake.Lease.acquire(ledger.store(), "export-lost", "taker",
+      taken = Lease.acquire(ledger.store(), "export-lost", "taker",
           Duration.ofMinutes(10), clock.instant().plusSeconds(60)).isPresent();
       if (!taken) {
         Thread.sleep(20);
       }
     }
     assertEquals(true, taken, "the expired lease was taken over");
-    java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
-        java.util.concurrent.ExecutionException.class, () -> run.get(60, java.util.concurrent.TimeUnit.SECONDS));
-    org.junit.jupiter.api.Assertions.assertTrue(e.getCause().getMessage().contains("another gateway took it over"),
+    ExecutionException e = Assertions.assertThrows(
+        ExecutionException.class, () -> run.get(60, TimeUnit.SECONDS));
+    Assertions.assertTrue(e.getCause().getMessage().contains("another gateway took it over"),
         e.getCause().getMessage());
-    org.junit.jupiter.api.Assertions.assertTrue(ledger.windows(db, "cpu", Resolution.RAW).size() < 960,
+    Assertions.assertTrue(ledger.windows(db, "cpu", Resolution.RAW).size() < 960,
         "the run stopped before the end");
     pool.shutdown();
   }

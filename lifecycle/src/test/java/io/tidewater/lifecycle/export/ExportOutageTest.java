@@ -11,21 +11,29 @@ import io.tidewater.lifecycle.lake.LakeLayout;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowWriter;
 import io.tidewater.lifecycle.store.LakeLocation;
+import io.tidewater.lifecycle.store.LakeStore;
+import io.tidewater.lifecycle.store.LakeStoreException;
+import io.tidewater.lifecycle.store.ObjectInfo;
 import io.tidewater.lifecycle.store.S3Buckets;
 import io.tidewater.lifecycle.store.s3.S3LakeStore;
 import io.tidewater.lifecycle.store.s3.S3StoreConfig;
 import io.tidewater.policy.PolicyParser;
 import io.tidewater.policy.Resolution;
+import io.tidewater.policy.StorageClass;
 import io.tidewater.policy.TieringPolicy;
+import io.tidewater.policy.Window;
 import io.tidewater.testing.InfluxServer;
 import io.tidewater.testing.S3Server;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,8 +82,7 @@ class ExportOutageTest {
         """.formatted(db)).get(0);
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
-    return new ExportJob(policy, client, ledger, new WindowExporter(client, new WindowWriter(ledger, temp, clock)),
-        clock, 2, Duration.ofMillis(10));
+    return ExportJob.builder(policy, client, ledger).stagingDir(temp).clock(clock).retries(2, Duration.ofMillis(10)).build();
   }
 
   private String loadTwoHours() {
@@ -127,7 +134,7 @@ class ExportOutageTest {
     Ledger ledger = new Ledger(faulty);
     ExportJob job = job(db, ledger);
     JobReport report = job.runDue().orElseThrow();
-    assertEquals(List.of(new io.tidewater.policy.Window(Instant.parse("2025-06-01T09:00:00Z"),
+    assertEquals(List.of(new Window(Instant.parse("2025-06-01T09:00:00Z"),
         Instant.parse("2025-06-01T10:00:00Z"))), report.failures().stream().map(JobReport.WindowFailure::window).toList());
     assertTrue(report.failures().get(0).reason().contains("injected"), report.failures().get(0).reason());
     assertTrue(faulty.failed >= 3, "tried and retried: " + faulty.failed);
@@ -143,15 +150,15 @@ class ExportOutageTest {
     assertLakeHoldsBothHours(db, ledger);
   }
 
-  private static final java.util.function.Predicate<String> NINE_O_CLOCK_ENTRY =
+  private static final Predicate<String> NINE_O_CLOCK_ENTRY =
       key -> key.contains("/res=raw/20250601T090000Z/v");
 
   /** Both hours in the lake as InfluxDB holds them, one file each. */
   private void assertLakeHoldsBothHours(String db, Ledger ledger) {
     TieringPolicy policy = job(db, ledger).policy();
     for (String hour : List.of("2025-06-01T08:00:00Z", "2025-06-01T09:00:00Z")) {
-      io.tidewater.policy.Window w = new io.tidewater.policy.Window(Instant.parse(hour), Instant.parse(hour).plusSeconds(3600));
-      assertEquals(Optional.of(java.util.Map.of("v", 60L)), LakeCounts.of(ledger, policy, "cpu", w), hour);
+      Window w = new Window(Instant.parse(hour), Instant.parse(hour).plusSeconds(3600));
+      assertEquals(Optional.of(Map.of("v", 60L)), LakeCounts.of(ledger, policy, "cpu", w), hour);
     }
     assertEquals(Optional.of(Instant.parse("2025-06-01T11:00:00Z")), ledger.exportedThrough(db, "cpu"),
         "every due window (the empty 10:00 one too)");
@@ -162,13 +169,13 @@ class ExportOutageTest {
   }
 
   /** The real store, with puts of matching keys failing {@code remaining} times as a store outage would. */
-  private static final class FailingPuts implements io.tidewater.lifecycle.store.LakeStore {
-    private final io.tidewater.lifecycle.store.LakeStore store;
-    private final java.util.function.Predicate<String> matching;
+  private static final class FailingPuts implements LakeStore {
+    private final LakeStore store;
+    private final Predicate<String> matching;
     volatile int remaining;
     volatile int failed;
 
-    FailingPuts(io.tidewater.lifecycle.store.LakeStore store, java.util.function.Predicate<String> matching, int times) {
+    FailingPuts(LakeStore store, Predicate<String> matching, int times) {
       this.store = store;
       this.matching = matching;
       this.remaining = times;
@@ -178,8 +185,8 @@ class ExportOutageTest {
       if (matching.test(key) && remaining > 0) {
         remaining--;
         failed++;
-        throw new io.tidewater.lifecycle.store.LakeStoreException("injected: cannot write " + key,
-            new java.io.IOException("connection reset"));
+        throw new LakeStoreException("injected: cannot write " + key,
+            new IOException("connection reset"));
       }
     }
 
@@ -189,25 +196,25 @@ class ExportOutageTest {
     }
 
     @Override
-    public io.tidewater.lifecycle.store.ObjectInfo put(String key, Path content, io.tidewater.policy.StorageClass c) {
+    public ObjectInfo put(String key, Path content, StorageClass c) {
       maybeFail(key);
       return store.put(key, content, c);
     }
 
     @Override
-    public io.tidewater.lifecycle.store.ObjectInfo put(String key, byte[] content, io.tidewater.policy.StorageClass c) {
+    public ObjectInfo put(String key, byte[] content, StorageClass c) {
       maybeFail(key);
       return store.put(key, content, c);
     }
 
     @Override
-    public io.tidewater.lifecycle.store.ObjectInfo putIfAbsent(String key, byte[] content) {
+    public ObjectInfo putIfAbsent(String key, byte[] content) {
       maybeFail(key);
       return store.putIfAbsent(key, content);
     }
 
     @Override
-    public Optional<io.tidewater.lifecycle.store.ObjectInfo> stat(String key) {
+    public Optional<ObjectInfo> stat(String key) {
       return store.stat(key);
     }
 
@@ -222,7 +229,7 @@ class ExportOutageTest {
     }
 
     @Override
-    public List<io.tidewater.lifecycle.store.ObjectInfo> list(String prefix) {
+    public List<ObjectInfo> list(String prefix) {
       return store.list(prefix);
     }
 
@@ -237,7 +244,7 @@ class ExportOutageTest {
     }
 
     @Override
-    public void changeStorageClass(String key, io.tidewater.policy.StorageClass c) {
+    public void changeStorageClass(String key, StorageClass c) {
       store.changeStorageClass(key, c);
     }
 

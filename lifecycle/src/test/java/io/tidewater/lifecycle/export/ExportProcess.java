@@ -35,9 +35,7 @@ public final class ExportProcess {
     Clock clock = Clock.fixed(Instant.parse(args[3]), ZoneOffset.UTC);
     InfluxClient influx = new InfluxClient(InfluxConnection.of(URI.create(args[0])));
     Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(Path.of(args[2]))));
-    ExportJob job = new ExportJob(policy, influx, ledger,
-        new WindowExporter(influx, new WindowWriter(ledger, Path.of(args[2]).resolveSibling("staging"), clock)),
-        clock, 3, Duration.ofMillis(50));
+    ExportJob job = ExportJob.builder(policy, influx, ledger).stagingDir(Path.of(args[2]).resolveSibling("staging")).clock(clock).retries(3, Duration.ofMillis(50)).build();
     JobReport report = args.length > 4
         ? job.backfill(Instant.parse(args[4]), Instant.parse(args[5])).orElseThrow()
         : job.runDue().orElseThrow();

@@ -5,21 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.tidewater.lifecycle.lake.LakeLayout;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.lake.WindowWriter;
-import io.tidewater.policy.Window;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.ZoneOffset;
 import io.tidewater.lifecycle.store.LakeLocation;
 import io.tidewater.lifecycle.store.LakeStore;
 import io.tidewater.lifecycle.store.TestStores;
 import io.tidewater.policy.Durations;
 import io.tidewater.policy.Resolution;
+import io.tidewater.policy.Window;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LocalExportJobTest extends ExportJobContract {
@@ -41,8 +42,7 @@ class LocalExportJobTest extends ExportJobContract {
     assertEquals(List.of(), windows("cpu", Resolution.RAW).stream().filter(emptyHour::equals).toList());
     influx.write(db, "cpu,host=a v=1.5,n=1i " + (Durations.epochNanos(emptyHour.start()) + 7) + "\n");
     Clock later = Clock.fixed(NOW.plus(Duration.ofHours(3)), ZoneOffset.UTC); // 11:00 (holding points) to 14:00 now due
-    ExportJob next = new ExportJob(policy, client, ledger,
-        new WindowExporter(client, new WindowWriter(ledger, temp, later)), later, 3, Duration.ofMillis(10));
+    ExportJob next = ExportJob.builder(policy, client, ledger).stagingDir(temp).clock(later).retries(3, Duration.ofMillis(10)).build();
     JobReport report = next.runDue().orElseThrow();
     assertEquals(List.of(), report.failures());
     assertEquals(List.of(UNSETTLED, UNSETTLED), report.exported().stream().map(WindowExport::window).toList(),
@@ -51,7 +51,7 @@ class LocalExportJobTest extends ExportJobContract {
     JobReport backfill = next.backfill(emptyHour.start(), emptyHour.end()).orElseThrow();
     assertEquals(List.of(emptyHour), backfill.exported().stream().map(WindowExport::window).toList(), "cpu only: disk_io has nothing there");
     WindowVersion v = ledger.latest(db, "cpu", Resolution.RAW, emptyHour).orElseThrow();
-    assertEquals(java.util.Map.of("a", "1 1.5"), lakePerSeries(v), "the late point");
+    assertEquals(Map.of("a", "1 1.5"), lakePerSeries(v), "the late point");
     assertEquals(influxPerSeries("cpu", emptyHour), lakePerSeries(v));
   }
 

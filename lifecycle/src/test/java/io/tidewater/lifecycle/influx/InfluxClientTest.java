@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.tidewater.error.ErrorCode;
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
@@ -12,6 +13,12 @@ import io.tidewater.lifecycle.parquet.SeriesRows;
 import io.tidewater.policy.rollup.FieldType;
 import io.tidewater.testing.InfluxServer;
 import io.tidewater.testing.TestServers;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -137,10 +144,10 @@ class InfluxClientTest {
   @Test
   void influxDbAnswersInTheFormatAskedFor() throws Exception {
     for (InfluxConnection.AnswerFormat format : InfluxConnection.AnswerFormat.values()) {
-      var response = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(influx.url().resolve("/query?q=SHOW%20DATABASES"))
+      var response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(influx.url().resolve("/query?q=SHOW%20DATABASES"))
               .header("Accept", format.accept()).build(),
-          java.net.http.HttpResponse.BodyHandlers.discarding());
+          HttpResponse.BodyHandlers.discarding());
       assertEquals(format == InfluxConnection.AnswerFormat.MSGPACK ? "application/x-msgpack" : "application/json",
           response.headers().firstValue("Content-Type").orElse(""), format.name());
     }
@@ -148,7 +155,7 @@ class InfluxClientTest {
 
   @Test
   void anUnreachableInfluxDbIsNamed() {
-    InfluxClient nowhere = new InfluxClient(InfluxConnection.of(java.net.URI.create("http://127.0.0.1:9")));
+    InfluxClient nowhere = new InfluxClient(InfluxConnection.of(URI.create("http://127.0.0.1:9")));
     InfluxException e = assertThrows(InfluxException.class, () -> nowhere.measurements("x"));
     assertTrue(e.getMessage().startsWith("InfluxDB at http://127.0.0.1:9 is unreachable"), e.getMessage());
   }
@@ -193,8 +200,8 @@ class InfluxClientTest {
     bodies.add(cutOff);
     for (byte[] body : bodies) {
       boolean whole = body != cutOff;
-      com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-          new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+      HttpServer server = HttpServer.create(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       server.createContext("/query", exchange -> {
         exchange.getRequestBody().readAllBytes();
         exchange.getResponseHeaders().add("Content-Type", msgpack ? "application/x-msgpack" : "application/json");
@@ -205,7 +212,7 @@ class InfluxClientTest {
       server.start();
       try {
         InfluxClient odd = new InfluxClient(InfluxConnection.of(
-            java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort())).withFormat(format));
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort())).withFormat(format));
         InfluxException e = assertThrows(InfluxException.class, () -> odd.rows("db", "SELECT * FROM m"));
         assertEquals(!whole, e.unanswered(), e.getMessage());
         assertTrue(e.getMessage().contains(whole ? "could not be read" : "was cut off"), e.getMessage());

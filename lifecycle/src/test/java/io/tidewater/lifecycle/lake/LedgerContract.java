@@ -14,19 +14,23 @@ import io.tidewater.lifecycle.parquet.TimeSeriesReader;
 import io.tidewater.lifecycle.store.LakeStore;
 import io.tidewater.lifecycle.store.LakeStoreException;
 import io.tidewater.lifecycle.store.ObjectInfo;
+import io.tidewater.policy.Compression;
 import io.tidewater.policy.Durations;
 import io.tidewater.policy.LakeOptions;
 import io.tidewater.policy.PartitionGranularity;
 import io.tidewater.policy.Resolution;
 import io.tidewater.policy.StorageClass;
+import io.tidewater.policy.TimestampPrecision;
 import io.tidewater.policy.Window;
 import io.tidewater.policy.rollup.FieldType;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -46,7 +50,7 @@ public abstract class LedgerContract {
       List.of(new FieldColumn("usage", FieldType.FLOAT)));
   static final Window HOUR = new Window(Instant.parse("2025-01-15T07:00:00Z"), Instant.parse("2025-01-15T08:00:00Z"));
   static final LakeOptions BY_HOST = new LakeOptions(PartitionGranularity.DAY, List.of("host"),
-      io.tidewater.policy.Compression.ZSTD, io.tidewater.policy.TimestampPrecision.MICROS);
+      Compression.ZSTD, TimestampPrecision.MICROS);
 
   @TempDir
   Path temp;
@@ -121,7 +125,7 @@ public abstract class LedgerContract {
   @Test
   void ofConcurrentCommittersExactlyOneWinsAndTheLoserIsToldWhy() throws Exception {
     int committers = 4;
-    List<WindowWriter.PendingCommit> pending = new java.util.ArrayList<>();
+    List<WindowWriter.PendingCommit> pending = new ArrayList<>();
     for (int i = 0; i < committers; i++) {
       pending.add(writer.prepare(db, rows(List.of("a"), 10 + i), Resolution.RAW, HOUR, LakeOptions.DEFAULTS,
           StorageClass.STANDARD));
@@ -129,7 +133,7 @@ public abstract class LedgerContract {
     ExecutorService pool = Executors.newFixedThreadPool(committers);
     CountDownLatch start = new CountDownLatch(1);
     try {
-      List<Future<String>> outcomes = new java.util.ArrayList<>();
+      List<Future<String>> outcomes = new ArrayList<>();
       for (WindowWriter.PendingCommit p : pending) {
         Callable<String> commit = () -> {
           start.await();
@@ -143,7 +147,7 @@ public abstract class LedgerContract {
         outcomes.add(pool.submit(commit));
       }
       start.countDown();
-      List<String> results = new java.util.ArrayList<>();
+      List<String> results = new ArrayList<>();
       for (Future<String> f : outcomes) {
         results.add(f.get());
       }
@@ -153,14 +157,14 @@ public abstract class LedgerContract {
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(java.util.Set.of(HOUR.start()), ledger.unfinishedWrites(db, "cpu", Resolution.RAW),
+    assertEquals(Set.of(HOUR.start()), ledger.unfinishedWrites(db, "cpu", Resolution.RAW),
         "the losers wrote the same file names: the window is flagged to be redone");
     // The loser retries: prepare on the new base and commit the next version.
     WindowVersion retried = writer.prepare(db, rows(List.of("a"), 30), Resolution.RAW, HOUR, LakeOptions.DEFAULTS,
         StorageClass.STANDARD).commit();
     assertEquals(2, retried.version());
     assertEquals(30, readThroughLedger(ledger, retried)[0]);
-    assertEquals(java.util.Set.of(), ledger.unfinishedWrites(db, "cpu", Resolution.RAW), "the commit clears the flag");
+    assertEquals(Set.of(), ledger.unfinishedWrites(db, "cpu", Resolution.RAW), "the commit clears the flag");
   }
 
   @Test
@@ -178,7 +182,7 @@ public abstract class LedgerContract {
         StorageClass.STANDARD);
     // ... the process dies here: no ledger entry (so the window is redone; a first write needs no marker).
     assertEquals(List.of(), ledger.windows(db, "cpu", Resolution.RAW));
-    assertEquals(java.util.Set.of(), ledger.unfinishedWrites(db, "cpu", Resolution.RAW));
+    assertEquals(Set.of(), ledger.unfinishedWrites(db, "cpu", Resolution.RAW));
     for (DataFile f : crashed.version().files()) {
       ObjectInfo visible = store().stat(f.key()).orElseThrow();
       assertEquals(f.size(), visible.size(), "only complete files are visible");
@@ -190,11 +194,11 @@ public abstract class LedgerContract {
     assertEquals(80, readThroughLedger(ledger, v1)[0]);
     // A re-export dying between its files and its entry: the files no longer match version 1.
     writer.prepare(db, rows(List.of("a", "b"), 50), Resolution.RAW, HOUR, BY_HOST, StorageClass.STANDARD);
-    assertEquals(java.util.Set.of(HOUR.start()), ledger.unfinishedWrites(db, "cpu", Resolution.RAW));
+    assertEquals(Set.of(HOUR.start()), ledger.unfinishedWrites(db, "cpu", Resolution.RAW));
     WindowVersion v2 = writer.prepare(db, rows(List.of("a", "b"), 50), Resolution.RAW, HOUR, BY_HOST,
         StorageClass.STANDARD).commit();
     assertEquals(100, readThroughLedger(ledger, v2)[0]);
-    assertEquals(java.util.Set.of(), ledger.unfinishedWrites(db, "cpu", Resolution.RAW), "the commit clears the flag");
+    assertEquals(Set.of(), ledger.unfinishedWrites(db, "cpu", Resolution.RAW), "the commit clears the flag");
   }
 
   @Test

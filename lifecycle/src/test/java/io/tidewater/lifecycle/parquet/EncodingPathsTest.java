@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tidewater.policy.rollup.FieldType;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -31,8 +33,8 @@ class EncodingPathsTest {
 
   private Set<Encoding> encodings(Path file, String column) throws Exception {
     try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file),
-        org.apache.parquet.ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
-      Set<Encoding> all = new java.util.HashSet<>();
+        ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+      Set<Encoding> all = new HashSet<>();
       for (var block : r.getRowGroups()) {
         for (ColumnChunkMetaData c : block.getColumns()) {
           if (c.getPath().toArray()[0].equals(column)) {

@@ -2,6 +2,7 @@ package io.tidewater.lifecycle.parquet;
 
 import io.tidewater.policy.rollup.FieldType;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -51,7 +52,7 @@ final class Fixtures {
   /** The rows in a {@link SeriesRows}, in a shuffled order (the writer sorts them). */
   static SeriesRows load(List<Row> rows, long seed) {
     List<Row> shuffled = new ArrayList<>(rows);
-    java.util.Collections.shuffle(shuffled, new Random(seed));
+    Collections.shuffle(shuffled, new Random(seed));
     SeriesRows out = new SeriesRows(SCHEMA);
     int host = SCHEMA.tagIndex("host");
     int region = SCHEMA.tagIndex("region name");

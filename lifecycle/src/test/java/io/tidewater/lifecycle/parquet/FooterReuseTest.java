@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import io.tidewater.lifecycle.store.LakeLocation;
 import io.tidewater.lifecycle.store.LakeStore;
 import io.tidewater.lifecycle.store.ObjectInfo;
-import io.tidewater.policy.StorageClass;
 import io.tidewater.lifecycle.store.local.LocalLakeStore;
 import io.tidewater.policy.Compression;
+import io.tidewater.policy.StorageClass;
 import io.tidewater.policy.TimestampPrecision;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.parquet.io.LocalOutputFile;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,12 +57,12 @@ class FooterReuseTest {
     String other = first.get(0).host();
     List<Fixtures.Row> second = Fixtures.rows(4, 20, 500, HOUR_START, true).stream()
         .filter(r -> host.equals(r.host()) || other.equals(r.host())).toList();
-    ScanSpec spec = ScanSpec.all(Fixtures.SCHEMA).withTagValues(java.util.Map.of("host", java.util.Set.of(host)));
+    ScanSpec spec = ScanSpec.all(Fixtures.SCHEMA).withTagValues(Map.of("host", Set.of(host)));
     ObjectInfo v1 = store.put("m/part.parquet", file(first, TimestampPrecision.NANOS), StorageClass.STANDARD);
     for (int read = 0; read < 2; read++) {
       long[] pruned = new long[1];
       assertEquals(timesOf(first, host), times(store, v1, spec, pruned).stream().sorted().toList(), "read " + read);
-      org.junit.jupiter.api.Assertions.assertTrue(pruned[0] > 0, "the page index pruned rows: " + pruned[0]);
+      Assertions.assertTrue(pruned[0] > 0, "the page index pruned rows: " + pruned[0]);
     }
     ObjectInfo v2 = store.put("m/part.parquet", file(second, TimestampPrecision.NANOS), StorageClass.STANDARD);
     assertEquals(timesOf(second, host), times(store, v2, spec).stream().sorted().toList(),

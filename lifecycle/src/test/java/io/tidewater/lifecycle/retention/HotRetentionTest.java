@@ -72,8 +72,7 @@ class HotRetentionTest {
   private Ledger export(TieringPolicy policy) {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     Ledger ledger = new Ledger(TestStores.local());
-    new ExportJob(policy, client, ledger, new WindowExporter(client, new WindowWriter(ledger, temp, clock)), clock, 1,
-        Duration.ofMillis(1)).runDue().orElseThrow();
+    ExportJob.builder(policy, client, ledger).stagingDir(temp).clock(clock).retries(1, Duration.ofMillis(1)).build().runDue().orElseThrow();
     return ledger;
   }
 

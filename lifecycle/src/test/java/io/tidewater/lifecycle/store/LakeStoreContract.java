@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tidewater.policy.StorageClass;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -72,7 +74,7 @@ public abstract class LakeStoreContract {
         key("db/cpu/res=raw/day=2025-01-16/part-1.parquet")), keys(s.list(key("db/cpu/res="))), "a prefix may end inside a name");
     assertEquals(List.of(), s.list(key("db/nothing/")));
     assertEquals(4, s.list(base).size());
-    assertTrue(s.list(base).stream().allMatch(o -> o.lastModified().isAfter(java.time.Instant.now().minusSeconds(600))));
+    assertTrue(s.list(base).stream().allMatch(o -> o.lastModified().isAfter(Instant.now().minusSeconds(600))));
   }
 
   @Test
@@ -157,7 +159,7 @@ public abstract class LakeStoreContract {
     assertEquals(content.length, s.stat(key("big.parquet")).orElseThrow().size());
     assertArrayEquals(content, s.read(key("big.parquet")));
     byte[] tail = s.readRange(key("big.parquet"), content.length - 100, 100, Optional.of(s.stat(key("big.parquet")).orElseThrow().etag()));
-    assertArrayEquals(java.util.Arrays.copyOfRange(content, content.length - 100, content.length), tail);
+    assertArrayEquals(Arrays.copyOfRange(content, content.length - 100, content.length), tail);
   }
 
   @Test

@@ -64,7 +64,7 @@ class SpanningRollupTest {
     Ledger ledger = new Ledger(TestStores.local());
     InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
     WindowWriter writer = new WindowWriter(ledger, temp, clock);
-    new ExportJob(policy, client, ledger, new WindowExporter(client, writer), clock, 1, Duration.ofMillis(1))
+    ExportJob.builder(policy, client, ledger).writer(writer).clock(clock).retries(1, Duration.ofMillis(1)).build()
         .runDue().orElseThrow();
     assertEquals(24, ledger.windows(db, "cpu", Resolution.RAW).size());
     assertEquals(List.of(), ledger.windows(db, "cpu", D1), "the export writes per-window resolutions only");
@@ -82,7 +82,7 @@ class SpanningRollupTest {
     influx.write(db, "cpu,host=a v=1000.5,n=9999i " + (Durations.epochNanos(DAY.start()) + 7_200_000_000_000L + 7) + "\n");
     Clock later = Clock.fixed(NOW.plusSeconds(60), ZoneOffset.UTC);
     WindowWriter laterWriter = new WindowWriter(ledger, temp, later);
-    new ExportJob(policy, client, ledger, new WindowExporter(client, laterWriter), later, 1, Duration.ofMillis(1))
+    ExportJob.builder(policy, client, ledger).writer(laterWriter).clock(later).retries(1, Duration.ofMillis(1)).build()
         .backfill(DAY.start().plusSeconds(7200), DAY.start().plusSeconds(3 * 3600)).orElseThrow();
     assertEquals(1, new TierMover(policy, ledger, laterWriter, later).run(List.of("cpu")).rollupsBuilt());
     assertEquals(influxDaily(client, db), ours(LakeRows.read(ledger, ledger.windows(db, "cpu", D1).get(0))));

@@ -84,7 +84,7 @@ public abstract class TierMoverContract {
     WindowWriter writer = new WindowWriter(ledger, temp, clock);
     InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
     TieringPolicy allHot = policy(db, "hot: { keep: 3650d }\nwarm: { after: 3650d }");
-    new ExportJob(allHot, client, ledger, new WindowExporter(client, writer), clock, 1, Duration.ofMillis(1))
+    ExportJob.builder(allHot, client, ledger).writer(writer).clock(clock).retries(1, Duration.ofMillis(1)).build()
         .runDue().orElseThrow();
     assertEquals(List.of(EXPIRED, COLD, WARM), windows(ledger, db, Resolution.RAW));
 
@@ -146,7 +146,7 @@ public abstract class TierMoverContract {
     InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
     // Exported while the lake kept only 1m rollups for this age.
     TieringPolicy minutesOnly = policy(db, "hot: { keep: 30d }\nwarm: { after: 30d, rollups: [1m], raw: none }");
-    new ExportJob(minutesOnly, client, ledger, new WindowExporter(client, writer), clock, 1, Duration.ofMillis(1))
+    ExportJob.builder(minutesOnly, client, ledger).writer(writer).clock(clock).retries(1, Duration.ofMillis(1)).build()
         .runDue().orElseThrow();
     assertEquals(List.of(), windows(ledger, db, Resolution.RAW));
     assertEquals(List.of(COLD), windows(ledger, db, M1));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Named.named;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -149,7 +150,7 @@ class RollupTest {
   private static Map<Long, FloatBucket> merge(Map<Long, FloatBucket> fine, long width) {
     Map<Long, FloatRollup> coarse = new TreeMap<>();
     List<Long> keys = new ArrayList<>(fine.keySet());
-    java.util.Collections.shuffle(keys, new Random(5)); // merge order must not matter
+    Collections.shuffle(keys, new Random(5)); // merge order must not matter
     for (long k : keys) {
       coarse.computeIfAbsent(k - k % width, x -> new FloatRollup()).merge(fine.get(k));
     }

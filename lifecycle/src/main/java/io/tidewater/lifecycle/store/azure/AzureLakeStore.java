@@ -25,8 +25,12 @@ import io.tidewater.lifecycle.store.LakeStoreException;
 import io.tidewater.lifecycle.store.ObjectInfo;
 import io.tidewater.policy.StorageClass;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -84,10 +88,10 @@ public final class AzureLakeStore implements LakeStore {
               .setMaxConcurrency(2))
           .setTier(tier(storageClass));
       BlockBlobItem item = blob(key).uploadFromFileWithResponse(options, null, Context.NONE).getValue();
-      return info(key, java.nio.file.Files.size(content), item, storageClass);
+      return info(key, Files.size(content), item, storageClass);
     } catch (BlobStorageException e) {
       throw failure("write", key, e);
-    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new LakeStoreException("cannot read " + content + " to upload it: " + e.getMessage(), e);
     }
   }
@@ -114,7 +118,7 @@ public final class AzureLakeStore implements LakeStore {
     } catch (BlobStorageException e) {
       if (ifAbsent && (e.getStatusCode() == 409 || e.getStatusCode() == 412)) {
         // A retried upload whose first attempt landed fails against itself: same bytes means ours.
-        Optional<ObjectInfo> ours = stat(key).filter(o -> java.util.Arrays.equals(read(key), content));
+        Optional<ObjectInfo> ours = stat(key).filter(o -> Arrays.equals(read(key), content));
         return ours.orElseThrow(() -> new LakeStoreException.Conflict(location.uriOf(key) + " already exists", e));
       }
       throw failure("write", key, e);

@@ -2,6 +2,7 @@ package io.tidewater.lifecycle.store.azure;
 
 import java.net.URI;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * How to reach Azure beyond the lake URI. Exactly one credential: a connection string, an account
@@ -18,7 +19,7 @@ public record AzureStoreConfig(Optional<URI> blobEndpoint, Optional<String> conn
   public static final long MIB = 1024 * 1024;
 
   public AzureStoreConfig {
-    long credentials = java.util.stream.Stream.of(connectionString, accountKey, sasToken).filter(Optional::isPresent).count();
+    long credentials = Stream.of(connectionString, accountKey, sasToken).filter(Optional::isPresent).count();
     if (credentials != 1) {
       throw new IllegalArgumentException("Azure needs exactly one of a connection string, an account key or a SAS token"
           + " (found " + credentials + ")");

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -120,7 +122,7 @@ public final class S3LakeStore implements LakeStore {
     }
     try {
       PutObjectResponse response = s3.putObject(request.build(), body);
-      return new ObjectInfo(key, size, response.eTag(), java.time.Instant.now(), Optional.of(storageClass));
+      return new ObjectInfo(key, size, response.eTag(), Instant.now(), Optional.of(storageClass));
     } catch (S3Exception e) {
       // 412: the key exists; 409: a concurrent conditional write to the same key is in progress.
       if (ifAbsent && (e.statusCode() == 412 || e.statusCode() == 409)) {
@@ -142,7 +144,7 @@ public final class S3LakeStore implements LakeStore {
     try (InputStream mine = body.contentStreamProvider().newStream()) {
       byte[] ours = mine.readAllBytes();
       byte[] there = read(key);
-      if (java.util.Arrays.equals(ours, there)) {
+      if (Arrays.equals(ours, there)) {
         return stat(key);
       }
       return Optional.empty();
@@ -168,7 +170,7 @@ public final class S3LakeStore implements LakeStore {
       }
       String etag = s3.completeMultipartUpload(b -> b.bucket(location.bucket()).key(objectKey(key)).uploadId(uploadId)
           .multipartUpload(m -> m.parts(parts))).eTag();
-      return new ObjectInfo(key, size, etag, java.time.Instant.now(), Optional.of(storageClass));
+      return new ObjectInfo(key, size, etag, Instant.now(), Optional.of(storageClass));
     } catch (IOException | SdkException e) {
       try {
         s3.abortMultipartUpload(b -> b.bucket(location.bucket()).key(objectKey(key)).uploadId(uploadId));

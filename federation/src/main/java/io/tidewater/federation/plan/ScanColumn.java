@@ -1,6 +1,7 @@
-package io.tidewater.federation;
+package io.tidewater.federation.plan;
 
 import io.tidewater.policy.rollup.FieldType;
+import io.tidewater.policy.rollup.QueryAggregate;
 
 /** What one output column of a pushed-down scan (InfluxDB or lake) holds, and so how its value is produced. */
 public sealed interface ScanColumn {
@@ -18,10 +19,10 @@ public sealed interface ScanColumn {
   record Field(String name, FieldType type) implements ScanColumn {}
 
   /**
-   * An InfluxQL aggregate of a field over a group.
+   * An aggregate of a field (null: of rows, COUNT(*)) over a group.
    *
    * @param zeroWhenEmpty a group without values of the field gives 0, not NULL (COUNT, and SUM0 as
    *     Calcite splits AVG)
    */
-  record Aggregate(String function, String field, FieldType resultType, boolean zeroWhenEmpty) implements ScanColumn {}
+  record Aggregate(QueryAggregate function, String field, FieldType resultType, boolean zeroWhenEmpty) implements ScanColumn {}
 }

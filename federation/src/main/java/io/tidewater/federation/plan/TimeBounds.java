@@ -1,6 +1,8 @@
-package io.tidewater.federation;
+package io.tidewater.federation.plan;
 
+import io.tidewater.federation.TimeRange;
 import java.util.List;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
@@ -96,7 +98,7 @@ public final class TimeBounds {
     private RelConjuncts() {}
 
     public static List<RexNode> of(RexBuilder rex, RexNode condition) {
-      return org.apache.calcite.plan.RelOptUtil.conjunctions(RexUtil.expandSearch(rex, null, condition));
+      return RelOptUtil.conjunctions(RexUtil.expandSearch(rex, null, condition));
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.tidewater.federation;
+package io.tidewater.federation.plan;
 
 import java.util.function.Function;
 import org.apache.calcite.plan.RelOptRule;

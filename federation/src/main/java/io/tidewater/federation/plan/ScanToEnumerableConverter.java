@@ -1,4 +1,4 @@
-package io.tidewater.federation;
+package io.tidewater.federation.plan;
 
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -15,6 +15,8 @@ import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.plan.hep.HepRelVertex;
+import org.apache.calcite.plan.volcano.RelSubset;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.convert.ConverterImpl;
@@ -69,8 +71,8 @@ public abstract class ScanToEnumerableConverter<Q> extends ConverterImpl impleme
   }
 
   private boolean concrete(RelNode node) {
-    return !(node instanceof org.apache.calcite.plan.volcano.RelSubset)
-        && !(node instanceof org.apache.calcite.plan.hep.HepRelVertex)
+    return !(node instanceof RelSubset)
+        && !(node instanceof HepRelVertex)
         && node.getConvention() == source && node.getInputs().stream().allMatch(this::concrete);
   }
 

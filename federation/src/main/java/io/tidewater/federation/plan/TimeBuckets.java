@@ -1,5 +1,6 @@
-package io.tidewater.federation;
+package io.tidewater.federation.plan;
 
+import io.tidewater.federation.functions.DateBin;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;

@@ -1,4 +1,4 @@
-package io.tidewater.federation;
+package io.tidewater.federation.plan;
 
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;

@@ -1,4 +1,4 @@
-package io.tidewater.federation;
+package io.tidewater.federation.plan;
 
 import io.tidewater.federation.route.PlaceChoiceRule;
 import java.util.List;

@@ -1,13 +1,16 @@
-package io.tidewater.federation;
+package io.tidewater.federation.plan;
 
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.policy.rollup.FieldType;
+import io.tidewater.policy.rollup.QueryAggregate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.calcite.plan.hep.HepRelVertex;
 import org.apache.calcite.plan.volcano.RelSubset;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.logical.LogicalAggregate;
@@ -27,7 +30,7 @@ public final class Pushdown {
   /** The adapter's own nodes: the columns of its raw scans, filters and projections. */
   public interface Adapter {
     /** The columns of an adapter node that yields raw rows, or null if {@code rel} is not one. */
-    List<ScanColumn> rawColumnsOf(RelNode rel, java.util.function.Function<RelNode, List<ScanColumn>> below);
+    List<ScanColumn> rawColumnsOf(RelNode rel, Function<RelNode, List<ScanColumn>> below);
 
     /** The measurement's columns, if {@code rel} is the adapter's scan. */
     MeasurementSchema schemaOf(RelNode rel);
@@ -53,12 +56,12 @@ public final class Pushdown {
    * AVG of an integer column is an integer, which neither computes.
    */
   public static ScanColumn.Aggregate standardAggregate(SqlKind kind, ScanColumn.Field field, FieldType resultType) {
-    String function = switch (kind) {
-      case COUNT -> "count";
-      case SUM, SUM0 -> "sum";
-      case MIN -> "min";
-      case MAX -> "max";
-      case AVG -> field.type() == FieldType.FLOAT ? "mean" : null;
+    QueryAggregate function = switch (kind) {
+      case COUNT -> QueryAggregate.COUNT;
+      case SUM, SUM0 -> QueryAggregate.SUM;
+      case MIN -> QueryAggregate.MIN;
+      case MAX -> QueryAggregate.MAX;
+      case AVG -> field.type() == FieldType.FLOAT ? QueryAggregate.MEAN : null;
       default -> null;
     };
     return function == null ? null
@@ -71,9 +74,9 @@ public final class Pushdown {
    * time, SQL and InfluxDB may each pick any).
    */
   public static ScanColumn.Aggregate influxAggregate(SqlKind kind, ScanColumn.Field field, FieldType resultType) {
-    String function = switch (kind) {
-      case ARG_MIN -> "first";
-      case ARG_MAX -> "last";
+    QueryAggregate function = switch (kind) {
+      case ARG_MIN -> QueryAggregate.FIRST;
+      case ARG_MAX -> QueryAggregate.LAST;
       default -> null;
     };
     return function == null ? standardAggregate(kind, field, resultType)
@@ -200,7 +203,7 @@ public final class Pushdown {
       if (s != null) {
         return s;
       }
-      if (rel.getInputs().size() == 1 && !(rel instanceof org.apache.calcite.rel.core.Aggregate)) {
+      if (rel.getInputs().size() == 1 && !(rel instanceof Aggregate)) {
         MeasurementSchema below = schema(rel.getInput(0), adapter, depth + 1);
         if (below != null) {
           return below;
