@@ -8,13 +8,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -42,8 +41,10 @@ public final class CdcWriteReport {
 
   static final int LINES = 5_000;
   static final int ROUNDS = 3;
+
   /** The goal's rate: 100,000 lines/s is one batch of 5,000 every 50 ms. */
   static final int PACED_INTERVAL_MS = 50;
+
   static final int PACED_BATCHES = 300;
 
   public static void main(String[] args) throws Exception {
@@ -56,7 +57,9 @@ public final class CdcWriteReport {
       String db = influx.newDatabase("cdcbench");
       Path dir = Files.createTempDirectory("tidewater-cdc-bench-");
       Path policies = Files.createDirectories(dir.resolve("policies"));
-      Files.writeString(policies.resolve("bench.yaml"), """
+      Files.writeString(
+          policies.resolve("bench.yaml"),
+          """
           name: bench
           source: { database: %s, measurements: [/.*/] }
           window: 1h
@@ -64,11 +67,23 @@ public final class CdcWriteReport {
           tiers:
             hot: { keep: 7d }
             warm: { after: 7d }
-          """.formatted(db));
-      try (GatewayProcess gateway = GatewayProcess.start(jar, Map.of("tidewater.policies.folder", policies.toString(),
-          "tidewater.influx.url", influx.url().toString(), "tidewater.lake.uri", dir.resolve("lake").toUri().toString(),
-          "tidewater.cdc.log-dir", dir.resolve("cdc-log").toString(), "tidewater.export.scheduled", "false"),
-          dir.resolve("gateway.log"))) {
+          """
+              .formatted(db));
+      try (GatewayProcess gateway =
+          GatewayProcess.start(
+              jar,
+              Map.of(
+                  "tidewater.policies.folder",
+                  policies.toString(),
+                  "tidewater.influx.url",
+                  influx.url().toString(),
+                  "tidewater.lake.uri",
+                  dir.resolve("lake").toUri().toString(),
+                  "tidewater.cdc.log-dir",
+                  dir.resolve("cdc-log").toString(),
+                  "tidewater.export.scheduled",
+                  "false"),
+              dir.resolve("gateway.log"))) {
         URI ours = gateway.url().resolve("/write?db=" + db + "&precision=ns");
         URI peer = URI.create(influx.url() + "/write?db=" + db + "&precision=ns");
         run(ours, bodies, 40, 2); // warm-up: JIT, connections, log segment
@@ -110,19 +125,26 @@ public final class CdcWriteReport {
     long started = System.nanoTime();
     List<Future<?>> senders = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
-      senders.add(pool.submit(() -> {
-        for (int i = next.getAndIncrement(); i < batches; i = next.getAndIncrement()) {
-          long t0 = System.nanoTime();
-          HttpResponse<Void> r = http.send(HttpRequest.newBuilder(target)
-              .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i % bodies.size()))).build(),
-              HttpResponse.BodyHandlers.discarding());
-          latencies[i] = (System.nanoTime() - t0) / 1e6;
-          if (r.statusCode() != 204) {
-            failed.incrementAndGet();
-          }
-        }
-        return null;
-      }));
+      senders.add(
+          pool.submit(
+              () -> {
+                for (int i = next.getAndIncrement(); i < batches; i = next.getAndIncrement()) {
+                  long t0 = System.nanoTime();
+                  HttpResponse<Void> r =
+                      http.send(
+                          HttpRequest.newBuilder(target)
+                              .POST(
+                                  HttpRequest.BodyPublishers.ofByteArray(
+                                      bodies.get(i % bodies.size())))
+                              .build(),
+                          HttpResponse.BodyHandlers.discarding());
+                  latencies[i] = (System.nanoTime() - t0) / 1e6;
+                  if (r.statusCode() != 204) {
+                    failed.incrementAndGet();
+                  }
+                }
+                return null;
+              }));
     }
     for (Future<?> f : senders) {
       f.get();
@@ -137,7 +159,8 @@ public final class CdcWriteReport {
    * (asynchronously: a slow answer does not hold back the next batch; the client opens connections
    * as needed), its latency counted from when it was due (no coordinated omission).
    */
-  static Round paced(URI target, List<byte[]> bodies, int batches, int intervalMs) throws Exception {
+  static Round paced(URI target, List<byte[]> bodies, int batches, int intervalMs)
+      throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     AtomicInteger failed = new AtomicInteger();
     double[] latencies = new double[batches];
@@ -150,21 +173,29 @@ public final class CdcWriteReport {
         LockSupport.parkNanos(wait);
       }
       int batch = i;
-      sent.add(http.sendAsync(HttpRequest.newBuilder(target)
-              .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i % bodies.size()))).build(),
-          HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-            latencies[batch] = (System.nanoTime() - due) / 1e6;
-            if (e != null || r.statusCode() != 204) {
-              failed.incrementAndGet();
-            }
-          }));
+      sent.add(
+          http.sendAsync(
+                  HttpRequest.newBuilder(target)
+                      .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i % bodies.size())))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .whenComplete(
+                  (r, e) -> {
+                    latencies[batch] = (System.nanoTime() - due) / 1e6;
+                    if (e != null || r.statusCode() != 204) {
+                      failed.incrementAndGet();
+                    }
+                  }));
     }
     CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
     double seconds = (System.nanoTime() - started) / 1e9;
     return new Round((double) (batches - failed.get()) * LINES / seconds, latencies, failed.get());
   }
 
-  /** Batches as Telegraf sends them: a few measurements, 3 tags, 4 fields of mixed types, recent times. */
+  /**
+   * Batches as Telegraf sends them: a few measurements, 3 tags, 4 fields of mixed types, recent
+   * times.
+   */
   static List<byte[]> bodies(int n) {
     Random random = new Random(1);
     long now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toEpochMilli() * 1_000_000L;
@@ -174,10 +205,22 @@ public final class CdcWriteReport {
       StringBuilder s = new StringBuilder(LINES * 110);
       for (int i = 0; i < LINES; i++) {
         int host = random.nextInt(500);
-        s.append(measurements[i % 4]).append(",host=server-").append(host).append(",region=eu-").append(host % 7)
-            .append(",dc=dc").append(host % 3).append(" usage=").append(random.nextInt(10_000) / 100.0)
-            .append(",count=").append(random.nextInt(1_000_000)).append("i,ok=").append(random.nextBoolean())
-            .append(",state=\"running\" ").append(now - (long) b * LINES * 1000 - i * 1000L).append('\n');
+        s.append(measurements[i % 4])
+            .append(",host=server-")
+            .append(host)
+            .append(",region=eu-")
+            .append(host % 7)
+            .append(",dc=dc")
+            .append(host % 3)
+            .append(" usage=")
+            .append(random.nextInt(10_000) / 100.0)
+            .append(",count=")
+            .append(random.nextInt(1_000_000))
+            .append("i,ok=")
+            .append(random.nextBoolean())
+            .append(",state=\"running\" ")
+            .append(now - (long) b * LINES * 1000 - i * 1000L)
+            .append('\n');
       }
       bodies.add(s.toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -187,19 +230,39 @@ public final class CdcWriteReport {
   static String rows(int clients, List<Round> ours, List<Round> peer) {
     double oursRate = median(ours.stream().mapToDouble(Round::linesPerSecond).toArray());
     double peerRate = median(peer.stream().mapToDouble(Round::linesPerSecond).toArray());
-    double oursP50 = median(ours.stream().mapToDouble(r -> percentile(r.latencies(), 50)).toArray());
-    double oursP99 = median(ours.stream().mapToDouble(r -> percentile(r.latencies(), 99)).toArray());
-    double peerP50 = median(peer.stream().mapToDouble(r -> percentile(r.latencies(), 50)).toArray());
-    double peerP99 = median(peer.stream().mapToDouble(r -> percentile(r.latencies(), 99)).toArray());
-    int failed = ours.stream().mapToInt(Round::failed).sum() + peer.stream().mapToInt(Round::failed).sum();
-    return String.format(Locale.ROOT, """
+    double oursP50 =
+        median(ours.stream().mapToDouble(r -> percentile(r.latencies(), 50)).toArray());
+    double oursP99 =
+        median(ours.stream().mapToDouble(r -> percentile(r.latencies(), 99)).toArray());
+    double peerP50 =
+        median(peer.stream().mapToDouble(r -> percentile(r.latencies(), 50)).toArray());
+    double peerP99 =
+        median(peer.stream().mapToDouble(r -> percentile(r.latencies(), 99)).toArray());
+    int failed =
+        ours.stream().mapToInt(Round::failed).sum() + peer.stream().mapToInt(Round::failed).sum();
+    return String.format(
+        Locale.ROOT,
+        """
         | %d | accepted lines/s | %,.0f | %,.0f | %.2fx InfluxDB's | >= 100,000: %s |
         | %d | ack latency p50 (ms) | %.1f | %.1f | %.2fx | |
         | %d | ack latency p99 (ms) | %.1f | %.1f | %.2fx | (saturated: the goal's p99 is measured at its rate, below) |
         | %d | failed requests | %d | | | |
-        """, clients, oursRate, peerRate, oursRate / peerRate, oursRate >= 100_000 ? "met" : "NOT met",
-        clients, oursP50, peerP50, oursP50 / peerP50, clients, oursP99, peerP99, oursP99 / peerP99,
-        clients, failed);
+        """,
+        clients,
+        oursRate,
+        peerRate,
+        oursRate / peerRate,
+        oursRate >= 100_000 ? "met" : "NOT met",
+        clients,
+        oursP50,
+        peerP50,
+        oursP50 / peerP50,
+        clients,
+        oursP99,
+        peerP99,
+        oursP99 / peerP99,
+        clients,
+        failed);
   }
 
   static String pacedRows(List<Round> ours, List<Round> peer) {
@@ -207,20 +270,40 @@ public final class CdcWriteReport {
     for (double p : new double[] {50, 99, 100}) {
       double o = median(ours.stream().mapToDouble(r -> percentile(r.latencies(), p)).toArray());
       double i = median(peer.stream().mapToDouble(r -> percentile(r.latencies(), p)).toArray());
-      rows.append(String.format(Locale.ROOT, "| ack latency %s (ms) | %.1f | %.1f | %.2fx | %s |%n",
-          p == 100 ? "max" : "p" + (int) p, o, i, o / i, p == 99 ? "<= 20 ms: " + (o <= 20 ? "met" : "NOT met") : ""));
+      rows.append(
+          String.format(
+              Locale.ROOT,
+              "| ack latency %s (ms) | %.1f | %.1f | %.2fx | %s |%n",
+              p == 100 ? "max" : "p" + (int) p,
+              o,
+              i,
+              o / i,
+              p == 99 ? "<= 20 ms: " + (o <= 20 ? "met" : "NOT met") : ""));
     }
-    double oursWorst = ours.stream().mapToDouble(r -> percentile(r.latencies(), 99)).max().orElseThrow();
-    double peerWorst = peer.stream().mapToDouble(r -> percentile(r.latencies(), 99)).max().orElseThrow();
-    rows.append(String.format(Locale.ROOT, "| ack latency p99, worst round (ms) | %.1f | %.1f | %.2fx | |%n",
-        oursWorst, peerWorst, oursWorst / peerWorst));
-    rows.append(String.format(Locale.ROOT, "| failed requests | %d | %d | | |%n",
-        ours.stream().mapToInt(Round::failed).sum(), peer.stream().mapToInt(Round::failed).sum()));
+    double oursWorst =
+        ours.stream().mapToDouble(r -> percentile(r.latencies(), 99)).max().orElseThrow();
+    double peerWorst =
+        peer.stream().mapToDouble(r -> percentile(r.latencies(), 99)).max().orElseThrow();
+    rows.append(
+        String.format(
+            Locale.ROOT,
+            "| ack latency p99, worst round (ms) | %.1f | %.1f | %.2fx | |%n",
+            oursWorst,
+            peerWorst,
+            oursWorst / peerWorst));
+    rows.append(
+        String.format(
+            Locale.ROOT,
+            "| failed requests | %d | %d | | |%n",
+            ours.stream().mapToInt(Round::failed).sum(),
+            peer.stream().mapToInt(Round::failed).sum()));
     return rows.toString();
   }
 
   static String report(int batches, String rows, String paced) {
-    return String.format(Locale.ROOT, """
+    return String.format(
+        Locale.ROOT,
+        """
         ## Write targets: batches of %,d lines, durable acknowledgement
 
         Machine: %d cores, %s %s, Debian influxd 1.6.7 on the same machine (the senders, the gateway \
@@ -239,8 +322,18 @@ public final class CdcWriteReport {
         %s
         The gateway parses every line, appends the body to the change log and forces it to disk \
         (FileChannel.force) before the 204; InfluxDB parses, writes its WAL (fsync'd) and indexes.
-        """, LINES, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-        System.getProperty("java.version"), ROUNDS, batches, rows, PACED_INTERVAL_MS, ROUNDS, PACED_BATCHES, paced);
+        """,
+        LINES,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        ROUNDS,
+        batches,
+        rows,
+        PACED_INTERVAL_MS,
+        ROUNDS,
+        PACED_BATCHES,
+        paced);
   }
 
   static double percentile(double[] values, double p) {

@@ -2,11 +2,9 @@ package io.tidewater.benchmarks;
 
 import io.tidewater.lifecycle.export.ExportJob;
 import io.tidewater.lifecycle.export.JobReport;
-import io.tidewater.lifecycle.export.WindowExporter;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
 import io.tidewater.lifecycle.lake.Ledger;
-import io.tidewater.lifecycle.lake.WindowWriter;
 import io.tidewater.lifecycle.store.LakeLocation;
 import io.tidewater.lifecycle.store.local.LocalLakeStore;
 import io.tidewater.policy.PolicyParser;
@@ -35,13 +33,15 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Export throughput against its ceiling, in one run (the targets in the README's "Benchmarks"): loads N points into a
- * real influxd, times raw chunked reads of all of them (bytes streamed and discarded: what any
- * reader must wait for), then exports of the same data into fresh local lakes (streamed parse,
- * Parquet, ledger commits), and reports medians in rows/s, their ratio (goal >= 0.8; the first
- * export in the JVM, which also compiles the code, is reported apart) and the exports' peak heap.
+ * Export throughput against its ceiling, in one run (the targets in the README's "Benchmarks"):
+ * loads N points into a real influxd, times raw chunked reads of all of them (bytes streamed and
+ * discarded: what any reader must wait for), then exports of the same data into fresh local lakes
+ * (streamed parse, Parquet, ledger commits), and reports medians in rows/s, their ratio (goal >=
+ * 0.8; the first export in the JVM, which also compiles the code, is reported apart) and the
+ * exports' peak heap.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar io.tidewater.benchmarks.ExportThroughputReport [points] [out]}
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar
+ * io.tidewater.benchmarks.ExportThroughputReport [points] [out]}
  */
 public final class ExportThroughputReport {
 
@@ -49,6 +49,7 @@ public final class ExportThroughputReport {
   static final long START = 1_735_689_600_000_000_000L; // 2025-01-01T00:00:00Z
   static final long INTERVAL = 10_000_000_000L;
   static final int RUNS = 5;
+
   /**
    * The JVM option the README's launch commands give the gateway: the JDK HTTP client reads answers
    * in buffers of this size (16 KB by default, each waking its selector; 128 KB measured 5-10%
@@ -84,7 +85,9 @@ public final class ExportThroughputReport {
       }
 
       TieringPolicy policy = new PolicyParser().parse("bench.yaml", allHotPolicy(db)).get(0);
-      Clock clock = Clock.fixed(Instant.ofEpochSecond(end / 1_000_000_000L).plus(Duration.ofDays(1)), ZoneOffset.UTC);
+      Clock clock =
+          Clock.fixed(
+              Instant.ofEpochSecond(end / 1_000_000_000L).plus(Duration.ofDays(1)), ZoneOffset.UTC);
       InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
       // The first export in a JVM also pays for compiling the code it runs; a gateway exports all
       // day, so the goal is judged on the next ones, each into a fresh lake, alternating with raw
@@ -110,10 +113,16 @@ public final class ExportThroughputReport {
         JobReport report = job.runDue().orElseThrow();
         long nanos = System.nanoTime() - t0;
         if (!report.failures().isEmpty() || report.rows() != perHost * HOSTS) {
-          throw new IllegalStateException("export incomplete: " + report.rows() + " rows, failures " + report.failures());
+          throw new IllegalStateException(
+              "export incomplete: " + report.rows() + " rows, failures " + report.failures());
         }
-        peakHeap = Math.max(peakHeap, ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed()).sum());
+        peakHeap =
+            Math.max(
+                peakHeap,
+                ManagementFactory.getMemoryPoolMXBeans().stream()
+                    .filter(p -> p.getType() == MemoryType.HEAP)
+                    .mapToLong(p -> p.getPeakUsage().getUsed())
+                    .sum());
         bytes = report.bytes();
         windows = report.exported().size();
         if (run < 0) {
@@ -129,7 +138,10 @@ public final class ExportThroughputReport {
       long rows = perHost * HOSTS;
       double rawRate = rows / (rawNanos[RUNS / 2] / 1e9);
       double exportRate = rows / (exportNanos[RUNS / 2] / 1e9);
-      String md = String.format(Locale.ROOT, """
+      String md =
+          String.format(
+              Locale.ROOT,
+              """
           ## Export throughput: %,d points (%d hosts, 3 float + 1 integer field, 10 s apart), one influxd
 
           Machine: %d cores, %s %s, Debian influxd 1.6.7, local lake, zstd, 1 h windows (%d windows).
@@ -142,11 +154,30 @@ public final class ExportThroughputReport {
           | the first export in the JVM (compiling as it goes; not in the ratio) | %.1f | %,.0f |
 
           Export / raw read: %.2fx (goal >= 0.8). Peak heap during the exports: %,d MB (-Xmx %,d MB).
-          """, rows, HOSTS, Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-          System.getProperty("java.version"), windows, RUNS, rawFormat, rawBytes, rawNanos[RUNS / 2] / 1e9,
-          rawNanos[0] / 1e9, rawNanos[RUNS - 1] / 1e9, rawRate, bytes, exportNanos[RUNS / 2] / 1e9, exportNanos[0] / 1e9,
-          exportNanos[RUNS - 1] / 1e9, exportRate, coldNanos / 1e9, rows / (coldNanos / 1e9), exportRate / rawRate,
-          peakHeap >> 20, Runtime.getRuntime().maxMemory() >> 20);
+          """,
+              rows,
+              HOSTS,
+              Runtime.getRuntime().availableProcessors(),
+              System.getProperty("java.vm.name"),
+              System.getProperty("java.version"),
+              windows,
+              RUNS,
+              rawFormat,
+              rawBytes,
+              rawNanos[RUNS / 2] / 1e9,
+              rawNanos[0] / 1e9,
+              rawNanos[RUNS - 1] / 1e9,
+              rawRate,
+              bytes,
+              exportNanos[RUNS / 2] / 1e9,
+              exportNanos[0] / 1e9,
+              exportNanos[RUNS - 1] / 1e9,
+              exportRate,
+              coldNanos / 1e9,
+              rows / (coldNanos / 1e9),
+              exportRate / rawRate,
+              peakHeap >> 20,
+              Runtime.getRuntime().maxMemory() >> 20);
       System.out.println(md);
       Files.writeString(out.resolve("export-throughput.md"), md);
     }
@@ -163,7 +194,10 @@ public final class ExportThroughputReport {
     }
   }
 
-  /** The benchmarks' policy: {@code cpu} of {@code db} in hourly windows, all of it hot for ten years. */
+  /**
+   * The benchmarks' policy: {@code cpu} of {@code db} in hourly windows, all of it hot for ten
+   * years.
+   */
   static String allHotPolicy(String db) {
     return """
         name: bench
@@ -173,12 +207,21 @@ public final class ExportThroughputReport {
         tiers:
           hot: { keep: 3650d }
           warm: { after: 3650d }
-        """.formatted(db);
+        """
+        .formatted(db);
   }
 
-  /** An export job of {@code policy} into the local lake folder {@code lake}, staging beside it, one attempt per window. */
-  static ExportJob localExportJob(TieringPolicy policy, InfluxClient client, Ledger ledger, Path lake, Clock clock) {
-    return ExportJob.builder(policy, client, ledger).stagingDir(lake.resolveSibling(lake.getFileName() + "-staging")).clock(clock).retries(1, Duration.ofMillis(10)).build();
+  /**
+   * An export job of {@code policy} into the local lake folder {@code lake}, staging beside it, one
+   * attempt per window.
+   */
+  static ExportJob localExportJob(
+      TieringPolicy policy, InfluxClient client, Ledger ledger, Path lake, Clock clock) {
+    return ExportJob.builder(policy, client, ledger)
+        .stagingDir(lake.resolveSibling(lake.getFileName() + "-staging"))
+        .clock(clock)
+        .retries(1, Duration.ofMillis(10))
+        .build();
   }
 
   static void load(InfluxServer influx, String db, long perHost) {
@@ -188,11 +231,20 @@ public final class ExportThroughputReport {
     for (long i = 0; i < perHost; i++) {
       for (int h = 0; h < HOSTS; h++) {
         walk[h] += random.nextGaussian();
-        batch.append("cpu,host=host-").append(h).append(" user=").append(Math.round(walk[h] * 100) / 100.0)
-            .append(",system=").append(Math.round(walk[h] * 10) / 100.0)
-            .append(",idle=").append(Math.round((100 - walk[h]) * 100) / 100.0)
-            .append(",procs=").append(100 + (i + h) % 50).append("i ")
-            .append(START + i * INTERVAL).append('\n');
+        batch
+            .append("cpu,host=host-")
+            .append(h)
+            .append(" user=")
+            .append(Math.round(walk[h] * 100) / 100.0)
+            .append(",system=")
+            .append(Math.round(walk[h] * 10) / 100.0)
+            .append(",idle=")
+            .append(Math.round((100 - walk[h]) * 100) / 100.0)
+            .append(",procs=")
+            .append(100 + (i + h) % 50)
+            .append("i ")
+            .append(START + i * INTERVAL)
+            .append('\n');
       }
       if (batch.length() > (1 << 20)) {
         influx.write(db, batch.toString());
@@ -205,7 +257,8 @@ public final class ExportThroughputReport {
   }
 
   /** Streams every point, chunked, and discards the bytes; returns how many arrived. */
-  private static long rawRead(InfluxServer influx, String db, long end, String accept) throws Exception {
+  private static long rawRead(InfluxServer influx, String db, long end, String accept)
+      throws Exception {
     return rawRead(influx.url(), db, "cpu", START, end, accept);
   }
 
@@ -213,16 +266,30 @@ public final class ExportThroughputReport {
    * The peer of an export: every point of {@code measurement} in {@code [from, to)} (epoch ns)
    * streamed in chunks and discarded; returns how many bytes arrived.
    */
-  public static long rawRead(URI influx, String db, String measurement, long from, long to, String accept)
+  public static long rawRead(
+      URI influx, String db, String measurement, long from, long to, String accept)
       throws Exception {
-    String q = "SELECT * FROM \"" + measurement + "\" WHERE time >= " + from + " AND time < " + to + " GROUP BY *";
-    HttpRequest request = HttpRequest.newBuilder(influx.resolve("/query"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Accept", accept)
-        .POST(HttpRequest.BodyPublishers.ofString("epoch=ns&chunked=true&chunk_size=10000&db="
-            + URLEncoder.encode(db, StandardCharsets.UTF_8) + "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)))
-        .build();
-    HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+    String q =
+        "SELECT * FROM \""
+            + measurement
+            + "\" WHERE time >= "
+            + from
+            + " AND time < "
+            + to
+            + " GROUP BY *";
+    HttpRequest request =
+        HttpRequest.newBuilder(influx.resolve("/query"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Accept", accept)
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "epoch=ns&chunked=true&chunk_size=10000&db="
+                        + URLEncoder.encode(db, StandardCharsets.UTF_8)
+                        + "&q="
+                        + URLEncoder.encode(q, StandardCharsets.UTF_8)))
+            .build();
+    HttpResponse<InputStream> response =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
     long bytes = 0;
     byte[] buffer = new byte[1 << 16];
     try (InputStream in = response.body()) {

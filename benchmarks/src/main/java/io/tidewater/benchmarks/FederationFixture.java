@@ -27,14 +27,21 @@ import java.util.Map;
 public final class FederationFixture implements AutoCloseable {
 
   public final InfluxServer influx;
+
   /** Exported: its routed table reads the lake. */
   public final String database;
+
   /** Not exported: its routed table reads InfluxDB. */
   public final String hotDatabase;
+
   public final Path lake;
   public final FederationCatalog catalog;
 
-  private FederationFixture(InfluxServer influx, String database, String hotDatabase, Path lake,
+  private FederationFixture(
+      InfluxServer influx,
+      String database,
+      String hotDatabase,
+      Path lake,
       FederationCatalog catalog) {
     this.influx = influx;
     this.database = database;
@@ -43,7 +50,9 @@ public final class FederationFixture implements AutoCloseable {
     this.catalog = catalog;
   }
 
-  /** {@code perHost} points per host exported; {@code hotPerHost} in the database that stays hot. */
+  /**
+   * {@code perHost} points per host exported; {@code hotPerHost} in the database that stays hot.
+   */
   public static FederationFixture start(long perHost, long hotPerHost) throws Exception {
     InfluxServer influx = InfluxServer.start();
     try {
@@ -51,14 +60,24 @@ public final class FederationFixture implements AutoCloseable {
       ExportThroughputReport.load(influx, db, perHost);
       long end = ExportThroughputReport.START + perHost * ExportThroughputReport.INTERVAL;
       Path lake = Files.createTempDirectory("tidewater-federation-bench-");
-      Clock clock = Clock.fixed(Instant.ofEpochSecond(end / 1_000_000_000L).plus(Duration.ofDays(1)), ZoneOffset.UTC);
-      PolicySet policies = PolicySet.parse(List.of(Map.entry("bench.yaml", ExportThroughputReport.allHotPolicy(db))));
+      Clock clock =
+          Clock.fixed(
+              Instant.ofEpochSecond(end / 1_000_000_000L).plus(Duration.ofDays(1)), ZoneOffset.UTC);
+      PolicySet policies =
+          PolicySet.parse(
+              List.of(Map.entry("bench.yaml", ExportThroughputReport.allHotPolicy(db))));
       InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
       Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(lake)));
-      ExportThroughputReport.localExportJob(policies.policies().get(0), client, ledger, lake, clock).runDue().orElseThrow();
+      ExportThroughputReport.localExportJob(policies.policies().get(0), client, ledger, lake, clock)
+          .runDue()
+          .orElseThrow();
       String hotDb = influx.newDatabase("hot");
       ExportThroughputReport.load(influx, hotDb, hotPerHost);
-      return new FederationFixture(influx, db, hotDb, lake,
+      return new FederationFixture(
+          influx,
+          db,
+          hotDb,
+          lake,
           new FederationCatalog(client, ledger, policies, clock, Duration.ofMinutes(10)));
     } catch (Exception | Error e) {
       influx.close();

@@ -3,16 +3,6 @@ package io.tidewater.benchmarks;
 import io.tidewater.federation.FederationCatalog;
 import io.tidewater.federation.ResultCache;
 import io.tidewater.federation.SqlEngine;
-import io.tidewater.federation.SqlResult;
-import io.tidewater.lifecycle.export.ExportJob;
-import io.tidewater.lifecycle.export.WindowExporter;
-import io.tidewater.lifecycle.influx.InfluxClient;
-import io.tidewater.lifecycle.influx.InfluxConnection;
-import io.tidewater.lifecycle.lake.Ledger;
-import io.tidewater.lifecycle.lake.WindowWriter;
-import io.tidewater.lifecycle.store.LakeLocation;
-import io.tidewater.lifecycle.store.local.LocalLakeStore;
-import io.tidewater.policy.PolicySet;
 import io.tidewater.testing.InfluxServer;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,32 +15,30 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Federated SQL against its peers, side by side in one run (the targets in the README's "Benchmarks"), medians of
- * alternating runs: a lake aggregate through the gateway's engine vs DuckDB over the same files
- * (one thread each); a hot-only query vs the same InfluxQL sent to InfluxDB directly; result-cache
- * hits (server side, both cores busy).
+ * Federated SQL against its peers, side by side in one run (the targets in the README's
+ * "Benchmarks"), medians of alternating runs: a lake aggregate through the gateway's engine vs
+ * DuckDB over the same files (one thread each); a hot-only query vs the same InfluxQL sent to
+ * InfluxDB directly; result-cache hits (server side, both cores busy).
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar io.tidewater.benchmarks.FederationReport [points] [out]}
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar io.tidewater.benchmarks.FederationReport
+ * [points] [out]}
  */
 public final class FederationReport {
 
   private static final int WARM_UP = 20;
+
   /**
    * Hot queries take milliseconds: their steady state needs many more runs to reach compiled code
    * (measured: about 1.25x after 300 runs, 1.1x after 900, on the same data).
@@ -70,13 +58,19 @@ public final class FederationReport {
       SqlEngine engine = new SqlEngine(catalog);
 
       // 1. Lake aggregate vs DuckDB, one thread each, the same files.
-      String ours = "SELECT host, AVG(\"user\"), MIN(\"user\"), MAX(\"user\") FROM lake.\"" + db + "\".cpu GROUP BY host";
+      String ours =
+          "SELECT host, AVG(\"user\"), MIN(\"user\"), MAX(\"user\") FROM lake.\""
+              + db
+              + "\".cpu GROUP BY host";
       String glob = fixture.rawGlob();
       Connection duck = DriverManager.getConnection("jdbc:duckdb:");
       try (Statement s = duck.createStatement()) {
         s.execute("SET threads = 1");
       }
-      String theirs = "SELECT host, AVG(\"user\"), MIN(\"user\"), MAX(\"user\") FROM read_parquet('" + glob + "') GROUP BY host";
+      String theirs =
+          "SELECT host, AVG(\"user\"), MIN(\"user\"), MAX(\"user\") FROM read_parquet('"
+              + glob
+              + "') GROUP BY host";
       long cold = System.nanoTime();
       drain(engine, ours);
       double coldMillis = (System.nanoTime() - cold) / 1e6;
@@ -85,66 +79,133 @@ public final class FederationReport {
       // 2. Hot-only: the routed table of a database no policy claims is InfluxDB's alone.
       long from = ExportThroughputReport.START;
       long to = from + 86_400_000_000_000L;
-      String hotSql = "SELECT FLOOR(\"time\" TO HOUR), AVG(\"user\"), MAX(\"user\") FROM \"" + hotDb + "\".cpu WHERE host = 'host-7'"
-          + " AND \"time\" >= TIMESTAMP '2025-01-01 00:00:00' AND \"time\" < TIMESTAMP '2025-01-02 00:00:00'"
-          + " GROUP BY FLOOR(\"time\" TO HOUR)";
-      String influxql = "SELECT mean(\"user\"), max(\"user\") FROM \"cpu\" WHERE \"host\" = 'host-7' AND time >= " + from
-          + " AND time < " + to + " GROUP BY time(1h) fill(none)";
+      String hotSql =
+          "SELECT FLOOR(\"time\" TO HOUR), AVG(\"user\"), MAX(\"user\") FROM \""
+              + hotDb
+              + "\".cpu WHERE host = 'host-7'"
+              + " AND \"time\" >= TIMESTAMP '2025-01-01 00:00:00' AND \"time\" < TIMESTAMP '2025-01-02 00:00:00'"
+              + " GROUP BY FLOOR(\"time\" TO HOUR)";
+      String influxql =
+          "SELECT mean(\"user\"), max(\"user\") FROM \"cpu\" WHERE \"host\" = 'host-7' AND time >= "
+              + from
+              + " AND time < "
+              + to
+              + " GROUP BY time(1h) fill(none)";
       HttpClient http = HttpClient.newHttpClient();
-      HttpRequest direct = HttpRequest.newBuilder(influx.url().resolve("/query?db=" + hotDb + "&epoch=ns&q="
-          + URLEncoder.encode(influxql, StandardCharsets.UTF_8))).build();
+      HttpRequest direct =
+          HttpRequest.newBuilder(
+                  influx
+                      .url()
+                      .resolve(
+                          "/query?db="
+                              + hotDb
+                              + "&epoch=ns&q="
+                              + URLEncoder.encode(influxql, StandardCharsets.UTF_8)))
+              .build();
       // Milliseconds per query: many warm-ups, as a server answering dashboards runs compiled code.
-      double[][] hotTimes = alternate(201, HOT_WARM_UP, () -> drain(engine, hotSql),
-          () -> http.send(direct, HttpResponse.BodyHandlers.ofString()).body().length());
+      double[][] hotTimes =
+          alternate(
+              201,
+              HOT_WARM_UP,
+              () -> drain(engine, hotSql),
+              () -> http.send(direct, HttpResponse.BodyHandlers.ofString()).body().length());
       String sent = engine.explain(hotSql).parts().get(0).pushed();
-      // The same with a new time range at every run, as a dashboard refreshing "the last day" sends:
+      // The same with a new time range at every run, as a dashboard refreshing "the last day"
+      // sends:
       // the SQL text is new each time, so the gateway plans it (no plan to reuse).
       AtomicLong oursShift = new AtomicLong();
       AtomicLong theirsShift = new AtomicLong();
-      double[][] newRangeTimes = alternate(201, HOT_WARM_UP, () -> drain(engine, shifted(hotSql, oursShift.incrementAndGet())),
-          () -> {
-            long shift = theirsShift.incrementAndGet() % 4320 * 10_000_000_000L;
-            String q = influxql.replace("time >= " + from, "time >= " + (from + shift)).replace("time < " + to, "time < " + (to + shift));
-            return http.send(HttpRequest.newBuilder(influx.url().resolve("/query?db=" + hotDb + "&epoch=ns&q="
-                + URLEncoder.encode(q, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).body().length();
-          });
+      double[][] newRangeTimes =
+          alternate(
+              201,
+              HOT_WARM_UP,
+              () -> drain(engine, shifted(hotSql, oursShift.incrementAndGet())),
+              () -> {
+                long shift = theirsShift.incrementAndGet() % 4320 * 10_000_000_000L;
+                String q =
+                    influxql
+                        .replace("time >= " + from, "time >= " + (from + shift))
+                        .replace("time < " + to, "time < " + (to + shift));
+                return http.send(
+                        HttpRequest.newBuilder(
+                                influx
+                                    .url()
+                                    .resolve(
+                                        "/query?db="
+                                            + hotDb
+                                            + "&epoch=ns&q="
+                                            + URLEncoder.encode(q, StandardCharsets.UTF_8)))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body()
+                    .length();
+              });
       // A series whose "user" field is missing for an hour: SQL still has that hour's group (AVG
       // NULL), so the gateway asks again for the other fields from the gap on. The peer is the one
       // InfluxQL statement giving the same groups (every other field counted alongside).
       StringBuilder gapLines = new StringBuilder();
       for (long t = from; t < to; t += ExportThroughputReport.INTERVAL) {
         boolean gap = t >= from + 6 * 3_600_000_000_000L && t < from + 7 * 3_600_000_000_000L;
-        gapLines.append("cpu,host=host-gap ").append(gap ? "" : "user=1.5,").append("system=0.5,idle=98.0,procs=100i ")
-            .append(t).append('\n');
+        gapLines
+            .append("cpu,host=host-gap ")
+            .append(gap ? "" : "user=1.5,")
+            .append("system=0.5,idle=98.0,procs=100i ")
+            .append(t)
+            .append('\n');
       }
       influx.write(hotDb, gapLines.toString());
       String gapSql = hotSql.replace("'host-7'", "'host-gap'");
-      String oneStatement = influxql.replace("max(\"user\")", "max(\"user\"), count(\"system\"), count(\"idle\"), count(\"procs\")")
-          .replace("'host-7'", "'host-gap'");
-      HttpRequest gapDirect = HttpRequest.newBuilder(influx.url().resolve("/query?db=" + hotDb + "&epoch=ns&q="
-          + URLEncoder.encode(oneStatement, StandardCharsets.UTF_8))).build();
+      String oneStatement =
+          influxql
+              .replace(
+                  "max(\"user\")",
+                  "max(\"user\"), count(\"system\"), count(\"idle\"), count(\"procs\")")
+              .replace("'host-7'", "'host-gap'");
+      HttpRequest gapDirect =
+          HttpRequest.newBuilder(
+                  influx
+                      .url()
+                      .resolve(
+                          "/query?db="
+                              + hotDb
+                              + "&epoch=ns&q="
+                              + URLEncoder.encode(oneStatement, StandardCharsets.UTF_8)))
+              .build();
       if (FederationFixture.drain(engine, gapSql) != 24) {
         throw new IllegalStateException("the gap query lost the hour without \"user\"");
       }
-      double[][] gapTimes = alternate(201, HOT_WARM_UP, () -> drain(engine, gapSql),
-          () -> http.send(gapDirect, HttpResponse.BodyHandlers.ofString()).body().length());
+      double[][] gapTimes =
+          alternate(
+              201,
+              HOT_WARM_UP,
+              () -> drain(engine, gapSql),
+              () -> http.send(gapDirect, HttpResponse.BodyHandlers.ofString()).body().length());
 
       // 3. Cache hits, server side, two threads.
-      SqlEngine cached = new SqlEngine(catalog, new ResultCache.Settings(100, 10_000, Duration.ofMinutes(1),
-          Duration.ofMinutes(10), Duration.ofMinutes(5)));
+      SqlEngine cached =
+          new SqlEngine(
+              catalog,
+              new ResultCache.Settings(
+                  100,
+                  10_000,
+                  Duration.ofMinutes(1),
+                  Duration.ofMinutes(10),
+                  Duration.ofMinutes(5)));
       drain(cached, ours);
       List<Long> hits = Collections.synchronizedList(new ArrayList<>());
       Thread[] threads = new Thread[2];
       for (int t = 0; t < threads.length; t++) {
-        threads[t] = new Thread(() -> {
-          for (int i = 0; i < 20_000; i++) {
-            long t0 = System.nanoTime();
-            drain(cached, ours);
-            if (i >= 2_000) {
-              hits.add(System.nanoTime() - t0);
-            }
-          }
-        });
+        threads[t] =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < 20_000; i++) {
+                    long t0 = System.nanoTime();
+                    drain(cached, ours);
+                    if (i >= 2_000) {
+                      hits.add(System.nanoTime() - t0);
+                    }
+                  }
+                });
         threads[t].start();
       }
       for (Thread t : threads) {
@@ -153,7 +214,10 @@ public final class FederationReport {
       long[] hitNanos = hits.stream().mapToLong(Long::longValue).sorted().toArray();
 
       long rows = perHost * ExportThroughputReport.HOSTS;
-      String md = String.format(Locale.ROOT, """
+      String md =
+          String.format(
+              Locale.ROOT,
+              """
           ## Federated SQL: %,d points (%d hosts, 10 s apart) in a local lake and a real influxd
 
           Machine: %d cores, %s %s, Debian influxd 1.6.7, DuckDB %s. Medians of alternating runs (ABBA order) after 20 warm-up runs of each (hot queries: 1,000).
@@ -168,14 +232,32 @@ public final class FederationReport {
           | cache hit, server side (engine call and rows read), 2 threads: p50 / p99 | %.3f / %.3f | | | p99 <= 1 ms |
 
           The hot-only query's InfluxQL as the gateway sent it: `%s`
-          """, rows, ExportThroughputReport.HOSTS, Runtime.getRuntime().availableProcessors(),
-          System.getProperty("java.vm.name"), System.getProperty("java.version"), duckVersion(duck),
-          rows, median(lakeTimes[0]), median(lakeTimes[1]), median(lakeTimes[1]) / median(lakeTimes[0]),
-          rows / (median(lakeTimes[0]) / 1e3), rows / (median(lakeTimes[1]) / 1e3), coldMillis,
-          median(hotTimes[0]), median(hotTimes[1]), median(hotTimes[0]) / median(hotTimes[1]),
-          median(newRangeTimes[0]), median(newRangeTimes[1]), median(newRangeTimes[0]) / median(newRangeTimes[1]),
-          median(gapTimes[0]), median(gapTimes[1]), median(gapTimes[0]) / median(gapTimes[1]),
-          hitNanos[hitNanos.length / 2] / 1e6, hitNanos[(int) (hitNanos.length * 0.99)] / 1e6, sent);
+          """,
+              rows,
+              ExportThroughputReport.HOSTS,
+              Runtime.getRuntime().availableProcessors(),
+              System.getProperty("java.vm.name"),
+              System.getProperty("java.version"),
+              duckVersion(duck),
+              rows,
+              median(lakeTimes[0]),
+              median(lakeTimes[1]),
+              median(lakeTimes[1]) / median(lakeTimes[0]),
+              rows / (median(lakeTimes[0]) / 1e3),
+              rows / (median(lakeTimes[1]) / 1e3),
+              coldMillis,
+              median(hotTimes[0]),
+              median(hotTimes[1]),
+              median(hotTimes[0]) / median(hotTimes[1]),
+              median(newRangeTimes[0]),
+              median(newRangeTimes[1]),
+              median(newRangeTimes[0]) / median(newRangeTimes[1]),
+              median(gapTimes[0]),
+              median(gapTimes[1]),
+              median(gapTimes[0]) / median(gapTimes[1]),
+              hitNanos[hitNanos.length / 2] / 1e6,
+              hitNanos[(int) (hitNanos.length * 0.99)] / 1e6,
+              sent);
       System.out.println(md);
       Files.writeString(out.resolve("federation.md"), md);
       duck.close();
@@ -191,7 +273,8 @@ public final class FederationReport {
     return alternate(n, WARM_UP, a, b);
   }
 
-  private static double[][] alternate(int n, int warmUp, Callable<?> a, Callable<?> b) throws Exception {
+  private static double[][] alternate(int n, int warmUp, Callable<?> a, Callable<?> b)
+      throws Exception {
     for (int i = 0; i < warmUp; i++) {
       a.call();
       b.call();
@@ -219,7 +302,10 @@ public final class FederationReport {
     return sorted[sorted.length / 2];
   }
 
-  /** {@code sql} with its day-long range moved {@code step} times 10 s later (wrapping after 12 hours). */
+  /**
+   * {@code sql} with its day-long range moved {@code step} times 10 s later (wrapping after 12
+   * hours).
+   */
   private static String shifted(String sql, long step) {
     LocalDateTime start = LocalDateTime.of(2025, 1, 1, 0, 0).plusSeconds(step % 4320 * 10);
     DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -233,7 +319,8 @@ public final class FederationReport {
 
   private static long duckdb(Connection duck, String sql) throws Exception {
     long n = 0;
-    try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = duck.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         n++;
       }
@@ -242,7 +329,8 @@ public final class FederationReport {
   }
 
   private static String duckVersion(Connection duck) throws Exception {
-    try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("SELECT version()")) {
+    try (Statement s = duck.createStatement();
+        ResultSet rs = s.executeQuery("SELECT version()")) {
       rs.next();
       return rs.getString(1);
     }

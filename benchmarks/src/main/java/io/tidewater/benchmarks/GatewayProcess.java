@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged gateway ({@code quarkus-run.jar}) run as its own process on a free loopback port. */
+/**
+ * The packaged gateway ({@code quarkus-run.jar}) run as its own process on a free loopback port.
+ */
 public final class GatewayProcess implements AutoCloseable {
 
   /** Where {@code ./mvnw package} puts the gateway, relative to the repository root. */
@@ -30,20 +32,25 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the gateway (with the JVM options of system property {@code tidewater.bench.gateway-jvm},
-   * if set) with {@code settings} as system properties (plus {@code quarkus.http.port})
-   * and waits until {@code /q/health/live} answers; its output goes to {@code log}.
+   * Starts the gateway (with the JVM options of system property {@code
+   * tidewater.bench.gateway-jvm}, if set) with {@code settings} as system properties (plus {@code
+   * quarkus.http.port}) and waits until {@code /q/health/live} answers; its output goes to {@code
+   * log}.
    */
-  public static GatewayProcess start(Path jar, Map<String, String> settings, Path log) throws Exception {
+  public static GatewayProcess start(Path jar, Map<String, String> settings, Path log)
+      throws Exception {
     if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build the gateway first"
-          + " (./mvnw -B package -DskipTests)");
+      throw new IllegalStateException(
+          jar.toAbsolutePath()
+              + " is missing: build the gateway first"
+              + " (./mvnw -B package -DskipTests)");
     }
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add(ExportThroughputReport.HTTP_BUFFER); // as the README's launch commands
-    // For profiling the gateway under a benchmark: -Dtidewater.bench.gateway-jvm="-XX:StartFlightRecording=..."
+    // For profiling the gateway under a benchmark:
+    // -Dtidewater.bench.gateway-jvm="-XX:StartFlightRecording=..."
     String jvm = System.getProperty("tidewater.bench.gateway-jvm", "").trim();
     if (!jvm.isEmpty()) {
       command.addAll(List.of(jvm.split("\\s+")));
@@ -52,14 +59,18 @@ public final class GatewayProcess implements AutoCloseable {
     command.add("-Dquarkus.http.port=" + port);
     command.add("-jar");
     command.add(jar.toString());
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     GatewayProcess gateway = new GatewayProcess(p, port, log);
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline && p.isAlive()) {
       try {
-        if (http.send(HttpRequest.newBuilder(gateway.url().resolve("/q/health/live")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (http.send(
+                    HttpRequest.newBuilder(gateway.url().resolve("/q/health/live")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
           return gateway;
         }
       } catch (IOException notYet) {

@@ -34,13 +34,14 @@ import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 
 /**
- * Size and scan speed of the lake's Parquet against its peers, in one run on one machine
- * (the targets in the README's "Benchmarks"): bytes per value of a regular float series written by the gateway (zstd
- * and snappy), by DuckDB from the same rows sorted by host and time, and by InfluxDB as TSM after
- * a full compaction; and one-thread grouped count/avg/min/max over the gateway's file, by the
- * gateway's reader and by DuckDB.
+ * Size and scan speed of the lake's Parquet against its peers, in one run on one machine (the
+ * targets in the README's "Benchmarks"): bytes per value of a regular float series written by the
+ * gateway (zstd and snappy), by DuckDB from the same rows sorted by host and time, and by InfluxDB
+ * as TSM after a full compaction; and one-thread grouped count/avg/min/max over the gateway's file,
+ * by the gateway's reader and by DuckDB.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar io.tidewater.benchmarks.LakeSizeReport [days] [hosts]}
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar io.tidewater.benchmarks.LakeSizeReport [days]
+ * [hosts]}
  */
 public final class LakeSizeReport {
 
@@ -106,10 +107,17 @@ public final class LakeSizeReport {
 
     Path duckZstd = work.resolve("duckdb-zstd.parquet");
     Path duckSnappy = work.resolve("duckdb-snappy.parquet");
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement s = duck.createStatement()) {
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = duck.createStatement()) {
       s.execute("CREATE TABLE t AS SELECT * FROM read_parquet('" + zstd + "')");
-      s.execute("COPY (SELECT * FROM t ORDER BY host, time) TO '" + duckZstd + "' (FORMAT parquet, COMPRESSION zstd)");
-      s.execute("COPY (SELECT * FROM t ORDER BY host, time) TO '" + duckSnappy + "' (FORMAT parquet, COMPRESSION snappy)");
+      s.execute(
+          "COPY (SELECT * FROM t ORDER BY host, time) TO '"
+              + duckZstd
+              + "' (FORMAT parquet, COMPRESSION zstd)");
+      s.execute(
+          "COPY (SELECT * FROM t ORDER BY host, time) TO '"
+              + duckSnappy
+              + "' (FORMAT parquet, COMPRESSION snappy)");
     }
     long tsm = tsmBytes(rows);
 
@@ -117,11 +125,24 @@ public final class LakeSizeReport {
     long sn = Files.size(snappy);
     long dz = Files.size(duckZstd);
     long ds = Files.size(duckSnappy);
-    report.append("## Lake size: ").append(hosts).append(" hosts x ").append(FIELDS).append(" float fields at 10 s for ")
-        .append(days).append(" days (").append(String.format(Locale.ROOT, "%,d", values)).append(" values)\n\n")
-        .append("Random walks rounded to 1-4 decimals; machine: ").append(Runtime.getRuntime().availableProcessors())
-        .append(" cores, ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
-        .append(".\n\n| file | bytes | bytes/value | vs DuckDB, same codec | vs TSM |\n|---|---:|---:|---:|---:|\n");
+    report
+        .append("## Lake size: ")
+        .append(hosts)
+        .append(" hosts x ")
+        .append(FIELDS)
+        .append(" float fields at 10 s for ")
+        .append(days)
+        .append(" days (")
+        .append(String.format(Locale.ROOT, "%,d", values))
+        .append(" values)\n\n")
+        .append("Random walks rounded to 1-4 decimals; machine: ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores, ")
+        .append(System.getProperty("java.vm.name"))
+        .append(' ')
+        .append(System.getProperty("java.version"))
+        .append(
+            ".\n\n| file | bytes | bytes/value | vs DuckDB, same codec | vs TSM |\n|---|---:|---:|---:|---:|\n");
     row(report, "gateway, zstd, one file", zs, values, dz, tsm);
     row(report, "gateway, zstd, 1-day windows", daily, values, dz, tsm);
     row(report, "DuckDB, zstd (sorted by host, time)", dz, values, dz, tsm);
@@ -133,7 +154,10 @@ public final class LakeSizeReport {
   }
 
   private static WriteOptions options(Compression codec) {
-    return new WriteOptions(codec, TimestampPrecision.MICROS, WriteOptions.DEFAULTS.rowGroupBytes(),
+    return new WriteOptions(
+        codec,
+        TimestampPrecision.MICROS,
+        WriteOptions.DEFAULTS.rowGroupBytes(),
         WriteOptions.DEFAULTS.pageBytes());
   }
 
@@ -144,7 +168,10 @@ public final class LakeSizeReport {
     long day = 86_400_000_000_000L;
     for (int d = 0; d < days; d++) {
       long from = START + d * day;
-      int[] ofDay = IntStream.of(order).filter(r -> rows.timeNanos(r) >= from && rows.timeNanos(r) < from + day).toArray();
+      int[] ofDay =
+          IntStream.of(order)
+              .filter(r -> rows.timeNanos(r) >= from && rows.timeNanos(r) < from + day)
+              .toArray();
       Path file = work.resolve("day-" + d + ".parquet");
       TimeSeriesWriter.write(rows, ofDay, new LocalOutputFile(file), options(Compression.ZSTD));
       total += Files.size(file);
@@ -154,14 +181,20 @@ public final class LakeSizeReport {
 
   /** Loads the rows into influxd, waits for its full compaction, and sums the TSM files. */
   private static long tsmBytes(SeriesRows rows) throws Exception {
-    try (InfluxServer influx = InfluxServer.start(
-        "  compact-full-write-cold-duration = \"2s\"\n  cache-snapshot-write-cold-duration = \"1s\"")) {
+    try (InfluxServer influx =
+        InfluxServer.start(
+            "  compact-full-write-cold-duration = \"2s\"\n  cache-snapshot-write-cold-duration = \"1s\"")) {
       String db = influx.newDatabase("size");
       StringBuilder batch = new StringBuilder();
       for (int r = 0; r < rows.size(); r++) {
         batch.append("cpu,host=").append(rows.tagValueAt(0, r)).append(' ');
         for (int f = 0; f < FIELDS; f++) {
-          batch.append(f == 0 ? "" : ",").append('f').append(f).append('=').append(rowsValue(rows, f, r));
+          batch
+              .append(f == 0 ? "" : ",")
+              .append('f')
+              .append(f)
+              .append('=')
+              .append(rowsValue(rows, f, r));
         }
         batch.append(' ').append(rows.timeNanos(r)).append('\n');
         if ((r + 1) % 20_000 == 0) {
@@ -180,29 +213,51 @@ public final class LakeSizeReport {
     return Double.toString(rows.doubleValue(field, row));
   }
 
-  private static void row(StringBuilder report, String name, long bytes, long values, long duck, long tsm) {
-    report.append(String.format(Locale.ROOT, "| %s | %,d | %.2f | %s | %.2fx |%n", name, bytes, (double) bytes / values,
-        duck < 0 ? "" : String.format(Locale.ROOT, "%.2fx", (double) bytes / duck), (double) bytes / tsm));
+  private static void row(
+      StringBuilder report, String name, long bytes, long values, long duck, long tsm) {
+    report.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %,d | %.2f | %s | %.2fx |%n",
+            name,
+            bytes,
+            (double) bytes / values,
+            duck < 0 ? "" : String.format(Locale.ROOT, "%.2fx", (double) bytes / duck),
+            (double) bytes / tsm));
   }
 
-  /** One-thread grouped count/avg/min/max of one field by host: 5 warm-up and 20 measured runs each, interleaved. */
+  /**
+   * One-thread grouped count/avg/min/max of one field by host: 5 warm-up and 20 measured runs each,
+   * interleaved.
+   */
   private static void scanSpeed(Path file, int rows, StringBuilder report) throws SQLException {
     List<Long> ours = new ArrayList<>();
     List<Long> duck = new ArrayList<>();
     String oursResult = "";
     String duckResult = "";
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
       s.execute("SET threads = 1");
       for (int run = 0; run < 25; run++) {
         long t0 = System.nanoTime();
         oursResult = aggregate(file);
         long t1 = System.nanoTime();
         StringBuilder d = new StringBuilder();
-        try (ResultSet rs = s.executeQuery("SELECT host, count(f0), avg(f0), min(f0), max(f0) FROM read_parquet('" + file
-            + "') GROUP BY host ORDER BY host")) {
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT host, count(f0), avg(f0), min(f0), max(f0) FROM read_parquet('"
+                    + file
+                    + "') GROUP BY host ORDER BY host")) {
           while (rs.next()) {
-            d.append(String.format(Locale.ROOT, "%s %d %.6f %.4f %.4f;", rs.getString(1), rs.getLong(2), rs.getDouble(3),
-                rs.getDouble(4), rs.getDouble(5)));
+            d.append(
+                String.format(
+                    Locale.ROOT,
+                    "%s %d %.6f %.4f %.4f;",
+                    rs.getString(1),
+                    rs.getLong(2),
+                    rs.getDouble(3),
+                    rs.getDouble(4),
+                    rs.getDouble(5)));
           }
         }
         long t2 = System.nanoTime();
@@ -214,16 +269,31 @@ public final class LakeSizeReport {
       }
     }
     if (!oursResult.equals(duckResult)) {
-      throw new IllegalStateException("results differ:\n gateway " + oursResult + "\n duckdb  " + duckResult);
+      throw new IllegalStateException(
+          "results differ:\n gateway " + oursResult + "\n duckdb  " + duckResult);
     }
     long om = median(ours);
     long dm = median(duck);
-    report.append("## Lake scan: grouped count/avg/min/max of one field by host, one thread\n\n")
+    report
+        .append("## Lake scan: grouped count/avg/min/max of one field by host, one thread\n\n")
         .append("| reader | median ms | rows/s |\n|---|---:|---:|\n")
-        .append(String.format(Locale.ROOT, "| gateway (page decoding into primitive arrays) | %.1f | %,.0f |%n", om / 1e6, rows / (om / 1e9)))
-        .append(String.format(Locale.ROOT, "| DuckDB (threads=1) | %.1f | %,.0f |%n", dm / 1e6, rows / (dm / 1e9)))
-        .append(String.format(Locale.ROOT, "%nGateway speed / DuckDB speed: %.2fx (goal >= 1.0x). Both results agree.%n",
-            (double) dm / om));
+        .append(
+            String.format(
+                Locale.ROOT,
+                "| gateway (page decoding into primitive arrays) | %.1f | %,.0f |%n",
+                om / 1e6,
+                rows / (om / 1e9)))
+        .append(
+            String.format(
+                Locale.ROOT,
+                "| DuckDB (threads=1) | %.1f | %,.0f |%n",
+                dm / 1e6,
+                rows / (dm / 1e9)))
+        .append(
+            String.format(
+                Locale.ROOT,
+                "%nGateway speed / DuckDB speed: %.2fx (goal >= 1.0x). Both results agree.%n",
+                (double) dm / om));
   }
 
   private static long median(List<Long> xs) {
@@ -232,12 +302,23 @@ public final class LakeSizeReport {
     return sorted.get(sorted.size() / 2);
   }
 
-  /** The gateway's reader: per host id, count/sum/min/max over dictionary ids, no object per row. */
+  /**
+   * The gateway's reader: per host id, count/sum/min/max over dictionary ids, no object per row.
+   */
   public static String aggregate(Path file) {
     MeasurementSchema schema = schema();
-    ScanSpec spec = new ScanSpec(schema, false, List.of("host"), List.of("f0"), Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
+    ScanSpec spec =
+        new ScanSpec(
+            schema,
+            false,
+            List.of("host"),
+            List.of("f0"),
+            Long.MIN_VALUE,
+            Long.MAX_VALUE,
+            Map.of());
     Map<String, double[]> byHost = new TreeMap<>();
-    try (TimeSeriesReader reader = TimeSeriesReader.open(new LocalInputFile(file), file.toString(), spec)) {
+    try (TimeSeriesReader reader =
+        TimeSeriesReader.open(new LocalInputFile(file), file.toString(), spec)) {
       ColumnBatch batch = new ColumnBatch(spec);
       while (reader.next(batch)) {
         ColumnBatch.Vector host = batch.tag(0);
@@ -245,8 +326,10 @@ public final class LakeSizeReport {
         int ids = host.dictionary().size();
         double[][] acc = new double[ids][];
         for (int i = 0; i < ids; i++) {
-          acc[i] = byHost.computeIfAbsent(host.dictionary().get(i),
-              k -> new double[] {0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+          acc[i] =
+              byHost.computeIfAbsent(
+                  host.dictionary().get(i),
+                  k -> new double[] {0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
         }
         // Rows come sorted by series: aggregate each run of one host without a lookup per row.
         int n = batch.size();
@@ -279,8 +362,17 @@ public final class LakeSizeReport {
       }
     }
     StringBuilder out = new StringBuilder();
-    byHost.forEach((h, a) -> out.append(String.format(Locale.ROOT, "%s %d %.6f %.4f %.4f;", h, (long) a[0], a[1] / a[0],
-        a[2], a[3])));
+    byHost.forEach(
+        (h, a) ->
+            out.append(
+                String.format(
+                    Locale.ROOT,
+                    "%s %d %.6f %.4f %.4f;",
+                    h,
+                    (long) a[0],
+                    a[1] / a[0],
+                    a[2],
+                    a[3])));
     return out.toString();
   }
 }

@@ -34,7 +34,10 @@ public final class TsmFiles {
   /** The TSM files' size now. */
   public static long size(Path data) throws IOException {
     try (Stream<Path> files = Files.walk(data)) {
-      return files.filter(p -> p.toString().endsWith(".tsm")).mapToLong(p -> p.toFile().length()).sum();
+      return files
+          .filter(p -> p.toString().endsWith(".tsm"))
+          .mapToLong(p -> p.toFile().length())
+          .sum();
     }
   }
 }

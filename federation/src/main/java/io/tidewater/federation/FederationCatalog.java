@@ -26,10 +26,10 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * What queries can see: databases and measurements of InfluxDB and the lake, their merged
- * columns, the lake's windows and the routes between the two. Read through short-lived caches so
- * schemas follow InfluxDB and the ledger without a restart; when InfluxDB is unreachable, what
- * the lake knows still answers (cold ranges keep working).
+ * What queries can see: databases and measurements of InfluxDB and the lake, their merged columns,
+ * the lake's windows and the routes between the two. Read through short-lived caches so schemas
+ * follow InfluxDB and the ledger without a restart; when InfluxDB is unreachable, what the lake
+ * knows still answers (cold ranges keep working).
  */
 public final class FederationCatalog {
 
@@ -39,22 +39,29 @@ public final class FederationCatalog {
   private final Clock clock;
   private final DirtyRanges dirty;
   private final Cache<String, Object> cache;
+
   /** InfluxDB's metadata as last answered, for when it does not answer. */
   private final Cache<String, Object> lastKnown = Caffeine.newBuilder().maximumSize(10_000).build();
+
   private final InfluxClient metadata;
   private final Duration metadataLimit;
   private volatile long askAgainAtNanos = System.nanoTime();
+
   /**
-   * Counts, per thread, metadata made without InfluxDB because it did not answer: what a load
-   * built on such is not cached, so it is redone once InfluxDB answers (InfluxDB's own errors,
-   * such as a database it does not have, are answers and are cached).
+   * Counts, per thread, metadata made without InfluxDB because it did not answer: what a load built
+   * on such is not cached, so it is redone once InfluxDB answers (InfluxDB's own errors, such as a
+   * database it does not have, are answers and are cached).
    */
   private final ThreadLocal<long[]> unansweredHere = ThreadLocal.withInitial(() -> new long[1]);
 
-  /** How long planning waits for InfluxDB's metadata (SHOW ...) before it goes on with what it last knew. */
+  /**
+   * How long planning waits for InfluxDB's metadata (SHOW ...) before it goes on with what it last
+   * knew.
+   */
   public static final Duration DEFAULT_METADATA_LIMIT = Duration.ofSeconds(5);
 
-  public FederationCatalog(InfluxClient influx, Ledger ledger, PolicySet policies, Clock clock, Duration metadataTtl) {
+  public FederationCatalog(
+      InfluxClient influx, Ledger ledger, PolicySet policies, Clock clock, Duration metadataTtl) {
     this(influx, ledger, policies, clock, metadataTtl, DirtyRanges.NONE, DEFAULT_METADATA_LIMIT);
   }
 
@@ -64,10 +71,17 @@ public final class FederationCatalog {
    * metadata InfluxDB last gave (and the lake's), so a stalled InfluxDB does not hold queries the
    * lake can answer.
    */
-  public FederationCatalog(InfluxClient influx, Ledger ledger, PolicySet policies, Clock clock, Duration metadataTtl,
-      DirtyRanges dirty, Duration metadataLimit) {
+  public FederationCatalog(
+      InfluxClient influx,
+      Ledger ledger,
+      PolicySet policies,
+      Clock clock,
+      Duration metadataTtl,
+      DirtyRanges dirty,
+      Duration metadataLimit) {
     if (metadataLimit.isNegative() || metadataLimit.isZero()) {
-      throw new IllegalArgumentException("the wait for InfluxDB's metadata must be longer than zero, not " + metadataLimit);
+      throw new IllegalArgumentException(
+          "the wait for InfluxDB's metadata must be longer than zero, not " + metadataLimit);
     }
     this.dirty = dirty;
     this.influx = influx;
@@ -91,37 +105,47 @@ public final class FederationCatalog {
     return clock;
   }
 
-  /** InfluxDB's databases (its own {@code _internal} left out), those the policies name, and the lake's. */
+  /**
+   * InfluxDB's databases (its own {@code _internal} left out), those the policies name, and the
+   * lake's.
+   */
   public List<String> databases() {
-    return cached("databases", () -> {
-      TreeSet<String> names = new TreeSet<>();
-      policies.policies().forEach(p -> names.add(p.source().database()));
-      fromInflux("databases", metadata::databases, List.<String>of()).stream()
-          .filter(d -> !d.equals("_internal")).forEach(names::add);
-      for (ObjectInfo o : ledger.store().list(LakeLayout.LEDGER_ROOT)) {
-        String[] parts = o.key().substring(LakeLayout.LEDGER_ROOT.length()).split("/");
-        if (parts.length > 2) {
-          names.add(LakeLayout.unescape(parts[0]));
-        }
-      }
-      return List.copyOf(names);
-    });
+    return cached(
+        "databases",
+        () -> {
+          TreeSet<String> names = new TreeSet<>();
+          policies.policies().forEach(p -> names.add(p.source().database()));
+          fromInflux("databases", metadata::databases, List.<String>of()).stream()
+              .filter(d -> !d.equals("_internal"))
+              .forEach(names::add);
+          for (ObjectInfo o : ledger.store().list(LakeLayout.LEDGER_ROOT)) {
+            String[] parts = o.key().substring(LakeLayout.LEDGER_ROOT.length()).split("/");
+            if (parts.length > 2) {
+              names.add(LakeLayout.unescape(parts[0]));
+            }
+          }
+          return List.copyOf(names);
+        });
   }
 
   /** The measurements of a database in InfluxDB or the lake. */
   public List<String> measurements(String database) {
-    return cached("measurements/" + database, () -> {
-      TreeSet<String> names = new TreeSet<>();
-      names.addAll(fromInflux("measurements/" + database, () -> metadata.measurements(database), List.of()));
-      String prefix = LakeLayout.LEDGER_ROOT + LakeLayout.escape(database) + "/";
-      for (ObjectInfo o : ledger.store().list(prefix)) {
-        String[] parts = o.key().substring(prefix.length()).split("/");
-        if (parts.length > 2) {
-          names.add(LakeLayout.unescape(parts[0]));
-        }
-      }
-      return List.copyOf(names);
-    });
+    return cached(
+        "measurements/" + database,
+        () -> {
+          TreeSet<String> names = new TreeSet<>();
+          names.addAll(
+              fromInflux(
+                  "measurements/" + database, () -> metadata.measurements(database), List.of()));
+          String prefix = LakeLayout.LEDGER_ROOT + LakeLayout.escape(database) + "/";
+          for (ObjectInfo o : ledger.store().list(prefix)) {
+            String[] parts = o.key().substring(prefix.length()).split("/");
+            if (parts.length > 2) {
+              names.add(LakeLayout.unescape(parts[0]));
+            }
+          }
+          return List.copyOf(names);
+        });
   }
 
   /** The policy tiering a measurement, if any. */
@@ -136,17 +160,25 @@ public final class FederationCatalog {
     return policy(database, measurement).flatMap(p -> p.source().retentionPolicy());
   }
 
-  /** The columns of a measurement: InfluxDB's now (or last known) joined with every lake window's. */
+  /**
+   * The columns of a measurement: InfluxDB's now (or last known) joined with every lake window's.
+   */
   public MeasurementSchema schema(String database, String measurement) {
-    return cached("schema/" + database + "/" + measurement, () -> {
-      MeasurementSchema schema = fromInflux("schema/" + database + "/" + measurement,
-          () -> metadata.schema(database, retentionPolicy(database, measurement), measurement),
-          new MeasurementSchema(measurement, List.of(), List.of()));
-      for (WindowVersion w : rawWindows(database, measurement)) {
-        schema = schema.union(w.schema());
-      }
-      return schema;
-    });
+    return cached(
+        "schema/" + database + "/" + measurement,
+        () -> {
+          MeasurementSchema schema =
+              fromInflux(
+                  "schema/" + database + "/" + measurement,
+                  () ->
+                      metadata.schema(
+                          database, retentionPolicy(database, measurement), measurement),
+                  new MeasurementSchema(measurement, List.of(), List.of()));
+          for (WindowVersion w : rawWindows(database, measurement)) {
+            schema = schema.union(w.schema());
+          }
+          return schema;
+        });
   }
 
   /** The newest version of every raw window of a measurement in the lake, in time order. */
@@ -154,15 +186,19 @@ public final class FederationCatalog {
     return windows(database, measurement, Resolution.RAW);
   }
 
-  /** The raw windows of a measurement whose full resolution was dropped (or expired), in time order. */
+  /**
+   * The raw windows of a measurement whose full resolution was dropped (or expired), in time order.
+   */
   public List<WindowVersion> droppedRawWindows(String database, String measurement) {
-    return cached("dropped/" + database + "/" + measurement,
+    return cached(
+        "dropped/" + database + "/" + measurement,
         () -> ledger.deletedWindows(database, measurement, Resolution.RAW));
   }
 
   /** The newest version of every window of a measurement at one resolution, in time order. */
   public List<WindowVersion> windows(String database, String measurement, Resolution resolution) {
-    return cached("windows/" + resolution.name() + "/" + database + "/" + measurement,
+    return cached(
+        "windows/" + resolution.name() + "/" + database + "/" + measurement,
         () -> ledger.windows(database, measurement, resolution));
   }
 
@@ -181,17 +217,23 @@ public final class FederationCatalog {
    * {@code _sum}, {@code _min}, {@code _max}, {@code _first}, {@code _last} (those its type keeps)
    * and {@code _first_time}/{@code _last_time}; {@code time} is the bucket's start.
    */
-  public MeasurementSchema rollupSchema(String database, String measurement, Resolution resolution) {
-    return cached("rollup-schema/" + resolution.name() + "/" + database + "/" + measurement, () -> {
-      MeasurementSchema schema = RollupSchema.of(schema(database, measurement));
-      for (WindowVersion w : windows(database, measurement, resolution)) {
-        schema = schema.union(w.schema());
-      }
-      return schema;
-    });
+  public MeasurementSchema rollupSchema(
+      String database, String measurement, Resolution resolution) {
+    return cached(
+        "rollup-schema/" + resolution.name() + "/" + database + "/" + measurement,
+        () -> {
+          MeasurementSchema schema = RollupSchema.of(schema(database, measurement));
+          for (WindowVersion w : windows(database, measurement, resolution)) {
+            schema = schema.union(w.schema());
+          }
+          return schema;
+        });
   }
 
-  /** Forgets what is remembered of a measurement (its windows, columns, export progress): it changed. */
+  /**
+   * Forgets what is remembered of a measurement (its windows, columns, export progress): it
+   * changed.
+   */
   public void invalidate(String database, String measurement) {
     String suffix = "/" + database + "/" + measurement;
     cache.asMap().keySet().removeIf(k -> k.endsWith(suffix));
@@ -199,17 +241,23 @@ public final class FederationCatalog {
 
   /** How a measurement's time line is split between the lake and InfluxDB now. */
   public List<Route> routes(String database, String measurement) {
-    Optional<Instant> through = cached("through/" + database + "/" + measurement,
-        () -> ledger.exportedThrough(database, measurement));
-    // Dirty windows are read live (not cached): a window must leave the lake's part the moment it is marked.
-    return Router.routes(policy(database, measurement), through, dirty.dirtyWindows(database, measurement),
+    Optional<Instant> through =
+        cached(
+            "through/" + database + "/" + measurement,
+            () -> ledger.exportedThrough(database, measurement));
+    // Dirty windows are read live (not cached): a window must leave the lake's part the moment it
+    // is marked.
+    return Router.routes(
+        policy(database, measurement),
+        through,
+        dirty.dirtyWindows(database, measurement),
         clock.instant());
   }
 
   /**
-   * InfluxDB's answer to a metadata question, remembered; where InfluxDB fails, the last answer
-   * (or {@code none}); where it is unreachable or slower than the metadata limit, InfluxDB is also
-   * not asked again for that long, so each query of an outage does not wait the limit anew.
+   * InfluxDB's answer to a metadata question, remembered; where InfluxDB fails, the last answer (or
+   * {@code none}); where it is unreachable or slower than the metadata limit, InfluxDB is also not
+   * asked again for that long, so each query of an outage does not wait the limit anew.
    */
   @SuppressWarnings("unchecked")
   private <T> T fromInflux(String key, Supplier<T> ask, T none) {
@@ -234,7 +282,8 @@ public final class FederationCatalog {
   }
 
   // Not Cache.get(key, loader): loaders call cached() themselves (a schema reads the windows), and
-  // Caffeine refuses recursive loads. Two threads may both load an entry once; they get equal values.
+  // Caffeine refuses recursive loads. Two threads may both load an entry once; they get equal
+  // values.
   @SuppressWarnings("unchecked")
   private <T> T cached(String key, Supplier<T> load) {
     Object value = cache.getIfPresent(key);

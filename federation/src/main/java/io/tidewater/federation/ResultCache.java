@@ -14,39 +14,62 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Results of recent queries, keyed by their normalized plan (the physical plan with each part's
  * place, resolved time range and pushed-down query, and the result's column names: SQL texts
- * planned alike share a result) and checked against what they were computed from (docs/architecture.md,
- * queries): an entry holds only while the routes and columns of every table it read are
- * unchanged, it was not invalidated by a change to one of its measurements (export commits, tier
- * moves, CDC), and it is younger than its time to live: short when InfluxDB answered part of it,
- * long when only the lake did (lake windows change only through the ledger). Queries reading the
- * last minutes before now, or asking for the current time, are never cached.
+ * planned alike share a result) and checked against what they were computed from
+ * (docs/architecture.md, queries): an entry holds only while the routes and columns of every table
+ * it read are unchanged, it was not invalidated by a change to one of its measurements (export
+ * commits, tier moves, CDC), and it is younger than its time to live: short when InfluxDB answered
+ * part of it, long when only the lake did (lake windows change only through the ledger). Queries
+ * reading the last minutes before now, or asking for the current time, are never cached.
  */
 public final class ResultCache {
 
   /** Sizes and ages of the cache. */
-  public record Settings(int maxEntries, int maxRowsPerEntry, Duration influxTtl, Duration lakeTtl, Duration freshMargin) {
-    public static final Settings DEFAULT = new Settings(1000, 10_000, Duration.ofSeconds(30), Duration.ofMinutes(10),
-        Duration.ofMinutes(5));
-    public static final Settings OFF = new Settings(0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+  public record Settings(
+      int maxEntries,
+      int maxRowsPerEntry,
+      Duration influxTtl,
+      Duration lakeTtl,
+      Duration freshMargin) {
+    public static final Settings DEFAULT =
+        new Settings(
+            1000, 10_000, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(5));
+    public static final Settings OFF =
+        new Settings(0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO);
   }
 
-  /** A table a cached result read, the routes and columns it had then, and the time ranges read from the lake. */
-  record Read(String database, String measurement, List<Route> routes, MeasurementSchema schema, List<TimeRange> lakeRanges) {
+  /**
+   * A table a cached result read, the routes and columns it had then, and the time ranges read from
+   * the lake.
+   */
+  record Read(
+      String database,
+      String measurement,
+      List<Route> routes,
+      MeasurementSchema schema,
+      List<TimeRange> lakeRanges) {
 
     boolean readLake(TimeRange changed) {
       return lakeRanges.stream().anyMatch(r -> r.from() < changed.to() && changed.from() < r.to());
     }
   }
 
-  /** A result and what it was computed from, including each measurement's change count when it started. */
-  record Entry(List<SqlColumn> columns, List<Object[]> rows, List<Read> reads, long expiresAtNanos, List<Long> generations) {}
+  /**
+   * A result and what it was computed from, including each measurement's change count when it
+   * started.
+   */
+  record Entry(
+      List<SqlColumn> columns,
+      List<Object[]> rows,
+      List<Read> reads,
+      long expiresAtNanos,
+      List<Long> generations) {}
 
-  private final ConcurrentHashMap<String, AtomicLong> generations =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicLong> generations = new ConcurrentHashMap<>();
 
   /** How often a measurement was invalidated: a result computed across a change is not kept. */
   long generation(String database, String measurement) {
-    return generations.computeIfAbsent(database + "\u0000" + measurement, k -> new AtomicLong())
+    return generations
+        .computeIfAbsent(database + "\u0000" + measurement, k -> new AtomicLong())
         .get();
   }
 
@@ -57,8 +80,12 @@ public final class ResultCache {
 
   public ResultCache(Settings settings) {
     this.settings = settings;
-    this.entries = Caffeine.newBuilder().maximumSize(settings.maxEntries())
-        .expireAfterWrite(settings.lakeTtl().isZero() ? Duration.ofNanos(1) : settings.lakeTtl()).build();
+    this.entries =
+        Caffeine.newBuilder()
+            .maximumSize(settings.maxEntries())
+            .expireAfterWrite(
+                settings.lakeTtl().isZero() ? Duration.ofNanos(1) : settings.lakeTtl())
+            .build();
   }
 
   public Settings settings() {
@@ -95,10 +122,17 @@ public final class ResultCache {
 
   /** Forgets every result that read a measurement (its lake windows or routes changed). */
   public void invalidate(String database, String measurement) {
-    generations.computeIfAbsent(database + "\u0000" + measurement, k -> new AtomicLong())
+    generations
+        .computeIfAbsent(database + "\u0000" + measurement, k -> new AtomicLong())
         .incrementAndGet();
-    entries.asMap().values().removeIf(e -> e.reads().stream()
-        .anyMatch(r -> r.database().equals(database) && r.measurement().equals(measurement)));
+    entries
+        .asMap()
+        .values()
+        .removeIf(
+            e ->
+                e.reads().stream()
+                    .anyMatch(
+                        r -> r.database().equals(database) && r.measurement().equals(measurement)));
   }
 
   /**
@@ -108,10 +142,20 @@ public final class ResultCache {
    * lake and InfluxDB their routes no longer match and they are dropped when next asked for.
    */
   public void invalidate(String database, String measurement, TimeRange changed) {
-    generations.computeIfAbsent(database + "\u0000" + measurement, k -> new AtomicLong())
+    generations
+        .computeIfAbsent(database + "\u0000" + measurement, k -> new AtomicLong())
         .incrementAndGet();
-    entries.asMap().values().removeIf(e -> e.reads().stream()
-        .anyMatch(r -> r.database().equals(database) && r.measurement().equals(measurement) && r.readLake(changed)));
+    entries
+        .asMap()
+        .values()
+        .removeIf(
+            e ->
+                e.reads().stream()
+                    .anyMatch(
+                        r ->
+                            r.database().equals(database)
+                                && r.measurement().equals(measurement)
+                                && r.readLake(changed)));
   }
 
   public void invalidateAll() {

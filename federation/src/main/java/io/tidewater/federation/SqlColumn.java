@@ -1,4 +1,7 @@
 package io.tidewater.federation;
 
-/** A column of a query result: its name and SQL type name (TIMESTAMP, VARCHAR, DOUBLE, BIGINT, BOOLEAN, ...). */
+/**
+ * A column of a query result: its name and SQL type name (TIMESTAMP, VARCHAR, DOUBLE, BIGINT,
+ * BOOLEAN, ...).
+ */
 public record SqlColumn(String name, String type) {}

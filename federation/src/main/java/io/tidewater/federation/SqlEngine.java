@@ -54,14 +54,15 @@ import org.apache.calcite.util.Holder;
 
 /**
  * Runs federated SQL: each query gets a Calcite connection over the {@link TidewaterSchemas}, is
- * planned with the InfluxDB adapter's and the routing rules, and streams its rows.
- * Identifiers are case-sensitive (InfluxDB's names are) and double-quoted; times are UTC.
+ * planned with the InfluxDB adapter's and the routing rules, and streams its rows. Identifiers are
+ * case-sensitive (InfluxDB's names are) and double-quoted; times are UTC.
  */
 public final class SqlEngine {
 
   static {
     // Calcite compiles each plan's generated code with Janino; the same SQL generates the same code
-    // (sources and plans are passed in through stashed values), so compiled classes are kept by source.
+    // (sources and plans are passed in through stashed values), so compiled classes are kept by
+    // source.
     if (System.getProperty("calcite.bindable.cache.maxSize") == null) {
       System.setProperty("calcite.bindable.cache.maxSize", "1000");
     }
@@ -75,21 +76,27 @@ public final class SqlEngine {
   private final FederationCatalog catalog;
   private final ResultCache cache;
   private final LakeParts lakeParts;
+
   /** The plan key each SQL text had when last planned, to find its results without planning. */
-  private final Cache<String, String> planKeys =
-      Caffeine.newBuilder().maximumSize(10_000).build();
+  private final Cache<String, String> planKeys = Caffeine.newBuilder().maximumSize(10_000).build();
+
   private final Cache<String, Deque<Prepared>> plans =
-      Caffeine.newBuilder().maximumSize(500)
-          .<String, Deque<Prepared>>removalListener((sql, idle, cause) -> {
-            if (idle != null) {
-              // Close those not borrowed meanwhile; a borrowed one is closed by its borrower later.
-              idle.forEach(p -> {
-                if (p.owned().compareAndSet(false, true)) {
-                  p.close();
+      Caffeine.newBuilder()
+          .maximumSize(500)
+          .<String, Deque<Prepared>>removalListener(
+              (sql, idle, cause) -> {
+                if (idle != null) {
+                  // Close those not borrowed meanwhile; a borrowed one is closed by its borrower
+                  // later.
+                  idle.forEach(
+                      p -> {
+                        if (p.owned().compareAndSet(false, true)) {
+                          p.close();
+                        }
+                      });
                 }
-              });
-            }
-          }).build();
+              })
+          .build();
 
   /** An engine without a result cache. */
   public SqlEngine(FederationCatalog catalog) {
@@ -99,8 +106,10 @@ public final class SqlEngine {
   public SqlEngine(FederationCatalog catalog, ResultCache.Settings cacheSettings) {
     this.catalog = catalog;
     this.cache = new ResultCache(cacheSettings);
-    this.lakeParts = cacheSettings.maxEntries() == 0 ? LakeParts.OFF
-        : new LakeParts(cacheSettings.maxRowsPerEntry(), cacheSettings.lakeTtl());
+    this.lakeParts =
+        cacheSettings.maxEntries() == 0
+            ? LakeParts.OFF
+            : new LakeParts(cacheSettings.maxRowsPerEntry(), cacheSettings.lakeTtl());
   }
 
   /**
@@ -109,12 +118,13 @@ public final class SqlEngine {
    * and InfluxDB's); LENIENT as PostgreSQL and Trino: string literals of different lengths are
    * VARCHAR, not padded CHAR, and GROUP BY may name select aliases and ordinals.
    */
-  private static final SqlParser.Config PARSER = SqlParser.config()
-      .withQuoting(Quoting.DOUBLE_QUOTE)
-      .withUnquotedCasing(Casing.UNCHANGED)
-      .withQuotedCasing(Casing.UNCHANGED)
-      .withCaseSensitive(true)
-      .withConformance(SqlConformanceEnum.LENIENT);
+  private static final SqlParser.Config PARSER =
+      SqlParser.config()
+          .withQuoting(Quoting.DOUBLE_QUOTE)
+          .withUnquotedCasing(Casing.UNCHANGED)
+          .withQuotedCasing(Casing.UNCHANGED)
+          .withCaseSensitive(true)
+          .withConformance(SqlConformanceEnum.LENIENT);
 
   /** Runs {@code sql}; the caller reads and closes the result. */
   public SqlResult query(String text, long maxRows, Duration timeout) {
@@ -151,10 +161,13 @@ public final class SqlEngine {
       cache.missed();
     }
     try {
-      p.statement().setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds())));
+      p.statement()
+          .setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds())));
       // Taken before anything is read: a change from here on keeps the result out of the cache.
-      List<Long> generations = cacheable ? tables(p.reads()).stream()
-          .map(t -> cache.generation(t.get(0), t.get(1))).toList() : List.of();
+      List<Long> generations =
+          cacheable
+              ? tables(p.reads()).stream().map(t -> cache.generation(t.get(0), t.get(1))).toList()
+              : List.of();
       ResultSet rows = p.statement().executeQuery();
       ResultSetMetaData meta = rows.getMetaData();
       List<SqlColumn> columns = new ArrayList<>();
@@ -164,10 +177,24 @@ public final class SqlEngine {
         types[i] = meta.getColumnType(i + 1);
       }
       ResultCache.Entry template = cacheable ? cacheEntry(p.reads(), columns, generations) : null;
-      return SqlResult.live(rows, List.copyOf(columns), types, maxRows, deadline,
+      return SqlResult.live(
+          rows,
+          List.copyOf(columns),
+          types,
+          maxRows,
+          deadline,
           template == null ? 0 : cache.settings().maxRowsPerEntry(),
-          template == null ? null : kept -> cache.put(p.planKey(), new ResultCache.Entry(template.columns(), List.copyOf(kept),
-              template.reads(), template.expiresAtNanos(), template.generations())),
+          template == null
+              ? null
+              : kept ->
+                  cache.put(
+                      p.planKey(),
+                      new ResultCache.Entry(
+                          template.columns(),
+                          List.copyOf(kept),
+                          template.reads(),
+                          template.expiresAtNanos(),
+                          template.generations())),
           completed -> {
             if (completed && !asksForNow) {
               giveBack(sql, p);
@@ -186,10 +213,16 @@ public final class SqlEngine {
    * and columns then. Reused for the same SQL while those hold (planning costs more than most
    * queries); Calcite statements are not shared between threads, so each is borrowed.
    */
-  private record Prepared(Connection connection, PreparedStatement statement, List<Read> reads,
-      Map<List<String>, List<Object>> madeFrom, String planKey, AtomicBoolean owned) {
+  private record Prepared(
+      Connection connection,
+      PreparedStatement statement,
+      List<Read> reads,
+      Map<List<String>, List<Object>> madeFrom,
+      String planKey,
+      AtomicBoolean owned) {
     void close() {
-      try (connection; statement) {
+      try (connection;
+          statement) {
         // closes the statement, then the connection
       } catch (SQLException e) {
         // nothing left to free
@@ -200,20 +233,22 @@ public final class SqlEngine {
   private Prepared prepare(String sql) {
     Connection connection = connect();
     AtomicReference<RelRoot> plan = new AtomicReference<>();
-    try (Hook.Closeable program = usePlanningProgram(); Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
-        (Consumer<RelRoot>) plan::set)) {
+    try (Hook.Closeable program = usePlanningProgram();
+        Hook.Closeable hook =
+            Hook.PLAN_BEFORE_IMPLEMENTATION.addThread((Consumer<RelRoot>) plan::set)) {
       PreparedStatement statement = connection.prepareStatement(sql);
       List<Read> reads = new ArrayList<>();
       String planKey = sql;
       if (plan.get() != null) {
         collectReads(plan.get().rel, reads);
-        // Printing the plan costs a few tenths of a millisecond: only for an engine keeping results.
+        // Printing the plan costs a few tenths of a millisecond: only for an engine keeping
+        // results.
         if (cache.settings().maxEntries() > 0) {
           planKey = planKey(plan.get());
         }
       }
-      return new Prepared(connection, statement, reads, madeFrom(reads), planKey,
-          new AtomicBoolean(true));
+      return new Prepared(
+          connection, statement, reads, madeFrom(reads), planKey, new AtomicBoolean(true));
     } catch (SQLException | RuntimeException e) {
       close(connection);
       throw SqlErrors.translate(e);
@@ -221,9 +256,9 @@ public final class SqlEngine {
   }
 
   /**
-   * The normalized plan results are kept by: the physical plan as Calcite prints it (every
-   * operator with its expressions and literals, each part's place, resolved time range and the
-   * InfluxQL or lake scan sent there) and the names of the result's columns.
+   * The normalized plan results are kept by: the physical plan as Calcite prints it (every operator
+   * with its expressions and literals, each part's place, resolved time range and the InfluxQL or
+   * lake scan sent there) and the names of the result's columns.
    */
   private static String planKey(RelRoot root) {
     return root.validatedRowType.getFieldNames() + "\n" + RelOptUtil.toString(root.rel);
@@ -232,7 +267,8 @@ public final class SqlEngine {
   private Map<List<String>, List<Object>> madeFrom(List<Read> reads) {
     Map<List<String>, List<Object>> state = new HashMap<>();
     for (Read r : reads) {
-      state.computeIfAbsent(List.of(r.database(), r.measurement()),
+      state.computeIfAbsent(
+          List.of(r.database(), r.measurement()),
           t -> List.of(catalog.routes(t.get(0), t.get(1)), catalog.schema(t.get(0), t.get(1))));
     }
     return state;
@@ -278,8 +314,8 @@ public final class SqlEngine {
 
   /**
    * Tells the engine that a lake window of a measurement was committed: what is remembered of the
-   * measurement is dropped, and the results that read {@code window} from the lake (only those:
-   * a micro-batch commit every few seconds leaves other ranges' results in place).
+   * measurement is dropped, and the results that read {@code window} from the lake (only those: a
+   * micro-batch commit every few seconds leaves other ranges' results in place).
    */
   public void dataChanged(String database, String measurement, TimeRange window) {
     catalog.invalidate(database, measurement);
@@ -307,12 +343,16 @@ public final class SqlEngine {
    * What a cache entry for this plan must remember (the tables it read and their routes, its
    * expiry), or null if its result must not be cached: it reads InfluxDB's last minutes.
    */
-  private ResultCache.Entry cacheEntry(List<Read> reads, List<SqlColumn> columns, List<Long> generations) {
-    long freshFrom = Math.multiplyExact(catalog.clock().millis() - cache.settings().freshMargin().toMillis(), 1_000_000L);
+  private ResultCache.Entry cacheEntry(
+      List<Read> reads, List<SqlColumn> columns, List<Long> generations) {
+    long freshFrom =
+        Math.multiplyExact(
+            catalog.clock().millis() - cache.settings().freshMargin().toMillis(), 1_000_000L);
     boolean influx = false;
     Map<List<String>, List<TimeRange>> tables = new LinkedHashMap<>();
     for (Read r : reads) {
-      List<TimeRange> lakeRanges = tables.computeIfAbsent(List.of(r.database(), r.measurement()), t -> new ArrayList<>());
+      List<TimeRange> lakeRanges =
+          tables.computeIfAbsent(List.of(r.database(), r.measurement()), t -> new ArrayList<>());
       if (r.place() == Place.LAKE && !r.range().isEmpty()) {
         lakeRanges.add(r.range());
       }
@@ -324,10 +364,18 @@ public final class SqlEngine {
       }
     }
     List<ResultCache.Read> cacheReads = new ArrayList<>();
-    tables.forEach((t, lakeRanges) -> cacheReads.add(new ResultCache.Read(t.get(0), t.get(1),
-        catalog.routes(t.get(0), t.get(1)), catalog.schema(t.get(0), t.get(1)), List.copyOf(lakeRanges))));
+    tables.forEach(
+        (t, lakeRanges) ->
+            cacheReads.add(
+                new ResultCache.Read(
+                    t.get(0),
+                    t.get(1),
+                    catalog.routes(t.get(0), t.get(1)),
+                    catalog.schema(t.get(0), t.get(1)),
+                    List.copyOf(lakeRanges))));
     Duration ttl = influx ? cache.settings().influxTtl() : cache.settings().lakeTtl();
-    return new ResultCache.Entry(columns, List.of(), cacheReads, System.nanoTime() + ttl.toNanos(), generations);
+    return new ResultCache.Entry(
+        columns, List.of(), cacheReads, System.nanoTime() + ttl.toNanos(), generations);
   }
 
   /** The plan of {@code sql} and, for each part, its place, time range and what is sent there. */
@@ -335,8 +383,10 @@ public final class SqlEngine {
     String sql = SqlRewrite.rewrite(text, PARSER);
     Connection connection = connect();
     AtomicReference<RelNode> plan = new AtomicReference<>();
-    try (Hook.Closeable program = usePlanningProgram(); Hook.Closeable hook = Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
-        (Consumer<RelRoot>) root -> plan.set(root.rel))) {
+    try (Hook.Closeable program = usePlanningProgram();
+        Hook.Closeable hook =
+            Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
+                (Consumer<RelRoot>) root -> plan.set(root.rel))) {
       connection.prepareStatement(sql).close();
     } catch (SQLException | RuntimeException e) {
       throw SqlErrors.translate(e);
@@ -345,8 +395,17 @@ public final class SqlEngine {
     }
     List<Read> reads = new ArrayList<>();
     collectReads(plan.get(), reads);
-    List<SqlExplanation.Part> parts = reads.stream().map(r -> new SqlExplanation.Part(r.place(),
-        r.database() + "." + r.measurement(), r.range().toString(), r.resolution(), r.pushed())).toList();
+    List<SqlExplanation.Part> parts =
+        reads.stream()
+            .map(
+                r ->
+                    new SqlExplanation.Part(
+                        r.place(),
+                        r.database() + "." + r.measurement(),
+                        r.range().toString(),
+                        r.resolution(),
+                        r.pushed()))
+            .toList();
     return new SqlExplanation(RelOptUtil.toString(plan.get()), parts);
   }
 
@@ -360,8 +419,11 @@ public final class SqlEngine {
         tables.add(new TableInfo(List.of(SchemaNames.INFLUXDB, db, m), "influxdb", columns));
         tables.add(new TableInfo(List.of(SchemaNames.LAKE, db, m), "lake", columns));
         for (Resolution r : catalog.rollupResolutions()) {
-          tables.add(new TableInfo(List.of(SchemaNames.rollupSchema(r), db, m), "rollup " + r.name(),
-              columns(catalog.rollupSchema(db, m, r))));
+          tables.add(
+              new TableInfo(
+                  List.of(SchemaNames.rollupSchema(r), db, m),
+                  "rollup " + r.name(),
+                  columns(catalog.rollupSchema(db, m, r))));
         }
       }
     }
@@ -372,7 +434,12 @@ public final class SqlEngine {
     List<SqlColumn> columns = new ArrayList<>();
     columns.add(new SqlColumn("time", "TIMESTAMP"));
     schema.tags().forEach(t -> columns.add(new SqlColumn(t, "VARCHAR")));
-    schema.fields().forEach(f -> columns.add(new SqlColumn(f.name(), MeasurementColumns.sqlType(f.type()).getName())));
+    schema
+        .fields()
+        .forEach(
+            f ->
+                columns.add(
+                    new SqlColumn(f.name(), MeasurementColumns.sqlType(f.type()).getName())));
     return columns;
   }
 
@@ -380,21 +447,35 @@ public final class SqlEngine {
   public record TableInfo(List<String> path, String kind, List<SqlColumn> columns) {}
 
   /** One read of a source in a physical plan. */
-  private record Read(Place place, String database, String measurement, TimeRange range, String resolution, String pushed) {}
+  private record Read(
+      Place place,
+      String database,
+      String measurement,
+      TimeRange range,
+      String resolution,
+      String pushed) {}
 
   private void collectReads(RelNode node, List<Read> reads) {
     if (node instanceof InfluxToEnumerableConverter influx) {
       InfluxQuery q = influx.query();
       List<String> table = influx.tableName();
-      reads.add(new Read(Place.INFLUXDB, table.get(1), table.get(2), q.range(), "raw",
-          q.empty() ? "(empty time range: nothing sent)" : q.explained()));
+      reads.add(
+          new Read(
+              Place.INFLUXDB,
+              table.get(1),
+              table.get(2),
+              q.range(),
+              "raw",
+              q.empty() ? "(empty time range: nothing sent)" : q.explained()));
       return;
     }
     if (node instanceof LakeToEnumerableConverter lake) {
       LakeQuery q = lake.query();
       List<String> table = lake.tableName();
-      String resolution = SchemaNames.rollupResolution(table.get(0)).map(Resolution::name).orElse("raw");
-      reads.add(new Read(Place.LAKE, table.get(1), table.get(2), q.range(), resolution, q.describe()));
+      String resolution =
+          SchemaNames.rollupResolution(table.get(0)).map(Resolution::name).orElse("raw");
+      reads.add(
+          new Read(Place.LAKE, table.get(1), table.get(2), q.range(), resolution, q.describe()));
       return;
     }
     for (RelNode input : node.getInputs()) {
@@ -404,17 +485,23 @@ public final class SqlEngine {
 
   /** Plans made on this thread prune routed tables' parts first ({@link RoutePruning}). */
   private static Hook.Closeable usePlanningProgram() {
-    return Hook.PROGRAM.addThread((Consumer<Holder<Program>>)
-        holder -> holder.set(RoutePruning.PROGRAM));
+    return Hook.PROGRAM.addThread(
+        (Consumer<Holder<Program>>) holder -> holder.set(RoutePruning.PROGRAM));
   }
 
   private Connection connect() {
     Properties info = new Properties();
     info.setProperty(CalciteConnectionProperty.QUOTING.camelName(), PARSER.quoting().name());
-    info.setProperty(CalciteConnectionProperty.UNQUOTED_CASING.camelName(), PARSER.unquotedCasing().name());
-    info.setProperty(CalciteConnectionProperty.QUOTED_CASING.camelName(), PARSER.quotedCasing().name());
-    info.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), String.valueOf(PARSER.caseSensitive()));
-    info.setProperty(CalciteConnectionProperty.CONFORMANCE.camelName(), ((SqlConformanceEnum) PARSER.conformance()).name());
+    info.setProperty(
+        CalciteConnectionProperty.UNQUOTED_CASING.camelName(), PARSER.unquotedCasing().name());
+    info.setProperty(
+        CalciteConnectionProperty.QUOTED_CASING.camelName(), PARSER.quotedCasing().name());
+    info.setProperty(
+        CalciteConnectionProperty.CASE_SENSITIVE.camelName(),
+        String.valueOf(PARSER.caseSensitive()));
+    info.setProperty(
+        CalciteConnectionProperty.CONFORMANCE.camelName(),
+        ((SqlConformanceEnum) PARSER.conformance()).name());
     info.setProperty(CalciteConnectionProperty.TIME_ZONE.camelName(), "UTC");
     info.setProperty("typeSystem", TidewaterTypeSystem.class.getName() + "#INSTANCE");
     try {
@@ -426,8 +513,8 @@ public final class SqlEngine {
           root.add(DateBin.FUNCTION, ScalarFunctionImpl.create(m));
         }
       }
-      StatisticalAggregates.FUNCTIONS.forEach((name, implementation) ->
-          root.add(name, AggregateFunctionImpl.create(implementation)));
+      StatisticalAggregates.FUNCTIONS.forEach(
+          (name, implementation) -> root.add(name, AggregateFunctionImpl.create(implementation)));
       return connection;
     } catch (SQLException e) {
       throw SqlErrors.translate(e);

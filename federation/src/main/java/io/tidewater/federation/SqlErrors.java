@@ -8,7 +8,10 @@ import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.parser.SqlParseException;
 
-/** Turns what Calcite and the sources throw into errors with a stable code and a message naming the problem. */
+/**
+ * Turns what Calcite and the sources throw into errors with a stable code and a message naming the
+ * problem.
+ */
 final class SqlErrors {
 
   private SqlErrors() {}
@@ -21,25 +24,45 @@ final class SqlErrors {
       if (t instanceof SqlParseException parse) {
         var pos = parse.getPos();
         String message = firstLine(parse.getMessage());
-        return new TidewaterException(ErrorCode.SQL_SYNTAX, pos == null ? message
-            : "syntax error at line " + pos.getLineNum() + ", column " + pos.getColumnNum() + ": " + message, parse);
+        return new TidewaterException(
+            ErrorCode.SQL_SYNTAX,
+            pos == null
+                ? message
+                : "syntax error at line "
+                    + pos.getLineNum()
+                    + ", column "
+                    + pos.getColumnNum()
+                    + ": "
+                    + message,
+            parse);
       }
       if (t instanceof CalciteContextException context) {
-        String message = context.getCause() != null ? context.getCause().getMessage() : context.getMessage();
+        String message =
+            context.getCause() != null ? context.getCause().getMessage() : context.getMessage();
         String where = "line " + context.getPosLine() + ", column " + context.getPosColumn() + ": ";
-        ErrorCode code = message != null && message.contains("not found") ? ErrorCode.NOT_FOUND : ErrorCode.SQL_INVALID;
+        ErrorCode code =
+            message != null && message.contains("not found")
+                ? ErrorCode.NOT_FOUND
+                : ErrorCode.SQL_INVALID;
         return new TidewaterException(code, where + message, context);
       }
       if (t instanceof SQLTimeoutException || t instanceof CancellationException) {
-        return new TidewaterException(ErrorCode.QUERY_TIMEOUT, "the query ran longer than its time limit and was stopped", t);
+        return new TidewaterException(
+            ErrorCode.QUERY_TIMEOUT, "the query ran longer than its time limit and was stopped", t);
       }
       if (t instanceof NumberFormatException || t instanceof ArithmeticException) {
-        return new TidewaterException(ErrorCode.SQL_INVALID, "a value could not be computed: " + t.getMessage()
-            + " (convert it explicitly with CAST, or filter such rows out)", t);
+        return new TidewaterException(
+            ErrorCode.SQL_INVALID,
+            "a value could not be computed: "
+                + t.getMessage()
+                + " (convert it explicitly with CAST, or filter such rows out)",
+            t);
       }
       if (t instanceof RelOptPlanner.CannotPlanException) {
-        return new TidewaterException(ErrorCode.UNSUPPORTED, "the query uses a construct the gateway cannot run: "
-            + firstLine(t.getMessage()), t);
+        return new TidewaterException(
+            ErrorCode.UNSUPPORTED,
+            "the query uses a construct the gateway cannot run: " + firstLine(t.getMessage()),
+            t);
       }
     }
     return new TidewaterException(ErrorCode.INTERNAL, "the query failed: " + e.getMessage(), e);

@@ -41,8 +41,14 @@ public final class SqlResult implements AutoCloseable {
   private List<Object[]> kept;
   private long read;
 
-  private SqlResult(List<SqlColumn> columns, Source source, long maxRows, long deadlineNanos, boolean fromCache,
-      int keepAtMost, Consumer<List<Object[]>> whenComplete) {
+  private SqlResult(
+      List<SqlColumn> columns,
+      Source source,
+      long maxRows,
+      long deadlineNanos,
+      boolean fromCache,
+      int keepAtMost,
+      Consumer<List<Object[]>> whenComplete) {
     this.columns = columns;
     this.source = source;
     this.maxRows = maxRows;
@@ -57,60 +63,69 @@ public final class SqlResult implements AutoCloseable {
    * The rows of a running query; if it completes with at most {@code keepAtMost} rows, they go to
    * {@code whenComplete}. {@code onClose} is told whether every row was read.
    */
-  static SqlResult live(ResultSet rows, List<SqlColumn> columns, int[] types, long maxRows, long deadlineNanos,
-      int keepAtMost, Consumer<List<Object[]>> whenComplete, Consumer<Boolean> onClose) {
-    Source source = new Source() {
-      boolean completed;
+  static SqlResult live(
+      ResultSet rows,
+      List<SqlColumn> columns,
+      int[] types,
+      long maxRows,
+      long deadlineNanos,
+      int keepAtMost,
+      Consumer<List<Object[]>> whenComplete,
+      Consumer<Boolean> onClose) {
+    Source source =
+        new Source() {
+          boolean completed;
 
-      @Override
-      public Object[] next() throws SQLException {
-        if (!rows.next()) {
-          completed = true;
-          return null;
-        }
-        Object[] row = new Object[types.length];
-        for (int i = 0; i < types.length; i++) {
-          if (types[i] == Types.TIMESTAMP) {
-            Timestamp t = rows.getTimestamp(i + 1, UTC);
-            row[i] = t == null ? null : Instant.ofEpochMilli(t.getTime());
-          } else {
-            row[i] = rows.getObject(i + 1);
+          @Override
+          public Object[] next() throws SQLException {
+            if (!rows.next()) {
+              completed = true;
+              return null;
+            }
+            Object[] row = new Object[types.length];
+            for (int i = 0; i < types.length; i++) {
+              if (types[i] == Types.TIMESTAMP) {
+                Timestamp t = rows.getTimestamp(i + 1, UTC);
+                row[i] = t == null ? null : Instant.ofEpochMilli(t.getTime());
+              } else {
+                row[i] = rows.getObject(i + 1);
+              }
+            }
+            return row;
           }
-        }
-        return row;
-      }
 
-      boolean closed;
+          boolean closed;
 
-      @Override
-      public void close() {
-        if (closed) {
-          return;
-        }
-        closed = true;
-        try {
-          rows.close();
-        } catch (SQLException e) {
-          completed = false;
-        }
-        onClose.accept(completed);
-      }
-    };
+          @Override
+          public void close() {
+            if (closed) {
+              return;
+            }
+            closed = true;
+            try {
+              rows.close();
+            } catch (SQLException e) {
+              completed = false;
+            }
+            onClose.accept(completed);
+          }
+        };
     return new SqlResult(columns, source, maxRows, deadlineNanos, false, keepAtMost, whenComplete);
   }
 
   /** Rows the result cache kept. */
   static SqlResult cached(List<SqlColumn> columns, List<Object[]> rows, long maxRows) {
     Iterator<Object[]> it = rows.iterator();
-    Source source = new Source() {
-      @Override
-      public Object[] next() {
-        return it.hasNext() ? it.next() : null;
-      }
+    Source source =
+        new Source() {
+          @Override
+          public Object[] next() {
+            return it.hasNext() ? it.next() : null;
+          }
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     return new SqlResult(columns, source, maxRows, Long.MAX_VALUE, true, 0, null);
   }
 
@@ -136,12 +151,17 @@ public final class SqlResult implements AutoCloseable {
         return null;
       }
       if (++read > maxRows) {
-        throw new TidewaterException(ErrorCode.TOO_MANY_ROWS, "the result has more than " + maxRows
-            + " rows; add a LIMIT, narrow the time range, aggregate, or raise maxRows (up to the gateway's limit)");
+        throw new TidewaterException(
+            ErrorCode.TOO_MANY_ROWS,
+            "the result has more than "
+                + maxRows
+                + " rows; add a LIMIT, narrow the time range, aggregate, or raise maxRows (up to the gateway's limit)");
       }
       if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
-        throw new TidewaterException(ErrorCode.QUERY_TIMEOUT, "the query ran longer than its time limit and was"
-            + " stopped; narrow the time range or aggregate");
+        throw new TidewaterException(
+            ErrorCode.QUERY_TIMEOUT,
+            "the query ran longer than its time limit and was"
+                + " stopped; narrow the time range or aggregate");
       }
       if (kept != null) {
         kept = kept.size() < keepAtMost ? kept : null;

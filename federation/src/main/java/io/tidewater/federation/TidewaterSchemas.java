@@ -18,10 +18,10 @@ import org.apache.calcite.schema.impl.AbstractSchema;
 
 /**
  * The schemas SQL sees: {@code <database>.<measurement>} routed tables, and for control and
- * debugging {@code influxdb.<database>.<measurement>} (InfluxDB only) and
- * {@code lake.<database>.<measurement>} (the lake's full-resolution rows only), and
- * {@code lake_<resolution>.<database>.<measurement>} (a rollup's buckets). Tables are listed
- * from the catalog at each query, so new databases, measurements and columns appear without a restart.
+ * debugging {@code influxdb.<database>.<measurement>} (InfluxDB only) and {@code
+ * lake.<database>.<measurement>} (the lake's full-resolution rows only), and {@code
+ * lake_<resolution>.<database>.<measurement>} (a rollup's buckets). Tables are listed from the
+ * catalog at each query, so new databases, measurements and columns appear without a restart.
  */
 public final class TidewaterSchemas {
 
@@ -29,18 +29,47 @@ public final class TidewaterSchemas {
 
   /** Adds every schema to a connection's root; lake tables keep their answers in {@code parts}. */
   public static void addTo(SchemaPlus root, FederationCatalog catalog, LakeParts parts) {
-    root.add(SchemaNames.INFLUXDB, new PlaceSchema(catalog, (db, m) -> new InfluxTable(catalog.influx(), db,
-        catalog.retentionPolicy(db, m), () -> catalog.schema(db, m))));
-    root.add(SchemaNames.LAKE, new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(), () -> catalog.schema(db, m),
-        () -> catalog.rawWindows(db, m)).withRollups(() -> {
-          Map<Resolution, List<WindowVersion>> rollups =
-              new LinkedHashMap<>();
-          catalog.rollupResolutions().forEach(r -> rollups.put(r, catalog.windows(db, m, r)));
-          return rollups;
-        }, () -> catalog.droppedRawWindows(db, m)).withParts(parts)));
+    root.add(
+        SchemaNames.INFLUXDB,
+        new PlaceSchema(
+            catalog,
+            (db, m) ->
+                new InfluxTable(
+                    catalog.influx(),
+                    db,
+                    catalog.retentionPolicy(db, m),
+                    () -> catalog.schema(db, m))));
+    root.add(
+        SchemaNames.LAKE,
+        new PlaceSchema(
+            catalog,
+            (db, m) ->
+                new LakeTable(
+                        catalog.ledger(),
+                        () -> catalog.schema(db, m),
+                        () -> catalog.rawWindows(db, m))
+                    .withRollups(
+                        () -> {
+                          Map<Resolution, List<WindowVersion>> rollups = new LinkedHashMap<>();
+                          catalog
+                              .rollupResolutions()
+                              .forEach(r -> rollups.put(r, catalog.windows(db, m, r)));
+                          return rollups;
+                        },
+                        () -> catalog.droppedRawWindows(db, m))
+                    .withParts(parts)));
     for (Resolution r : catalog.rollupResolutions()) {
-      root.add(SchemaNames.rollupSchema(r), new PlaceSchema(catalog, (db, m) -> new LakeTable(catalog.ledger(),
-          () -> catalog.rollupSchema(db, m, r), () -> catalog.windows(db, m, r), r).withParts(parts)));
+      root.add(
+          SchemaNames.rollupSchema(r),
+          new PlaceSchema(
+              catalog,
+              (db, m) ->
+                  new LakeTable(
+                          catalog.ledger(),
+                          () -> catalog.rollupSchema(db, m, r),
+                          () -> catalog.windows(db, m, r),
+                          r)
+                      .withParts(parts)));
     }
     for (String db : catalog.databases()) {
       if (!SchemaNames.reserved(db)) {
@@ -55,7 +84,8 @@ public final class TidewaterSchemas {
     private final String database;
     private final BiFunction<String, String, Table> table;
 
-    DatabaseSchema(FederationCatalog catalog, String database, BiFunction<String, String, Table> table) {
+    DatabaseSchema(
+        FederationCatalog catalog, String database, BiFunction<String, String, Table> table) {
       this.catalog = catalog;
       this.database = database;
       this.table = table;

@@ -3,8 +3,8 @@ package io.tidewater.federation;
 import java.time.Instant;
 
 /**
- * A half-open time range {@code [from, to)} in epoch nanoseconds; {@link Long#MIN_VALUE} and
- * {@link Long#MAX_VALUE} stand for unbounded ends.
+ * A half-open time range {@code [from, to)} in epoch nanoseconds; {@link Long#MIN_VALUE} and {@link
+ * Long#MAX_VALUE} stand for unbounded ends.
  */
 public record TimeRange(long from, long to) {
 
@@ -29,10 +29,16 @@ public record TimeRange(long from, long to) {
   /** For messages and EXPLAIN: ISO instants, {@code -inf}/{@code +inf} for open ends. */
   @Override
   public String toString() {
-    return "[" + (boundedBelow() ? instant(from) : "-inf") + ", " + (boundedAbove() ? instant(to) : "+inf") + ")";
+    return "["
+        + (boundedBelow() ? instant(from) : "-inf")
+        + ", "
+        + (boundedAbove() ? instant(to) : "+inf")
+        + ")";
   }
 
   private static String instant(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
+    return Instant.ofEpochSecond(
+            Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L))
+        .toString();
   }
 }

@@ -25,21 +25,32 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** With InfluxDB down, what the lake holds still answers; what only InfluxDB holds fails naming it. */
+/**
+ * With InfluxDB down, what the lake holds still answers; what only InfluxDB holds fails naming it.
+ */
 class InfluxOutageTest {
 
   @Test
   void coldRangesAnswerAndHotRangesNameInfluxDb() throws Exception {
     FederationFixture f = FederationFixture.get();
     String table = "\"" + f.database + "\".cpu";
-    String cold = "SELECT host, COUNT(*), SUM(usage_user) FROM " + table
-        + " WHERE \"time\" >= TIMESTAMP '2025-05-05 00:00:00' AND \"time\" < TIMESTAMP '2025-05-20 00:00:00' GROUP BY host";
+    String cold =
+        "SELECT host, COUNT(*), SUM(usage_user) FROM "
+            + table
+            + " WHERE \"time\" >= TIMESTAMP '2025-05-05 00:00:00' AND \"time\" < TIMESTAMP '2025-05-20 00:00:00' GROUP BY host";
     List<List<Object>> before = rows(f, cold);
     f.influx.stop();
     try {
       assertEquals(before, rows(f, cold));
-      TidewaterException e = assertThrows(TidewaterException.class, () -> rows(f, "SELECT COUNT(*) FROM " + table
-          + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00'"));
+      TidewaterException e =
+          assertThrows(
+              TidewaterException.class,
+              () ->
+                  rows(
+                      f,
+                      "SELECT COUNT(*) FROM "
+                          + table
+                          + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00'"));
       assertEquals(ErrorCode.INFLUXDB_UNAVAILABLE, e.code());
       assertTrue(e.getMessage().contains("InfluxDB at " + f.influx.url()), e.getMessage());
     } finally {
@@ -51,13 +62,20 @@ class InfluxOutageTest {
   @Test
   void aFrozenInfluxDbStopsTheQueryAtItsTimeLimit() {
     FederationFixture f = FederationFixture.get();
-    // Metadata remembered for a minute, so planning does not ask the frozen server; its reads give up after 5 s.
-    InfluxClient client = new InfluxClient(
-        InfluxConnection.of(f.influx.url()).withSilence(Duration.ofSeconds(5)));
-    SqlEngine engine = new SqlEngine(new FederationCatalog(client, f.ledger, f.policies, f.catalog.clock(),
-        Duration.ofMinutes(1)), ResultCache.Settings.OFF);
-    String hot = "SELECT host, COUNT(*) FROM \"" + f.database + "\".cpu"
-        + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' AND \"time\" < TIMESTAMP '2025-05-29 00:00:00' GROUP BY host";
+    // Metadata remembered for a minute, so planning does not ask the frozen server; its reads give
+    // up after 5 s.
+    InfluxClient client =
+        new InfluxClient(InfluxConnection.of(f.influx.url()).withSilence(Duration.ofSeconds(5)));
+    SqlEngine engine =
+        new SqlEngine(
+            new FederationCatalog(
+                client, f.ledger, f.policies, f.catalog.clock(), Duration.ofMinutes(1)),
+            ResultCache.Settings.OFF);
+    String hot =
+        "SELECT host, COUNT(*) FROM \""
+            + f.database
+            + "\".cpu"
+            + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' AND \"time\" < TIMESTAMP '2025-05-29 00:00:00' GROUP BY host";
     assertEquals(3, rows(engine, hot, Duration.ofSeconds(30)).size());
     f.influx.freeze();
     long started = System.nanoTime();
@@ -69,8 +87,11 @@ class InfluxOutageTest {
     }
     double waited = (System.nanoTime() - started) / 1e9;
     assertEquals(ErrorCode.QUERY_TIMEOUT, e.code(), e.getMessage());
-    assertTrue(e.getMessage().contains("waiting for InfluxDB at " + f.influx.url()), e.getMessage());
-    assertTrue(waited < 4, "stopped at its 1 s limit, not at InfluxDB's 5 s silence limit: " + waited + " s");
+    assertTrue(
+        e.getMessage().contains("waiting for InfluxDB at " + f.influx.url()), e.getMessage());
+    assertTrue(
+        waited < 4,
+        "stopped at its 1 s limit, not at InfluxDB's 5 s silence limit: " + waited + " s");
     assertEquals(3, rows(engine, hot, Duration.ofSeconds(30)).size(), "thawed: answers again");
   }
 
@@ -78,12 +99,24 @@ class InfluxOutageTest {
   void aFrozenInfluxDbDoesNotHoldQueriesTheLakeAnswers() {
     FederationFixture f = FederationFixture.get();
     // Metadata asked for at every query (no TTL), and waited for at most 2 s.
-    SqlEngine engine = new SqlEngine(new FederationCatalog(f.client, f.ledger, f.policies, f.catalog.clock(),
-        Duration.ZERO, (d, m) -> List.of(), Duration.ofSeconds(2)), ResultCache.Settings.OFF);
+    SqlEngine engine =
+        new SqlEngine(
+            new FederationCatalog(
+                f.client,
+                f.ledger,
+                f.policies,
+                f.catalog.clock(),
+                Duration.ZERO,
+                (d, m) -> List.of(),
+                Duration.ofSeconds(2)),
+            ResultCache.Settings.OFF);
     String table = "\"" + f.database + "\".cpu";
-    String cold = "SELECT host, COUNT(*), SUM(usage_user) FROM " + table
-        + " WHERE \"time\" >= TIMESTAMP '2025-05-05 00:00:00' AND \"time\" < TIMESTAMP '2025-05-20 00:00:00' GROUP BY host";
-    String hot = "SELECT COUNT(*) FROM " + table + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00'";
+    String cold =
+        "SELECT host, COUNT(*), SUM(usage_user) FROM "
+            + table
+            + " WHERE \"time\" >= TIMESTAMP '2025-05-05 00:00:00' AND \"time\" < TIMESTAMP '2025-05-20 00:00:00' GROUP BY host";
+    String hot =
+        "SELECT COUNT(*) FROM " + table + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00'";
     List<List<Object>> before = rows(engine, cold, Duration.ofSeconds(30));
     f.influx.freeze();
     double first;
@@ -91,7 +124,10 @@ class InfluxOutageTest {
     TidewaterException e;
     try {
       long started = System.nanoTime();
-      assertEquals(before, rows(engine, cold, Duration.ofSeconds(30)), "the lake's answer, with InfluxDB's last known columns");
+      assertEquals(
+          before,
+          rows(engine, cold, Duration.ofSeconds(30)),
+          "the lake's answer, with InfluxDB's last known columns");
       first = (System.nanoTime() - started) / 1e9;
       started = System.nanoTime();
       assertEquals(before, rows(engine, cold, Duration.ofSeconds(30)));
@@ -100,7 +136,11 @@ class InfluxOutageTest {
     } finally {
       f.influx.thaw();
     }
-    assertTrue(first < 8, "planning waited about the 2 s metadata limit, not InfluxDB's 2 min silence limit: " + first + " s");
+    assertTrue(
+        first < 8,
+        "planning waited about the 2 s metadata limit, not InfluxDB's 2 min silence limit: "
+            + first
+            + " s");
     assertTrue(second < 1.5, "the next query does not wait the limit again: " + second + " s");
     assertEquals(ErrorCode.QUERY_TIMEOUT, e.code(), e.getMessage());
     assertTrue(e.getMessage().contains("InfluxDB at " + f.influx.url()), e.getMessage());
@@ -113,8 +153,17 @@ class InfluxOutageTest {
     String db = f.influx.newDatabase("late");
     f.influx.write(db, "fresh,host=a v=1.5 1748390400000000000\n");
     // Metadata kept an hour once InfluxDB has given it.
-    SqlEngine engine = new SqlEngine(new FederationCatalog(f.client, f.ledger, f.policies, f.catalog.clock(),
-        Duration.ofHours(1), (d, m) -> List.of(), Duration.ofSeconds(1)), ResultCache.Settings.OFF);
+    SqlEngine engine =
+        new SqlEngine(
+            new FederationCatalog(
+                f.client,
+                f.ledger,
+                f.policies,
+                f.catalog.clock(),
+                Duration.ofHours(1),
+                (d, m) -> List.of(),
+                Duration.ofSeconds(1)),
+            ResultCache.Settings.OFF);
     String sql = "SELECT COUNT(*), SUM(v) FROM \"" + db + "\".fresh";
     f.influx.freeze();
     TidewaterException e;
@@ -124,26 +173,35 @@ class InfluxOutageTest {
       f.influx.thaw();
     }
     assertEquals(ErrorCode.NOT_FOUND, e.code(), e.getMessage());
-    Thread.sleep(1_200); // InfluxDB is not asked again for the metadata limit after it failed to answer
+    Thread.sleep(
+        1_200); // InfluxDB is not asked again for the metadata limit after it failed to answer
     assertEquals(List.of(List.of(1L, 1.5)), rows(engine, sql, Duration.ofSeconds(10)));
   }
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
-  void aResultCachedWhileInfluxDbDidNotAnswerIsNotReusedOnceItsColumnsAreKnown() throws InterruptedException {
+  void aResultCachedWhileInfluxDbDidNotAnswerIsNotReusedOnceItsColumnsAreKnown()
+      throws InterruptedException {
     FederationFixture f = FederationFixture.get();
     String db = f.influx.newDatabase("evolve");
     StringBuilder lp = new StringBuilder();
     Instant start = Instant.parse("2025-03-01T00:00:00Z");
     for (int i = 0; i < 2 * 24 * 60; i++) {
-      lp.append("cpu,host=a v=").append(i % 7).append(".5 ").append(start.plusSeconds(60L * i).getEpochSecond())
+      lp.append("cpu,host=a v=")
+          .append(i % 7)
+          .append(".5 ")
+          .append(start.plusSeconds(60L * i).getEpochSecond())
           .append("000000000\n");
     }
     f.influx.write(db, lp.toString());
     Clock clock = Clock.fixed(Instant.parse("2025-03-03T00:30:00Z"), ZoneOffset.UTC);
-    PolicySet policies = PolicySet.parse(List.of(Map.entry("e.yaml", """
+    PolicySet policies =
+        PolicySet.parse(
+            List.of(
+                Map.entry(
+                    "e.yaml",
+                    """
         name: evolve
         source: { database: %s, measurements: [cpu] }
         window: 1h
@@ -151,17 +209,34 @@ class InfluxOutageTest {
         tiers:
           hot: { keep: 1d }
           warm: { after: 1d }
-        """.formatted(db))));
-    Ledger ledger = new Ledger(
-        new LocalLakeStore(new LakeLocation.Local(temp)));
-    ExportJob.builder(policies.policies().get(0), f.client, ledger).stagingDir(temp.resolve("tmp")).clock(clock)
-        .retries(1, Duration.ofMillis(1)).build().runDue().orElseThrow();
+        """
+                        .formatted(db))));
+    Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(temp)));
+    ExportJob.builder(policies.policies().get(0), f.client, ledger)
+        .stagingDir(temp.resolve("tmp"))
+        .clock(clock)
+        .retries(1, Duration.ofMillis(1))
+        .build()
+        .runDue()
+        .orElseThrow();
     // A field the lake has never seen, written after the export (InfluxDB's range).
     f.influx.write(db, "cpu,host=a v=1.5,w=2i 1740916800000000000\n");
-    SqlEngine engine = new SqlEngine(new FederationCatalog(f.client, ledger, policies, clock, Duration.ofHours(1),
-        (d, m) -> List.of(), Duration.ofSeconds(1)), ResultCache.Settings.DEFAULT);
-    String lakeOnly = "SELECT * FROM \"" + db + "\".cpu WHERE \"time\" >= TIMESTAMP '2025-03-01 00:00:00'"
-        + " AND \"time\" < TIMESTAMP '2025-03-01 01:00:00'";
+    SqlEngine engine =
+        new SqlEngine(
+            new FederationCatalog(
+                f.client,
+                ledger,
+                policies,
+                clock,
+                Duration.ofHours(1),
+                (d, m) -> List.of(),
+                Duration.ofSeconds(1)),
+            ResultCache.Settings.DEFAULT);
+    String lakeOnly =
+        "SELECT * FROM \""
+            + db
+            + "\".cpu WHERE \"time\" >= TIMESTAMP '2025-03-01 00:00:00'"
+            + " AND \"time\" < TIMESTAMP '2025-03-01 01:00:00'";
     List<String> during;
     f.influx.freeze();
     try {
@@ -169,8 +244,10 @@ class InfluxOutageTest {
     } finally {
       f.influx.thaw();
     }
-    assertEquals(List.of("time", "host", "v"), during, "the lake's columns while InfluxDB does not answer");
-    Thread.sleep(1_200); // InfluxDB is not asked again for the metadata limit after it failed to answer
+    assertEquals(
+        List.of("time", "host", "v"), during, "the lake's columns while InfluxDB does not answer");
+    Thread.sleep(
+        1_200); // InfluxDB is not asked again for the metadata limit after it failed to answer
     assertEquals(List.of("time", "host", "v", "w"), columns(engine, lakeOnly));
   }
 
@@ -188,8 +265,18 @@ class InfluxOutageTest {
   @Test
   void aWaitForMetadataOfZeroIsRefused() {
     FederationFixture f = FederationFixture.get();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FederationCatalog(f.client,
-        f.ledger, f.policies, f.catalog.clock(), Duration.ZERO, (d, m) -> List.of(), Duration.ZERO));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new FederationCatalog(
+                    f.client,
+                    f.ledger,
+                    f.policies,
+                    f.catalog.clock(),
+                    Duration.ZERO,
+                    (d, m) -> List.of(),
+                    Duration.ZERO));
     assertTrue(e.getMessage().contains("must be longer than zero, not PT0S"), e.getMessage());
   }
 

@@ -21,17 +21,21 @@ import org.junit.jupiter.api.io.TempDir;
 /** Plans are reused for the same SQL only while what they were made from holds. */
 class PlanReuseTest {
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void aNewColumnIsSeenByTheSameSqlAtOnce() {
     InfluxServer influx = TestServers.influx();
     String db = influx.newDatabase("plans");
     influx.write(db, "m,host=a x=1 1000000000\n");
-    SqlEngine engine = new SqlEngine(new FederationCatalog(new InfluxClient(InfluxConnection.of(influx.url())),
-        new Ledger(new LocalLakeStore(new LakeLocation.Local(temp))), PolicySet.parse(List.of()), Clock.systemUTC(),
-        Duration.ZERO));
+    SqlEngine engine =
+        new SqlEngine(
+            new FederationCatalog(
+                new InfluxClient(InfluxConnection.of(influx.url())),
+                new Ledger(new LocalLakeStore(new LakeLocation.Local(temp))),
+                PolicySet.parse(List.of()),
+                Clock.systemUTC(),
+                Duration.ZERO));
     String sql = "SELECT * FROM \"" + db + "\".m";
     assertEquals(List.of("time", "host", "x"), columns(engine, sql));
     assertEquals(List.of("time", "host", "x"), columns(engine, sql));

@@ -17,7 +17,10 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Results are reused while what they were computed from holds, and never for the last minutes before now. */
+/**
+ * Results are reused while what they were computed from holds, and never for the last minutes
+ * before now.
+ */
 class ResultCacheTest {
 
   private FederationFixture f;
@@ -27,15 +30,20 @@ class ResultCacheTest {
   @BeforeEach
   void setUp() {
     f = FederationFixture.get();
-    engine = new SqlEngine(f.catalog, new ResultCache.Settings(100, 1000, Duration.ofSeconds(30), Duration.ofMinutes(10),
-        Duration.ofMinutes(5)));
+    engine =
+        new SqlEngine(
+            f.catalog,
+            new ResultCache.Settings(
+                100, 1000, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(5)));
     table = "\"" + f.database + "\".cpu";
   }
 
   @Test
   void aLakeResultIsReusedUntilItsMeasurementChanges() {
-    String sql = "SELECT host, COUNT(*), SUM(usage_user) FROM " + table
-        + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-11 00:00:00' GROUP BY host";
+    String sql =
+        "SELECT host, COUNT(*), SUM(usage_user) FROM "
+            + table
+            + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-11 00:00:00' GROUP BY host";
     Run first = run(sql);
     Run second = run(sql);
     assertFalse(first.fromCache);
@@ -54,10 +62,15 @@ class ResultCacheTest {
 
   @Test
   void sqlTextsPlannedAlikeShareOneResult() {
-    String sql = "SELECT host, COUNT(*) AS n, MAX(usage_user) FROM " + table
-        + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-11 00:00:00' GROUP BY host";
-    String respelled = "select host,\n  count(*) as n, max(usage_user)\nfrom " + table + "\nwhere \"time\" < timestamp"
-        + " '2025-05-11 00:00:00'  and \"time\" >= timestamp '2025-05-10 00:00:00'\ngroup by host";
+    String sql =
+        "SELECT host, COUNT(*) AS n, MAX(usage_user) FROM "
+            + table
+            + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-11 00:00:00' GROUP BY host";
+    String respelled =
+        "select host,\n  count(*) as n, max(usage_user)\nfrom "
+            + table
+            + "\nwhere \"time\" < timestamp"
+            + " '2025-05-11 00:00:00'  and \"time\" >= timestamp '2025-05-10 00:00:00'\ngroup by host";
     Run first = run(sql);
     assertFalse(first.fromCache);
     Run second = run(respelled);
@@ -88,11 +101,18 @@ class ResultCacheTest {
   @Test
   void theLakePartOfAResultInfluxDbAnsweredPartOfIsReusedUntilItsWindowsChange() {
     // Results InfluxDB answered part of expire at once here; the lake part's answer is kept.
-    SqlEngine expiring = new SqlEngine(f.catalog, new ResultCache.Settings(100, 1000, Duration.ZERO,
-        Duration.ofMinutes(10), Duration.ofMinutes(5)));
-    String sql = "SELECT host, COUNT(*), SUM(usage_user) FROM " + table
-        + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-29 00:00:00' GROUP BY host";
-    assertTrue(expiring.explain(sql).parts().stream().map(SqlExplanation.Part::place).distinct().count() == 2,
+    SqlEngine expiring =
+        new SqlEngine(
+            f.catalog,
+            new ResultCache.Settings(
+                100, 1000, Duration.ZERO, Duration.ofMinutes(10), Duration.ofMinutes(5)));
+    String sql =
+        "SELECT host, COUNT(*), SUM(usage_user) FROM "
+            + table
+            + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-29 00:00:00' GROUP BY host";
+    assertTrue(
+        expiring.explain(sql).parts().stream().map(SqlExplanation.Part::place).distinct().count()
+            == 2,
         "the query reads both places");
     Run first = run(expiring, sql);
     Run second = run(expiring, sql);
@@ -100,8 +120,11 @@ class ResultCacheTest {
     assertEquals(1, expiring.lakeParts().hits());
     assertRowsEqual(first.rows, second.rows);
     // A new version of a window the lake part read (here the same files restated) is read again.
-    WindowVersion w = f.ledger.windows(f.database, "cpu", Resolution.RAW)
-        .stream().filter(v -> v.windowStart() >= nanos("2025-05-12T00:00:00Z")).findFirst().orElseThrow();
+    WindowVersion w =
+        f.ledger.windows(f.database, "cpu", Resolution.RAW).stream()
+            .filter(v -> v.windowStart() >= nanos("2025-05-12T00:00:00Z"))
+            .findFirst()
+            .orElseThrow();
     f.ledger.restate(w, w.files(), Instant.now());
     expiring.dataChanged(f.database, "cpu", new TimeRange(w.windowStart(), w.windowEnd()));
     assertRowsEqual(first.rows, run(expiring, sql).rows);
@@ -119,24 +142,39 @@ class ResultCacheTest {
 
   @Test
   void aLakeCommitDropsOnlyTheResultsThatReadItsWindowFromTheLake() {
-    String tenth = "SELECT host, COUNT(*) FROM " + table
-        + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-11 00:00:00' GROUP BY host";
-    String twelfth = "SELECT host, COUNT(*) FROM " + table
-        + " WHERE \"time\" >= TIMESTAMP '2025-05-12 00:00:00' AND \"time\" < TIMESTAMP '2025-05-13 00:00:00' GROUP BY host";
-    String lakeTable = "SELECT COUNT(*) FROM lake.\"" + f.database + "\".cpu"
-        + " WHERE \"time\" >= TIMESTAMP '2025-05-10 05:30:00' AND \"time\" < TIMESTAMP '2025-05-10 07:00:00'";
-    String inInflux = "SELECT COUNT(*) FROM " + table
-        + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' AND \"time\" < TIMESTAMP '2025-05-29 00:00:00'";
+    String tenth =
+        "SELECT host, COUNT(*) FROM "
+            + table
+            + " WHERE \"time\" >= TIMESTAMP '2025-05-10 00:00:00' AND \"time\" < TIMESTAMP '2025-05-11 00:00:00' GROUP BY host";
+    String twelfth =
+        "SELECT host, COUNT(*) FROM "
+            + table
+            + " WHERE \"time\" >= TIMESTAMP '2025-05-12 00:00:00' AND \"time\" < TIMESTAMP '2025-05-13 00:00:00' GROUP BY host";
+    String lakeTable =
+        "SELECT COUNT(*) FROM lake.\""
+            + f.database
+            + "\".cpu"
+            + " WHERE \"time\" >= TIMESTAMP '2025-05-10 05:30:00' AND \"time\" < TIMESTAMP '2025-05-10 07:00:00'";
+    String inInflux =
+        "SELECT COUNT(*) FROM "
+            + table
+            + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' AND \"time\" < TIMESTAMP '2025-05-29 00:00:00'";
     for (String sql : List.of(tenth, twelfth, lakeTable, inInflux)) {
       run(sql);
       assertTrue(run(sql).fromCache, sql);
     }
-    engine.dataChanged(f.database, "cpu", new TimeRange(nanos("2025-05-10T06:00:00Z"), nanos("2025-05-10T07:00:00Z")));
+    engine.dataChanged(
+        f.database,
+        "cpu",
+        new TimeRange(nanos("2025-05-10T06:00:00Z"), nanos("2025-05-10T07:00:00Z")));
     assertFalse(run(tenth).fromCache, "it read the committed window from the lake");
     assertFalse(run(lakeTable).fromCache, "it read the committed window from the lake");
     assertTrue(run(twelfth).fromCache, "it read other windows");
     assertTrue(run(inInflux).fromCache, "it read only InfluxDB, whose routes did not change");
-    engine.dataChanged(f.database, "cpu", new TimeRange(nanos("2025-05-10T07:00:00Z"), nanos("2025-05-10T08:00:00Z")));
+    engine.dataChanged(
+        f.database,
+        "cpu",
+        new TimeRange(nanos("2025-05-10T07:00:00Z"), nanos("2025-05-10T08:00:00Z")));
     assertFalse(run(tenth).fromCache);
     assertTrue(run(lakeTable).fromCache, "a window ending where its range ends was not read");
   }
@@ -147,12 +185,15 @@ class ResultCacheTest {
 
   @Test
   void anInfluxDbResultOfThePastIsReusedButNotTheLastMinutes() {
-    String past = "SELECT COUNT(*) FROM " + table
-        + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' AND \"time\" < TIMESTAMP '2025-05-29 00:00:00'";
+    String past =
+        "SELECT COUNT(*) FROM "
+            + table
+            + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' AND \"time\" < TIMESTAMP '2025-05-29 00:00:00'";
     run(past);
     assertTrue(run(past).fromCache);
     // Open-ended: reaches now, where points are still arriving.
-    String recent = "SELECT COUNT(*) FROM " + table + " WHERE \"time\" >= TIMESTAMP '2025-05-31 00:00:00'";
+    String recent =
+        "SELECT COUNT(*) FROM " + table + " WHERE \"time\" >= TIMESTAMP '2025-05-31 00:00:00'";
     run(recent);
     assertFalse(run(recent).fromCache);
     String now = "SELECT COUNT(*) FROM " + table + " WHERE \"time\" < CURRENT_TIMESTAMP";

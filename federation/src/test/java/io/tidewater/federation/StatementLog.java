@@ -28,7 +28,8 @@ final class StatementLog implements AutoCloseable {
   private final URI target;
   private final HttpServer server;
   private final ExecutorService relays = Executors.newCachedThreadPool();
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<String> statements = Collections.synchronizedList(new ArrayList<>());
 
   StatementLog(URI influx) throws IOException {
@@ -63,19 +64,26 @@ final class StatementLog implements AutoCloseable {
           statements.add(URLDecoder.decode(pair.substring(2), StandardCharsets.UTF_8));
         }
       }
-      HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
-          .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
+              .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
       for (String header : List.of("Content-Type", "Accept", "Authorization")) {
         String value = exchange.getRequestHeaders().getFirst(header);
         if (value != null) {
           request.header(header, value);
         }
       }
-      // Relayed whole, in one write: small chunked writes meet Nagle's algorithm and delayed ACKs (40 ms each).
-      HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      response.headers().firstValue("Content-Type").ifPresent(v -> exchange.getResponseHeaders().add("Content-Type", v));
+      // Relayed whole, in one write: small chunked writes meet Nagle's algorithm and delayed ACKs
+      // (40 ms each).
+      HttpResponse<byte[]> response =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response
+          .headers()
+          .firstValue("Content-Type")
+          .ifPresent(v -> exchange.getResponseHeaders().add("Content-Type", v));
       byte[] answer = response.body();
-      // A kept-alive connection is taken up again by the JDK server only at its next 1 s select tick.
+      // A kept-alive connection is taken up again by the JDK server only at its next 1 s select
+      // tick.
       exchange.getResponseHeaders().add("Connection", "close");
       exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
       try (OutputStream out = exchange.getResponseBody()) {

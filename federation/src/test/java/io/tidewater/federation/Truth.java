@@ -16,7 +16,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-/** DuckDB over a full raw export of the fixture: the independent truth federated queries are compared with. */
+/**
+ * DuckDB over a full raw export of the fixture: the independent truth federated queries are
+ * compared with.
+ */
 final class Truth implements AutoCloseable {
 
   private final Connection duck;
@@ -26,15 +29,21 @@ final class Truth implements AutoCloseable {
     try (Statement s = duck.createStatement()) {
       s.execute("SET TimeZone = 'UTC'");
       for (String m : measurements) {
-        String glob = lake.resolve(database).resolve(m).resolve("res=raw").toString() + "/**/*.parquet";
-        s.execute("CREATE VIEW " + m + " AS SELECT * REPLACE (CAST(\"time\" AS TIMESTAMP) AS \"time\") FROM read_parquet('"
-            + glob + "', union_by_name = true, hive_partitioning = false)");
+        String glob =
+            lake.resolve(database).resolve(m).resolve("res=raw").toString() + "/**/*.parquet";
+        s.execute(
+            "CREATE VIEW "
+                + m
+                + " AS SELECT * REPLACE (CAST(\"time\" AS TIMESTAMP) AS \"time\") FROM read_parquet('"
+                + glob
+                + "', union_by_name = true, hive_partitioning = false)");
       }
     }
   }
 
   List<List<Object>> query(String sql) throws SQLException {
-    try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = duck.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       List<List<Object>> rows = new ArrayList<>();
       int n = rs.getMetaData().getColumnCount();
       while (rs.next()) {
@@ -66,7 +75,9 @@ final class Truth implements AutoCloseable {
       return b.longValueExact();
     }
     if (v instanceof BigDecimal d) {
-      return d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0 ? (Object) d.longValue() : (Object) d.doubleValue();
+      return d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0
+          ? (Object) d.longValue()
+          : (Object) d.doubleValue();
     }
     if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
       return ((Number) v).longValue();

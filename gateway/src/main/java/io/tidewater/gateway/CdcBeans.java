@@ -24,16 +24,31 @@ public class CdcBeans {
 
   @Produces
   @Singleton
-  ChangeCapture changeCapture(TidewaterConfig config, PolicyRegistry policies, Instance<SqlEngine> sql,
+  ChangeCapture changeCapture(
+      TidewaterConfig config,
+      PolicyRegistry policies,
+      Instance<SqlEngine> sql,
       MicroBatches microBatches) {
-    ChangeLog log = new ChangeLog(config.cdc().logDir(), config.cdc().segmentBytes().asLongValue(),
-        config.cdc().diskReserveBytes().asLongValue());
-    // The engine is looked up when a change happens: it itself routes by this capture's dirty windows.
-    ChangeCapture capture = new ChangeCapture(log, policies.policies().policies(),
-        (database, measurement) -> sql.get().dataChanged(database, measurement), microBatches);
+    ChangeLog log =
+        new ChangeLog(
+            config.cdc().logDir(),
+            config.cdc().segmentBytes().asLongValue(),
+            config.cdc().diskReserveBytes().asLongValue());
+    // The engine is looked up when a change happens: it itself routes by this capture's dirty
+    // windows.
+    ChangeCapture capture =
+        new ChangeCapture(
+            log,
+            policies.policies().policies(),
+            (database, measurement) -> sql.get().dataChanged(database, measurement),
+            microBatches);
     if (capture.replayed() > 0) {
-      long waiting = policies.policies().policies().stream().mapToLong(p -> microBatches.pending(p).points()).sum();
-      LOG.infof("Change log %s: %d writes replayed, %d windows dirty, %d points waiting for micro-batches",
+      long waiting =
+          policies.policies().policies().stream()
+              .mapToLong(p -> microBatches.pending(p).points())
+              .sum();
+      LOG.infof(
+          "Change log %s: %d writes replayed, %d windows dirty, %d points waiting for micro-batches",
           config.cdc().logDir(), capture.replayed(), capture.dirty().size(), waiting);
     }
     return capture;

@@ -24,7 +24,10 @@ public class ErrorResponses {
       case BUSY, LAKE_CONFLICT -> 409;
       case INFLUXDB_UNAVAILABLE, LAKE_UNAVAILABLE, LAKE_OBJECT_MISSING -> 502;
       case INTERNAL -> 500;
-      default -> code.kind() == ErrorCode.Kind.USER ? 400 : code.kind() == ErrorCode.Kind.EXTERNAL ? 502 : 500;
+      default ->
+          code.kind() == ErrorCode.Kind.USER
+              ? 400
+              : code.kind() == ErrorCode.Kind.EXTERNAL ? 502 : 500;
     };
   }
 }

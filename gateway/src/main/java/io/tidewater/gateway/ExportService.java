@@ -44,8 +44,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Schedules and starts each policy's runs ({@link PolicyRunner}: export, tier moves, retention,
- * garbage collection) on its cron schedule and on request, never two runs of one policy at once,
- * in the background; keeps each policy's last run for {@code GET /v1/jobs} and counts rows, bytes,
+ * garbage collection) on its cron schedule and on request, never two runs of one policy at once, in
+ * the background; keeps each policy's last run for {@code GET /v1/jobs} and counts rows, bytes,
  * windows and failures for Prometheus.
  */
 @ApplicationScoped
@@ -54,7 +54,8 @@ public class ExportService {
   private static final Logger LOG = Logger.getLogger(ExportService.class);
 
   private final Map<String, Tracked> runs = new LinkedHashMap<>();
-  private final ExecutorService executor = Executors.newCachedThreadPool(Threads.daemon("tidewater-export"));
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(Threads.daemon("tidewater-export"));
   private final TidewaterConfig config;
   private final Clock clock;
   private final MeterRegistry metrics;
@@ -77,38 +78,65 @@ public class ExportService {
     }
   }
 
-  ExportService(TidewaterConfig config, PolicyRegistry registry, Ledger ledger, InfluxClient influx, Clock clock,
-      MeterRegistry metrics, SqlEngine sql, ChangeCapture changes, MicroBatches microBatches) {
+  ExportService(
+      TidewaterConfig config,
+      PolicyRegistry registry,
+      Ledger ledger,
+      InfluxClient influx,
+      Clock clock,
+      MeterRegistry metrics,
+      SqlEngine sql,
+      ChangeCapture changes,
+      MicroBatches microBatches) {
     this.config = config;
     this.clock = clock;
     this.metrics = metrics;
     TidewaterConfig.Export export = config.export();
-    Path staging = export.tempDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "tidewater-export"));
-    String gatewayId = export.gatewayId().orElseGet(() -> hostName() + "-" + ProcessHandle.current().pid());
-    ExportSettings settings = new ExportSettings(export.attempts(), export.backoff(), Optional.empty())
-        .withLease(gatewayId, export.leaseTtl());
-    PolicyRunner.Context context = new PolicyRunner.Context(influx, ledger, clock, staging, settings, glue(config, ledger),
-        changes, new PolicyRunner.Listener() {
-          @Override
-          public void committed(WindowVersion v) {
-            sql.dataChanged(v.database(), v.measurement(), new TimeRange(v.windowStart(), v.windowEnd()));
-          }
+    Path staging =
+        export.tempDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "tidewater-export"));
+    String gatewayId =
+        export.gatewayId().orElseGet(() -> hostName() + "-" + ProcessHandle.current().pid());
+    ExportSettings settings =
+        new ExportSettings(export.attempts(), export.backoff(), Optional.empty())
+            .withLease(gatewayId, export.leaseTtl());
+    PolicyRunner.Context context =
+        new PolicyRunner.Context(
+            influx,
+            ledger,
+            clock,
+            staging,
+            settings,
+            glue(config, ledger),
+            changes,
+            new PolicyRunner.Listener() {
+              @Override
+              public void committed(WindowVersion v) {
+                sql.dataChanged(
+                    v.database(), v.measurement(), new TimeRange(v.windowStart(), v.windowEnd()));
+              }
 
-          @Override
-          public void changed(String database, String measurement) {
-            sql.dataChanged(database, measurement);
-          }
-        });
+              @Override
+              public void changed(String database, String measurement) {
+                sql.dataChanged(database, measurement);
+              }
+            });
     for (TieringPolicy policy : registry.policies().policies()) {
       Tracked tracked = new Tracked(new PolicyRunner(policy, context));
       if (microBatches.covers(policy)) {
         microBatchWriters.add(tracked.runner.microBatchWriter(microBatches));
       }
       runs.put(policy.name(), tracked);
-      Gauge.builder("tidewater_export_lag_seconds", tracked,
-              t -> t.newestWindowEnd == null ? Double.NaN : Duration.between(t.newestWindowEnd, clock.instant()).toSeconds())
-          .description("How far the lake trails now: now minus the end of the newest exported window")
-          .tag("policy", policy.name()).register(metrics);
+      Gauge.builder(
+              "tidewater_export_lag_seconds",
+              tracked,
+              t ->
+                  t.newestWindowEnd == null
+                      ? Double.NaN
+                      : Duration.between(t.newestWindowEnd, clock.instant()).toSeconds())
+          .description(
+              "How far the lake trails now: now minus the end of the newest exported window")
+          .tag("policy", policy.name())
+          .register(metrics);
     }
   }
 
@@ -119,7 +147,8 @@ public class ExportService {
     }
     for (Tracked t : runs.values()) {
       TieringPolicy policy = t.policy();
-      scheduler.newJob("export-" + policy.name())
+      scheduler
+          .newJob("export-" + policy.name())
           .setCron(policy.schedule().cron())
           .setTask(execution -> runNow(t, "scheduled", t.runner::runDue))
           .schedule();
@@ -137,7 +166,8 @@ public class ExportService {
   public JobStatus backfill(String policy, Instant from, Instant to) {
     Tracked t = tracked(policy);
     if (!from.isBefore(to)) {
-      throw new TidewaterException(ErrorCode.BAD_REQUEST, "backfill needs from before to; got from=" + from + ", to=" + to);
+      throw new TidewaterException(
+          ErrorCode.BAD_REQUEST, "backfill needs from before to; got from=" + from + ", to=" + to);
     }
     return submit(t, "backfill " + from + " to " + to, () -> t.runner.backfill(from, to));
   }
@@ -145,8 +175,15 @@ public class ExportService {
   private JobStatus submit(Tracked t, String kind, Supplier<Optional<PolicyRun>> work) {
     synchronized (t) {
       if (t.runningKind != null) {
-        throw new TidewaterException(ErrorCode.BUSY, "policy " + t.policy().name() + " is already exporting ("
-            + t.runningKind + " since " + t.runningSince + ")");
+        throw new TidewaterException(
+            ErrorCode.BUSY,
+            "policy "
+                + t.policy().name()
+                + " is already exporting ("
+                + t.runningKind
+                + " since "
+                + t.runningSince
+                + ")");
       }
       t.runningKind = kind;
       t.runningSince = clock.instant();
@@ -158,7 +195,8 @@ public class ExportService {
   private void runNow(Tracked t, String kind, Supplier<Optional<PolicyRun>> work) {
     synchronized (t) {
       if (t.runningKind != null) {
-        LOG.infof("Export of %s skipped: a %s run is still going on", t.policy().name(), t.runningKind);
+        LOG.infof(
+            "Export of %s skipped: a %s run is still going on", t.policy().name(), t.runningKind);
         return;
       }
       t.runningKind = kind;
@@ -173,19 +211,40 @@ public class ExportService {
     try {
       Optional<PolicyRun> run = work.get();
       if (run.isEmpty()) {
-        LOG.infof("Export of %s (%s) skipped: another gateway holds the policy's lease (or a repair of dirty"
-            + " windows here outlasted the wait)", policy, kind);
+        LOG.infof(
+            "Export of %s (%s) skipped: another gateway holds the policy's lease (or a repair of dirty"
+                + " windows here outlasted the wait)",
+            policy, kind);
       }
-      run.ifPresent(r -> {
-        t.lastRun = JobStatus.LastRun.of(kind, started, clock.instant(), r.export(), r.tiers(), r.retention());
-        count(policy, r);
-        JobReport e = r.export();
-        LOG.infof("Export of %s (%s): %d windows exported, %d already in the lake, %d failed, %d left alone, %d rows,"
-            + " %d bytes", policy, kind, e.exported().size(), e.alreadyDone(), e.errors().size(),
-            e.failures().size() - e.errors().size(), e.rows(), e.bytes());
-        e.failures().forEach(f -> LOG.warnf("Export of %s: window %s of %s %s: %s", policy, f.window(),
-            f.measurement(), f.kind().onPurpose() ? "left alone" : "failed", f.reason()));
-      });
+      run.ifPresent(
+          r -> {
+            t.lastRun =
+                JobStatus.LastRun.of(
+                    kind, started, clock.instant(), r.export(), r.tiers(), r.retention());
+            count(policy, r);
+            JobReport e = r.export();
+            LOG.infof(
+                "Export of %s (%s): %d windows exported, %d already in the lake, %d failed, %d left alone, %d rows,"
+                    + " %d bytes",
+                policy,
+                kind,
+                e.exported().size(),
+                e.alreadyDone(),
+                e.errors().size(),
+                e.failures().size() - e.errors().size(),
+                e.rows(),
+                e.bytes());
+            e.failures()
+                .forEach(
+                    f ->
+                        LOG.warnf(
+                            "Export of %s: window %s of %s %s: %s",
+                            policy,
+                            f.window(),
+                            f.measurement(),
+                            f.kind().onPurpose() ? "left alone" : "failed",
+                            f.reason()));
+          });
     } catch (RuntimeException e) {
       t.lastRun = JobStatus.LastRun.failed(kind, started, clock.instant(), e.getMessage());
       metrics.counter("tidewater_export_runs_failed_total", "policy", policy).increment();
@@ -201,16 +260,31 @@ public class ExportService {
 
   private void count(String policy, PolicyRun run) {
     JobReport r = run.export();
-    counter("tidewater_export_rows_total", policy, "Rows read from InfluxDB and written to the lake").increment(r.rows());
-    counter("tidewater_export_bytes_total", policy, "Bytes of Parquet written").increment(r.bytes());
-    counter("tidewater_export_windows_total", policy, "Windows exported").increment(r.exported().size());
-    // Windows left alone on purpose (past expiry, InfluxDB holding less than the lake) are no failures.
+    counter(
+            "tidewater_export_rows_total",
+            policy,
+            "Rows read from InfluxDB and written to the lake")
+        .increment(r.rows());
+    counter("tidewater_export_bytes_total", policy, "Bytes of Parquet written")
+        .increment(r.bytes());
+    counter("tidewater_export_windows_total", policy, "Windows exported")
+        .increment(r.exported().size());
+    // Windows left alone on purpose (past expiry, InfluxDB holding less than the lake) are no
+    // failures.
     counter("tidewater_export_window_failures_total", policy, "Windows that failed after retries")
         .increment(r.errors().size());
     var tiers = run.tiers();
-    counter("tidewater_tier_changes_total", policy, "Tier moves: class changes, rollups built and dropped, raw dropped,"
-        + " windows expired").increment(tiers.classChanges() + tiers.rollupsBuilt() + tiers.rollupsDropped()
-            + tiers.rawDropped() + tiers.windowsExpired());
+    counter(
+            "tidewater_tier_changes_total",
+            policy,
+            "Tier moves: class changes, rollups built and dropped, raw dropped,"
+                + " windows expired")
+        .increment(
+            tiers.classChanges()
+                + tiers.rollupsBuilt()
+                + tiers.rollupsDropped()
+                + tiers.rawDropped()
+                + tiers.windowsExpired());
   }
 
   private Counter counter(String name, String policy, String description) {
@@ -230,8 +304,11 @@ public class ExportService {
     if (!glue.enabled()) {
       return Optional.empty();
     }
-    return Optional.of(GlueCatalog.connect(new GlueCatalog.Settings(glue.endpoint(), glue.region(),
-        glue.databasePrefix().orElse("")), ledger.store().location()));
+    return Optional.of(
+        GlueCatalog.connect(
+            new GlueCatalog.Settings(
+                glue.endpoint(), glue.region(), glue.databasePrefix().orElse("")),
+            ledger.store().location()));
   }
 
   private static String hostName() {
@@ -262,15 +339,23 @@ public class ExportService {
 
   private JobStatus status(Tracked t) {
     Instant newest = t.newestWindowEnd;
-    return new JobStatus(t.policy().name(), t.policy().schedule().cron(), t.runningKind != null, t.runningKind,
-        t.runningSince, t.lastRun, newest, newest == null ? null : Duration.between(newest, clock.instant()).toSeconds(),
+    return new JobStatus(
+        t.policy().name(),
+        t.policy().schedule().cron(),
+        t.runningKind != null,
+        t.runningKind,
+        t.runningSince,
+        t.lastRun,
+        newest,
+        newest == null ? null : Duration.between(newest, clock.instant()).toSeconds(),
         null);
   }
 
   private Tracked tracked(String policy) {
     Tracked t = runs.get(policy);
     if (t == null) {
-      throw new TidewaterException(ErrorCode.NOT_FOUND, "no policy named '" + policy + "'; policies: " + runs.keySet());
+      throw new TidewaterException(
+          ErrorCode.NOT_FOUND, "no policy named '" + policy + "'; policies: " + runs.keySet());
     }
     return t;
   }

@@ -19,24 +19,48 @@ public class FederationBeans {
 
   @Produces
   @Singleton
-  SqlEngine sqlEngine(InfluxClient influx, Ledger ledger, PolicyRegistry policies, Clock clock, TidewaterConfig config,
-      MeterRegistry metrics, ChangeCapture changes) {
+  SqlEngine sqlEngine(
+      InfluxClient influx,
+      Ledger ledger,
+      PolicyRegistry policies,
+      Clock clock,
+      TidewaterConfig config,
+      MeterRegistry metrics,
+      ChangeCapture changes) {
     TidewaterConfig.Query.Cache cache = config.query().cache();
     Duration metadataLimit = config.query().metadataLimit();
     if (metadataLimit.isNegative() || metadataLimit.isZero()) {
-      throw new IllegalArgumentException("tidewater.query.metadata-limit must be longer than zero, not " + metadataLimit);
+      throw new IllegalArgumentException(
+          "tidewater.query.metadata-limit must be longer than zero, not " + metadataLimit);
     }
-    SqlEngine engine = new SqlEngine(new FederationCatalog(influx, ledger, policies.policies(), clock, config.query().metadataTtl(),
-        changes, metadataLimit),
-        new ResultCache.Settings(cache.maxEntries(), cache.maxRows(), cache.influxTtl(), cache.lakeTtl(), cache.freshMargin()));
+    SqlEngine engine =
+        new SqlEngine(
+            new FederationCatalog(
+                influx,
+                ledger,
+                policies.policies(),
+                clock,
+                config.query().metadataTtl(),
+                changes,
+                metadataLimit),
+            new ResultCache.Settings(
+                cache.maxEntries(),
+                cache.maxRows(),
+                cache.influxTtl(),
+                cache.lakeTtl(),
+                cache.freshMargin()));
     FunctionCounter.builder("tidewater_query_cache_hits", engine.cache(), c -> c.hits())
-        .description("Queries answered from the result cache").register(metrics);
+        .description("Queries answered from the result cache")
+        .register(metrics);
     FunctionCounter.builder("tidewater_query_cache_misses", engine.cache(), c -> c.misses())
-        .description("Cacheable queries not found in the result cache").register(metrics);
-    FunctionCounter.builder("tidewater_query_lake_part_hits", engine.lakeParts(),
-        p -> p.hits()).description("Lake scans answered from kept parts (their windows unchanged)").register(metrics);
+        .description("Cacheable queries not found in the result cache")
+        .register(metrics);
+    FunctionCounter.builder("tidewater_query_lake_part_hits", engine.lakeParts(), p -> p.hits())
+        .description("Lake scans answered from kept parts (their windows unchanged)")
+        .register(metrics);
     Gauge.builder("tidewater_query_cache_entries", engine.cache(), c -> c.size())
-        .description("Results kept in the result cache").register(metrics);
+        .description("Results kept in the result cache")
+        .register(metrics);
     return engine;
   }
 }

@@ -16,7 +16,8 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class InfluxHealthCheck implements HealthCheck {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final TidewaterConfig config;
 
   InfluxHealthCheck(TidewaterConfig config) {
@@ -27,11 +28,17 @@ public class InfluxHealthCheck implements HealthCheck {
   public HealthCheckResponse call() {
     HealthCheckResponseBuilder health =
         HealthCheckResponse.named("influxdb").withData("url", config.influx().url().toString());
-    HttpRequest ping = HttpRequest.newBuilder(config.influx().url().resolve("/ping"))
-        .timeout(Duration.ofSeconds(2)).GET().build();
+    HttpRequest ping =
+        HttpRequest.newBuilder(config.influx().url().resolve("/ping"))
+            .timeout(Duration.ofSeconds(2))
+            .GET()
+            .build();
     try {
       HttpResponse<Void> response = http.send(ping, HttpResponse.BodyHandlers.discarding());
-      response.headers().firstValue("X-Influxdb-Version").ifPresent(v -> health.withData("version", v));
+      response
+          .headers()
+          .firstValue("X-Influxdb-Version")
+          .ifPresent(v -> health.withData("version", v));
       if (response.statusCode() == 204) {
         return health.up().build();
       }

@@ -43,7 +43,10 @@ public class JobsResource {
     return s.withChanges(changes.status(policy));
   }
 
-  /** Starts an export of every due window the lake lacks; 202, or 409 if the policy is already exporting. */
+  /**
+   * Starts an export of every due window the lake lacks; 202, or 409 if the policy is already
+   * exporting.
+   */
   @POST
   @Path("/{policy}/run")
   public Response run(@PathParam("policy") String policy) {
@@ -53,9 +56,12 @@ public class JobsResource {
   /** Re-exports the due windows of {@code [from, to)} (ISO-8601 instants) as new versions. */
   @POST
   @Path("/{policy}/backfill")
-  public Response backfill(@PathParam("policy") String policy, @QueryParam("from") String from,
+  public Response backfill(
+      @PathParam("policy") String policy,
+      @QueryParam("from") String from,
       @QueryParam("to") String to) {
-    return Response.accepted(exports.backfill(policy, instant("from", from), instant("to", to))).build();
+    return Response.accepted(exports.backfill(policy, instant("from", from), instant("to", to)))
+        .build();
   }
 
   /**
@@ -70,14 +76,22 @@ public class JobsResource {
 
   private static Instant instant(String name, String value) {
     if (value == null || value.isBlank()) {
-      throw new TidewaterException(ErrorCode.BAD_REQUEST, "query parameter '" + name
-          + "' is required: an ISO-8601 instant such as 2025-01-15T00:00:00Z");
+      throw new TidewaterException(
+          ErrorCode.BAD_REQUEST,
+          "query parameter '"
+              + name
+              + "' is required: an ISO-8601 instant such as 2025-01-15T00:00:00Z");
     }
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw new TidewaterException(ErrorCode.BAD_REQUEST, "query parameter '" + name + "' is not an ISO-8601 instant: '"
-          + value + "' (e.g. 2025-01-15T00:00:00Z)");
+      throw new TidewaterException(
+          ErrorCode.BAD_REQUEST,
+          "query parameter '"
+              + name
+              + "' is not an ISO-8601 instant: '"
+              + value
+              + "' (e.g. 2025-01-15T00:00:00Z)");
     }
   }
 }

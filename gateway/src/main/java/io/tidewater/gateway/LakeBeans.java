@@ -20,11 +20,25 @@ public class LakeBeans {
   @Singleton
   LakeStore store(TidewaterConfig config) {
     TidewaterConfig.Lake lake = config.lake();
-    return LakeStores.open(LakeLocation.parse(lake.uri()),
-        () -> new S3StoreConfig(lake.s3().endpoint(), lake.s3().pathStyle(), lake.s3().region(), lake.s3().accessKey(),
-            lake.s3().secretKey(), 64 * S3StoreConfig.MIB, 16 * S3StoreConfig.MIB),
-        () -> new AzureStoreConfig(lake.azure().blobEndpoint(), lake.azure().connectionString(),
-            lake.azure().accountKey(), lake.azure().sasToken(), 64 * AzureStoreConfig.MIB, 16 * AzureStoreConfig.MIB));
+    return LakeStores.open(
+        LakeLocation.parse(lake.uri()),
+        () ->
+            new S3StoreConfig(
+                lake.s3().endpoint(),
+                lake.s3().pathStyle(),
+                lake.s3().region(),
+                lake.s3().accessKey(),
+                lake.s3().secretKey(),
+                64 * S3StoreConfig.MIB,
+                16 * S3StoreConfig.MIB),
+        () ->
+            new AzureStoreConfig(
+                lake.azure().blobEndpoint(),
+                lake.azure().connectionString(),
+                lake.azure().accountKey(),
+                lake.azure().sasToken(),
+                64 * AzureStoreConfig.MIB,
+                16 * AzureStoreConfig.MIB));
   }
 
   void close(@Disposes LakeStore store) {
@@ -41,8 +55,16 @@ public class LakeBeans {
   @Singleton
   InfluxClient influx(TidewaterConfig config) {
     TidewaterConfig.Influx influx = config.influx();
-    return new InfluxClient(new InfluxConnection(influx.url(), influx.token(), influx.username(), influx.password(),
-        influx.timeout(), influx.silence(), influx.chunkSize(), influx.format()));
+    return new InfluxClient(
+        new InfluxConnection(
+            influx.url(),
+            influx.token(),
+            influx.username(),
+            influx.password(),
+            influx.timeout(),
+            influx.silence(),
+            influx.chunkSize(),
+            influx.format()));
   }
 
   @Produces

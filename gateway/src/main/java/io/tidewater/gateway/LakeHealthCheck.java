@@ -7,7 +7,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness of the lake: its store answers a metadata request (reachable, credentials accepted). */
+/**
+ * Readiness of the lake: its store answers a metadata request (reachable, credentials accepted).
+ */
 @Readiness
 @ApplicationScoped
 public class LakeHealthCheck implements HealthCheck {
@@ -23,7 +25,8 @@ public class LakeHealthCheck implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    HealthCheckResponseBuilder health = HealthCheckResponse.named("lake").withData("uri", store.location().uri());
+    HealthCheckResponseBuilder health =
+        HealthCheckResponse.named("lake").withData("uri", store.location().uri());
     try {
       store.stat(PROBE);
       return health.up().build();

@@ -35,7 +35,10 @@ import java.util.Map;
 @Path("/v1")
 public class SqlResource {
 
-  /** The body of a query: the SQL, the answer's format (json, ndjson, csv) and an optional row limit. */
+  /**
+   * The body of a query: the SQL, the answer's format (json, ndjson, csv) and an optional row
+   * limit.
+   */
   public record SqlRequest(String sql, String format, Long maxRows) {}
 
   private final SqlEngine engine;
@@ -62,11 +65,14 @@ public class SqlResource {
       limit = Math.min(limit, request.maxRows());
     }
     if (!List.of("json", "ndjson", "csv").contains(format)) {
-      throw new TidewaterException(ErrorCode.BAD_REQUEST, "'format' must be json, ndjson or csv, not '" + request.format() + "'");
+      throw new TidewaterException(
+          ErrorCode.BAD_REQUEST,
+          "'format' must be json, ndjson or csv, not '" + request.format() + "'");
     }
     SqlResult result = engine.query(sql, limit, config.query().timeout());
     return switch (format) {
-      case "ndjson" -> Response.ok((StreamingOutput) out -> ndjson(result, out), "application/x-ndjson").build();
+      case "ndjson" ->
+          Response.ok((StreamingOutput) out -> ndjson(result, out), "application/x-ndjson").build();
       case "csv" -> Response.ok((StreamingOutput) out -> csv(result, out), "text/csv").build();
       default -> json(result);
     };
@@ -89,12 +95,15 @@ public class SqlResource {
 
   private static String sqlOf(SqlRequest request) {
     if (request == null || request.sql() == null || request.sql().isBlank()) {
-      throw new TidewaterException(ErrorCode.BAD_REQUEST, "'sql' is required: {\"sql\": \"SELECT ...\"}");
+      throw new TidewaterException(
+          ErrorCode.BAD_REQUEST, "'sql' is required: {\"sql\": \"SELECT ...\"}");
     }
     return request.sql();
   }
 
-  /** The whole answer as one JSON document; a failure on the way is still a proper error response. */
+  /**
+   * The whole answer as one JSON document; a failure on the way is still a proper error response.
+   */
   private Response json(SqlResult result) {
     try (result) {
       List<Object[]> rows = new ArrayList<>();
@@ -102,14 +111,20 @@ public class SqlResource {
       while ((row = result.next()) != null) {
         rows.add(jsonValues(row));
       }
-      return Response.ok(Map.of("columns", result.columns(), "rows", rows, "rowCount", rows.size()),
-          MediaType.APPLICATION_JSON).build();
+      return Response.ok(
+              Map.of("columns", result.columns(), "rows", rows, "rowCount", rows.size()),
+              MediaType.APPLICATION_JSON)
+          .build();
     }
   }
 
-  /** One JSON object per line, written as rows arrive; a failure ends the stream with an {"error": ...} line. */
+  /**
+   * One JSON object per line, written as rows arrive; a failure ends the stream with an {"error":
+   * ...} line.
+   */
   private void ndjson(SqlResult result, OutputStream out) throws IOException {
-    try (result; JsonGenerator g = json.getFactory().createGenerator(out)) {
+    try (result;
+        JsonGenerator g = json.getFactory().createGenerator(out)) {
       g.setRootValueSeparator(null);
       List<SqlColumn> columns = result.columns();
       try {
@@ -136,11 +151,12 @@ public class SqlResource {
   }
 
   /**
-   * RFC 4180 CSV with a header, written as rows arrive. CSV has no place for an error: a failure
-   * on the way aborts the response, so a client never takes a cut-off answer for a whole one.
+   * RFC 4180 CSV with a header, written as rows arrive. CSV has no place for an error: a failure on
+   * the way aborts the response, so a client never takes a cut-off answer for a whole one.
    */
   private static void csv(SqlResult result, OutputStream out) throws IOException {
-    try (result; Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+    try (result;
+        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
       List<SqlColumn> columns = result.columns();
       for (int i = 0; i < columns.size(); i++) {
         w.write((i > 0 ? "," : "") + csvField(columns.get(i).name()));

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The gateway's configuration (prefix {@code tidewater}); defaults are in application.properties. */
+/**
+ * The gateway's configuration (prefix {@code tidewater}); defaults are in application.properties.
+ */
 @ConfigMapping(prefix = "tidewater")
 public interface TidewaterConfig {
 
@@ -37,7 +39,10 @@ public interface TidewaterConfig {
     @WithDefault("64M")
     MemorySize segmentBytes();
 
-    /** Writes are refused (507) while the log's disk has less free space than this ({@code 256M}, or bytes). */
+    /**
+     * Writes are refused (507) while the log's disk has less free space than this ({@code 256M}, or
+     * bytes).
+     */
     @WithDefault("256M")
     MemorySize diskReserveBytes();
 
@@ -66,7 +71,10 @@ public interface TidewaterConfig {
     @WithDefault("PT60S")
     Duration timeout();
 
-    /** How long databases, measurements, columns and the ledger's windows are remembered between queries. */
+    /**
+     * How long databases, measurements, columns and the ledger's windows are remembered between
+     * queries.
+     */
     @WithDefault("PT5S")
     Duration metadataTtl();
 
@@ -95,7 +103,10 @@ public interface TidewaterConfig {
       @WithDefault("PT30S")
       Duration influxTtl();
 
-      /** How long a result only the lake answered is reused (export commits and tier moves invalidate it sooner). */
+      /**
+       * How long a result only the lake answered is reused (export commits and tier moves
+       * invalidate it sooner).
+       */
       @WithDefault("PT10M")
       Duration lakeTtl();
 
@@ -151,7 +162,10 @@ public interface TidewaterConfig {
     @WithDefault("PT2M")
     Duration silence();
 
-    /** Answer encoding to ask for: msgpack (cheaper; InfluxDB falls back to JSON if it cannot) or json. */
+    /**
+     * Answer encoding to ask for: msgpack (cheaper; InfluxDB falls back to JSON if it cannot) or
+     * json.
+     */
     @WithDefault("msgpack")
     AnswerFormat format();
   }
@@ -167,7 +181,10 @@ public interface TidewaterConfig {
 
   /** The data lake. */
   interface Lake {
-    /** {@code file:<folder>}, {@code s3://bucket/prefix} or {@code abfss://filesystem@account.dfs.core.windows.net/prefix}. */
+    /**
+     * {@code file:<folder>}, {@code s3://bucket/prefix} or {@code
+     * abfss://filesystem@account.dfs.core.windows.net/prefix}.
+     */
     @WithDefault("file:lake")
     String uri();
 
@@ -221,8 +238,9 @@ public interface TidewaterConfig {
     Optional<Path> tempDir();
 
     /**
-     * How long a gateway's lease on a policy lasts (renewed while it works): gateways sharing a lake
-     * export each policy one at a time, and a dead gateway's policies are taken over after this.
+     * How long a gateway's lease on a policy lasts (renewed while it works): gateways sharing a
+     * lake export each policy one at a time, and a dead gateway's policies are taken over after
+     * this.
      */
     @WithDefault("PT10M")
     Duration leaseTtl();

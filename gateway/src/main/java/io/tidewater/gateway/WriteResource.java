@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * InfluxDB's write endpoints, so the gateway can be a subscription destination (1.x:
- * {@code CREATE SUBSCRIPTION ... DESTINATIONS ALL 'http://gateway:8080'} posts to {@code /write})
- * or a Telegraf/2.x replication target ({@code /api/v2/write}). A write is parsed, appended to the
+ * InfluxDB's write endpoints, so the gateway can be a subscription destination (1.x: {@code CREATE
+ * SUBSCRIPTION ... DESTINATIONS ALL 'http://gateway:8080'} posts to {@code /write}) or a
+ * Telegraf/2.x replication target ({@code /api/v2/write}). A write is parsed, appended to the
  * durable change log and forced to disk before the 204, and marks the exported windows it changes
  * dirty. Answers follow InfluxDB: 400 {@code {"error": "unable to parse ..."}} naming the first bad
  * line (the valid lines are kept, as InfluxDB keeps them), 413 for a body over the limit, 507 when
@@ -34,36 +34,50 @@ public class WriteResource {
   WriteResource(ChangeCapture capture, Clock clock, MeterRegistry metrics) {
     this.capture = capture;
     this.clock = clock;
-    // From the whole body in hand to durable: the part of a write's latency that is the gateway's own
+    // From the whole body in hand to durable: the part of a write's latency that is the gateway's
+    // own
     // (http_server_requests_seconds also counts the client sending the body).
-    this.accepted = Timer.builder("tidewater_write_accept_seconds")
-        .description("Checking, logging (forced to disk) and marking one received write")
-        .publishPercentiles(0.5, 0.99).register(metrics);
+    this.accepted =
+        Timer.builder("tidewater_write_accept_seconds")
+            .description("Checking, logging (forced to disk) and marking one received write")
+            .publishPercentiles(0.5, 0.99)
+            .register(metrics);
   }
 
   @POST
   @Path("write")
   @Consumes(MediaType.WILDCARD)
-  public Response write(@QueryParam("db") String db, @QueryParam("rp") String rp,
-      @QueryParam("precision") String precision, byte[] body) {
+  public Response write(
+      @QueryParam("db") String db,
+      @QueryParam("rp") String rp,
+      @QueryParam("precision") String precision,
+      byte[] body) {
     if (db == null || db.isEmpty()) {
       return error(400, "database is required");
     }
     return accept(db, rp == null || rp.isEmpty() ? null : rp, precision, body);
   }
 
-  /** InfluxDB 2.x's endpoint: a bucket {@code db} or {@code db/rp} (the 1.x compatibility mapping). */
+  /**
+   * InfluxDB 2.x's endpoint: a bucket {@code db} or {@code db/rp} (the 1.x compatibility mapping).
+   */
   @POST
   @Path("api/v2/write")
   @Consumes(MediaType.WILDCARD)
-  public Response writeV2(@QueryParam("org") String org, @QueryParam("bucket") String bucket,
-      @QueryParam("precision") String precision, byte[] body) {
+  public Response writeV2(
+      @QueryParam("org") String org,
+      @QueryParam("bucket") String bucket,
+      @QueryParam("precision") String precision,
+      byte[] body) {
     if (bucket == null || bucket.isEmpty()) {
       return error(400, "bucket is required");
     }
     int slash = bucket.indexOf('/');
-    return accept(slash < 0 ? bucket : bucket.substring(0, slash), slash < 0 ? null : bucket.substring(slash + 1),
-        precision, body);
+    return accept(
+        slash < 0 ? bucket : bucket.substring(0, slash),
+        slash < 0 ? null : bucket.substring(slash + 1),
+        precision,
+        body);
   }
 
   private Response accept(String db, String rp, String precision, byte[] body) {
@@ -86,7 +100,8 @@ public class WriteResource {
     LineProtocol.Stamps parsed = LineProtocol.stamps(body == null ? new byte[0] : body, p, now);
     if (!parsed.points().isEmpty()) {
       try {
-        // The body as sent: replay parses it again (same precision, same receive time) and drops the same bad lines.
+        // The body as sent: replay parses it again (same precision, same receive time) and drops
+        // the same bad lines.
         capture.accept(db, rp, p, now, body, parsed.points());
       } catch (ChangeLog.FullException e) {
         return error(507, e.getMessage());
@@ -94,14 +109,26 @@ public class WriteResource {
     }
     if (!parsed.errors().isEmpty()) {
       LineProtocol.LineError first = parsed.errors().get(0);
-      return error(400, first.influxMessage() + " (line " + first.line() + ")"
-          + (parsed.errors().size() > 1 ? "; " + (parsed.errors().size() - 1) + " more bad lines" : "")
-          + (parsed.points().isEmpty() ? "" : "; the other " + parsed.points().size() + " points were accepted"));
+      return error(
+          400,
+          first.influxMessage()
+              + " (line "
+              + first.line()
+              + ")"
+              + (parsed.errors().size() > 1
+                  ? "; " + (parsed.errors().size() - 1) + " more bad lines"
+                  : "")
+              + (parsed.points().isEmpty()
+                  ? ""
+                  : "; the other " + parsed.points().size() + " points were accepted"));
     }
     return Response.noContent().build();
   }
 
   private static Response error(int status, String message) {
-    return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(Map.of("error", message))
+        .build();
   }
 }

@@ -26,7 +26,9 @@ class CalciteInQuarkusTest {
 
   /** A schema of application classes, queried through generated code. */
   public static class Readings {
-    public final Reading[] cpu = {new Reading("a", 1.5), new Reading("b", 2.0), new Reading("a", 3.5)};
+    public final Reading[] cpu = {
+      new Reading("a", 1.5), new Reading("b", 2.0), new Reading("a", 3.5)
+    };
   }
 
   /** One row of {@link Readings}. */
@@ -49,8 +51,9 @@ class CalciteInQuarkusTest {
       CalciteConnection calcite = connection.unwrap(CalciteConnection.class);
       calcite.getRootSchema().add("m", new ReflectiveSchema(new Readings()));
       try (Statement statement = connection.createStatement();
-          ResultSet rows = statement.executeQuery(
-              "SELECT host, COUNT(*) AS n, SUM(usage) AS total FROM m.cpu GROUP BY host ORDER BY host")) {
+          ResultSet rows =
+              statement.executeQuery(
+                  "SELECT host, COUNT(*) AS n, SUM(usage) AS total FROM m.cpu GROUP BY host ORDER BY host")) {
         assertTrue(rows.next());
         assertEquals("a", rows.getString(1));
         assertEquals(2, rows.getLong(2));

@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * A gateway for change capture: one policy (1h windows settling in 2s, micro-batches after 1 s)
- * over a database holding two closed hours of data, a fresh lake and change log, re-exports checked every second,
- * reconciliation only on request.
+ * over a database holding two closed hours of data, a fresh lake and change log, re-exports checked
+ * every second, reconciliation only on request.
  */
 public class CdcTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -34,12 +34,20 @@ public class CdcTestResource implements QuarkusTestResourceLifecycleManager {
       for (int h = 0; h < 2; h++) {
         for (int i = 0; i < 120; i++) {
           long t = start.plusSeconds(60L * i).getEpochSecond() * 1_000_000_000L;
-          lp.append("cpu,host=h").append(h).append(" usage=").append(i).append(".5 ").append(t).append('\n');
+          lp.append("cpu,host=h")
+              .append(h)
+              .append(" usage=")
+              .append(i)
+              .append(".5 ")
+              .append(t)
+              .append('\n');
         }
       }
       influx.write(database, lp.toString());
       Path policies = Files.createTempDirectory("tidewater-policies-");
-      Files.writeString(policies.resolve("cdc.yaml"), """
+      Files.writeString(
+          policies.resolve("cdc.yaml"),
+          """
           name: cdc-test
           source: { database: %s, measurements: [cpu] }
           window: 1h
@@ -48,7 +56,8 @@ public class CdcTestResource implements QuarkusTestResourceLifecycleManager {
           tiers:
             hot: { keep: 30d }
             warm: { after: 30d }
-          """.formatted(database));
+          """
+              .formatted(database));
       lake = Files.createTempDirectory("tidewater-lake-");
       return Map.of(
           "tidewater.policies.folder", policies.toString(),
@@ -57,8 +66,10 @@ public class CdcTestResource implements QuarkusTestResourceLifecycleManager {
           "tidewater.export.scheduled", "false",
           "tidewater.cdc.log-dir", Files.createTempDirectory("tidewater-cdc-log-").toString(),
           "tidewater.cdc.repair-interval", "1s",
-          // The tests reconcile on request: a scheduled pass (its first a minute after start-up) would
-          // repair the window CdcSubscriptionTest leaves unseen before it asserts that it was unseen.
+          // The tests reconcile on request: a scheduled pass (its first a minute after start-up)
+          // would
+          // repair the window CdcSubscriptionTest leaves unseen before it asserts that it was
+          // unseen.
           "tidewater.cdc.reconcile-interval", "off");
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -31,12 +31,20 @@ public class ExportTestResource implements QuarkusTestResourceLifecycleManager {
       for (int h = 0; h < HOSTS; h++) {
         for (int i = 0; i < POINTS_PER_HOST; i++) {
           long t = start.plusSeconds(60L * i).getEpochSecond() * 1_000_000_000L;
-          lp.append("cpu,host=h").append(h).append(" usage=").append(i).append(".5 ").append(t).append('\n');
+          lp.append("cpu,host=h")
+              .append(h)
+              .append(" usage=")
+              .append(i)
+              .append(".5 ")
+              .append(t)
+              .append('\n');
         }
       }
       influx.write(db, lp.toString());
       Path policies = Files.createTempDirectory("tidewater-policies-");
-      Files.writeString(policies.resolve("jobs.yaml"), """
+      Files.writeString(
+          policies.resolve("jobs.yaml"),
+          """
           name: jobs-test
           source: { database: %s, measurements: [cpu] }
           window: 1h
@@ -44,7 +52,8 @@ public class ExportTestResource implements QuarkusTestResourceLifecycleManager {
           tiers:
             hot: { keep: 30d }
             warm: { after: 30d, rollups: [1m] }
-          """.formatted(db));
+          """
+              .formatted(db));
       return Map.of(
           "tidewater.policies.folder", policies.toString(),
           "tidewater.influx.url", influx.url().toString(),

@@ -15,8 +15,11 @@ class HealthTest {
 
   @Test
   void healthIsUpWithInfluxDbAndTheLakeReachable() {
-    given().when().get("/q/health")
-        .then().statusCode(200)
+    given()
+        .when()
+        .get("/q/health")
+        .then()
+        .statusCode(200)
         .body("status", equalTo("UP"))
         .body("checks.find { it.name == 'influxdb' }.status", equalTo("UP"))
         .body("checks.find { it.name == 'influxdb' }.data.version", startsWith("1.6"))
@@ -25,7 +28,17 @@ class HealthTest {
 
   @Test
   void metricsAndOpenApiAreServed() {
-    given().when().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
-    given().when().get("/q/openapi?format=json").then().statusCode(200).body("info.title", equalTo("Tidewater gateway"));
+    given()
+        .when()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("jvm_memory_used_bytes"));
+    given()
+        .when()
+        .get("/q/openapi?format=json")
+        .then()
+        .statusCode(200)
+        .body("info.title", equalTo("Tidewater gateway"));
   }
 }

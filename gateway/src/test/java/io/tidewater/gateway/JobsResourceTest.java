@@ -17,23 +17,38 @@ class JobsResourceTest {
 
   @Test
   void aRunExportsTheSettledWindowsAndReportsThem() throws Exception {
-    given().when().get("/v1/jobs").then().statusCode(200)
+    given()
+        .when()
+        .get("/v1/jobs")
+        .then()
+        .statusCode(200)
         .body("[0].policy", equalTo("jobs-test"))
         .body("[0].schedule", equalTo("0 0/5 * * * ?"));
 
-    given().when().post("/v1/jobs/jobs-test/run").then().statusCode(202).body("running", equalTo(true));
+    given()
+        .when()
+        .post("/v1/jobs/jobs-test/run")
+        .then()
+        .statusCode(202)
+        .body("running", equalTo(true));
     JsonPath job = awaitLastRun();
-    // Two settled hours; the third hour of points is the current one's predecessor or later: at least 2 windows.
+    // Two settled hours; the third hour of points is the current one's predecessor or later: at
+    // least 2 windows.
     assertTrue(job.getInt("lastRun.windowsExported") >= 2, job.prettify());
     assertTrue(job.getLong("lastRun.rows") >= 2L * 60 * ExportTestResource.HOSTS, job.prettify());
     assertTrue(job.getList("lastRun.failures").isEmpty(), job.prettify());
     // The tier moves that follow the export found nothing to do: every window is still hot.
-    assertTrue(job.getMap("lastRun.tiers") != null && job.getInt("lastRun.tiers.rollupsBuilt") == 0
-        && job.getList("lastRun.tiers.failures").isEmpty(), job.prettify());
+    assertTrue(
+        job.getMap("lastRun.tiers") != null
+            && job.getInt("lastRun.tiers.rollupsBuilt") == 0
+            && job.getList("lastRun.tiers.failures").isEmpty(),
+        job.prettify());
     given().when().get("/v1/jobs/jobs-test").then().body("lagSeconds", notNullValue());
 
     String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-    assertTrue(metrics.contains("tidewater_export_rows_total{policy=\"jobs-test\"} " + job.getLong("lastRun.rows")),
+    assertTrue(
+        metrics.contains(
+            "tidewater_export_rows_total{policy=\"jobs-test\"} " + job.getLong("lastRun.rows")),
         metrics.lines().filter(l -> l.startsWith("tidewater_")).toList().toString());
 
     // Nothing left to do on a second run.
@@ -45,19 +60,38 @@ class JobsResourceTest {
 
   @Test
   void badRequestsGetJsonErrorsThatNameTheProblem() {
-    given().when().post("/v1/jobs/nope/run").then().statusCode(404)
-        .body("code", equalTo("NOT_FOUND")).body("message", containsString("no policy named 'nope'"));
-    given().when().post("/v1/jobs/jobs-test/backfill?from=yesterday&to=2025-01-01T00:00:00Z").then().statusCode(400)
-        .body("code", equalTo("BAD_REQUEST")).body("message", containsString("'from' is not an ISO-8601 instant"));
-    given().when().post("/v1/jobs/jobs-test/backfill?from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z").then()
-        .statusCode(400).body("message", containsString("from before to"));
-    given().when().post("/v1/jobs/jobs-test/backfill").then().statusCode(400)
+    given()
+        .when()
+        .post("/v1/jobs/nope/run")
+        .then()
+        .statusCode(404)
+        .body("code", equalTo("NOT_FOUND"))
+        .body("message", containsString("no policy named 'nope'"));
+    given()
+        .when()
+        .post("/v1/jobs/jobs-test/backfill?from=yesterday&to=2025-01-01T00:00:00Z")
+        .then()
+        .statusCode(400)
+        .body("code", equalTo("BAD_REQUEST"))
+        .body("message", containsString("'from' is not an ISO-8601 instant"));
+    given()
+        .when()
+        .post("/v1/jobs/jobs-test/backfill?from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z")
+        .then()
+        .statusCode(400)
+        .body("message", containsString("from before to"));
+    given()
+        .when()
+        .post("/v1/jobs/jobs-test/backfill")
+        .then()
+        .statusCode(400)
         .body("message", containsString("'from' is required"));
   }
 
   private static JsonPath awaitLastRun() throws InterruptedException {
     for (int i = 0; i < 300; i++) {
-      JsonPath job = given().when().get("/v1/jobs/jobs-test").then().statusCode(200).extract().jsonPath();
+      JsonPath job =
+          given().when().get("/v1/jobs/jobs-test").then().statusCode(200).extract().jsonPath();
       if (!job.getBoolean("running") && job.get("lastRun") != null) {
         return job;
       }

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(RealServersResource.class)
 class PolicyRegistryTest {
 
-  @Inject
-  PolicyRegistry registry;
+  @Inject PolicyRegistry registry;
 
   @Test
   void theConfiguredPolicyFolderIsLoadedAtStartUp() {
-    assertEquals(List.of("factory-sensors", "telegraf-cpu"),
+    assertEquals(
+        List.of("factory-sensors", "telegraf-cpu"),
         registry.policies().policies().stream().map(TieringPolicy::name).toList());
   }
 }

@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the packaged gateway with a malformed policy: start-up must fail with the parser's message. */
+/**
+ * Runs the packaged gateway with a malformed policy: start-up must fail with the parser's message.
+ */
 class PolicyStartupIT {
 
   @Test
@@ -19,19 +21,23 @@ class PolicyStartupIT {
     Path policies = Files.createDirectories(dir.resolve("policies"));
     Path root = Path.of(System.getProperty("testservers.root"));
     Files.copy(root.resolve("policies/telegraf-cpu.yaml"), policies.resolve("good.yaml"));
-    Files.writeString(policies.resolve("bad.yaml"), Files.readString(root.resolve("policies/factory-sensors.yaml"))
-        .replace("window: 1d", "window: 7h"));
+    Files.writeString(
+        policies.resolve("bad.yaml"),
+        Files.readString(root.resolve("policies/factory-sensors.yaml"))
+            .replace("window: 1d", "window: 7h"));
 
     Path log = dir.resolve("gateway.log");
-    Process gateway = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dtidewater.policies.folder=" + policies,
-        "-Dtidewater.lake.uri=" + dir.resolve("lake").toUri(),
-        "-Dquarkus.http.port=0",
-        "-jar", System.getProperty("quarkus.app.jar"))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    Process gateway =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dtidewater.policies.folder=" + policies,
+                "-Dtidewater.lake.uri=" + dir.resolve("lake").toUri(),
+                "-Dquarkus.http.port=0",
+                "-jar",
+                System.getProperty("quarkus.app.jar"))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     boolean exited = gateway.waitFor(60, TimeUnit.SECONDS);
     if (!exited) {
       gateway.destroyForcibly();

@@ -8,14 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Points the gateway under test at the harness's real influxd, a fresh local lake folder and the example policies. */
+/**
+ * Points the gateway under test at the harness's real influxd, a fresh local lake folder and the
+ * example policies.
+ */
 public class RealServersResource implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
     try {
       return Map.of(
-          "tidewater.policies.folder", Path.of(System.getProperty("testservers.root", ".."), "policies").toString(),
+          "tidewater.policies.folder",
+              Path.of(System.getProperty("testservers.root", ".."), "policies").toString(),
           "tidewater.influx.url", TestServers.influx().url().toString(),
           "tidewater.export.scheduled", "false",
           "tidewater.lake.uri", Files.createTempDirectory("tidewater-lake-").toUri().toString());

@@ -25,8 +25,16 @@ class SqlResourceTest {
 
   @BeforeEach
   void findTable() {
-    List<Map<String, Object>> tables = given().when().get("/v1/tables").then().statusCode(200).extract().jsonPath()
-        .getList("findAll { it.kind == 'routed' && it.path[1] == 'cpu' && it.path[0].startsWith('jobs') }");
+    List<Map<String, Object>> tables =
+        given()
+            .when()
+            .get("/v1/tables")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList(
+                "findAll { it.kind == 'routed' && it.path[1] == 'cpu' && it.path[0].startsWith('jobs') }");
     assertEquals(1, tables.size(), tables.toString());
     @SuppressWarnings("unchecked")
     List<String> path = (List<String>) tables.get(0).get("path");
@@ -43,22 +51,31 @@ class SqlResourceTest {
 
   @Test
   void answersAsJsonNdjsonAndCsv() {
-    String q = "SELECT host, COUNT(*) AS n, MIN(\"time\") AS first_seen FROM " + table + " GROUP BY host ORDER BY host";
+    String q =
+        "SELECT host, COUNT(*) AS n, MIN(\"time\") AS first_seen FROM "
+            + table
+            + " GROUP BY host ORDER BY host";
     JsonPath answer = post("/v1/sql", sql(q, "")).statusCode(200).extract().jsonPath();
     assertEquals(List.of("host", "n", "first_seen"), answer.getList("columns.name"));
     assertEquals(List.of("VARCHAR", "BIGINT", "TIMESTAMP"), answer.getList("columns.type"));
     assertEquals(3, answer.getInt("rowCount"));
-    assertEquals(List.of("h0", ExportTestResource.POINTS_PER_HOST), answer.getList("rows[0]").subList(0, 2));
+    assertEquals(
+        List.of("h0", ExportTestResource.POINTS_PER_HOST), answer.getList("rows[0]").subList(0, 2));
     assertTrue(answer.getString("rows[0][2]").endsWith(":00Z"), answer.prettify());
 
-    String ndjson = post("/v1/sql", sql(q, ", \"format\": \"ndjson\"")).statusCode(200)
-        .contentType("application/x-ndjson").extract().asString();
+    String ndjson =
+        post("/v1/sql", sql(q, ", \"format\": \"ndjson\""))
+            .statusCode(200)
+            .contentType("application/x-ndjson")
+            .extract()
+            .asString();
     List<String> lines = ndjson.lines().toList();
     assertEquals(3, lines.size(), ndjson);
     assertEquals("h2", JsonPath.from(lines.get(2)).getString("host"));
     assertEquals(ExportTestResource.POINTS_PER_HOST, JsonPath.from(lines.get(2)).getInt("n"));
 
-    String csv = post("/v1/sql", sql(q, ", \"format\": \"csv\"")).statusCode(200).extract().asString();
+    String csv =
+        post("/v1/sql", sql(q, ", \"format\": \"csv\"")).statusCode(200).extract().asString();
     List<String> csvLines = csv.lines().toList();
     assertEquals("host,n,first_seen", csvLines.get(0));
     assertTrue(csvLines.get(1).startsWith("h0," + ExportTestResource.POINTS_PER_HOST + ","), csv);
@@ -67,33 +84,66 @@ class SqlResourceTest {
 
   @Test
   void explainShowsThePushedDownInfluxQl() {
-    JsonPath plan = post("/v1/sql/explain", sql("SELECT FLOOR(\"time\" TO HOUR), COUNT(usage) FROM " + table
-        + " GROUP BY FLOOR(\"time\" TO HOUR)", "")).statusCode(200).extract().jsonPath();
-    // The data is hot: InfluxDB answers it (a lake part, if the lake has exported windows, holds none of it).
+    JsonPath plan =
+        post(
+                "/v1/sql/explain",
+                sql(
+                    "SELECT FLOOR(\"time\" TO HOUR), COUNT(usage) FROM "
+                        + table
+                        + " GROUP BY FLOOR(\"time\" TO HOUR)",
+                    ""))
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    // The data is hot: InfluxDB answers it (a lake part, if the lake has exported windows, holds
+    // none of it).
     String pushed = plan.getString("parts.find { it.place == 'INFLUXDB' }.pushed");
-    assertTrue(pushed != null && pushed.contains("GROUP BY time(3600000ms) fill(none)"), plan.prettify());
+    assertTrue(
+        pushed != null && pushed.contains("GROUP BY time(3600000ms) fill(none)"), plan.prettify());
     assertTrue(plan.getString("plan").contains("InfluxToEnumerableConverter"), plan.prettify());
   }
 
   @Test
   void errorsNameTheProblemWithAStableCode() {
-    post("/v1/sql", sql("SELEC 1", "")).statusCode(400).body("code", equalTo("SQL_SYNTAX"))
+    post("/v1/sql", sql("SELEC 1", ""))
+        .statusCode(400)
+        .body("code", equalTo("SQL_SYNTAX"))
         .body("message", containsString("line 1, column 1"));
-    post("/v1/sql", sql("SELECT * FROM nowhere.nothing", "")).statusCode(404).body("code", equalTo("NOT_FOUND"))
+    post("/v1/sql", sql("SELECT * FROM nowhere.nothing", ""))
+        .statusCode(404)
+        .body("code", equalTo("NOT_FOUND"))
         .body("message", containsString("line 1, column 15: Object 'nowhere' not found"));
-    post("/v1/sql", sql("SELECT nope FROM " + table, "")).statusCode(404).body("code", equalTo("NOT_FOUND"))
+    post("/v1/sql", sql("SELECT nope FROM " + table, ""))
+        .statusCode(404)
+        .body("code", equalTo("NOT_FOUND"))
         .body("message", containsString("Column 'nope' not found"));
-    post("/v1/sql", sql("SELECT host FROM " + table + " GROUP BY usage", "")).statusCode(400)
-        .body("code", equalTo("SQL_INVALID")).body("message", containsString("'host' is not being grouped"));
-    post("/v1/sql", sql("SELECT host + 1 FROM " + table, "")).statusCode(400).body("code", equalTo("SQL_INVALID"));
-    post("/v1/sql", sql("SELECT DATE_BIN(INTERVAL '1' MONTH, \"time\") FROM " + table, "")).statusCode(400)
-        .body("code", equalTo("SQL_INVALID")).body("message", containsString("no fixed width"));
-    post("/v1/sql", "{}").statusCode(400).body("code", equalTo("BAD_REQUEST")).body("message", containsString("'sql' is required"));
-    post("/v1/sql", sql("SELECT 1", ", \"format\": \"xml\"")).statusCode(400).body("message", containsString("json, ndjson or csv"));
-    post("/v1/sql", sql("SELECT * FROM " + table, ", \"maxRows\": 10")).statusCode(400)
-        .body("code", equalTo("TOO_MANY_ROWS")).body("message", containsString("more than 10 rows"));
-    String cut = post("/v1/sql", sql("SELECT * FROM " + table, ", \"maxRows\": 10, \"format\": \"ndjson\""))
-        .statusCode(200).extract().asString();
+    post("/v1/sql", sql("SELECT host FROM " + table + " GROUP BY usage", ""))
+        .statusCode(400)
+        .body("code", equalTo("SQL_INVALID"))
+        .body("message", containsString("'host' is not being grouped"));
+    post("/v1/sql", sql("SELECT host + 1 FROM " + table, ""))
+        .statusCode(400)
+        .body("code", equalTo("SQL_INVALID"));
+    post("/v1/sql", sql("SELECT DATE_BIN(INTERVAL '1' MONTH, \"time\") FROM " + table, ""))
+        .statusCode(400)
+        .body("code", equalTo("SQL_INVALID"))
+        .body("message", containsString("no fixed width"));
+    post("/v1/sql", "{}")
+        .statusCode(400)
+        .body("code", equalTo("BAD_REQUEST"))
+        .body("message", containsString("'sql' is required"));
+    post("/v1/sql", sql("SELECT 1", ", \"format\": \"xml\""))
+        .statusCode(400)
+        .body("message", containsString("json, ndjson or csv"));
+    post("/v1/sql", sql("SELECT * FROM " + table, ", \"maxRows\": 10"))
+        .statusCode(400)
+        .body("code", equalTo("TOO_MANY_ROWS"))
+        .body("message", containsString("more than 10 rows"));
+    String cut =
+        post("/v1/sql", sql("SELECT * FROM " + table, ", \"maxRows\": 10, \"format\": \"ndjson\""))
+            .statusCode(200)
+            .extract()
+            .asString();
     List<String> lines = cut.lines().toList();
     assertEquals(11, lines.size(), cut);
     assertEquals("TOO_MANY_ROWS", JsonPath.from(lines.get(10)).getString("error.code"));

@@ -24,8 +24,11 @@ class UnreachableInfluxHealthTest {
 
   @Test
   void readinessIsDownAndNamesInfluxDb() {
-    given().when().get("/q/health/ready")
-        .then().statusCode(503)
+    given()
+        .when()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(503)
         .body("status", equalTo("DOWN"))
         .body("checks.find { it.name == 'influxdb' }.status", equalTo("DOWN"))
         .body("checks.find { it.name == 'influxdb' }.data.error", containsString("unreachable"));

@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A real Azure Blob endpoint: Azurite's blob service with its workspace in a temporary folder.
- * It serves the Blob API only (no DataLake/DFS calls); see docs/architecture.md, tests.
+ * A real Azure Blob endpoint: Azurite's blob service with its workspace in a temporary folder. It
+ * serves the Blob API only (no DataLake/DFS calls); see docs/architecture.md, tests.
  */
 public final class AzuriteServer extends RealServer {
 
   /** Azurite's well-known development account. */
   public static final String ACCOUNT = "devstoreaccount1";
+
   public static final String ACCOUNT_KEY =
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
@@ -28,23 +29,42 @@ public final class AzuriteServer extends RealServer {
 
   /** Starts azurite-blob and waits until its HTTP port answers. */
   public static AzuriteServer start() {
-    Path azurite = Executables.require(
-        "testservers.azurite", "azurite-blob", INSTALL_HINT,
-        Executables.projectRoot().resolve("tools/azurite/node_modules/.bin/azurite-blob"));
+    Path azurite =
+        Executables.require(
+            "testservers.azurite",
+            "azurite-blob",
+            INSTALL_HINT,
+            Executables.projectRoot().resolve("tools/azurite/node_modules/.bin/azurite-blob"));
     ServerHome home = ServerHome.create("azurite");
     try {
-      return Loopback.onFreePort(port -> {
-        List<String> command = new ArrayList<>(List.of(
-            azurite.toString(), "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
-            "--location", home.dir().toString(), "--skipApiVersionCheck", "--loose", "--silent",
-            "--disableTelemetry", "--disableProductStyleUrl"));
-        URI account = URI.create("http://127.0.0.1:" + port + "/" + ACCOUNT + "?comp=list");
-        return new AzuriteServer(home, port, () -> {
-          ManagedProcess process = ManagedProcess.start("azurite", command, home.dir(), home.log());
-          process.awaitReady(() -> Loopback.status(account) > 0, Duration.ofSeconds(60));
-          return process;
-        });
-      });
+      return Loopback.onFreePort(
+          port -> {
+            List<String> command =
+                new ArrayList<>(
+                    List.of(
+                        azurite.toString(),
+                        "--blobHost",
+                        "127.0.0.1",
+                        "--blobPort",
+                        Integer.toString(port),
+                        "--location",
+                        home.dir().toString(),
+                        "--skipApiVersionCheck",
+                        "--loose",
+                        "--silent",
+                        "--disableTelemetry",
+                        "--disableProductStyleUrl"));
+            URI account = URI.create("http://127.0.0.1:" + port + "/" + ACCOUNT + "?comp=list");
+            return new AzuriteServer(
+                home,
+                port,
+                () -> {
+                  ManagedProcess process =
+                      ManagedProcess.start("azurite", command, home.dir(), home.log());
+                  process.awaitReady(() -> Loopback.status(account) > 0, Duration.ofSeconds(60));
+                  return process;
+                });
+          });
     } catch (RuntimeException e) {
       home.delete();
       throw e;
@@ -58,7 +78,12 @@ public final class AzuriteServer extends RealServer {
 
   /** A connection string for the Azure SDK's builders. */
   public String connectionString() {
-    return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
-        + ";BlobEndpoint=" + blobEndpoint() + ";";
+    return "DefaultEndpointsProtocol=http;AccountName="
+        + ACCOUNT
+        + ";AccountKey="
+        + ACCOUNT_KEY
+        + ";BlobEndpoint="
+        + blobEndpoint()
+        + ";";
   }
 }

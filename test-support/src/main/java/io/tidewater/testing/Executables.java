@@ -11,8 +11,8 @@ final class Executables {
   private Executables() {}
 
   /**
-   * The file named by system property {@code property} if set, else {@code name} on the PATH,
-   * else the first existing {@code fallbacks}; fails with {@code installHint} when none exists.
+   * The file named by system property {@code property} if set, else {@code name} on the PATH, else
+   * the first existing {@code fallbacks}; fails with {@code installHint} when none exists.
    */
   static Path require(String property, String name, String installHint, Path... fallbacks) {
     String configured = property == null ? null : System.getProperty(property);
@@ -34,8 +34,11 @@ final class Executables {
       }
     }
     throw new MissingServerException(
-        name + " not found on the PATH"
-            + (property == null ? "" : " nor in system property " + property) + ". " + installHint);
+        name
+            + " not found on the PATH"
+            + (property == null ? "" : " nor in system property " + property)
+            + ". "
+            + installHint);
   }
 
   static Optional<Path> onPath(String name) {

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * A real InfluxDB 1.x ({@code influxd}) on a free loopback port with its data in a temporary folder.
+ * A real InfluxDB 1.x ({@code influxd}) on a free loopback port with its data in a temporary
+ * folder.
  *
  * <p>Tests share one server per JVM (see {@link TestServers}) and isolate themselves by database:
  * {@link #newDatabase(String)} creates a database with a name no other test uses.
@@ -44,19 +45,31 @@ public final class InfluxServer extends RealServer {
    * for size measurements), and waits until {@code /ping} answers 204.
    */
   public static InfluxServer start(String extraDataSettings) {
-    Path influxd = Executables.require("testservers.influxd", "influxd", INSTALL_HINT, Path.of("/usr/bin/influxd"));
+    Path influxd =
+        Executables.require(
+            "testservers.influxd", "influxd", INSTALL_HINT, Path.of("/usr/bin/influxd"));
     ServerHome home = ServerHome.create("influxd");
     try {
-      return Loopback.onFreePort(http -> {
-        Path config = home.write("influxdb.conf", config(home, http, Loopback.freePort(), extraDataSettings));
-        URI ping = URI.create("http://127.0.0.1:" + http + "/ping");
-        return new InfluxServer(home, http, () -> {
-          ManagedProcess process = ManagedProcess.start(
-              "influxd", List.of(influxd.toString(), "run", "-config", config.toString()), home.dir(), home.log());
-          process.awaitReady(() -> Loopback.status(ping) == 204, Duration.ofSeconds(30));
-          return process;
-        });
-      });
+      return Loopback.onFreePort(
+          http -> {
+            Path config =
+                home.write(
+                    "influxdb.conf", config(home, http, Loopback.freePort(), extraDataSettings));
+            URI ping = URI.create("http://127.0.0.1:" + http + "/ping");
+            return new InfluxServer(
+                home,
+                http,
+                () -> {
+                  ManagedProcess process =
+                      ManagedProcess.start(
+                          "influxd",
+                          List.of(influxd.toString(), "run", "-config", config.toString()),
+                          home.dir(),
+                          home.log());
+                  process.awaitReady(() -> Loopback.status(ping) == 204, Duration.ofSeconds(30));
+                  return process;
+                });
+          });
     } catch (RuntimeException e) {
       home.delete();
       throw e;
@@ -112,7 +125,9 @@ public final class InfluxServer extends RealServer {
     return name;
   }
 
-  /** Writes line protocol (nanosecond timestamps) into {@code database}'s default retention policy. */
+  /**
+   * Writes line protocol (nanosecond timestamps) into {@code database}'s default retention policy.
+   */
   public void write(String database, String lineProtocol) {
     HttpRequest request =
         HttpRequest.newBuilder(url().resolve("/write?precision=ns&db=" + encode(database)))
@@ -120,11 +135,14 @@ public final class InfluxServer extends RealServer {
             .build();
     HttpResponse<String> response = send(request);
     if (response.statusCode() != 204) {
-      throw new IllegalStateException("write to " + database + " failed: " + response.statusCode() + " " + response.body());
+      throw new IllegalStateException(
+          "write to " + database + " failed: " + response.statusCode() + " " + response.body());
     }
   }
 
-  /** Runs InfluxQL against {@code database} and returns InfluxDB's JSON response (epoch ns times). */
+  /**
+   * Runs InfluxQL against {@code database} and returns InfluxDB's JSON response (epoch ns times).
+   */
   public String query(String database, String influxql) {
     return post("/query", "epoch=ns&db=" + encode(database) + "&q=" + encode(influxql));
   }
@@ -137,7 +155,8 @@ public final class InfluxServer extends RealServer {
             .build();
     HttpResponse<String> response = send(request);
     if (response.statusCode() != 200) {
-      throw new IllegalStateException(path + " failed: " + response.statusCode() + " " + response.body());
+      throw new IllegalStateException(
+          path + " failed: " + response.statusCode() + " " + response.body());
     }
     return response.body();
   }

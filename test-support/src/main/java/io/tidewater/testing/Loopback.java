@@ -50,7 +50,8 @@ final class Loopback {
   /** The status of a GET to {@code uri}, or -1 if nothing answers there yet. */
   static int status(URI uri) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build();
+      HttpRequest request =
+          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build();
       return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;

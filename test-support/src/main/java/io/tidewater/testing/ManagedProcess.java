@@ -53,7 +53,8 @@ public final class ManagedProcess implements AutoCloseable {
     try {
       return new ManagedProcess(name, builder.start(), log);
     } catch (IOException e) {
-      throw new UncheckedIOException("could not start " + name + ": " + String.join(" ", command), e);
+      throw new UncheckedIOException(
+          "could not start " + name + ": " + String.join(" ", command), e);
     }
   }
 
@@ -63,7 +64,10 @@ public final class ManagedProcess implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            name + " exited with status " + process.exitValue() + " before it was ready; its log:\n"
+            name
+                + " exited with status "
+                + process.exitValue()
+                + " before it was ready; its log:\n"
                 + logTail());
       }
       if (ready.getAsBoolean()) {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A server process of the harness with its temporary folder and port. {@link #stop()} and
- * {@link #restart()} keep the data (for outage tests); {@link #close()} stops it and deletes the folder.
+ * A server process of the harness with its temporary folder and port. {@link #stop()} and {@link
+ * #restart()} keep the data (for outage tests); {@link #close()} stops it and deletes the folder.
  */
 abstract class RealServer implements AutoCloseable {
 
@@ -46,7 +46,9 @@ abstract class RealServer implements AutoCloseable {
     }
   }
 
-  /** Freezes the server (SIGSTOP): connections stay open and are accepted, but nothing is answered. */
+  /**
+   * Freezes the server (SIGSTOP): connections stay open and are accepted, but nothing is answered.
+   */
   public void freeze() {
     signal("STOP");
   }
@@ -57,8 +59,10 @@ abstract class RealServer implements AutoCloseable {
   }
 
   private void signal(String signal) {
-    List<Long> server = ProcessHandle.of(pid()).map(h -> h.descendants().map(ProcessHandle::pid).toList())
-        .orElse(List.of());
+    List<Long> server =
+        ProcessHandle.of(pid())
+            .map(h -> h.descendants().map(ProcessHandle::pid).toList())
+            .orElse(List.of());
     for (long pid : server) {
       try {
         new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();

@@ -26,25 +26,41 @@ public final class S3Server extends RealServer {
 
   /** Starts s3proxy and waits until its HTTP port answers. */
   public static S3Server start() {
-    Path jar = Executables.require(
-        "testservers.s3proxy.jar", "s3proxy.jar", INSTALL_HINT,
-        Executables.projectRoot().resolve("test-support/target/servers/s3proxy.jar"));
+    Path jar =
+        Executables.require(
+            "testservers.s3proxy.jar",
+            "s3proxy.jar",
+            INSTALL_HINT,
+            Executables.projectRoot().resolve("test-support/target/servers/s3proxy.jar"));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     ServerHome home = ServerHome.create("s3proxy");
     try {
-      return Loopback.onFreePort(port -> {
-        Path properties = home.write("s3proxy.properties", properties(home, port));
-        URI root = URI.create("http://127.0.0.1:" + port + "/");
-        return new S3Server(home, port, () -> {
-          ManagedProcess process = ManagedProcess.start(
-              "s3proxy",
-              List.of(java.toString(), "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                  "-jar", jar.toString(), "--properties", properties.toString()),
-              home.dir(), home.log());
-          process.awaitReady(() -> Loopback.status(root) > 0, Duration.ofSeconds(60));
-          return process;
-        });
-      });
+      return Loopback.onFreePort(
+          port -> {
+            Path properties = home.write("s3proxy.properties", properties(home, port));
+            URI root = URI.create("http://127.0.0.1:" + port + "/");
+            return new S3Server(
+                home,
+                port,
+                () -> {
+                  ManagedProcess process =
+                      ManagedProcess.start(
+                          "s3proxy",
+                          List.of(
+                              java.toString(),
+                              "-Xmx512m",
+                              "-XX:+UseSerialGC",
+                              "-XX:TieredStopAtLevel=1",
+                              "-jar",
+                              jar.toString(),
+                              "--properties",
+                              properties.toString()),
+                          home.dir(),
+                          home.log());
+                  process.awaitReady(() -> Loopback.status(root) > 0, Duration.ofSeconds(60));
+                  return process;
+                });
+          });
     } catch (RuntimeException e) {
       home.delete();
       throw e;

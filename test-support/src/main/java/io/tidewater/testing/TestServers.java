@@ -11,10 +11,12 @@ import java.util.function.Supplier;
  */
 public final class TestServers {
 
-  private static final List<AutoCloseable> STARTED = Collections.synchronizedList(new ArrayList<>());
+  private static final List<AutoCloseable> STARTED =
+      Collections.synchronizedList(new ArrayList<>());
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(TestServers::stopAll, "tidewater-test-servers-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(TestServers::stopAll, "tidewater-test-servers-stop"));
   }
 
   private TestServers() {}

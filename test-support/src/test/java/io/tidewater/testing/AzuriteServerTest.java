@@ -17,29 +17,44 @@ class AzuriteServerTest {
 
   @Test
   void uploadListReadAndConditionalUpload() {
-    BlobContainerClient container = new BlobServiceClientBuilder()
-        .connectionString(TestServers.azurite().connectionString())
-        .httpClient(new JdkHttpClientBuilder().build())
-        .buildClient()
-        .getBlobContainerClient("harness");
+    BlobContainerClient container =
+        new BlobServiceClientBuilder()
+            .connectionString(TestServers.azurite().connectionString())
+            .httpClient(new JdkHttpClientBuilder().build())
+            .buildClient()
+            .getBlobContainerClient("harness");
     container.create();
 
-    container.getBlobClient("lake/day=2025-01-15/part-0.parquet").upload(BinaryData.fromString("0123456789"));
-    container.getBlobClient("lake/day=2025-01-16/part-0.parquet").upload(BinaryData.fromString("x"));
+    container
+        .getBlobClient("lake/day=2025-01-15/part-0.parquet")
+        .upload(BinaryData.fromString("0123456789"));
+    container
+        .getBlobClient("lake/day=2025-01-16/part-0.parquet")
+        .upload(BinaryData.fromString("x"));
     container.getBlobClient("other/a").upload(BinaryData.fromString("y"));
 
-    List<String> names = container.listBlobsByHierarchy("lake/").stream().map(BlobItem::getName).toList();
+    List<String> names =
+        container.listBlobsByHierarchy("lake/").stream().map(BlobItem::getName).toList();
     assertEquals(List.of("lake/day=2025-01-15/", "lake/day=2025-01-16/"), names);
-    List<String> flat = container.listBlobs(new ListBlobsOptions().setPrefix("lake/"), null)
-        .stream().map(BlobItem::getName).toList();
-    assertEquals(List.of("lake/day=2025-01-15/part-0.parquet", "lake/day=2025-01-16/part-0.parquet"), flat);
-    assertEquals("0123456789",
+    List<String> flat =
+        container.listBlobs(new ListBlobsOptions().setPrefix("lake/"), null).stream()
+            .map(BlobItem::getName)
+            .toList();
+    assertEquals(
+        List.of("lake/day=2025-01-15/part-0.parquet", "lake/day=2025-01-16/part-0.parquet"), flat);
+    assertEquals(
+        "0123456789",
         container.getBlobClient("lake/day=2025-01-15/part-0.parquet").downloadContent().toString());
 
     // Put-if-absent (If-None-Match: *): the second upload of the same name is refused with 409.
     container.getBlobClient("_ledger/v1").upload(BinaryData.fromString("first"), false);
-    BlobStorageException conflict = assertThrows(BlobStorageException.class,
-        () -> container.getBlobClient("_ledger/v1").upload(BinaryData.fromString("second"), false));
+    BlobStorageException conflict =
+        assertThrows(
+            BlobStorageException.class,
+            () ->
+                container
+                    .getBlobClient("_ledger/v1")
+                    .upload(BinaryData.fromString("second"), false));
     assertEquals(409, conflict.getStatusCode());
     assertEquals("first", container.getBlobClient("_ledger/v1").downloadContent().toString());
   }

@@ -35,19 +35,27 @@ class ServerLifecycleTest {
       assertFalse(influx.isAlive());
       assertThrows(RuntimeException.class, () -> influx.query(db, "SELECT count(v) FROM m"));
       influx.restart();
-      assertTrue(influx.query(db, "SELECT count(v) FROM m").contains("[0,1]"), "the point survived the outage");
+      assertTrue(
+          influx.query(db, "SELECT count(v) FROM m").contains("[0,1]"),
+          "the point survived the outage");
     }
   }
 
   @Test
   void serversDieWithAJvmKilledByKill9() throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process probe = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        "-Dtestservers.root=" + Executables.projectRoot(), KilledJvmProbe.class.getName())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process probe =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dtestservers.root=" + Executables.projectRoot(),
+                KilledJvmProbe.class.getName())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     List<ProcessHandle> servers = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(probe.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(probe.getInputStream(), StandardCharsets.UTF_8))) {
       String line = out.readLine();
       assertTrue(line != null && line.startsWith("pids "), "probe said: " + line);
       for (String pid : line.substring(5).trim().split(" ")) {
@@ -64,24 +72,34 @@ class ServerLifecycleTest {
   void aMissingProgramFailsWithHowToInstallIt() {
     System.setProperty("testservers.test.missing", "/nonexistent/influxd");
     try {
-      MissingServerException e = assertThrows(MissingServerException.class,
-          () -> Executables.require("testservers.test.missing", "influxd", InfluxServer.INSTALL_HINT));
+      MissingServerException e =
+          assertThrows(
+              MissingServerException.class,
+              () ->
+                  Executables.require(
+                      "testservers.test.missing", "influxd", InfluxServer.INSTALL_HINT));
       assertTrue(e.getMessage().contains("/nonexistent/influxd"), e.getMessage());
       assertTrue(e.getMessage().contains("apt-get install influxdb"), e.getMessage());
     } finally {
       System.clearProperty("testservers.test.missing");
     }
-    MissingServerException e = assertThrows(MissingServerException.class,
-        () -> Executables.require(null, "no-such-server-binary", AzuriteServer.INSTALL_HINT));
-    assertEquals("no-such-server-binary not found on the PATH. " + AzuriteServer.INSTALL_HINT, e.getMessage());
+    MissingServerException e =
+        assertThrows(
+            MissingServerException.class,
+            () -> Executables.require(null, "no-such-server-binary", AzuriteServer.INSTALL_HINT));
+    assertEquals(
+        "no-such-server-binary not found on the PATH. " + AzuriteServer.INSTALL_HINT,
+        e.getMessage());
   }
 
   private static List<ProcessHandle> tree(long pid) {
     List<ProcessHandle> tree = new ArrayList<>();
-    ProcessHandle.of(pid).ifPresent(root -> {
-      tree.add(root);
-      root.descendants().forEach(tree::add);
-    });
+    ProcessHandle.of(pid)
+        .ifPresent(
+            root -> {
+              tree.add(root);
+              root.descendants().forEach(tree::add);
+            });
     return tree;
   }
 
@@ -90,8 +108,12 @@ class ServerLifecycleTest {
     while (System.nanoTime() < deadline && processes.stream().anyMatch(ProcessHandle::isAlive)) {
       ManagedProcess.sleep(Duration.ofMillis(100));
     }
-    assertFalse(processes.stream().anyMatch(ProcessHandle::isAlive),
-        "still running: " + processes.stream().filter(ProcessHandle::isAlive)
-            .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList());
+    assertFalse(
+        processes.stream().anyMatch(ProcessHandle::isAlive),
+        "still running: "
+            + processes.stream()
+                .filter(ProcessHandle::isAlive)
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+                .toList());
   }
 }

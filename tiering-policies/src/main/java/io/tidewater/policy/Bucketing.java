@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
-/** A query's time buckets: width and origin ({@code DATE_BIN(width, time, origin)}; epoch by default). */
+/**
+ * A query's time buckets: width and origin ({@code DATE_BIN(width, time, origin)}; epoch by
+ * default).
+ */
 public record Bucketing(Duration width, Instant origin) {
 
   public Bucketing {
@@ -19,8 +22,13 @@ public record Bucketing(Duration width, Instant origin) {
     return new Bucketing(width, Instant.EPOCH);
   }
 
-  /** Whether every bucket is a whole number of {@code r}-buckets, so rollups of {@code r} merge into it. */
+  /**
+   * Whether every bucket is a whole number of {@code r}-buckets, so rollups of {@code r} merge into
+   * it.
+   */
   public boolean isComposedOf(Resolution r) {
-    return !r.isRaw() && Durations.divides(r.width(), width) && Durations.isAligned(origin, r.width());
+    return !r.isRaw()
+        && Durations.divides(r.width(), width)
+        && Durations.isAligned(origin, r.width());
   }
 }

@@ -7,13 +7,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as policies spell them: whole numbers with units, InfluxDB style ({@code 90d},
- * {@code 1h30m}). Units: s, m, h, d, w (7 days), y (365 days: ages are durations, not dates).
+ * Durations as policies spell them: whole numbers with units, InfluxDB style ({@code 90d}, {@code
+ * 1h30m}). Units: s, m, h, d, w (7 days), y (365 days: ages are durations, not dates).
  */
 public final class Durations {
 
   /** What a policy may write, for error messages. */
-  public static final String SYNTAX = "a whole number with a unit s, m, h, d, w or y (e.g. 30s, 5m, 1h, 90d, 5y)";
+  public static final String SYNTAX =
+      "a whole number with a unit s, m, h, d, w or y (e.g. 30s, 5m, 1h, 90d, 5y)";
 
   private static final Pattern PART = Pattern.compile("(\\d+)(s|m|h|d|w|y)");
   private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:s|m|h|d|w|y))+");
@@ -54,7 +55,9 @@ public final class Durations {
     };
   }
 
-  /** The shortest spelling in d, h, m, s (e.g. {@code 1d}, {@code 1h30m}); sub-second parts as ms. */
+  /**
+   * The shortest spelling in d, h, m, s (e.g. {@code 1d}, {@code 1h30m}); sub-second parts as ms.
+   */
   public static String format(Duration d) {
     if (d.isZero()) {
       return "0s";
@@ -97,7 +100,8 @@ public final class Durations {
     BigInteger u = BigInteger.valueOf(unit.toNanos());
     BigInteger floored = nanos.subtract(nanos.mod(u));
     BigInteger[] secondsAndNanos = floored.divideAndRemainder(BigInteger.valueOf(1_000_000_000L));
-    return Instant.ofEpochSecond(secondsAndNanos[0].longValueExact(), secondsAndNanos[1].longValueExact());
+    return Instant.ofEpochSecond(
+        secondsAndNanos[0].longValueExact(), secondsAndNanos[1].longValueExact());
   }
 
   /** Whether {@code t} is a whole multiple of {@code unit} since the epoch. */
@@ -113,7 +117,9 @@ public final class Durations {
   }
 
   private static BigInteger nanos(Instant t) {
-    return BigInteger.valueOf(t.getEpochSecond()).multiply(BigInteger.valueOf(1_000_000_000L)).add(BigInteger.valueOf(t.getNano()));
+    return BigInteger.valueOf(t.getEpochSecond())
+        .multiply(BigInteger.valueOf(1_000_000_000L))
+        .add(BigInteger.valueOf(t.getNano()));
   }
 
   /** {@code t} as epoch nanoseconds (InfluxDB's and the lake's time unit). */
@@ -123,6 +129,7 @@ public final class Durations {
 
   /** Epoch nanoseconds as an instant. */
   public static Instant fromEpochNanos(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    return Instant.ofEpochSecond(
+        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 }

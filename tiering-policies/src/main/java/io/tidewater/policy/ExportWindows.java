@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * A policy's export windows: epoch-aligned UTC intervals of one length that divides a day. A
- * window is due for export once it has closed and the settle delay has passed.
+ * A policy's export windows: epoch-aligned UTC intervals of one length that divides a day. A window
+ * is due for export once it has closed and the settle delay has passed.
  */
 public record ExportWindows(Duration length, Duration settle) {
 
@@ -35,7 +35,9 @@ public record ExportWindows(Duration length, Duration settle) {
     return Durations.floor(now.minus(settle), length);
   }
 
-  /** The windows that cover {@code [from, to)}, in order (the first may start before {@code from}). */
+  /**
+   * The windows that cover {@code [from, to)}, in order (the first may start before {@code from}).
+   */
   public Stream<Window> covering(Instant from, Instant to) {
     if (!from.isBefore(to)) {
       return Stream.empty();
@@ -45,7 +47,9 @@ public record ExportWindows(Duration length, Duration settle) {
         .map(start -> new Window(start, start.plus(length)));
   }
 
-  /** The due windows covering {@code [from, now)}: every window from {@code from}'s on that is due. */
+  /**
+   * The due windows covering {@code [from, now)}: every window from {@code from}'s on that is due.
+   */
   public Stream<Window> due(Instant from, Instant now) {
     return covering(from, dueUntil(now));
   }

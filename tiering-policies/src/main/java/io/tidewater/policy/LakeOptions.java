@@ -11,7 +11,8 @@ public record LakeOptions(
     TimestampPrecision timestampPrecision) {
 
   public static final LakeOptions DEFAULTS =
-      new LakeOptions(PartitionGranularity.DAY, List.of(), Compression.ZSTD, TimestampPrecision.MICROS);
+      new LakeOptions(
+          PartitionGranularity.DAY, List.of(), Compression.ZSTD, TimestampPrecision.MICROS);
 
   public LakeOptions {
     Objects.requireNonNull(partitionBy, "partitionBy");

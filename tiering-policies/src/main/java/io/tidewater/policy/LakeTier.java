@@ -10,7 +10,8 @@ import java.util.Optional;
  * in it (rollups of a younger tier not listed here are dropped on entry), and where full-resolution
  * data is kept (empty: dropped).
  */
-public record LakeTier(Tier tier, Duration after, List<Resolution> rollups, Optional<StorageClass> raw) {
+public record LakeTier(
+    Tier tier, Duration after, List<Resolution> rollups, Optional<StorageClass> raw) {
 
   public LakeTier {
     Objects.requireNonNull(tier, "tier");

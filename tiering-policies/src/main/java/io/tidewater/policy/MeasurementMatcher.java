@@ -42,7 +42,9 @@ public record MeasurementMatcher(String name, Pattern regex) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MeasurementMatcher m && toString().equals(m.toString()) && isRegex() == m.isRegex();
+    return o instanceof MeasurementMatcher m
+        && toString().equals(m.toString())
+        && isRegex() == m.isRegex();
   }
 
   @Override

@@ -17,6 +17,7 @@ public record Placement(Tier tier, Optional<StorageClass> raw, List<Resolution> 
   /** The resolutions a query can read, finest first (archived full resolution needs a restore). */
   public List<Resolution> readable() {
     boolean rawReadable = raw.isPresent() && raw.get() != StorageClass.ARCHIVE;
-    return Stream.concat(rawReadable ? Stream.of(Resolution.RAW) : Stream.empty(), rollups.stream()).toList();
+    return Stream.concat(rawReadable ? Stream.of(Resolution.RAW) : Stream.empty(), rollups.stream())
+        .toList();
   }
 }

@@ -5,7 +5,9 @@ import io.tidewater.error.TidewaterException;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Policy files that cannot be loaded, with every problem found, each naming file, line and field. */
+/**
+ * Policy files that cannot be loaded, with every problem found, each naming file, line and field.
+ */
 public final class PolicyException extends TidewaterException {
   private static final long serialVersionUID = 1L;
 

@@ -2,7 +2,9 @@ package io.tidewater.policy;
 
 import java.util.Locale;
 
-/** An enum whose constants are written in policy files in lower case ({@code zstd}, {@code day}). */
+/**
+ * An enum whose constants are written in policy files in lower case ({@code zstd}, {@code day}).
+ */
 public interface PolicyKeyword {
 
   String name();

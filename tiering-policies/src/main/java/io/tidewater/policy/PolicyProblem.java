@@ -6,6 +6,13 @@ public record PolicyProblem(String origin, int line, int column, String field, S
   /** {@code cpu.yaml:7:11: tiers.warm.after: ...}, the shape compilers use. */
   @Override
   public String toString() {
-    return origin + ":" + line + ":" + column + ": " + (field.isEmpty() ? "" : field + ": ") + message;
+    return origin
+        + ":"
+        + line
+        + ":"
+        + column
+        + ": "
+        + (field.isEmpty() ? "" : field + ": ")
+        + message;
   }
 }

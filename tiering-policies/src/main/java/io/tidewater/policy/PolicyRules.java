@@ -25,27 +25,46 @@ public final class PolicyRules {
   private PolicyRules() {}
 
   /** Every rule {@code policy}'s parts break; empty when it is valid. */
-  public static List<FieldProblem> check(String name, Duration window, Duration settle, Tiers tiers, LakeOptions lake) {
+  public static List<FieldProblem> check(
+      String name, Duration window, Duration settle, Tiers tiers, LakeOptions lake) {
     List<FieldProblem> problems = new ArrayList<>();
     if (!NAME.matcher(name).matches()) {
-      problems.add(new FieldProblem("name", "'" + name + "' is not a valid policy name; use lower-case letters,"
-          + " digits, '-' and '_' (at most 63, starting with a letter or digit)"));
+      problems.add(
+          new FieldProblem(
+              "name",
+              "'"
+                  + name
+                  + "' is not a valid policy name; use lower-case letters,"
+                  + " digits, '-' and '_' (at most 63, starting with a letter or digit)"));
     }
     if (window.isZero() || !Durations.divides(window, DAY)) {
-      problems.add(new FieldProblem("window", format(window) + " does not divide a day; use a window such as"
-          + " 1m, 5m, 15m, 1h, 6h or 1d so windows align with day partitions"));
+      problems.add(
+          new FieldProblem(
+              "window",
+              format(window)
+                  + " does not divide a day; use a window such as"
+                  + " 1m, 5m, 15m, 1h, 6h or 1d so windows align with day partitions"));
     }
     checkTiers(tiers, problems);
     if (window.plus(settle).compareTo(tiers.hotKeep()) >= 0) {
-      problems.add(new FieldProblem("settle", "window plus settle (" + format(window.plus(settle))
-          + ") must be shorter than tiers.hot.keep (" + format(tiers.hotKeep())
-          + "), or data leaves InfluxDB before its window is exported"));
+      problems.add(
+          new FieldProblem(
+              "settle",
+              "window plus settle ("
+                  + format(window.plus(settle))
+                  + ") must be shorter than tiers.hot.keep ("
+                  + format(tiers.hotKeep())
+                  + "), or data leaves InfluxDB before its window is exported"));
     }
     Set<String> tags = new HashSet<>();
     for (String tag : lake.tagPartitions()) {
       if (tag.isEmpty() || !tags.add(tag)) {
-        problems.add(new FieldProblem("lake.tags-as-partitions",
-            tag.isEmpty() ? "a tag name cannot be empty" : "tag '" + tag + "' is listed twice"));
+        problems.add(
+            new FieldProblem(
+                "lake.tags-as-partitions",
+                tag.isEmpty()
+                    ? "a tag name cannot be empty"
+                    : "tag '" + tag + "' is listed twice"));
       }
     }
     return problems;
@@ -57,38 +76,70 @@ public final class PolicyRules {
     }
     List<LakeTier> lake = tiers.lakeTiers();
     if (lake.isEmpty()) {
-      problems.add(new FieldProblem("tiers", "a policy needs a warm or a cold tier, or it moves nothing to the lake"));
+      problems.add(
+          new FieldProblem(
+              "tiers", "a policy needs a warm or a cold tier, or it moves nothing to the lake"));
       return;
     }
     LakeTier first = lake.get(0);
     if (first.after().isZero()) {
       problems.add(new FieldProblem(field(first, "after"), "must be longer than zero"));
     } else if (first.after().compareTo(tiers.hotKeep()) > 0) {
-      problems.add(new FieldProblem(field(first, "after"), format(first.after()) + " is later than tiers.hot.keep ("
-          + format(tiers.hotKeep()) + "): data aged in between would be in no tier"));
+      problems.add(
+          new FieldProblem(
+              field(first, "after"),
+              format(first.after())
+                  + " is later than tiers.hot.keep ("
+                  + format(tiers.hotKeep())
+                  + "): data aged in between would be in no tier"));
     }
     if (lake.size() == 2) {
       LakeTier warm = lake.get(0);
       LakeTier cold = lake.get(1);
       if (cold.after().compareTo(warm.after()) <= 0) {
-        problems.add(new FieldProblem("tiers.cold.after", format(cold.after())
-            + " overlaps the warm tier: cold must start after tiers.warm.after (" + format(warm.after()) + ")"));
+        problems.add(
+            new FieldProblem(
+                "tiers.cold.after",
+                format(cold.after())
+                    + " overlaps the warm tier: cold must start after tiers.warm.after ("
+                    + format(warm.after())
+                    + ")"));
       }
       if (warm.raw().isEmpty() && cold.raw().isPresent()) {
-        problems.add(new FieldProblem("tiers.cold.raw", "full resolution dropped in the warm tier (raw: none)"
-            + " cannot be kept in the cold tier; use raw: none here too"));
+        problems.add(
+            new FieldProblem(
+                "tiers.cold.raw",
+                "full resolution dropped in the warm tier (raw: none)"
+                    + " cannot be kept in the cold tier; use raw: none here too"));
       }
     }
-    tiers.expireAfter().ifPresent(expire -> {
-      LakeTier last = lake.get(lake.size() - 1);
-      if (expire.compareTo(last.after()) <= 0) {
-        problems.add(new FieldProblem("tiers.expire.after", format(expire) + " overlaps the " + last.tier().key()
-            + " tier: expiry must come after " + field(last, "after") + " (" + format(last.after()) + ")"));
-      } else if (expire.compareTo(tiers.hotKeep()) < 0) {
-        problems.add(new FieldProblem("tiers.expire.after", format(expire)
-            + " is earlier than tiers.hot.keep (" + format(tiers.hotKeep()) + ")"));
-      }
-    });
+    tiers
+        .expireAfter()
+        .ifPresent(
+            expire -> {
+              LakeTier last = lake.get(lake.size() - 1);
+              if (expire.compareTo(last.after()) <= 0) {
+                problems.add(
+                    new FieldProblem(
+                        "tiers.expire.after",
+                        format(expire)
+                            + " overlaps the "
+                            + last.tier().key()
+                            + " tier: expiry must come after "
+                            + field(last, "after")
+                            + " ("
+                            + format(last.after())
+                            + ")"));
+              } else if (expire.compareTo(tiers.hotKeep()) < 0) {
+                problems.add(
+                    new FieldProblem(
+                        "tiers.expire.after",
+                        format(expire)
+                            + " is earlier than tiers.hot.keep ("
+                            + format(tiers.hotKeep())
+                            + ")"));
+              }
+            });
     checkRollups(lake, problems);
   }
 
@@ -108,8 +159,14 @@ public final class PolicyRules {
     for (var entry : all.entrySet()) {
       Resolution coarser = entry.getKey();
       if (finer.isPresent() && !Durations.divides(finer.get().width(), coarser.width())) {
-        problems.add(new FieldProblem(field(entry.getValue(), "rollups"), "rollup " + coarser
-            + " is not a multiple of the finer rollup " + finer.get() + ", so it cannot be computed from it exactly"));
+        problems.add(
+            new FieldProblem(
+                field(entry.getValue(), "rollups"),
+                "rollup "
+                    + coarser
+                    + " is not a multiple of the finer rollup "
+                    + finer.get()
+                    + ", so it cannot be computed from it exactly"));
       }
       finer = Optional.of(coarser);
     }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The time resolution of data in the lake: {@link #RAW} (every point) or a rollup bucket width.
- * Its {@link #name()} is what lake paths use ({@code res=raw}, {@code res=1m}).
+ * The time resolution of data in the lake: {@link #RAW} (every point) or a rollup bucket width. Its
+ * {@link #name()} is what lake paths use ({@code res=raw}, {@code res=1m}).
  */
 public record Resolution(Duration width) implements Comparable<Resolution> {
 
@@ -17,7 +17,8 @@ public record Resolution(Duration width) implements Comparable<Resolution> {
       throw new IllegalArgumentException("a resolution cannot be negative: " + width);
     }
     if (!width.isZero() && !Durations.divides(width, Duration.ofDays(1))) {
-      throw new IllegalArgumentException("a rollup resolution must divide a day: " + Durations.format(width));
+      throw new IllegalArgumentException(
+          "a rollup resolution must divide a day: " + Durations.format(width));
     }
   }
 

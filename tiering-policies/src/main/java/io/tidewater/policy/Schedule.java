@@ -15,7 +15,8 @@ import java.util.Optional;
  */
 public record Schedule(String cron) {
 
-  private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
+  private static final CronParser QUARTZ =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
 
   /** Every five minutes: cheap, since a run with no window due does nothing. */
   public static final Schedule DEFAULT = new Schedule("0 0/5 * * * ?");
@@ -28,8 +29,13 @@ public record Schedule(String cron) {
     try {
       return QUARTZ.parse(cron).validate();
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + cron + "' is not a Quartz cron expression (seconds minutes hours"
-          + " day-of-month month day-of-week, e.g. \"0 0/15 * * * ?\"): " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "'"
+              + cron
+              + "' is not a Quartz cron expression (seconds minutes hours"
+              + " day-of-month month day-of-week, e.g. \"0 0/15 * * * ?\"): "
+              + e.getMessage(),
+          e);
     }
   }
 

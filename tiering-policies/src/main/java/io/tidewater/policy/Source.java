@@ -8,7 +8,8 @@ import java.util.Optional;
  * What a policy takes from InfluxDB: one database, a retention policy (empty: the database's
  * default) and the measurements it claims.
  */
-public record Source(String database, Optional<String> retentionPolicy, List<MeasurementMatcher> measurements) {
+public record Source(
+    String database, Optional<String> retentionPolicy, List<MeasurementMatcher> measurements) {
 
   public Source {
     Objects.requireNonNull(database, "database");
@@ -19,9 +20,13 @@ public record Source(String database, Optional<String> retentionPolicy, List<Mea
     }
   }
 
-  /** Whether this source claims {@code measurement} of {@code database} / {@code retentionPolicy}. */
+  /**
+   * Whether this source claims {@code measurement} of {@code database} / {@code retentionPolicy}.
+   */
   public boolean claims(String database, Optional<String> retentionPolicy, String measurement) {
-    return this.database.equals(database) && this.retentionPolicy.equals(retentionPolicy) && claims(measurement);
+    return this.database.equals(database)
+        && this.retentionPolicy.equals(retentionPolicy)
+        && claims(measurement);
   }
 
   /** Whether this source claims {@code measurement} of its own database. */

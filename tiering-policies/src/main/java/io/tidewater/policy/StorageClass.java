@@ -1,8 +1,8 @@
 package io.tidewater.policy;
 
 /**
- * How expensive to keep and to read lake files are, independent of the store. Stores map them:
- * S3 STANDARD / STANDARD_IA / GLACIER_IR / DEEP_ARCHIVE; Azure Hot / Cool / Cold / Archive.
+ * How expensive to keep and to read lake files are, independent of the store. Stores map them: S3
+ * STANDARD / STANDARD_IA / GLACIER_IR / DEEP_ARCHIVE; Azure Hot / Cool / Cold / Archive.
  */
 public enum StorageClass implements PolicyKeyword {
   STANDARD,

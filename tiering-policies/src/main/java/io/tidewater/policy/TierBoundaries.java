@@ -4,12 +4,15 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Where a policy's tiers split the time line at one instant. Data at or after {@link #hotFrom}
- * is kept in InfluxDB; data before {@code warmBefore} is warm, before {@code coldBefore} cold,
- * before {@code expiredBefore} expired. Lake tier splits are aligned to {@link TierLadder#unit()}.
+ * Where a policy's tiers split the time line at one instant. Data at or after {@link #hotFrom} is
+ * kept in InfluxDB; data before {@code warmBefore} is warm, before {@code coldBefore} cold, before
+ * {@code expiredBefore} expired. Lake tier splits are aligned to {@link TierLadder#unit()}.
  */
 public record TierBoundaries(
-    Instant hotFrom, Optional<Instant> warmBefore, Optional<Instant> coldBefore, Optional<Instant> expiredBefore) {
+    Instant hotFrom,
+    Optional<Instant> warmBefore,
+    Optional<Instant> coldBefore,
+    Optional<Instant> expiredBefore) {
 
   /** The tier of data at {@code t}, judged by the lake's tiers (InfluxDB may still hold it). */
   public Tier tierAt(Instant t) {

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  */
 public record TierLadder(Tiers tiers, Duration window) {
 
-  private static final Placement HOT = new Placement(Tier.HOT, Optional.of(StorageClass.STANDARD), List.of());
+  private static final Placement HOT =
+      new Placement(Tier.HOT, Optional.of(StorageClass.STANDARD), List.of());
   private static final Placement EXPIRED = new Placement(Tier.EXPIRED, Optional.empty(), List.of());
 
   public TierLadder {
@@ -67,7 +68,8 @@ public record TierLadder(Tiers tiers, Duration window) {
    * coarsest readable resolution whose buckets compose the query's buckets and align with the
    * part's ends; raw data answers any part where it is readable; no bucketing means raw.
    */
-  public List<TierSpan> spans(Instant from, Instant to, Optional<Bucketing> bucketing, Instant now) {
+  public List<TierSpan> spans(
+      Instant from, Instant to, Optional<Bucketing> bucketing, Instant now) {
     if (!from.isBefore(to)) {
       return List.of();
     }
@@ -91,16 +93,19 @@ public record TierLadder(Tiers tiers, Duration window) {
     return spans;
   }
 
-  private static Optional<Resolution> answering(Placement placement, Instant from, Instant to, Optional<Bucketing> bucketing) {
+  private static Optional<Resolution> answering(
+      Placement placement, Instant from, Instant to, Optional<Bucketing> bucketing) {
     List<Resolution> readable = placement.readable();
-    Optional<Resolution> raw = readable.contains(Resolution.RAW) ? Optional.of(Resolution.RAW) : Optional.empty();
+    Optional<Resolution> raw =
+        readable.contains(Resolution.RAW) ? Optional.of(Resolution.RAW) : Optional.empty();
     if (bucketing.isEmpty()) {
       return raw;
     }
-    Optional<Resolution> rollup = readable.stream()
-        .filter(r -> bucketing.get().isComposedOf(r))
-        .filter(r -> Durations.isAligned(from, r.width()) && Durations.isAligned(to, r.width()))
-        .max(Resolution::compareTo);
+    Optional<Resolution> rollup =
+        readable.stream()
+            .filter(r -> bucketing.get().isComposedOf(r))
+            .filter(r -> Durations.isAligned(from, r.width()) && Durations.isAligned(to, r.width()))
+            .max(Resolution::compareTo);
     return rollup.or(() -> raw);
   }
 }

@@ -5,9 +5,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One tiering policy: what it takes from InfluxDB, in which windows it exports, what lives in
- * which tier for how long, how the lake lays it out, and when its job runs. Built by
- * {@link PolicyParser}; construction checks every rule of {@link PolicyRules}.
+ * One tiering policy: what it takes from InfluxDB, in which windows it exports, what lives in which
+ * tier for how long, how the lake lays it out, and when its job runs. Built by {@link
+ * PolicyParser}; construction checks every rule of {@link PolicyRules}.
  *
  * @param microBatch the low-latency path for writes into windows not yet exported (empty: off)
  * @param origin where the policy was read from (a file name), for messages
@@ -39,7 +39,8 @@ public record TieringPolicy(
       throw new IllegalArgumentException("invalid policy " + name + ": " + problems);
     }
     if (microBatch.isPresent() && microBatch.get().maxDelay().compareTo(window) >= 0) {
-      throw new IllegalArgumentException("invalid policy " + name + ": micro-batch max-delay must be shorter than the window");
+      throw new IllegalArgumentException(
+          "invalid policy " + name + ": micro-batch max-delay must be shorter than the window");
     }
   }
 

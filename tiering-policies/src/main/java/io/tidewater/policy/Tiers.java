@@ -7,10 +7,14 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A policy's tiers: how long InfluxDB keeps data (hot), the lake tiers with the ages they start
- * at, and when data expires everywhere ({@link PolicyRules} checks their order).
+ * A policy's tiers: how long InfluxDB keeps data (hot), the lake tiers with the ages they start at,
+ * and when data expires everywhere ({@link PolicyRules} checks their order).
  */
-public record Tiers(Duration hotKeep, Optional<LakeTier> warm, Optional<LakeTier> cold, Optional<Duration> expireAfter) {
+public record Tiers(
+    Duration hotKeep,
+    Optional<LakeTier> warm,
+    Optional<LakeTier> cold,
+    Optional<Duration> expireAfter) {
 
   public Tiers {
     Objects.requireNonNull(hotKeep, "hotKeep");

@@ -11,7 +11,8 @@ public record Window(Instant start, Instant end) implements Comparable<Window> {
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(end, "end");
     if (!start.isBefore(end)) {
-      throw new IllegalArgumentException("a window must end after it starts: " + start + " .. " + end);
+      throw new IllegalArgumentException(
+          "a window must end after it starts: " + start + " .. " + end);
     }
   }
 

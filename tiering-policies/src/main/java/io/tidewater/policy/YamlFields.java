@@ -49,7 +49,10 @@ final class YamlFields {
     problems.add(new PolicyProblem(origin, at.getLine() + 1, at.getColumn() + 1, field, message));
   }
 
-  /** Reports a rule broken at {@code field}, at the line of the field or of its nearest written parent. */
+  /**
+   * Reports a rule broken at {@code field}, at the line of the field or of its nearest written
+   * parent.
+   */
   void problem(FieldProblem p) {
     String path = p.field();
     Mark at = marks.get(path);
@@ -63,7 +66,10 @@ final class YamlFields {
   /** A mapping's fields by key; reports keys not in {@code allowed} and keys given twice. */
   Optional<Fields> mapping(Node node, String path, List<String> allowed, String example) {
     if (!(node instanceof MappingNode map)) {
-      problem(node.getStartMark(), path, "expected a mapping like " + example + ", found " + describe(node));
+      problem(
+          node.getStartMark(),
+          path,
+          "expected a mapping like " + example + ", found " + describe(node));
       return Optional.empty();
     }
     Map<String, Node> values = new LinkedHashMap<>();
@@ -72,10 +78,20 @@ final class YamlFields {
       String key = keyNode instanceof ScalarNode s ? s.getValue() : null;
       String field = path.isEmpty() ? key : path + "." + key;
       if (key == null) {
-        problem(keyNode.getStartMark(), path, "field names must be plain words, found " + describe(keyNode));
+        problem(
+            keyNode.getStartMark(),
+            path,
+            "field names must be plain words, found " + describe(keyNode));
       } else if (!allowed.contains(key)) {
-        problem(keyNode.getStartMark(), field, "unknown field" + suggestion(key, allowed)
-            + "; allowed " + (path.isEmpty() ? "at the top" : "in " + path) + ": " + String.join(", ", allowed));
+        problem(
+            keyNode.getStartMark(),
+            field,
+            "unknown field"
+                + suggestion(key, allowed)
+                + "; allowed "
+                + (path.isEmpty() ? "at the top" : "in " + path)
+                + ": "
+                + String.join(", ", allowed));
       } else if (values.containsKey(key)) {
         problem(keyNode.getStartMark(), field, "given twice");
       } else {
@@ -124,7 +140,9 @@ final class YamlFields {
       return optional(key);
     }
 
-    /** A scalar converted by {@code parse}, whose IllegalArgumentException message is reported here. */
+    /**
+     * A scalar converted by {@code parse}, whose IllegalArgumentException message is reported here.
+     */
     <T> Optional<T> scalar(String key, Function<String, T> parse) {
       return optional(key).flatMap(n -> convert(n, field(key), parse));
     }
@@ -133,7 +151,9 @@ final class YamlFields {
       return required(key, hint).flatMap(n -> convert(n, field(key), parse));
     }
 
-    /** A list of scalars (a single scalar counts as a list of one), each converted by {@code parse}. */
+    /**
+     * A list of scalars (a single scalar counts as a list of one), each converted by {@code parse}.
+     */
     <T> Optional<List<T>> list(String key, Function<String, T> parse) {
       return optional(key).flatMap(n -> scalars(n, field(key), parse));
     }
@@ -143,13 +163,17 @@ final class YamlFields {
     }
 
     Optional<Boolean> bool(String key) {
-      return optional(key).flatMap(n -> {
-        if (n instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
-          return Optional.of(Set.of("true", "yes", "on").contains(s.getValue().toLowerCase(Locale.ROOT)));
-        }
-        problem(n.getStartMark(), field(key), "expected true or false, found " + describe(n));
-        return Optional.empty();
-      });
+      return optional(key)
+          .flatMap(
+              n -> {
+                if (n instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
+                  return Optional.of(
+                      Set.of("true", "yes", "on").contains(s.getValue().toLowerCase(Locale.ROOT)));
+                }
+                problem(
+                    n.getStartMark(), field(key), "expected true or false, found " + describe(n));
+                return Optional.empty();
+              });
     }
   }
 
@@ -179,12 +203,23 @@ final class YamlFields {
   }
 
   /** Parses one of an enum's lower-case keywords, naming the allowed ones when it is not. */
-  static <E extends Enum<E> & PolicyKeyword> Function<String, E> keyword(Class<E> type, String what) {
-    return text -> Arrays.stream(type.getEnumConstants())
-        .filter(e -> e.key().equals(text.strip().toLowerCase(Locale.ROOT)))
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not " + what + "; use one of "
-            + Arrays.stream(type.getEnumConstants()).map(PolicyKeyword::key).collect(Collectors.joining(", "))));
+  static <E extends Enum<E> & PolicyKeyword> Function<String, E> keyword(
+      Class<E> type, String what) {
+    return text ->
+        Arrays.stream(type.getEnumConstants())
+            .filter(e -> e.key().equals(text.strip().toLowerCase(Locale.ROOT)))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "'"
+                            + text
+                            + "' is not "
+                            + what
+                            + "; use one of "
+                            + Arrays.stream(type.getEnumConstants())
+                                .map(PolicyKeyword::key)
+                                .collect(Collectors.joining(", "))));
   }
 
   private static String describe(Node node) {

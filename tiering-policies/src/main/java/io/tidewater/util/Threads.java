@@ -4,12 +4,16 @@ import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The threads the product starts (named, daemon, so none keeps the JVM alive) and waiting in them. */
+/**
+ * The threads the product starts (named, daemon, so none keeps the JVM alive) and waiting in them.
+ */
 public final class Threads {
 
   private Threads() {}
 
-  /** Daemon threads named {@code name}, or {@code name-1}, {@code name-2}... when {@code numbered}. */
+  /**
+   * Daemon threads named {@code name}, or {@code name-1}, {@code name-2}... when {@code numbered}.
+   */
   public static ThreadFactory daemon(String name, boolean numbered) {
     AtomicInteger count = new AtomicInteger();
     return r -> {

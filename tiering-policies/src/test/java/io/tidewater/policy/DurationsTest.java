@@ -12,13 +12,13 @@ class DurationsTest {
 
   @ParameterizedTest(name = "{0} = {1} s, formatted {2}")
   @CsvSource({
-      "30s, 30, 30s",
-      "5m, 300, 5m",
-      "1h30m, 5400, 1h30m",
-      "90d, 7776000, 90d",
-      "2w, 1209600, 14d",
-      "1y, 31536000, 365d",
-      "0, 0, 0s",
+    "30s, 30, 30s",
+    "5m, 300, 5m",
+    "1h30m, 5400, 1h30m",
+    "90d, 7776000, 90d",
+    "2w, 1209600, 14d",
+    "1y, 31536000, 365d",
+    "0, 0, 0s",
   })
   void parsesAndFormats(String text, long seconds, String formatted) {
     Duration d = Durations.parse(text);
@@ -29,17 +29,18 @@ class DurationsTest {
   @ParameterizedTest(name = "''{0}'' is rejected")
   @CsvSource({"1 hour", "h", "1.5h", "1H", "-1h", "1mo", "''"})
   void rejectsWhatIsNotADuration(String text) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
     assertEquals("'" + text + "' is not a duration; use " + Durations.SYNTAX, e.getMessage());
   }
 
   @ParameterizedTest(name = "floor({0}, {1}) = {2}")
   @CsvSource({
-      "2024-02-29T13:45:12.5Z, 1d, 2024-02-29T00:00:00Z",
-      "2024-02-29T13:45:12.5Z, 1h, 2024-02-29T13:00:00Z",
-      "2024-02-29T13:45:00Z, 15m, 2024-02-29T13:45:00Z",
-      "1969-12-31T23:59:59.999999999Z, 1s, 1969-12-31T23:59:59Z",
-      "2262-04-11T23:47:16.854775807Z, 1d, 2262-04-11T00:00:00Z",
+    "2024-02-29T13:45:12.5Z, 1d, 2024-02-29T00:00:00Z",
+    "2024-02-29T13:45:12.5Z, 1h, 2024-02-29T13:00:00Z",
+    "2024-02-29T13:45:00Z, 15m, 2024-02-29T13:45:00Z",
+    "1969-12-31T23:59:59.999999999Z, 1s, 1969-12-31T23:59:59Z",
+    "2262-04-11T23:47:16.854775807Z, 1d, 2262-04-11T00:00:00Z",
   })
   void floorsToTheEpochGrid(String t, String unit, String expected) {
     assertEquals(Instant.parse(expected), Durations.floor(Instant.parse(t), Durations.parse(unit)));

@@ -23,16 +23,46 @@ class ExportWindowsTest {
 
   static Stream<Arguments> containing() {
     return Stream.of(
-        case3("1m window, mid-minute", "1m", "2025-01-15T10:07:31.5Z", w("2025-01-15T10:07:00Z", "2025-01-15T10:08:00Z")),
-        case3("1m window, exact start belongs to the window it starts", "1m", "2025-01-15T10:07:00Z",
+        case3(
+            "1m window, mid-minute",
+            "1m",
+            "2025-01-15T10:07:31.5Z",
             w("2025-01-15T10:07:00Z", "2025-01-15T10:08:00Z")),
-        case3("1m window, last nanosecond", "1m", "2025-01-15T10:07:59.999999999Z",
+        case3(
+            "1m window, exact start belongs to the window it starts",
+            "1m",
+            "2025-01-15T10:07:00Z",
             w("2025-01-15T10:07:00Z", "2025-01-15T10:08:00Z")),
-        case3("1h window", "1h", "2025-01-15T10:59:59Z", w("2025-01-15T10:00:00Z", "2025-01-15T11:00:00Z")),
-        case3("1d window on a leap day", "1d", "2024-02-29T23:59:59.999Z", w("2024-02-29T00:00:00Z", "2024-03-01T00:00:00Z")),
-        case3("1d window, day after a leap day", "1d", "2024-03-01T00:00:00Z", w("2024-03-01T00:00:00Z", "2024-03-02T00:00:00Z")),
-        case3("6h window before the epoch", "6h", "1969-12-31T23:00:00Z", w("1969-12-31T18:00:00Z", "1970-01-01T00:00:00Z")),
-        case3("15m window at new year", "15m", "2024-12-31T23:59:59Z", w("2024-12-31T23:45:00Z", "2025-01-01T00:00:00Z")));
+        case3(
+            "1m window, last nanosecond",
+            "1m",
+            "2025-01-15T10:07:59.999999999Z",
+            w("2025-01-15T10:07:00Z", "2025-01-15T10:08:00Z")),
+        case3(
+            "1h window",
+            "1h",
+            "2025-01-15T10:59:59Z",
+            w("2025-01-15T10:00:00Z", "2025-01-15T11:00:00Z")),
+        case3(
+            "1d window on a leap day",
+            "1d",
+            "2024-02-29T23:59:59.999Z",
+            w("2024-02-29T00:00:00Z", "2024-03-01T00:00:00Z")),
+        case3(
+            "1d window, day after a leap day",
+            "1d",
+            "2024-03-01T00:00:00Z",
+            w("2024-03-01T00:00:00Z", "2024-03-02T00:00:00Z")),
+        case3(
+            "6h window before the epoch",
+            "6h",
+            "1969-12-31T23:00:00Z",
+            w("1969-12-31T18:00:00Z", "1970-01-01T00:00:00Z")),
+        case3(
+            "15m window at new year",
+            "15m",
+            "2024-12-31T23:59:59Z",
+            w("2024-12-31T23:45:00Z", "2025-01-01T00:00:00Z")));
   }
 
   private static Arguments case3(String name, String window, String at, Window expected) {
@@ -42,14 +72,18 @@ class ExportWindowsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("containing")
   void windowContainingAnInstant(String window, String at, Window expected) {
-    assertEquals(expected, new ExportWindows(Durations.parse(window), Duration.ZERO).containing(t(at)));
+    assertEquals(
+        expected, new ExportWindows(Durations.parse(window), Duration.ZERO).containing(t(at)));
   }
 
   static Stream<Arguments> due() {
     return Stream.of(
         Arguments.of(named("exactly at end + settle: due", "2025-01-15T10:05:00Z"), true),
-        Arguments.of(named("a nanosecond before end + settle: not due", "2025-01-15T10:04:59.999999999Z"), false),
-        Arguments.of(named("at the window's end, unsettled: not due", "2025-01-15T10:00:00Z"), false),
+        Arguments.of(
+            named("a nanosecond before end + settle: not due", "2025-01-15T10:04:59.999999999Z"),
+            false),
+        Arguments.of(
+            named("at the window's end, unsettled: not due", "2025-01-15T10:00:00Z"), false),
         Arguments.of(named("long after: due", "2025-03-01T00:00:00Z"), true),
         Arguments.of(named("inside the window: not due", "2025-01-15T09:30:00Z"), false));
   }
@@ -65,24 +99,48 @@ class ExportWindowsTest {
 
   static Stream<Arguments> dueLists() {
     return Stream.of(
-        Arguments.of(named("1h, settle 5m: the open window and the unsettled one are not due", "1h"), "5m",
-            "2025-01-15T08:00:00Z", "2025-01-15T11:04:00Z",
-            List.of(w("2025-01-15T08:00:00Z", "2025-01-15T09:00:00Z"), w("2025-01-15T09:00:00Z", "2025-01-15T10:00:00Z"))),
-        Arguments.of(named("from inside a window starts at that window", "1h"), "0",
-            "2025-01-15T08:30:00Z", "2025-01-15T10:00:00Z",
-            List.of(w("2025-01-15T08:00:00Z", "2025-01-15T09:00:00Z"), w("2025-01-15T09:00:00Z", "2025-01-15T10:00:00Z"))),
-        Arguments.of(named("1d across a leap day", "1d"), "1h",
-            "2024-02-28T00:00:00Z", "2024-03-01T01:00:00Z",
-            List.of(w("2024-02-28T00:00:00Z", "2024-02-29T00:00:00Z"), w("2024-02-29T00:00:00Z", "2024-03-01T00:00:00Z"))),
-        Arguments.of(named("1m, nothing due yet", "1m"), "30s",
-            "2025-01-15T10:00:00Z", "2025-01-15T10:01:29Z", List.of()),
-        Arguments.of(named("1m, the first one due", "1m"), "30s",
-            "2025-01-15T10:00:00Z", "2025-01-15T10:01:30Z", List.of(w("2025-01-15T10:00:00Z", "2025-01-15T10:01:00Z"))));
+        Arguments.of(
+            named("1h, settle 5m: the open window and the unsettled one are not due", "1h"),
+            "5m",
+            "2025-01-15T08:00:00Z",
+            "2025-01-15T11:04:00Z",
+            List.of(
+                w("2025-01-15T08:00:00Z", "2025-01-15T09:00:00Z"),
+                w("2025-01-15T09:00:00Z", "2025-01-15T10:00:00Z"))),
+        Arguments.of(
+            named("from inside a window starts at that window", "1h"),
+            "0",
+            "2025-01-15T08:30:00Z",
+            "2025-01-15T10:00:00Z",
+            List.of(
+                w("2025-01-15T08:00:00Z", "2025-01-15T09:00:00Z"),
+                w("2025-01-15T09:00:00Z", "2025-01-15T10:00:00Z"))),
+        Arguments.of(
+            named("1d across a leap day", "1d"),
+            "1h",
+            "2024-02-28T00:00:00Z",
+            "2024-03-01T01:00:00Z",
+            List.of(
+                w("2024-02-28T00:00:00Z", "2024-02-29T00:00:00Z"),
+                w("2024-02-29T00:00:00Z", "2024-03-01T00:00:00Z"))),
+        Arguments.of(
+            named("1m, nothing due yet", "1m"),
+            "30s",
+            "2025-01-15T10:00:00Z",
+            "2025-01-15T10:01:29Z",
+            List.of()),
+        Arguments.of(
+            named("1m, the first one due", "1m"),
+            "30s",
+            "2025-01-15T10:00:00Z",
+            "2025-01-15T10:01:30Z",
+            List.of(w("2025-01-15T10:00:00Z", "2025-01-15T10:01:00Z"))));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dueLists")
-  void dueWindowsFromAnInstant(String window, String settle, String from, String now, List<Window> expected) {
+  void dueWindowsFromAnInstant(
+      String window, String settle, String from, String now, List<Window> expected) {
     ExportWindows windows = new ExportWindows(Durations.parse(window), Durations.parse(settle));
     assertEquals(expected, windows.due(t(from), t(now)).toList());
   }

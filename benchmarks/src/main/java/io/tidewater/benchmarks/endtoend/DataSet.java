@@ -61,7 +61,8 @@ final class DataSet {
    * Writes {@code days} of history ending at {@code end} into {@code database}, in batches of about
    * 1 MB, two at a time (influxd indexes one batch while the next arrives).
    */
-  static DataSet load(InfluxServer influx, String database, int hosts, int days, Instant end) throws Exception {
+  static DataSet load(InfluxServer influx, String database, int hosts, int days, Instant end)
+      throws Exception {
     DataSet data = new DataSet(database, hosts, end.minus(Duration.ofDays(days)), end);
     Random random = new Random(42);
     long first = data.start.getEpochSecond() * SECOND;
@@ -94,7 +95,10 @@ final class DataSet {
     return data;
   }
 
-  /** Up to two writes in flight, with at most two more batches waiting; the first failure is rethrown. */
+  /**
+   * Up to two writes in flight, with at most two more batches waiting; the first failure is
+   * rethrown.
+   */
   private static final class Writers {
     private final InfluxServer influx;
     private final String database;
@@ -109,13 +113,15 @@ final class DataSet {
 
     void submit(String lines) throws InterruptedException {
       slots.acquire();
-      writes.add(pool.submit(() -> {
-        try {
-          influx.write(database, lines);
-        } finally {
-          slots.release();
-        }
-      }));
+      writes.add(
+          pool.submit(
+              () -> {
+                try {
+                  influx.write(database, lines);
+                } finally {
+                  slots.release();
+                }
+              }));
     }
 
     void await() throws Exception {
@@ -133,15 +139,35 @@ final class DataSet {
   void append(StringBuilder lines, int h, double usage, Random random, long nanos) {
     String tags = ",host=" + host(h) + ",region=" + region(h);
     int state = random.nextInt(1000);
-    lines.append("cpu").append(tags).append(" usage_user=").append(Math.round(usage * 100) / 100.0)
-        .append(",usage_system=").append(Math.round(usage * 30) / 100.0)
-        .append(",processes=").append(150 + random.nextInt(100)).append('i')
-        .append(",state=\"").append(state == 0 ? "degraded" : state == 1 ? "maintenance" : "running").append('"')
-        .append(",throttled=").append(usage > 95 ? "true" : "false")
-        .append(' ').append(nanos).append('\n');
-    lines.append("mem").append(tags).append(" used_percent=").append(Math.round((30 + usage / 2) * 100) / 100.0)
-        .append(",available=").append(16_000_000_000L - (long) (usage * 80_000_000)).append('i')
-        .append(' ').append(nanos).append('\n');
+    lines
+        .append("cpu")
+        .append(tags)
+        .append(" usage_user=")
+        .append(Math.round(usage * 100) / 100.0)
+        .append(",usage_system=")
+        .append(Math.round(usage * 30) / 100.0)
+        .append(",processes=")
+        .append(150 + random.nextInt(100))
+        .append('i')
+        .append(",state=\"")
+        .append(state == 0 ? "degraded" : state == 1 ? "maintenance" : "running")
+        .append('"')
+        .append(",throttled=")
+        .append(usage > 95 ? "true" : "false")
+        .append(' ')
+        .append(nanos)
+        .append('\n');
+    lines
+        .append("mem")
+        .append(tags)
+        .append(" used_percent=")
+        .append(Math.round((30 + usage / 2) * 100) / 100.0)
+        .append(",available=")
+        .append(16_000_000_000L - (long) (usage * 80_000_000))
+        .append('i')
+        .append(' ')
+        .append(nanos)
+        .append('\n');
     rows += 2;
     values += 7;
   }
@@ -162,7 +188,10 @@ final class DataSet {
     return out;
   }
 
-  /** Every host's points of the minutes {@code [fromMinute, toMinute)} (epoch minutes), as written live. */
+  /**
+   * Every host's points of the minutes {@code [fromMinute, toMinute)} (epoch minutes), as written
+   * live.
+   */
   String minutes(long fromMinute, long toMinute, Random random) {
     StringBuilder lines = new StringBuilder();
     for (long m = fromMinute; m < toMinute; m++) {

@@ -31,7 +31,8 @@ final class DuckDbLake implements QuerySystem {
   @Override
   public long rows(Question q) throws SQLException {
     long rows = 0;
-    try (Statement s = connection.get().createStatement(); ResultSet rs = s.executeQuery(q.duckdb())) {
+    try (Statement s = connection.get().createStatement();
+        ResultSet rs = s.executeQuery(q.duckdb())) {
       while (rs.next()) {
         rows++;
       }

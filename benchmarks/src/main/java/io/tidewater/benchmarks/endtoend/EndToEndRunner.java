@@ -39,25 +39,31 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The end-to-end benchmark (issue 8): real influxd (and s3proxy with {@code --store s3}), a
- * generated fleet's history, the export through the packaged gateway, then every query class of
- * the reference performance table asked over HTTP of the gateway and, in the same run, of InfluxDB
- * in InfluxQL and of DuckDB over the lake's files; writes {@code end-to-end.md}, {@code .json} and
+ * generated fleet's history, the export through the packaged gateway, then every query class of the
+ * reference performance table asked over HTTP of the gateway and, in the same run, of InfluxDB in
+ * InfluxQL and of DuckDB over the lake's files; writes {@code end-to-end.md}, {@code .json} and
  * {@code .svg} to the results folder.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar io.tidewater.benchmarks.endtoend.EndToEndRunner
- * [--smoke] [--hosts 50] [--days 30] [--store local|s3] [--concurrency 2] [--seconds 20] [--queries 500]
- * [--warmup 3] [--warmup-seconds 30] [--classes RECENT_POINT,...] [--out benchmarks/results] [--gateway-jar JAR]}
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar
+ * io.tidewater.benchmarks.endtoend.EndToEndRunner [--smoke] [--hosts 50] [--days 30] [--store
+ * local|s3] [--concurrency 2] [--seconds 20] [--queries 500] [--warmup 3] [--warmup-seconds 30]
+ * [--classes RECENT_POINT,...] [--out benchmarks/results] [--gateway-jar JAR]}
  */
 public final class EndToEndRunner {
 
   static final String POLICY = "bench";
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Short compaction delays so the TSM size is that of fully compacted files, as a long-lived server's. */
+
+  /**
+   * Short compaction delays so the TSM size is that of fully compacted files, as a long-lived
+   * server's.
+   */
   private static final String COMPACT_SOON =
       "  compact-full-write-cold-duration = \"2s\"\n  cache-snapshot-write-cold-duration = \"1s\"";
 
   private final RunnerOptions options;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<String> notes = new ArrayList<>();
   private final long started = System.nanoTime();
 
@@ -91,7 +97,10 @@ public final class EndToEndRunner {
       long rows = data.rows();
       long values = data.values();
       progress("loaded %,d rows; waiting for InfluxDB's compaction", rows);
-      long tsm = options.waitForCompaction() ? TsmFiles.awaitCompactedSize(influx.dataDir()) : TsmFiles.size(influx.dataDir());
+      long tsm =
+          options.waitForCompaction()
+              ? TsmFiles.awaitCompactedSize(influx.dataDir())
+              : TsmFiles.size(influx.dataDir());
       progress("TSM files: %,d bytes; reading every point back (the export's peer)", tsm);
       double rawRate = rows / rawReadSeconds(influx.url(), data);
 
@@ -103,7 +112,8 @@ public final class EndToEndRunner {
       settings.put("tidewater.cdc.log-dir", work.resolve("cdc-log").toString());
       settings.put("tidewater.export.scheduled", "false");
       LakeStore lake = lake(work, s3, settings);
-      try (GatewayProcess gateway = GatewayProcess.start(options.gatewayJar(), settings, work.resolve("gateway.log"));
+      try (GatewayProcess gateway =
+              GatewayProcess.start(options.gatewayJar(), settings, work.resolve("gateway.log"));
           LiveWriter live = new LiveWriter(data, gateway.url())) {
         progress("exporting through the gateway");
         EndToEndReport.Export export = export(gateway.url(), rawRate);
@@ -111,19 +121,24 @@ public final class EndToEndRunner {
         write(gateway.url(), db, data.latePoints(late, new Random(3)));
         EndToEndReport.Size size = size(lake, db, tsm, values);
 
-        String glob = lake.location() instanceof LakeLocation.Local local
-            ? local.root().resolve(db).resolve("cpu").resolve("res=raw") + "/**/*.parquet" : null;
+        String glob =
+            lake.location() instanceof LakeLocation.Local local
+                ? local.root().resolve(db).resolve("cpu").resolve("res=raw") + "/**/*.parquet"
+                : null;
         if (glob == null) {
-          notes.add("DuckDB does not take part with --store s3: its httpfs extension cannot be installed offline.");
+          notes.add(
+              "DuckDB does not take part with --store s3: its httpfs extension cannot be installed offline.");
         }
         List<EndToEndReport.ClassResult> classes = new ArrayList<>();
         long[] cacheBefore = cache(gateway.url());
-        try (GatewaySql ours = new GatewaySql(gateway.url()); InfluxQl influxql = new InfluxQl(influx.url(), db);
+        try (GatewaySql ours = new GatewaySql(gateway.url());
+            InfluxQl influxql = new InfluxQl(influx.url(), db);
             DuckDbLake duckdb = new DuckDbLake()) {
           warmUp(ours, db, data.start);
           for (QueryClass c : options.classes()) {
             progress("query class %s", c.label);
-            QueryClass.Context context = new QueryClass.Context(db, options.hosts(), data.start, Instant.now(), glob);
+            QueryClass.Context context =
+                new QueryClass.Context(db, options.hosts(), data.start, Instant.now(), glob);
             Random random = new Random(100 + c.ordinal());
             List<Question> questions = new ArrayList<>();
             for (int i = 0; i < options.warmup() + options.maxQueries(); i++) {
@@ -138,12 +153,31 @@ public final class EndToEndRunner {
         if (live.failures() > 0) {
           notes.add("live writes failed " + live.failures() + " times: " + live.lastError());
         }
-        return new EndToEndReport(machine(), new EndToEndReport.Data(options.hosts(), options.days(),
-            options.hosts() * DataSet.MEASUREMENTS.length, rows, values, late, live.lines()),
-            new EndToEndReport.Setup(options.store(), options.concurrency(), options.budget().toMillis() / 1000.0,
-                options.maxQueries(), options.warmup(), options.gatewayWarmup().toMillis() / 1000.0),
-            classes, export, size, new EndToEndReport.Cache(hits, misses,
-                hits + misses == 0 ? 0 : QueryLoad.round((double) hits / (hits + misses))), notes);
+        return new EndToEndReport(
+            machine(),
+            new EndToEndReport.Data(
+                options.hosts(),
+                options.days(),
+                options.hosts() * DataSet.MEASUREMENTS.length,
+                rows,
+                values,
+                late,
+                live.lines()),
+            new EndToEndReport.Setup(
+                options.store(),
+                options.concurrency(),
+                options.budget().toMillis() / 1000.0,
+                options.maxQueries(),
+                options.warmup(),
+                options.gatewayWarmup().toMillis() / 1000.0),
+            classes,
+            export,
+            size,
+            new EndToEndReport.Cache(
+                hits,
+                misses,
+                hits + misses == 0 ? 0 : QueryLoad.round((double) hits / (hits + misses))),
+            notes);
       } finally {
         lake.close();
       }
@@ -154,12 +188,14 @@ public final class EndToEndRunner {
    * Asks the gateway questions of every class, drawn apart from the measured ones, for the
    * configured time: a server that has been up for a while has compiled its hot code.
    */
-  private void warmUp(GatewaySql gateway, String db, Instant historyStart) throws InterruptedException {
+  private void warmUp(GatewaySql gateway, String db, Instant historyStart)
+      throws InterruptedException {
     if (options.gatewayWarmup().isZero()) {
       return;
     }
     progress("warming the gateway up for %.0f s", options.gatewayWarmup().toMillis() / 1000.0);
-    QueryClass.Context context = new QueryClass.Context(db, options.hosts(), historyStart, Instant.now(), null);
+    QueryClass.Context context =
+        new QueryClass.Context(db, options.hosts(), historyStart, Instant.now(), null);
     Random random = new Random(7);
     List<Question> questions = new ArrayList<>();
     for (int i = 0; i < 20_000; i++) {
@@ -169,22 +205,25 @@ public final class EndToEndRunner {
   }
 
   /**
-   * Every system asked the same questions in turn (gateway, InfluxDB, DuckDB: the ratios below
-   * rely on that order); the gateway's cache counted around its turn.
+   * Every system asked the same questions in turn (gateway, InfluxDB, DuckDB: the ratios below rely
+   * on that order); the gateway's cache counted around its turn.
    */
-  private EndToEndReport.ClassResult measure(QueryClass c, List<Question> questions, URI gateway,
-      QuerySystem... systems) throws Exception {
+  private EndToEndReport.ClassResult measure(
+      QueryClass c, List<Question> questions, URI gateway, QuerySystem... systems)
+      throws Exception {
     List<EndToEndReport.SystemResult> results = new ArrayList<>();
     Map<String, QueryLoad.Outcome> outcomes = new LinkedHashMap<>();
     long[] cache = new long[2];
     for (QuerySystem s : systems) {
       if (!s.answers(questions.get(0))) {
-        results.add(new EndToEndReport.SystemResult(s.name(), 0, 0, "cannot answer: " + c.duckdbCoverage, null, null,
-            null, null));
+        results.add(
+            new EndToEndReport.SystemResult(
+                s.name(), 0, 0, "cannot answer: " + c.duckdbCoverage, null, null, null, null));
         continue;
       }
       long[] before = s instanceof GatewaySql ? cache(gateway) : null;
-      QueryLoad.Outcome o = QueryLoad.run(s, questions, options.warmup(), options.concurrency(), options.budget());
+      QueryLoad.Outcome o =
+          QueryLoad.run(s, questions, options.warmup(), options.concurrency(), options.budget());
       if (before != null) {
         long[] after = cache(gateway);
         cache[0] = after[0] - before[0];
@@ -206,16 +245,31 @@ public final class EndToEndRunner {
     Double p95 = results.get(0).p95();
     Double vsInflux = ratio(p95, results.get(1).p95());
     Double vsDuck = ratio(p95, results.get(2).p95());
-    return new EndToEndReport.ClassResult(c.name(), c.label, c.description, c.target, c.goalMillis(),
-        c.duckdbCoverage.name(), results, vsInflux, vsDuck, p95 == null ? null : p95 <= c.goalMillis(), same, compared,
-        cache[0], cache[1]);
+    return new EndToEndReport.ClassResult(
+        c.name(),
+        c.label,
+        c.description,
+        c.target,
+        c.goalMillis(),
+        c.duckdbCoverage.name(),
+        results,
+        vsInflux,
+        vsDuck,
+        p95 == null ? null : p95 <= c.goalMillis(),
+        same,
+        compared,
+        cache[0],
+        cache[1]);
   }
 
   private static Double ratio(Double ours, Double theirs) {
     return ours == null || theirs == null || theirs == 0 ? null : QueryLoad.round(ours / theirs);
   }
 
-  /** The benchmark's policy: 2 days hot, then the lake with hourly rollups; raw to a cooler class after 14 days. */
+  /**
+   * The benchmark's policy: 2 days hot, then the lake with hourly rollups; raw to a cooler class
+   * after 14 days.
+   */
   static String policy(String db) {
     return """
         name: %s
@@ -229,19 +283,28 @@ public final class EndToEndRunner {
         lake:
           partition-by: day
           compression: zstd
-        """.formatted(POLICY, db);
+        """
+        .formatted(POLICY, db);
   }
 
-  /** The lake the gateway writes to, for reading its sizes; its settings added to {@code settings}. */
+  /**
+   * The lake the gateway writes to, for reading its sizes; its settings added to {@code settings}.
+   */
   private static LakeStore lake(Path work, S3Server s3, Map<String, String> settings) {
     if (s3 == null) {
       Path root = work.resolve("lake");
       settings.put("tidewater.lake.uri", root.toUri().toString());
       return new LocalLakeStore(new LakeLocation.Local(root));
     }
-    try (S3Client client = S3Client.builder().endpointOverride(s3.endpoint()).forcePathStyle(true)
-        .region(Region.of(S3Server.REGION)).credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY))).build()) {
+    try (S3Client client =
+        S3Client.builder()
+            .endpointOverride(s3.endpoint())
+            .forcePathStyle(true)
+            .region(Region.of(S3Server.REGION))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)))
+            .build()) {
       client.createBucket(b -> b.bucket("bench"));
     }
     settings.put("tidewater.lake.uri", "s3://bench/lake");
@@ -250,12 +313,22 @@ public final class EndToEndRunner {
     settings.put("tidewater.lake.s3.region", S3Server.REGION);
     settings.put("tidewater.lake.s3.access-key", S3Server.ACCESS_KEY);
     settings.put("tidewater.lake.s3.secret-key", S3Server.SECRET_KEY);
-    return new S3LakeStore(new LakeLocation.S3("bench", "lake"), new S3StoreConfig(Optional.of(s3.endpoint()), true,
-        Optional.of(S3Server.REGION), Optional.of(S3Server.ACCESS_KEY), Optional.of(S3Server.SECRET_KEY),
-        64 * S3StoreConfig.MIB, 16 * S3StoreConfig.MIB));
+    return new S3LakeStore(
+        new LakeLocation.S3("bench", "lake"),
+        new S3StoreConfig(
+            Optional.of(s3.endpoint()),
+            true,
+            Optional.of(S3Server.REGION),
+            Optional.of(S3Server.ACCESS_KEY),
+            Optional.of(S3Server.SECRET_KEY),
+            64 * S3StoreConfig.MIB,
+            16 * S3StoreConfig.MIB));
   }
 
-  /** The fastest chunked read of every loaded point (both measurements, either answer format), best of two. */
+  /**
+   * The fastest chunked read of every loaded point (both measurements, either answer format), best
+   * of two.
+   */
   private static double rawReadSeconds(URI influx, DataSet data) throws Exception {
     long from = data.start.getEpochSecond() * 1_000_000_000L;
     long to = data.end.getEpochSecond() * 1_000_000_000L;
@@ -272,42 +345,77 @@ public final class EndToEndRunner {
     return best;
   }
 
-  /** Runs the policy's export through the jobs API and waits for it; the job's own start and finish time it. */
+  /**
+   * Runs the policy's export through the jobs API and waits for it; the job's own start and finish
+   * time it.
+   */
   private EndToEndReport.Export export(URI gateway, double rawRate) throws Exception {
     Instant asked = Instant.now();
-    HttpResponse<String> started = http.send(HttpRequest.newBuilder(gateway.resolve("/v1/jobs/" + POLICY + "/run"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> started =
+        http.send(
+            HttpRequest.newBuilder(gateway.resolve("/v1/jobs/" + POLICY + "/run"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (started.statusCode() != 202) {
-      throw new IllegalStateException("the export did not start: " + started.statusCode() + " " + started.body());
+      throw new IllegalStateException(
+          "the export did not start: " + started.statusCode() + " " + started.body());
     }
     JsonNode last;
     do {
       Thread.sleep(500);
-      JsonNode job = JSON.readTree(http.send(HttpRequest.newBuilder(gateway.resolve("/v1/jobs/" + POLICY)).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
+      JsonNode job =
+          JSON.readTree(
+              http.send(
+                      HttpRequest.newBuilder(gateway.resolve("/v1/jobs/" + POLICY)).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
       last = job.path("running").asBoolean() ? null : job.path("lastRun");
-    } while (last == null || last.isMissingNode() || last.isNull()
+    } while (last == null
+        || last.isMissingNode()
+        || last.isNull()
         || Instant.parse(last.path("started").asText()).isBefore(asked.minusSeconds(1)));
     if (!last.path("error").isNull() && !last.path("error").isMissingNode()) {
       throw new IllegalStateException("the export failed: " + last.path("error").asText());
     }
     if (last.path("windowsFailed").asInt() > 0) {
-      notes.add("export: " + last.path("windowsFailed").asInt() + " windows failed: " + last.path("failures"));
+      notes.add(
+          "export: "
+              + last.path("windowsFailed").asInt()
+              + " windows failed: "
+              + last.path("failures"));
     }
-    double seconds = Duration.between(Instant.parse(last.path("started").asText()),
-        Instant.parse(last.path("finished").asText())).toMillis() / 1000.0;
+    double seconds =
+        Duration.between(
+                    Instant.parse(last.path("started").asText()),
+                    Instant.parse(last.path("finished").asText()))
+                .toMillis()
+            / 1000.0;
     long rows = last.path("rows").asLong();
     double rate = rows / seconds;
-    return new EndToEndReport.Export(rows, last.path("windowsExported").asInt(), last.path("bytes").asLong(), seconds,
-        Math.round(rate), Math.round(rawRate), QueryLoad.round(rate / rawRate), rate / rawRate >= 0.8);
+    return new EndToEndReport.Export(
+        rows,
+        last.path("windowsExported").asInt(),
+        last.path("bytes").asLong(),
+        seconds,
+        Math.round(rate),
+        Math.round(rawRate),
+        QueryLoad.round(rate / rawRate),
+        rate / rawRate >= 0.8);
   }
 
   private void write(URI gateway, String db, String lines) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(gateway.resolve("/write?precision=ns&db="
-        + URLEncoder.encode(db, StandardCharsets.UTF_8))).POST(HttpRequest.BodyPublishers.ofString(lines)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    gateway.resolve(
+                        "/write?precision=ns&db=" + URLEncoder.encode(db, StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(lines))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 204) {
-      throw new IllegalStateException("late points were refused: " + r.statusCode() + " " + r.body());
+      throw new IllegalStateException(
+          "late points were refused: " + r.statusCode() + " " + r.body());
     }
   }
 
@@ -319,15 +427,23 @@ public final class EndToEndRunner {
     if (!options.waitForCompaction()) {
       notes.add("smoke run: InfluxDB's TSM files were not compacted before they were measured");
     }
-    return new EndToEndReport.Size(raw, tsm, values, QueryLoad.round((double) raw / values),
-        QueryLoad.round((double) tsm / values), tsm == 0 ? null : QueryLoad.round((double) raw / tsm),
+    return new EndToEndReport.Size(
+        raw,
+        tsm,
+        values,
+        QueryLoad.round((double) raw / values),
+        QueryLoad.round((double) tsm / values),
+        tsm == 0 ? null : QueryLoad.round((double) raw / tsm),
         options.waitForCompaction());
   }
 
   /** The gateway's result-cache hits and misses so far, from its Prometheus metrics. */
   private long[] cache(URI gateway) throws Exception {
-    String metrics = http.send(HttpRequest.newBuilder(gateway.resolve("/q/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(gateway.resolve("/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
     long[] counts = new long[2];
     for (String line : metrics.split("\n")) {
       if (line.startsWith("tidewater_query_cache_hits_total")) {
@@ -340,11 +456,15 @@ public final class EndToEndRunner {
   }
 
   private static EndToEndReport.Machine machine() {
-    long memory = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getTotalMemorySize() >> 20;
-    return new EndToEndReport.Machine(Runtime.getRuntime().availableProcessors(), memory,
+    long memory =
+        ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize()
+            >> 20;
+    return new EndToEndReport.Machine(
+        Runtime.getRuntime().availableProcessors(),
+        memory,
         System.getProperty("os.name") + " " + System.getProperty("os.version"),
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), influxdVersion(),
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+        influxdVersion(),
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
   }
 
@@ -360,6 +480,8 @@ public final class EndToEndRunner {
   }
 
   private void progress(String format, Object... args) {
-    System.err.printf("[end-to-end %4.0fs] %s%n", (System.nanoTime() - started) / 1e9, String.format(format, args));
+    System.err.printf(
+        "[end-to-end %4.0fs] %s%n",
+        (System.nanoTime() - started) / 1e9, String.format(format, args));
   }
 }

@@ -11,11 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The first peer: InfluxDB asked directly in InfluxQL over its {@code /query} API, JSON answers. */
+/**
+ * The first peer: InfluxDB asked directly in InfluxQL over its {@code /query} API, JSON answers.
+ */
 final class InfluxQl implements QuerySystem {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final URI query;
   private final String database;
 
@@ -36,11 +39,18 @@ final class InfluxQl implements QuerySystem {
 
   @Override
   public long rows(Question q) throws Exception {
-    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(query)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("epoch=ns&db=" + URLEncoder.encode(database, StandardCharsets.UTF_8)
-            + "&q=" + URLEncoder.encode(q.influxql(), StandardCharsets.UTF_8))).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(query)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "epoch=ns&db="
+                            + URLEncoder.encode(database, StandardCharsets.UTF_8)
+                            + "&q="
+                            + URLEncoder.encode(q.influxql(), StandardCharsets.UTF_8)))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     JsonNode body = JSON.readTree(r.body());
     if (r.statusCode() != 200 || body.has("error")) {
       throw new IllegalStateException("influxdb " + r.statusCode() + ": " + body);

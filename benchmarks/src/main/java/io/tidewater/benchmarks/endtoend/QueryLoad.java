@@ -13,28 +13,41 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Drives one system with one class's questions: a few unmeasured ones first, then up to a number
- * of questions or a time budget, whichever ends first, from {@code concurrency} client threads.
+ * Drives one system with one class's questions: a few unmeasured ones first, then up to a number of
+ * questions or a time budget, whichever ends first, from {@code concurrency} client threads.
  */
 final class QueryLoad {
 
-  /** Latencies (ms, in question order; NaN where not asked or failed), rows per question (-1 likewise). */
-  record Outcome(double[] latencies, long[] rows, int asked, int failures, String firstError, double seconds) {
+  /**
+   * Latencies (ms, in question order; NaN where not asked or failed), rows per question (-1
+   * likewise).
+   */
+  record Outcome(
+      double[] latencies, long[] rows, int asked, int failures, String firstError, double seconds) {
 
     EndToEndReport.SystemResult summary(String system) {
       double[] ok = Arrays.stream(latencies).filter(d -> !Double.isNaN(d)).toArray();
       if (ok.length == 0) {
-        return new EndToEndReport.SystemResult(system, asked, failures, firstError, null, null, null, null);
+        return new EndToEndReport.SystemResult(
+            system, asked, failures, firstError, null, null, null, null);
       }
-      return new EndToEndReport.SystemResult(system, asked, failures, firstError, round(Percentiles.of(ok, 50)),
-          round(Percentiles.of(ok, 95)), round(Percentiles.of(ok, 99)), round(ok.length / seconds));
+      return new EndToEndReport.SystemResult(
+          system,
+          asked,
+          failures,
+          firstError,
+          round(Percentiles.of(ok, 50)),
+          round(Percentiles.of(ok, 95)),
+          round(Percentiles.of(ok, 99)),
+          round(ok.length / seconds));
     }
   }
 
   private QueryLoad() {}
 
   /** {@code questions}: the first {@code warmup} warm up, the rest are measured. */
-  static Outcome run(QuerySystem system, List<Question> questions, int warmup, int concurrency, Duration budget)
+  static Outcome run(
+      QuerySystem system, List<Question> questions, int warmup, int concurrency, Duration budget)
       throws InterruptedException {
     for (int i = 0; i < Math.min(warmup, questions.size()); i++) {
       try {
@@ -43,7 +56,8 @@ final class QueryLoad {
         // a system that cannot answer fails the measured questions too, where it is counted
       }
     }
-    List<Question> measured = questions.subList(Math.min(warmup, questions.size()), questions.size());
+    List<Question> measured =
+        questions.subList(Math.min(warmup, questions.size()), questions.size());
     double[] latencies = new double[measured.size()];
     long[] rows = new long[measured.size()];
     Arrays.fill(latencies, Double.NaN);
@@ -57,20 +71,23 @@ final class QueryLoad {
     long deadline = started + budget.toNanos();
     List<Future<?>> clients = new ArrayList<>();
     for (int c = 0; c < concurrency; c++) {
-      clients.add(pool.submit(() -> {
-        for (int i = next.getAndIncrement(); i < measured.size() && System.nanoTime() < deadline;
-            i = next.getAndIncrement()) {
-          asked.incrementAndGet();
-          long t0 = System.nanoTime();
-          try {
-            rows[i] = system.rows(measured.get(i));
-            latencies[i] = (System.nanoTime() - t0) / 1e6;
-          } catch (Exception e) {
-            failures.incrementAndGet();
-            firstError.compareAndSet(null, String.valueOf(e.getMessage()));
-          }
-        }
-      }));
+      clients.add(
+          pool.submit(
+              () -> {
+                for (int i = next.getAndIncrement();
+                    i < measured.size() && System.nanoTime() < deadline;
+                    i = next.getAndIncrement()) {
+                  asked.incrementAndGet();
+                  long t0 = System.nanoTime();
+                  try {
+                    rows[i] = system.rows(measured.get(i));
+                    latencies[i] = (System.nanoTime() - t0) / 1e6;
+                  } catch (Exception e) {
+                    failures.incrementAndGet();
+                    firstError.compareAndSet(null, String.valueOf(e.getMessage()));
+                  }
+                }
+              }));
     }
     for (Future<?> f : clients) {
       try {

@@ -26,42 +26,88 @@ import java.util.Map;
  *     which the first classes measured would otherwise pay); InfluxDB and DuckDB are native
  * @param classes the query classes asked (all by default)
  */
-public record RunnerOptions(int hosts, int days, String store, int concurrency, Duration budget, int maxQueries,
-    int warmup, Duration gatewayWarmup, Path out, Path gatewayJar, boolean waitForCompaction, List<QueryClass> classes) {
+public record RunnerOptions(
+    int hosts,
+    int days,
+    String store,
+    int concurrency,
+    Duration budget,
+    int maxQueries,
+    int warmup,
+    Duration gatewayWarmup,
+    Path out,
+    Path gatewayJar,
+    boolean waitForCompaction,
+    List<QueryClass> classes) {
 
   public RunnerOptions {
     if (hosts < 2 || days < 3) {
-      throw new IllegalArgumentException("--hosts must be >= 2 and --days >= 3 (the classes need two series and"
-          + " history older than the 2-day hot tier)");
+      throw new IllegalArgumentException(
+          "--hosts must be >= 2 and --days >= 3 (the classes need two series and"
+              + " history older than the 2-day hot tier)");
     }
     if (!store.equals("local") && !store.equals("s3")) {
       throw new IllegalArgumentException("--store must be local or s3, not " + store);
     }
     if (concurrency < 1 || maxQueries < 1 || warmup < 0 || gatewayWarmup.isNegative()) {
-      throw new IllegalArgumentException("--concurrency and --queries must be >= 1, --warmup and --warmup-seconds >= 0");
+      throw new IllegalArgumentException(
+          "--concurrency and --queries must be >= 1, --warmup and --warmup-seconds >= 0");
     }
     classes = List.copyOf(classes);
   }
 
   /** The default run: about 4.3 million rows (15 million values), within 15 minutes on 2 cores. */
   public static RunnerOptions defaults() {
-    return new RunnerOptions(50, 30, "local", 2, Duration.ofSeconds(20), 500, 3, Duration.ofSeconds(30), Path.of("benchmarks/results"),
-        GatewayProcess.DEFAULT_JAR, true, List.of(QueryClass.values()));
+    return new RunnerOptions(
+        50,
+        30,
+        "local",
+        2,
+        Duration.ofSeconds(20),
+        500,
+        3,
+        Duration.ofSeconds(30),
+        Path.of("benchmarks/results"),
+        GatewayProcess.DEFAULT_JAR,
+        true,
+        List.of(QueryClass.values()));
   }
 
   /** A run small enough for the test suite: it checks that everything runs, not how fast. */
   public static RunnerOptions smoke(Path out, Path gatewayJar) {
-    return new RunnerOptions(3, 4, "local", 2, Duration.ofMillis(300), 4, 1, Duration.ofMillis(300), out, gatewayJar, false,
+    return new RunnerOptions(
+        3,
+        4,
+        "local",
+        2,
+        Duration.ofMillis(300),
+        4,
+        1,
+        Duration.ofMillis(300),
+        out,
+        gatewayJar,
+        false,
         List.of(QueryClass.values()));
   }
 
-  private static final List<String> NAMES = List.of("--hosts", "--days", "--store",
-      "--concurrency", "--seconds", "--queries", "--warmup", "--warmup-seconds", "--out", "--gateway-jar", "--classes");
+  private static final List<String> NAMES =
+      List.of(
+          "--hosts",
+          "--days",
+          "--store",
+          "--concurrency",
+          "--seconds",
+          "--queries",
+          "--warmup",
+          "--warmup-seconds",
+          "--out",
+          "--gateway-jar",
+          "--classes");
 
   /**
    * {@code [--smoke] [--hosts N] [--days N] [--store local|s3] [--concurrency N] [--seconds S]
-   * [--queries N] [--warmup N] [--warmup-seconds S] [--out DIR] [--gateway-jar JAR] [--classes RECENT_POINT,...]};
-   * {@code --smoke} starts from the smoke sizes instead of the defaults.
+   * [--queries N] [--warmup N] [--warmup-seconds S] [--out DIR] [--gateway-jar JAR] [--classes
+   * RECENT_POINT,...]}; {@code --smoke} starts from the smoke sizes instead of the defaults.
    */
   public static RunnerOptions parse(String... args) {
     Map<String, String> given = new HashMap<>();
@@ -70,7 +116,8 @@ public record RunnerOptions(int hosts, int days, String store, int concurrency, 
       if (args[i].equals("--smoke")) {
         smoke = true;
       } else if (!NAMES.contains(args[i])) {
-        throw new IllegalArgumentException("unknown option " + args[i] + "; known: --smoke " + String.join(" ", NAMES));
+        throw new IllegalArgumentException(
+            "unknown option " + args[i] + "; known: --smoke " + String.join(" ", NAMES));
       } else if (i + 1 == args.length) {
         throw new IllegalArgumentException(args[i] + " needs a value");
       } else {
@@ -78,15 +125,26 @@ public record RunnerOptions(int hosts, int days, String store, int concurrency, 
       }
     }
     Path out = Path.of(given.getOrDefault("--out", "benchmarks/results"));
-    Path jar = given.containsKey("--gateway-jar") ? Path.of(given.get("--gateway-jar")) : GatewayProcess.DEFAULT_JAR;
+    Path jar =
+        given.containsKey("--gateway-jar")
+            ? Path.of(given.get("--gateway-jar"))
+            : GatewayProcess.DEFAULT_JAR;
     RunnerOptions b = smoke ? smoke(out, jar) : defaults();
     try {
-      return new RunnerOptions(intOf(given, "--hosts", b.hosts), intOf(given, "--days", b.days),
-          given.getOrDefault("--store", b.store).toLowerCase(Locale.ROOT), intOf(given, "--concurrency", b.concurrency),
+      return new RunnerOptions(
+          intOf(given, "--hosts", b.hosts),
+          intOf(given, "--days", b.days),
+          given.getOrDefault("--store", b.store).toLowerCase(Locale.ROOT),
+          intOf(given, "--concurrency", b.concurrency),
           given.containsKey("--seconds") ? seconds(given.get("--seconds")) : b.budget,
-          intOf(given, "--queries", b.maxQueries), intOf(given, "--warmup", b.warmup),
-          given.containsKey("--warmup-seconds") ? seconds(given.get("--warmup-seconds")) : b.gatewayWarmup,
-          out, jar, b.waitForCompaction,
+          intOf(given, "--queries", b.maxQueries),
+          intOf(given, "--warmup", b.warmup),
+          given.containsKey("--warmup-seconds")
+              ? seconds(given.get("--warmup-seconds"))
+              : b.gatewayWarmup,
+          out,
+          jar,
+          b.waitForCompaction,
           given.containsKey("--classes") ? classes(given.get("--classes")) : b.classes);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a number: " + e.getMessage());
@@ -99,8 +157,11 @@ public record RunnerOptions(int hosts, int days, String store, int concurrency, 
       try {
         classes.add(QueryClass.valueOf(name.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--classes: unknown class '" + name + "'; known: "
-            + Arrays.toString(QueryClass.values()));
+        throw new IllegalArgumentException(
+            "--classes: unknown class '"
+                + name
+                + "'; known: "
+                + Arrays.toString(QueryClass.values()));
       }
     }
     return classes;

@@ -37,15 +37,25 @@ public class FederationBenchmark {
   public void setUp() throws Exception {
     fixture = FederationFixture.start(1_440, 1_440);
     engine = new SqlEngine(fixture.catalog);
-    cached = new SqlEngine(fixture.catalog, new ResultCache.Settings(100, 10_000, Duration.ofMinutes(1),
-        Duration.ofMinutes(10), Duration.ofMinutes(5)));
-    hotAggregate = "SELECT FLOOR(\"time\" TO HOUR), host, AVG(\"user\"), MAX(\"user\") FROM \"" + fixture.hotDatabase
-        + "\".cpu WHERE host IN ('host-7', 'host-8') AND \"time\" >= TIMESTAMP '2025-01-01 00:00:00'"
-        + " AND \"time\" < TIMESTAMP '2025-01-01 04:00:00' GROUP BY FLOOR(\"time\" TO HOUR), host";
-    lakeAggregate = "SELECT host, AVG(\"user\"), MIN(\"user\"), MAX(\"user\") FROM lake.\"" + fixture.database
-        + "\".cpu GROUP BY host";
-    lakeRange = "SELECT \"time\", \"user\" FROM lake.\"" + fixture.database + "\".cpu WHERE host = 'host-3'"
-        + " AND \"time\" >= TIMESTAMP '2025-01-01 01:00:00' AND \"time\" < TIMESTAMP '2025-01-01 02:00:00'";
+    cached =
+        new SqlEngine(
+            fixture.catalog,
+            new ResultCache.Settings(
+                100, 10_000, Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofMinutes(5)));
+    hotAggregate =
+        "SELECT FLOOR(\"time\" TO HOUR), host, AVG(\"user\"), MAX(\"user\") FROM \""
+            + fixture.hotDatabase
+            + "\".cpu WHERE host IN ('host-7', 'host-8') AND \"time\" >= TIMESTAMP '2025-01-01 00:00:00'"
+            + " AND \"time\" < TIMESTAMP '2025-01-01 04:00:00' GROUP BY FLOOR(\"time\" TO HOUR), host";
+    lakeAggregate =
+        "SELECT host, AVG(\"user\"), MIN(\"user\"), MAX(\"user\") FROM lake.\""
+            + fixture.database
+            + "\".cpu GROUP BY host";
+    lakeRange =
+        "SELECT \"time\", \"user\" FROM lake.\""
+            + fixture.database
+            + "\".cpu WHERE host = 'host-3'"
+            + " AND \"time\" >= TIMESTAMP '2025-01-01 01:00:00' AND \"time\" < TIMESTAMP '2025-01-01 02:00:00'";
     FederationFixture.drain(cached, lakeAggregate);
   }
 
@@ -54,7 +64,9 @@ public class FederationBenchmark {
     fixture.close();
   }
 
-  /** Parse, validate, route, push down into InfluxQL, optimize: the planning cost of a hot query. */
+  /**
+   * Parse, validate, route, push down into InfluxQL, optimize: the planning cost of a hot query.
+   */
   @Benchmark
   public SqlExplanation planHotAggregate() {
     return engine.explain(hotAggregate);

@@ -51,7 +51,10 @@ public class LakeScanBenchmark {
     try (Statement s = duck.createStatement()) {
       s.execute("SET threads = 1");
     }
-    duckSql = "SELECT host, count(f0), sum(f0), min(f0), max(f0) FROM read_parquet('" + file + "') GROUP BY host";
+    duckSql =
+        "SELECT host, count(f0), sum(f0), min(f0), max(f0) FROM read_parquet('"
+            + file
+            + "') GROUP BY host";
   }
 
   @TearDown
@@ -63,7 +66,8 @@ public class LakeScanBenchmark {
   @Benchmark
   public long decodeAllColumns() {
     long rows = 0;
-    try (TimeSeriesReader reader = TimeSeriesReader.open(new LocalInputFile(file), file.toString(), all)) {
+    try (TimeSeriesReader reader =
+        TimeSeriesReader.open(new LocalInputFile(file), file.toString(), all)) {
       ColumnBatch batch = new ColumnBatch(all);
       while (reader.next(batch)) {
         rows += batch.size();
@@ -80,7 +84,8 @@ public class LakeScanBenchmark {
   @Benchmark
   public long groupedAggregateDuckDbOneThread() throws Exception {
     long n = 0;
-    try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(duckSql)) {
+    try (Statement s = duck.createStatement();
+        ResultSet rs = s.executeQuery(duckSql)) {
       while (rs.next()) {
         n += rs.getLong(2);
       }

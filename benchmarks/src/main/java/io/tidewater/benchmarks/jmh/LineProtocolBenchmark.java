@@ -30,10 +30,22 @@ public class LineProtocolBenchmark {
     long now = 1_763_700_000_000_000_000L;
     for (int i = 0; i < 5_000; i++) {
       int host = random.nextInt(500);
-      s.append(i % 2 == 0 ? "cpu" : "mem").append(",host=server-").append(host).append(",region=eu-").append(host % 7)
-          .append(",dc=dc").append(host % 3).append(" usage=").append(random.nextInt(10_000) / 100.0)
-          .append(",count=").append(random.nextInt(1_000_000)).append("i,ok=").append(random.nextBoolean())
-          .append(",state=\"running\" ").append(now - i * 1_000_000_000L).append('\n');
+      s.append(i % 2 == 0 ? "cpu" : "mem")
+          .append(",host=server-")
+          .append(host)
+          .append(",region=eu-")
+          .append(host % 7)
+          .append(",dc=dc")
+          .append(host % 3)
+          .append(" usage=")
+          .append(random.nextInt(10_000) / 100.0)
+          .append(",count=")
+          .append(random.nextInt(1_000_000))
+          .append("i,ok=")
+          .append(random.nextBoolean())
+          .append(",state=\"running\" ")
+          .append(now - i * 1_000_000_000L)
+          .append('\n');
     }
     body = s.toString().getBytes(StandardCharsets.UTF_8);
   }

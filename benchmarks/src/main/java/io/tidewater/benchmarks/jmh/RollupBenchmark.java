@@ -35,9 +35,15 @@ public class RollupBenchmark {
 
   @Setup
   public void setUp() {
-    MeasurementSchema schema = new MeasurementSchema("cpu", List.of("host"), List.of(
-        new FieldColumn("user", FieldType.FLOAT), new FieldColumn("system", FieldType.FLOAT),
-        new FieldColumn("procs", FieldType.INTEGER), new FieldColumn("state", FieldType.STRING)));
+    MeasurementSchema schema =
+        new MeasurementSchema(
+            "cpu",
+            List.of("host"),
+            List.of(
+                new FieldColumn("user", FieldType.FLOAT),
+                    new FieldColumn("system", FieldType.FLOAT),
+                new FieldColumn("procs", FieldType.INTEGER),
+                    new FieldColumn("state", FieldType.STRING)));
     raw = new SeriesRows(schema);
     // The schema orders fields by name.
     int user = schema.fieldIndex("user");

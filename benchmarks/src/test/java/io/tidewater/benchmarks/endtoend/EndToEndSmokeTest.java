@@ -14,17 +14,19 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The end-to-end runner's smoke mode completes against the packaged gateway and writes a
  * well-formed report: every class answered by the gateway and its peers without failures, the
- * gateway's answers as many rows as InfluxDB's, the export and sizes measured. No speed is asserted.
+ * gateway's answers as many rows as InfluxDB's, the export and sizes measured. No speed is
+ * asserted.
  */
 class EndToEndSmokeTest {
 
-  @TempDir
-  Path out;
+  @TempDir Path out;
 
   @Test
   void smokeRunWritesAWellFormedReport() throws Exception {
-    EndToEndReport report = new EndToEndRunner(RunnerOptions.smoke(out,
-        Path.of("../gateway/target/quarkus-app/quarkus-run.jar"))).run();
+    EndToEndReport report =
+        new EndToEndRunner(
+                RunnerOptions.smoke(out, Path.of("../gateway/target/quarkus-app/quarkus-run.jar")))
+            .run();
     ReportWriter.write(report, out);
 
     JsonNode json = new ObjectMapper().readTree(out.resolve("end-to-end.json").toFile());
@@ -32,13 +34,18 @@ class EndToEndSmokeTest {
     for (JsonNode c : json.get("classes")) {
       String name = c.get("name").asText();
       for (JsonNode s : c.get("systems")) {
-        boolean duckdbCannot = s.get("system").asText().equals("duckdb") && c.get("duckdbCoverage").asText().equals("NONE");
+        boolean duckdbCannot =
+            s.get("system").asText().equals("duckdb")
+                && c.get("duckdbCoverage").asText().equals("NONE");
         assertEquals(0, s.get("failures").asInt(), name + " " + s);
         assertTrue(duckdbCannot || s.get("queries").asInt() > 0, name + " " + s);
         assertTrue(duckdbCannot || s.get("p95").asDouble() > 0, name + " " + s);
       }
       assertTrue(c.get("compared").asInt() > 0, name);
-      assertEquals(c.get("compared").asInt(), c.get("sameRowsAsInfluxdb").asInt(), name + ": row counts differ from InfluxDB's");
+      assertEquals(
+          c.get("compared").asInt(),
+          c.get("sameRowsAsInfluxdb").asInt(),
+          name + ": row counts differ from InfluxDB's");
     }
     assertTrue(json.at("/export/rows").asLong() > 20_000, json.get("export").toString());
     assertTrue(json.at("/export/windows").asInt() >= 2 * 24 * 3, json.get("export").toString());
@@ -50,7 +57,10 @@ class EndToEndSmokeTest {
     }
     assertTrue(md.contains("| class | system | n | p50 | p95 | p99 |"));
     assertTrue(md.contains("Export through the gateway"));
-    var svg = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.resolve("end-to-end.svg").toFile());
+    var svg =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(out.resolve("end-to-end.svg").toFile());
     assertEquals("svg", svg.getDocumentElement().getTagName());
     assertTrue(svg.getElementsByTagName("rect").getLength() >= 2 * QueryClass.values().length);
   }

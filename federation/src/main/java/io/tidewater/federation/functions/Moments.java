@@ -3,8 +3,8 @@ package io.tidewater.federation.functions;
 /**
  * Running count, means and co-moments of pairs {@code (y, x)}, updated one pair at a time in the
  * numerically stable way (Welford; Youngs and Cramer for the co-moment) and mergeable, so
- * correlation and regression keep their precision over millions of points with large offsets,
- * where sums of squares would cancel. PostgreSQL and DuckDB compute them the same way.
+ * correlation and regression keep their precision over millions of points with large offsets, where
+ * sums of squares would cancel. PostgreSQL and DuckDB compute them the same way.
  */
 public final class Moments {
 
@@ -75,7 +75,9 @@ public final class Moments {
     return slope == null ? null : meanY - slope * meanX;
   }
 
-  /** The coefficient of determination: null where x does not vary, 1 where y does not (SQL:2003). */
+  /**
+   * The coefficient of determination: null where x does not vary, 1 where y does not (SQL:2003).
+   */
   public Double r2() {
     if (n < 1 || m2x == 0) {
       return null;

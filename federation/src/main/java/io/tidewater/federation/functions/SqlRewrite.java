@@ -22,9 +22,10 @@ public final class SqlRewrite {
   /** One rewrite of calls: when the text may need it, and what it makes of a call. */
   private record CallRewrite(Predicate<String> mayApply, Function<SqlCall, SqlNode> rewrite) {}
 
-  private static final List<CallRewrite> REWRITES = List.of(
-      new CallRewrite(DateBin::mayRewrite, DateBin::rewrite),
-      new CallRewrite(FunctionCalls::mayRewrite, FunctionCalls::rewrite));
+  private static final List<CallRewrite> REWRITES =
+      List.of(
+          new CallRewrite(DateBin::mayRewrite, DateBin::rewrite),
+          new CallRewrite(FunctionCalls::mayRewrite, FunctionCalls::rewrite));
 
   private SqlRewrite() {}
 
@@ -42,21 +43,25 @@ public final class SqlRewrite {
       return sql;
     }
     boolean[] changed = {false};
-    SqlNode rewritten = tree.accept(new SqlShuttle() {
-      @Override
-      public SqlNode visit(SqlCall call) {
-        SqlNode node = super.visit(call);
-        for (CallRewrite r : applicable) {
-          if (!(node instanceof SqlCall c)) {
-            break;
-          }
-          SqlNode next = r.rewrite().apply(c);
-          changed[0] |= next != c;
-          node = next;
-        }
-        return node;
-      }
-    });
-    return changed[0] ? rewritten.toSqlString(c -> c.withDialect(CalciteSqlDialect.DEFAULT)).getSql() : sql;
+    SqlNode rewritten =
+        tree.accept(
+            new SqlShuttle() {
+              @Override
+              public SqlNode visit(SqlCall call) {
+                SqlNode node = super.visit(call);
+                for (CallRewrite r : applicable) {
+                  if (!(node instanceof SqlCall c)) {
+                    break;
+                  }
+                  SqlNode next = r.rewrite().apply(c);
+                  changed[0] |= next != c;
+                  node = next;
+                }
+                return node;
+              }
+            });
+    return changed[0]
+        ? rewritten.toSqlString(c -> c.withDialect(CalciteSqlDialect.DEFAULT)).getSql()
+        : sql;
   }
 }

@@ -7,14 +7,14 @@ import java.util.Map;
 
 /**
  * The statistical aggregates analysts expect from PostgreSQL, DuckDB, Trino and InfluxDB 3 that
- * Calcite 1.42 lacks, as Calcite user-defined aggregates (each class's static {@code init},
- * {@code add}, {@code merge} and {@code result}; rows where an argument is NULL are skipped, as
- * for every SQL aggregate). They are computed above the scans, over the rows of every part of a
- * query's range (InfluxDB's and the lake's alike), never pushed down. Calcite's own
- * {@code VAR_POP}, {@code VAR_SAMP}, {@code STDDEV_*}, {@code COVAR_*}, {@code REGR_COUNT},
- * {@code REGR_SXX}, {@code REGR_SYY} and {@code COUNT(DISTINCT)} are used as they are; its
- * {@code PERCENTILE_CONT}/{@code _DISC}, which it parses but cannot run, become calls of the
- * functions here ({@link FunctionCalls}).
+ * Calcite 1.42 lacks, as Calcite user-defined aggregates (each class's static {@code init}, {@code
+ * add}, {@code merge} and {@code result}; rows where an argument is NULL are skipped, as for every
+ * SQL aggregate). They are computed above the scans, over the rows of every part of a query's range
+ * (InfluxDB's and the lake's alike), never pushed down. Calcite's own {@code VAR_POP}, {@code
+ * VAR_SAMP}, {@code STDDEV_*}, {@code COVAR_*}, {@code REGR_COUNT}, {@code REGR_SXX}, {@code
+ * REGR_SYY} and {@code COUNT(DISTINCT)} are used as they are; its {@code PERCENTILE_CONT}/{@code
+ * _DISC}, which it parses but cannot run, become calls of the functions here ({@link
+ * FunctionCalls}).
  */
 public final class StatisticalAggregates {
 
@@ -22,24 +22,26 @@ public final class StatisticalAggregates {
 
   /** The function PERCENTILE_CONT ... WITHIN GROUP calls become ({@link FunctionCalls}). */
   public static final String PERCENTILE_CONT = "TIDEWATER_PERCENTILE_CONT";
+
   /** The function PERCENTILE_DISC ... WITHIN GROUP calls become. */
   public static final String PERCENTILE_DISC = "TIDEWATER_PERCENTILE_DISC";
 
   /** Each function's SQL name and the class implementing it. */
-  public static final Map<String, Class<?>> FUNCTIONS = Map.ofEntries(
-      Map.entry("CORR", Corr.class),
-      Map.entry("REGR_SLOPE", RegrSlope.class),
-      Map.entry("REGR_INTERCEPT", RegrIntercept.class),
-      Map.entry("REGR_R2", RegrR2.class),
-      Map.entry("REGR_AVGX", RegrAvgX.class),
-      Map.entry("REGR_AVGY", RegrAvgY.class),
-      Map.entry("REGR_SXY", RegrSxy.class),
-      Map.entry("MEDIAN", Median.class),
-      Map.entry("APPROX_PERCENTILE", ApproxPercentile.class),
-      Map.entry(PERCENTILE_CONT, PercentileCont.class),
-      Map.entry(PERCENTILE_DISC, PercentileDisc.class),
-      Map.entry("BOOL_AND", BoolAnd.class),
-      Map.entry("BOOL_OR", BoolOr.class));
+  public static final Map<String, Class<?>> FUNCTIONS =
+      Map.ofEntries(
+          Map.entry("CORR", Corr.class),
+          Map.entry("REGR_SLOPE", RegrSlope.class),
+          Map.entry("REGR_INTERCEPT", RegrIntercept.class),
+          Map.entry("REGR_R2", RegrR2.class),
+          Map.entry("REGR_AVGX", RegrAvgX.class),
+          Map.entry("REGR_AVGY", RegrAvgY.class),
+          Map.entry("REGR_SXY", RegrSxy.class),
+          Map.entry("MEDIAN", Median.class),
+          Map.entry("APPROX_PERCENTILE", ApproxPercentile.class),
+          Map.entry(PERCENTILE_CONT, PercentileCont.class),
+          Map.entry(PERCENTILE_DISC, PercentileDisc.class),
+          Map.entry("BOOL_AND", BoolAnd.class),
+          Map.entry("BOOL_OR", BoolOr.class));
 
   // Calcite finds an aggregate's init, add and merge among its class's public methods, inherited
   // static ones too: each function below declares only its result.
@@ -104,7 +106,6 @@ public final class StatisticalAggregates {
     }
   }
 
-
   /** {@code REGR_SLOPE(y, x)}: the slope of the least-squares line of y over x. */
   public static final class RegrSlope extends PairAggregate {
     private RegrSlope() {}
@@ -113,7 +114,6 @@ public final class StatisticalAggregates {
       return m.slope();
     }
   }
-
 
   /** {@code REGR_INTERCEPT(y, x)}: where the least-squares line of y over x crosses x = 0. */
   public static final class RegrIntercept extends PairAggregate {
@@ -124,7 +124,6 @@ public final class StatisticalAggregates {
     }
   }
 
-
   /** {@code REGR_R2(y, x)}: the coefficient of determination of the least-squares line. */
   public static final class RegrR2 extends PairAggregate {
     private RegrR2() {}
@@ -133,7 +132,6 @@ public final class StatisticalAggregates {
       return m.r2();
     }
   }
-
 
   /** {@code REGR_AVGX(y, x)}: the mean of x over the pairs where both have a value. */
   public static final class RegrAvgX extends PairAggregate {
@@ -144,7 +142,6 @@ public final class StatisticalAggregates {
     }
   }
 
-
   /** {@code REGR_AVGY(y, x)}: the mean of y over the pairs where both have a value. */
   public static final class RegrAvgY extends PairAggregate {
     private RegrAvgY() {}
@@ -153,7 +150,6 @@ public final class StatisticalAggregates {
       return m.avgY();
     }
   }
-
 
   /** {@code REGR_SXY(y, x)}: the sum of products of the pairs' deviations from their means. */
   public static final class RegrSxy extends PairAggregate {
@@ -164,8 +160,9 @@ public final class StatisticalAggregates {
     }
   }
 
-
-  /** {@code MEDIAN(x)}: the middle value, or the mean of the two middle ones (PERCENTILE_CONT(0.5)). */
+  /**
+   * {@code MEDIAN(x)}: the middle value, or the mean of the two middle ones (PERCENTILE_CONT(0.5)).
+   */
   public static final class Median {
     private Median() {}
 
@@ -187,8 +184,8 @@ public final class StatisticalAggregates {
   }
 
   /**
-   * {@code APPROX_PERCENTILE(x, p)} as in Trino: the value of the set at fraction {@code p}
-   * (0 to 1) of its ordered values (as PERCENTILE_DISC), computed exactly.
+   * {@code APPROX_PERCENTILE(x, p)} as in Trino: the value of the set at fraction {@code p} (0 to
+   * 1) of its ordered values (as PERCENTILE_DISC), computed exactly.
    */
   public static final class ApproxPercentile extends FractionAggregate {
     private ApproxPercentile() {}
@@ -198,8 +195,10 @@ public final class StatisticalAggregates {
     }
   }
 
-
-  /** {@code PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x)}, called as {@value #PERCENTILE_CONT}{@code (x, p)}. */
+  /**
+   * {@code PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x)}, called as {@value #PERCENTILE_CONT}{@code
+   * (x, p)}.
+   */
   public static final class PercentileCont extends FractionAggregate {
     private PercentileCont() {}
 
@@ -208,8 +207,10 @@ public final class StatisticalAggregates {
     }
   }
 
-
-  /** {@code PERCENTILE_DISC(p) WITHIN GROUP (ORDER BY x)}, called as {@value #PERCENTILE_DISC}{@code (x, p)}. */
+  /**
+   * {@code PERCENTILE_DISC(p) WITHIN GROUP (ORDER BY x)}, called as {@value #PERCENTILE_DISC}{@code
+   * (x, p)}.
+   */
   public static final class PercentileDisc extends FractionAggregate {
     private PercentileDisc() {}
 
@@ -217,7 +218,6 @@ public final class StatisticalAggregates {
       return v.discretePercentile();
     }
   }
-
 
   /** {@code BOOL_AND(b)}: whether every value is true (NULL over no values). */
   public static final class BoolAnd extends TruthAggregate {
@@ -228,7 +228,6 @@ public final class StatisticalAggregates {
     }
   }
 
-
   /** {@code BOOL_OR(b)}: whether any value is true (NULL over no values). */
   public static final class BoolOr extends TruthAggregate {
     private BoolOr() {}
@@ -237,7 +236,6 @@ public final class StatisticalAggregates {
       return t.count == 0 ? null : t.count > t.falses;
     }
   }
-
 
   /** Counts of values and of false ones. */
   public static final class Truth {
@@ -275,11 +273,16 @@ public final class StatisticalAggregates {
 
     Values fraction(double p) {
       if (!(p >= 0 && p <= 1)) {
-        throw new TidewaterException(ErrorCode.SQL_INVALID, "a percentile's fraction must be between 0 and 1, got " + p);
+        throw new TidewaterException(
+            ErrorCode.SQL_INVALID, "a percentile's fraction must be between 0 and 1, got " + p);
       }
       if (!Double.isNaN(fraction) && fraction != p) {
-        throw new TidewaterException(ErrorCode.SQL_INVALID, "a percentile's fraction must be the same for every row, got " + fraction
-            + " and " + p);
+        throw new TidewaterException(
+            ErrorCode.SQL_INVALID,
+            "a percentile's fraction must be the same for every row, got "
+                + fraction
+                + " and "
+                + p);
       }
       fraction = p;
       return this;
@@ -307,7 +310,10 @@ public final class StatisticalAggregates {
       return values[below] + (rank - below) * (values[above] - values[below]);
     }
 
-    /** The first value whose cumulative share reaches the fraction, as PERCENTILE_DISC; null over no values. */
+    /**
+     * The first value whose cumulative share reaches the fraction, as PERCENTILE_DISC; null over no
+     * values.
+     */
     Double discretePercentile() {
       if (size == 0) {
         return null;

@@ -6,11 +6,11 @@ import org.apache.calcite.linq4j.Enumerator;
 /**
  * The rows of a bucketed aggregate with the groups InfluxDB's {@code fill(none)} left out put back
  * (see {@link BucketGaps}). The answer's buckets are followed in order. Where the range is open on
- * the answer's leading side, the buckets before its first one are asked for first and come ahead
- * of it. At the first bucket missing from the answer (or once it ends short of the range's end),
- * the presence query for the rest of the range starts and the two ordered streams are merged, a
- * bucket only the presence query has becoming a row of empty aggregates. The answer's order and
- * LIMIT hold for the merged rows; each presence query reads no more buckets than LIMIT leaves.
+ * the answer's leading side, the buckets before its first one are asked for first and come ahead of
+ * it. At the first bucket missing from the answer (or once it ends short of the range's end), the
+ * presence query for the rest of the range starts and the two ordered streams are merged, a bucket
+ * only the presence query has becoming a row of empty aggregates. The answer's order and LIMIT hold
+ * for the merged rows; each presence query reads no more buckets than LIMIT leaves.
  */
 final class BucketGapEnumerator implements Enumerator<Object[]> {
 
@@ -19,8 +19,13 @@ final class BucketGapEnumerator implements Enumerator<Object[]> {
   private final Enumerator<Object[]> answer;
   private final Function<InfluxQuery, Enumerator<Object[]>> open;
   private Enumerator<Object[]> presence;
-  /** The presence query covers only the buckets before {@link #answerRow}, not the rest of the range. */
+
+  /**
+   * The presence query covers only the buckets before {@link #answerRow}, not the rest of the
+   * range.
+   */
   private boolean leading;
+
   private Long expected;
   private boolean answerDone;
   private boolean presenceDone;
@@ -29,8 +34,14 @@ final class BucketGapEnumerator implements Enumerator<Object[]> {
   private Object[] current;
   private long emitted;
 
-  /** {@code open} starts reading a query's rows (the answer's, with the same deadline and cancellation). */
-  BucketGapEnumerator(InfluxQuery query, Enumerator<Object[]> answer, Function<InfluxQuery, Enumerator<Object[]>> open) {
+  /**
+   * {@code open} starts reading a query's rows (the answer's, with the same deadline and
+   * cancellation).
+   */
+  BucketGapEnumerator(
+      InfluxQuery query,
+      Enumerator<Object[]> answer,
+      Function<InfluxQuery, Enumerator<Object[]>> open) {
     this.query = query;
     this.gaps = query.gaps();
     this.answer = answer;
@@ -57,7 +68,9 @@ final class BucketGapEnumerator implements Enumerator<Object[]> {
     return true;
   }
 
-  /** The answer's next row while no bucket has been missing; starts a presence query where one is. */
+  /**
+   * The answer's next row while no bucket has been missing; starts a presence query where one is.
+   */
   private Object[] nextInOrder() {
     if (answer.moveNext()) {
       Object[] row = answer.current();
@@ -66,7 +79,8 @@ final class BucketGapEnumerator implements Enumerator<Object[]> {
         // Open on this side: buckets before the answer's first may have points without its fields.
         answerRow = row;
         leading = true;
-        presence = open.apply(query.gapQuery(gaps.statementBefore(bucket, remaining()), remaining()));
+        presence =
+            open.apply(query.gapQuery(gaps.statementBefore(bucket, remaining()), remaining()));
         return nextLeading();
       }
       if (bucket == expected) {
@@ -84,7 +98,9 @@ final class BucketGapEnumerator implements Enumerator<Object[]> {
     return nextMerged();
   }
 
-  /** The buckets before the answer's first, then that first row; then back to following the answer. */
+  /**
+   * The buckets before the answer's first, then that first row; then back to following the answer.
+   */
   private Object[] nextLeading() {
     if (presence.moveNext()) {
       return query.emptyGroup((Long) presence.current()[0]);
@@ -113,7 +129,8 @@ final class BucketGapEnumerator implements Enumerator<Object[]> {
         presenceDone = true;
       }
     }
-    if (answerRow != null && (presenceBucket == null || !gaps.before(presenceBucket, bucketOf(answerRow)))) {
+    if (answerRow != null
+        && (presenceBucket == null || !gaps.before(presenceBucket, bucketOf(answerRow)))) {
       if (presenceBucket != null && presenceBucket == bucketOf(answerRow)) {
         presenceBucket = null;
       }

@@ -9,8 +9,8 @@ package io.tidewater.federation.influx;
  * for: from the first bucket missing from it to the end of the range, or, where the range is open
  * at an end, beyond the answer's buckets on that side. A bounded range whose every bucket has the
  * aggregated fields needs nothing more; one open at its end (the usual "since" query) needs one
- * more query past its last bucket, usually over no points; one open at its start, one over all
- * the history before its first bucket.
+ * more query past its last bucket, usually over no points; one open at its start, one over all the
+ * history before its first bucket.
  *
  * @param selectFrom {@code SELECT count(f)... FROM measurement} over the fields not aggregated
  * @param conditions the query's other conditions, each after {@code " AND "}
@@ -20,10 +20,19 @@ package io.tidewater.federation.influx;
  * @param from the range's start in nanoseconds (InfluxQL's bound where open)
  * @param to the range's end in nanoseconds, exclusive (InfluxQL's bound where open)
  */
-record BucketGaps(String selectFrom, String conditions, long widthMillis, boolean descending, int bucketColumn,
-    long from, long to) {
+record BucketGaps(
+    String selectFrom,
+    String conditions,
+    long widthMillis,
+    boolean descending,
+    int bucketColumn,
+    long from,
+    long to) {
 
-  /** The first bucket of the answer (in its order), in milliseconds; null where the range is open at that end. */
+  /**
+   * The first bucket of the answer (in its order), in milliseconds; null where the range is open at
+   * that end.
+   */
   Long firstBucket() {
     if (descending) {
       return to >= InfluxQueryBuilder.MAX_TIME ? null : floor(lastMillis());
@@ -55,19 +64,33 @@ record BucketGaps(String selectFrom, String conditions, long widthMillis, boolea
     if (bucket == null) {
       return statement(from, to, limit);
     }
-    return descending ? statement(from, Math.min(to, nanos(bucket + widthMillis)), limit)
+    return descending
+        ? statement(from, Math.min(to, nanos(bucket + widthMillis)), limit)
         : statement(Math.max(from, nanos(bucket)), to, limit);
   }
 
-  /** The presence query over the part of the range that comes before bucket {@code bucket} in the answer's order. */
+  /**
+   * The presence query over the part of the range that comes before bucket {@code bucket} in the
+   * answer's order.
+   */
   String statementBefore(long bucket, Long limit) {
-    return descending ? statement(Math.max(from, nanos(bucket + widthMillis)), to, limit)
+    return descending
+        ? statement(Math.max(from, nanos(bucket + widthMillis)), to, limit)
         : statement(from, Math.min(to, nanos(bucket)), limit);
   }
 
   private String statement(long fromNanos, long toNanos, Long limit) {
-    return selectFrom + " WHERE time >= " + fromNanos + " AND time < " + toNanos + conditions + " GROUP BY time("
-        + widthMillis + "ms) fill(none)" + (descending ? " ORDER BY time DESC" : "") + (limit == null ? "" : " LIMIT " + limit);
+    return selectFrom
+        + " WHERE time >= "
+        + fromNanos
+        + " AND time < "
+        + toNanos
+        + conditions
+        + " GROUP BY time("
+        + widthMillis
+        + "ms) fill(none)"
+        + (descending ? " ORDER BY time DESC" : "")
+        + (limit == null ? "" : " LIMIT " + limit);
   }
 
   private long lastMillis() {
@@ -78,11 +101,16 @@ record BucketGaps(String selectFrom, String conditions, long widthMillis, boolea
     return millis - Math.floorMod(millis, widthMillis);
   }
 
-  /** Milliseconds as nanoseconds, held within InfluxDB's time range (buckets at its ends would overflow). */
+  /**
+   * Milliseconds as nanoseconds, held within InfluxDB's time range (buckets at its ends would
+   * overflow).
+   */
   private static long nanos(long millis) {
     if (millis > InfluxQueryBuilder.MAX_TIME / 1_000_000L) {
       return InfluxQueryBuilder.MAX_TIME;
     }
-    return millis < InfluxQueryBuilder.MIN_TIME / 1_000_000L ? InfluxQueryBuilder.MIN_TIME : millis * 1_000_000L;
+    return millis < InfluxQueryBuilder.MIN_TIME / 1_000_000L
+        ? InfluxQueryBuilder.MIN_TIME
+        : millis * 1_000_000L;
   }
 }

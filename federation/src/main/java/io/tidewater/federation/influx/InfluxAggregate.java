@@ -19,8 +19,14 @@ public final class InfluxAggregate extends SingleRel implements InfluxRel {
   private final List<String> groupTags;
   private final List<ScanColumn> columns;
 
-  InfluxAggregate(RelOptCluster cluster, RelTraitSet traits, RelNode input, long bucketMillis, List<String> groupTags,
-      List<ScanColumn> columns, RelDataType rowType) {
+  InfluxAggregate(
+      RelOptCluster cluster,
+      RelTraitSet traits,
+      RelNode input,
+      long bucketMillis,
+      List<String> groupTags,
+      List<ScanColumn> columns,
+      RelDataType rowType) {
     super(cluster, traits, input);
     this.bucketMillis = bucketMillis;
     this.groupTags = List.copyOf(groupTags);
@@ -30,7 +36,8 @@ public final class InfluxAggregate extends SingleRel implements InfluxRel {
 
   @Override
   public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-    return new InfluxAggregate(getCluster(), traitSet, sole(inputs), bucketMillis, groupTags, columns, rowType);
+    return new InfluxAggregate(
+        getCluster(), traitSet, sole(inputs), bucketMillis, groupTags, columns, rowType);
   }
 
   @Override
@@ -45,7 +52,9 @@ public final class InfluxAggregate extends SingleRel implements InfluxRel {
 
   @Override
   public RelWriter explainTerms(RelWriter pw) {
-    return super.explainTerms(pw).itemIf("bucketMillis", bucketMillis, bucketMillis > 0).item("groupTags", groupTags)
+    return super.explainTerms(pw)
+        .itemIf("bucketMillis", bucketMillis, bucketMillis > 0)
+        .item("groupTags", groupTags)
         .item("columns", columns);
   }
 

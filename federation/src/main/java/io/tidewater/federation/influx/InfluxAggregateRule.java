@@ -13,9 +13,11 @@ import org.apache.calcite.rel.logical.LogicalAggregate;
  */
 public final class InfluxAggregateRule extends ConverterRule {
 
-  static final Config CONFIG = Config.INSTANCE
-      .withConversion(LogicalAggregate.class, Convention.NONE, InfluxRel.CONVENTION, "InfluxAggregateRule")
-      .withRuleFactory(InfluxAggregateRule::new);
+  static final Config CONFIG =
+      Config.INSTANCE
+          .withConversion(
+              LogicalAggregate.class, Convention.NONE, InfluxRel.CONVENTION, "InfluxAggregateRule")
+          .withRuleFactory(InfluxAggregateRule::new);
 
   private InfluxAggregateRule(Config config) {
     super(config);
@@ -29,8 +31,13 @@ public final class InfluxAggregateRule extends ConverterRule {
       return null;
     }
     var traits = aggregate.getTraitSet().replace(InfluxRel.CONVENTION);
-    return new InfluxAggregate(aggregate.getCluster(), traits,
-        convert(aggregate.getInput(), traits.replace(RelCollations.EMPTY)), plan.bucketMillis(), plan.groupTags(),
-        plan.columns(), aggregate.getRowType());
+    return new InfluxAggregate(
+        aggregate.getCluster(),
+        traits,
+        convert(aggregate.getInput(), traits.replace(RelCollations.EMPTY)),
+        plan.bucketMillis(),
+        plan.groupTags(),
+        plan.columns(),
+        aggregate.getRowType());
   }
 }

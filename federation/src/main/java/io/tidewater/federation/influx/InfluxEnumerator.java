@@ -4,7 +4,6 @@ import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.lifecycle.influx.InfluxClient;
-import io.tidewater.lifecycle.influx.InfluxException;
 import io.tidewater.policy.rollup.FieldType;
 import io.tidewater.util.Threads;
 import java.util.ArrayList;
@@ -20,14 +19,15 @@ import org.apache.calcite.linq4j.Enumerator;
 
 /**
  * Rows of an InfluxDB answer as they stream in: a reader thread decodes the chunked answer into
- * batches of rows handed over through a small queue, so no answer is ever held whole and the
- * query stops (connection closed) when the consumer closes early.
+ * batches of rows handed over through a small queue, so no answer is ever held whole and the query
+ * stops (connection closed) when the consumer closes early.
  */
 final class InfluxEnumerator implements Enumerator<Object[]> {
 
   private static final int BATCH = 1024;
   private static final Object[][] END = new Object[0][];
-  private static final ExecutorService READERS = Executors.newCachedThreadPool(Threads.daemon("tidewater-influx-read"));
+  private static final ExecutorService READERS =
+      Executors.newCachedThreadPool(Threads.daemon("tidewater-influx-read"));
 
   private final BlockingQueue<Object[][]> queue = new ArrayBlockingQueue<>(4);
   private volatile boolean closed;
@@ -43,7 +43,10 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
   private final long deadlineNanos;
   private final AtomicBoolean cancelled;
 
-  /** Rows of {@code query}; waiting for them stops at {@code deadlineNanos} (System.nanoTime) or when cancelled. */
+  /**
+   * Rows of {@code query}; waiting for them stops at {@code deadlineNanos} (System.nanoTime) or
+   * when cancelled.
+   */
   InfluxEnumerator(InfluxQuery query, long deadlineNanos, AtomicBoolean cancelled) {
     this.query = query;
     this.deadlineNanos = deadlineNanos;
@@ -77,14 +80,18 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
           position = -1;
           if (cancelled.get()) {
             close();
-            throw new TidewaterException(ErrorCode.QUERY_TIMEOUT,
-                "the query was cancelled while waiting for InfluxDB", null);
+            throw new TidewaterException(
+                ErrorCode.QUERY_TIMEOUT,
+                "the query was cancelled while waiting for InfluxDB",
+                null);
           }
           if (System.nanoTime() - deadlineNanos > 0) {
             close();
-            throw new TidewaterException(ErrorCode.QUERY_TIMEOUT,
+            throw new TidewaterException(
+                ErrorCode.QUERY_TIMEOUT,
                 "the query ran longer than its time limit and was stopped while waiting for InfluxDB at "
-                    + query.client().url(), null);
+                    + query.client().url(),
+                null);
           }
           continue;
         }
@@ -176,7 +183,8 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
       groupValues = new String[query.groupTags().size()];
       for (int i = 0; i < groupValues.length; i++) {
         String v = tags.get(query.groupTags().get(i));
-        groupValues[i] = v == null || v.isEmpty() ? null : v; // InfluxDB reports an absent tag as ""
+        groupValues[i] =
+            v == null || v.isEmpty() ? null : v; // InfluxDB reports an absent tag as ""
       }
     }
 
@@ -228,7 +236,9 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
       return convert(v, f.type());
     }
     ScanColumn.Aggregate ag = (ScanColumn.Aggregate) c;
-    return v == null && ag.zeroWhenEmpty() ? convert(0L, ag.resultType()) : convert(v, ag.resultType());
+    return v == null && ag.zeroWhenEmpty()
+        ? convert(0L, ag.resultType())
+        : convert(v, ag.resultType());
   }
 
   private static Object convert(Object v, FieldType type) {

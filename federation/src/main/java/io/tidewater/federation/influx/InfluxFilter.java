@@ -17,7 +17,12 @@ public final class InfluxFilter extends SingleRel implements InfluxRel {
   private final TimeRange range;
   private final List<String> where;
 
-  InfluxFilter(RelOptCluster cluster, RelTraitSet traits, RelNode input, TimeRange range, List<String> where) {
+  InfluxFilter(
+      RelOptCluster cluster,
+      RelTraitSet traits,
+      RelNode input,
+      TimeRange range,
+      List<String> where) {
     super(cluster, traits, input);
     this.range = range;
     this.where = List.copyOf(where);
@@ -35,12 +40,16 @@ public final class InfluxFilter extends SingleRel implements InfluxRel {
 
   @Override
   public double estimateRowCount(RelMetadataQuery mq) {
-    return mq.getRowCount(getInput()) * (range.equals(TimeRange.ALL) ? 0.5 : 0.1) * Math.pow(0.5, where.size());
+    return mq.getRowCount(getInput())
+        * (range.equals(TimeRange.ALL) ? 0.5 : 0.1)
+        * Math.pow(0.5, where.size());
   }
 
   @Override
   public RelWriter explainTerms(RelWriter pw) {
-    return super.explainTerms(pw).item("time", range).itemIf("where", String.join(" AND ", where), !where.isEmpty());
+    return super.explainTerms(pw)
+        .item("time", range)
+        .itemIf("where", String.join(" AND ", where), !where.isEmpty());
   }
 
   @Override

@@ -1,8 +1,8 @@
 package io.tidewater.federation.influx;
 
+import io.tidewater.federation.TimeRange;
 import io.tidewater.federation.plan.MeasurementColumns;
 import io.tidewater.federation.plan.TimeBounds;
-import io.tidewater.federation.TimeRange;
 import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.policy.rollup.FieldType;
@@ -83,13 +83,19 @@ final class InfluxPredicates {
         if (tag == null) {
           return null;
         }
-        return InfluxQl.identifier(MeasurementColumns.name(schema, tag)) + (call.getKind() == SqlKind.IS_NULL ? " = ''" : " != ''");
+        return InfluxQl.identifier(MeasurementColumns.name(schema, tag))
+            + (call.getKind() == SqlKind.IS_NULL ? " = ''" : " != ''");
       }
       case LIKE -> {
         // NOT LIKE, ILIKE and SIMILAR TO share the kind; only LIKE itself is translated.
         return call.getOperator() == SqlStdOperatorTable.LIKE ? like(call) : null;
       }
-      case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL -> {
+      case EQUALS,
+          NOT_EQUALS,
+          LESS_THAN,
+          LESS_THAN_OR_EQUAL,
+          GREATER_THAN,
+          GREATER_THAN_OR_EQUAL -> {
         return comparison(call);
       }
       default -> {
@@ -133,15 +139,17 @@ final class InfluxPredicates {
         if (literal == null) {
           return null;
         }
-        String op = switch (kind) {
-          case EQUALS -> "=";
-          case LESS_THAN -> "<";
-          case LESS_THAN_OR_EQUAL -> "<=";
-          case GREATER_THAN -> ">";
-          case GREATER_THAN_OR_EQUAL -> ">=";
-          default -> null; // InfluxDB's != on a field also matches points without the field
-        };
-        if (op == null || (type == FieldType.BOOLEAN || type == FieldType.STRING) && !op.equals("=")) {
+        String op =
+            switch (kind) {
+              case EQUALS -> "=";
+              case LESS_THAN -> "<";
+              case LESS_THAN_OR_EQUAL -> "<=";
+              case GREATER_THAN -> ">";
+              case GREATER_THAN_OR_EQUAL -> ">=";
+              default -> null; // InfluxDB's != on a field also matches points without the field
+            };
+        if (op == null
+            || (type == FieldType.BOOLEAN || type == FieldType.STRING) && !op.equals("=")) {
           return null;
         }
         return name + " " + op + " " + literal;
@@ -202,7 +210,10 @@ final class InfluxPredicates {
 
   private Integer tagColumn(RexNode node) {
     Integer ordinal = column(node);
-    return ordinal != null && MeasurementColumns.kind(schema, ordinal) == MeasurementColumns.Kind.TAG ? ordinal : null;
+    return ordinal != null
+            && MeasurementColumns.kind(schema, ordinal) == MeasurementColumns.Kind.TAG
+        ? ordinal
+        : null;
   }
 
   /** The column a node reads, looking through casts that keep every value as it is (widening). */
@@ -210,13 +221,16 @@ final class InfluxPredicates {
     if (node instanceof RexInputRef ref) {
       return ref.getIndex();
     }
-    if (node instanceof RexCall call && call.getKind() == SqlKind.CAST
+    if (node instanceof RexCall call
+        && call.getKind() == SqlKind.CAST
         && call.getOperands().get(0) instanceof RexInputRef ref) {
       var from = ref.getType();
       var to = call.getType();
       // Only casts that keep every value: to an unbounded string, or to DOUBLE.
-      boolean chars = SqlTypeUtil.inCharFamily(from) && to.getSqlTypeName() == SqlTypeName.VARCHAR
-          && to.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED;
+      boolean chars =
+          SqlTypeUtil.inCharFamily(from)
+              && to.getSqlTypeName() == SqlTypeName.VARCHAR
+              && to.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED;
       boolean widening = SqlTypeUtil.isNumeric(from) && to.getSqlTypeName() == SqlTypeName.DOUBLE;
       return chars || widening ? ref.getIndex() : null;
     }
@@ -224,6 +238,8 @@ final class InfluxPredicates {
   }
 
   private static RexLiteral literal(RexNode node) {
-    return node instanceof RexLiteral l ? l : null; // a cast literal may change its value: left to Calcite
+    return node instanceof RexLiteral l
+        ? l
+        : null; // a cast literal may change its value: left to Calcite
   }
 }

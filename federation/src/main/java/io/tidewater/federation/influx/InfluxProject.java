@@ -17,7 +17,12 @@ public final class InfluxProject extends SingleRel implements InfluxRel {
 
   private final List<ScanColumn> columns;
 
-  InfluxProject(RelOptCluster cluster, RelTraitSet traits, RelNode input, List<ScanColumn> columns, RelDataType rowType) {
+  InfluxProject(
+      RelOptCluster cluster,
+      RelTraitSet traits,
+      RelNode input,
+      List<ScanColumn> columns,
+      RelDataType rowType) {
     super(cluster, traits, input);
     this.columns = List.copyOf(columns);
     this.rowType = rowType;

@@ -9,12 +9,17 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.convert.ConverterRule;
 import org.apache.calcite.rel.logical.LogicalProject;
 
-/** Folds a projection of columns and time buckets ({@code FLOOR(time TO unit)}) into a raw InfluxDB query. */
+/**
+ * Folds a projection of columns and time buckets ({@code FLOOR(time TO unit)}) into a raw InfluxDB
+ * query.
+ */
 public final class InfluxProjectRule extends ConverterRule {
 
-  static final Config CONFIG = Config.INSTANCE
-      .withConversion(LogicalProject.class, Convention.NONE, InfluxRel.CONVENTION, "InfluxProjectRule")
-      .withRuleFactory(InfluxProjectRule::new);
+  static final Config CONFIG =
+      Config.INSTANCE
+          .withConversion(
+              LogicalProject.class, Convention.NONE, InfluxRel.CONVENTION, "InfluxProjectRule")
+          .withRuleFactory(InfluxProjectRule::new);
 
   private InfluxProjectRule(Config config) {
     super(config);
@@ -29,7 +34,11 @@ public final class InfluxProjectRule extends ConverterRule {
       return null;
     }
     var traits = project.getTraitSet().replace(InfluxRel.CONVENTION);
-    return new InfluxProject(project.getCluster(), traits, convert(project.getInput(), traits.replace(
-        RelCollations.EMPTY)), columns, project.getRowType());
+    return new InfluxProject(
+        project.getCluster(),
+        traits,
+        convert(project.getInput(), traits.replace(RelCollations.EMPTY)),
+        columns,
+        project.getRowType());
   }
 }

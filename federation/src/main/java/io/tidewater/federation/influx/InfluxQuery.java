@@ -1,7 +1,7 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.policy.rollup.FieldType;
 import java.util.List;
@@ -15,30 +15,54 @@ import org.apache.calcite.linq4j.Linq4j;
 
 /**
  * One pushed-down InfluxQL statement and how its answer becomes rows: {@code answerColumn[i]} is
- * the answer column of output column {@code i} (0 is time), or {@code -1 - k} for the k-th GROUP
- * BY tag, read from the series' tags.
+ * the answer column of output column {@code i} (0 is time), or {@code -1 - k} for the k-th GROUP BY
+ * tag, read from the series' tags.
  *
  * @param empty the time range is empty: nothing is asked of InfluxDB
- * @param limit the statement's LIMIT, or null. InfluxDB applies it to each field's values
- *     before joining them into rows, so rows past the first {@code limit} may lack values and are
- *     not read (the first {@code limit} are whole: each holds only buckets or points that come
- *     within the first {@code limit} of every field it has).
- * @param gaps how buckets missing from the answer are looked for, or null where the answer has every group
+ * @param limit the statement's LIMIT, or null. InfluxDB applies it to each field's values before
+ *     joining them into rows, so rows past the first {@code limit} may lack values and are not read
+ *     (the first {@code limit} are whole: each holds only buckets or points that come within the
+ *     first {@code limit} of every field it has).
+ * @param gaps how buckets missing from the answer are looked for, or null where the answer has
+ *     every group
  */
-public record InfluxQuery(InfluxClient client, String database, String influxql, boolean empty,
-    List<ScanColumn> columns, int[] answerColumn, List<String> groupTags, TimeRange range, Long limit, BucketGaps gaps) {
+public record InfluxQuery(
+    InfluxClient client,
+    String database,
+    String influxql,
+    boolean empty,
+    List<ScanColumn> columns,
+    int[] answerColumn,
+    List<String> groupTags,
+    TimeRange range,
+    Long limit,
+    BucketGaps gaps) {
 
   /** The statement, and the presence query that may follow it (EXPLAIN shows both). */
   public String explained() {
-    return gaps == null ? influxql
-        : influxql + "; then, only over the part of the range its answer leaves unknown (from the first bucket missing from"
-            + " it, or past its buckets where the range is open), over at most that part of: " + gaps.statementFrom(null, limit);
+    return gaps == null
+        ? influxql
+        : influxql
+            + "; then, only over the part of the range its answer leaves unknown (from the first bucket missing from"
+            + " it, or past its buckets where the range is open), over at most that part of: "
+            + gaps.statementFrom(null, limit);
   }
 
-  /** A presence query: its rows are the buckets holding points, at most {@code limit} (null: all). */
+  /**
+   * A presence query: its rows are the buckets holding points, at most {@code limit} (null: all).
+   */
   InfluxQuery gapQuery(String statement, Long limit) {
-    return new InfluxQuery(client, database, statement, false, List.of(new ScanColumn.Bucket(gaps.widthMillis())),
-        new int[] {0}, List.of(), range, limit, null);
+    return new InfluxQuery(
+        client,
+        database,
+        statement,
+        false,
+        List.of(new ScanColumn.Bucket(gaps.widthMillis())),
+        new int[] {0},
+        List.of(),
+        range,
+        limit,
+        null);
   }
 
   /** The row of a group InfluxDB left out: the bucket, COUNTs 0 and the other aggregates NULL. */
@@ -67,10 +91,11 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
   public Enumerable<Object[]> enumerable(DataContext root) {
     Object timeout = root.get(DataContext.Variable.TIMEOUT.camelName);
     Object cancel = root.get(DataContext.Variable.CANCEL_FLAG.camelName);
-    long deadline = timeout instanceof Long ms && ms > 0
-        ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms) : Long.MAX_VALUE;
-    AtomicBoolean cancelled = cancel instanceof AtomicBoolean b
-        ? b : new AtomicBoolean();
+    long deadline =
+        timeout instanceof Long ms && ms > 0
+            ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms)
+            : Long.MAX_VALUE;
+    AtomicBoolean cancelled = cancel instanceof AtomicBoolean b ? b : new AtomicBoolean();
     if (empty) {
       return enumerable();
     }
@@ -84,7 +109,8 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
 
   /** Whether this aggregates without groups: SQL then answers one row even over no points. */
   boolean global() {
-    return columns.stream().allMatch(c -> c instanceof ScanColumn.Aggregate) && !columns.isEmpty()
+    return columns.stream().allMatch(c -> c instanceof ScanColumn.Aggregate)
+        && !columns.isEmpty()
         && groupTags.isEmpty();
   }
 
@@ -98,7 +124,8 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
   }
 
   private static Object emptyValue(ScanColumn.Aggregate a) {
-    return !a.zeroWhenEmpty() ? null
+    return !a.zeroWhenEmpty()
+        ? null
         : a.resultType() == FieldType.FLOAT ? (Object) 0.0 : (Object) 0L;
   }
 
@@ -117,6 +144,9 @@ public record InfluxQuery(InfluxClient client, String database, String influxql,
 
   private Enumerator<Object[]> rows(long deadline, AtomicBoolean cancelled) {
     InfluxEnumerator answer = new InfluxEnumerator(this, deadline, cancelled);
-    return gaps == null ? answer : new BucketGapEnumerator(this, answer, gap -> new InfluxEnumerator(gap, deadline, cancelled));
+    return gaps == null
+        ? answer
+        : new BucketGapEnumerator(
+            this, answer, gap -> new InfluxEnumerator(gap, deadline, cancelled));
   }
 }

@@ -1,7 +1,7 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
@@ -21,6 +21,7 @@ public final class InfluxQueryBuilder {
 
   /** InfluxDB's earliest and latest representable times: bounded queries use them for open ends. */
   static final long MIN_TIME = -9_223_372_036_854_775_806L;
+
   static final long MAX_TIME = 9_223_372_036_854_775_806L;
 
   InfluxTable table;
@@ -108,7 +109,10 @@ public final class InfluxQueryBuilder {
         // Groups without aggregates (GROUP BY buckets or tags alone, SELECT DISTINCT): InfluxQL
         // needs a call, and the fields' counts find exactly the groups where a point is.
         aggregates.addAll(presence);
-      } else if (!presence.isEmpty() && groupTags.isEmpty() && bucketMillis > 0 && bucketColumn >= 0) {
+      } else if (!presence.isEmpty()
+          && groupTags.isEmpty()
+          && bucketMillis > 0
+          && bucketColumn >= 0) {
         gapPresence = String.join(", ", presence);
         gapBucketColumn = bucketColumn;
       } else if (!groupTags.isEmpty() || bucketMillis > 0) {
@@ -117,14 +121,21 @@ public final class InfluxQueryBuilder {
       select.addAll(aggregates);
     }
     q.append(String.join(", ", select));
-    String fromClause = " FROM " + InfluxQl.measurement(table.database(), table.retentionPolicy(), schema.measurement());
+    String fromClause =
+        " FROM "
+            + InfluxQl.measurement(table.database(), table.retentionPolicy(), schema.measurement());
     long start = Math.max(range.from(), MIN_TIME);
     long end = Math.min(range.to(), MAX_TIME);
     StringBuilder conditions = new StringBuilder();
     for (String w : where) {
       conditions.append(" AND ").append(w);
     }
-    q.append(fromClause).append(" WHERE time >= ").append(start).append(" AND time < ").append(end).append(conditions);
+    q.append(fromClause)
+        .append(" WHERE time >= ")
+        .append(start)
+        .append(" AND time < ")
+        .append(end)
+        .append(conditions);
     if (aggregated) {
       List<String> group = new ArrayList<>();
       if (bucketMillis > 0) {
@@ -142,9 +153,27 @@ public final class InfluxQueryBuilder {
     if (limit != null) {
       q.append(" LIMIT ").append(limit);
     }
-    BucketGaps gaps = gapPresence == null ? null : new BucketGaps("SELECT " + gapPresence + fromClause, conditions.toString(),
-        bucketMillis, Boolean.TRUE.equals(descending), gapBucketColumn, start, end);
-    return new InfluxQuery(table.client(), table.database(), q.toString(), range.isEmpty(), List.copyOf(columns),
-        answerColumn.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(groupTags), range, limit, gaps);
+    BucketGaps gaps =
+        gapPresence == null
+            ? null
+            : new BucketGaps(
+                "SELECT " + gapPresence + fromClause,
+                conditions.toString(),
+                bucketMillis,
+                Boolean.TRUE.equals(descending),
+                gapBucketColumn,
+                start,
+                end);
+    return new InfluxQuery(
+        table.client(),
+        table.database(),
+        q.toString(),
+        range.isEmpty(),
+        List.copyOf(columns),
+        answerColumn.stream().mapToInt(Integer::intValue).toArray(),
+        List.copyOf(groupTags),
+        range,
+        limit,
+        gaps);
   }
 }

@@ -10,7 +10,10 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.logical.LogicalAggregate;
 import org.apache.calcite.sql.SqlKind;
 
-/** The InfluxDB adapter's side of {@link Pushdown}: its nodes' columns and the aggregates InfluxQL states exactly. */
+/**
+ * The InfluxDB adapter's side of {@link Pushdown}: its nodes' columns and the aggregates InfluxQL
+ * states exactly.
+ */
 final class InfluxRels implements Pushdown.Adapter {
 
   static final InfluxRels INSTANCE = new InfluxRels();
@@ -48,12 +51,14 @@ final class InfluxRels implements Pushdown.Adapter {
 
   @Override
   public boolean countsRows(MeasurementSchema schema) {
-    // InfluxQL's count(*) counts each field: only a single-field measurement has one value per point.
+    // InfluxQL's count(*) counts each field: only a single-field measurement has one value per
+    // point.
     return schema.fields().size() == 1;
   }
 
   @Override
-  public ScanColumn.Aggregate aggregate(SqlKind kind, ScanColumn.Field field, FieldType resultType) {
+  public ScanColumn.Aggregate aggregate(
+      SqlKind kind, ScanColumn.Field field, FieldType resultType) {
     return Pushdown.influxAggregate(kind, field, resultType);
   }
 }

@@ -13,14 +13,21 @@ public final class InfluxRules {
 
   public static final RelOptRule FILTER = InfluxFilterRule.CONFIG.toRule();
   public static final RelOptRule PROJECT = InfluxProjectRule.CONFIG.toRule(InfluxProjectRule.class);
-  public static final RelOptRule AGGREGATE = InfluxAggregateRule.CONFIG.toRule(InfluxAggregateRule.class);
+  public static final RelOptRule AGGREGATE =
+      InfluxAggregateRule.CONFIG.toRule(InfluxAggregateRule.class);
   public static final RelOptRule SORT = InfluxSortRule.CONFIG.toRule(InfluxSortRule.class);
-  public static final RelOptRule TO_ENUMERABLE = ConverterRule.Config.INSTANCE
-      .withConversion(RelNode.class, InfluxRel.CONVENTION, EnumerableConvention.INSTANCE, "InfluxToEnumerableConverterRule")
-      .withRuleFactory(ToEnumerable::new)
-      .toRule();
+  public static final RelOptRule TO_ENUMERABLE =
+      ConverterRule.Config.INSTANCE
+          .withConversion(
+              RelNode.class,
+              InfluxRel.CONVENTION,
+              EnumerableConvention.INSTANCE,
+              "InfluxToEnumerableConverterRule")
+          .withRuleFactory(ToEnumerable::new)
+          .toRule();
 
-  public static final List<RelOptRule> ALL = List.of(FILTER, PROJECT, AGGREGATE, SORT, TO_ENUMERABLE);
+  public static final List<RelOptRule> ALL =
+      List.of(FILTER, PROJECT, AGGREGATE, SORT, TO_ENUMERABLE);
 
   private InfluxRules() {}
 
@@ -37,7 +44,8 @@ public final class InfluxRules {
 
     @Override
     public RelNode convert(RelNode rel) {
-      return new InfluxToEnumerableConverter(rel.getCluster(), rel.getTraitSet().replace(EnumerableConvention.INSTANCE), rel);
+      return new InfluxToEnumerableConverter(
+          rel.getCluster(), rel.getTraitSet().replace(EnumerableConvention.INSTANCE), rel);
     }
   }
 }

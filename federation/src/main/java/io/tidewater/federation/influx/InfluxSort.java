@@ -17,7 +17,8 @@ public final class InfluxSort extends SingleRel implements InfluxRel {
   private final Long limit;
 
   /** {@code descending} null: no order asked; {@code limit} null: all rows. */
-  InfluxSort(RelOptCluster cluster, RelTraitSet traits, RelNode input, Boolean descending, Long limit) {
+  InfluxSort(
+      RelOptCluster cluster, RelTraitSet traits, RelNode input, Boolean descending, Long limit) {
     super(cluster, traits, input);
     this.descending = descending;
     this.limit = limit;
@@ -41,8 +42,9 @@ public final class InfluxSort extends SingleRel implements InfluxRel {
 
   @Override
   public RelWriter explainTerms(RelWriter pw) {
-    return super.explainTerms(pw).itemIf("order", Boolean.TRUE.equals(descending) ? "time DESC" : "time",
-        descending != null).itemIf("limit", limit, limit != null);
+    return super.explainTerms(pw)
+        .itemIf("order", Boolean.TRUE.equals(descending) ? "time DESC" : "time", descending != null)
+        .itemIf("limit", limit, limit != null);
   }
 
   @Override

@@ -21,9 +21,11 @@ import org.apache.calcite.rex.RexLiteral;
  */
 public final class InfluxSortRule extends ConverterRule {
 
-  static final Config CONFIG = Config.INSTANCE
-      .withConversion(LogicalSort.class, Convention.NONE, InfluxRel.CONVENTION, "InfluxSortRule")
-      .withRuleFactory(InfluxSortRule::new);
+  static final Config CONFIG =
+      Config.INSTANCE
+          .withConversion(
+              LogicalSort.class, Convention.NONE, InfluxRel.CONVENTION, "InfluxSortRule")
+          .withRuleFactory(InfluxSortRule::new);
 
   private InfluxSortRule(Config config) {
     super(config);
@@ -61,8 +63,12 @@ public final class InfluxSortRule extends ConverterRule {
       return null; // InfluxQL's LIMIT 0 means no limit
     }
     var traits = sort.getTraitSet().replace(InfluxRel.CONVENTION);
-    return new InfluxSort(sort.getCluster(), traits, convert(sort.getInput(), traits.replace(RelCollations.EMPTY)),
-        descending, limit);
+    return new InfluxSort(
+        sort.getCluster(),
+        traits,
+        convert(sort.getInput(), traits.replace(RelCollations.EMPTY)),
+        descending,
+        limit);
   }
 
   private static LogicalAggregate aggregateBelow(RelNode node) {

@@ -22,8 +22,13 @@ public final class InfluxTable extends AbstractTable implements TranslatableTabl
   private final Optional<String> retentionPolicy;
   private final Supplier<MeasurementSchema> schema;
 
-  /** {@code schema} is the measurement's columns as queries see them (also those only the lake has). */
-  public InfluxTable(InfluxClient client, String database, Optional<String> retentionPolicy,
+  /**
+   * {@code schema} is the measurement's columns as queries see them (also those only the lake has).
+   */
+  public InfluxTable(
+      InfluxClient client,
+      String database,
+      Optional<String> retentionPolicy,
       Supplier<MeasurementSchema> schema) {
     this.client = client;
     this.database = database;
@@ -41,8 +46,14 @@ public final class InfluxTable extends AbstractTable implements TranslatableTabl
     return new InfluxTableScan(context.getCluster(), relOptTable, this);
   }
 
-  /** A scan of a part {@code lakeCopy} (the lake's table of this measurement) holds completely too in {@code ranges}. */
-  public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable, RelOptTable lakeCopy,
+  /**
+   * A scan of a part {@code lakeCopy} (the lake's table of this measurement) holds completely too
+   * in {@code ranges}.
+   */
+  public RelNode toRel(
+      RelOptTable.ToRelContext context,
+      RelOptTable relOptTable,
+      RelOptTable lakeCopy,
       List<TimeRange> ranges) {
     return new InfluxTableScan(context.getCluster(), relOptTable, this, lakeCopy, ranges);
   }

@@ -1,8 +1,8 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.plan.ScanColumn;
-import io.tidewater.federation.plan.MeasurementColumns;
 import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.MeasurementColumns;
+import io.tidewater.federation.plan.ScanColumn;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptCluster;
@@ -15,7 +15,10 @@ import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 
-/** Reads a measurement from InfluxDB; the rules of {@link InfluxRules} fold operators above it into its query. */
+/**
+ * Reads a measurement from InfluxDB; the rules of {@link InfluxRules} fold operators above it into
+ * its query.
+ */
 public final class InfluxTableScan extends TableScan implements InfluxRel {
 
   private final InfluxTable influxTable;
@@ -26,7 +29,11 @@ public final class InfluxTableScan extends TableScan implements InfluxRel {
     this(cluster, table, influxTable, null, List.of());
   }
 
-  InfluxTableScan(RelOptCluster cluster, RelOptTable table, InfluxTable influxTable, RelOptTable lakeCopy,
+  InfluxTableScan(
+      RelOptCluster cluster,
+      RelOptTable table,
+      InfluxTable influxTable,
+      RelOptTable lakeCopy,
       List<TimeRange> lakeRanges) {
     super(cluster, cluster.traitSetOf(CONVENTION), List.of(), table);
     this.influxTable = influxTable;
@@ -34,7 +41,10 @@ public final class InfluxTableScan extends TableScan implements InfluxRel {
     this.lakeRanges = List.copyOf(lakeRanges);
   }
 
-  /** The lake's table of this measurement if it holds {@link #lakeRanges()} completely too, else null. */
+  /**
+   * The lake's table of this measurement if it holds {@link #lakeRanges()} completely too, else
+   * null.
+   */
   public RelOptTable lakeCopy() {
     return lakeCopy;
   }
@@ -73,11 +83,12 @@ public final class InfluxTableScan extends TableScan implements InfluxRel {
     var schema = influxTable.schema();
     for (int i = 0; i < getRowType().getFieldCount(); i++) {
       String name = MeasurementColumns.name(schema, i);
-      columns.add(switch (MeasurementColumns.kind(schema, i)) {
-        case TIME -> new ScanColumn.Time();
-        case TAG -> new ScanColumn.Tag(name);
-        case FIELD -> new ScanColumn.Field(name, MeasurementColumns.fieldType(schema, i));
-      });
+      columns.add(
+          switch (MeasurementColumns.kind(schema, i)) {
+            case TIME -> new ScanColumn.Time();
+            case TAG -> new ScanColumn.Tag(name);
+            case FIELD -> new ScanColumn.Field(name, MeasurementColumns.fieldType(schema, i));
+          });
     }
     builder.columns = columns;
   }

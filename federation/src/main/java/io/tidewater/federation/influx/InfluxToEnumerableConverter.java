@@ -6,7 +6,10 @@ import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
 
-/** Where an InfluxDB query meets Calcite's engine: the InfluxQL is built once, its rows stream from InfluxDB. */
+/**
+ * Where an InfluxDB query meets Calcite's engine: the InfluxQL is built once, its rows stream from
+ * InfluxDB.
+ */
 public final class InfluxToEnumerableConverter extends ScanToEnumerableConverter<InfluxQuery> {
 
   InfluxToEnumerableConverter(RelOptCluster cluster, RelTraitSet traits, RelNode input) {

@@ -12,15 +12,24 @@ import org.apache.calcite.rel.SingleRel;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 
-/** Aggregates computed while decoding: GROUP BY a time bucket and tags, COUNT/SUM/MIN/MAX/AVG of fields. */
+/**
+ * Aggregates computed while decoding: GROUP BY a time bucket and tags, COUNT/SUM/MIN/MAX/AVG of
+ * fields.
+ */
 public final class LakeAggregate extends SingleRel implements LakeRel {
 
   private final long bucketMillis;
   private final List<String> groupTags;
   private final List<ScanColumn> columns;
 
-  LakeAggregate(RelOptCluster cluster, RelTraitSet traits, RelNode input, long bucketMillis, List<String> groupTags,
-      List<ScanColumn> columns, RelDataType rowType) {
+  LakeAggregate(
+      RelOptCluster cluster,
+      RelTraitSet traits,
+      RelNode input,
+      long bucketMillis,
+      List<String> groupTags,
+      List<ScanColumn> columns,
+      RelDataType rowType) {
     super(cluster, traits, input);
     this.bucketMillis = bucketMillis;
     this.groupTags = List.copyOf(groupTags);
@@ -42,7 +51,8 @@ public final class LakeAggregate extends SingleRel implements LakeRel {
 
   @Override
   public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-    return new LakeAggregate(getCluster(), traitSet, sole(inputs), bucketMillis, groupTags, columns, rowType);
+    return new LakeAggregate(
+        getCluster(), traitSet, sole(inputs), bucketMillis, groupTags, columns, rowType);
   }
 
   @Override
@@ -57,7 +67,9 @@ public final class LakeAggregate extends SingleRel implements LakeRel {
 
   @Override
   public RelWriter explainTerms(RelWriter pw) {
-    return super.explainTerms(pw).itemIf("bucketMillis", bucketMillis, bucketMillis > 0).item("groupTags", groupTags)
+    return super.explainTerms(pw)
+        .itemIf("bucketMillis", bucketMillis, bucketMillis > 0)
+        .item("groupTags", groupTags)
         .item("columns", columns);
   }
 

@@ -10,9 +10,11 @@ import org.apache.calcite.rel.logical.LogicalAggregate;
 /** GROUP BY time buckets and tags with COUNT, SUM, MIN, MAX and AVG of float fields. */
 public final class LakeAggregateRule extends ConverterRule {
 
-  static final Config CONFIG = Config.INSTANCE
-      .withConversion(LogicalAggregate.class, Convention.NONE, LakeRel.CONVENTION, "LakeAggregateRule")
-      .withRuleFactory(LakeAggregateRule::new);
+  static final Config CONFIG =
+      Config.INSTANCE
+          .withConversion(
+              LogicalAggregate.class, Convention.NONE, LakeRel.CONVENTION, "LakeAggregateRule")
+          .withRuleFactory(LakeAggregateRule::new);
 
   private LakeAggregateRule(Config config) {
     super(config);
@@ -26,8 +28,13 @@ public final class LakeAggregateRule extends ConverterRule {
       return null;
     }
     var traits = aggregate.getTraitSet().replace(LakeRel.CONVENTION);
-    return new LakeAggregate(aggregate.getCluster(), traits,
-        convert(aggregate.getInput(), traits.replace(RelCollations.EMPTY)), plan.bucketMillis(), plan.groupTags(),
-        plan.columns(), aggregate.getRowType());
+    return new LakeAggregate(
+        aggregate.getCluster(),
+        traits,
+        convert(aggregate.getInput(), traits.replace(RelCollations.EMPTY)),
+        plan.bucketMillis(),
+        plan.groupTags(),
+        plan.columns(),
+        aggregate.getRowType());
   }
 }

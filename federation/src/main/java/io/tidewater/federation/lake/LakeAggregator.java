@@ -5,8 +5,8 @@ import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.parquet.ColumnBatch;
 import io.tidewater.lifecycle.parquet.ScanSpec;
 import io.tidewater.lifecycle.parquet.StoreInputFile;
-import io.tidewater.lifecycle.store.ObjectInfo;
 import io.tidewater.lifecycle.parquet.TimeSeriesReader;
+import io.tidewater.lifecycle.store.ObjectInfo;
 import io.tidewater.policy.rollup.FieldType;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,9 +19,9 @@ import java.util.Optional;
 
 /**
  * Computes a lake scan's GROUP BY (time bucket, tags) and COUNT/SUM/MIN/MAX/AVG while decoding,
- * without an object per row. Files hold rows sorted by series then time, so consecutive rows
- * mostly fall in the same group: the group is looked up only when the bucket or a group tag
- * changes, and values are added straight from the decoded column arrays.
+ * without an object per row. Files hold rows sorted by series then time, so consecutive rows mostly
+ * fall in the same group: the group is looked up only when the bucket or a group tag changes, and
+ * values are added straight from the decoded column arrays.
  */
 final class LakeAggregator {
 
@@ -50,23 +50,29 @@ final class LakeAggregator {
   LakeAggregator(LakeQuery query, ScanSpec spec) {
     this.query = query;
     this.spec = spec;
-    List<ScanColumn.Aggregate> aggregates = query.columns().stream()
-        .filter(c -> c instanceof ScanColumn.Aggregate).map(c -> (ScanColumn.Aggregate) c).toList();
+    List<ScanColumn.Aggregate> aggregates =
+        query.columns().stream()
+            .filter(c -> c instanceof ScanColumn.Aggregate)
+            .map(c -> (ScanColumn.Aggregate) c)
+            .toList();
     kind = new int[aggregates.size()];
     field = new int[aggregates.size()];
     isFloat = new boolean[aggregates.size()];
     for (int j = 0; j < kind.length; j++) {
       ScanColumn.Aggregate a = aggregates.get(j);
       field[j] = a.field() == null ? -1 : spec.fields().indexOf(a.field());
-      isFloat[j] = field[j] >= 0 && spec.schema().field(a.field()).orElseThrow().type() == FieldType.FLOAT;
-      kind[j] = switch (a.function()) {
-        case COUNT -> field[j] < 0 ? ROWS : COUNT;
-        case SUM -> SUM;
-        case MIN -> MIN;
-        case MAX -> MAX;
-        case MEAN -> MEAN;
-        case FIRST, LAST -> throw new IllegalArgumentException("no lake aggregate " + a.function());
-      };
+      isFloat[j] =
+          field[j] >= 0 && spec.schema().field(a.field()).orElseThrow().type() == FieldType.FLOAT;
+      kind[j] =
+          switch (a.function()) {
+            case COUNT -> field[j] < 0 ? ROWS : COUNT;
+            case SUM -> SUM;
+            case MIN -> MIN;
+            case MAX -> MAX;
+            case MEAN -> MEAN;
+            case FIRST, LAST ->
+                throw new IllegalArgumentException("no lake aggregate " + a.function());
+          };
     }
     groupTag = query.groupTags().stream().mapToInt(t -> spec.tags().indexOf(t)).toArray();
     int[] distinct = Arrays.stream(field).filter(f -> f >= 0).distinct().toArray();
@@ -101,9 +107,11 @@ final class LakeAggregator {
     int[] ids = new int[groupTag.length];
     dense = new boolean[slotField.length];
     for (DataFile f : files) {
-      ObjectInfo info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
-      try (TimeSeriesReader reader = TimeSeriesReader.open(new StoreInputFile(query.table().ledger().store(), info),
-          f.key(), spec)) {
+      ObjectInfo info =
+          new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
+      try (TimeSeriesReader reader =
+          TimeSeriesReader.open(
+              new StoreInputFile(query.table().ledger().store(), info), f.key(), spec)) {
         while (reader.next(batch)) {
           for (int t = 0; t < groupTag.length; t++) {
             remap[t] = remap(t, batch.tag(groupTag[t]).dictionary());
@@ -121,12 +129,15 @@ final class LakeAggregator {
           }
           int r = 0;
           while (r < n) {
-            // The group of row r, then the run of rows after it in the same group (same bucket, same tags).
+            // The group of row r, then the run of rows after it in the same group (same bucket,
+            // same tags).
             long bucket = width > 0 ? Math.floorDiv(Math.floorDiv(times[r], 1_000_000L), width) : 0;
             for (int t = 0; t < groupTag.length; t++) {
               ids[t] = tagNulls[t][r] ? -1 : remap[t][tagIds[t][r]];
             }
-            Group group = groups.computeIfAbsent(new Key(bucket, ids.clone()), k -> new Group(kind.length, slotField.length));
+            Group group =
+                groups.computeIfAbsent(
+                    new Key(bucket, ids.clone()), k -> new Group(kind.length, slotField.length));
             int end = runEnd(tagIds, tagNulls, r, n);
             if (width > 0) {
               long from = Math.multiplyExact(bucket * width, 1_000_000L);
@@ -171,7 +182,10 @@ final class LakeAggregator {
     return end;
   }
 
-  /** Adds rows {@code [from, to)} of one group, field by field in tight loops over the decoded arrays. */
+  /**
+   * Adds rows {@code [from, to)} of one group, field by field in tight loops over the decoded
+   * arrays.
+   */
   private void addRun(Group g, ColumnBatch batch, int from, int to) {
     g.rows += to - from;
     for (int k = 0; k < slotField.length; k++) {
@@ -226,7 +240,9 @@ final class LakeAggregator {
     }
   }
 
-  /** A run of a FLOAT field without NULLs: no test per row (most fields are written on every point). */
+  /**
+   * A run of a FLOAT field without NULLs: no test per row (most fields are written on every point).
+   */
   private static void addDense(Group g, int k, double[] x, int from, int to) {
     double sum = 0;
     double min = g.dmin[k];

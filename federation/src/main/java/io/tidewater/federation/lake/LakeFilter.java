@@ -17,13 +17,21 @@ import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.SingleRel;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 
-/** The time range and tag values a lake scan keeps: windows, files, row groups and pages outside them are skipped. */
+/**
+ * The time range and tag values a lake scan keeps: windows, files, row groups and pages outside
+ * them are skipped.
+ */
 public final class LakeFilter extends SingleRel implements LakeRel {
 
   private final TimeRange range;
   private final Map<String, Set<String>> tagValues;
 
-  LakeFilter(RelOptCluster cluster, RelTraitSet traits, RelNode input, TimeRange range, Map<String, Set<String>> tagValues) {
+  LakeFilter(
+      RelOptCluster cluster,
+      RelTraitSet traits,
+      RelNode input,
+      TimeRange range,
+      Map<String, Set<String>> tagValues) {
     super(cluster, traits, input);
     this.range = range;
     this.tagValues = Map.copyOf(tagValues);
@@ -41,12 +49,16 @@ public final class LakeFilter extends SingleRel implements LakeRel {
 
   @Override
   public double estimateRowCount(RelMetadataQuery mq) {
-    return mq.getRowCount(getInput()) * (range.equals(TimeRange.ALL) ? 0.5 : 0.1) * Math.pow(0.3, tagValues.size());
+    return mq.getRowCount(getInput())
+        * (range.equals(TimeRange.ALL) ? 0.5 : 0.1)
+        * Math.pow(0.3, tagValues.size());
   }
 
   @Override
   public RelWriter explainTerms(RelWriter pw) {
-    return super.explainTerms(pw).item("time", range).itemIf("tags", describe(tagValues), !tagValues.isEmpty());
+    return super.explainTerms(pw)
+        .item("time", range)
+        .itemIf("tags", describe(tagValues), !tagValues.isEmpty());
   }
 
   /**
@@ -56,13 +68,18 @@ public final class LakeFilter extends SingleRel implements LakeRel {
    */
   static String describe(Map<String, Set<String>> tagValues) {
     StringBuilder s = new StringBuilder("{");
-    new TreeMap<>(tagValues).forEach((tag, values) -> {
-      if (s.length() > 1) {
-        s.append(", ");
-      }
-      s.append(InfluxQl.identifier(tag)).append(" IN (");
-      s.append(String.join(", ", new TreeSet<>(values).stream().map(InfluxQl::string).toList())).append(')');
-    });
+    new TreeMap<>(tagValues)
+        .forEach(
+            (tag, values) -> {
+              if (s.length() > 1) {
+                s.append(", ");
+              }
+              s.append(InfluxQl.identifier(tag)).append(" IN (");
+              s.append(
+                      String.join(
+                          ", ", new TreeSet<>(values).stream().map(InfluxQl::string).toList()))
+                  .append(')');
+            });
     return s.append('}').toString();
   }
 
@@ -78,12 +95,18 @@ public final class LakeFilter extends SingleRel implements LakeRel {
     tagValues.forEach((tag, values) -> keepOnly(builder.tagValues, tag, values));
   }
 
-  /** Limits {@code tag} to {@code values} in {@code into}: two conditions on one tag keep what both allow. */
+  /**
+   * Limits {@code tag} to {@code values} in {@code into}: two conditions on one tag keep what both
+   * allow.
+   */
   static void keepOnly(Map<String, Set<String>> into, String tag, Set<String> values) {
-    into.merge(tag, values, (a, b) -> {
-      Set<String> both = new HashSet<>(a);
-      both.retainAll(b);
-      return both;
-    });
+    into.merge(
+        tag,
+        values,
+        (a, b) -> {
+          Set<String> both = new HashSet<>(a);
+          both.retainAll(b);
+          return both;
+        });
   }
 }

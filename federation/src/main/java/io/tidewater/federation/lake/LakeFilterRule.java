@@ -1,9 +1,9 @@
 package io.tidewater.federation.lake;
 
+import io.tidewater.federation.TimeRange;
 import io.tidewater.federation.plan.MeasurementColumns;
 import io.tidewater.federation.plan.RuleConfig;
 import io.tidewater.federation.plan.TimeBounds;
-import io.tidewater.federation.TimeRange;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,12 +23,19 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 
-/** Time bounds and tag equalities (= and IN), which the reader applies exactly, become the scan's pruning; the rest stays above. */
+/**
+ * Time bounds and tag equalities (= and IN), which the reader applies exactly, become the scan's
+ * pruning; the rest stays above.
+ */
 public final class LakeFilterRule extends RelRule<RuleConfig> {
 
-  static final RuleConfig CONFIG = RuleConfig.of("LakeFilterRule",
-      b -> b.operand(LogicalFilter.class).oneInput(b1 -> b1.operand(LakeTableScan.class).noInputs()),
-      LakeFilterRule::new);
+  static final RuleConfig CONFIG =
+      RuleConfig.of(
+          "LakeFilterRule",
+          b ->
+              b.operand(LogicalFilter.class)
+                  .oneInput(b1 -> b1.operand(LakeTableScan.class).noInputs()),
+          LakeFilterRule::new);
 
   private LakeFilterRule(RuleConfig config) {
     super(config);
@@ -61,15 +68,19 @@ public final class LakeFilterRule extends RelRule<RuleConfig> {
       return;
     }
     RelNode pushed = new LakeFilter(scan.getCluster(), scan.getTraitSet(), scan, range, tags);
-    call.transformTo(remaining.isEmpty() ? pushed : LogicalFilter.create(pushed, RexUtil.composeConjunction(rex, remaining)));
+    call.transformTo(
+        remaining.isEmpty()
+            ? pushed
+            : LogicalFilter.create(pushed, RexUtil.composeConjunction(rex, remaining)));
   }
 
   /** {@code tag = 'v'} or an OR of such on one tag: the values it keeps. */
-  private static Map.Entry<String, Set<String>> tagValues(MeasurementSchema schema,
-      RexNode conjunct) {
+  private static Map.Entry<String, Set<String>> tagValues(
+      MeasurementSchema schema, RexNode conjunct) {
     Set<String> values = new HashSet<>();
     Integer tag = null;
-    List<RexNode> alternatives = conjunct.getKind() == SqlKind.OR ? ((RexCall) conjunct).getOperands() : List.of(conjunct);
+    List<RexNode> alternatives =
+        conjunct.getKind() == SqlKind.OR ? ((RexCall) conjunct).getOperands() : List.of(conjunct);
     for (RexNode alt : alternatives) {
       if (alt.getKind() != SqlKind.EQUALS) {
         return null;
@@ -81,7 +92,9 @@ public final class LakeFilterRule extends RelRule<RuleConfig> {
         a = b;
         b = swap;
       }
-      if (!(a instanceof RexInputRef ref) || !(b instanceof RexLiteral lit) || lit.isNull()
+      if (!(a instanceof RexInputRef ref)
+          || !(b instanceof RexLiteral lit)
+          || lit.isNull()
           || MeasurementColumns.kind(schema, ref.getIndex()) != MeasurementColumns.Kind.TAG
           || tag != null && tag != ref.getIndex()) {
         return null;

@@ -2,8 +2,8 @@ package io.tidewater.federation.lake;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import java.time.Duration;
@@ -15,11 +15,11 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Answers of lake scans that aggregate or take a top-N (computed whole; up to a tenth of a budget of
- * a million values each, unused ones dropped after the lake TTL), reused until the
- * ledger version of a window they read changes (an export commit, a re-export, a tier move or a
- * deletion each write a new version): a federated query whose result expired because InfluxDB
- * answered part of it reads only InfluxDB again. Raw scans are streamed and not kept.
+ * Answers of lake scans that aggregate or take a top-N (computed whole; up to a tenth of a budget
+ * of a million values each, unused ones dropped after the lake TTL), reused until the ledger
+ * version of a window they read changes (an export commit, a re-export, a tier move or a deletion
+ * each write a new version): a federated query whose result expired because InfluxDB answered part
+ * of it reads only InfluxDB again. Raw scans are streamed and not kept.
  */
 public final class LakeParts {
 
@@ -29,10 +29,22 @@ public final class LakeParts {
   /** Values (rows times columns) kept over all parts: a few dozen MB at most. */
   private static final long VALUES_KEPT = 1_000_000;
 
-  /** A scan as planned (without its table object, which each planning makes anew) and the windows it reads. */
-  private record Key(Ledger ledger, List<String> table, TimeRange range, Map<String, Set<String>> tagValues,
-      List<ScanColumn> columns, boolean aggregated, long bucketMillis, List<String> groupTags, boolean descending,
-      long limit, List<Long> windowVersions) {}
+  /**
+   * A scan as planned (without its table object, which each planning makes anew) and the windows it
+   * reads.
+   */
+  private record Key(
+      Ledger ledger,
+      List<String> table,
+      TimeRange range,
+      Map<String, Set<String>> tagValues,
+      List<ScanColumn> columns,
+      boolean aggregated,
+      long bucketMillis,
+      List<String> groupTags,
+      boolean descending,
+      long limit,
+      List<Long> windowVersions) {}
 
   private final int maxRowsPerPart;
   private final Cache<Key, List<Object[]>> answers;
@@ -41,13 +53,21 @@ public final class LakeParts {
   /** Keeps answers of at most {@code maxRowsPerPart} rows for at most {@code idle} unused. */
   public LakeParts(int maxRowsPerPart, Duration idle) {
     this.maxRowsPerPart = maxRowsPerPart;
-    this.answers = Caffeine.newBuilder().maximumWeight(maxRowsPerPart == 0 ? 0 : VALUES_KEPT)
-        .<Key, List<Object[]>>weigher((k, rows) -> Math.max(1, rows.size() * Math.max(1, k.columns().size())))
-        .expireAfterAccess(idle.isZero() ? Duration.ofNanos(1) : idle).build();
+    this.answers =
+        Caffeine.newBuilder()
+            .maximumWeight(maxRowsPerPart == 0 ? 0 : VALUES_KEPT)
+            .<Key, List<Object[]>>weigher(
+                (k, rows) -> Math.max(1, rows.size() * Math.max(1, k.columns().size())))
+            .expireAfterAccess(idle.isZero() ? Duration.ofNanos(1) : idle)
+            .build();
   }
 
-  /** The answer of {@code query} over {@code windows} (those it reads): kept, or computed by {@code compute} and kept. */
-  List<Object[]> answer(LakeQuery query, List<WindowVersion> windows, Supplier<List<Object[]>> compute) {
+  /**
+   * The answer of {@code query} over {@code windows} (those it reads): kept, or computed by {@code
+   * compute} and kept.
+   */
+  List<Object[]> answer(
+      LakeQuery query, List<WindowVersion> windows, Supplier<List<Object[]>> compute) {
     if (maxRowsPerPart == 0) {
       return compute.get();
     }
@@ -56,8 +76,19 @@ public final class LakeParts {
       versions.add(w.windowStart());
       versions.add(w.version());
     }
-    Key key = new Key(query.table().ledger(), query.tableName(), query.range(), query.tagValues(), query.columns(),
-        query.aggregated(), query.bucketMillis(), query.groupTags(), query.descending(), query.limit(), versions);
+    Key key =
+        new Key(
+            query.table().ledger(),
+            query.tableName(),
+            query.range(),
+            query.tagValues(),
+            query.columns(),
+            query.aggregated(),
+            query.bucketMillis(),
+            query.groupTags(),
+            query.descending(),
+            query.limit(),
+            versions);
     List<Object[]> kept = answers.getIfPresent(key);
     if (kept != null) {
       hits.increment();
@@ -65,7 +96,8 @@ public final class LakeParts {
     }
     List<Object[]> rows = List.copyOf(compute.get());
     // A part of a tenth of the budget or more would push out many others.
-    if (rows.size() <= maxRowsPerPart && (long) rows.size() * Math.max(1, key.columns().size()) <= VALUES_KEPT / 10) {
+    if (rows.size() <= maxRowsPerPart
+        && (long) rows.size() * Math.max(1, key.columns().size()) <= VALUES_KEPT / 10) {
       answers.put(key, rows);
     }
     return rows;

@@ -17,7 +17,12 @@ public final class LakeProject extends SingleRel implements LakeRel {
 
   private final List<ScanColumn> columns;
 
-  LakeProject(RelOptCluster cluster, RelTraitSet traits, RelNode input, List<ScanColumn> columns, RelDataType rowType) {
+  LakeProject(
+      RelOptCluster cluster,
+      RelTraitSet traits,
+      RelNode input,
+      List<ScanColumn> columns,
+      RelDataType rowType) {
     super(cluster, traits, input);
     this.columns = List.copyOf(columns);
     this.rowType = rowType;

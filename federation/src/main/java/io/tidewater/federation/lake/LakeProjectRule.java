@@ -12,9 +12,11 @@ import org.apache.calcite.rel.logical.LogicalProject;
 /** Projections of columns and time buckets. */
 public final class LakeProjectRule extends ConverterRule {
 
-  static final Config CONFIG = Config.INSTANCE
-      .withConversion(LogicalProject.class, Convention.NONE, LakeRel.CONVENTION, "LakeProjectRule")
-      .withRuleFactory(LakeProjectRule::new);
+  static final Config CONFIG =
+      Config.INSTANCE
+          .withConversion(
+              LogicalProject.class, Convention.NONE, LakeRel.CONVENTION, "LakeProjectRule")
+          .withRuleFactory(LakeProjectRule::new);
 
   private LakeProjectRule(Config config) {
     super(config);
@@ -29,7 +31,11 @@ public final class LakeProjectRule extends ConverterRule {
       return null;
     }
     var traits = project.getTraitSet().replace(LakeRel.CONVENTION);
-    return new LakeProject(project.getCluster(), traits, convert(project.getInput(), traits.replace(RelCollations.EMPTY)),
-        columns, project.getRowType());
+    return new LakeProject(
+        project.getCluster(),
+        traits,
+        convert(project.getInput(), traits.replace(RelCollations.EMPTY)),
+        columns,
+        project.getRowType());
   }
 }

@@ -1,7 +1,7 @@
 package io.tidewater.federation.lake;
 
-import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
@@ -22,16 +22,27 @@ import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
 
 /**
- * One lake scan as planned: the windows' time range, the tag values kept, the columns produced
- * (raw rows, or groups aggregated while decoding), and for a top-N by time its order and limit
- * ({@code limit} -1: all rows). The files are listed from the ledger when the scan runs, so a plan
- * never reads a replaced file.
+ * One lake scan as planned: the windows' time range, the tag values kept, the columns produced (raw
+ * rows, or groups aggregated while decoding), and for a top-N by time its order and limit ({@code
+ * limit} -1: all rows). The files are listed from the ledger when the scan runs, so a plan never
+ * reads a replaced file.
  */
-public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range, Map<String, Set<String>> tagValues,
-    List<ScanColumn> columns, boolean aggregated, long bucketMillis, List<String> groupTags, boolean descending,
+public record LakeQuery(
+    LakeTable table,
+    List<String> tableName,
+    TimeRange range,
+    Map<String, Set<String>> tagValues,
+    List<ScanColumn> columns,
+    boolean aggregated,
+    long bucketMillis,
+    List<String> groupTags,
+    boolean descending,
     long limit) {
 
-  /** The files to read of {@code windows} (those overlapping the range): those whose rows overlap it too. */
+  /**
+   * The files to read of {@code windows} (those overlapping the range): those whose rows overlap it
+   * too.
+   */
   private List<DataFile> files(List<WindowVersion> windows) {
     List<DataFile> files = new ArrayList<>();
     if (range.isEmpty()) {
@@ -51,7 +62,9 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
 
   /** The windows overlapping the range, as the ledger lists them now. */
   private List<WindowVersion> windowsRead() {
-    return table.windows().stream().filter(w -> w.windowEnd() > range.from() && w.windowStart() < range.to()).toList();
+    return table.windows().stream()
+        .filter(w -> w.windowEnd() > range.from() && w.windowStart() < range.to())
+        .toList();
   }
 
   /** How many windows the scan reads (for EXPLAIN). */
@@ -61,7 +74,11 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
 
   /** What the scan reads and computes, for EXPLAIN. */
   public String describe() {
-    StringBuilder s = new StringBuilder("scan ").append(String.join(".", tableName)).append(" windows=").append(windows());
+    StringBuilder s =
+        new StringBuilder("scan ")
+            .append(String.join(".", tableName))
+            .append(" windows=")
+            .append(windows());
     if (!tagValues.isEmpty()) {
       s.append(" tags=").append(LakeFilter.describe(tagValues));
     }
@@ -70,11 +87,23 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
       s.append(" order=time").append(descending ? " DESC" : "").append(" limit=").append(limit);
     }
     if (aggregated) {
-      s.append(" aggregate=").append(columns.stream().filter(c -> c instanceof ScanColumn.Aggregate)
-          .map(c -> ((ScanColumn.Aggregate) c).function().influxQl() + "(" + (((ScanColumn.Aggregate) c).field() == null ? "*"
-              : ((ScanColumn.Aggregate) c).field()) + ")").toList());
+      s.append(" aggregate=")
+          .append(
+              columns.stream()
+                  .filter(c -> c instanceof ScanColumn.Aggregate)
+                  .map(
+                      c ->
+                          ((ScanColumn.Aggregate) c).function().influxQl()
+                              + "("
+                              + (((ScanColumn.Aggregate) c).field() == null
+                                  ? "*"
+                                  : ((ScanColumn.Aggregate) c).field())
+                              + ")")
+                  .toList());
       if (bucketMillis > 0 || !groupTags.isEmpty()) {
-        s.append(" group=").append(bucketMillis > 0 ? "[bucket " + bucketMillis + "ms]" : "").append(groupTags);
+        s.append(" group=")
+            .append(bucketMillis > 0 ? "[bucket " + bucketMillis + "ms]" : "")
+            .append(groupTags);
       }
     }
     return s.toString();
@@ -101,11 +130,19 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
     MeasurementSchema schema = table.schema();
     List<String> read = columnsRead();
     // Tags filtered on are decoded too: the reader compares their values row by row.
-    Set<String> tagSet = new LinkedHashSet<>(read.stream().filter(n -> schema.tagIndex(n) >= 0).toList());
+    Set<String> tagSet =
+        new LinkedHashSet<>(read.stream().filter(n -> schema.tagIndex(n) >= 0).toList());
     tagSet.addAll(tagValues.keySet());
     List<String> tags = List.copyOf(tagSet);
     List<String> fields = read.stream().filter(n -> schema.fieldIndex(n) >= 0).toList();
-    return new ScanSpec(schema, read.contains(MeasurementSchema.TIME), tags, fields, range.from(), range.to(), tagValues);
+    return new ScanSpec(
+        schema,
+        read.contains(MeasurementSchema.TIME),
+        tags,
+        fields,
+        range.from(),
+        range.to(),
+        tagValues);
   }
 
   /** The rows; called by generated code. */
@@ -115,26 +152,35 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
     }
     if (range.isEmpty()) {
       return aggregated && bucketMillis == 0 && groupTags.isEmpty()
-          ? Linq4j.singletonEnumerable(new LakeAggregator(this, spec()).emptyRow()) : Linq4j.emptyEnumerable();
+          ? Linq4j.singletonEnumerable(new LakeAggregator(this, spec()).emptyRow())
+          : Linq4j.emptyEnumerable();
     }
     if (aggregated || limit >= 0) {
       // One listing of the windows: what is computed and what a kept answer is keyed by agree.
       List<WindowVersion> windows = windowsRead();
-      return Linq4j.asEnumerable(table.parts().answer(this, windows, aggregated
-          ? () -> new LakeAggregator(this, spec()).run(files(windows)) : () -> topByTime(windows)));
+      return Linq4j.asEnumerable(
+          table
+              .parts()
+              .answer(
+                  this,
+                  windows,
+                  aggregated
+                      ? () -> new LakeAggregator(this, spec()).run(files(windows))
+                      : () -> topByTime(windows)));
     }
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
-        return new LakeScanEnumerator(table.ledger().store(), files(windowsRead()), spec(), columns);
+        return new LakeScanEnumerator(
+            table.ledger().store(), files(windowsRead()), spec(), columns);
       }
     };
   }
 
   /**
    * The first {@code limit} rows by time: windows in time order (newest first when descending),
-   * each read whole (rows are sorted by series inside), stopping once the kept rows all come
-   * before (after) the next window.
+   * each read whole (rows are sorted by series inside), stopping once the kept rows all come before
+   * (after) the next window.
    */
   private List<Object[]> topByTime(List<WindowVersion> overlapping) {
     int timeColumn = -1;
@@ -154,12 +200,15 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
       order = order.reversed();
     }
     PriorityQueue<Object[]> kept = new PriorityQueue<>(order.reversed()); // worst kept row on top
-    List<WindowVersion> windows = new ArrayList<>(overlapping.stream().filter(w -> w.rows() > 0).toList());
+    List<WindowVersion> windows =
+        new ArrayList<>(overlapping.stream().filter(w -> w.rows() > 0).toList());
     windows.sort(Comparator.comparingLong(WindowVersion::windowStart));
     if (descending) {
       Collections.reverse(windows);
     }
-    ScanSpec spec = new LakeQuery(table, tableName, range, tagValues, out, false, 0, List.of(), descending, -1).spec();
+    ScanSpec spec =
+        new LakeQuery(table, tableName, range, tagValues, out, false, 0, List.of(), descending, -1)
+            .spec();
     for (WindowVersion w : windows) {
       if (limit == 0) {
         break;
@@ -177,7 +226,8 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
           files.add(f);
         }
       }
-      try (LakeScanEnumerator rows = new LakeScanEnumerator(table.ledger().store(), files, spec, out)) {
+      try (LakeScanEnumerator rows =
+          new LakeScanEnumerator(table.ledger().store(), files, spec, out)) {
         while (rows.moveNext()) {
           kept.add(rows.current());
           if (kept.size() > limit) {
@@ -199,7 +249,10 @@ public record LakeQuery(LakeTable table, List<String> tableName, TimeRange range
     return enumerable().select(row -> row[0]);
   }
 
-  /** {@link #enumerable()} as generated code calls it (the lake scan needs nothing of the execution). */
+  /**
+   * {@link #enumerable()} as generated code calls it (the lake scan needs nothing of the
+   * execution).
+   */
   public Enumerable<Object[]> enumerable(DataContext root) {
     return enumerable();
   }

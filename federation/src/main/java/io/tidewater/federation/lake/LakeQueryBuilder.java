@@ -1,7 +1,7 @@
 package io.tidewater.federation.lake;
 
-import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.ScanColumn;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.calcite.rel.RelNode;
 
-/** Collects what a tree of {@link LakeRel}s asks of the lake: time range, tag values, columns, grouping. */
+/**
+ * Collects what a tree of {@link LakeRel}s asks of the lake: time range, tag values, columns,
+ * grouping.
+ */
 public final class LakeQueryBuilder {
 
   LakeTable table;
@@ -33,7 +36,16 @@ public final class LakeQueryBuilder {
   }
 
   LakeQuery build() {
-    return new LakeQuery(table, tableName, range, Map.copyOf(tagValues), List.copyOf(columns), aggregated, bucketMillis,
-        List.copyOf(groupTags), descending, limit);
+    return new LakeQuery(
+        table,
+        tableName,
+        range,
+        Map.copyOf(tagValues),
+        List.copyOf(columns),
+        aggregated,
+        bucketMillis,
+        List.copyOf(groupTags),
+        descending,
+        limit);
   }
 }

@@ -3,7 +3,10 @@ package io.tidewater.federation.lake;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.rel.RelNode;
 
-/** A relational expression the lake scan evaluates itself: its convention, and how it adds itself to the scan. */
+/**
+ * A relational expression the lake scan evaluates itself: its convention, and how it adds itself to
+ * the scan.
+ */
 public interface LakeRel extends RelNode {
 
   Convention CONVENTION = new Convention.Impl("LAKE", LakeRel.class);

@@ -10,7 +10,10 @@ import java.util.function.Function;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.sql.SqlKind;
 
-/** The lake adapter's side of {@link Pushdown}: its nodes' columns and the aggregates it computes while decoding. */
+/**
+ * The lake adapter's side of {@link Pushdown}: its nodes' columns and the aggregates it computes
+ * while decoding.
+ */
 final class LakeRels implements Pushdown.Adapter {
 
   static final LakeRels INSTANCE = new LakeRels();
@@ -42,10 +45,14 @@ final class LakeRels implements Pushdown.Adapter {
   }
 
   @Override
-  public ScanColumn.Aggregate aggregate(SqlKind kind, ScanColumn.Field field, FieldType resultType) {
+  public ScanColumn.Aggregate aggregate(
+      SqlKind kind, ScanColumn.Field field, FieldType resultType) {
     if (field == null) {
-      return new ScanColumn.Aggregate(QueryAggregate.COUNT, null, resultType, true); // COUNT(*): rows
+      return new ScanColumn.Aggregate(
+          QueryAggregate.COUNT, null, resultType, true); // COUNT(*): rows
     }
-    return kind == SqlKind.ARG_MIN || kind == SqlKind.ARG_MAX ? null : Pushdown.standardAggregate(kind, field, resultType);
+    return kind == SqlKind.ARG_MIN || kind == SqlKind.ARG_MAX
+        ? null
+        : Pushdown.standardAggregate(kind, field, resultType);
   }
 }

@@ -21,16 +21,17 @@ import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelNode;
 
 /**
- * Answers a lake aggregate from the coarsest rollup that answers it exactly (docs/architecture.md, queries):
- * its buckets are whole multiples of the rollup's, its time range starts and ends on bucket
- * boundaries, the rollup holds every window the raw scan would read, and each aggregate
+ * Answers a lake aggregate from the coarsest rollup that answers it exactly (docs/architecture.md,
+ * queries): its buckets are whole multiples of the rollup's, its time range starts and ends on
+ * bucket boundaries, the rollup holds every window the raw scan would read, and each aggregate
  * re-aggregates (COUNT as the sum of counts, SUM of sums, MIN of mins, MAX of maxes, the mean as
  * SUM of sums over SUM of counts). Otherwise the raw scan stays.
  */
 public final class LakeRollupRule extends RelRule<RuleConfig> {
 
-  static final RuleConfig CONFIG = RuleConfig.of("LakeRollupRule",
-      b -> b.operand(LakeAggregate.class).anyInputs(), LakeRollupRule::new);
+  static final RuleConfig CONFIG =
+      RuleConfig.of(
+          "LakeRollupRule", b -> b.operand(LakeAggregate.class).anyInputs(), LakeRollupRule::new);
 
   private LakeRollupRule(RuleConfig config) {
     super(config);
@@ -68,10 +69,13 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
       if (width % r.width().toMillis() != 0) {
         continue;
       }
-      RelOptTable t = rawTable.getRelOptSchema().getTableForMember(
-          List.of(SchemaNames.rollupSchema(r), name.get(1), name.get(2)));
+      RelOptTable t =
+          rawTable
+              .getRelOptSchema()
+              .getTableForMember(List.of(SchemaNames.rollupSchema(r), name.get(1), name.get(2)));
       LakeTable table = t == null ? null : t.unwrap(LakeTable.class);
-      if (table != null && covers(table.windows(), everyWindow(rawTable, raw.table, name), raw.range)
+      if (table != null
+          && covers(table.windows(), everyWindow(rawTable, raw.table, name), raw.range)
           && (best == null || r.width().compareTo(best.width()) > 0)) {
         best = r;
         bestTable = table;
@@ -82,17 +86,29 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
       return;
     }
     LakeTableScan scan = new LakeTableScan(aggregate.getCluster(), bestRelTable, bestTable);
-    RelNode input = new LakeFilter(aggregate.getCluster(), scan.getTraitSet(), scan, raw.range, raw.tagValues);
-    call.transformTo(new LakeAggregate(aggregate.getCluster(), aggregate.getTraitSet(), input, width,
-        aggregate.groupTags(), columns, aggregate.getRowType()));
+    RelNode input =
+        new LakeFilter(aggregate.getCluster(), scan.getTraitSet(), scan, raw.range, raw.tagValues);
+    call.transformTo(
+        new LakeAggregate(
+            aggregate.getCluster(),
+            aggregate.getTraitSet(),
+            input,
+            width,
+            aggregate.groupTags(),
+            columns,
+            aggregate.getRowType()));
   }
 
-  /** COUNT, SUM, MIN, MAX of a field as the aggregate of its rollup column; null for what does not re-aggregate. */
+  /**
+   * COUNT, SUM, MIN, MAX of a field as the aggregate of its rollup column; null for what does not
+   * re-aggregate.
+   */
   private static ScanColumn.Aggregate rollupOf(ScanColumn.Aggregate a) {
     if (a.field() == null) {
       return null; // COUNT(*): rows, which a rollup does not keep
     }
-    // An un-split AVG: a routed query splits it into SUM and COUNT (which re-aggregate) before this rule.
+    // An un-split AVG: a routed query splits it into SUM and COUNT (which re-aggregate) before this
+    // rule.
     QueryAggregate combined = a.function().combinedBy();
     if (combined == null) {
       return null;
@@ -123,11 +139,11 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
   }
 
   /**
-   * Whether the rollup has a window over every window the lake holds in the range at any
-   * resolution (raw, or another rollup where raw was dropped): a rollup missing there would
-   * answer short.
+   * Whether the rollup has a window over every window the lake holds in the range at any resolution
+   * (raw, or another rollup where raw was dropped): a rollup missing there would answer short.
    */
-  private static boolean covers(List<WindowVersion> rollup, List<WindowVersion> others, TimeRange range) {
+  private static boolean covers(
+      List<WindowVersion> rollup, List<WindowVersion> others, TimeRange range) {
     TreeMap<Long, Long> windows = new TreeMap<>();
     for (WindowVersion w : rollup) {
       windows.put(w.windowStart(), w.windowEnd());
@@ -144,11 +160,14 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
   }
 
   /** The windows of the raw table and of every rollup of the measurement. */
-  private static List<WindowVersion> everyWindow(RelOptTable rawTable, LakeTable raw, List<String> name) {
+  private static List<WindowVersion> everyWindow(
+      RelOptTable rawTable, LakeTable raw, List<String> name) {
     List<WindowVersion> all = new ArrayList<>(raw.windows());
     for (Resolution r : resolutions(rawTable)) {
-      RelOptTable t = rawTable.getRelOptSchema().getTableForMember(
-          List.of(SchemaNames.rollupSchema(r), name.get(1), name.get(2)));
+      RelOptTable t =
+          rawTable
+              .getRelOptSchema()
+              .getTableForMember(List.of(SchemaNames.rollupSchema(r), name.get(1), name.get(2)));
       LakeTable table = t == null ? null : t.unwrap(LakeTable.class);
       if (table != null) {
         all.addAll(table.windows());
@@ -157,7 +176,10 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
     return all;
   }
 
-  /** Visits a chain of lake filters and projections down to the scan; false if something else is in it. */
+  /**
+   * Visits a chain of lake filters and projections down to the scan; false if something else is in
+   * it.
+   */
   private static boolean build(RelNode node, LakeQueryBuilder builder) {
     for (RelNode rel : Pushdown.alternatives(node)) {
       if (rel instanceof LakeTableScan scan) {
@@ -175,5 +197,4 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
     }
     return false;
   }
-
 }

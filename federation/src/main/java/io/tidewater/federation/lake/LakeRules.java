@@ -8,20 +8,30 @@ import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.convert.ConverterRule;
 
-/** The planner rules of the lake adapter, one per operator folded into a lake scan (pruning, projection, aggregation, rollups, top-N). */
+/**
+ * The planner rules of the lake adapter, one per operator folded into a lake scan (pruning,
+ * projection, aggregation, rollups, top-N).
+ */
 public final class LakeRules {
 
   public static final RelOptRule FILTER = LakeFilterRule.CONFIG.toRule();
   public static final RelOptRule PROJECT = LakeProjectRule.CONFIG.toRule(LakeProjectRule.class);
-  public static final RelOptRule AGGREGATE = LakeAggregateRule.CONFIG.toRule(LakeAggregateRule.class);
+  public static final RelOptRule AGGREGATE =
+      LakeAggregateRule.CONFIG.toRule(LakeAggregateRule.class);
   public static final RelOptRule ROLLUP = LakeRollupRule.CONFIG.toRule();
   public static final RelOptRule SORT = LakeSortRule.CONFIG.toRule(LakeSortRule.class);
-  public static final RelOptRule TO_ENUMERABLE = ConverterRule.Config.INSTANCE
-      .withConversion(RelNode.class, LakeRel.CONVENTION, EnumerableConvention.INSTANCE, "LakeToEnumerableConverterRule")
-      .withRuleFactory(ToEnumerable::new)
-      .toRule();
+  public static final RelOptRule TO_ENUMERABLE =
+      ConverterRule.Config.INSTANCE
+          .withConversion(
+              RelNode.class,
+              LakeRel.CONVENTION,
+              EnumerableConvention.INSTANCE,
+              "LakeToEnumerableConverterRule")
+          .withRuleFactory(ToEnumerable::new)
+          .toRule();
 
-  public static final List<RelOptRule> ALL = List.of(FILTER, PROJECT, AGGREGATE, ROLLUP, SORT, TO_ENUMERABLE);
+  public static final List<RelOptRule> ALL =
+      List.of(FILTER, PROJECT, AGGREGATE, ROLLUP, SORT, TO_ENUMERABLE);
 
   private LakeRules() {}
 
@@ -38,6 +48,8 @@ public final class LakeRules {
 
     @Override
     public RelNode convert(RelNode rel) {
-      return new LakeToEnumerableConverter(rel.getCluster(), rel.getTraitSet().replace(EnumerableConvention.INSTANCE), rel);
+      return new LakeToEnumerableConverter(
+          rel.getCluster(), rel.getTraitSet().replace(EnumerableConvention.INSTANCE), rel);
     }
-  }}
+  }
+}

@@ -27,7 +27,8 @@ final class LakeScanEnumerator implements Enumerator<Object[]> {
   private int row = -1;
   private Object[] current;
 
-  LakeScanEnumerator(LakeStore store, List<DataFile> files, ScanSpec spec, List<ScanColumn> columns) {
+  LakeScanEnumerator(
+      LakeStore store, List<DataFile> files, ScanSpec spec, List<ScanColumn> columns) {
     this.store = store;
     this.spec = spec;
     this.files = files.iterator();
@@ -66,8 +67,10 @@ final class LakeScanEnumerator implements Enumerator<Object[]> {
         return false;
       }
       DataFile f = files.next();
-      ObjectInfo info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
-      TimeSeriesReader opened = TimeSeriesReader.open(new StoreInputFile(store, info), f.key(), spec);
+      ObjectInfo info =
+          new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
+      TimeSeriesReader opened =
+          TimeSeriesReader.open(new StoreInputFile(store, info), f.key(), spec);
       if (opened.next(batch)) {
         reader = opened;
         row = -1;
@@ -80,7 +83,10 @@ final class LakeScanEnumerator implements Enumerator<Object[]> {
       int s = source[i];
       if (s == -1) {
         long millis = Math.floorDiv(batch.timeAt(row), 1_000_000L);
-        out[i] = columns[i] instanceof ScanColumn.Bucket b ? millis - Math.floorMod(millis, b.widthMillis()) : millis;
+        out[i] =
+            columns[i] instanceof ScanColumn.Bucket b
+                ? millis - Math.floorMod(millis, b.widthMillis())
+                : millis;
       } else if (s > 0) {
         out[i] = batch.tag(s - 1).stringAt(row);
       } else {

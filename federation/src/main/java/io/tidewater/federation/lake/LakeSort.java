@@ -12,15 +12,16 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
 
 /**
  * {@code ORDER BY time [DESC] LIMIT n} of raw rows: windows are read newest (or oldest) first and
- * the scan stops once no earlier (later) window can hold a better row, so "the latest points"
- * reads about one window instead of the whole lake.
+ * the scan stops once no earlier (later) window can hold a better row, so "the latest points" reads
+ * about one window instead of the whole lake.
  */
 public final class LakeSort extends SingleRel implements LakeRel {
 
   private final boolean descending;
   private final long limit;
 
-  LakeSort(RelOptCluster cluster, RelTraitSet traits, RelNode input, boolean descending, long limit) {
+  LakeSort(
+      RelOptCluster cluster, RelTraitSet traits, RelNode input, boolean descending, long limit) {
     super(cluster, traits, input);
     this.descending = descending;
     this.limit = limit;
@@ -43,7 +44,9 @@ public final class LakeSort extends SingleRel implements LakeRel {
 
   @Override
   public RelWriter explainTerms(RelWriter pw) {
-    return super.explainTerms(pw).item("order", descending ? "time DESC" : "time").item("limit", limit);
+    return super.explainTerms(pw)
+        .item("order", descending ? "time DESC" : "time")
+        .item("limit", limit);
   }
 
   @Override

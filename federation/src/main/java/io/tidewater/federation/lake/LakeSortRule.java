@@ -10,12 +10,16 @@ import org.apache.calcite.rel.convert.ConverterRule;
 import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rex.RexLiteral;
 
-/** {@code ORDER BY time [DESC] LIMIT n} over raw rows (time the only sort key: ties may fall either way, as SQL allows). */
+/**
+ * {@code ORDER BY time [DESC] LIMIT n} over raw rows (time the only sort key: ties may fall either
+ * way, as SQL allows).
+ */
 public final class LakeSortRule extends ConverterRule {
 
-  static final Config CONFIG = Config.INSTANCE
-      .withConversion(LogicalSort.class, Convention.NONE, LakeRel.CONVENTION, "LakeSortRule")
-      .withRuleFactory(LakeSortRule::new);
+  static final Config CONFIG =
+      Config.INSTANCE
+          .withConversion(LogicalSort.class, Convention.NONE, LakeRel.CONVENTION, "LakeSortRule")
+          .withRuleFactory(LakeSortRule::new);
 
   private LakeSortRule(Config config) {
     super(config);
@@ -24,7 +28,9 @@ public final class LakeSortRule extends ConverterRule {
   @Override
   public RelNode convert(RelNode rel) {
     LogicalSort sort = (LogicalSort) rel;
-    if (sort.offset != null || !(sort.fetch instanceof RexLiteral fetch) || sort.getCollation().getFieldCollations().size() != 1) {
+    if (sort.offset != null
+        || !(sort.fetch instanceof RexLiteral fetch)
+        || sort.getCollation().getFieldCollations().size() != 1) {
       return null;
     }
     List<ScanColumn> in = Pushdown.rawColumns(sort.getInput(), LakeRels.INSTANCE);
@@ -33,7 +39,11 @@ public final class LakeSortRule extends ConverterRule {
       return null;
     }
     var traits = sort.getTraitSet().replace(LakeRel.CONVENTION);
-    return new LakeSort(sort.getCluster(), traits, convert(sort.getInput(), traits.replace(RelCollations.EMPTY)),
-        key.getDirection().isDescending(), fetch.getValueAs(Long.class));
+    return new LakeSort(
+        sort.getCluster(),
+        traits,
+        convert(sort.getInput(), traits.replace(RelCollations.EMPTY)),
+        key.getDirection().isDescending(),
+        fetch.getValueAs(Long.class));
   }
 }

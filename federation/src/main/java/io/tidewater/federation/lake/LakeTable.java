@@ -4,8 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
-import io.tidewater.federation.plan.MeasurementColumns;
 import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.MeasurementColumns;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
@@ -23,7 +23,10 @@ import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 
-/** A measurement's full-resolution rows in the lake, as the ledger's newest window versions list them. */
+/**
+ * A measurement's full-resolution rows in the lake, as the ledger's newest window versions list
+ * them.
+ */
 public final class LakeTable extends AbstractTable implements TranslatableTable {
 
   private final Ledger ledger;
@@ -32,12 +35,16 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
   private final Resolution resolution;
 
   /** The raw rows of a measurement. */
-  public LakeTable(Ledger ledger, Supplier<MeasurementSchema> schema, Supplier<List<WindowVersion>> windows) {
+  public LakeTable(
+      Ledger ledger, Supplier<MeasurementSchema> schema, Supplier<List<WindowVersion>> windows) {
     this(ledger, schema, windows, Resolution.RAW);
   }
 
   /** A measurement at one resolution (raw, or a rollup's buckets). */
-  public LakeTable(Ledger ledger, Supplier<MeasurementSchema> schema, Supplier<List<WindowVersion>> windows,
+  public LakeTable(
+      Ledger ledger,
+      Supplier<MeasurementSchema> schema,
+      Supplier<List<WindowVersion>> windows,
       Resolution resolution) {
     this.ledger = ledger;
     this.schema = schema;
@@ -49,8 +56,7 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
     return resolution;
   }
 
-  private Supplier<Map<Resolution, List<WindowVersion>>> rollups =
-      Map::of;
+  private Supplier<Map<Resolution, List<WindowVersion>>> rollups = Map::of;
 
   private Supplier<List<WindowVersion>> droppedRaw = List::of;
 
@@ -67,8 +73,8 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
   }
 
   /**
-   * For a raw table: the measurement's rollup windows and its raw windows dropped by tier moves,
-   * to tell ranges whose raw points are gone while a rollup still holds them.
+   * For a raw table: the measurement's rollup windows and its raw windows dropped by tier moves, to
+   * tell ranges whose raw points are gone while a rollup still holds them.
    */
   public LakeTable withRollups(
       Supplier<Map<Resolution, List<WindowVersion>>> rollupWindows,
@@ -79,18 +85,33 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
   }
 
   /**
-   * Fails if raw points are read where the lake keeps only rollups (a tier that drops raw data),
-   * so a query never silently misses them.
+   * Fails if raw points are read where the lake keeps only rollups (a tier that drops raw data), so
+   * a query never silently misses them.
    */
   void checkRawKept(TimeRange range, List<String> tableName) {
     for (RawDropped d : rawDropped()) {
       WindowVersion w = d.window();
       if (w.windowEnd() > range.from() && w.windowStart() < range.to()) {
-        throw new TidewaterException(ErrorCode.UNSUPPORTED,
-            "the raw points of " + tableName.get(1) + "." + tableName.get(2) + " in " + w.window()
-            + " are no longer kept (the lake keeps its " + d.resolution().name() + " rollup there): aggregate by"
-            + " multiples of " + d.resolution().name() + " on ranges starting and ending on such buckets, without"
-            + " COUNT(*), or query lake_" + d.resolution().name() + "." + tableName.get(1) + "." + tableName.get(2));
+        throw new TidewaterException(
+            ErrorCode.UNSUPPORTED,
+            "the raw points of "
+                + tableName.get(1)
+                + "."
+                + tableName.get(2)
+                + " in "
+                + w.window()
+                + " are no longer kept (the lake keeps its "
+                + d.resolution().name()
+                + " rollup there): aggregate by"
+                + " multiples of "
+                + d.resolution().name()
+                + " on ranges starting and ending on such buckets, without"
+                + " COUNT(*), or query lake_"
+                + d.resolution().name()
+                + "."
+                + tableName.get(1)
+                + "."
+                + tableName.get(2));
       }
     }
   }
@@ -98,13 +119,19 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
   /**
    * A window without raw points where a rollup of {@code resolution} holds them: a rollup window
    * (one export window, or a span of them) with no raw window inside, or a raw window dropped by a
-   * tier move under a rollup window that also covers raw windows still kept (a span partly dropped).
+   * tier move under a rollup window that also covers raw windows still kept (a span partly
+   * dropped).
    */
   private record RawDropped(Resolution resolution, WindowVersion window) {}
 
-  /** What {@link #rawDropped()} found for one ledger snapshot: the window lists (compared by identity) and the answer. */
-  private record DroppedSnapshot(Map<Resolution, List<WindowVersion>> rollups,
-      List<WindowVersion> droppedRaw, List<RawDropped> dropped) {}
+  /**
+   * What {@link #rawDropped()} found for one ledger snapshot: the window lists (compared by
+   * identity) and the answer.
+   */
+  private record DroppedSnapshot(
+      Map<Resolution, List<WindowVersion>> rollups,
+      List<WindowVersion> droppedRaw,
+      List<RawDropped> dropped) {}
 
   /**
    * Computed once per ledger snapshot (the catalog hands out the same lists until it reloads): it
@@ -139,7 +166,9 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
       // raw points - unless raw windows kept cover its time again (written since, in other sizes).
       for (WindowVersion g : gone) {
         var over = rollup.lowerEntry(g.windowEnd());
-        if (over != null && over.getValue() > g.windowStart() && !covered(rawReach, g.windowStart(), g.windowEnd())) {
+        if (over != null
+            && over.getValue() > g.windowStart()
+            && !covered(rawReach, g.windowStart(), g.windowEnd())) {
           dropped.add(new RawDropped(e.getKey(), g));
         }
       }
@@ -175,8 +204,8 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
     return reach;
   }
 
-  private static boolean sameLists(Map<Resolution, List<WindowVersion>> a,
-      Map<Resolution, List<WindowVersion>> b) {
+  private static boolean sameLists(
+      Map<Resolution, List<WindowVersion>> a, Map<Resolution, List<WindowVersion>> b) {
     if (!a.keySet().equals(b.keySet())) {
       return false;
     }
@@ -198,7 +227,10 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
     return new LakeTableScan(context.getCluster(), relOptTable, this);
   }
 
-  /** A scan of this (raw) table standing in for InfluxDB's over a range both hold, where it costs less. */
+  /**
+   * A scan of this (raw) table standing in for InfluxDB's over a range both hold, where it costs
+   * less.
+   */
   public RelNode alternativeTo(RelOptCluster cluster, RelOptTable relOptTable) {
     return new LakeTableScan(cluster, relOptTable, this, true);
   }

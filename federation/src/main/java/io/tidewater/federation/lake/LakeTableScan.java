@@ -14,7 +14,10 @@ import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 
-/** Reads a measurement's lake files; the rules of {@link LakeRules} fold pruning, projection and aggregation into it. */
+/**
+ * Reads a measurement's lake files; the rules of {@link LakeRules} fold pruning, projection and
+ * aggregation into it.
+ */
 public final class LakeTableScan extends TableScan implements LakeRel {
 
   private final LakeTable lakeTable;
@@ -24,8 +27,12 @@ public final class LakeTableScan extends TableScan implements LakeRel {
     this(cluster, table, lakeTable, false);
   }
 
-  /** {@code alternative}: a scan in place of InfluxDB's over a range both hold, found cheaper ({@link LakeTable#alternativeTo}). */
-  LakeTableScan(RelOptCluster cluster, RelOptTable table, LakeTable lakeTable, boolean alternative) {
+  /**
+   * {@code alternative}: a scan in place of InfluxDB's over a range both hold, found cheaper
+   * ({@link LakeTable#alternativeTo}).
+   */
+  LakeTableScan(
+      RelOptCluster cluster, RelOptTable table, LakeTable lakeTable, boolean alternative) {
     super(cluster, cluster.traitSetOf(CONVENTION), List.of(), table);
     this.lakeTable = lakeTable;
     this.alternative = alternative;
@@ -43,8 +50,7 @@ public final class LakeTableScan extends TableScan implements LakeRel {
   }
 
   @Override
-  public RelOptCost computeSelfCost(RelOptPlanner planner,
-      RelMetadataQuery mq) {
+  public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
     // A rollup holds one row per series and bucket: far fewer than raw points.
     RelOptCost cost = super.computeSelfCost(planner, mq);
     return lakeTable.resolution().isRaw() ? cost : cost.multiplyBy(0.01);
@@ -65,11 +71,12 @@ public final class LakeTableScan extends TableScan implements LakeRel {
     List<ScanColumn> columns = new ArrayList<>();
     for (int i = 0; i < getRowType().getFieldCount(); i++) {
       String name = MeasurementColumns.name(schema, i);
-      columns.add(switch (MeasurementColumns.kind(schema, i)) {
-        case TIME -> new ScanColumn.Time();
-        case TAG -> new ScanColumn.Tag(name);
-        case FIELD -> new ScanColumn.Field(name, MeasurementColumns.fieldType(schema, i));
-      });
+      columns.add(
+          switch (MeasurementColumns.kind(schema, i)) {
+            case TIME -> new ScanColumn.Time();
+            case TAG -> new ScanColumn.Tag(name);
+            case FIELD -> new ScanColumn.Field(name, MeasurementColumns.fieldType(schema, i));
+          });
     }
     return columns;
   }

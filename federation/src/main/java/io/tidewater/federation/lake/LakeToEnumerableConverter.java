@@ -6,7 +6,10 @@ import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
 
-/** Where a lake scan meets Calcite's engine: planned once, its files listed from the ledger and decoded when run. */
+/**
+ * Where a lake scan meets Calcite's engine: planned once, its files listed from the ledger and
+ * decoded when run.
+ */
 public final class LakeToEnumerableConverter extends ScanToEnumerableConverter<LakeQuery> {
 
   LakeToEnumerableConverter(RelOptCluster cluster, RelTraitSet traits, RelNode input) {

@@ -10,14 +10,19 @@ import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
- * The SQL columns of a measurement (docs/architecture.md, lake layout): {@code time} first (TIMESTAMP, UTC,
- * milliseconds as Calcite keeps them), then one VARCHAR per tag, then one typed column per field.
- * Every table of a measurement (routed, InfluxDB, lake) has these same columns, so their rows union.
+ * The SQL columns of a measurement (docs/architecture.md, lake layout): {@code time} first
+ * (TIMESTAMP, UTC, milliseconds as Calcite keeps them), then one VARCHAR per tag, then one typed
+ * column per field. Every table of a measurement (routed, InfluxDB, lake) has these same columns,
+ * so their rows union.
  */
 public final class MeasurementColumns {
 
   /** Where a column of the row comes from. */
-  public enum Kind { TIME, TAG, FIELD }
+  public enum Kind {
+    TIME,
+    TAG,
+    FIELD
+  }
 
   private MeasurementColumns() {}
 
@@ -28,7 +33,8 @@ public final class MeasurementColumns {
       row.add(tag, types.createTypeWithNullability(types.createSqlType(SqlTypeName.VARCHAR), true));
     }
     for (FieldColumn f : schema.fields()) {
-      row.add(f.name(), types.createTypeWithNullability(types.createSqlType(sqlType(f.type())), true));
+      row.add(
+          f.name(), types.createTypeWithNullability(types.createSqlType(sqlType(f.type())), true));
     }
     return row.build();
   }

@@ -43,47 +43,59 @@ public final class Pushdown {
   }
 
   /** A pushable aggregation: bucket width (0: none), GROUP BY tags, and the output columns. */
-  public record AggregatePlan(long bucketMillis, List<String> groupTags, List<ScanColumn> columns) {}
+  public record AggregatePlan(
+      long bucketMillis, List<String> groupTags, List<ScanColumn> columns) {}
 
-  // The planner's graph has cycles (a subset may contain a node whose input is that subset): depth bounds the walk.
+  // The planner's graph has cycles (a subset may contain a node whose input is that subset): depth
+  // bounds the walk.
   private static final int MAX_DEPTH = 12;
 
   private Pushdown() {}
 
   /**
    * COUNT, SUM (and SUM0), MIN, MAX and AVG of a float field as the aggregate both adapters compute
-   * ({@code count}, {@code sum}, {@code min}, {@code max}, {@code mean}); null for others. Calcite's
-   * AVG of an integer column is an integer, which neither computes.
+   * ({@code count}, {@code sum}, {@code min}, {@code max}, {@code mean}); null for others.
+   * Calcite's AVG of an integer column is an integer, which neither computes.
    */
-  public static ScanColumn.Aggregate standardAggregate(SqlKind kind, ScanColumn.Field field, FieldType resultType) {
-    QueryAggregate function = switch (kind) {
-      case COUNT -> QueryAggregate.COUNT;
-      case SUM, SUM0 -> QueryAggregate.SUM;
-      case MIN -> QueryAggregate.MIN;
-      case MAX -> QueryAggregate.MAX;
-      case AVG -> field.type() == FieldType.FLOAT ? QueryAggregate.MEAN : null;
-      default -> null;
-    };
-    return function == null ? null
-        : new ScanColumn.Aggregate(function, field.name(), resultType, kind == SqlKind.COUNT || kind == SqlKind.SUM0);
+  public static ScanColumn.Aggregate standardAggregate(
+      SqlKind kind, ScanColumn.Field field, FieldType resultType) {
+    QueryAggregate function =
+        switch (kind) {
+          case COUNT -> QueryAggregate.COUNT;
+          case SUM, SUM0 -> QueryAggregate.SUM;
+          case MIN -> QueryAggregate.MIN;
+          case MAX -> QueryAggregate.MAX;
+          case AVG -> field.type() == FieldType.FLOAT ? QueryAggregate.MEAN : null;
+          default -> null;
+        };
+    return function == null
+        ? null
+        : new ScanColumn.Aggregate(
+            function, field.name(), resultType, kind == SqlKind.COUNT || kind == SqlKind.SUM0);
   }
 
   /**
-   * The standard aggregates, and ARG_MIN/ARG_MAX of a field by time as InfluxQL's {@code first}
-   * and {@code last} (the value at the earliest / latest point having one; of points at the same
-   * time, SQL and InfluxDB may each pick any).
+   * The standard aggregates, and ARG_MIN/ARG_MAX of a field by time as InfluxQL's {@code first} and
+   * {@code last} (the value at the earliest / latest point having one; of points at the same time,
+   * SQL and InfluxDB may each pick any).
    */
-  public static ScanColumn.Aggregate influxAggregate(SqlKind kind, ScanColumn.Field field, FieldType resultType) {
-    QueryAggregate function = switch (kind) {
-      case ARG_MIN -> QueryAggregate.FIRST;
-      case ARG_MAX -> QueryAggregate.LAST;
-      default -> null;
-    };
-    return function == null ? standardAggregate(kind, field, resultType)
+  public static ScanColumn.Aggregate influxAggregate(
+      SqlKind kind, ScanColumn.Field field, FieldType resultType) {
+    QueryAggregate function =
+        switch (kind) {
+          case ARG_MIN -> QueryAggregate.FIRST;
+          case ARG_MAX -> QueryAggregate.LAST;
+          default -> null;
+        };
+    return function == null
+        ? standardAggregate(kind, field, resultType)
         : new ScanColumn.Aggregate(function, field.name(), resultType, false);
   }
 
-  /** The output columns of a raw (not aggregated, not limited) scan, or null if {@code node} is not one. */
+  /**
+   * The output columns of a raw (not aggregated, not limited) scan, or null if {@code node} is not
+   * one.
+   */
   public static List<ScanColumn> rawColumns(RelNode node, Adapter adapter) {
     return rawColumns(node, adapter, 0);
   }
@@ -108,7 +120,10 @@ public final class Pushdown {
     return null;
   }
 
-  /** The columns of a projection over raw columns, or null if an expression is not a column or a bucket. */
+  /**
+   * The columns of a projection over raw columns, or null if an expression is not a column or a
+   * bucket.
+   */
   public static List<ScanColumn> project(List<RexNode> exprs, List<ScanColumn> in) {
     List<ScanColumn> columns = new ArrayList<>();
     for (RexNode e : exprs) {
@@ -156,20 +171,26 @@ public final class Pushdown {
     return new AggregatePlan(bucket, tags, out);
   }
 
-  private static ScanColumn.Aggregate aggregate(AggregateCall agg, List<ScanColumn> in, MeasurementSchema schema,
-      Adapter adapter) {
+  private static ScanColumn.Aggregate aggregate(
+      AggregateCall agg, List<ScanColumn> in, MeasurementSchema schema, Adapter adapter) {
     SqlKind kind = agg.getAggregation().getKind();
     // ARG_MIN(x, time) / ARG_MAX(x, time): x at the earliest / latest time where x has a value.
-    boolean byTime = (kind == SqlKind.ARG_MIN || kind == SqlKind.ARG_MAX) && agg.getArgList().size() == 2
-        && in.get(agg.getArgList().get(1)) instanceof ScanColumn.Time;
-    if (agg.isDistinct() || agg.hasFilter() || agg.getArgList().size() > (byTime ? 2 : 1) || agg.isApproximate()) {
+    boolean byTime =
+        (kind == SqlKind.ARG_MIN || kind == SqlKind.ARG_MAX)
+            && agg.getArgList().size() == 2
+            && in.get(agg.getArgList().get(1)) instanceof ScanColumn.Time;
+    if (agg.isDistinct()
+        || agg.hasFilter()
+        || agg.getArgList().size() > (byTime ? 2 : 1)
+        || agg.isApproximate()) {
       return null;
     }
-    FieldType resultType = switch (agg.getType().getSqlTypeName()) {
-      case DOUBLE, FLOAT, REAL -> FieldType.FLOAT;
-      case BIGINT, INTEGER -> FieldType.INTEGER;
-      default -> null;
-    };
+    FieldType resultType =
+        switch (agg.getType().getSqlTypeName()) {
+          case DOUBLE, FLOAT, REAL -> FieldType.FLOAT;
+          case BIGINT, INTEGER -> FieldType.INTEGER;
+          default -> null;
+        };
     if (resultType == null) {
       return null;
     }
@@ -179,8 +200,12 @@ public final class Pushdown {
       }
       List<FieldColumn> fields = schema.fields();
       // COUNT(*): the adapter counts rows; its single field stands for them where it needs one.
-      return adapter.aggregate(kind, fields.size() == 1 ? new ScanColumn.Field(fields.get(0).name(), fields.get(0).type())
-          : null, resultType);
+      return adapter.aggregate(
+          kind,
+          fields.size() == 1
+              ? new ScanColumn.Field(fields.get(0).name(), fields.get(0).type())
+              : null,
+          resultType);
     }
     if (!(in.get(agg.getArgList().get(0)) instanceof ScanColumn.Field field)) {
       return null;
@@ -188,7 +213,8 @@ public final class Pushdown {
     if (!field.type().isNumeric() && kind != SqlKind.COUNT) {
       return null;
     }
-    if (kind != SqlKind.COUNT && (resultType == FieldType.FLOAT) != (field.type() == FieldType.FLOAT)) {
+    if (kind != SqlKind.COUNT
+        && (resultType == FieldType.FLOAT) != (field.type() == FieldType.FLOAT)) {
       return null; // a cast inside the aggregate: Calcite must compute it
     }
     return adapter.aggregate(kind, field, resultType);

@@ -10,10 +10,17 @@ import org.apache.calcite.tools.RelBuilderFactory;
  * The immutable configuration of one of our planner rules: its operands, name and constructor
  * (Calcite's own rules generate these with Immutables; a record does the same here).
  */
-public record RuleConfig(String description, RelRule.OperandTransform operandSupplier,
-    RelBuilderFactory relBuilderFactory, Function<RuleConfig, RelOptRule> factory) implements RelRule.Config {
+public record RuleConfig(
+    String description,
+    RelRule.OperandTransform operandSupplier,
+    RelBuilderFactory relBuilderFactory,
+    Function<RuleConfig, RelOptRule> factory)
+    implements RelRule.Config {
 
-  public static RuleConfig of(String description, RelRule.OperandTransform operands, Function<RuleConfig, RelOptRule> factory) {
+  public static RuleConfig of(
+      String description,
+      RelRule.OperandTransform operands,
+      Function<RuleConfig, RelOptRule> factory) {
     return new RuleConfig(description, operands, RelFactories.LOGICAL_BUILDER, factory);
   }
 

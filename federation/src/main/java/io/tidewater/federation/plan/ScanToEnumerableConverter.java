@@ -26,8 +26,8 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
 /**
  * Where an adapter's scan meets Calcite's engine: the scan is planned once at implementation and
  * stashed in the statement's context; the generated code asks it for its rows ({@code
- * enumerable(DataContext)}: Object[] rows, or {@code scalarEnumerable(DataContext)} for one-column rows, which Calcite
- * passes as bare values).
+ * enumerable(DataContext)}: Object[] rows, or {@code scalarEnumerable(DataContext)} for one-column
+ * rows, which Calcite passes as bare values).
  *
  * @param <Q> the adapter's planned scan
  */
@@ -36,7 +36,11 @@ public abstract class ScanToEnumerableConverter<Q> extends ConverterImpl impleme
   private final Convention source;
   private final Class<Q> queryType;
 
-  protected ScanToEnumerableConverter(RelOptCluster cluster, RelTraitSet traits, RelNode input, Convention source,
+  protected ScanToEnumerableConverter(
+      RelOptCluster cluster,
+      RelTraitSet traits,
+      RelNode input,
+      Convention source,
       Class<Q> queryType) {
     super(cluster, ConventionTraitDef.INSTANCE, traits, input);
     this.source = source;
@@ -73,18 +77,25 @@ public abstract class ScanToEnumerableConverter<Q> extends ConverterImpl impleme
   private boolean concrete(RelNode node) {
     return !(node instanceof RelSubset)
         && !(node instanceof HepRelVertex)
-        && node.getConvention() == source && node.getInputs().stream().allMatch(this::concrete);
+        && node.getConvention() == source
+        && node.getInputs().stream().allMatch(this::concrete);
   }
 
   @Override
   public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-    PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), pref.prefer(JavaRowFormat.ARRAY));
+    PhysType physType =
+        PhysTypeImpl.of(
+            implementor.getTypeFactory(), getRowType(), pref.prefer(JavaRowFormat.ARRAY));
     Expression stashed = implementor.stash(query(), queryType);
     BlockBuilder block = new BlockBuilder();
     // The execution's DataContext goes along: it carries the query's time limit and cancel flag.
-    block.add(Expressions.return_(null, Expressions.call(stashed,
-        physType.getFormat() == JavaRowFormat.SCALAR ? "scalarEnumerable" : "enumerable",
-        implementor.getRootExpression())));
+    block.add(
+        Expressions.return_(
+            null,
+            Expressions.call(
+                stashed,
+                physType.getFormat() == JavaRowFormat.SCALAR ? "scalarEnumerable" : "enumerable",
+                implementor.getRootExpression())));
     return implementor.result(physType, block.toBlock());
   }
 }

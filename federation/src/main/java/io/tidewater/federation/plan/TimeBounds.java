@@ -13,8 +13,8 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
- * Reads the time range a filter implies from its conjuncts of the form {@code time op literal}.
- * SQL sees times in milliseconds (Calcite's TIMESTAMP), stored times may be finer: a point at
+ * Reads the time range a filter implies from its conjuncts of the form {@code time op literal}. SQL
+ * sees times in milliseconds (Calcite's TIMESTAMP), stored times may be finer: a point at
  * 12:00:00.0005 shows as 12:00:00.000, so bounds are widened to whole milliseconds to agree with
  * what SQL compares ({@code time = T} is {@code [T, T + 1 ms)}).
  */
@@ -24,7 +24,9 @@ public final class TimeBounds {
 
   private TimeBounds() {}
 
-  /** The range {@code condition} bounds column {@code timeOrdinal} to; all time if it says nothing. */
+  /**
+   * The range {@code condition} bounds column {@code timeOrdinal} to; all time if it says nothing.
+   */
   public static TimeRange of(RexBuilder rex, RexNode condition, int timeOrdinal) {
     TimeRange range = TimeRange.ALL;
     for (RexNode conjunct : RelConjuncts.of(rex, condition)) {
@@ -72,7 +74,8 @@ public final class TimeBounds {
   /** Milliseconds since the epoch of a TIMESTAMP literal, or null. */
   public static Long millis(RexNode node) {
     RexNode n = RexUtil.removeCast(node);
-    if (n instanceof RexLiteral literal && !literal.isNull()
+    if (n instanceof RexLiteral literal
+        && !literal.isNull()
         && literal.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP) {
       return literal.getValueAs(Long.class);
     }

@@ -9,9 +9,9 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlKind;
 
 /**
- * Recognizes time buckets of a fixed width aligned to the epoch, the ones InfluxDB's
- * {@code GROUP BY time(w)} and the lake's rollups compute: {@code FLOOR(time TO SECOND|MINUTE|HOUR|DAY)}
- * and {@code DATE_BIN(interval, time)} ({@link DateBin}).
+ * Recognizes time buckets of a fixed width aligned to the epoch, the ones InfluxDB's {@code GROUP
+ * BY time(w)} and the lake's rollups compute: {@code FLOOR(time TO SECOND|MINUTE|HOUR|DAY)} and
+ * {@code DATE_BIN(interval, time)} ({@link DateBin}).
  */
 public final class TimeBuckets {
 
@@ -25,7 +25,9 @@ public final class TimeBuckets {
     if (node instanceof RexCall call && call.getOperator().getName().equals(DateBin.FUNCTION)) {
       return dateBin(call);
     }
-    if (!(node instanceof RexCall call) || call.getKind() != SqlKind.FLOOR || call.getOperands().size() != 2
+    if (!(node instanceof RexCall call)
+        || call.getKind() != SqlKind.FLOOR
+        || call.getOperands().size() != 2
         || !(call.getOperands().get(0) instanceof RexInputRef ref)
         || !(call.getOperands().get(1) instanceof RexLiteral unit)) {
       return null;
@@ -34,19 +36,24 @@ public final class TimeBuckets {
     if (!(value instanceof TimeUnitRange range)) {
       return null;
     }
-    long width = switch (range) {
-      case SECOND -> 1_000L;
-      case MINUTE -> 60_000L;
-      case HOUR -> 3_600_000L;
-      case DAY -> 86_400_000L;
-      default -> 0; // weeks, months and years are not fixed-width epoch buckets
-    };
+    long width =
+        switch (range) {
+          case SECOND -> 1_000L;
+          case MINUTE -> 60_000L;
+          case HOUR -> 3_600_000L;
+          case DAY -> 86_400_000L;
+          default -> 0; // weeks, months and years are not fixed-width epoch buckets
+        };
     return width == 0 ? null : new Bucket(ref.getIndex(), width);
   }
 
-  /** {@code DATE_BIN} with a literal width, on the time column, aligned to the epoch (or an origin a whole number of widths from it). */
+  /**
+   * {@code DATE_BIN} with a literal width, on the time column, aligned to the epoch (or an origin a
+   * whole number of widths from it).
+   */
   private static Bucket dateBin(RexCall call) {
-    if (!(call.getOperands().get(0) instanceof RexLiteral width) || !(call.getOperands().get(1) instanceof RexInputRef ref)) {
+    if (!(call.getOperands().get(0) instanceof RexLiteral width)
+        || !(call.getOperands().get(1) instanceof RexInputRef ref)) {
       return null;
     }
     Long w = width.getValueAs(Long.class);

@@ -1,8 +1,8 @@
 package io.tidewater.federation.route;
 
+import io.tidewater.federation.TimeRange;
 import io.tidewater.federation.plan.RuleConfig;
 import io.tidewater.federation.plan.TimeBounds;
-import io.tidewater.federation.TimeRange;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptRuleCall;
@@ -18,13 +18,18 @@ import org.apache.calcite.rex.RexBuilder;
  * into every part and simplifying each conjunction finds the same empty parts, at a cost that grew
  * with the number of parts (every dirty window adds two) and was most of a point query's planning.
  *
- * <p>Sound for any union: an input whose rows all satisfy {@code c0 in R} contributes nothing
- * under {@code c0 in Q} when R and Q are disjoint.
+ * <p>Sound for any union: an input whose rows all satisfy {@code c0 in R} contributes nothing under
+ * {@code c0 in Q} when R and Q are disjoint.
  */
 public final class PartPruningRule extends RelRule<RuleConfig> {
 
-  public static final PartPruningRule INSTANCE = (PartPruningRule) RuleConfig.of("PartPruningRule",
-      b -> b.operand(Filter.class).oneInput(u -> u.operand(Union.class).anyInputs()), PartPruningRule::new).toRule();
+  public static final PartPruningRule INSTANCE =
+      (PartPruningRule)
+          RuleConfig.of(
+                  "PartPruningRule",
+                  b -> b.operand(Filter.class).oneInput(u -> u.operand(Union.class).anyInputs()),
+                  PartPruningRule::new)
+              .toRule();
 
   private PartPruningRule(RuleConfig config) {
     super(config);
@@ -41,7 +46,10 @@ public final class PartPruningRule extends RelRule<RuleConfig> {
     }
     List<RelNode> kept = new ArrayList<>();
     for (RelNode input : union.getInputs()) {
-      TimeRange holds = input.stripped() instanceof Filter part ? TimeBounds.of(rex, part.getCondition(), 0) : TimeRange.ALL;
+      TimeRange holds =
+          input.stripped() instanceof Filter part
+              ? TimeBounds.of(rex, part.getCondition(), 0)
+              : TimeRange.ALL;
       if (!holds.intersect(wanted).isEmpty()) {
         kept.add(input);
       }
@@ -53,7 +61,8 @@ public final class PartPruningRule extends RelRule<RuleConfig> {
       call.transformTo(call.builder().values(filter.getRowType()).build());
       return;
     }
-    RelNode rest = kept.size() == 1 ? kept.get(0) : union.copy(union.getTraitSet(), kept, union.all);
+    RelNode rest =
+        kept.size() == 1 ? kept.get(0) : union.copy(union.getTraitSet(), kept, union.all);
     call.transformTo(filter.copy(filter.getTraitSet(), rest, filter.getCondition()));
   }
 }

@@ -1,11 +1,11 @@
 package io.tidewater.federation.route;
 
-import io.tidewater.federation.plan.MeasurementColumns;
-import io.tidewater.federation.plan.RuleConfig;
-import io.tidewater.federation.plan.TimeBounds;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.federation.influx.InfluxTableScan;
 import io.tidewater.federation.lake.LakeTable;
+import io.tidewater.federation.plan.MeasurementColumns;
+import io.tidewater.federation.plan.RuleConfig;
+import io.tidewater.federation.plan.TimeBounds;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.store.local.LocalLakeStore;
 import org.apache.calcite.plan.RelOptRuleCall;
@@ -23,15 +23,15 @@ import org.apache.calcite.util.Sarg;
  * places hold (exported, clean, still hot; {@link Route#lakeToo()}). A query reaching past such a
  * range stays one InfluxDB request.
  *
- * <p>The estimate uses what the ledger knows of the range (files, rows, series) and rough costs from
- * this project's benchmarks: InfluxDB answers a request in about {@value #INFLUX_REQUEST_MICROS} us
- * and reads about 5 M points a second into an aggregate; the lake starts a scan in about
- * {@value #LAKE_QUERY_MICROS} us, opens each file for about {@value #LOCAL_FILE_MICROS} us on a
- * local disk ({@value #REMOTE_FILE_MICROS} us on object storage: a ranged GET per column chunk)
- * and decodes about 40 M rows a second. So a long scan of
- * many series reads the lake, a short read or one of a few series stays on InfluxDB. Where the lake is
- * cheaper, the part's filter over InfluxDB's scan gets an equivalent over the lake's and the
- * adapters' rules push into it what they can (a rollup where one answers exactly).
+ * <p>The estimate uses what the ledger knows of the range (files, rows, series) and rough costs
+ * from this project's benchmarks: InfluxDB answers a request in about {@value
+ * #INFLUX_REQUEST_MICROS} us and reads about 5 M points a second into an aggregate; the lake starts
+ * a scan in about {@value #LAKE_QUERY_MICROS} us, opens each file for about {@value
+ * #LOCAL_FILE_MICROS} us on a local disk ({@value #REMOTE_FILE_MICROS} us on object storage: a
+ * ranged GET per column chunk) and decodes about 40 M rows a second. So a long scan of many series
+ * reads the lake, a short read or one of a few series stays on InfluxDB. Where the lake is cheaper,
+ * the part's filter over InfluxDB's scan gets an equivalent over the lake's and the adapters' rules
+ * push into it what they can (a rollup where one answers exactly).
  */
 public final class PlaceChoiceRule extends RelRule<RuleConfig> {
 
@@ -43,9 +43,19 @@ public final class PlaceChoiceRule extends RelRule<RuleConfig> {
   static final double LAKE_ROW_MICROS = 0.025;
   static final double MARGIN = 0.8;
 
-  public static final PlaceChoiceRule INSTANCE = (PlaceChoiceRule) RuleConfig.of("PlaceChoiceRule",
-      b -> b.operand(LogicalFilter.class).oneInput(s -> s.operand(InfluxTableScan.class)
-          .predicate(scan -> scan.lakeCopy() != null).noInputs()), PlaceChoiceRule::new).toRule();
+  public static final PlaceChoiceRule INSTANCE =
+      (PlaceChoiceRule)
+          RuleConfig.of(
+                  "PlaceChoiceRule",
+                  b ->
+                      b.operand(LogicalFilter.class)
+                          .oneInput(
+                              s ->
+                                  s.operand(InfluxTableScan.class)
+                                      .predicate(scan -> scan.lakeCopy() != null)
+                                      .noInputs()),
+                  PlaceChoiceRule::new)
+              .toRule();
 
   private PlaceChoiceRule(RuleConfig config) {
     super(config);
@@ -58,13 +68,17 @@ public final class PlaceChoiceRule extends RelRule<RuleConfig> {
     // Only a filter that keeps the scan inside a range the lake holds too: the part's bounds are
     // always among its conjuncts, but the check does not rely on how the planner rewrote them.
     TimeRange reads = TimeBounds.of(filter.getCluster().getRexBuilder(), filter.getCondition(), 0);
-    if (reads.isEmpty() || scan.lakeRanges().stream().noneMatch(held -> reads.intersect(held).equals(reads))) {
+    if (reads.isEmpty()
+        || scan.lakeRanges().stream().noneMatch(held -> reads.intersect(held).equals(reads))) {
       return;
     }
     LakeTable lake = scan.lakeCopy().unwrapOrThrow(LakeTable.class);
     if (lakeCheaper(lake, reads, seriesNamed(filter, lake))) {
-      call.transformTo(filter.copy(filter.getTraitSet(), lake.alternativeTo(scan.getCluster(), scan.lakeCopy()),
-          filter.getCondition()));
+      call.transformTo(
+          filter.copy(
+              filter.getTraitSet(),
+              lake.alternativeTo(scan.getCluster(), scan.lakeCopy()),
+              filter.getCondition()));
     }
   }
 
@@ -72,13 +86,16 @@ public final class PlaceChoiceRule extends RelRule<RuleConfig> {
    * The fewest tag values one conjunct of the filter allows ({@code tag = v}: 1, {@code tag IN
    * (...)}: their number), or -1 without such a conjunct. Taken as the number of series read:
    * InfluxDB's index reads only those, while the lake still opens every file, so a narrow read
-   * stays on InfluxDB (a tag naming many series makes this an underestimate, erring toward InfluxDB).
+   * stays on InfluxDB (a tag naming many series makes this an underestimate, erring toward
+   * InfluxDB).
    */
   static int seriesNamed(LogicalFilter filter, LakeTable lake) {
     var schema = lake.schema();
     int fewest = -1;
-    for (RexNode c : TimeBounds.RelConjuncts.of(filter.getCluster().getRexBuilder(), filter.getCondition())) {
-      if (!(c instanceof RexCall call) || call.getOperands().size() != 2
+    for (RexNode c :
+        TimeBounds.RelConjuncts.of(filter.getCluster().getRexBuilder(), filter.getCondition())) {
+      if (!(c instanceof RexCall call)
+          || call.getOperands().size() != 2
           || !(call.getOperands().get(0) instanceof RexInputRef ref)
           || MeasurementColumns.kind(schema, ref.getIndex()) != MeasurementColumns.Kind.TAG) {
         continue;
@@ -86,7 +103,8 @@ public final class PlaceChoiceRule extends RelRule<RuleConfig> {
       int values = -1;
       if (call.getKind() == SqlKind.EQUALS && call.getOperands().get(1) instanceof RexLiteral) {
         values = 1;
-      } else if (call.getKind() == SqlKind.SEARCH && call.getOperands().get(1) instanceof RexLiteral literal) {
+      } else if (call.getKind() == SqlKind.SEARCH
+          && call.getOperands().get(1) instanceof RexLiteral literal) {
         Sarg<?> sarg = literal.getValueAs(Sarg.class);
         values = sarg != null && sarg.isPoints() ? sarg.pointCount : -1;
       }
@@ -118,10 +136,12 @@ public final class PlaceChoiceRule extends RelRule<RuleConfig> {
       }
     }
     rows *= fraction;
-    long perFile = lake.ledger().store() instanceof LocalLakeStore ? LOCAL_FILE_MICROS : REMOTE_FILE_MICROS;
+    long perFile =
+        lake.ledger().store() instanceof LocalLakeStore ? LOCAL_FILE_MICROS : REMOTE_FILE_MICROS;
     double lakeMicros = LAKE_QUERY_MICROS + files * perFile + rows * LAKE_ROW_MICROS;
     double influxMicros = INFLUX_REQUEST_MICROS + rows * INFLUX_ROW_MICROS;
-    // InfluxDB stays the place of hot data unless the lake is clearly cheaper: the estimate is rough.
+    // InfluxDB stays the place of hot data unless the lake is clearly cheaper: the estimate is
+    // rough.
     return lakeMicros < MARGIN * influxMicros;
   }
 }

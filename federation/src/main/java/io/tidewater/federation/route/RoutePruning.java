@@ -18,24 +18,31 @@ import org.apache.calcite.tools.Programs;
  */
 public final class RoutePruning {
 
-  private static final List<RelOptRule> PRUNE = List.of(
-      CoreRules.FILTER_SET_OP_TRANSPOSE,
-      CoreRules.FILTER_MERGE,
-      // Folds a part's route bounds with the query's: a contradiction becomes an empty part.
-      FederationRules.REDUCE_FILTER,
-      PruneEmptyRules.FILTER_INSTANCE,
-      PruneEmptyRules.PROJECT_INSTANCE,
-      PruneEmptyRules.UNION_INSTANCE,
-      CoreRules.UNION_REMOVE);
+  private static final List<RelOptRule> PRUNE =
+      List.of(
+          CoreRules.FILTER_SET_OP_TRANSPOSE,
+          CoreRules.FILTER_MERGE,
+          // Folds a part's route bounds with the query's: a contradiction becomes an empty part.
+          FederationRules.REDUCE_FILTER,
+          PruneEmptyRules.FILTER_INSTANCE,
+          PruneEmptyRules.PROJECT_INSTANCE,
+          PruneEmptyRules.UNION_INSTANCE,
+          CoreRules.UNION_REMOVE);
 
   /**
    * Parts outside the query's range dropped by their bounds first (cheap), then the filter pushed
    * into the parts left and contradictions folded; then the standard program.
    */
-  public static final Program PROGRAM = Programs.sequence(
-      Programs.of(new HepProgramBuilder().addRuleInstance(PartPruningRule.INSTANCE).addRuleCollection(PRUNE).build(),
-          true, DefaultRelMetadataProvider.INSTANCE),
-      Programs.standard());
+  public static final Program PROGRAM =
+      Programs.sequence(
+          Programs.of(
+              new HepProgramBuilder()
+                  .addRuleInstance(PartPruningRule.INSTANCE)
+                  .addRuleCollection(PRUNE)
+                  .build(),
+              true,
+              DefaultRelMetadataProvider.INSTANCE),
+          Programs.standard());
 
   private RoutePruning() {}
 }

@@ -50,7 +50,8 @@ public final class RoutedTable extends AbstractTable implements TranslatableTabl
 
   @Override
   public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
-    RelBuilder b = RelFactories.LOGICAL_BUILDER.create(context.getCluster(), relOptTable.getRelOptSchema());
+    RelBuilder b =
+        RelFactories.LOGICAL_BUILDER.create(context.getCluster(), relOptTable.getRelOptSchema());
     List<Route> routes = catalog.routes(database, measurement);
     Map<Place, RelOptTable> tables = new EnumMap<>(Place.class);
     for (Route route : routes) {
@@ -64,14 +65,17 @@ public final class RoutedTable extends AbstractTable implements TranslatableTabl
       List<RexNode> bounds = new ArrayList<>();
       TimeRange range = route.range();
       if (range.boundedBelow()) {
-        bounds.add(b.call(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL, b.field(0), timestamp(b, range.from())));
+        bounds.add(
+            b.call(
+                SqlStdOperatorTable.GREATER_THAN_OR_EQUAL, b.field(0), timestamp(b, range.from())));
       }
       if (range.boundedAbove()) {
         bounds.add(b.call(SqlStdOperatorTable.LESS_THAN, b.field(0), timestamp(b, range.to())));
       }
       if (!bounds.isEmpty()) {
         // Not b.filter: its simplification of every part's bounds showed in the planning profile.
-        b.push(LogicalFilter.create(b.build(), RexUtil.composeConjunction(b.getRexBuilder(), bounds)));
+        b.push(
+            LogicalFilter.create(b.build(), RexUtil.composeConjunction(b.getRexBuilder(), bounds)));
       }
     }
     if (routes.size() > 1) {
@@ -81,8 +85,16 @@ public final class RoutedTable extends AbstractTable implements TranslatableTabl
   }
 
   private RelOptTable table(Map<Place, RelOptTable> tables, RelOptTable routed, Place place) {
-    return tables.computeIfAbsent(place, p -> routed.getRelOptSchema().getTableForMember(
-        List.of(p == Place.INFLUXDB ? SchemaNames.INFLUXDB : SchemaNames.LAKE, database, measurement)));
+    return tables.computeIfAbsent(
+        place,
+        p ->
+            routed
+                .getRelOptSchema()
+                .getTableForMember(
+                    List.of(
+                        p == Place.INFLUXDB ? SchemaNames.INFLUXDB : SchemaNames.LAKE,
+                        database,
+                        measurement)));
   }
 
   private static RexNode timestamp(RelBuilder b, long nanos) {

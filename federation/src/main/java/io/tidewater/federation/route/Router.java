@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Splits a measurement's time line between the lake and InfluxDB (docs/architecture.md, queries). The lake
- * answers what it holds completely (everything before the export's recorded progress) and what
- * the policy no longer keeps hot, except windows known to be stale (dirty: InfluxDB received
- * points for them after their export, and their re-export has not committed yet); InfluxDB
- * answers the rest. Where both hold a range (exported, clean, but still hot) the part is InfluxDB's
- * with the lake as an alternative the planner chooses by cost ({@link PlaceChoiceRule}): InfluxDB
- * has the full resolution and recent data is where its indexes are fastest, but an aggregate the
- * lake answers from a rollup reads far fewer rows there. Split points are whole milliseconds, the
+ * Splits a measurement's time line between the lake and InfluxDB (docs/architecture.md, queries).
+ * The lake answers what it holds completely (everything before the export's recorded progress) and
+ * what the policy no longer keeps hot, except windows known to be stale (dirty: InfluxDB received
+ * points for them after their export, and their re-export has not committed yet); InfluxDB answers
+ * the rest. Where both hold a range (exported, clean, but still hot) the part is InfluxDB's with
+ * the lake as an alternative the planner chooses by cost ({@link PlaceChoiceRule}): InfluxDB has
+ * the full resolution and recent data is where its indexes are fastest, but an aggregate the lake
+ * answers from a rollup reads far fewer rows there. Split points are whole milliseconds, the
  * resolution SQL compares at.
  */
 public final class Router {
@@ -29,8 +29,11 @@ public final class Router {
    * InfluxDB has it) whose export is complete up to {@code exportedThrough}, with {@code dirty}
    * windows (in time order) answered by InfluxDB.
    */
-  public static List<Route> routes(Optional<TieringPolicy> policy, Optional<Instant> exportedThrough,
-      List<Window> dirty, Instant now) {
+  public static List<Route> routes(
+      Optional<TieringPolicy> policy,
+      Optional<Instant> exportedThrough,
+      List<Window> dirty,
+      Instant now) {
     if (policy.isEmpty() || exportedThrough.isEmpty()) {
       return List.of(new Route(Place.INFLUXDB, TimeRange.ALL));
     }
@@ -51,7 +54,8 @@ public final class Router {
     }
     add(routes, Place.LAKE, cursor, splitNanos);
     // Exported and still hot: both places hold it, except the dirty windows, which only InfluxDB
-    // has right. One InfluxDB part all the same (a query reaching past the lake's parts is one request).
+    // has right. One InfluxDB part all the same (a query reaching past the lake's parts is one
+    // request).
     long both = Math.max(cursor, splitNanos);
     long bothTo = Math.max(both, millis(exportedThrough.get()));
     List<TimeRange> lakeToo = new ArrayList<>();
@@ -65,9 +69,11 @@ public final class Router {
     }
     addRange(lakeToo, both, bothTo);
     long tail = Math.max(cursor, splitNanos);
-    if (!routes.isEmpty() && routes.get(routes.size() - 1).place() == Place.INFLUXDB
+    if (!routes.isEmpty()
+        && routes.get(routes.size() - 1).place() == Place.INFLUXDB
         && routes.get(routes.size() - 1).range().to() == tail) {
-      tail = routes.remove(routes.size() - 1).range().from(); // a dirty window just before: one part
+      tail =
+          routes.remove(routes.size() - 1).range().from(); // a dirty window just before: one part
     }
     routes.add(new Route(Place.INFLUXDB, new TimeRange(tail, Long.MAX_VALUE), lakeToo));
     return List.copyOf(routes);

@@ -10,19 +10,22 @@ class FunctionCallsTest {
 
   @Test
   void callsInAnyCaseBecomeQuotedNames() {
-    assertEquals("SELECT \"CORR\"(a, b), \"REGR_SLOPE\" (a, b), \"MEDIAN\"(x) FROM t",
+    assertEquals(
+        "SELECT \"CORR\"(a, b), \"REGR_SLOPE\" (a, b), \"MEDIAN\"(x) FROM t",
         FunctionCalls.quoteNames("SELECT corr(a, b), Regr_Slope (a, b), MEDIAN(x) FROM t"));
   }
 
   @Test
   void literalsIdentifiersCommentsAndNonCallsStayAsTheyAre() {
-    String sql = "SELECT 'corr(a, b)', \"corr\", t.median(x), median FROM t -- corr(x)\n/* median(y) */ WHERE 'it''s corr(' = s";
+    String sql =
+        "SELECT 'corr(a, b)', \"corr\", t.median(x), median FROM t -- corr(x)\n/* median(y) */ WHERE 'it''s corr(' = s";
     assertSame(sql, FunctionCalls.quoteNames(sql));
   }
 
   @Test
   void aCallAfterALiteralWithAnEscapedQuoteIsFound() {
-    assertEquals("SELECT 'a''b', \"BOOL_AND\"(x) FROM \"we\"\"ird\"",
+    assertEquals(
+        "SELECT 'a''b', \"BOOL_AND\"(x) FROM \"we\"\"ird\"",
         FunctionCalls.quoteNames("SELECT 'a''b', bool_and(x) FROM \"we\"\"ird\""));
   }
 

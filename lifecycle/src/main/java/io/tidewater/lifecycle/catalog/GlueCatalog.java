@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.glue.model.TableInput;
 /**
  * Registers committed windows in AWS Glue so Athena, Trino and Spark query the lake without a
  * crawler: a database per InfluxDB database, a table per measurement and resolution (Athena types,
- * Hive partition keys), its columns updated when fields or tags appear, and the window's
- * partitions added in batches. Glue names are lower case: other characters become '_'.
+ * Hive partition keys), its columns updated when fields or tags appear, and the window's partitions
+ * added in batches. Glue names are lower case: other characters become '_'.
  */
 public final class GlueCatalog {
 
@@ -60,8 +60,9 @@ public final class GlueCatalog {
    */
   public static GlueCatalog connect(Settings settings, LakeLocation location) {
     if (!(location instanceof LakeLocation.S3 s3)) {
-      throw new TidewaterException(ErrorCode.INVALID_LAKE_CONFIG, "tidewater.catalog.glue.enabled needs an s3:// lake;"
-          + " the lake is " + location.uri());
+      throw new TidewaterException(
+          ErrorCode.INVALID_LAKE_CONFIG,
+          "tidewater.catalog.glue.enabled needs an s3:// lake;" + " the lake is " + location.uri());
     }
     GlueClientBuilder builder = GlueClient.builder().httpClientBuilder(ApacheHttpClient.builder());
     settings.endpoint().ifPresent(builder::endpointOverride);
@@ -70,28 +71,40 @@ public final class GlueCatalog {
   }
 
   /**
-   * Makes sure the version's table exists with its columns and its partitions are registered.
-   * One registration at a time: windows are committed in parallel, and two first commits of a
-   * table would both create it (one failing), two new columns both update it (one lost).
+   * Makes sure the version's table exists with its columns and its partitions are registered. One
+   * registration at a time: windows are committed in parallel, and two first commits of a table
+   * would both create it (one failing), two new columns both update it (one lost).
    */
   public synchronized void register(WindowVersion v, LakeOptions options) {
     if (v.deleted() || v.files().isEmpty()) {
       return;
     }
     String database = name(databasePrefix + v.database());
-    String table = name(v.measurement() + (v.resolution().equals("raw") ? "" : "_" + v.resolution()));
+    String table =
+        name(v.measurement() + (v.resolution().equals("raw") ? "" : "_" + v.resolution()));
     ensureDatabase(database);
     List<Column> partitionKeys = partitionKeys(options);
     List<Column> columns = columns(v.schema(), options);
-    String location = lake.uri() + "/" + LakeLayout.resolutionPrefix(v.database(), v.measurement(),
-        Resolution.parse(v.resolution()));
-    TableInput input = TableInput.builder()
-        .name(table)
-        .tableType("EXTERNAL_TABLE")
-        .parameters(Map.of("classification", "parquet", "EXTERNAL", "TRUE", "tidewater.measurement", v.measurement()))
-        .partitionKeys(partitionKeys)
-        .storageDescriptor(storage(location, columns))
-        .build();
+    String location =
+        lake.uri()
+            + "/"
+            + LakeLayout.resolutionPrefix(
+                v.database(), v.measurement(), Resolution.parse(v.resolution()));
+    TableInput input =
+        TableInput.builder()
+            .name(table)
+            .tableType("EXTERNAL_TABLE")
+            .parameters(
+                Map.of(
+                    "classification",
+                    "parquet",
+                    "EXTERNAL",
+                    "TRUE",
+                    "tidewater.measurement",
+                    v.measurement()))
+            .partitionKeys(partitionKeys)
+            .storageDescriptor(storage(location, columns))
+            .build();
     Table existing = getTable(database, table);
     if (existing == null) {
       glue.createTable(b -> b.databaseName(database).tableInput(input));
@@ -99,15 +112,21 @@ public final class GlueCatalog {
       // New fields or tags: the union, so files written before still read (NULL in new columns).
       List<Column> union = new ArrayList<>(existing.storageDescriptor().columns());
       columns.stream().filter(c -> !union.contains(c)).forEach(union::add);
-      glue.updateTable(b -> b.databaseName(database).tableInput(input.toBuilder()
-          .storageDescriptor(storage(location, union)).build()));
+      glue.updateTable(
+          b ->
+              b.databaseName(database)
+                  .tableInput(
+                      input.toBuilder().storageDescriptor(storage(location, union)).build()));
     }
     addPartitions(database, table, partitionKeys, v, location);
   }
 
-  private void addPartitions(String database, String table, List<Column> keys, WindowVersion v, String location) {
+  private void addPartitions(
+      String database, String table, List<Column> keys, WindowVersion v, String location) {
     Set<String> folders = new TreeSet<>();
-    String prefix = LakeLayout.resolutionPrefix(v.database(), v.measurement(), Resolution.parse(v.resolution()));
+    String prefix =
+        LakeLayout.resolutionPrefix(
+            v.database(), v.measurement(), Resolution.parse(v.resolution()));
     for (DataFile f : v.files()) {
       String relative = f.key().substring(prefix.length());
       folders.add(relative.substring(0, relative.lastIndexOf('/')));
@@ -119,21 +138,35 @@ public final class GlueCatalog {
         values.add(unescape(part.substring(part.indexOf('=') + 1)));
       }
       if (values.size() != keys.size()) {
-        throw new IllegalStateException("partition folder " + folder + " does not match the keys " + keys);
+        throw new IllegalStateException(
+            "partition folder " + folder + " does not match the keys " + keys);
       }
-      inputs.add(PartitionInput.builder().values(values)
-          .storageDescriptor(storage(location + folder + "/", List.of())).build());
+      inputs.add(
+          PartitionInput.builder()
+              .values(values)
+              .storageDescriptor(storage(location + folder + "/", List.of()))
+              .build());
     }
     for (int i = 0; i < inputs.size(); i += PARTITION_BATCH) {
       List<PartitionInput> batch = inputs.subList(i, Math.min(inputs.size(), i + PARTITION_BATCH));
-      var response = glue.batchCreatePartition(b -> b.databaseName(database).tableName(table).partitionInputList(batch));
+      var response =
+          glue.batchCreatePartition(
+              b -> b.databaseName(database).tableName(table).partitionInputList(batch));
       response.errors().stream()
           .filter(e -> !"AlreadyExistsException".equals(e.errorDetail().errorCode()))
           .findFirst()
-          .ifPresent(e -> {
-            throw new IllegalStateException("Glue refused partition " + e.partitionValues() + " of " + database + "."
-                + table + ": " + e.errorDetail().errorMessage());
-          });
+          .ifPresent(
+              e -> {
+                throw new IllegalStateException(
+                    "Glue refused partition "
+                        + e.partitionValues()
+                        + " of "
+                        + database
+                        + "."
+                        + table
+                        + ": "
+                        + e.errorDetail().errorMessage());
+              });
     }
   }
 
@@ -141,7 +174,10 @@ public final class GlueCatalog {
     try {
       glue.getDatabase(b -> b.name(database));
     } catch (EntityNotFoundException e) {
-      glue.createDatabase(b -> b.databaseInput(d -> d.name(database).description("Tidewater lake: InfluxDB database")));
+      glue.createDatabase(
+          b ->
+              b.databaseInput(
+                  d -> d.name(database).description("Tidewater lake: InfluxDB database")));
     }
   }
 
@@ -159,7 +195,10 @@ public final class GlueCatalog {
         .columns(columns)
         .inputFormat("org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat")
         .outputFormat("org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat")
-        .serdeInfo(s -> s.serializationLibrary("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"))
+        .serdeInfo(
+            s ->
+                s.serializationLibrary(
+                    "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"))
         .build();
   }
 
@@ -173,12 +212,14 @@ public final class GlueCatalog {
       }
     }
     for (FieldColumn f : schema.fields()) {
-      columns.put(name(f.name()), switch (f.type()) {
-        case FLOAT -> "double";
-        case INTEGER, UNSIGNED -> "bigint"; // UINT64 above 2^63 reads negative in Athena
-        case STRING -> "string";
-        case BOOLEAN -> "boolean";
-      });
+      columns.put(
+          name(f.name()),
+          switch (f.type()) {
+            case FLOAT -> "double";
+            case INTEGER, UNSIGNED -> "bigint"; // UINT64 above 2^63 reads negative in Athena
+            case STRING -> "string";
+            case BOOLEAN -> "boolean";
+          });
     }
     List<Column> out = new ArrayList<>();
     columns.forEach((n, t) -> out.add(Column.builder().name(n).type(t).build()));
@@ -186,7 +227,8 @@ public final class GlueCatalog {
   }
 
   static List<Column> partitionKeys(LakeOptions options) {
-    List<Column> keys = new ArrayList<>(List.of(Column.builder().name("day").type("string").build()));
+    List<Column> keys =
+        new ArrayList<>(List.of(Column.builder().name("day").type("string").build()));
     if (options.partitionBy() == PartitionGranularity.HOUR) {
       keys.add(Column.builder().name("hour").type("string").build());
     }

@@ -27,17 +27,17 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /**
  * Change-data-capture state: accepted writes go to the durable {@link ChangeLog}, and every point
  * that lands in a window already due for export marks that window dirty (it may be in the lake
- * without the point). Dirty windows are re-exported once the policy's settle delay has passed
- * since their last change; the log is trimmed up to the first record whose windows are still dirty,
- * so after a crash replaying the log marks exactly the windows that were not yet repaired.
+ * without the point). Dirty windows are re-exported once the policy's settle delay has passed since
+ * their last change; the log is trimmed up to the first record whose windows are still dirty, so
+ * after a crash replaying the log marks exactly the windows that were not yet repaired.
  *
  * <p>Marking errs on the side of too much: a window is dirtied whether or not its export already
  * ran (an export running concurrently may have read InfluxDB before the point arrived), and a
  * policy whose source names no retention policy claims writes to every retention policy of its
  * database. A needless re-export costs time; a missed one would leave the lake wrong.
  *
- * <p>Windows InfluxDB no longer holds completely (the policy deletes points after export) cannot
- * be re-exported from it; they are kept apart as {@link #unrepairable()} for the jobs API.
+ * <p>Windows InfluxDB no longer holds completely (the policy deletes points after export) cannot be
+ * re-exported from it; they are kept apart as {@link #unrepairable()} for the jobs API.
  */
 public final class ChangeCapture implements DirtyRanges, AutoCloseable {
 
@@ -46,6 +46,7 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
 
   private static final int UNREPAIRABLE_KEPT = 1000;
   private static final System.Logger LOG = System.getLogger(ChangeCapture.class.getName());
+
   /** The precision field of a log record holding a reconciliation finding rather than a write. */
   static final String FINDING = "finding";
 
@@ -53,12 +54,16 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
   private final List<TieringPolicy> policies;
   private final DataChangeListener listener;
   // Readers (federation planning) look up without locking; writers hold this object's monitor.
-  private final Map<String, ConcurrentSkipListMap<Instant, DirtyWindow>> dirty = new ConcurrentHashMap<>();
+  private final Map<String, ConcurrentSkipListMap<Instant, DirtyWindow>> dirty =
+      new ConcurrentHashMap<>();
   private final Map<String, DirtyWindow> unrepairable = new ConcurrentHashMap<>();
   private final MicroBatches microBatches;
   private final int replayed;
 
-  /** Opens change capture over {@code log}, replaying the writes it holds (their windows become dirty again). */
+  /**
+   * Opens change capture over {@code log}, replaying the writes it holds (their windows become
+   * dirty again).
+   */
   public ChangeCapture(ChangeLog log, List<TieringPolicy> policies, DataChangeListener listener) {
     this(log, policies, listener, new MicroBatches(List.of()));
   }
@@ -67,7 +72,10 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
    * Like {@link #ChangeCapture(ChangeLog, List, DataChangeListener)}, offering writes into windows
    * not yet due to {@code microBatches} (replayed ones too: they may not have reached the lake).
    */
-  public ChangeCapture(ChangeLog log, List<TieringPolicy> policies, DataChangeListener listener,
+  public ChangeCapture(
+      ChangeLog log,
+      List<TieringPolicy> policies,
+      DataChangeListener listener,
       MicroBatches microBatches) {
     this.log = Objects.requireNonNull(log, "log");
     this.policies = List.copyOf(policies);
@@ -83,11 +91,20 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
         continue;
       }
       LineProtocol.Precision precision = LineProtocol.Precision.of(e.precision());
-      List<LineProtocol.Stamp> points = LineProtocol.stamps(e.body(), precision, e.receivedNanos()).points();
-      // Not notified: nothing can have cached the lake's view yet, and the listener may be what is being built.
+      List<LineProtocol.Stamp> points =
+          LineProtocol.stamps(e.body(), precision, e.receivedNanos()).points();
+      // Not notified: nothing can have cached the lake's view yet, and the listener may be what is
+      // being built.
       synchronized (this) {
-        markLocked(new MicroBatches.Write(e.sequence(), e.database(), e.retentionPolicy(), precision,
-            e.receivedNanos(), e.body()), points);
+        markLocked(
+            new MicroBatches.Write(
+                e.sequence(),
+                e.database(),
+                e.retentionPolicy(),
+                precision,
+                e.receivedNanos(),
+                e.body()),
+            points);
       }
       n++;
     }
@@ -102,17 +119,26 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
 
   /**
    * Appends a parsed write to the log (forced to disk) and marks the windows it changes dirty.
-   * Returns its sequence number. Throws {@link ChangeLog.FullException} with nothing written or marked.
+   * Returns its sequence number. Throws {@link ChangeLog.FullException} with nothing written or
+   * marked.
    */
-  public long accept(String database, String retentionPolicy, LineProtocol.Precision precision, long receivedNanos,
-      byte[] body, List<LineProtocol.Stamp> points) {
+  public long accept(
+      String database,
+      String retentionPolicy,
+      LineProtocol.Precision precision,
+      long receivedNanos,
+      byte[] body,
+      List<LineProtocol.Stamp> points) {
     Set<String> changed;
     long sequence;
     // Append and mark under one lock: trim() must never see a record appended but not yet marked.
     synchronized (this) {
       sequence = log.append(database, retentionPolicy, precision.symbol(), receivedNanos, body);
-      changed = markLocked(new MicroBatches.Write(sequence, database, retentionPolicy, precision, receivedNanos, body),
-          points);
+      changed =
+          markLocked(
+              new MicroBatches.Write(
+                  sequence, database, retentionPolicy, precision, receivedNanos, body),
+              points);
     }
     notifyChanged(database, changed);
     return sequence;
@@ -125,18 +151,31 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
    * the log like a write's until the window is re-committed. If the log refuses the record (a full
    * disk), the mark is kept in memory only.
    */
-  public void markDirty(TieringPolicy policy, String measurement, Window window, Instant when, String cause) {
+  public void markDirty(
+      TieringPolicy policy, String measurement, Window window, Instant when, String cause) {
     boolean isNew;
     synchronized (this) {
-      DirtyWindow d = new DirtyWindow(policy.name(), policy.source().database(), measurement, window, -1, -1, when, cause);
-      ConcurrentSkipListMap<Instant, DirtyWindow> windows = dirty.get(key(d.database(), measurement));
+      DirtyWindow d =
+          new DirtyWindow(
+              policy.name(), policy.source().database(), measurement, window, -1, -1, when, cause);
+      ConcurrentSkipListMap<Instant, DirtyWindow> windows =
+          dirty.get(key(d.database(), measurement));
       if (windows == null || !windows.containsKey(window.start())) {
         try {
-          long sequence = log.append(d.database(), null, FINDING, Durations.epochNanos(when), Finding.encode(d));
-          d = new DirtyWindow(d.policy(), d.database(), measurement, window, sequence, sequence, when, cause);
+          long sequence =
+              log.append(
+                  d.database(), null, FINDING, Durations.epochNanos(when), Finding.encode(d));
+          d =
+              new DirtyWindow(
+                  d.policy(), d.database(), measurement, window, sequence, sequence, when, cause);
         } catch (ChangeLog.FullException | UncheckedIOException e) {
-          LOG.log(System.Logger.Level.WARNING, "reconciliation's finding for {0} {1} {2} is not logged ({3}): a restart"
-              + " before its repair forgets it until the next reconciliation", policy.name(), measurement, window,
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "reconciliation's finding for {0} {1} {2} is not logged ({3}): a restart"
+                  + " before its repair forgets it until the next reconciliation",
+              policy.name(),
+              measurement,
+              window,
               e.getMessage());
         }
       }
@@ -150,7 +189,9 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
   @Override
   public List<Window> dirtyWindows(String database, String measurement) {
     ConcurrentSkipListMap<Instant, DirtyWindow> windows = dirty.get(key(database, measurement));
-    return windows == null ? List.of() : windows.values().stream().map(DirtyWindow::window).toList();
+    return windows == null
+        ? List.of()
+        : windows.values().stream().map(DirtyWindow::window).toList();
   }
 
   /** Every dirty window, oldest change first. */
@@ -161,10 +202,16 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     return all;
   }
 
-  /** The dirty windows of {@code policy} whose last change is at least its settle delay before {@code now}. */
+  /**
+   * The dirty windows of {@code policy} whose last change is at least its settle delay before
+   * {@code now}.
+   */
   public List<DirtyWindow> settled(TieringPolicy policy, Instant now) {
     return dirty().stream()
-        .filter(d -> d.policy().equals(policy.name()) && !d.lastChange().plus(policy.settle()).isAfter(now))
+        .filter(
+            d ->
+                d.policy().equals(policy.name())
+                    && !d.lastChange().plus(policy.settle()).isAfter(now))
         .toList();
   }
 
@@ -175,7 +222,8 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
   public boolean cleaned(DirtyWindow d) {
     boolean removed;
     synchronized (this) {
-      ConcurrentSkipListMap<Instant, DirtyWindow> windows = dirty.get(key(d.database(), d.measurement()));
+      ConcurrentSkipListMap<Instant, DirtyWindow> windows =
+          dirty.get(key(d.database(), d.measurement()));
       removed = windows != null && windows.remove(d.window().start(), d);
     }
     if (removed) {
@@ -184,10 +232,14 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     return removed;
   }
 
-  /** Stops trying to repair {@code d} (InfluxDB no longer holds all of it): it moves to {@link #unrepairable()}. */
+  /**
+   * Stops trying to repair {@code d} (InfluxDB no longer holds all of it): it moves to {@link
+   * #unrepairable()}.
+   */
   public void giveUp(DirtyWindow d) {
     synchronized (this) {
-      ConcurrentSkipListMap<Instant, DirtyWindow> windows = dirty.get(key(d.database(), d.measurement()));
+      ConcurrentSkipListMap<Instant, DirtyWindow> windows =
+          dirty.get(key(d.database(), d.measurement()));
       DirtyWindow current = windows == null ? null : windows.remove(d.window().start());
       if (current == null) {
         return;
@@ -197,9 +249,14 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     listener.changed(d.database(), d.measurement());
   }
 
-  /** Late points into windows InfluxDB no longer holds completely: not re-exported (newest {@value #UNREPAIRABLE_KEPT}). */
+  /**
+   * Late points into windows InfluxDB no longer holds completely: not re-exported (newest {@value
+   * #UNREPAIRABLE_KEPT}).
+   */
   public List<DirtyWindow> unrepairable() {
-    return unrepairable.values().stream().sorted(Comparator.comparing(DirtyWindow::lastChange)).toList();
+    return unrepairable.values().stream()
+        .sorted(Comparator.comparing(DirtyWindow::lastChange))
+        .toList();
   }
 
   /**
@@ -248,13 +305,17 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     // each measurement's points mostly its last window (one lookup per point, no boxing).
     Map<String, Touched> touched = new HashMap<>();
     for (LineProtocol.Stamp p : points) {
-      Touched m = touched.computeIfAbsent(p.measurement(),
-          name -> new Touched(claiming(database, write.retentionPolicy(), name)));
+      Touched m =
+          touched.computeIfAbsent(
+              p.measurement(),
+              name -> new Touched(claiming(database, write.retentionPolicy(), name)));
       if (m.policy.isPresent()) {
         long length = m.policy.get().window().toNanos();
         long t = p.timeNanos();
-        // Any instant of a window stands for it (windows are found again below). Within one window of
-        // Long.MIN_VALUE (InfluxDB accepts such times) the start is not a long: keep the time itself.
+        // Any instant of a window stands for it (windows are found again below). Within one window
+        // of
+        // Long.MIN_VALUE (InfluxDB accepts such times) the start is not a long: keep the time
+        // itself.
         long start = t >= Long.MIN_VALUE + length ? t - Math.floorMod(t, length) : t;
         if (m.lastCount == null || start != m.lastStart) {
           m.lastCount = m.counts.computeIfAbsent(start, s -> new long[1]);
@@ -284,8 +345,11 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
         if (tier == Tier.EXPIRED) {
           continue;
         }
-        DirtyWindow d = new DirtyWindow(policy.name(), database, e.getKey(), w, sequence, sequence, received, LATE_WRITE);
-        if (policy.deleteFromHotAfterExport() && !w.end().isAfter(policy.ladder().boundaries(received).hotFrom())) {
+        DirtyWindow d =
+            new DirtyWindow(
+                policy.name(), database, e.getKey(), w, sequence, sequence, received, LATE_WRITE);
+        if (policy.deleteFromHotAfterExport()
+            && !w.end().isAfter(policy.ladder().boundaries(received).hotFrom())) {
           keepUnrepairable(d);
         } else if (put(d)) {
           changed.add(e.getKey());
@@ -299,9 +363,21 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
   /** Puts back a logged reconciliation finding (its policy may be gone: then it is dropped). */
   private void replayFinding(ChangeLog.Entry e) {
     Finding f = Finding.decode(e.body());
-    policies.stream().filter(p -> p.name().equals(f.policy())).findFirst().ifPresent(policy -> put(new DirtyWindow(
-        policy.name(), e.database(), f.measurement(), policy.windows().containing(Durations.fromEpochNanos(f.start())),
-        e.sequence(), e.sequence(), Durations.fromEpochNanos(e.receivedNanos()), f.cause())));
+    policies.stream()
+        .filter(p -> p.name().equals(f.policy()))
+        .findFirst()
+        .ifPresent(
+            policy ->
+                put(
+                    new DirtyWindow(
+                        policy.name(),
+                        e.database(),
+                        f.measurement(),
+                        policy.windows().containing(Durations.fromEpochNanos(f.start())),
+                        e.sequence(),
+                        e.sequence(),
+                        Durations.fromEpochNanos(e.receivedNanos()),
+                        f.cause())));
   }
 
   /** The body of a finding's log record: which window of which policy and measurement, and why. */
@@ -324,7 +400,8 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
         return new Finding(in.readUTF(), in.readUTF(), in.readLong(), in.readUTF());
       } catch (IOException e) {
-        throw new UncheckedIOException("a reconciliation record in the change log cannot be read", e);
+        throw new UncheckedIOException(
+            "a reconciliation record in the change log cannot be read", e);
       }
     }
   }
@@ -342,10 +419,13 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
   }
 
   private void keepUnrepairable(DirtyWindow d) {
-    unrepairable.merge(key(d.database(), d.measurement()) + "@" + d.window().start(), d,
+    unrepairable.merge(
+        key(d.database(), d.measurement()) + "@" + d.window().start(),
+        d,
         (a, b) -> a.touched(b.lastSequence(), b.lastChange()));
     if (unrepairable.size() > UNREPAIRABLE_KEPT) {
-      unrepairable.values().stream().min(Comparator.comparing(DirtyWindow::lastChange))
+      unrepairable.values().stream()
+          .min(Comparator.comparing(DirtyWindow::lastChange))
           .ifPresent(oldest -> unrepairable.values().remove(oldest));
     }
   }
@@ -353,23 +433,34 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
   /** Adds or updates a dirty window; true if it was clean before. */
   private boolean put(DirtyWindow d) {
     ConcurrentSkipListMap<Instant, DirtyWindow> windows =
-        dirty.computeIfAbsent(key(d.database(), d.measurement()), k -> new ConcurrentSkipListMap<>());
+        dirty.computeIfAbsent(
+            key(d.database(), d.measurement()), k -> new ConcurrentSkipListMap<>());
     DirtyWindow before = windows.get(d.window().start());
-    windows.put(d.window().start(), before == null ? d : before.touched(d.lastSequence(), d.lastChange()));
+    windows.put(
+        d.window().start(), before == null ? d : before.touched(d.lastSequence(), d.lastChange()));
     return before == null;
   }
 
-  private Optional<TieringPolicy> claiming(String database, String retentionPolicy, String measurement) {
-    return policies.stream().filter(p -> claims(p, database, retentionPolicy, measurement)).findFirst();
+  private Optional<TieringPolicy> claiming(
+      String database, String retentionPolicy, String measurement) {
+    return policies.stream()
+        .filter(p -> claims(p, database, retentionPolicy, measurement))
+        .findFirst();
   }
 
-  /** Whether {@code policy} takes a point of {@code measurement} written to {@code database} and {@code retentionPolicy}. */
-  static boolean claims(TieringPolicy policy, String database, String retentionPolicy, String measurement) {
+  /**
+   * Whether {@code policy} takes a point of {@code measurement} written to {@code database} and
+   * {@code retentionPolicy}.
+   */
+  static boolean claims(
+      TieringPolicy policy, String database, String retentionPolicy, String measurement) {
     // A policy naming no retention policy means the database's default, which a write names
     // explicitly (subscriptions send rp=autogen): claim it. One naming a retention policy claims
     // writes to it, and writes naming none, which may go to it as the default.
-    return policy.source().database().equals(database) && policy.source().claims(measurement)
-        && (policy.source().retentionPolicy().isEmpty() || retentionPolicy == null
+    return policy.source().database().equals(database)
+        && policy.source().claims(measurement)
+        && (policy.source().retentionPolicy().isEmpty()
+            || retentionPolicy == null
             || policy.source().retentionPolicy().get().equals(retentionPolicy));
   }
 

@@ -18,11 +18,11 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * The durable log of accepted writes (docs/architecture.md, writes): each write's body is appended as one
- * checksummed record and forced to disk before the write is acknowledged, so nothing acknowledged
- * is lost when the gateway stops. Records live in segment files named by their first sequence
- * number; on open the log is read back and a torn or corrupt tail (a crash mid-append) is cut off.
- * Segments are deleted once every write in them has reached the lake.
+ * The durable log of accepted writes (docs/architecture.md, writes): each write's body is appended
+ * as one checksummed record and forced to disk before the write is acknowledged, so nothing
+ * acknowledged is lost when the gateway stops. Records live in segment files named by their first
+ * sequence number; on open the log is read back and a torn or corrupt tail (a crash mid-append) is
+ * cut off. Segments are deleted once every write in them has reached the lake.
  *
  * <p>Record: magic, payload length, CRC32C of sequence and payload, sequence, payload (database,
  * retention policy, precision, receive time, body).
@@ -33,10 +33,17 @@ public final class ChangeLog implements AutoCloseable {
   private static final int HEADER = 4 + 4 + 4 + 8;
 
   /** One accepted write. */
-  public record Entry(long sequence, String database, String retentionPolicy, String precision, long receivedNanos,
+  public record Entry(
+      long sequence,
+      String database,
+      String retentionPolicy,
+      String precision,
+      long receivedNanos,
       byte[] body) {}
 
-  /** The log refused a write: the disk holds less than the configured reserve. Nothing was written. */
+  /**
+   * The log refused a write: the disk holds less than the configured reserve. Nothing was written.
+   */
   public static final class FullException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -68,7 +75,8 @@ public final class ChangeLog implements AutoCloseable {
       Files.createDirectories(dir);
       this.recovered = recover();
     } catch (IOException e) {
-      throw new UncheckedIOException("the change log in " + dir + " cannot be opened: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "the change log in " + dir + " cannot be opened: " + e.getMessage(), e);
     }
   }
 
@@ -83,15 +91,19 @@ public final class ChangeLog implements AutoCloseable {
   }
 
   /** Appends a write and forces it to disk; returns its sequence number. */
-  public synchronized long append(String database, String retentionPolicy, String precision, long receivedNanos,
-      byte[] body) {
+  public synchronized long append(
+      String database, String retentionPolicy, String precision, long receivedNanos, byte[] body) {
     try {
       if (store == null) {
         store = Files.getFileStore(dir); // found once: finding it reads the mount table
       }
       if (store.getUsableSpace() < reserveBytes + body.length + HEADER + 1024) {
-        throw new FullException("the change log's disk (" + dir + ") has less than "
-            + (reserveBytes >> 20) + " MiB free; the write was not accepted");
+        throw new FullException(
+            "the change log's disk ("
+                + dir
+                + ") has less than "
+                + (reserveBytes >> 20)
+                + " MiB free; the write was not accepted");
       }
       if (current == null || current.size() >= segmentBytes) {
         roll();
@@ -110,7 +122,13 @@ public final class ChangeLog implements AutoCloseable {
       byte[] f = bytes.toByteArray();
       int length = f.length + body.length;
       ByteBuffer header = ByteBuffer.allocate(HEADER + f.length);
-      header.putInt(MAGIC).putInt(length).putInt(crc(sequence, f, body)).putLong(sequence).put(f).flip();
+      header
+          .putInt(MAGIC)
+          .putInt(length)
+          .putInt(crc(sequence, f, body))
+          .putLong(sequence)
+          .put(f)
+          .flip();
       ByteBuffer[] record = {header, ByteBuffer.wrap(body)};
       long before = current.size();
       try {
@@ -126,7 +144,8 @@ public final class ChangeLog implements AutoCloseable {
       nextSequence++;
       return sequence;
     } catch (IOException e) {
-      throw new UncheckedIOException("appending to the change log in " + dir + " failed: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "appending to the change log in " + dir + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -136,7 +155,8 @@ public final class ChangeLog implements AutoCloseable {
       List<Path> segments = segments();
       for (int i = 0; i < segments.size(); i++) {
         // A segment ends where the next begins; the last one at the newest record.
-        long last = i + 1 < segments.size() ? firstSequence(segments.get(i + 1)) - 1 : nextSequence - 1;
+        long last =
+            i + 1 < segments.size() ? firstSequence(segments.get(i + 1)) - 1 : nextSequence - 1;
         if (last <= sequence) {
           if (segments.get(i).equals(currentPath)) {
             // Everything is accounted for: the next append starts a new segment.
@@ -148,7 +168,8 @@ public final class ChangeLog implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("trimming the change log in " + dir + " failed: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "trimming the change log in " + dir + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -168,7 +189,10 @@ public final class ChangeLog implements AutoCloseable {
     }
   }
 
-  /** Cuts the current segment back to {@code size}; if even that fails, the next append starts a new segment. */
+  /**
+   * Cuts the current segment back to {@code size}; if even that fails, the next append starts a new
+   * segment.
+   */
   private void abandonTail(long size) {
     try {
       current.truncate(size);
@@ -189,7 +213,12 @@ public final class ChangeLog implements AutoCloseable {
       current.close();
     }
     currentPath = dir.resolve(String.format("segment-%020d.log", nextSequence));
-    current = FileChannel.open(currentPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    current =
+        FileChannel.open(
+            currentPath,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
     // The new file's directory entry must survive a crash too.
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);
@@ -248,7 +277,10 @@ public final class ChangeLog implements AutoCloseable {
 
   private List<Path> segments() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().matches("segment-\\d{20}\\.log")).sorted().toList();
+      return files
+          .filter(f -> f.getFileName().toString().matches("segment-\\d{20}\\.log"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -261,7 +293,10 @@ public final class ChangeLog implements AutoCloseable {
     return crc(sequence, payload, new byte[0]);
   }
 
-  /** The checksum of record {@code sequence} whose payload is {@code first} followed by {@code second}. */
+  /**
+   * The checksum of record {@code sequence} whose payload is {@code first} followed by {@code
+   * second}.
+   */
   private static int crc(long sequence, byte[] first, byte[] second) {
     CRC32C crc = new CRC32C();
     crc.update(ByteBuffer.allocate(8).putLong(0, sequence));

@@ -7,7 +7,7 @@ package io.tidewater.lifecycle.cdc;
 @FunctionalInterface
 public interface DataChangeListener {
 
-  DataChangeListener NONE = (database, measurement) -> { };
+  DataChangeListener NONE = (database, measurement) -> {};
 
   void changed(String database, String measurement);
 }

@@ -15,8 +15,12 @@ import java.util.TreeMap;
  *
  * @param unsigned the names of fields written as unsigned ({@code 1u})
  */
-public record LinePoint(String measurement, SortedMap<String, String> tags, Map<String, Object> fields,
-    Set<String> unsigned, long timeNanos) {
+public record LinePoint(
+    String measurement,
+    SortedMap<String, String> tags,
+    Map<String, Object> fields,
+    Set<String> unsigned,
+    long timeNanos) {
 
   public LinePoint {
     Objects.requireNonNull(measurement, "measurement");

@@ -13,9 +13,9 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * A parser of InfluxDB line protocol as InfluxDB 1.x and 2.x accept it
- * ({@code measurement[,tag=value...] field=value[,field=value...] [timestamp]}): backslash escapes
- * of commas, spaces and equals signs, quoted strings with escaped quotes and backslashes, floats,
+ * A parser of InfluxDB line protocol as InfluxDB 1.x and 2.x accept it ({@code
+ * measurement[,tag=value...] field=value[,field=value...] [timestamp]}): backslash escapes of
+ * commas, spaces and equals signs, quoted strings with escaped quotes and backslashes, floats,
  * integers ({@code 1i}), unsigned ({@code 1u}), booleans in all their spellings, every precision,
  * comments and blank lines. A malformed line is reported with its number and InfluxDB's kind of
  * message; the other lines are still returned, as InfluxDB writes them.
@@ -33,16 +33,26 @@ public final class LineProtocol {
   /** The points of a body and the lines that were rejected. */
   public record Result(List<LinePoint> points, List<LineError> errors) {}
 
-  /** Where and when a point lands: all the write path needs (the change log keeps the body itself). */
+  /**
+   * Where and when a point lands: all the write path needs (the change log keeps the body itself).
+   */
   public record Stamp(String measurement, long timeNanos) {}
 
-  /** The stamps of a body's points and the lines that were rejected (the same as {@link #parse}'s). */
+  /**
+   * The stamps of a body's points and the lines that were rejected (the same as {@link #parse}'s).
+   */
   public record Stamps(List<Stamp> points, List<LineError> errors) {}
 
-  /** Timestamp precisions, as the {@code precision} parameter names them (1.x and 2.x spellings). */
+  /**
+   * Timestamp precisions, as the {@code precision} parameter names them (1.x and 2.x spellings).
+   */
   public enum Precision {
-    NANOSECONDS(1L, "ns"), MICROSECONDS(1_000L, "us"), MILLISECONDS(1_000_000L, "ms"), SECONDS(1_000_000_000L, "s"),
-    MINUTES(60_000_000_000L, "m"), HOURS(3_600_000_000_000L, "h");
+    NANOSECONDS(1L, "ns"),
+    MICROSECONDS(1_000L, "us"),
+    MILLISECONDS(1_000_000L, "ms"),
+    SECONDS(1_000_000_000L, "s"),
+    MINUTES(60_000_000_000L, "m"),
+    HOURS(3_600_000_000_000L, "h");
 
     final long nanos;
     private final String symbol;
@@ -52,12 +62,18 @@ public final class LineProtocol {
       this.symbol = symbol;
     }
 
-    /** The {@code precision} parameter's spelling ({@code ns}, {@code us}, ...), which {@link #of} reads back. */
+    /**
+     * The {@code precision} parameter's spelling ({@code ns}, {@code us}, ...), which {@link #of}
+     * reads back.
+     */
     public String symbol() {
       return symbol;
     }
 
-    /** {@code n}/{@code ns}, {@code u}/{@code us}, {@code ms}, {@code s}, {@code m}, {@code h}; null or empty: nanoseconds. */
+    /**
+     * {@code n}/{@code ns}, {@code u}/{@code us}, {@code ms}, {@code s}, {@code m}, {@code h}; null
+     * or empty: nanoseconds.
+     */
     public static Precision of(String name) {
       if (name == null || name.isEmpty()) {
         return NANOSECONDS;
@@ -76,7 +92,8 @@ public final class LineProtocol {
               yield p;
             }
           }
-          throw new IllegalArgumentException("unknown precision '" + name + "': use ns, us, ms, s, m or h");
+          throw new IllegalArgumentException(
+              "unknown precision '" + name + "': use ns, us, ms, s, m or h");
         }
       };
     }
@@ -91,25 +108,42 @@ public final class LineProtocol {
 
   public static Result parse(String body, Precision precision, long nowNanos) {
     List<LinePoint> points = new ArrayList<>();
-    List<LineError> errors = lines(body, precision, nowNanos, true, p -> points.add(new LinePoint(p.measurement,
-        (SortedMap<String, String>) p.tags, p.fields, p.unsigned, p.time)));
+    List<LineError> errors =
+        lines(
+            body,
+            precision,
+            nowNanos,
+            true,
+            p ->
+                points.add(
+                    new LinePoint(
+                        p.measurement,
+                        (SortedMap<String, String>) p.tags,
+                        p.fields,
+                        p.unsigned,
+                        p.time)));
     return new Result(points, errors);
   }
 
   /**
-   * Checks a body as {@link #parse} does, rejecting the same lines with the same messages, but keeps
-   * only each point's measurement and time: acknowledging a write needs no more, and building
+   * Checks a body as {@link #parse} does, rejecting the same lines with the same messages, but
+   * keeps only each point's measurement and time: acknowledging a write needs no more, and building
    * every point's tag and field maps was most of the write path's time.
    */
   public static Stamps stamps(byte[] body, Precision precision, long nowNanos) {
     List<Stamp> points = new ArrayList<>();
-    List<LineError> errors = lines(new String(body, StandardCharsets.UTF_8), precision, nowNanos, false,
-        p -> points.add(new Stamp(p.measurement, p.time)));
+    List<LineError> errors =
+        lines(
+            new String(body, StandardCharsets.UTF_8),
+            precision,
+            nowNanos,
+            false,
+            p -> points.add(new Stamp(p.measurement, p.time)));
     return new Stamps(points, errors);
   }
 
-  private static List<LineError> lines(String body, Precision precision, long nowNanos, boolean keep,
-      Consumer<Parser> sink) {
+  private static List<LineError> lines(
+      String body, Precision precision, long nowNanos, boolean keep, Consumer<Parser> sink) {
     List<LineError> errors = new ArrayList<>();
     int lineNumber = 0;
     int start = 0;
@@ -117,7 +151,8 @@ public final class LineProtocol {
       int end = nextLineEnd(body, start);
       lineNumber++;
       // The line parsed in place (a copy of every line was a body's worth of garbage per write),
-      // without leading blanks as InfluxDB skips them. Nothing is cut at its end: InfluxDB refuses a
+      // without leading blanks as InfluxDB skips them. Nothing is cut at its end: InfluxDB refuses
+      // a
       // line ending in a tab or a \r (a CRLF body), so the parser sees them and refuses it too.
       int from = start;
       int to = end;
@@ -145,7 +180,8 @@ public final class LineProtocol {
 
   /**
    * The end of the line starting at {@code start}: its next newline, or the body's end. A newline
-   * inside a quoted string value ends the line too, which is then refused as an unterminated string.
+   * inside a quoted string value ends the line too, which is then refused as an unterminated
+   * string.
    */
   private static int nextLineEnd(String body, int start) {
     int i = body.indexOf('\n', start);
@@ -169,7 +205,9 @@ public final class LineProtocol {
     Map<String, Object> fields;
     Set<String> unsigned;
 
-    /** Parses {@code s} from {@code from} to {@code end} (one line of a body, without copying it). */
+    /**
+     * Parses {@code s} from {@code from} to {@code end} (one line of a body, without copying it).
+     */
     Parser(String s, int from, int end, Precision precision, long now, boolean keep) {
       this.s = s;
       this.i = from;
@@ -212,7 +250,8 @@ public final class LineProtocol {
         if (i == valueFrom) {
           throw new IllegalArgumentException("missing tag value");
         }
-        // As InfluxDB: an unescaped equals sign inside a tag value (past its first character) is refused.
+        // As InfluxDB: an unescaped equals sign inside a tag value (past its first character) is
+        // refused.
         for (int k = valueFrom + 1; k < i; k++) {
           if (s.charAt(k) == '=' && s.charAt(k - 1) != '\\') {
             throw new IllegalArgumentException("invalid tag format");
@@ -278,7 +317,8 @@ public final class LineProtocol {
         while (from < end && isBlank(s.charAt(from))) {
           from++;
         }
-        int to = from; // the timestamp ends at a space (trailing spaces are allowed) or the line's end
+        int to =
+            from; // the timestamp ends at a space (trailing spaces are allowed) or the line's end
         while (to < end && s.charAt(to) != ' ') {
           to++;
         }
@@ -301,8 +341,8 @@ public final class LineProtocol {
     }
 
     /**
-     * An unquoted name or tag value up to an unescaped character of {@code stops}. As in InfluxDB, a
-     * backslash always shields the next character from ending the token, but only {@code escaped}
+     * An unquoted name or tag value up to an unescaped character of {@code stops}. As in InfluxDB,
+     * a backslash always shields the next character from ending the token, but only {@code escaped}
      * characters lose it ({@code \\} stays two backslashes).
      */
     private String token(String stops, String alsoStops, String escaped) {
@@ -402,8 +442,12 @@ public final class LineProtocol {
       }
       char last = s.charAt(i - 1);
       if (s.charAt(from) == '+') { // Java's parsers take a plus sign; InfluxDB's numbers have none
-        throw new IllegalArgumentException("invalid number '" + s.substring(from, i) + "' for field '"
-            + fieldKey(keyFrom, key) + "'");
+        throw new IllegalArgumentException(
+            "invalid number '"
+                + s.substring(from, i)
+                + "' for field '"
+                + fieldKey(keyFrom, key)
+                + "'");
       }
       if (!keep && (last == 'i' || last == 'u') && i - from > 1) {
         // Checked in place: integers are most of what dashboards' agents write.
@@ -415,8 +459,12 @@ public final class LineProtocol {
           }
           return null;
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("invalid number '" + s.substring(from, i) + "' for field '"
-              + fieldKey(keyFrom, key) + "'");
+          throw new IllegalArgumentException(
+              "invalid number '"
+                  + s.substring(from, i)
+                  + "' for field '"
+                  + fieldKey(keyFrom, key)
+                  + "'");
         }
       }
       String v = s.substring(from, i);
@@ -452,11 +500,15 @@ public final class LineProtocol {
         }
         return d;
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("invalid number '" + v + "' for field '" + fieldKey(keyFrom, key) + "'");
+        throw new IllegalArgumentException(
+            "invalid number '" + v + "' for field '" + fieldKey(keyFrom, key) + "'");
       }
     }
 
-    /** {@code -?digits[.digits][(e|E)[+|-]digits]}, the mantissa with at least one digit (".5" and "1." too). */
+    /**
+     * {@code -?digits[.digits][(e|E)[+|-]digits]}, the mantissa with at least one digit (".5" and
+     * "1." too).
+     */
     private static boolean isDecimal(String v) {
       int k = v.startsWith("-") ? 1 : 0;
       int digits = 0;

@@ -30,10 +30,10 @@ import java.util.TreeSet;
 
 /**
  * Writes one policy's micro-batches into the lake: the points of the waiting writes that fall in
- * windows not yet due for export, merged into each window's partial version (a new ledger
- * version whose files replace the previous ones in place under the window's deterministic names,
- * so an external engine listing the folder never sees two copies). Points merge as InfluxDB merges
- * them: one point per series and time, a later write's fields replacing an earlier one's.
+ * windows not yet due for export, merged into each window's partial version (a new ledger version
+ * whose files replace the previous ones in place under the window's deterministic names, so an
+ * external engine listing the folder never sees two copies). Points merge as InfluxDB merges them:
+ * one point per series and time, a later write's fields replacing an earlier one's.
  *
  * <p>Runs holding the policy as its export does ({@link ExportJob#unlessRunning}): a window the
  * export has committed in full is never replaced by a partial one (its points were in InfluxDB
@@ -50,12 +50,20 @@ public final class MicroBatchWriter {
    * What one flush did.
    *
    * @param points points written into the lake (after merging, before deduplication)
-   * @param skipped points not written: their window became due or was exported meanwhile, or a field's type conflicts
+   * @param skipped points not written: their window became due or was exported meanwhile, or a
+   *     field's type conflicts
    * @param busy true when an export of the policy was running: nothing was written, the writes wait
    * @param problem why the flush failed (empty if it did not)
    */
-  public record Flush(String policy, Instant at, int windows, long points, long skipped, boolean busy,
-      Optional<String> problem, Duration took) {}
+  public record Flush(
+      String policy,
+      Instant at,
+      int windows,
+      long points,
+      long skipped,
+      boolean busy,
+      Optional<String> problem,
+      Duration took) {}
 
   private final TieringPolicy policy;
   private final ExportJob job;
@@ -65,7 +73,8 @@ public final class MicroBatchWriter {
   private final Clock clock;
   private int failures;
 
-  public MicroBatchWriter(ExportJob job, Ledger ledger, WindowWriter writer, MicroBatches batches, Clock clock) {
+  public MicroBatchWriter(
+      ExportJob job, Ledger ledger, WindowWriter writer, MicroBatches batches, Clock clock) {
     this.job = Objects.requireNonNull(job, "job");
     this.policy = job.policy();
     this.ledger = Objects.requireNonNull(ledger, "ledger");
@@ -90,73 +99,100 @@ public final class MicroBatchWriter {
     long[] skipped = {0};
     Map<String, TreeMap<Window, List<LinePoint>>> byWindow = group(batch, now, skipped);
     try {
-      Optional<long[]> written = job.unlessRunning(() -> {
-        long windows = 0;
-        long points = 0;
-        for (var m : byWindow.entrySet()) {
-          for (var w : m.getValue().entrySet()) {
-            long n = write(m.getKey(), w.getKey(), w.getValue(), skipped);
-            if (n > 0) {
-              windows++;
-              points += n;
-            }
-          }
-        }
-        return new long[] {windows, points};
-      });
+      Optional<long[]> written =
+          job.unlessRunning(
+              () -> {
+                long windows = 0;
+                long points = 0;
+                for (var m : byWindow.entrySet()) {
+                  for (var w : m.getValue().entrySet()) {
+                    long n = write(m.getKey(), w.getKey(), w.getValue(), skipped);
+                    if (n > 0) {
+                      windows++;
+                      points += n;
+                    }
+                  }
+                }
+                return new long[] {windows, points};
+              });
       if (written.isEmpty()) {
         batches.putBack(batch);
-        return Optional.of(new Flush(policy.name(), now, 0, 0, 0, true, Optional.empty(), since(started)));
+        return Optional.of(
+            new Flush(policy.name(), now, 0, 0, 0, true, Optional.empty(), since(started)));
       }
       batches.done(batch);
       failures = 0;
-      return Optional.of(new Flush(policy.name(), now, (int) written.get()[0], written.get()[1], skipped[0], false,
-          Optional.empty(), since(started)));
+      return Optional.of(
+          new Flush(
+              policy.name(),
+              now,
+              (int) written.get()[0],
+              written.get()[1],
+              skipped[0],
+              false,
+              Optional.empty(),
+              since(started)));
     } catch (RuntimeException e) {
       String problem = String.valueOf(e.getMessage());
       if (++failures >= MAX_FAILURES) {
         failures = 0;
         batches.done(batch); // InfluxDB has the points: the window's export brings them
-        problem += "; after " + MAX_FAILURES + " failed flushes its " + batch.points()
-            + " points are left to the scheduled export";
+        problem +=
+            "; after "
+                + MAX_FAILURES
+                + " failed flushes its "
+                + batch.points()
+                + " points are left to the scheduled export";
       } else {
         batches.putBack(batch);
       }
-      return Optional.of(new Flush(policy.name(), now, 0, 0, 0, false, Optional.of(problem), since(started)));
+      return Optional.of(
+          new Flush(policy.name(), now, 0, 0, 0, false, Optional.of(problem), since(started)));
     }
   }
 
   /** The batch's points per measurement and window not yet due, in the order written. */
-  private Map<String, TreeMap<Window, List<LinePoint>>> group(MicroBatches.Batch batch, Instant now, long[] skipped) {
+  private Map<String, TreeMap<Window, List<LinePoint>>> group(
+      MicroBatches.Batch batch, Instant now, long[] skipped) {
     Map<String, TreeMap<Window, List<LinePoint>>> byWindow = new LinkedHashMap<>();
     long length = policy.window().toNanos();
     for (MicroBatches.Write write : batch.writes()) {
       // The same bytes, precision and receive time as acknowledged: the same points.
-      for (LinePoint p : LineProtocol.parse(write.body(), write.precision(), write.receivedNanos()).points()) {
-        if (!ChangeCapture.claims(policy, write.database(), write.retentionPolicy(), p.measurement())) {
+      for (LinePoint p :
+          LineProtocol.parse(write.body(), write.precision(), write.receivedNanos()).points()) {
+        if (!ChangeCapture.claims(
+            policy, write.database(), write.retentionPolicy(), p.measurement())) {
           continue;
         }
         long t = p.timeNanos();
         if (t < Long.MIN_VALUE + length) {
           continue; // no window starts that early
         }
-        Window w = policy.windows().containing(Durations.fromEpochNanos(t - Math.floorMod(t, length)));
+        Window w =
+            policy.windows().containing(Durations.fromEpochNanos(t - Math.floorMod(t, length)));
         if (policy.windows().isDue(w, now)) {
           skipped[0]++; // due now: the export reads it (or it was marked dirty when it arrived)
           continue;
         }
-        byWindow.computeIfAbsent(p.measurement(), m -> new TreeMap<>()).computeIfAbsent(w, x -> new ArrayList<>()).add(p);
+        byWindow
+            .computeIfAbsent(p.measurement(), m -> new TreeMap<>())
+            .computeIfAbsent(w, x -> new ArrayList<>())
+            .add(p);
       }
     }
     return byWindow;
   }
 
-  /** Merges {@code points} into the window's partial version; returns the points written (0: skipped). */
+  /**
+   * Merges {@code points} into the window's partial version; returns the points written (0:
+   * skipped).
+   */
   private long write(String measurement, Window window, List<LinePoint> points, long[] skipped) {
     String db = policy.source().database();
     Optional<WindowVersion> latest = ledger.latest(db, measurement, Resolution.RAW, window);
     if (latest.isPresent() && !latest.get().partial() && !latest.get().deleted()) {
-      skipped[0] += points.size(); // exported in full meanwhile, from InfluxDB, which had these points
+      skipped[0] +=
+          points.size(); // exported in full meanwhile, from InfluxDB, which had these points
       return 0;
     }
     Map<String, FieldType> types = new HashMap<>();
@@ -167,18 +203,24 @@ public final class MicroBatchWriter {
       addRows(before, rows);
     }
     for (LinePoint p : points) {
-      Row row = rows.computeIfAbsent(new Key(p.tags(), p.timeNanos()), k -> new Row(p.tags(), p.timeNanos()));
+      Row row =
+          rows.computeIfAbsent(
+              new Key(p.tags(), p.timeNanos()), k -> new Row(p.tags(), p.timeNanos()));
       for (var f : p.fields().entrySet()) {
         FieldType type = typeOf(f.getValue(), p.unsigned().contains(f.getKey()));
         if (types.putIfAbsent(f.getKey(), type) != null && types.get(f.getKey()) != type) {
-          skipped[0]++; // InfluxDB refuses a field's second type within a shard; the export reads what it kept
+          skipped[
+              0]++; // InfluxDB refuses a field's second type within a shard; the export reads what
+          // it kept
           continue;
         }
         row.fields.put(f.getKey(), f.getValue());
       }
     }
     SeriesRows merged = toRows(measurement, types, rows);
-    writer.prepare(db, merged, Resolution.RAW, window, policy.lake(), StorageClass.STANDARD, true).commit();
+    writer
+        .prepare(db, merged, Resolution.RAW, window, policy.lake(), StorageClass.STANDARD, true)
+        .commit();
     return points.size();
   }
 
@@ -205,44 +247,50 @@ public final class MicroBatchWriter {
           tags.put(schema.tags().get(t), v);
         }
       }
-      Row row = into.computeIfAbsent(new Key(tags, rows.timeNanos(r)), k -> new Row(k.tags(), k.time()));
+      Row row =
+          into.computeIfAbsent(new Key(tags, rows.timeNanos(r)), k -> new Row(k.tags(), k.time()));
       for (int f = 0; f < schema.fields().size(); f++) {
         if (!rows.isPresent(f, r)) {
           continue;
         }
         FieldColumn c = schema.fields().get(f);
-        row.fields.put(c.name(), switch (c.type()) {
-          case FLOAT -> rows.doubleValue(f, r);
-          case INTEGER, UNSIGNED -> rows.longValue(f, r);
-          case BOOLEAN -> rows.longValue(f, r) != 0;
-          case STRING -> rows.stringValue(f, r);
-        });
+        row.fields.put(
+            c.name(),
+            switch (c.type()) {
+              case FLOAT -> rows.doubleValue(f, r);
+              case INTEGER, UNSIGNED -> rows.longValue(f, r);
+              case BOOLEAN -> rows.longValue(f, r) != 0;
+              case STRING -> rows.stringValue(f, r);
+            });
       }
     }
   }
 
-  private static SeriesRows toRows(String measurement, Map<String, FieldType> types, Map<Key, Row> rows) {
+  private static SeriesRows toRows(
+      String measurement, Map<String, FieldType> types, Map<Key, Row> rows) {
     TreeSet<String> tagKeys = new TreeSet<>();
     rows.keySet().forEach(k -> tagKeys.addAll(k.tags().keySet()));
     List<FieldColumn> fields = new ArrayList<>();
     types.forEach((name, type) -> fields.add(new FieldColumn(name, type)));
-    SeriesRows out = new SeriesRows(new MeasurementSchema(measurement, List.copyOf(tagKeys), fields));
+    SeriesRows out =
+        new SeriesRows(new MeasurementSchema(measurement, List.copyOf(tagKeys), fields));
     MeasurementSchema schema = out.schema();
     for (Row row : rows.values()) {
       out.startRow(row.time);
       row.tags.forEach((k, v) -> out.tag(schema.tagIndex(k), v));
-      row.fields.forEach((name, value) -> {
-        int f = schema.fieldIndex(name);
-        if (value instanceof Double d) {
-          out.setDouble(f, d);
-        } else if (value instanceof Long l) {
-          out.setLong(f, l);
-        } else if (value instanceof Boolean b) {
-          out.setBoolean(f, b);
-        } else {
-          out.setString(f, (String) value);
-        }
-      });
+      row.fields.forEach(
+          (name, value) -> {
+            int f = schema.fieldIndex(name);
+            if (value instanceof Double d) {
+              out.setDouble(f, d);
+            } else if (value instanceof Long l) {
+              out.setLong(f, l);
+            } else if (value instanceof Boolean b) {
+              out.setBoolean(f, b);
+            } else {
+              out.setString(f, (String) value);
+            }
+          });
     }
     return out;
   }

@@ -20,9 +20,9 @@ import java.util.OptionalLong;
  * held as the logged bytes (parsed only when flushed, off the acknowledgement's path), and until
  * flushed they keep the change log from being trimmed, so a crash replays them.
  *
- * <p>Writes that cannot be flushed (the lake unreachable) are kept up to
- * {@value #KEPT_BATCHES} batches' worth per policy; older ones are dropped and counted. Nothing is
- * lost by that: InfluxDB holds the points and the window's scheduled export brings them.
+ * <p>Writes that cannot be flushed (the lake unreachable) are kept up to {@value #KEPT_BATCHES}
+ * batches' worth per policy; older ones are dropped and counted. Nothing is lost by that: InfluxDB
+ * holds the points and the window's scheduled export brings them.
  */
 public final class MicroBatches {
 
@@ -30,8 +30,13 @@ public final class MicroBatches {
   static final int KEPT_BATCHES = 20;
 
   /** One logged write, as received ({@code body} is the request's line protocol). */
-  public record Write(long sequence, String database, String retentionPolicy, LineProtocol.Precision precision,
-      long receivedNanos, byte[] body) {}
+  public record Write(
+      long sequence,
+      String database,
+      String retentionPolicy,
+      LineProtocol.Precision precision,
+      long receivedNanos,
+      byte[] body) {}
 
   /** A waiting write and how many of its points are in the policy's windows not yet due. */
   record Held(Write write, long points) {}
@@ -105,7 +110,8 @@ public final class MicroBatches {
    * The policies with a batch to flush at {@code clock}'s now: full, or its oldest write waited its
    * max delay. Waits up to {@code longest} for one (less if a batch comes due sooner).
    */
-  public synchronized List<TieringPolicy> awaitDue(Clock clock, Duration longest) throws InterruptedException {
+  public synchronized List<TieringPolicy> awaitDue(Clock clock, Duration longest)
+      throws InterruptedException {
     long until = clock.millis() + longest.toMillis();
     while (true) {
       long now = clock.millis();
@@ -116,7 +122,9 @@ public final class MicroBatches {
           continue;
         }
         MicroBatch limits = q.policy.microBatch().orElseThrow();
-        long dueAt = q.writes.peekFirst().write().receivedNanos() / 1_000_000L + limits.maxDelay().toMillis();
+        long dueAt =
+            q.writes.peekFirst().write().receivedNanos() / 1_000_000L
+                + limits.maxDelay().toMillis();
         if (q.total >= limits.maxPoints() || dueAt <= now) {
           due.add(q.policy);
         } else {
@@ -130,7 +138,10 @@ public final class MicroBatches {
     }
   }
 
-  /** Takes {@code policy}'s waiting writes for a flush; empty if none wait or a flush of them is going on. */
+  /**
+   * Takes {@code policy}'s waiting writes for a flush; empty if none wait or a flush of them is
+   * going on.
+   */
   public synchronized Optional<Batch> take(TieringPolicy policy) {
     Queue q = queues.get(policy.name());
     if (q == null || q.writes.isEmpty() || q.inFlight != null) {
@@ -186,9 +197,12 @@ public final class MicroBatches {
     }
     long writes = q.writes.size() + (q.inFlight == null ? 0 : q.inFlight.held().size());
     long points = q.total + (q.inFlight == null ? 0 : q.inFlight.points());
-    OptionalLong oldest = q.inFlight != null && !q.inFlight.held().isEmpty()
-        ? OptionalLong.of(q.inFlight.held().get(0).write().receivedNanos())
-        : q.writes.isEmpty() ? OptionalLong.empty() : OptionalLong.of(q.writes.peekFirst().write().receivedNanos());
+    OptionalLong oldest =
+        q.inFlight != null && !q.inFlight.held().isEmpty()
+            ? OptionalLong.of(q.inFlight.held().get(0).write().receivedNanos())
+            : q.writes.isEmpty()
+                ? OptionalLong.empty()
+                : OptionalLong.of(q.writes.peekFirst().write().receivedNanos());
     return new Pending(writes, points, oldest, q.dropped);
   }
 }

@@ -28,8 +28,12 @@ public final class Downsampler {
     return new Run(raw, resolution, false).run();
   }
 
-  /** Coarser rollups from finer ones: exact, since every aggregate re-aggregates (mean is sum/count). */
-  public static SeriesRows reaggregate(SeriesRows finer, MeasurementSchema rawSchema, Resolution coarser) {
+  /**
+   * Coarser rollups from finer ones: exact, since every aggregate re-aggregates (mean is
+   * sum/count).
+   */
+  public static SeriesRows reaggregate(
+      SeriesRows finer, MeasurementSchema rawSchema, Resolution coarser) {
     return new Run(finer, coarser, true, rawSchema).run();
   }
 
@@ -41,7 +45,8 @@ public final class Downsampler {
     private final MeasurementSchema raw;
     private final SeriesRows out;
     private final Object[] accumulators;
-    private final int[][] inColumns;  // per raw field, its rollup columns in the input (rollup input only)
+    private final int[][]
+        inColumns; // per raw field, its rollup columns in the input (rollup input only)
     private final int[][] outColumns; // per raw field, its rollup columns in the output
 
     Run(SeriesRows in, Resolution resolution, boolean fromRollups) {
@@ -64,12 +69,13 @@ public final class Downsampler {
       outColumns = new int[fields.size()][];
       for (int f = 0; f < fields.size(); f++) {
         FieldColumn field = fields.get(f);
-        accumulators[f] = switch (field.type()) {
-          case FLOAT -> new FloatRollup();
-          case INTEGER -> new IntegerRollup(false);
-          case UNSIGNED -> new IntegerRollup(true);
-          case STRING, BOOLEAN -> new ValueRollup<Object>();
-        };
+        accumulators[f] =
+            switch (field.type()) {
+              case FLOAT -> new FloatRollup();
+              case INTEGER -> new IntegerRollup(false);
+              case UNSIGNED -> new IntegerRollup(true);
+              case STRING, BOOLEAN -> new ValueRollup<Object>();
+            };
         outColumns[f] = columns(rollupSchema, field.name());
         if (fromRollups) {
           inColumns[f] = columns(in.schema(), field.name());
@@ -77,17 +83,21 @@ public final class Downsampler {
       }
     }
 
-    /** The rollup columns of {@code field}: count, sum, min, max, first, last, first_time, last_time (-1: none). */
+    /**
+     * The rollup columns of {@code field}: count, sum, min, max, first, last, first_time, last_time
+     * (-1: none).
+     */
     private static int[] columns(MeasurementSchema s, String field) {
       return new int[] {
-          s.fieldIndex(RollupSchema.column(field, RollupAggregate.COUNT)),
-          s.fieldIndex(RollupSchema.column(field, RollupAggregate.SUM)),
-          s.fieldIndex(RollupSchema.column(field, RollupAggregate.MIN)),
-          s.fieldIndex(RollupSchema.column(field, RollupAggregate.MAX)),
-          s.fieldIndex(RollupSchema.column(field, RollupAggregate.FIRST)),
-          s.fieldIndex(RollupSchema.column(field, RollupAggregate.LAST)),
-          s.fieldIndex(RollupSchema.firstTime(field)),
-          s.fieldIndex(RollupSchema.lastTime(field))};
+        s.fieldIndex(RollupSchema.column(field, RollupAggregate.COUNT)),
+        s.fieldIndex(RollupSchema.column(field, RollupAggregate.SUM)),
+        s.fieldIndex(RollupSchema.column(field, RollupAggregate.MIN)),
+        s.fieldIndex(RollupSchema.column(field, RollupAggregate.MAX)),
+        s.fieldIndex(RollupSchema.column(field, RollupAggregate.FIRST)),
+        s.fieldIndex(RollupSchema.column(field, RollupAggregate.LAST)),
+        s.fieldIndex(RollupSchema.firstTime(field)),
+        s.fieldIndex(RollupSchema.lastTime(field))
+      };
     }
 
     SeriesRows run() {
@@ -134,9 +144,11 @@ public final class Downsampler {
           long t = in.timeNanos(row);
           switch (type) {
             case FLOAT -> ((FloatRollup) accumulators[f]).add(t, in.doubleValue(f, row));
-            case INTEGER, UNSIGNED -> ((IntegerRollup) accumulators[f]).add(t, in.longValue(f, row));
+            case INTEGER, UNSIGNED ->
+                ((IntegerRollup) accumulators[f]).add(t, in.longValue(f, row));
             case STRING -> ((ValueRollup<Object>) accumulators[f]).add(t, in.stringValue(f, row));
-            case BOOLEAN -> ((ValueRollup<Object>) accumulators[f]).add(t, in.longValue(f, row) != 0);
+            case BOOLEAN ->
+                ((ValueRollup<Object>) accumulators[f]).add(t, in.longValue(f, row) != 0);
           }
           continue;
         }
@@ -148,16 +160,48 @@ public final class Downsampler {
         long firstTime = in.longValue(c[6], row);
         long lastTime = in.longValue(c[7], row);
         switch (type) {
-          case FLOAT -> ((FloatRollup) accumulators[f]).merge(new FloatBucket(count, in.doubleValue(c[1], row),
-              in.doubleValue(c[2], row), in.doubleValue(c[3], row), firstTime, in.doubleValue(c[4], row), lastTime,
-              in.doubleValue(c[5], row)));
-          case INTEGER, UNSIGNED -> ((IntegerRollup) accumulators[f]).merge(new IntegerBucket(count,
-              in.longValue(c[1], row), in.longValue(c[2], row), in.longValue(c[3], row), firstTime,
-              in.longValue(c[4], row), lastTime, in.longValue(c[5], row)));
-          case STRING -> ((ValueRollup<Object>) accumulators[f]).merge(new ValueBucket<>(count, firstTime,
-              in.stringValue(c[4], row), lastTime, in.stringValue(c[5], row)));
-          case BOOLEAN -> ((ValueRollup<Object>) accumulators[f]).merge(new ValueBucket<>(count, firstTime,
-              in.longValue(c[4], row) != 0, lastTime, in.longValue(c[5], row) != 0));
+          case FLOAT ->
+              ((FloatRollup) accumulators[f])
+                  .merge(
+                      new FloatBucket(
+                          count,
+                          in.doubleValue(c[1], row),
+                          in.doubleValue(c[2], row),
+                          in.doubleValue(c[3], row),
+                          firstTime,
+                          in.doubleValue(c[4], row),
+                          lastTime,
+                          in.doubleValue(c[5], row)));
+          case INTEGER, UNSIGNED ->
+              ((IntegerRollup) accumulators[f])
+                  .merge(
+                      new IntegerBucket(
+                          count,
+                          in.longValue(c[1], row),
+                          in.longValue(c[2], row),
+                          in.longValue(c[3], row),
+                          firstTime,
+                          in.longValue(c[4], row),
+                          lastTime,
+                          in.longValue(c[5], row)));
+          case STRING ->
+              ((ValueRollup<Object>) accumulators[f])
+                  .merge(
+                      new ValueBucket<>(
+                          count,
+                          firstTime,
+                          in.stringValue(c[4], row),
+                          lastTime,
+                          in.stringValue(c[5], row)));
+          case BOOLEAN ->
+              ((ValueRollup<Object>) accumulators[f])
+                  .merge(
+                      new ValueBucket<>(
+                          count,
+                          firstTime,
+                          in.longValue(c[4], row) != 0,
+                          lastTime,
+                          in.longValue(c[5], row) != 0));
         }
       }
     }
@@ -191,7 +235,16 @@ public final class Downsampler {
             IntegerRollup r = (IntegerRollup) accumulators[f];
             if (!r.isEmpty()) {
               IntegerBucket b = r.snapshot();
-              long[] values = {b.count(), b.sum(), b.min(), b.max(), b.first(), b.last(), b.firstTime(), b.lastTime()};
+              long[] values = {
+                b.count(),
+                b.sum(),
+                b.min(),
+                b.max(),
+                b.first(),
+                b.last(),
+                b.firstTime(),
+                b.lastTime()
+              };
               for (int i = 0; i < values.length; i++) {
                 out.setLong(c[i], values[i]);
               }

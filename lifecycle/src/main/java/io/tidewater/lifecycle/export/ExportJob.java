@@ -36,13 +36,14 @@ import java.util.function.Supplier;
  * reported; the run goes on.
  *
  * <p>The job finds the windows to look at and puts the parts together: {@link WindowPlanner}
- * decides what to do with each, {@link PolicyLock} holds the policy (and its lease),
- * {@link ExportPipeline} reads and writes windows, {@link SpanExport} rebuilds rollups coarser
- * than a window, {@link ShrinkCheck} keeps a re-export from replacing data with less.
+ * decides what to do with each, {@link PolicyLock} holds the policy (and its lease), {@link
+ * ExportPipeline} reads and writes windows, {@link SpanExport} rebuilds rollups coarser than a
+ * window, {@link ShrinkCheck} keeps a re-export from replacing data with less.
  */
 public final class ExportJob {
 
-  // Scheduled and requested runs wait this long for a repair of dirty windows rather than being skipped.
+  // Scheduled and requested runs wait this long for a repair of dirty windows rather than being
+  // skipped.
   private static final Duration WAIT_FOR_REPAIR = Duration.ofMinutes(10);
 
   private final TieringPolicy policy;
@@ -60,13 +61,18 @@ public final class ExportJob {
     this.influx = b.influx;
     this.ledger = b.ledger;
     this.clock = b.clock;
-    WindowExporter exporter = new WindowExporter(influx, b.writer != null ? b.writer
-        : new WindowWriter(ledger, b.stagingDir, clock));
+    WindowExporter exporter =
+        new WindowExporter(
+            influx, b.writer != null ? b.writer : new WindowWriter(ledger, b.stagingDir, clock));
     this.planner = new WindowPlanner(policy);
     this.lock = new PolicyLock(policy.name(), ledger, clock, b.settings.lease());
     this.shrinks = new ShrinkCheck(policy, influx, ledger);
-    this.pipeline = new ExportPipeline(policy, exporter, lock,
-        new Retry(b.settings.attempts(), b.settings.firstBackoff(), RuntimeException.class));
+    this.pipeline =
+        new ExportPipeline(
+            policy,
+            exporter,
+            lock,
+            new Retry(b.settings.attempts(), b.settings.firstBackoff(), RuntimeException.class));
     this.spans = new SpanExport(policy, exporter, lock, shrinks);
   }
 
@@ -75,7 +81,10 @@ public final class ExportJob {
     return new Builder(policy, influx, ledger);
   }
 
-  /** What a job is made of besides its policy and places: the writer (or its staging folder), clock and settings. */
+  /**
+   * What a job is made of besides its policy and places: the writer (or its staging folder), clock
+   * and settings.
+   */
   public static final class Builder {
     private final TieringPolicy policy;
     private final InfluxClient influx;
@@ -120,7 +129,10 @@ public final class ExportJob {
       return this;
     }
 
-    /** Takes a lease in the lake as {@code owner}, lasting {@code ttl}: one gateway at a time runs the policy. */
+    /**
+     * Takes a lease in the lake as {@code owner}, lasting {@code ttl}: one gateway at a time runs
+     * the policy.
+     */
     public Builder lease(String owner, Duration ttl) {
       this.settings = settings.withLease(owner, ttl);
       return this;
@@ -143,7 +155,7 @@ public final class ExportJob {
    * another run of this job in this process did not end within ten minutes.
    */
   public Optional<JobReport> runDue() {
-    return runDue(report -> { });
+    return runDue(report -> {});
   }
 
   /**
@@ -151,69 +163,91 @@ public final class ExportJob {
    * retention, garbage collection) while still holding the policy's lease.
    */
   public Optional<JobReport> runDue(Consumer<JobReport> thenUnderLease) {
-    return lock.exclusively(WAIT_FOR_REPAIR, () -> {
-      JobReport report = run(Optional.empty());
-      thenUnderLease.accept(report);
-      return report;
-    });
+    return lock.exclusively(
+        WAIT_FOR_REPAIR,
+        () -> {
+          JobReport report = run(Optional.empty());
+          thenUnderLease.accept(report);
+          return report;
+        });
   }
 
-  /** Exports (again) every due window of {@code [from, to)}, committing new versions of windows already held. */
+  /**
+   * Exports (again) every due window of {@code [from, to)}, committing new versions of windows
+   * already held.
+   */
   public Optional<JobReport> backfill(Instant from, Instant to) {
-    return backfill(from, to, report -> { });
+    return backfill(from, to, report -> {});
   }
 
   /** A backfill followed, still under the policy's lease, by {@code thenUnderLease}. */
-  public Optional<JobReport> backfill(Instant from, Instant to, Consumer<JobReport> thenUnderLease) {
+  public Optional<JobReport> backfill(
+      Instant from, Instant to, Consumer<JobReport> thenUnderLease) {
     if (!from.isBefore(to)) {
-      throw new TidewaterException(ErrorCode.BAD_REQUEST, "backfill needs from < to, got " + from + " and " + to);
+      throw new TidewaterException(
+          ErrorCode.BAD_REQUEST, "backfill needs from < to, got " + from + " and " + to);
     }
-    return lock.exclusively(WAIT_FOR_REPAIR, () -> {
-      JobReport report = run(Optional.of(new Window(from, to)));
-      thenUnderLease.accept(report);
-      return report;
-    });
+    return lock.exclusively(
+        WAIT_FOR_REPAIR,
+        () -> {
+          JobReport report = run(Optional.of(new Window(from, to)));
+          thenUnderLease.accept(report);
+          return report;
+        });
   }
 
   /**
    * Exports again windows InfluxDB changed after their export (late writes, counts that differ),
    * committing new versions; windows past expiry, windows InfluxDB holds fewer values of than the
-   * lake, and windows InfluxDB may have deleted from are left alone (reported with their
-   * {@link JobReport.FailureKind}). Empty if a run of this policy is going on.
+   * lake, and windows InfluxDB may have deleted from are left alone (reported with their {@link
+   * JobReport.FailureKind}). Empty if a run of this policy is going on.
    */
   public Optional<JobReport> reexport(Map<String, List<Window>> windowsByMeasurement) {
-    return lock.exclusively(Duration.ZERO, () -> {
-      Instant now = clock.instant();
-      List<WindowExport> exported = new ArrayList<>();
-      List<JobReport.WindowFailure> failures = new ArrayList<>();
-      for (var e : windowsByMeasurement.entrySet()) {
-        String m = e.getKey();
-        List<Window> todo = new ArrayList<>();
-        List<Window> spanned = new ArrayList<>();
-        for (Window w : e.getValue().stream().sorted().distinct().toList()) {
-          WindowDecision decision = planner.decide(w, now, WindowPlanner.Mode.REEXPORT, WindowPlanner.Held.NONE);
-          if (decision == WindowDecision.EXPIRED) {
-            failures.add(JobReport.WindowFailure.onPurpose(m, w, JobReport.FailureKind.PAST_EXPIRY, ""));
-            continue;
+    return lock.exclusively(
+        Duration.ZERO,
+        () -> {
+          Instant now = clock.instant();
+          List<WindowExport> exported = new ArrayList<>();
+          List<JobReport.WindowFailure> failures = new ArrayList<>();
+          for (var e : windowsByMeasurement.entrySet()) {
+            String m = e.getKey();
+            List<Window> todo = new ArrayList<>();
+            List<Window> spanned = new ArrayList<>();
+            for (Window w : e.getValue().stream().sorted().distinct().toList()) {
+              WindowDecision decision =
+                  planner.decide(w, now, WindowPlanner.Mode.REEXPORT, WindowPlanner.Held.NONE);
+              if (decision == WindowDecision.EXPIRED) {
+                failures.add(
+                    JobReport.WindowFailure.onPurpose(m, w, JobReport.FailureKind.PAST_EXPIRY, ""));
+                continue;
+              }
+              Optional<String> shrunk = shrinks.of(m, w);
+              if (shrunk.isPresent()) {
+                failures.add(
+                    JobReport.WindowFailure.onPurpose(
+                        m,
+                        w,
+                        JobReport.FailureKind.WOULD_LOSE_DATA,
+                        " ("
+                            + shrunk.get()
+                            + "): deleted or expired there? The lake keeps its copy"));
+                continue;
+              }
+              switch (decision) {
+                case HOT_DELETED ->
+                    failures.add(
+                        JobReport.WindowFailure.onPurpose(
+                            m, w, JobReport.FailureKind.HOT_DELETED, ""));
+                case EXPORT_SPAN -> spanned.add(w);
+                default -> todo.add(w);
+              }
+            }
+            // Named windows are written even when InfluxDB now holds nothing of them.
+            pipeline.export(m, todo, new HashSet<>(todo), now, exported, failures);
+            spans.export(m, spanned, new HashSet<>(spanned), now, exported, failures);
           }
-          Optional<String> shrunk = shrinks.of(m, w);
-          if (shrunk.isPresent()) {
-            failures.add(JobReport.WindowFailure.onPurpose(m, w, JobReport.FailureKind.WOULD_LOSE_DATA, " ("
-                + shrunk.get() + "): deleted or expired there? The lake keeps its copy"));
-            continue;
-          }
-          switch (decision) {
-            case HOT_DELETED -> failures.add(JobReport.WindowFailure.onPurpose(m, w, JobReport.FailureKind.HOT_DELETED, ""));
-            case EXPORT_SPAN -> spanned.add(w);
-            default -> todo.add(w);
-          }
-        }
-        // Named windows are written even when InfluxDB now holds nothing of them.
-        pipeline.export(m, todo, new HashSet<>(todo), now, exported, failures);
-        spans.export(m, spanned, new HashSet<>(spanned), now, exported, failures);
-      }
-      return new JobReport(policy.name(), exported, 0, failures);
-    });
+          return new JobReport(policy.name(), exported, 0, failures);
+        });
   }
 
   /**
@@ -228,7 +262,8 @@ public final class ExportJob {
   private JobReport run(Optional<Window> backfill) {
     Instant now = clock.instant();
     Source source = policy.source();
-    WindowPlanner.Mode mode = backfill.isPresent() ? WindowPlanner.Mode.BACKFILL : WindowPlanner.Mode.DUE;
+    WindowPlanner.Mode mode =
+        backfill.isPresent() ? WindowPlanner.Mode.BACKFILL : WindowPlanner.Mode.DUE;
     List<WindowExport> exported = new ArrayList<>();
     List<JobReport.WindowFailure> failures = new ArrayList<>();
     int alreadyDone = 0;
@@ -236,7 +271,8 @@ public final class ExportJob {
       if (!source.claims(measurement)) {
         continue;
       }
-      Optional<Long> earliest = influx.earliestTime(source.database(), source.retentionPolicy(), measurement);
+      Optional<Long> earliest =
+          influx.earliestTime(source.database(), source.retentionPolicy(), measurement);
       if (earliest.isEmpty()) {
         continue;
       }
@@ -246,21 +282,25 @@ public final class ExportJob {
         until = backfill.get().end();
       }
       Map<Resolution, List<WindowVersion>> versions = versions(measurement);
-      WindowPlanner.Held held = backfill.isPresent() ? WindowPlanner.Held.NONE : held(measurement, versions);
+      WindowPlanner.Held held =
+          backfill.isPresent() ? WindowPlanner.Held.NONE : held(measurement, versions);
       Instant firstStart = policy.windows().containing(from).start();
       Set<Window> keepEmpty = new HashSet<>();
       List<Window> todo = new ArrayList<>();
       List<Window> spanned = new ArrayList<>();
-      for (Window w : candidates(measurement, versions, firstStart, until, backfill.isPresent(), keepEmpty)) {
+      for (Window w :
+          candidates(measurement, versions, firstStart, until, backfill.isPresent(), keepEmpty)) {
         switch (planner.decide(w, now, mode, held)) {
-          case EXPIRED -> { }
+          case EXPIRED -> {}
           case HELD -> alreadyDone++;
           case EXPORT -> todo.add(w);
           case EXPORT_SPAN -> spanned.add(w);
           // InfluxDB may have deleted this window's points already: re-exporting would replace the
           // lake's full copy with what is left.
-          case HOT_DELETED -> failures.add(JobReport.WindowFailure.onPurpose(measurement, w,
-              JobReport.FailureKind.HOT_DELETED, ""));
+          case HOT_DELETED ->
+              failures.add(
+                  JobReport.WindowFailure.onPurpose(
+                      measurement, w, JobReport.FailureKind.HOT_DELETED, ""));
         }
       }
       int failedBefore = failures.size();
@@ -274,7 +314,10 @@ public final class ExportJob {
     return new JobReport(policy.name(), exported, alreadyDone, failures);
   }
 
-  /** Above this many windows to look at, a run first asks InfluxDB which hold points (one count scan of them all). */
+  /**
+   * Above this many windows to look at, a run first asks InfluxDB which hold points (one count scan
+   * of them all).
+   */
   static final int MAX_UNCOUNTED_WINDOWS = 10_000;
 
   /**
@@ -285,22 +328,39 @@ public final class ExportJob {
    * micro-batched windows, which {@code keepEmpty} receives: one InfluxDB no longer holds anything
    * of (deleted there) is exported as empty. Other windows are read, and skipped when empty: a
    * batch of empty windows costs InfluxDB one cheap query, where asking first which windows hold
-   * points costs a scan of every point (a fifth of an export's reading, measured) - done only
-   * when there are more than {@link #MAX_UNCOUNTED_WINDOWS} to look at (years of hourly windows).
+   * points costs a scan of every point (a fifth of an export's reading, measured) - done only when
+   * there are more than {@link #MAX_UNCOUNTED_WINDOWS} to look at (years of hourly windows).
    */
-  private List<Window> candidates(String measurement, Map<Resolution, List<WindowVersion>> versions, Instant firstStart,
-      Instant until, boolean backfill, Set<Window> keepEmpty) {
+  private List<Window> candidates(
+      String measurement,
+      Map<Resolution, List<WindowVersion>> versions,
+      Instant firstStart,
+      Instant until,
+      boolean backfill,
+      Set<Window> keepEmpty) {
     String db = policy.source().database();
-    Instant checked = backfill ? firstStart
-        : ledger.exportedThrough(db, measurement).filter(firstStart::isBefore).orElse(firstStart);
+    Instant checked =
+        backfill
+            ? firstStart
+            : ledger
+                .exportedThrough(db, measurement)
+                .filter(firstStart::isBefore)
+                .orElse(firstStart);
     if (checked.isAfter(until)) {
       checked = until;
     }
     SortedSet<Window> out = new TreeSet<>();
     long unchecked = Duration.between(checked, until).dividedBy(policy.window());
     if (unchecked > MAX_UNCOUNTED_WINDOWS) {
-      influx.windowsWithData(db, policy.source().retentionPolicy(), measurement, Durations.epochNanos(checked),
-          Durations.epochNanos(until), policy.window()).forEach(s -> out.add(policy.windows().containing(Durations.fromEpochNanos(s))));
+      influx
+          .windowsWithData(
+              db,
+              policy.source().retentionPolicy(),
+              measurement,
+              Durations.epochNanos(checked),
+              Durations.epochNanos(until),
+              policy.window())
+          .forEach(s -> out.add(policy.windows().containing(Durations.fromEpochNanos(s))));
     } else {
       policy.windows().covering(checked, until).forEach(out::add);
     }
@@ -309,7 +369,10 @@ public final class ExportJob {
       for (WindowVersion v : e.getValue()) {
         Instant start = v.window().start().isBefore(firstStart) ? firstStart : v.window().start();
         Instant end = v.window().end().isAfter(until) ? until : v.window().end();
-        if (v.partial() && r.isRaw() && !v.window().start().isBefore(firstStart) && !v.window().end().isAfter(until)) {
+        if (v.partial()
+            && r.isRaw()
+            && !v.window().start().isBefore(firstStart)
+            && !v.window().end().isAfter(until)) {
           keepEmpty.add(v.window());
           out.add(v.window());
         } else if (start.isBefore(checked)) {
@@ -320,7 +383,10 @@ public final class ExportJob {
     return new ArrayList<>(out);
   }
 
-  /** The ledger's windows of a measurement at full resolution and at every rollup of the policy's tiers. */
+  /**
+   * The ledger's windows of a measurement at full resolution and at every rollup of the policy's
+   * tiers.
+   */
   private Map<Resolution, List<WindowVersion>> versions(String measurement) {
     Set<Resolution> resolutions = new HashSet<>();
     resolutions.add(Resolution.RAW);
@@ -333,13 +399,15 @@ public final class ExportJob {
   }
 
   /** Window starts the ledger holds complete, per resolution. */
-  private WindowPlanner.Held held(String measurement, Map<Resolution, List<WindowVersion>> versions) {
+  private WindowPlanner.Held held(
+      String measurement, Map<Resolution, List<WindowVersion>> versions) {
     Map<Resolution, Set<Instant>> held = new HashMap<>();
     for (var e : versions.entrySet()) {
       Resolution r = e.getKey();
       Set<Instant> starts = new HashSet<>();
       for (WindowVersion v : e.getValue()) {
-        if (!v.partial()) { // micro-batches hold only what the write targets received: the export replaces them
+        if (!v.partial()) { // micro-batches hold only what the write targets received: the export
+          // replaces them
           starts.add(v.window().start());
         }
       }

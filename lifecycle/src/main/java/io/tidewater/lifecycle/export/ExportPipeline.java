@@ -15,32 +15,43 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Exports windows batch by batch while reading the next batches from InfluxDB as earlier ones
- * are written, so InfluxDB and the Parquet writers work at once. Small windows are read
- * several per query (as many as keep a batch near {@link #BATCH_ROWS} rows, judged by the last
- * batch): a query per hourly window left InfluxDB's per-query work as most of the export's time.
- * Windows are committed independently, in any order (each is atomic in the ledger; a crash
- * resumes from it), the writes of {@link #WRITE_BEHIND} batches at once so the writers never
- * wait for a batch's last window. A window whose read or write fails is redone alone with
- * retries. An empty window is skipped unless it is in {@code keepEmpty}.
+ * Exports windows batch by batch while reading the next batches from InfluxDB as earlier ones are
+ * written, so InfluxDB and the Parquet writers work at once. Small windows are read several per
+ * query (as many as keep a batch near {@link #BATCH_ROWS} rows, judged by the last batch): a query
+ * per hourly window left InfluxDB's per-query work as most of the export's time. Windows are
+ * committed independently, in any order (each is atomic in the ledger; a crash resumes from it),
+ * the writes of {@link #WRITE_BEHIND} batches at once so the writers never wait for a batch's last
+ * window. A window whose read or write fails is redone alone with retries. An empty window is
+ * skipped unless it is in {@code keepEmpty}.
  */
 final class ExportPipeline {
 
   /** Rows one InfluxDB query reads (about: sized from the last batch). */
   static final long BATCH_ROWS = 200_000;
-  /** Batches read ahead of the one being written (so at most READ_AHEAD + WRITE_BEHIND + 1 are in memory). */
+
+  /**
+   * Batches read ahead of the one being written (so at most READ_AHEAD + WRITE_BEHIND + 1 are in
+   * memory).
+   */
   static final int READ_AHEAD = 2;
+
   /** Windows written at once. */
   static final int WRITERS = 4;
+
   /** Batches whose writes may be under way at once (so at most this many more are in memory). */
   static final int WRITE_BEHIND = 2;
+
   /** Windows one query reads at most. */
   static final int MAX_BATCH_WINDOWS = 48;
 
   /** Consecutive windows read by one query, and that read. */
-  private record Batch(int start, List<Window> windows, Future<List<WindowExporter.WindowRead>> reads) {}
+  private record Batch(
+      int start, List<Window> windows, Future<List<WindowExporter.WindowRead>> reads) {}
 
-  /** A window being written; {@code done} yields nothing for an empty window skipped or a lost lease. */
+  /**
+   * A window being written; {@code done} yields nothing for an empty window skipped or a lost
+   * lease.
+   */
   private record Write(Window window, Future<Optional<WindowExport>> done) {}
 
   private final TieringPolicy policy;
@@ -55,14 +66,24 @@ final class ExportPipeline {
     this.retry = retry;
   }
 
-  /** Exports {@code windows} of {@code measurement}, adding each to {@code exported} or {@code failures}. */
-  void export(String measurement, List<Window> windows, Set<Window> keepEmpty, Instant now,
-      List<WindowExport> exported, List<JobReport.WindowFailure> failures) {
+  /**
+   * Exports {@code windows} of {@code measurement}, adding each to {@code exported} or {@code
+   * failures}.
+   */
+  void export(
+      String measurement,
+      List<Window> windows,
+      Set<Window> keepEmpty,
+      Instant now,
+      List<WindowExport> exported,
+      List<JobReport.WindowFailure> failures) {
     if (windows.isEmpty()) {
       return;
     }
-    ExecutorService reader = Executors.newSingleThreadExecutor(Threads.daemon("tidewater-export-read"));
-    ExecutorService writer = Executors.newFixedThreadPool(WRITERS, Threads.daemon("tidewater-export-write"));
+    ExecutorService reader =
+        Executors.newSingleThreadExecutor(Threads.daemon("tidewater-export-read"));
+    ExecutorService writer =
+        Executors.newFixedThreadPool(WRITERS, Threads.daemon("tidewater-export-write"));
     try {
       ArrayDeque<Batch> pending = new ArrayDeque<>();
       ArrayDeque<List<Write>> writing = new ArrayDeque<>();
@@ -79,13 +100,15 @@ final class ExportPipeline {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted", e);
         }
-        // The reader keeps READ_AHEAD batches queued, so InfluxDB streams while windows are written.
+        // The reader keeps READ_AHEAD batches queued, so InfluxDB streams while windows are
+        // written.
         while (pending.size() < READ_AHEAD && unread < windows.size()) {
           Batch next = read(reader, measurement, windows, unread, batchSize(reads), now);
           pending.add(next);
           unread += next.windows().size();
         }
-        // A small window's write is mostly fixed costs (files, ledger entry, fsyncs), which overlap.
+        // A small window's write is mostly fixed costs (files, ledger entry, fsyncs), which
+        // overlap.
         List<Write> writes = new ArrayList<>();
         for (int k = 0; k < current.windows().size(); k++) {
           Window w = current.windows().get(k);
@@ -95,12 +118,18 @@ final class ExportPipeline {
             continue;
           }
           lock.check(); // a lost lease stops the run: another gateway carries on
-          writes.add(new Write(w, writer.submit(() -> {
-            if (lock.lost()) {
-              return Optional.empty(); // not written: the lease was lost meanwhile
-            }
-            return read != null ? writeOrRedo(read, keep, now) : exportWithRetries(measurement, w, keep, now);
-          })));
+          writes.add(
+              new Write(
+                  w,
+                  writer.submit(
+                      () -> {
+                        if (lock.lost()) {
+                          return Optional.empty(); // not written: the lease was lost meanwhile
+                        }
+                        return read != null
+                            ? writeOrRedo(read, keep, now)
+                            : exportWithRetries(measurement, w, keep, now);
+                      })));
         }
         writing.add(writes);
         while (writing.size() > WRITE_BEHIND) {
@@ -117,7 +146,10 @@ final class ExportPipeline {
   }
 
   /** Waits for a batch's writes, adding each to {@code exported} or {@code failures}. */
-  private void collect(String measurement, List<Write> writes, List<WindowExport> exported,
+  private void collect(
+      String measurement,
+      List<Write> writes,
+      List<WindowExport> exported,
       List<JobReport.WindowFailure> failures) {
     for (Write write : writes) {
       try {
@@ -131,7 +163,8 @@ final class ExportPipeline {
         if (e.getCause() instanceof Error error) {
           throw error;
         }
-        failures.add(JobReport.WindowFailure.error(measurement, write.window(), e.getCause().getMessage()));
+        failures.add(
+            JobReport.WindowFailure.error(measurement, write.window(), e.getCause().getMessage()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
@@ -140,18 +173,31 @@ final class ExportPipeline {
   }
 
   /** Starts reading up to {@code size} consecutive windows from {@code from}. */
-  private Batch read(ExecutorService reader, String measurement, List<Window> windows, int from, int size, Instant now) {
+  private Batch read(
+      ExecutorService reader,
+      String measurement,
+      List<Window> windows,
+      int from,
+      int size,
+      Instant now) {
     int to = from + 1;
-    while (to < windows.size() && to - from < size && windows.get(to - 1).end().equals(windows.get(to).start())) {
+    while (to < windows.size()
+        && to - from < size
+        && windows.get(to - 1).end().equals(windows.get(to).start())) {
       to++;
     }
     List<Window> batch = List.copyOf(windows.subList(from, to));
-    // A batch far larger than its estimate (sparse windows, then dense ones) is abandoned; its windows are then read alone.
+    // A batch far larger than its estimate (sparse windows, then dense ones) is abandoned; its
+    // windows are then read alone.
     long maxRows = batch.size() == 1 ? Long.MAX_VALUE : 4 * BATCH_ROWS;
-    return new Batch(from, batch, reader.submit(() -> exporter.read(policy, measurement, batch, now, maxRows)));
+    return new Batch(
+        from, batch, reader.submit(() -> exporter.read(policy, measurement, batch, now, maxRows)));
   }
 
-  /** How many windows the next query reads: about {@link #BATCH_ROWS} rows at the last batch's rows per window. */
+  /**
+   * How many windows the next query reads: about {@link #BATCH_ROWS} rows at the last batch's rows
+   * per window.
+   */
   private static int batchSize(List<WindowExporter.WindowRead> last) {
     if (last == null) {
       return 1; // after a failure, one at a time
@@ -161,12 +207,16 @@ final class ExportPipeline {
     return (int) Math.max(1, Math.min(MAX_BATCH_WINDOWS, BATCH_ROWS / perWindow));
   }
 
-  /** Whether a window read is not written: InfluxDB holds nothing of it, and it need not be written empty. */
+  /**
+   * Whether a window read is not written: InfluxDB holds nothing of it, and it need not be written
+   * empty.
+   */
   private static boolean skipped(WindowExporter.WindowRead read, boolean keepEmpty) {
     return read.count() == 0 && read.rows() != null && !keepEmpty;
   }
 
-  private Optional<WindowExport> writeOrRedo(WindowExporter.WindowRead read, boolean keepEmpty, Instant now) {
+  private Optional<WindowExport> writeOrRedo(
+      WindowExporter.WindowRead read, boolean keepEmpty, Instant now) {
     try {
       return Optional.of(exporter.write(policy, read));
     } catch (RuntimeException e) {
@@ -174,11 +224,18 @@ final class ExportPipeline {
     }
   }
 
-  /** Exports a window (nothing when it is empty and not {@code keepEmpty}) with retries; the last failure propagates. */
-  Optional<WindowExport> exportWithRetries(String measurement, Window w, boolean keepEmpty, Instant now) {
-    return retry.run(() -> {
-      WindowExporter.WindowRead read = exporter.read(policy, measurement, w, now);
-      return skipped(read, keepEmpty) ? Optional.<WindowExport>empty() : Optional.of(exporter.write(policy, read));
-    });
+  /**
+   * Exports a window (nothing when it is empty and not {@code keepEmpty}) with retries; the last
+   * failure propagates.
+   */
+  Optional<WindowExport> exportWithRetries(
+      String measurement, Window w, boolean keepEmpty, Instant now) {
+    return retry.run(
+        () -> {
+          WindowExporter.WindowRead read = exporter.read(policy, measurement, w, now);
+          return skipped(read, keepEmpty)
+              ? Optional.<WindowExport>empty()
+              : Optional.of(exporter.write(policy, read));
+        });
   }
 }

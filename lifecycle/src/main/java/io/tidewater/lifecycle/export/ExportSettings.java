@@ -14,7 +14,8 @@ import java.util.Optional;
 public record ExportSettings(int attempts, Duration firstBackoff, Optional<Lease> lease) {
 
   /** Three attempts, five seconds' first backoff, no lease. */
-  public static final ExportSettings DEFAULT = new ExportSettings(3, Duration.ofSeconds(5), Optional.empty());
+  public static final ExportSettings DEFAULT =
+      new ExportSettings(3, Duration.ofSeconds(5), Optional.empty());
 
   /** Who holds a policy's lease and how long it lasts before another gateway may take over. */
   public record Lease(String owner, Duration ttl) {

@@ -7,7 +7,8 @@ import java.util.List;
  * One run of a policy's export: windows exported, windows already in the lake, windows that failed
  * after their retries or were left alone on purpose (with the reason), rows and bytes moved.
  */
-public record JobReport(String policy, List<WindowExport> exported, int alreadyDone, List<WindowFailure> failures) {
+public record JobReport(
+    String policy, List<WindowExport> exported, int alreadyDone, List<WindowFailure> failures) {
 
   /** Why a window was not exported. */
   public enum FailureKind {
@@ -15,11 +16,15 @@ public record JobReport(String policy, List<WindowExport> exported, int alreadyD
     ERROR(null),
     /** Not re-exported on purpose: past the policy's expiry (the lake drops it). */
     PAST_EXPIRY("not re-exported: past the policy's expiry"),
-    /** Not re-exported on purpose: InfluxDB holds fewer values than the lake (deleted or expired there). */
+    /**
+     * Not re-exported on purpose: InfluxDB holds fewer values than the lake (deleted or expired
+     * there).
+     */
     WOULD_LOSE_DATA("not re-exported: InfluxDB holds fewer values than the lake"),
     /** Not re-exported on purpose: the policy deletes points older than hot keep from InfluxDB. */
-    HOT_DELETED("not re-exported: the policy deletes points older than hot keep from InfluxDB, so InfluxDB may no"
-        + " longer hold all of this window");
+    HOT_DELETED(
+        "not re-exported: the policy deletes points older than hot keep from InfluxDB, so InfluxDB may no"
+            + " longer hold all of this window");
 
     private final String reason;
 
@@ -46,8 +51,11 @@ public record JobReport(String policy, List<WindowExport> exported, int alreadyD
       return new WindowFailure(measurement, window, FailureKind.ERROR, reason);
     }
 
-    /** A window left alone on purpose: its kind's reason followed by {@code detail} (may be empty). */
-    public static WindowFailure onPurpose(String measurement, Window window, FailureKind kind, String detail) {
+    /**
+     * A window left alone on purpose: its kind's reason followed by {@code detail} (may be empty).
+     */
+    public static WindowFailure onPurpose(
+        String measurement, Window window, FailureKind kind, String detail) {
       return new WindowFailure(measurement, window, kind, kind.reason() + detail);
     }
   }

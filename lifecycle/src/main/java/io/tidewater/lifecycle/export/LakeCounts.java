@@ -23,9 +23,9 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * How many values of each field the lake holds for a window: what InfluxDB's {@code count(*)}
- * over the window must equal when the lake is complete. Used to verify before deleting from
- * InfluxDB and to reconcile after change capture missed writes.
+ * How many values of each field the lake holds for a window: what InfluxDB's {@code count(*)} over
+ * the window must equal when the lake is complete. Used to verify before deleting from InfluxDB and
+ * to reconcile after change capture missed writes.
  */
 public final class LakeCounts {
 
@@ -64,20 +64,28 @@ public final class LakeCounts {
    * Values per field in {@code w}: from the full-resolution files' footers, else from the finest
    * rollup's count columns; empty when the lake does not hold the window.
    */
-  public static Optional<Map<String, Long>> of(Ledger ledger, TieringPolicy policy, String measurement, Window w) {
+  public static Optional<Map<String, Long>> of(
+      Ledger ledger, TieringPolicy policy, String measurement, Window w) {
     return counted(ledger, policy, measurement, w).map(v -> count(ledger, v));
   }
 
   /** The version {@link #of} counts: full resolution, else the finest rollup the lake holds. */
-  private static Optional<WindowVersion> counted(Ledger ledger, TieringPolicy policy, String measurement, Window w) {
+  private static Optional<WindowVersion> counted(
+      Ledger ledger, TieringPolicy policy, String measurement, Window w) {
     String db = policy.source().database();
-    Optional<WindowVersion> raw = ledger.latest(db, measurement, Resolution.RAW, w).filter(v -> !v.deleted());
+    Optional<WindowVersion> raw =
+        ledger.latest(db, measurement, Resolution.RAW, w).filter(v -> !v.deleted());
     if (raw.isPresent()) {
       return raw;
     }
-    for (Resolution r : policy.tiers().lakeTiers().stream().flatMap(t -> t.rollups().stream()).sorted().distinct()
-        .toList()) {
-      Optional<WindowVersion> rollup = ledger.latest(db, measurement, r, w).filter(v -> !v.deleted());
+    for (Resolution r :
+        policy.tiers().lakeTiers().stream()
+            .flatMap(t -> t.rollups().stream())
+            .sorted()
+            .distinct()
+            .toList()) {
+      Optional<WindowVersion> rollup =
+          ledger.latest(db, measurement, r, w).filter(v -> !v.deleted());
       if (rollup.isPresent()) {
         return rollup;
       }
@@ -94,24 +102,30 @@ public final class LakeCounts {
     private final Map<List<String>, Map<String, Long>> counts;
 
     public Memo(int capacity) {
-      this.counts = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+      this.counts =
+          new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<String>, Map<String, Long>> eldest) {
-          return size() > capacity;
-        }
-      };
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<List<String>, Map<String, Long>> eldest) {
+              return size() > capacity;
+            }
+          };
     }
 
-    /** Like {@link LakeCounts#of}, counting a version's files only the first time it is asked for. */
-    public Optional<Map<String, Long>> of(Ledger ledger, TieringPolicy policy, String measurement, Window w) {
+    /**
+     * Like {@link LakeCounts#of}, counting a version's files only the first time it is asked for.
+     */
+    public Optional<Map<String, Long>> of(
+        Ledger ledger, TieringPolicy policy, String measurement, Window w) {
       Optional<WindowVersion> v = counted(ledger, policy, measurement, w);
       if (v.isEmpty()) {
         return Optional.empty();
       }
-      List<String> identity = v.get().files().stream().map(f -> f.key() + "\u0000" + f.etag() + "\u0000" + f.size())
-          .toList();
+      List<String> identity =
+          v.get().files().stream()
+              .map(f -> f.key() + "\u0000" + f.etag() + "\u0000" + f.size())
+              .toList();
       Map<String, Long> known;
       synchronized (this) {
         known = counts.get(identity);
@@ -129,15 +143,24 @@ public final class LakeCounts {
   private static Map<String, Long> count(Ledger ledger, WindowVersion v) {
     boolean rollup = !Resolution.parse(v.resolution()).isRaw();
     Map<String, Long> counts = new HashMap<>();
-    List<String> names = (rollup ? RollupSchema.rawOf(v.schema()) : v.schema()).fields().stream()
-        .map(FieldColumn::name).toList();
+    List<String> names =
+        (rollup ? RollupSchema.rawOf(v.schema()) : v.schema())
+            .fields().stream().map(FieldColumn::name).toList();
     // A rollup's counts per field are in its count columns.
-    List<String> fields = rollup ? names.stream().map(f -> RollupSchema.column(f, RollupAggregate.COUNT)).toList() : names;
-    ScanSpec spec = new ScanSpec(v.schema(), false, List.of(), fields, Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
+    List<String> fields =
+        rollup
+            ? names.stream().map(f -> RollupSchema.column(f, RollupAggregate.COUNT)).toList()
+            : names;
+    ScanSpec spec =
+        new ScanSpec(
+            v.schema(), false, List.of(), fields, Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
     for (DataFile f : v.files()) {
-      ObjectInfo info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
-      try (TimeSeriesReader reader = TimeSeriesReader.open(new StoreInputFile(ledger.store(), info), f.key(), spec)) {
-        Optional<Map<String, Long>> fromFooter = rollup ? Optional.empty() : reader.fieldValueCounts();
+      ObjectInfo info =
+          new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
+      try (TimeSeriesReader reader =
+          TimeSeriesReader.open(new StoreInputFile(ledger.store(), info), f.key(), spec)) {
+        Optional<Map<String, Long>> fromFooter =
+            rollup ? Optional.empty() : reader.fieldValueCounts();
         if (fromFooter.isPresent()) {
           fromFooter.get().forEach((field, n) -> counts.merge(field, n, Long::sum));
           continue;

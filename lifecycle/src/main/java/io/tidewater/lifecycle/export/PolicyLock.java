@@ -15,10 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * Holds a policy while work runs on it: one run at a time in this process, and with a lease in
- * the lake one gateway at a time among those sharing it. The lease is renewed in the background
- * every third of its time, so one slow window cannot outlive it; work checks {@link #check} and
- * stops once it was lost (expired and taken over).
+ * Holds a policy while work runs on it: one run at a time in this process, and with a lease in the
+ * lake one gateway at a time among those sharing it. The lease is renewed in the background every
+ * third of its time, so one slow window cannot outlive it; work checks {@link #check} and stops
+ * once it was lost (expired and taken over).
  */
 final class PolicyLock {
 
@@ -54,8 +54,13 @@ final class PolicyLock {
       if (settings.isEmpty()) {
         return Optional.of(work.get());
       }
-      Optional<Lease> held = Lease.acquire(ledger.store(), "export-" + policy, settings.get().owner(),
-          settings.get().ttl(), clock.instant());
+      Optional<Lease> held =
+          Lease.acquire(
+              ledger.store(),
+              "export-" + policy,
+              settings.get().owner(),
+              settings.get().ttl(),
+              clock.instant());
       if (held.isEmpty()) {
         return Optional.empty();
       }
@@ -67,18 +72,23 @@ final class PolicyLock {
 
   private <T> T underLease(Lease lease, Supplier<T> work) {
     lost = false;
-    ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(
-        Threads.daemon("tidewater-lease-" + policy));
+    ScheduledExecutorService renewer =
+        Executors.newSingleThreadScheduledExecutor(Threads.daemon("tidewater-lease-" + policy));
     long period = Math.max(1, settings.orElseThrow().ttl().toMillis() / 3);
-    renewer.scheduleAtFixedRate(() -> {
-      try {
-        if (!lost && !lease.renew(clock.instant())) {
-          lost = true;
-        }
-      } catch (RuntimeException e) {
-        // The store is unreachable: the next attempt may succeed; the run's writes fail meanwhile.
-      }
-    }, period, period, TimeUnit.MILLISECONDS);
+    renewer.scheduleAtFixedRate(
+        () -> {
+          try {
+            if (!lost && !lease.renew(clock.instant())) {
+              lost = true;
+            }
+          } catch (RuntimeException e) {
+            // The store is unreachable: the next attempt may succeed; the run's writes fail
+            // meanwhile.
+          }
+        },
+        period,
+        period,
+        TimeUnit.MILLISECONDS);
     current = lease;
     try {
       return work.get();
@@ -99,8 +109,11 @@ final class PolicyLock {
   /** Stops the work (LAKE_CONFLICT) when the lease was lost: another gateway carries on. */
   void check() {
     if (lost()) {
-      throw new TidewaterException(ErrorCode.LAKE_CONFLICT, "the lease on policy " + policy
-          + " expired and another gateway took it over; this run stops");
+      throw new TidewaterException(
+          ErrorCode.LAKE_CONFLICT,
+          "the lease on policy "
+              + policy
+              + " expired and another gateway took it over; this run stops");
     }
   }
 }

@@ -10,8 +10,8 @@ import java.util.Locale;
 
 /**
  * The columns of a measurement's rollup files: the same tags, {@code time} as the bucket start, and
- * per field {@code <field>_count}, {@code _sum}, {@code _min}, {@code _max}, {@code _first},
- * {@code _last} (those its type keeps, docs/architecture.md, lake layout) plus {@code _first_time} and
+ * per field {@code <field>_count}, {@code _sum}, {@code _min}, {@code _max}, {@code _first}, {@code
+ * _last} (those its type keeps, docs/architecture.md, lake layout) plus {@code _first_time} and
  * {@code _last_time} (epoch ns) so first and last re-aggregate exactly.
  */
 public final class RollupSchema {
@@ -33,13 +33,17 @@ public final class RollupSchema {
     return new MeasurementSchema(raw.measurement(), raw.tags(), columns);
   }
 
-  /** The raw measurement a rollup schema was made from: each field's type is its {@code _first} column's. */
+  /**
+   * The raw measurement a rollup schema was made from: each field's type is its {@code _first}
+   * column's.
+   */
   public static MeasurementSchema rawOf(MeasurementSchema rollup) {
     List<FieldColumn> fields = new ArrayList<>();
     for (FieldColumn c : rollup.fields()) {
       if (c.name().endsWith(FIRST_TIME)) {
         String field = c.name().substring(0, c.name().length() - FIRST_TIME.length());
-        rollup.field(column(field, RollupAggregate.FIRST))
+        rollup
+            .field(column(field, RollupAggregate.FIRST))
             .ifPresent(first -> fields.add(new FieldColumn(field, first.type())));
       }
     }

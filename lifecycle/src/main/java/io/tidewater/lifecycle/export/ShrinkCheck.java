@@ -24,16 +24,28 @@ final class ShrinkCheck {
     this.ledger = ledger;
   }
 
-  /** The first field the lake holds more values of than InfluxDB in {@code w}, described; empty if none. */
+  /**
+   * The first field the lake holds more values of than InfluxDB in {@code w}, described; empty if
+   * none.
+   */
   Optional<String> of(String measurement, Window w) {
     Optional<Map<String, Long>> lake = LakeCounts.of(ledger, policy, measurement, w);
     if (lake.isEmpty()) {
       return Optional.empty();
     }
-    Map<String, Long> inInflux = influx.valueCountsPerWindow(policy.source().database(), policy.source().retentionPolicy(),
-        measurement, Durations.epochNanos(w.start()), Durations.epochNanos(w.end()), w.length())
-        .getOrDefault(Durations.epochNanos(w.start()), Map.of());
-    return LakeCounts.differences(inInflux, lake.get()).stream().filter(d -> !d.lakeLacks()).findFirst()
+    Map<String, Long> inInflux =
+        influx
+            .valueCountsPerWindow(
+                policy.source().database(),
+                policy.source().retentionPolicy(),
+                measurement,
+                Durations.epochNanos(w.start()),
+                Durations.epochNanos(w.end()),
+                w.length())
+            .getOrDefault(Durations.epochNanos(w.start()), Map.of());
+    return LakeCounts.differences(inInflux, lake.get()).stream()
+        .filter(d -> !d.lakeLacks())
+        .findFirst()
         .map(LakeCounts.Difference::toString);
   }
 }

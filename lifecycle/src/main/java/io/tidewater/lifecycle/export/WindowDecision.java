@@ -11,8 +11,8 @@ public enum WindowDecision {
   /** The tier keeps only rollups coarser than a window: rebuild the spans the window is in. */
   EXPORT_SPAN,
   /**
-   * Not written again: the policy deletes points older than hot keep from InfluxDB, so InfluxDB
-   * may no longer hold all of the window and a new version would replace the lake's with less.
+   * Not written again: the policy deletes points older than hot keep from InfluxDB, so InfluxDB may
+   * no longer hold all of the window and a new version would replace the lake's with less.
    */
   HOT_DELETED
 }

@@ -47,10 +47,15 @@ public final class WindowExporter {
     return out;
   }
 
-  /** A window read from InfluxDB and the placement it is written at: the first half of an export. */
-  public record WindowRead(String measurement, Window window, Placement placement, SeriesRows rows, long count) {}
+  /**
+   * A window read from InfluxDB and the placement it is written at: the first half of an export.
+   */
+  public record WindowRead(
+      String measurement, Window window, Placement placement, SeriesRows rows, long count) {}
 
-  /** Reads a window from InfluxDB (the slow half that can run while the previous window is written). */
+  /**
+   * Reads a window from InfluxDB (the slow half that can run while the previous window is written).
+   */
   public WindowRead read(TieringPolicy policy, String measurement, Window window, Instant now) {
     return read(policy, measurement, List.of(window), now, Long.MAX_VALUE).get(0);
   }
@@ -58,16 +63,18 @@ public final class WindowExporter {
   /**
    * Reads consecutive windows ({@code windows.get(k).end()} is the next one's start) in one
    * InfluxDB query, with one look at the measurement's columns: many small windows cost InfluxDB
-   * little more than one. Expired windows are not read. More than {@code maxRows} rows in all
-   * stops the read with an error.
+   * little more than one. Expired windows are not read. More than {@code maxRows} rows in all stops
+   * the read with an error.
    */
-  public List<WindowRead> read(TieringPolicy policy, String measurement, List<Window> windows, Instant now, long maxRows) {
+  public List<WindowRead> read(
+      TieringPolicy policy, String measurement, List<Window> windows, Instant now, long maxRows) {
     List<Placement> placements = new ArrayList<>();
     long[] bounds = new long[windows.size() + 1];
     for (int k = 0; k < windows.size(); k++) {
       Window w = windows.get(k);
       if (k > 0 && !windows.get(k - 1).end().equals(w.start())) {
-        throw new IllegalArgumentException("windows to read together must follow each other: " + windows.get(k - 1) + ", " + w);
+        throw new IllegalArgumentException(
+            "windows to read together must follow each other: " + windows.get(k - 1) + ", " + w);
       }
       placements.add(policy.ladder().placementAt(w.start(), now));
       bounds[k] = Durations.epochNanos(w.start());
@@ -81,21 +88,32 @@ public final class WindowExporter {
       return expired;
     }
     Source source = policy.source();
-    MeasurementSchema schema = influx.schema(source.database(), source.retentionPolicy(), measurement);
+    MeasurementSchema schema =
+        influx.schema(source.database(), source.retentionPolicy(), measurement);
     SeriesRows[] rows = new SeriesRows[windows.size()];
     for (int k = 0; k < rows.length; k++) {
       rows[k] = new SeriesRows(schema);
     }
-    long[] counts = influx.readWindows(source.database(), source.retentionPolicy(), bounds, rows, maxRows);
+    long[] counts =
+        influx.readWindows(source.database(), source.retentionPolicy(), bounds, rows, maxRows);
     List<WindowRead> reads = new ArrayList<>();
     for (int k = 0; k < rows.length; k++) {
       boolean expired = placements.get(k).tier() == Tier.EXPIRED;
-      reads.add(new WindowRead(measurement, windows.get(k), placements.get(k), expired ? null : rows[k], expired ? 0 : counts[k]));
+      reads.add(
+          new WindowRead(
+              measurement,
+              windows.get(k),
+              placements.get(k),
+              expired ? null : rows[k],
+              expired ? 0 : counts[k]));
     }
     return reads;
   }
 
-  /** Writes and commits what {@link #read} got: full resolution where the tier keeps it, and its rollups. */
+  /**
+   * Writes and commits what {@link #read} got: full resolution where the tier keeps it, and its
+   * rollups.
+   */
   public WindowExport write(TieringPolicy policy, WindowRead read) {
     Placement placement = read.placement();
     if (placement.tier() == Tier.EXPIRED) {
@@ -107,11 +125,15 @@ public final class WindowExporter {
     for (Resolution r : resolutionsToWrite(policy, placement)) {
       SeriesRows data = r.isRaw() ? read.rows() : Downsampler.rollup(read.rows(), r);
       StorageClass storageClass = r.isRaw() ? placement.raw().orElseThrow() : StorageClass.STANDARD;
-      WindowVersion v = writer.prepare(source.database(), data, r, read.window(), policy.lake(), storageClass).commit();
+      WindowVersion v =
+          writer
+              .prepare(source.database(), data, r, read.window(), policy.lake(), storageClass)
+              .commit();
       bytes += v.bytes();
       committed.add(r.name());
     }
-    return new WindowExport(read.measurement(), read.window(), placement.tier(), read.count(), bytes, committed);
+    return new WindowExport(
+        read.measurement(), read.window(), placement.tier(), read.count(), bytes, committed);
   }
 
   /**
@@ -120,7 +142,8 @@ public final class WindowExporter {
    * window, so an export must build those rollups for the window's whole span.
    */
   public static boolean spanOnly(TieringPolicy policy, Placement placement) {
-    return placement.tier() != Tier.EXPIRED && resolutionsToWrite(policy, placement).isEmpty()
+    return placement.tier() != Tier.EXPIRED
+        && resolutionsToWrite(policy, placement).isEmpty()
         && !placement.rollups().isEmpty();
   }
 
@@ -130,16 +153,25 @@ public final class WindowExporter {
    * reaches a window the lake keeps only as coarser rollups. Returns the rows read per window
    * holding points; a span without any is written (empty) only if {@code writeEmpty}.
    */
-  public Map<Window, Long> exportSpan(TieringPolicy policy, String measurement, Window span, Resolution r,
-      Instant now, boolean writeEmpty) {
+  public Map<Window, Long> exportSpan(
+      TieringPolicy policy,
+      String measurement,
+      Window span,
+      Resolution r,
+      Instant now,
+      boolean writeEmpty) {
     List<Window> windows = new ArrayList<>();
     for (Instant t = span.start(); t.isBefore(span.end()); t = t.plus(policy.window())) {
       windows.add(policy.windows().containing(t));
     }
     List<WindowRead> reads = read(policy, measurement, windows, now, Long.MAX_VALUE);
     Map<Window, Long> counts = new TreeMap<>();
-    MeasurementSchema schema = reads.stream().filter(x -> x.rows() != null).findFirst()
-        .map(x -> x.rows().schema()).orElse(null);
+    MeasurementSchema schema =
+        reads.stream()
+            .filter(x -> x.rows() != null)
+            .findFirst()
+            .map(x -> x.rows().schema())
+            .orElse(null);
     if (schema == null) {
       return counts; // expired: nothing to build
     }
@@ -151,7 +183,14 @@ public final class WindowExporter {
       }
     }
     if (!counts.isEmpty() || writeEmpty) {
-      writer.prepare(policy.source().database(), Downsampler.rollup(all, r), r, span, policy.lake(), StorageClass.STANDARD)
+      writer
+          .prepare(
+              policy.source().database(),
+              Downsampler.rollup(all, r),
+              r,
+              span,
+              policy.lake(),
+              StorageClass.STANDARD)
           .commit();
     }
     return counts;

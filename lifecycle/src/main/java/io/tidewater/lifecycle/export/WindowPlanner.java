@@ -45,14 +45,18 @@ public final class WindowPlanner {
     this.policy = policy;
   }
 
-  /** What to do with {@code w} at {@code now}; {@code held} is {@link Held#NONE} but for {@link Mode#DUE}. */
+  /**
+   * What to do with {@code w} at {@code now}; {@code held} is {@link Held#NONE} but for {@link
+   * Mode#DUE}.
+   */
   public WindowDecision decide(Window w, Instant now, Mode mode, Held held) {
     Placement placement = policy.ladder().placementAt(w.start(), now);
     if (placement.tier() == Tier.EXPIRED) {
       return WindowDecision.EXPIRED;
     }
-    boolean hotDeleted = policy.deleteFromHotAfterExport()
-        && !w.end().isAfter(policy.ladder().boundaries(now).hotFrom());
+    boolean hotDeleted =
+        policy.deleteFromHotAfterExport()
+            && !w.end().isAfter(policy.ladder().boundaries(now).hotFrom());
     // A re-export refuses a window InfluxDB may have deleted from before anything else; a
     // backfill rebuilds spans anyway (their rebuild refuses to shrink a rollup on its own).
     if (mode == Mode.REEXPORT && hotDeleted) {
@@ -60,15 +64,18 @@ public final class WindowPlanner {
     }
     if (WindowExporter.spanOnly(policy, placement)) {
       // Held when every rollup of the tier holds the span the window is in.
-      boolean spansHeld = mode == Mode.DUE && placement.rollups().stream()
-          .allMatch(r -> held.holds(r, Durations.floor(w.start(), r.width())));
+      boolean spansHeld =
+          mode == Mode.DUE
+              && placement.rollups().stream()
+                  .allMatch(r -> held.holds(r, Durations.floor(w.start(), r.width())));
       return spansHeld ? WindowDecision.HELD : WindowDecision.EXPORT_SPAN;
     }
     if (mode == Mode.BACKFILL && hotDeleted) {
       return WindowDecision.HOT_DELETED;
     }
-    if (mode != Mode.REEXPORT && WindowExporter.resolutionsToWrite(policy, placement).stream()
-        .allMatch(r -> held.holds(r, w.start()))) {
+    if (mode != Mode.REEXPORT
+        && WindowExporter.resolutionsToWrite(policy, placement).stream()
+            .allMatch(r -> held.holds(r, w.start()))) {
       return WindowDecision.HELD;
     }
     return WindowDecision.EXPORT;

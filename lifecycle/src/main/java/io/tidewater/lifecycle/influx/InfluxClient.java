@@ -37,8 +37,9 @@ import org.msgpack.core.MessagePackException;
 
 /**
  * InfluxQL over HTTP {@code /query}, streamed: responses are requested chunked (MessagePack, else
- * JSON) and decoded value by value as they arrive, rows going straight into {@link SeriesRows}, so a window of any size never
- * sits in memory as JSON or objects. Every statement error inside a 200 response is raised.
+ * JSON) and decoded value by value as they arrive, rows going straight into {@link SeriesRows}, so
+ * a window of any size never sits in memory as JSON or objects. Every statement error inside a 200
+ * response is raised.
  */
 public final class InfluxClient {
 
@@ -50,12 +51,18 @@ public final class InfluxClient {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
-  /** A client of the same server giving up on each query after {@code limit} (see {@link InfluxConnection#withLimit}). */
+  /**
+   * A client of the same server giving up on each query after {@code limit} (see {@link
+   * InfluxConnection#withLimit}).
+   */
   public InfluxClient limitedTo(Duration limit) {
     return new InfluxClient(connection.withLimit(limit));
   }
 
-  /** The measurement's columns, typed by SHOW TAG KEYS and SHOW FIELD KEYS (never guessed from values). */
+  /**
+   * The measurement's columns, typed by SHOW TAG KEYS and SHOW FIELD KEYS (never guessed from
+   * values).
+   */
   public MeasurementSchema schema(String database, Optional<String> rp, String measurement) {
     String from = InfluxQl.measurement(database, rp, measurement);
     List<String> tags = new ArrayList<>();
@@ -68,9 +75,19 @@ public final class InfluxClient {
       FieldType type = FieldType.fromInflux((String) row.get(1));
       FieldType earlier = fields.putIfAbsent(name, type);
       if (earlier != null && earlier != type) {
-        throw new SchemaConflictException("field '" + name + "' of " + database + "." + measurement + " is "
-            + earlier.influxName() + " in some shards and " + type.influxName() + " in others; export needs one type"
-            + " (rewrite one shard's points with SELECT INTO, or drop the older shard)");
+        throw new SchemaConflictException(
+            "field '"
+                + name
+                + "' of "
+                + database
+                + "."
+                + measurement
+                + " is "
+                + earlier.influxName()
+                + " in some shards and "
+                + type.influxName()
+                + " in others; export needs one type"
+                + " (rewrite one shard's points with SELECT INTO, or drop the older shard)");
       }
     }
     List<FieldColumn> columns = new ArrayList<>();
@@ -98,20 +115,39 @@ public final class InfluxClient {
 
   /** The time of the measurement's earliest point (epoch ns), if it has any. */
   public Optional<Long> earliestTime(String database, Optional<String> rp, String measurement) {
-    List<List<Object>> rows = rows(database, "SELECT * FROM " + InfluxQl.measurement(database, rp, measurement)
-        + " ORDER BY time ASC LIMIT 1");
-    return rows.isEmpty() ? Optional.empty() : Optional.of(((Number) rows.get(0).get(0)).longValue());
+    List<List<Object>> rows =
+        rows(
+            database,
+            "SELECT * FROM "
+                + InfluxQl.measurement(database, rp, measurement)
+                + " ORDER BY time ASC LIMIT 1");
+    return rows.isEmpty()
+        ? Optional.empty()
+        : Optional.of(((Number) rows.get(0).get(0)).longValue());
   }
 
   /**
    * The starts (epoch ns) of the {@code window}-long, epoch-aligned windows of {@code [from, to)}
    * that hold at least one point, found with one {@code count(*) ... GROUP BY time(window)}.
    */
-  public List<Long> windowsWithData(String database, Optional<String> rp, String measurement, long from, long to,
+  public List<Long> windowsWithData(
+      String database,
+      Optional<String> rp,
+      String measurement,
+      long from,
+      long to,
       Duration window) {
     List<Long> starts = new ArrayList<>();
-    String q = "SELECT count(*) FROM " + InfluxQl.measurement(database, rp, measurement) + " WHERE time >= "
-        + InfluxQl.time(from) + " AND time < " + InfluxQl.time(to) + " GROUP BY time(" + window.toSeconds() + "s) fill(none)";
+    String q =
+        "SELECT count(*) FROM "
+            + InfluxQl.measurement(database, rp, measurement)
+            + " WHERE time >= "
+            + InfluxQl.time(from)
+            + " AND time < "
+            + InfluxQl.time(to)
+            + " GROUP BY time("
+            + window.toSeconds()
+            + "s) fill(none)";
     for (List<Object> row : rows(database, q)) {
       for (int c = 1; c < row.size(); c++) {
         if (row.get(c) instanceof Number n && n.longValue() > 0) {
@@ -125,43 +161,62 @@ public final class InfluxClient {
 
   /**
    * Values per field in each {@code window}-long, epoch-aligned window of {@code [from, to)}:
-   * window start (epoch ns) to field to count, windows without points left out. One
-   * {@code count(*) ... GROUP BY time(window)}.
+   * window start (epoch ns) to field to count, windows without points left out. One {@code count(*)
+   * ... GROUP BY time(window)}.
    */
-  public Map<Long, Map<String, Long>> valueCountsPerWindow(String database, Optional<String> rp, String measurement,
-      long from, long to, Duration window) {
+  public Map<Long, Map<String, Long>> valueCountsPerWindow(
+      String database,
+      Optional<String> rp,
+      String measurement,
+      long from,
+      long to,
+      Duration window) {
     Map<Long, Map<String, Long>> out = new TreeMap<>();
-    String q = "SELECT count(*) FROM " + InfluxQl.measurement(database, rp, measurement) + " WHERE time >= "
-        + InfluxQl.time(from) + " AND time < " + InfluxQl.time(to) + " GROUP BY time(" + window.toSeconds() + "s) fill(none)";
-    stream(database, q, new RowSink() {
-      List<String> columns = List.of();
-      Map<String, Long> current;
+    String q =
+        "SELECT count(*) FROM "
+            + InfluxQl.measurement(database, rp, measurement)
+            + " WHERE time >= "
+            + InfluxQl.time(from)
+            + " AND time < "
+            + InfluxQl.time(to)
+            + " GROUP BY time("
+            + window.toSeconds()
+            + "s) fill(none)";
+    stream(
+        database,
+        q,
+        new RowSink() {
+          List<String> columns = List.of();
+          Map<String, Long> current;
 
-      @Override
-      public void series(Map<String, String> tags, List<String> columns) {
-        this.columns = columns;
-      }
+          @Override
+          public void series(Map<String, String> tags, List<String> columns) {
+            this.columns = columns;
+          }
 
-      @Override
-      public void value(int column, Cell cell) {
-        if (column == 0) {
-          current = out.computeIfAbsent(cell.asLong(), t -> new LinkedHashMap<>());
-        } else if (!cell.isNull() && cell.asLong() > 0) {
-          // count(*) names its columns count_<field>.
-          current.merge(columns.get(column).substring("count_".length()), cell.asLong(), Long::sum);
-        }
-      }
-    });
+          @Override
+          public void value(int column, Cell cell) {
+            if (column == 0) {
+              current = out.computeIfAbsent(cell.asLong(), t -> new LinkedHashMap<>());
+            } else if (!cell.isNull() && cell.asLong() > 0) {
+              // count(*) names its columns count_<field>.
+              current.merge(
+                  columns.get(column).substring("count_".length()), cell.asLong(), Long::sum);
+            }
+          }
+        });
     out.values().removeIf(Map::isEmpty);
     return out;
   }
 
   /**
-   * Reads every point of {@code schema}'s measurement in {@code [from, to)} (epoch ns) into
-   * {@code into}, series by series. Returns the number of rows read.
+   * Reads every point of {@code schema}'s measurement in {@code [from, to)} (epoch ns) into {@code
+   * into}, series by series. Returns the number of rows read.
    */
-  public long readWindow(String database, Optional<String> rp, long from, long to, SeriesRows into) {
-    return readWindows(database, rp, new long[] {from, to}, new SeriesRows[] {into}, Long.MAX_VALUE)[0];
+  public long readWindow(
+      String database, Optional<String> rp, long from, long to, SeriesRows into) {
+    return readWindows(
+        database, rp, new long[] {from, to}, new SeriesRows[] {into}, Long.MAX_VALUE)[0];
   }
 
   /**
@@ -171,79 +226,105 @@ public final class InfluxClient {
    * which was most of an export of hourly windows. Returns the rows read per window; more than
    * {@code maxRows} in all stops the read with an error (read the windows alone then).
    */
-  public long[] readWindows(String database, Optional<String> rp, long[] bounds, SeriesRows[] into, long maxRows) {
+  public long[] readWindows(
+      String database, Optional<String> rp, long[] bounds, SeriesRows[] into, long maxRows) {
     if (bounds.length != into.length + 1 || into.length == 0) {
-      throw new IllegalArgumentException(into.length + " windows need " + (into.length + 1) + " bounds, not " + bounds.length);
+      throw new IllegalArgumentException(
+          into.length + " windows need " + (into.length + 1) + " bounds, not " + bounds.length);
     }
     MeasurementSchema schema = into[0].schema();
-    String q = "SELECT * FROM " + InfluxQl.measurement(database, rp, schema.measurement()) + " WHERE time >= "
-        + InfluxQl.time(bounds[0]) + " AND time < " + InfluxQl.time(bounds[into.length]) + " GROUP BY *";
+    String q =
+        "SELECT * FROM "
+            + InfluxQl.measurement(database, rp, schema.measurement())
+            + " WHERE time >= "
+            + InfluxQl.time(bounds[0])
+            + " AND time < "
+            + InfluxQl.time(bounds[into.length])
+            + " GROUP BY *";
     long[] count = new long[into.length];
-    stream(database, q, new RowSink() {
-      SeriesRows rows = into[0];
-      int window = 0;
-      long read;
-      int[] fieldOf;
-      FieldType[] typeOf;
-      String[] seriesTags;
+    stream(
+        database,
+        q,
+        new RowSink() {
+          SeriesRows rows = into[0];
+          int window = 0;
+          long read;
+          int[] fieldOf;
+          FieldType[] typeOf;
+          String[] seriesTags;
 
-      @Override
-      public void series(Map<String, String> tags, List<String> columns) {
-        fieldOf = new int[columns.size()];
-        typeOf = new FieldType[columns.size()];
-        for (int c = 1; c < columns.size(); c++) {
-          int f = schema.fieldIndex(columns.get(c));
-          if (f < 0) {
-            throw new InfluxException("field '" + columns.get(c) + "' of " + schema.measurement() + " appeared while"
-                + " exporting; the export will be retried with the new schema", null);
+          @Override
+          public void series(Map<String, String> tags, List<String> columns) {
+            fieldOf = new int[columns.size()];
+            typeOf = new FieldType[columns.size()];
+            for (int c = 1; c < columns.size(); c++) {
+              int f = schema.fieldIndex(columns.get(c));
+              if (f < 0) {
+                throw new InfluxException(
+                    "field '"
+                        + columns.get(c)
+                        + "' of "
+                        + schema.measurement()
+                        + " appeared while"
+                        + " exporting; the export will be retried with the new schema",
+                    null);
+              }
+              fieldOf[c] = f;
+              typeOf[c] = schema.fields().get(f).type();
+            }
+            seriesTags = new String[schema.tags().size()];
+            for (int t = 0; t < seriesTags.length; t++) {
+              String v = tags.get(schema.tags().get(t));
+              seriesTags[t] =
+                  v == null || v.isEmpty() ? null : v; // GROUP BY * reports absent tags as ""
+            }
+            for (String tag : tags.keySet()) {
+              if (schema.tagIndex(tag) < 0 && !tags.get(tag).isEmpty()) {
+                throw new InfluxException(
+                    "tag '"
+                        + tag
+                        + "' of "
+                        + schema.measurement()
+                        + " appeared while exporting;"
+                        + " the export will be retried with the new schema",
+                    null);
+              }
+            }
           }
-          fieldOf[c] = f;
-          typeOf[c] = schema.fields().get(f).type();
-        }
-        seriesTags = new String[schema.tags().size()];
-        for (int t = 0; t < seriesTags.length; t++) {
-          String v = tags.get(schema.tags().get(t));
-          seriesTags[t] = v == null || v.isEmpty() ? null : v; // GROUP BY * reports absent tags as ""
-        }
-        for (String tag : tags.keySet()) {
-          if (schema.tagIndex(tag) < 0 && !tags.get(tag).isEmpty()) {
-            throw new InfluxException("tag '" + tag + "' of " + schema.measurement() + " appeared while exporting;"
-                + " the export will be retried with the new schema", null);
-          }
-        }
-      }
 
-      @Override
-      public void value(int column, Cell cell) {
-        if (column == 0) {
-          long time = cell.asLong();
-          // Each series arrives in time order: its window moves forward, and back at the next series.
-          if (time < bounds[window] || time >= bounds[window + 1]) {
-            window = windowOf(bounds, time);
-            rows = into[window];
+          @Override
+          public void value(int column, Cell cell) {
+            if (column == 0) {
+              long time = cell.asLong();
+              // Each series arrives in time order: its window moves forward, and back at the next
+              // series.
+              if (time < bounds[window] || time >= bounds[window + 1]) {
+                window = windowOf(bounds, time);
+                rows = into[window];
+              }
+              if (++read > maxRows) {
+                throw new InfluxException(
+                    "more than " + maxRows + " rows in " + into.length + " windows", null);
+              }
+              rows.startRow(time);
+              for (int t = 0; t < seriesTags.length; t++) {
+                rows.tag(t, seriesTags[t]);
+              }
+              count[window]++;
+              return;
+            }
+            if (cell.isNull()) {
+              return;
+            }
+            int f = fieldOf[column];
+            switch (typeOf[column]) {
+              case FLOAT -> rows.setDouble(f, cell.asDouble());
+              case INTEGER, UNSIGNED -> rows.setLong(f, cell.asLong());
+              case BOOLEAN -> rows.setBoolean(f, cell.asBoolean());
+              case STRING -> rows.setString(f, cell.asString());
+            }
           }
-          if (++read > maxRows) {
-            throw new InfluxException("more than " + maxRows + " rows in " + into.length + " windows", null);
-          }
-          rows.startRow(time);
-          for (int t = 0; t < seriesTags.length; t++) {
-            rows.tag(t, seriesTags[t]);
-          }
-          count[window]++;
-          return;
-        }
-        if (cell.isNull()) {
-          return;
-        }
-        int f = fieldOf[column];
-        switch (typeOf[column]) {
-          case FLOAT -> rows.setDouble(f, cell.asDouble());
-          case INTEGER, UNSIGNED -> rows.setLong(f, cell.asLong());
-          case BOOLEAN -> rows.setBoolean(f, cell.asBoolean());
-          case STRING -> rows.setString(f, cell.asString());
-        }
-      }
-    });
+        });
     return count;
   }
 
@@ -251,30 +332,43 @@ public final class InfluxClient {
     int i = Arrays.binarySearch(bounds, time);
     int window = i >= 0 ? i : -i - 2;
     if (window < 0 || window >= bounds.length - 1) {
-      throw new InfluxException("InfluxDB answered a point at " + time + " outside [" + bounds[0] + ", "
-          + bounds[bounds.length - 1] + ")", null);
+      throw new InfluxException(
+          "InfluxDB answered a point at "
+              + time
+              + " outside ["
+              + bounds[0]
+              + ", "
+              + bounds[bounds.length - 1]
+              + ")",
+          null);
     }
     return window;
   }
 
-  /** A small result as rows of plain values (numbers, strings, booleans, null), e.g. SHOW or count queries. */
+  /**
+   * A small result as rows of plain values (numbers, strings, booleans, null), e.g. SHOW or count
+   * queries.
+   */
   public List<List<Object>> rows(String database, String influxql) {
     List<List<Object>> rows = new ArrayList<>();
-    stream(database, influxql, new RowSink() {
-      List<Object> current;
+    stream(
+        database,
+        influxql,
+        new RowSink() {
+          List<Object> current;
 
-      @Override
-      public void series(Map<String, String> tags, List<String> columns) {}
+          @Override
+          public void series(Map<String, String> tags, List<String> columns) {}
 
-      @Override
-      public void value(int column, Cell cell) {
-        if (column == 0) {
-          current = new ArrayList<>();
-          rows.add(current);
-        }
-        current.add(cell.asObject());
-      }
-    });
+          @Override
+          public void value(int column, Cell cell) {
+            if (column == 0) {
+              current = new ArrayList<>();
+              rows.add(current);
+            }
+            current.add(cell.asObject());
+          }
+        });
     return rows;
   }
 
@@ -317,28 +411,53 @@ public final class InfluxClient {
   }
 
   private void stream(String database, String influxql, RowSink sink) {
-    StringBuilder form = new StringBuilder("epoch=ns&chunked=true&chunk_size=").append(connection.chunkSize())
-        .append("&db=").append(encode(database)).append("&q=").append(encode(influxql));
+    StringBuilder form =
+        new StringBuilder("epoch=ns&chunked=true&chunk_size=")
+            .append(connection.chunkSize())
+            .append("&db=")
+            .append(encode(database))
+            .append("&q=")
+            .append(encode(influxql));
     // Until the answer begins InfluxDB is silent: the shorter limit applies.
-    Duration untilAnswer = connection.silence().compareTo(connection.timeout()) < 0 ? connection.silence()
-        : connection.timeout();
-    HttpRequest.Builder request = HttpRequest.newBuilder(connection.url().resolve("/query"))
-        .timeout(untilAnswer)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Accept", connection.format().accept())
-        .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+    Duration untilAnswer =
+        connection.silence().compareTo(connection.timeout()) < 0
+            ? connection.silence()
+            : connection.timeout();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(connection.url().resolve("/query"))
+            .timeout(untilAnswer)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Accept", connection.format().accept())
+            .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
     connection.token().ifPresent(t -> request.header("Authorization", "Token " + t));
-    connection.username().ifPresent(u -> request.header("Authorization", "Basic " + Base64.getEncoder()
-        .encodeToString((u + ":" + connection.password().orElseThrow()).getBytes(StandardCharsets.UTF_8))));
+    connection
+        .username()
+        .ifPresent(
+            u ->
+                request.header(
+                    "Authorization",
+                    "Basic "
+                        + Base64.getEncoder()
+                            .encodeToString(
+                                (u + ":" + connection.password().orElseThrow())
+                                    .getBytes(StandardCharsets.UTF_8))));
     HttpResponse<InputStream> response;
     long started = System.nanoTime();
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
-      throw InfluxException.unanswered("InfluxDB at " + connection.url() + " sent nothing for "
-          + Durations.format(untilAnswer) + " after " + influxql + " was sent: stopped", e);
+      throw InfluxException.unanswered(
+          "InfluxDB at "
+              + connection.url()
+              + " sent nothing for "
+              + Durations.format(untilAnswer)
+              + " after "
+              + influxql
+              + " was sent: stopped",
+          e);
     } catch (IOException e) {
-      throw InfluxException.unanswered("InfluxDB at " + connection.url() + " is unreachable: " + e.getMessage(), e);
+      throw InfluxException.unanswered(
+          "InfluxDB at " + connection.url() + " is unreachable: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InfluxException("interrupted while querying InfluxDB", e);
@@ -348,10 +467,17 @@ public final class InfluxClient {
       if (response.statusCode() != 200) {
         String error = msgpack ? MsgpackAnswer.error(body) : JsonAnswer.error(body);
         if (response.statusCode() == 400) {
-          throw InfluxException.rejected(influxql, "400 " + (error == null ? "(no error message)" : error));
+          throw InfluxException.rejected(
+              influxql, "400 " + (error == null ? "(no error message)" : error));
         }
-        throw new InfluxException("InfluxDB answered " + response.statusCode() + " to " + influxql + ": "
-            + (error == null ? "(no error message)" : error), null);
+        throw new InfluxException(
+            "InfluxDB answered "
+                + response.statusCode()
+                + " to "
+                + influxql
+                + ": "
+                + (error == null ? "(no error message)" : error),
+            null);
       }
       if (msgpack) {
         MsgpackAnswer.decode(body, influxql, sink);
@@ -359,15 +485,25 @@ public final class InfluxClient {
         JsonAnswer.decode(body, influxql, sink);
       }
     } catch (JsonEOFException | MessageInsufficientBufferException e) {
-      throw InfluxException.unanswered("InfluxDB's answer to " + influxql + " was cut off: " + e.getMessage(), e);
+      throw InfluxException.unanswered(
+          "InfluxDB's answer to " + influxql + " was cut off: " + e.getMessage(), e);
     } catch (JsonProcessingException | MessagePackException e) {
       // An answer that came whole but cannot be read: asking again would get the same, not wait.
-      throw new InfluxException("InfluxDB's answer to " + influxql + " could not be read: " + e.getMessage(), e);
+      throw new InfluxException(
+          "InfluxDB's answer to " + influxql + " could not be read: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw InfluxException.unanswered("reading InfluxDB's answer to " + influxql + " failed: " + e.getMessage(), e);
+      throw InfluxException.unanswered(
+          "reading InfluxDB's answer to " + influxql + " failed: " + e.getMessage(), e);
     } catch (StallGuard.Stalled e) {
-      throw InfluxException.unanswered("InfluxDB at " + connection.url() + " " + e.getMessage() + " while answering "
-          + influxql + ": stopped", null);
+      throw InfluxException.unanswered(
+          "InfluxDB at "
+              + connection.url()
+              + " "
+              + e.getMessage()
+              + " while answering "
+              + influxql
+              + ": stopped",
+          null);
     }
   }
 

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to reach InfluxDB's query API: 1.x directly, 2.x and 3.x through their v1-compatible
- * {@code /query} (databases and retention policies mapped to buckets there).
+ * How to reach InfluxDB's query API: 1.x directly, 2.x and 3.x through their v1-compatible {@code
+ * /query} (databases and retention policies mapped to buckets there).
  *
  * @param token sent as {@code Authorization: Token ...} (InfluxDB 2.x/3.x, or 1.x with JWT off)
  * @param username with {@code password}: HTTP basic authentication (InfluxDB 1.x)
@@ -18,13 +18,24 @@ import java.util.Optional;
  * @param chunkSize rows per chunk InfluxDB streams back
  * @param format the answer encoding to ask for
  */
-public record InfluxConnection(URI url, Optional<String> token, Optional<String> username, Optional<String> password,
-    Duration timeout, Duration silence, int chunkSize, AnswerFormat format) {
+public record InfluxConnection(
+    URI url,
+    Optional<String> token,
+    Optional<String> username,
+    Optional<String> password,
+    Duration timeout,
+    Duration silence,
+    int chunkSize,
+    AnswerFormat format) {
 
-  /** The default {@code silence}: longer than InfluxDB takes to begin a heavy aggregate's answer. */
+  /**
+   * The default {@code silence}: longer than InfluxDB takes to begin a heavy aggregate's answer.
+   */
   public static final Duration DEFAULT_SILENCE = Duration.ofMinutes(2);
 
-  /** What to ask InfluxDB to answer in; a server that cannot answers JSON, which is read as well. */
+  /**
+   * What to ask InfluxDB to answer in; a server that cannot answers JSON, which is read as well.
+   */
   public enum AnswerFormat {
     /** Binary numbers: cheaper for InfluxDB to write and for us to read (InfluxDB 1.x). */
     MSGPACK("application/x-msgpack"),
@@ -47,20 +58,30 @@ public record InfluxConnection(URI url, Optional<String> token, Optional<String>
       throw new IllegalArgumentException("InfluxDB's timeout and silence limit must be positive");
     }
     if (username.isPresent() != password.isPresent()) {
-      throw new IllegalArgumentException("InfluxDB basic authentication needs both a username and a password");
+      throw new IllegalArgumentException(
+          "InfluxDB basic authentication needs both a username and a password");
     }
     if (token.isPresent() && username.isPresent()) {
-      throw new IllegalArgumentException("give InfluxDB either a token or a username and password, not both");
+      throw new IllegalArgumentException(
+          "give InfluxDB either a token or a username and password, not both");
     }
   }
 
   public static InfluxConnection of(URI url) {
-    return new InfluxConnection(url, Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(10),
-        DEFAULT_SILENCE, 10_000, AnswerFormat.MSGPACK);
+    return new InfluxConnection(
+        url,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Duration.ofMinutes(10),
+        DEFAULT_SILENCE,
+        10_000,
+        AnswerFormat.MSGPACK);
   }
 
   public InfluxConnection withFormat(AnswerFormat answerFormat) {
-    return new InfluxConnection(url, token, username, password, timeout, silence, chunkSize, answerFormat);
+    return new InfluxConnection(
+        url, token, username, password, timeout, silence, chunkSize, answerFormat);
   }
 
   /** This connection giving up on a query after InfluxDB sent nothing for {@code quiet}. */
@@ -68,16 +89,29 @@ public record InfluxConnection(URI url, Optional<String> token, Optional<String>
     return new InfluxConnection(url, token, username, password, timeout, quiet, chunkSize, format);
   }
 
-  /** This connection giving up on a query after {@code limit} in all, or sooner where its own limits say so. */
+  /**
+   * This connection giving up on a query after {@code limit} in all, or sooner where its own limits
+   * say so.
+   */
   public InfluxConnection withLimit(Duration limit) {
-    return new InfluxConnection(url, token, username, password, timeout.compareTo(limit) < 0 ? timeout : limit,
-        silence.compareTo(limit) < 0 ? silence : limit, chunkSize, format);
+    return new InfluxConnection(
+        url,
+        token,
+        username,
+        password,
+        timeout.compareTo(limit) < 0 ? timeout : limit,
+        silence.compareTo(limit) < 0 ? silence : limit,
+        chunkSize,
+        format);
   }
 
   /** Never prints credentials. */
   @Override
   public String toString() {
-    return "InfluxConnection[" + url + (token.isPresent() ? ", token" : "") + username.map(u -> ", user " + u).orElse("")
+    return "InfluxConnection["
+        + url
+        + (token.isPresent() ? ", token" : "")
+        + username.map(u -> ", user " + u).orElse("")
         + "]";
   }
 }

@@ -10,12 +10,22 @@ public final class InfluxException extends TidewaterException {
   private static final long serialVersionUID = 1L;
 
   /**
-   * What InfluxDB's query compiler says of a statement it cannot run as written (1.x's
-   * {@code query/compile.go}), as opposed to its state (a database not found, a limit exceeded,
-   * a query killed): such a statement is the gateway's own doing.
+   * What InfluxDB's query compiler says of a statement it cannot run as written (1.x's {@code
+   * query/compile.go}), as opposed to its state (a database not found, a limit exceeded, a query
+   * killed): such a statement is the gateway's own doing.
    */
-  private static final List<String> STATEMENT_FAULTS = List.of("error parsing query", "not supported", "unsupported",
-      "invalid", "expected", "must ", "requires", "required", "undefined function", "only time()");
+  private static final List<String> STATEMENT_FAULTS =
+      List.of(
+          "error parsing query",
+          "not supported",
+          "unsupported",
+          "invalid",
+          "expected",
+          "must ",
+          "requires",
+          "required",
+          "undefined function",
+          "only time()");
 
   private final boolean unanswered;
 
@@ -39,11 +49,21 @@ public final class InfluxException extends TidewaterException {
    * InfluxDB being unavailable.
    */
   public static InfluxException rejected(String influxql, String error) {
-    return new InfluxException(ErrorCode.INTERNAL, "InfluxDB refused a statement the gateway wrote (a gateway bug;"
-        + " please report it): " + error + "; the statement: " + influxql, null, false);
+    return new InfluxException(
+        ErrorCode.INTERNAL,
+        "InfluxDB refused a statement the gateway wrote (a gateway bug;"
+            + " please report it): "
+            + error
+            + "; the statement: "
+            + influxql,
+        null,
+        false);
   }
 
-  /** A statement error of an answer: {@link #rejected} if it is the statement's fault, InfluxDB's otherwise. */
+  /**
+   * A statement error of an answer: {@link #rejected} if it is the statement's fault, InfluxDB's
+   * otherwise.
+   */
   static InfluxException statementError(String influxql, String error) {
     String lower = error.toLowerCase(Locale.ROOT);
     if (STATEMENT_FAULTS.stream().anyMatch(lower::contains)) {
@@ -52,7 +72,10 @@ public final class InfluxException extends TidewaterException {
     return new InfluxException("InfluxDB statement error for " + influxql + ": " + error, null);
   }
 
-  /** Whether InfluxDB gave no answer (unreachable, silent, cut off), rather than an error of its own. */
+  /**
+   * Whether InfluxDB gave no answer (unreachable, silent, cut off), rather than an error of its
+   * own.
+   */
   public boolean unanswered() {
     return unanswered;
   }

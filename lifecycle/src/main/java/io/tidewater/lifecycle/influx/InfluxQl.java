@@ -20,9 +20,17 @@ public final class InfluxQl {
     return '\'' + escape(value, '\'') + '\'';
   }
 
-  /** {@code "db"."rp"."measurement"}, or {@code "db".."measurement"} for the default retention policy. */
-  public static String measurement(String database, Optional<String> retentionPolicy, String measurement) {
-    return identifier(database) + "." + retentionPolicy.map(InfluxQl::identifier).orElse("") + "." + identifier(measurement);
+  /**
+   * {@code "db"."rp"."measurement"}, or {@code "db".."measurement"} for the default retention
+   * policy.
+   */
+  public static String measurement(
+      String database, Optional<String> retentionPolicy, String measurement) {
+    return identifier(database)
+        + "."
+        + retentionPolicy.map(InfluxQl::identifier).orElse("")
+        + "."
+        + identifier(measurement);
   }
 
   /** A time bound in epoch nanoseconds, which InfluxQL reads as a nanosecond timestamp. */

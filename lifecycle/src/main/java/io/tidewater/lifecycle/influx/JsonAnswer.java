@@ -12,18 +12,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decodes InfluxDB's JSON answers token by token: concatenated chunks of
- * {@code {"results":[{"statement_id":0,"series":[...],"error":"..."}]}}.
+ * Decodes InfluxDB's JSON answers token by token: concatenated chunks of {@code
+ * {"results":[{"statement_id":0,"series":[...],"error":"..."}]}}.
  */
 final class JsonAnswer {
 
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
   private JsonAnswer() {}
 
-  static void decode(InputStream body, String influxql, InfluxClient.RowSink sink) throws IOException {
+  static void decode(InputStream body, String influxql, InfluxClient.RowSink sink)
+      throws IOException {
     try (JsonParser p = JSON.createParser(body)) {
       JsonCell cell = new JsonCell(p);
       while (p.nextToken() == JsonToken.START_OBJECT) {
@@ -31,8 +31,13 @@ final class JsonAnswer {
       }
       if (p.currentToken() != null) {
         // Not the answer's shape: reading on would take whatever it holds for no rows.
-        throw new InfluxException("InfluxDB's answer to " + influxql + " could not be read: " + p.currentToken()
-            + " where a JSON object or the end belongs", null);
+        throw new InfluxException(
+            "InfluxDB's answer to "
+                + influxql
+                + " could not be read: "
+                + p.currentToken()
+                + " where a JSON object or the end belongs",
+            null);
       }
     }
   }
@@ -55,7 +60,8 @@ final class JsonAnswer {
     }
   }
 
-  private static void chunk(JsonParser p, String influxql, InfluxClient.RowSink sink, JsonCell cell) throws IOException {
+  private static void chunk(JsonParser p, String influxql, InfluxClient.RowSink sink, JsonCell cell)
+      throws IOException {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       p.nextToken();
@@ -71,7 +77,8 @@ final class JsonAnswer {
     }
   }
 
-  private static void result(JsonParser p, String influxql, InfluxClient.RowSink sink, JsonCell cell) throws IOException {
+  private static void result(
+      JsonParser p, String influxql, InfluxClient.RowSink sink, JsonCell cell) throws IOException {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       p.nextToken();
@@ -87,7 +94,8 @@ final class JsonAnswer {
     }
   }
 
-  private static void series(JsonParser p, InfluxClient.RowSink sink, JsonCell cell) throws IOException {
+  private static void series(JsonParser p, InfluxClient.RowSink sink, JsonCell cell)
+      throws IOException {
     Map<String, String> tags = new HashMap<>();
     List<String> columns = new ArrayList<>();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -111,7 +119,9 @@ final class JsonAnswer {
           sink.series(tags, columns);
           while (p.nextToken() == JsonToken.START_ARRAY) {
             int column = 0;
-            for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken(), column++) {
+            for (JsonToken v = p.nextToken();
+                v != JsonToken.END_ARRAY;
+                v = p.nextToken(), column++) {
               cell.token = v;
               sink.value(column, cell);
             }
@@ -145,7 +155,8 @@ final class JsonAnswer {
       try {
         return p.getLongValue();
       } catch (IOException e) {
-        throw new InfluxException("InfluxDB sent a value that is not an integer: " + e.getMessage(), e);
+        throw new InfluxException(
+            "InfluxDB sent a value that is not an integer: " + e.getMessage(), e);
       }
     }
 
@@ -154,7 +165,8 @@ final class JsonAnswer {
       try {
         return p.getDoubleValue();
       } catch (IOException e) {
-        throw new InfluxException("InfluxDB sent a value that is not a number: " + e.getMessage(), e);
+        throw new InfluxException(
+            "InfluxDB sent a value that is not a number: " + e.getMessage(), e);
       }
     }
 

@@ -7,21 +7,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
-import org.msgpack.core.MessageFormat;
 import org.msgpack.value.ValueType;
 
 /**
- * Decodes InfluxDB's MessagePack answers value by value: the same structure as its JSON
- * ({@code results} / {@code series} / {@code values}) with numbers in binary, so nothing is parsed
- * as text. With {@code epoch=ns}, times are integers.
+ * Decodes InfluxDB's MessagePack answers value by value: the same structure as its JSON ({@code
+ * results} / {@code series} / {@code values}) with numbers in binary, so nothing is parsed as text.
+ * With {@code epoch=ns}, times are integers.
  */
 final class MsgpackAnswer {
 
   private MsgpackAnswer() {}
 
-  static void decode(InputStream body, String influxql, InfluxClient.RowSink sink) throws IOException {
+  static void decode(InputStream body, String influxql, InfluxClient.RowSink sink)
+      throws IOException {
     try (MessageUnpacker u = MessagePack.newDefaultUnpacker(body)) {
       PackCell cell = new PackCell();
       while (u.hasNext()) {
@@ -29,7 +30,8 @@ final class MsgpackAnswer {
         for (int i = 0; i < entries; i++) {
           String name = u.unpackString();
           if (name.equals("error")) {
-            throw new InfluxException("InfluxDB rejected " + influxql + ": " + u.unpackString(), null);
+            throw new InfluxException(
+                "InfluxDB rejected " + influxql + ": " + u.unpackString(), null);
           } else if (name.equals("results")) {
             int results = u.unpackArrayHeader();
             for (int r = 0; r < results; r++) {
@@ -60,7 +62,8 @@ final class MsgpackAnswer {
     }
   }
 
-  private static void result(MessageUnpacker u, String influxql, InfluxClient.RowSink sink, PackCell cell)
+  private static void result(
+      MessageUnpacker u, String influxql, InfluxClient.RowSink sink, PackCell cell)
       throws IOException {
     int entries = u.unpackMapHeader();
     for (int i = 0; i < entries; i++) {
@@ -78,7 +81,8 @@ final class MsgpackAnswer {
     }
   }
 
-  private static void series(MessageUnpacker u, InfluxClient.RowSink sink, PackCell cell) throws IOException {
+  private static void series(MessageUnpacker u, InfluxClient.RowSink sink, PackCell cell)
+      throws IOException {
     Map<String, String> tags = new HashMap<>();
     List<String> columns = new ArrayList<>();
     int entries = u.unpackMapHeader();

@@ -8,7 +8,14 @@ import java.util.Objects;
  * replaced under a reader; times are epoch nanoseconds, inclusive; the storage class it was last
  * put in (null in entries written before classes were recorded: standard).
  */
-public record DataFile(String key, long size, String etag, long rows, int series, long minTime, long maxTime,
+public record DataFile(
+    String key,
+    long size,
+    String etag,
+    long rows,
+    int series,
+    long minTime,
+    long maxTime,
     StorageClass storageClass) {
   public DataFile {
     Objects.requireNonNull(key, "key");

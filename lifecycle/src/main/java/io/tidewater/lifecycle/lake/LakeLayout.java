@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where things live in the lake (docs/architecture.md, lake layout): Hive-style partition folders that Athena,
- * Trino, Spark and DuckDB read directly, one deterministically named file set per window and
- * resolution, and the ledger under {@code _ledger/}, which those engines skip.
+ * Where things live in the lake (docs/architecture.md, lake layout): Hive-style partition folders
+ * that Athena, Trino, Spark and DuckDB read directly, one deterministically named file set per
+ * window and resolution, and the ledger under {@code _ledger/}, which those engines skip.
  *
  * <pre>
  * db/measurement/res=raw/day=2025-01-15[/hour=07][/tag=value]/part-20250115T070000Z-0.parquet
@@ -22,17 +22,22 @@ import java.util.Map;
 public final class LakeLayout {
 
   public static final String LEDGER_ROOT = "_ledger/";
+
   /** Hive's name for a partition whose value is NULL (an absent tag). */
   public static final String NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH").withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter COMPACT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DAY =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter HOUR =
+      DateTimeFormatter.ofPattern("HH").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter COMPACT =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private LakeLayout() {}
 
   /** {@code db/measurement/res=raw/}: every file of one resolution of a measurement. */
-  public static String resolutionPrefix(String database, String measurement, Resolution resolution) {
+  public static String resolutionPrefix(
+      String database, String measurement, Resolution resolution) {
     return escape(database) + "/" + escape(measurement) + "/res=" + resolution.name() + "/";
   }
 
@@ -41,22 +46,34 @@ public final class LakeLayout {
     return escape(database) + "/" + escape(measurement) + "/";
   }
 
-  /** The partition folder of rows at {@code time} with the given partition tag values (in order). */
-  public static String partitionPath(PartitionGranularity granularity, Instant time, List<Map.Entry<String, String>> tags) {
+  /**
+   * The partition folder of rows at {@code time} with the given partition tag values (in order).
+   */
+  public static String partitionPath(
+      PartitionGranularity granularity, Instant time, List<Map.Entry<String, String>> tags) {
     StringBuilder path = new StringBuilder("day=").append(DAY.format(time));
     if (granularity == PartitionGranularity.HOUR) {
       path.append("/hour=").append(HOUR.format(time));
     }
     for (Map.Entry<String, String> tag : tags) {
-      path.append('/').append(escape(tag.getKey())).append('=')
+      path.append('/')
+          .append(escape(tag.getKey()))
+          .append('=')
           .append(tag.getValue() == null ? NULL_PARTITION : escape(tag.getValue()));
     }
     return path.toString();
   }
 
   /** The name of the {@code n}th data file of a window in one partition folder. */
-  public static String dataKey(String resolutionPrefix, String partitionPath, Window window, int n) {
-    return resolutionPrefix + partitionPath + "/part-" + COMPACT.format(window.start()) + "-" + n + ".parquet";
+  public static String dataKey(
+      String resolutionPrefix, String partitionPath, Window window, int n) {
+    return resolutionPrefix
+        + partitionPath
+        + "/part-"
+        + COMPACT.format(window.start())
+        + "-"
+        + n
+        + ".parquet";
   }
 
   /** {@code _ledger/db/measurement/res=raw/}: the ledger of one resolution of a measurement. */
@@ -84,7 +101,10 @@ public final class LakeLayout {
     return COMPACT.parse(folderName, Instant::from);
   }
 
-  /** A marker that a write of the window is under way: its files may no longer match its ledger entry. */
+  /**
+   * A marker that a write of the window is under way: its files may no longer match its ledger
+   * entry.
+   */
   public static String intentKey(String ledgerPrefix, Window window, String writer) {
     return ledgerWindowPrefix(ledgerPrefix, window) + "intent-" + writer + ".json";
   }
@@ -103,7 +123,10 @@ public final class LakeLayout {
     return Long.parseLong(name.substring(1, name.length() - 5));
   }
 
-  /** The name an {@link #escape}d path segment stands for ({@code %XX} escapes only ASCII characters). */
+  /**
+   * The name an {@link #escape}d path segment stands for ({@code %XX} escapes only ASCII
+   * characters).
+   */
   public static String unescape(String segment) {
     StringBuilder out = new StringBuilder(segment.length());
     for (int i = 0; i < segment.length(); i++) {
@@ -119,9 +142,9 @@ public final class LakeLayout {
   }
 
   /**
-   * Escapes a name for a path segment the way Hive does, so engines decode it back: characters
-   * that mean something in paths or partition specs (and control characters) become %XX; a leading
-   * '.' or '_' is escaped too, since engines skip such files and folders.
+   * Escapes a name for a path segment the way Hive does, so engines decode it back: characters that
+   * mean something in paths or partition specs (and control characters) become %XX; a leading '.'
+   * or '_' is escaped too, since engines skip such files and folders.
    */
   public static String escape(String name) {
     StringBuilder out = new StringBuilder(name.length());

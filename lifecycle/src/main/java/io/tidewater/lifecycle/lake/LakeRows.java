@@ -10,7 +10,10 @@ import io.tidewater.lifecycle.store.ObjectInfo;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Reads a committed window version back into {@link SeriesRows}, e.g. to compute its rollups from the lake. */
+/**
+ * Reads a committed window version back into {@link SeriesRows}, e.g. to compute its rollups from
+ * the lake.
+ */
 public final class LakeRows {
 
   private LakeRows() {}
@@ -20,8 +23,10 @@ public final class LakeRows {
     SeriesRows rows = new SeriesRows(schema);
     ScanSpec spec = ScanSpec.all(schema);
     for (DataFile f : version.files()) {
-      ObjectInfo info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
-      try (TimeSeriesReader reader = TimeSeriesReader.open(new StoreInputFile(ledger.store(), info), f.key(), spec)) {
+      ObjectInfo info =
+          new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
+      try (TimeSeriesReader reader =
+          TimeSeriesReader.open(new StoreInputFile(ledger.store(), info), f.key(), spec)) {
         ColumnBatch batch = new ColumnBatch(spec);
         while (reader.next(batch)) {
           for (int r = 0; r < batch.size(); r++) {

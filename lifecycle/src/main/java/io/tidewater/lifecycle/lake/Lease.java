@@ -14,10 +14,10 @@ import java.util.Optional;
 
 /**
  * A lease on a named job in the lake, so that of several gateways one works on it at a time
- * (docs/architecture.md, leases). Leases are numbered objects {@code _leases/<name>/<n>.json} created with
- * put-if-absent: the holder of the highest number holds the lease until its expiry; taking over an
- * expired or released lease is creating the next number, which exactly one contender can do. A
- * dead gateway's lease simply runs out.
+ * (docs/architecture.md, leases). Leases are numbered objects {@code _leases/<name>/<n>.json}
+ * created with put-if-absent: the holder of the highest number holds the lease until its expiry;
+ * taking over an expired or released lease is creating the next number, which exactly one contender
+ * can do. A dead gateway's lease simply runs out.
  */
 public final class Lease {
 
@@ -38,11 +38,13 @@ public final class Lease {
   }
 
   /** Takes the lease on {@code name} for {@code ttl} if nobody holds it; empty if someone does. */
-  public static Optional<Lease> acquire(LakeStore store, String name, String owner, Duration ttl, Instant now) {
+  public static Optional<Lease> acquire(
+      LakeStore store, String name, String owner, Duration ttl, Instant now) {
     String prefix = "_leases/" + LakeLayout.escape(name) + "/";
-    Optional<ObjectInfo> newest = store.list(prefix).stream()
-        .filter(o -> o.key().endsWith(".json"))
-        .max(Comparator.comparingLong(o -> numberOf(o.key())));
+    Optional<ObjectInfo> newest =
+        store.list(prefix).stream()
+            .filter(o -> o.key().endsWith(".json"))
+            .max(Comparator.comparingLong(o -> numberOf(o.key())));
     long next = 1;
     if (newest.isPresent()) {
       Map<?, ?> held;
@@ -97,7 +99,8 @@ public final class Lease {
     return store.list("_leases/" + LakeLayout.escape(name) + "/").stream()
         .filter(o -> o.key().endsWith(".json"))
         .mapToLong(o -> numberOf(o.key()))
-        .max().orElse(-1);
+        .max()
+        .orElse(-1);
   }
 
   public String owner() {
@@ -110,7 +113,8 @@ public final class Lease {
 
   private byte[] body(Instant expires, boolean released) {
     try {
-      return JSON.writeValueAsBytes(Map.of("owner", owner, "expires", expires.toString(), "released", released));
+      return JSON.writeValueAsBytes(
+          Map.of("owner", owner, "expires", expires.toString(), "released", released));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -120,7 +124,8 @@ public final class Lease {
     try {
       return JSON.readValue(store.read(key), Map.class);
     } catch (IOException e) {
-      throw new UncheckedIOException("lease " + store.location().uriOf(key) + " is not readable", e);
+      throw new UncheckedIOException(
+          "lease " + store.location().uriOf(key) + " is not readable", e);
     }
   }
 

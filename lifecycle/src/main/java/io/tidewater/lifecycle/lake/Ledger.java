@@ -26,15 +26,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The lake's commit log: which versions of which windows exist, and their files. The gateway
- * resolves files from here, never from listings of data folders. A commit is one put-if-absent
- * of the next version's entry, so of concurrent committers exactly one wins.
+ * resolves files from here, never from listings of data folders. A commit is one put-if-absent of
+ * the next version's entry, so of concurrent committers exactly one wins.
  */
 public final class Ledger {
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final LakeStore store;
+
   /** Entries never change once written: parsed ones are kept by key. */
   private final Map<String, WindowVersion> entries = new ConcurrentHashMap<>();
 
@@ -47,28 +48,36 @@ public final class Ledger {
   }
 
   /** The newest version of a window, deleted or not. */
-  public Optional<WindowVersion> latest(String database, String measurement, Resolution resolution, Window window) {
-    String prefix = LakeLayout.ledgerWindowPrefix(LakeLayout.ledgerPrefix(database, measurement, resolution), window);
+  public Optional<WindowVersion> latest(
+      String database, String measurement, Resolution resolution, Window window) {
+    String prefix =
+        LakeLayout.ledgerWindowPrefix(
+            LakeLayout.ledgerPrefix(database, measurement, resolution), window);
     return store.list(prefix).stream()
         .filter(o -> LakeLayout.versionOf(o.key()) > 0)
         .max(Comparator.comparingLong(o -> LakeLayout.versionOf(o.key())))
         .map(o -> entry(o.key()));
   }
 
-  /** The newest version of every window of a measurement at a resolution, in time order, deleted ones left out. */
+  /**
+   * The newest version of every window of a measurement at a resolution, in time order, deleted
+   * ones left out.
+   */
   public List<WindowVersion> windows(String database, String measurement, Resolution resolution) {
     return newest(database, measurement, resolution, false);
   }
 
   /**
-   * The windows of a measurement at a resolution whose newest version is deleted (dropped by a
-   * tier move, or expired), in time order.
+   * The windows of a measurement at a resolution whose newest version is deleted (dropped by a tier
+   * move, or expired), in time order.
    */
-  public List<WindowVersion> deletedWindows(String database, String measurement, Resolution resolution) {
+  public List<WindowVersion> deletedWindows(
+      String database, String measurement, Resolution resolution) {
     return newest(database, measurement, resolution, true);
   }
 
-  private List<WindowVersion> newest(String database, String measurement, Resolution resolution, boolean deleted) {
+  private List<WindowVersion> newest(
+      String database, String measurement, Resolution resolution, boolean deleted) {
     List<WindowVersion> out = new ArrayList<>();
     for (String key : newestEntryKeys(LakeLayout.ledgerPrefix(database, measurement, resolution))) {
       WindowVersion v = entry(key);
@@ -81,19 +90,33 @@ public final class Ledger {
   }
 
   /**
-   * Writes {@code next} as the window's next version. Fails with {@link LedgerConflictException}
-   * if that version already exists: another committer got there first.
+   * Writes {@code next} as the window's next version. Fails with {@link LedgerConflictException} if
+   * that version already exists: another committer got there first.
    */
   public WindowVersion commit(WindowVersion next) {
     Window window = next.window();
-    String key = LakeLayout.ledgerEntryKey(LakeLayout.ledgerPrefix(next.database(), next.measurement(),
-        Resolution.parse(next.resolution())), window, next.version());
+    String key =
+        LakeLayout.ledgerEntryKey(
+            LakeLayout.ledgerPrefix(
+                next.database(), next.measurement(), Resolution.parse(next.resolution())),
+            window,
+            next.version());
     try {
       store.putIfAbsent(key, JSON.writeValueAsBytes(next));
     } catch (LakeStoreException.Conflict e) {
-      throw new LedgerConflictException("version " + next.version() + " of window " + window + " of "
-          + next.database() + "." + next.measurement() + " res=" + next.resolution()
-          + " was committed concurrently by another writer; reload the window and retry", e);
+      throw new LedgerConflictException(
+          "version "
+              + next.version()
+              + " of window "
+              + window
+              + " of "
+              + next.database()
+              + "."
+              + next.measurement()
+              + " res="
+              + next.resolution()
+              + " was committed concurrently by another writer; reload the window and retry",
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -103,13 +126,18 @@ public final class Ledger {
 
   /**
    * Records that a write of the window begins: its data files are about to be replaced in place, so
-   * until a commit removes the marker the window's files may not match its newest entry (a crash
-   * in between leaves the marker, and {@link #unfinishedWrites} reports the window).
+   * until a commit removes the marker the window's files may not match its newest entry (a crash in
+   * between leaves the marker, and {@link #unfinishedWrites} reports the window).
    */
-  public String beginWrite(String database, String measurement, Resolution resolution, Window window) {
+  public String beginWrite(
+      String database, String measurement, Resolution resolution, Window window) {
     String writer = UUID.randomUUID().toString();
-    String key = LakeLayout.intentKey(LakeLayout.ledgerPrefix(database, measurement, resolution), window, writer);
-    store.put(key, ("{\"writer\":\"" + writer + "\"}").getBytes(StandardCharsets.UTF_8),
+    String key =
+        LakeLayout.intentKey(
+            LakeLayout.ledgerPrefix(database, measurement, resolution), window, writer);
+    store.put(
+        key,
+        ("{\"writer\":\"" + writer + "\"}").getBytes(StandardCharsets.UTF_8),
         StorageClass.STANDARD);
     return key;
   }
@@ -120,9 +148,14 @@ public final class Ledger {
    */
   public void endWrite(String intentKey) {
     String prefix = intentKey.substring(0, intentKey.lastIndexOf('/') + 1);
-    List<ObjectInfo> markers = store.list(prefix).stream().filter(o -> LakeLayout.isIntent(o.key())).toList();
-    Instant mine = markers.stream().filter(o -> o.key().equals(intentKey)).map(ObjectInfo::lastModified)
-        .findFirst().orElse(Instant.MAX);
+    List<ObjectInfo> markers =
+        store.list(prefix).stream().filter(o -> LakeLayout.isIntent(o.key())).toList();
+    Instant mine =
+        markers.stream()
+            .filter(o -> o.key().equals(intentKey))
+            .map(ObjectInfo::lastModified)
+            .findFirst()
+            .orElse(Instant.MAX);
     for (ObjectInfo o : markers) {
       if (!o.lastModified().isAfter(mine)) {
         store.delete(o.key());
@@ -130,7 +163,10 @@ public final class Ledger {
     }
   }
 
-  /** Starts of the windows with a write under way or interrupted: their files may not match their entries. */
+  /**
+   * Starts of the windows with a write under way or interrupted: their files may not match their
+   * entries.
+   */
   public Set<Instant> unfinishedWrites(String database, String measurement, Resolution resolution) {
     String prefix = LakeLayout.ledgerPrefix(database, measurement, resolution);
     Set<Instant> out = new HashSet<>();
@@ -155,12 +191,17 @@ public final class Ledger {
     return deleted;
   }
 
-  /** Commits the same window with changed file metadata (new ETags after a storage class change). */
+  /**
+   * Commits the same window with changed file metadata (new ETags after a storage class change).
+   */
   public WindowVersion restate(WindowVersion current, List<DataFile> files, Instant now) {
     return commit(current.next(files, false, now));
   }
 
-  /** Deletes the files {@code previous} had that {@code next} has not (same names are replaced in place). */
+  /**
+   * Deletes the files {@code previous} had that {@code next} has not (same names are replaced in
+   * place).
+   */
   public void deleteReplaced(WindowVersion previous, WindowVersion next) {
     Set<String> kept = new HashSet<>();
     next.files().forEach(f -> kept.add(f.key()));
@@ -172,13 +213,16 @@ public final class Ledger {
   }
 
   /**
-   * Deletes data files of a measurement that no window's newest version references (left by a
-   * crash between writing data and committing, or before deleting replaced files), if older than
-   * {@code grace} so that an export in progress keeps its files. Returns the deleted keys.
+   * Deletes data files of a measurement that no window's newest version references (left by a crash
+   * between writing data and committing, or before deleting replaced files), if older than {@code
+   * grace} so that an export in progress keeps its files. Returns the deleted keys.
    */
-  public List<String> collectGarbage(String database, String measurement, Duration grace, Instant now) {
+  public List<String> collectGarbage(
+      String database, String measurement, Duration grace, Instant now) {
     Set<String> referenced = new HashSet<>();
-    for (String key : newestEntryKeys(LakeLayout.LEDGER_ROOT + LakeLayout.measurementPrefix(database, measurement))) {
+    for (String key :
+        newestEntryKeys(
+            LakeLayout.LEDGER_ROOT + LakeLayout.measurementPrefix(database, measurement))) {
       entry(key).files().forEach(f -> referenced.add(f.key()));
     }
     List<String> deleted = new ArrayList<>();
@@ -201,8 +245,10 @@ public final class Ledger {
       return;
     }
     try {
-      store.put(LakeLayout.exportedThroughKey(database, measurement),
-          JSON.writeValueAsBytes(Map.of("through", through.toString())), StorageClass.STANDARD);
+      store.put(
+          LakeLayout.exportedThroughKey(database, measurement),
+          JSON.writeValueAsBytes(Map.of("through", through.toString())),
+          StorageClass.STANDARD);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -215,7 +261,8 @@ public final class Ledger {
       return Optional.empty();
     }
     try {
-      return Optional.of(Instant.parse((String) JSON.readValue(store.read(key), Map.class).get("through")));
+      return Optional.of(
+          Instant.parse((String) JSON.readValue(store.read(key), Map.class).get("through")));
     } catch (IOException | LakeStoreException.Missing e) {
       return Optional.empty();
     }
@@ -226,7 +273,9 @@ public final class Ledger {
     Map<String, String> newest = new TreeMap<>();
     for (ObjectInfo o : store.list(prefix)) {
       if (LakeLayout.versionOf(o.key()) > 0) {
-        newest.merge(o.key().substring(0, o.key().lastIndexOf('/')), o.key(),
+        newest.merge(
+            o.key().substring(0, o.key().lastIndexOf('/')),
+            o.key(),
             (a, b) -> LakeLayout.versionOf(a) >= LakeLayout.versionOf(b) ? a : b);
       }
     }
@@ -234,12 +283,16 @@ public final class Ledger {
   }
 
   private WindowVersion entry(String key) {
-    return entries.computeIfAbsent(key, k -> {
-      try {
-        return JSON.readValue(store.read(k), WindowVersion.class);
-      } catch (IOException e) {
-        throw new UncheckedIOException("ledger entry " + store.location().uriOf(k) + " is not readable: " + e.getMessage(), e);
-      }
-    });
+    return entries.computeIfAbsent(
+        key,
+        k -> {
+          try {
+            return JSON.readValue(store.read(k), WindowVersion.class);
+          } catch (IOException e) {
+            throw new UncheckedIOException(
+                "ledger entry " + store.location().uriOf(k) + " is not readable: " + e.getMessage(),
+                e);
+          }
+        });
   }
 }

@@ -2,7 +2,6 @@ package io.tidewater.lifecycle.lake;
 
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.policy.Durations;
-import io.tidewater.policy.Resolution;
 import io.tidewater.policy.TimestampPrecision;
 import io.tidewater.policy.Window;
 import java.time.Instant;
@@ -18,12 +17,26 @@ import java.util.Objects;
  * @param windowEnd epoch nanoseconds, exclusive
  * @param minTime epoch nanoseconds of the earliest row (0 when there are no rows)
  * @param partial written by micro-batches from the write targets before the window was due: it
- *     holds only the points the gateway received, and the window still awaits its export (absent
- *     in entries written before micro-batches existed: false)
+ *     holds only the points the gateway received, and the window still awaits its export (absent in
+ *     entries written before micro-batches existed: false)
  */
-public record WindowVersion(int format, String database, String measurement, String resolution, long windowStart,
-    long windowEnd, long version, String committedAt, boolean deleted, List<DataFile> files, long rows, long minTime,
-    long maxTime, MeasurementSchema schema, TimestampPrecision precision, boolean partial) {
+public record WindowVersion(
+    int format,
+    String database,
+    String measurement,
+    String resolution,
+    long windowStart,
+    long windowEnd,
+    long version,
+    String committedAt,
+    boolean deleted,
+    List<DataFile> files,
+    long rows,
+    long minTime,
+    long maxTime,
+    MeasurementSchema schema,
+    TimestampPrecision precision,
+    boolean partial) {
 
   public static final int FORMAT = 1;
 
@@ -45,11 +58,26 @@ public record WindowVersion(int format, String database, String measurement, Str
     return files.stream().mapToLong(DataFile::size).sum();
   }
 
-  /** The next version of this window: the same statistics with other files, or deleted (no files). */
+  /**
+   * The next version of this window: the same statistics with other files, or deleted (no files).
+   */
   public WindowVersion next(List<DataFile> newFiles, boolean isDeleted, Instant now) {
-    return new WindowVersion(FORMAT, database, measurement, resolution, windowStart, windowEnd, version + 1,
-        now.toString(), isDeleted, isDeleted ? List.of() : newFiles, isDeleted ? 0 : rows, isDeleted ? 0 : minTime,
-        isDeleted ? 0 : maxTime, schema, precision, partial);
+    return new WindowVersion(
+        FORMAT,
+        database,
+        measurement,
+        resolution,
+        windowStart,
+        windowEnd,
+        version + 1,
+        now.toString(),
+        isDeleted,
+        isDeleted ? List.of() : newFiles,
+        isDeleted ? 0 : rows,
+        isDeleted ? 0 : minTime,
+        isDeleted ? 0 : maxTime,
+        schema,
+        precision,
+        partial);
   }
-
 }

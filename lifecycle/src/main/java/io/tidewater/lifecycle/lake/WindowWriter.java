@@ -48,7 +48,7 @@ public final class WindowWriter {
   private final Consumer<WindowVersion> onCommit;
 
   public WindowWriter(Ledger ledger, Path tempDir, Clock clock) {
-    this(ledger, tempDir, clock, v -> { });
+    this(ledger, tempDir, clock, v -> {});
   }
 
   /** With {@code onCommit} told of every committed version (catalog registration). */
@@ -82,7 +82,11 @@ public final class WindowWriter {
         committed = ledger.commit(next);
       } catch (LedgerConflictException e) {
         if (intent == null) {
-          ledger.beginWrite(next.database(), next.measurement(), Resolution.parse(next.resolution()), next.window());
+          ledger.beginWrite(
+              next.database(),
+              next.measurement(),
+              Resolution.parse(next.resolution()),
+              next.window());
         }
         throw e;
       }
@@ -99,21 +103,36 @@ public final class WindowWriter {
    * Writes {@code rows} (all inside {@code window}) as the window's files, partitioned by the lake
    * options, in {@code storageClass}; based on the window's newest committed version.
    */
-  public PendingCommit prepare(String database, SeriesRows rows, Resolution resolution, Window window,
-      LakeOptions options, StorageClass storageClass) {
+  public PendingCommit prepare(
+      String database,
+      SeriesRows rows,
+      Resolution resolution,
+      Window window,
+      LakeOptions options,
+      StorageClass storageClass) {
     return prepare(database, rows, resolution, window, options, storageClass, false);
   }
 
-  /** Like {@link #prepare(String, SeriesRows, Resolution, Window, LakeOptions, StorageClass)}; {@code partial}: a micro-batch's version. */
-  public PendingCommit prepare(String database, SeriesRows rows, Resolution resolution, Window window,
-      LakeOptions options, StorageClass storageClass, boolean partial) {
+  /**
+   * Like {@link #prepare(String, SeriesRows, Resolution, Window, LakeOptions, StorageClass)};
+   * {@code partial}: a micro-batch's version.
+   */
+  public PendingCommit prepare(
+      String database,
+      SeriesRows rows,
+      Resolution resolution,
+      Window window,
+      LakeOptions options,
+      StorageClass storageClass,
+      boolean partial) {
     String measurement = rows.schema().measurement();
     Optional<WindowVersion> base = ledger.latest(database, measurement, resolution, window);
     long from = Durations.epochNanos(window.start());
     long to = Durations.epochNanos(window.end());
     int[] order = rows.seriesTimeOrder();
     Map<String, List<Integer>> partitions = partition(rows, order, options, from, to, window);
-    String intent = base.isPresent() ? ledger.beginWrite(database, measurement, resolution, window) : null;
+    String intent =
+        base.isPresent() ? ledger.beginWrite(database, measurement, resolution, window) : null;
     String prefix = LakeLayout.resolutionPrefix(database, measurement, resolution);
     WriteOptions writeOptions = WriteOptions.of(options);
     List<DataFile> files = new ArrayList<>();
@@ -129,17 +148,33 @@ public final class WindowWriter {
       min = Math.min(min, file.minTime());
       max = Math.max(max, file.maxTime());
     }
-    WindowVersion next = new WindowVersion(WindowVersion.FORMAT, database, measurement, resolution.name(), from, to,
-        base.map(v -> v.version() + 1).orElse(1L), clock.instant().toString(), false, files, total,
-        total == 0 ? 0 : min, total == 0 ? 0 : max, rows.schema(), options.timestampPrecision(), partial);
+    WindowVersion next =
+        new WindowVersion(
+            WindowVersion.FORMAT,
+            database,
+            measurement,
+            resolution.name(),
+            from,
+            to,
+            base.map(v -> v.version() + 1).orElse(1L),
+            clock.instant().toString(),
+            false,
+            files,
+            total,
+            total == 0 ? 0 : min,
+            total == 0 ? 0 : max,
+            rows.schema(),
+            options.timestampPrecision(),
+            partial);
     return new PendingCommit(base, next, intent);
   }
 
-  private static Map<String, List<Integer>> partition(SeriesRows rows, int[] order, LakeOptions options, long from,
-      long to, Window window) {
+  private static Map<String, List<Integer>> partition(
+      SeriesRows rows, int[] order, LakeOptions options, long from, long to, Window window) {
     List<Integer> tagIndexes = new ArrayList<>();
     for (String tag : options.tagPartitions()) {
-      tagIndexes.add(rows.schema().tagIndex(tag)); // -1: the measurement lacks the tag, so it is NULL
+      tagIndexes.add(
+          rows.schema().tagIndex(tag)); // -1: the measurement lacks the tag, so it is NULL
     }
     Map<String, List<Integer>> partitions = new TreeMap<>();
     long unit = options.partitionBy().width().toNanos();
@@ -151,7 +186,8 @@ public final class WindowWriter {
     for (int row : order) {
       long t = rows.timeNanos(row);
       if (t < from || t >= to) {
-        throw new IllegalArgumentException("a row at " + Durations.fromEpochNanos(t) + " is outside window " + window);
+        throw new IllegalArgumentException(
+            "a row at " + Durations.fromEpochNanos(t) + " is outside window " + window);
       }
       long bucket = t - Math.floorMod(t, unit);
       boolean same = current != null && bucket == lastBucket;
@@ -166,8 +202,11 @@ public final class WindowWriter {
         for (int i = 0; i < tagIndexes.size(); i++) {
           tags.add(new AbstractMap.SimpleEntry<>(options.tagPartitions().get(i), lastTags[i]));
         }
-        current = partitions.computeIfAbsent(LakeLayout.partitionPath(options.partitionBy(),
-            Durations.fromEpochNanos(bucket), tags), k -> new ArrayList<>());
+        current =
+            partitions.computeIfAbsent(
+                LakeLayout.partitionPath(
+                    options.partitionBy(), Durations.fromEpochNanos(bucket), tags),
+                k -> new ArrayList<>());
         lastBucket = bucket;
       }
       current.add(row);
@@ -175,7 +214,12 @@ public final class WindowWriter {
     return partitions;
   }
 
-  private DataFile writeFile(LakeStore store, String key, SeriesRows rows, int[] order, WriteOptions options,
+  private DataFile writeFile(
+      LakeStore store,
+      String key,
+      SeriesRows rows,
+      int[] order,
+      WriteOptions options,
       StorageClass storageClass) {
     Path temp = null;
     try {
@@ -183,10 +227,18 @@ public final class WindowWriter {
       temp = Files.createTempFile(tempDir, "tw-", ".parquet");
       FileSummary summary = TimeSeriesWriter.write(rows, order, new LocalOutputFile(temp), options);
       ObjectInfo info = store.put(key, temp, storageClass);
-      return new DataFile(key, info.size(), info.etag(), summary.rows(), summary.series(), summary.minTime(),
-          summary.maxTime(), storageClass);
+      return new DataFile(
+          key,
+          info.size(),
+          info.etag(),
+          summary.rows(),
+          summary.series(),
+          summary.minTime(),
+          summary.maxTime(),
+          storageClass);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot stage " + key + " in " + tempDir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot stage " + key + " in " + tempDir + ": " + e.getMessage(), e);
     } finally {
       if (temp != null) {
         try {
@@ -197,5 +249,4 @@ public final class WindowWriter {
       }
     }
   }
-
 }

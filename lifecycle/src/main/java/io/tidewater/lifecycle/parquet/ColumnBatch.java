@@ -39,7 +39,10 @@ public final class ColumnBatch {
       }
     }
 
-    /** The null flags of the rows, for loops over a run of rows (valid until the next batch is read). */
+    /**
+     * The null flags of the rows, for loops over a run of rows (valid until the next batch is
+     * read).
+     */
     public boolean[] nulls() {
       return nulls;
     }

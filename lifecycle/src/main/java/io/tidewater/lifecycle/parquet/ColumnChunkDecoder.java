@@ -35,7 +35,8 @@ final class ColumnChunkDecoder {
   private int[] idScratch = new int[0];
 
   /** One page's levels and values, whatever its format version. */
-  private record PageParts(int firstRow, int count, int nullCount, Encoding encoding, ByteBuffer values) {}
+  private record PageParts(
+      int firstRow, int count, int nullCount, Encoding encoding, ByteBuffer values) {}
 
   void doubles(PageReader pages, ColumnDescriptor c, double[] out, boolean[] nulls) {
     Dictionary dict = dictionary(pages, c);
@@ -53,7 +54,8 @@ final class ColumnChunkDecoder {
       double[] target = p.nullCount == 0 ? out : scratchDoubles(nonNull);
       int at = p.nullCount == 0 ? p.firstRow : 0;
       switch (p.encoding) {
-        case PLAIN -> p.values.order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(target, at, nonNull);
+        case PLAIN ->
+            p.values.order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(target, at, nonNull);
         case BYTE_STREAM_SPLIT -> byteStreamSplit(p.values, nonNull, target, at);
         case RLE_DICTIONARY, PLAIN_DICTIONARY -> {
           int[] ids = ids(p.values, nonNull);
@@ -119,7 +121,10 @@ final class ColumnChunkDecoder {
     }
   }
 
-  /** Strings as ids into {@code v}'s dictionary: the chunk's dictionary first, then values of plain pages. */
+  /**
+   * Strings as ids into {@code v}'s dictionary: the chunk's dictionary first, then values of plain
+   * pages.
+   */
   void strings(PageReader pages, ColumnDescriptor c, ColumnBatch.Vector v) {
     Dictionary dict = dictionary(pages, c);
     Map<String, Integer> plainIds = null;
@@ -169,11 +174,14 @@ final class ColumnChunkDecoder {
     try {
       return page == null ? null : page.getEncoding().initDictionary(c, page);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the dictionary of " + String.join(".", c.getPath()), e);
+      throw new UncheckedIOException(
+          "cannot read the dictionary of " + String.join(".", c.getPath()), e);
     }
   }
 
-  /** Splits a page into its parts and fills {@code nulls} for its rows from the definition levels. */
+  /**
+   * Splits a page into its parts and fills {@code nulls} for its rows from the definition levels.
+   */
   private static PageParts parts(DataPage page, ColumnDescriptor c, int nextRow, boolean[] nulls) {
     int first = page.getFirstRowIndex().map(Long::intValue).orElse(nextRow);
     int n = page.getValueCount();
@@ -185,14 +193,17 @@ final class ColumnChunkDecoder {
           if (nullCount == 0) {
             Arrays.fill(nulls, first, first + n, false);
           } else {
-            RunLengthBitPackingHybridDecoder levels = new RunLengthBitPackingHybridDecoder(
-                BytesUtils.getWidthFromMaxInt(maxDef), v2.getDefinitionLevels().toInputStream());
+            RunLengthBitPackingHybridDecoder levels =
+                new RunLengthBitPackingHybridDecoder(
+                    BytesUtils.getWidthFromMaxInt(maxDef),
+                    v2.getDefinitionLevels().toInputStream());
             for (int i = 0; i < n; i++) {
               nulls[first + i] = levels.readInt() < maxDef;
             }
           }
         }
-        return new PageParts(first, n, nullCount, v2.getDataEncoding(), v2.getData().toByteBuffer());
+        return new PageParts(
+            first, n, nullCount, v2.getDataEncoding(), v2.getData().toByteBuffer());
       }
       DataPageV1 v1 = (DataPageV1) page;
       ByteBufferInputStream in = v1.getBytes().toInputStream();
@@ -218,9 +229,10 @@ final class ColumnChunkDecoder {
 
   /** parquet-java's reader for encodings without a bulk path here. */
   private static ValuesReader reader(PageParts p, ColumnDescriptor c, Dictionary dict) {
-    ValuesReader reader = p.encoding.usesDictionary()
-        ? p.encoding.getDictionaryBasedValuesReader(c, ValuesType.VALUES, dict)
-        : p.encoding.getValuesReader(c, ValuesType.VALUES);
+    ValuesReader reader =
+        p.encoding.usesDictionary()
+            ? p.encoding.getDictionaryBasedValuesReader(c, ValuesType.VALUES, dict)
+            : p.encoding.getValuesReader(c, ValuesType.VALUES);
     try {
       reader.initFromPage(p.count, ByteBufferInputStream.wrap(p.values.slice()));
     } catch (IOException e) {

@@ -22,7 +22,9 @@ final class DoubleEncodingChoice {
 
   private DoubleEncodingChoice() {}
 
-  /** Whether byte-stream-split makes {@code values[0, n)} smaller than plain under {@code codec}. */
+  /**
+   * Whether byte-stream-split makes {@code values[0, n)} smaller than plain under {@code codec}.
+   */
   static boolean byteStreamSplitIsSmaller(double[] values, int n, Compression codec) {
     if (codec == Compression.NONE || n < 64) {
       return false; // the split only helps a compressor; it does not shrink data itself

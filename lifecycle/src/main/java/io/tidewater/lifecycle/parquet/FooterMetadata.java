@@ -45,11 +45,15 @@ public record FooterMetadata(MeasurementSchema schema, TimestampPrecision precis
     }
   }
 
-  /** The metadata in a footer's key-value pairs; SchemaConflictException if file {@code name} has none. */
+  /**
+   * The metadata in a footer's key-value pairs; SchemaConflictException if file {@code name} has
+   * none.
+   */
   public static FooterMetadata fromFooter(String name, Map<String, String> keyValues) {
     String text = keyValues.get(KEY);
     if (text == null) {
-      throw new SchemaConflictException(name + " was not written by Tidewater (no " + KEY + " metadata)");
+      throw new SchemaConflictException(
+          name + " was not written by Tidewater (no " + KEY + " metadata)");
     }
     JsonNode meta;
     try {
@@ -60,10 +64,16 @@ public record FooterMetadata(MeasurementSchema schema, TimestampPrecision precis
     List<String> tags = new ArrayList<>();
     meta.get("tags").forEach(t -> tags.add(t.asText()));
     List<FieldColumn> fields = new ArrayList<>();
-    meta.get("fields").forEach(f -> fields.add(new FieldColumn(f.get("name").asText(),
-        FieldType.fromInflux(f.get("type").asText()))));
-    TimestampPrecision precision = TimestampPrecision.valueOf(meta.get("precision").asText().toUpperCase(Locale.ROOT));
-    return new FooterMetadata(new MeasurementSchema(meta.get("measurement").asText(), tags, fields), precision);
+    meta.get("fields")
+        .forEach(
+            f ->
+                fields.add(
+                    new FieldColumn(
+                        f.get("name").asText(), FieldType.fromInflux(f.get("type").asText()))));
+    TimestampPrecision precision =
+        TimestampPrecision.valueOf(meta.get("precision").asText().toUpperCase(Locale.ROOT));
+    return new FooterMetadata(
+        new MeasurementSchema(meta.get("measurement").asText(), tags, fields), precision);
   }
 
   /** Nanoseconds per unit of the file's {@code time} column. */

@@ -1,6 +1,8 @@
 package io.tidewater.lifecycle.parquet;
 
-/** A stable merge sort of int indices by a primitive comparator: no boxing for million-row windows. */
+/**
+ * A stable merge sort of int indices by a primitive comparator: no boxing for million-row windows.
+ */
 final class IntSort {
 
   /** Compares two indices. */

@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The columns of one measurement: {@code time}, one string column per tag key, one typed column
- * per field key (docs/architecture.md, lake layout). Tags and fields are kept sorted by name, so two exports of
- * the same data have the same schema.
+ * The columns of one measurement: {@code time}, one string column per tag key, one typed column per
+ * field key (docs/architecture.md, lake layout). Tags and fields are kept sorted by name, so two
+ * exports of the same data have the same schema.
  */
 public record MeasurementSchema(String measurement, List<String> tags, List<FieldColumn> fields) {
 
@@ -27,15 +27,21 @@ public record MeasurementSchema(String measurement, List<String> tags, List<Fiel
     Set<String> fieldNames = new HashSet<>();
     for (FieldColumn f : fields) {
       if (!fieldNames.add(f.name())) {
-        throw new SchemaConflictException("measurement '" + measurement + "' lists field '" + f.name() + "' twice");
+        throw new SchemaConflictException(
+            "measurement '" + measurement + "' lists field '" + f.name() + "' twice");
       }
       if (names.contains(f.name())) {
-        throw new SchemaConflictException("measurement '" + measurement + "' has a tag and a field both named '"
-            + f.name() + "'; rename one in InfluxDB (SELECT INTO) before exporting");
+        throw new SchemaConflictException(
+            "measurement '"
+                + measurement
+                + "' has a tag and a field both named '"
+                + f.name()
+                + "'; rename one in InfluxDB (SELECT INTO) before exporting");
       }
     }
     if (names.contains(TIME) || fieldNames.contains(TIME)) {
-      throw new SchemaConflictException("measurement '" + measurement + "' has a tag or field named 'time'");
+      throw new SchemaConflictException(
+          "measurement '" + measurement + "' has a tag or field named 'time'");
     }
   }
 
@@ -58,8 +64,8 @@ public record MeasurementSchema(String measurement, List<String> tags, List<Fiel
   }
 
   /**
-   * The union of two schemas (schema evolution: files written before a column existed read as
-   * NULL there). A field with different types is a {@link SchemaConflictException} naming both.
+   * The union of two schemas (schema evolution: files written before a column existed read as NULL
+   * there). A field with different types is a {@link SchemaConflictException} naming both.
    */
   public MeasurementSchema union(MeasurementSchema other) {
     if (!measurement.equals(other.measurement)) {
@@ -74,9 +80,17 @@ public record MeasurementSchema(String measurement, List<String> tags, List<Fiel
     for (FieldColumn f : other.fields) {
       FieldColumn mine = all.putIfAbsent(f.name(), f);
       if (mine != null && mine.type() != f.type()) {
-        throw new SchemaConflictException("field '" + f.name() + "' of measurement '" + measurement + "' is "
-            + mine.type().influxName() + " in some data and " + f.type().influxName() + " in other data;"
-            + " InfluxDB allows this across shards, the lake needs one type per column");
+        throw new SchemaConflictException(
+            "field '"
+                + f.name()
+                + "' of measurement '"
+                + measurement
+                + "' is "
+                + mine.type().influxName()
+                + " in some data and "
+                + f.type().influxName()
+                + " in other data;"
+                + " InfluxDB allows this across shards, the lake needs one type per column");
       }
     }
     return new MeasurementSchema(measurement, allTags, new ArrayList<>(all.values()));

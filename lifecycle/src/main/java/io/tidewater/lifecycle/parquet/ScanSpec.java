@@ -6,15 +6,21 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a scan of lake files reads: the columns wanted, a half-open time range in epoch
- * nanoseconds, and tag values to keep (a tag absent from the map is not filtered).
+ * What a scan of lake files reads: the columns wanted, a half-open time range in epoch nanoseconds,
+ * and tag values to keep (a tag absent from the map is not filtered).
  *
  * @param schema the columns the caller expects; columns missing from a file read as NULL
- * @param time whether batches carry times; without it the time column is read only where the
- *     time range needs checking row by row
+ * @param time whether batches carry times; without it the time column is read only where the time
+ *     range needs checking row by row
  */
-public record ScanSpec(MeasurementSchema schema, boolean time, List<String> tags, List<String> fields, long fromNanos,
-    long toNanos, Map<String, Set<String>> tagValues) {
+public record ScanSpec(
+    MeasurementSchema schema,
+    boolean time,
+    List<String> tags,
+    List<String> fields,
+    long fromNanos,
+    long toNanos,
+    Map<String, Set<String>> tagValues) {
 
   public ScanSpec {
     Objects.requireNonNull(schema, "schema");
@@ -40,8 +46,14 @@ public record ScanSpec(MeasurementSchema schema, boolean time, List<String> tags
 
   /** Every column of {@code schema}, all times, no tag filter. */
   public static ScanSpec all(MeasurementSchema schema) {
-    return new ScanSpec(schema, true, schema.tags(), schema.fields().stream().map(FieldColumn::name).toList(),
-        Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
+    return new ScanSpec(
+        schema,
+        true,
+        schema.tags(),
+        schema.fields().stream().map(FieldColumn::name).toList(),
+        Long.MIN_VALUE,
+        Long.MAX_VALUE,
+        Map.of());
   }
 
   public ScanSpec withTimeRange(long from, long to) {

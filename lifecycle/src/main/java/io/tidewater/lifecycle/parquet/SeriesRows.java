@@ -190,8 +190,13 @@ public final class SeriesRows {
     for (int f = 0; f < fieldMap.length; f++) {
       fieldMap[f] = schema.fieldIndex(o.fields().get(f).name());
       if (fieldMap[f] < 0 || schema.fields().get(fieldMap[f]).type() != o.fields().get(f).type()) {
-        throw new SchemaConflictException("cannot append rows with field '" + o.fields().get(f).name() + "' of type "
-            + o.fields().get(f).type().influxName() + " to " + schema.measurement());
+        throw new SchemaConflictException(
+            "cannot append rows with field '"
+                + o.fields().get(f).name()
+                + "' of type "
+                + o.fields().get(f).type().influxName()
+                + " to "
+                + schema.measurement());
       }
     }
     for (int r = 0; r < other.size; r++) {
@@ -225,18 +230,20 @@ public final class SeriesRows {
     for (int i = 0; i < size; i++) {
       order[i] = i;
     }
-    IntSort.sort(order, (a, b) -> {
-      for (int t = 0; t < ranks.length; t++) {
-        int ia = tagIds[t][a];
-        int ib = tagIds[t][b];
-        int ra = ia < 0 ? -1 : ranks[t][ia];
-        int rb = ib < 0 ? -1 : ranks[t][ib];
-        if (ra != rb) {
-          return Integer.compare(ra, rb);
-        }
-      }
-      return Long.compare(times[a], times[b]);
-    });
+    IntSort.sort(
+        order,
+        (a, b) -> {
+          for (int t = 0; t < ranks.length; t++) {
+            int ia = tagIds[t][a];
+            int ib = tagIds[t][b];
+            int ra = ia < 0 ? -1 : ranks[t][ia];
+            int rb = ib < 0 ? -1 : ranks[t][ib];
+            if (ra != rb) {
+              return Integer.compare(ra, rb);
+            }
+          }
+          return Long.compare(times[a], times[b]);
+        });
     return order;
   }
 }

@@ -11,9 +11,9 @@ import org.apache.parquet.io.SeekableInputStream;
 
 /**
  * A lake object as parquet-java's {@link InputFile}: ranged reads through the store, each carrying
- * the ETag the ledger recorded, so a file replaced under a reader fails the read instead of
- * mixing versions. Small reads (the footer) go through a read-ahead buffer; column chunks are
- * read in one request each.
+ * the ETag the ledger recorded, so a file replaced under a reader fails the read instead of mixing
+ * versions. Small reads (the footer) go through a read-ahead buffer; column chunks are read in one
+ * request each.
  */
 public final class StoreInputFile implements InputFile {
 
@@ -43,7 +43,8 @@ public final class StoreInputFile implements InputFile {
    */
   public Optional<String> contentKey() {
     String etag = object.etag();
-    return etag == null || etag.isEmpty() ? Optional.empty()
+    return etag == null || etag.isEmpty()
+        ? Optional.empty()
         : Optional.of(store.location().uriOf(object.key()) + "#" + object.size() + "#" + etag);
   }
 
@@ -91,8 +92,16 @@ public final class StoreInputFile implements InputFile {
     @Override
     public void readFully(byte[] bytes, int start, int len) throws IOException {
       if (pos + len > object.size()) {
-        throw new EOFException("reading " + len + " bytes at " + pos + " of " + StoreInputFile.this + " ("
-            + object.size() + " bytes)");
+        throw new EOFException(
+            "reading "
+                + len
+                + " bytes at "
+                + pos
+                + " of "
+                + StoreInputFile.this
+                + " ("
+                + object.size()
+                + " bytes)");
       }
       if (pos >= bufferStart && pos + len <= bufferStart + buffer.length) {
         System.arraycopy(buffer, (int) (pos - bufferStart), bytes, start, len);
@@ -110,7 +119,8 @@ public final class StoreInputFile implements InputFile {
     private byte[] fetch(long offset, int length) throws EOFException {
       byte[] data = store.readRange(object.key(), offset, length, Optional.of(object.etag()));
       if (data.length < length) {
-        throw new EOFException(StoreInputFile.this + " is shorter than the ledger says (" + object.size() + " bytes)");
+        throw new EOFException(
+            StoreInputFile.this + " is shorter than the ledger says (" + object.size() + " bytes)");
       }
       return data;
     }

@@ -1,6 +1,5 @@
 package io.tidewater.lifecycle.parquet;
 
-import io.tidewater.policy.TimestampPrecision;
 import io.tidewater.policy.rollup.FieldType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,14 +33,13 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveComparator;
 
 /**
- * Reads lake files written by {@link TimeSeriesWriter} into {@link ColumnBatch}es, one row group
- * at a time: only the requested columns are fetched, row groups whose statistics exclude the time
+ * Reads lake files written by {@link TimeSeriesWriter} into {@link ColumnBatch}es, one row group at
+ * a time: only the requested columns are fetched, row groups whose statistics exclude the time
  * range or tag values are skipped unread, so are pages the page index excludes, and pages are
- * decoded straight into the batch's primitive arrays (no object per row). Rows outside the range
- * or tag values are dropped.
+ * decoded straight into the batch's primitive arrays (no object per row). Rows outside the range or
+ * tag values are dropped.
  */
 public final class TimeSeriesReader implements AutoCloseable {
-
 
   private final String name;
   private final ScanSpec spec;
@@ -54,15 +52,21 @@ public final class TimeSeriesReader implements AutoCloseable {
   private final ColumnDescriptor[] fieldColumns;
   private final ColumnChunkDecoder decoder = new ColumnChunkDecoder();
   private final boolean timeRange;
+
   /** The object version this file is (null when unknown): its page indexes are cached under it. */
   private final String contentKey;
+
   private final List<BlockMetaData> footerBlocks;
   private int nextBlock;
   private int rowGroupsRead;
   private int rowGroupsSkipped;
   private long pagesPrunedRows;
 
-  private TimeSeriesReader(String name, ScanSpec spec, ParquetFileReader reader, Footers.Footer footer,
+  private TimeSeriesReader(
+      String name,
+      ScanSpec spec,
+      ParquetFileReader reader,
+      Footers.Footer footer,
       String contentKey) {
     this.contentKey = contentKey;
     this.footerBlocks = footer.metadata().getBlocks();
@@ -76,7 +80,8 @@ public final class TimeSeriesReader implements AutoCloseable {
     this.tagColumns = new ColumnDescriptor[spec.tags().size()];
     for (int t = 0; t < tagColumns.length; t++) {
       String tag = spec.tags().get(t);
-      tagColumns[t] = fileSchema.tagIndex(tag) >= 0 ? parquet.getColumnDescription(new String[] {tag}) : null;
+      tagColumns[t] =
+          fileSchema.tagIndex(tag) >= 0 ? parquet.getColumnDescription(new String[] {tag}) : null;
     }
     this.fieldColumns = new ColumnDescriptor[spec.fields().size()];
     for (int f = 0; f < fieldColumns.length; f++) {
@@ -84,10 +89,21 @@ public final class TimeSeriesReader implements AutoCloseable {
       FieldType wanted = spec.schema().field(field).orElseThrow().type();
       var inFile = fileSchema.field(field);
       if (inFile.isPresent() && inFile.get().type() != wanted) {
-        throw new SchemaConflictException("field '" + field + "' of " + spec.schema().measurement() + " is "
-            + inFile.get().type().influxName() + " in " + name + " but " + wanted.influxName() + " elsewhere");
+        throw new SchemaConflictException(
+            "field '"
+                + field
+                + "' of "
+                + spec.schema().measurement()
+                + " is "
+                + inFile.get().type().influxName()
+                + " in "
+                + name
+                + " but "
+                + wanted.influxName()
+                + " elsewhere");
       }
-      fieldColumns[f] = inFile.isPresent() ? parquet.getColumnDescription(new String[] {field}) : null;
+      fieldColumns[f] =
+          inFile.isPresent() ? parquet.getColumnDescription(new String[] {field}) : null;
     }
     List<ColumnDescriptor> requested = new ArrayList<>();
     this.timeRange = spec.fromNanos() != Long.MIN_VALUE || spec.toNanos() != Long.MAX_VALUE;
@@ -111,11 +127,15 @@ public final class TimeSeriesReader implements AutoCloseable {
   /** Opens {@code file} for {@code spec}; {@code name} identifies it in errors. */
   public static TimeSeriesReader open(InputFile file, String name, ScanSpec spec) {
     try {
-      ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
-      Optional<String> contentKey = file instanceof StoreInputFile s ? s.contentKey() : Optional.empty();
+      ParquetReadOptions options =
+          ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+      Optional<String> contentKey =
+          file instanceof StoreInputFile s ? s.contentKey() : Optional.empty();
       Footers.Footer footer = contentKey.map(Footers::get).orElse(null);
-      ParquetFileReader reader = footer == null ? ParquetFileReader.open(file, options)
-          : ParquetFileReader.open(file, footer.metadata(), options, file.newStream());
+      ParquetFileReader reader =
+          footer == null
+              ? ParquetFileReader.open(file, options)
+              : ParquetFileReader.open(file, footer.metadata(), options, file.newStream());
       try {
         if (footer == null) {
           footer = footer(name, reader.getFooter());
@@ -238,8 +258,10 @@ public final class TimeSeriesReader implements AutoCloseable {
       if (!isTime && values == null) {
         continue;
       }
-      Footers.PageIndex pageIndex = contentKey == null ? readPageIndex(chunk)
-          : Footers.pageIndex(contentKey, rowGroup, column, () -> readPageIndex(chunk));
+      Footers.PageIndex pageIndex =
+          contentKey == null
+              ? readPageIndex(chunk)
+              : Footers.pageIndex(contentKey, rowGroup, column, () -> readPageIndex(chunk));
       ColumnIndex index = pageIndex.columns();
       OffsetIndex offsets = pageIndex.offsets();
       if (index == null || offsets == null) {
@@ -257,14 +279,18 @@ public final class TimeSeriesReader implements AutoCloseable {
           keep.add(p);
         }
       }
-      RowRanges pages = org.apache.parquet.internal.filter2.columnindex.RowRanges.create(block.getRowCount(),
-          keep.stream().mapToInt(Integer::intValue).iterator(), offsets);
+      RowRanges pages =
+          org.apache.parquet.internal.filter2.columnindex.RowRanges.create(
+              block.getRowCount(), keep.stream().mapToInt(Integer::intValue).iterator(), offsets);
       ranges = ranges == null ? pages : RowRanges.intersection(ranges, pages);
     }
     return ranges;
   }
 
-  /** The row group's position in the file (not its ordinal field: writers other than parquet-java may leave it unset). */
+  /**
+   * The row group's position in the file (not its ordinal field: writers other than parquet-java
+   * may leave it unset).
+   */
   private int rowGroupNumber(BlockMetaData block) {
     List<BlockMetaData> all = footerBlocks;
     for (int i = 0; i < all.size(); i++) {
@@ -279,7 +305,8 @@ public final class TimeSeriesReader implements AutoCloseable {
     try {
       return new Footers.PageIndex(reader.readColumnIndex(chunk), reader.readOffsetIndex(chunk));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the page index of " + name + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read the page index of " + name + ": " + e.getMessage(), e);
     }
   }
 
@@ -289,7 +316,10 @@ public final class TimeSeriesReader implements AutoCloseable {
     return hi >= spec.fromNanos() && lo < spec.toNanos();
   }
 
-  /** Page bounds are UTF-8 bytes, possibly truncated (min shortened, max rounded up): still safe bounds. */
+  /**
+   * Page bounds are UTF-8 bytes, possibly truncated (min shortened, max rounded up): still safe
+   * bounds.
+   */
   private static boolean anyBetween(Set<String> values, ByteBuffer min, ByteBuffer max) {
     Binary lo = Binary.fromConstantByteBuffer(min);
     Binary hi = Binary.fromConstantByteBuffer(max);
@@ -302,7 +332,8 @@ public final class TimeSeriesReader implements AutoCloseable {
     return false;
   }
 
-  private static final PrimitiveComparator<Binary> UNSIGNED = PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
+  private static final PrimitiveComparator<Binary> UNSIGNED =
+      PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
 
   /** Keeps the rows of the row group the page index selected, in order. */
   private static void keepOnly(PrimitiveIterator.OfLong rows, ColumnBatch batch) {
@@ -313,7 +344,11 @@ public final class TimeSeriesReader implements AutoCloseable {
     batch.compact(keep);
   }
 
-  private enum Match { NONE, SOME, ALL }
+  private enum Match {
+    NONE,
+    SOME,
+    ALL
+  }
 
   /** What a row group's statistics say about the scan's time range and tag values. */
   private Match match(BlockMetaData block) {
@@ -331,8 +366,11 @@ public final class TimeSeriesReader implements AutoCloseable {
       }
     }
     for (var filter : spec.tagValues().entrySet()) {
-      ColumnChunkMetaData chunk = block.getColumns().stream()
-          .filter(c -> c.getPath().toArray()[0].equals(filter.getKey())).findFirst().orElse(null);
+      ColumnChunkMetaData chunk =
+          block.getColumns().stream()
+              .filter(c -> c.getPath().toArray()[0].equals(filter.getKey()))
+              .findFirst()
+              .orElse(null);
       if (chunk == null || !mayContain(chunk.getStatistics(), filter.getValue())) {
         return Match.NONE; // a tag absent from the file is NULL in every row: no value matches
       }
@@ -423,7 +461,8 @@ public final class TimeSeriesReader implements AutoCloseable {
   }
 
   private static Footers.Footer footer(String name, ParquetMetadata metadata) {
-    FooterMetadata meta = FooterMetadata.fromFooter(name, metadata.getFileMetaData().getKeyValueMetaData());
+    FooterMetadata meta =
+        FooterMetadata.fromFooter(name, metadata.getFileMetaData().getKeyValueMetaData());
     return new Footers.Footer(metadata, meta.schema(), meta.unitNanos());
   }
 

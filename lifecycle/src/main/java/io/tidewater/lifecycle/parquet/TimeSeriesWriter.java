@@ -6,7 +6,6 @@ import io.tidewater.policy.rollup.FieldType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,9 @@ import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
 /**
- * Writes rows of one measurement into one Parquet file, sorted by series then time: {@code time}
- * as INT64 TIMESTAMP (UTC, micro- or nanoseconds) delta-encoded, tags as dictionary-encoded
- * strings, fields typed (docs/architecture.md, lake layout), with statistics and the page index, and the
+ * Writes rows of one measurement into one Parquet file, sorted by series then time: {@code time} as
+ * INT64 TIMESTAMP (UTC, micro- or nanoseconds) delta-encoded, tags as dictionary-encoded strings,
+ * fields typed (docs/architecture.md, lake layout), with statistics and the page index, and the
  * measurement's schema in the file's key-value metadata so readers know tags from fields.
  */
 public final class TimeSeriesWriter {
@@ -43,9 +42,14 @@ public final class TimeSeriesWriter {
   /** The Parquet schema of a measurement's lake files. */
   public static MessageType parquetSchema(MeasurementSchema schema, TimestampPrecision precision) {
     Types.MessageTypeBuilder message = Types.buildMessage();
-    message.required(PrimitiveTypeName.INT64)
-        .as(LogicalTypeAnnotation.timestampType(true, precision == TimestampPrecision.NANOS
-            ? LogicalTypeAnnotation.TimeUnit.NANOS : LogicalTypeAnnotation.TimeUnit.MICROS))
+    message
+        .required(PrimitiveTypeName.INT64)
+        .as(
+            LogicalTypeAnnotation.timestampType(
+                true,
+                precision == TimestampPrecision.NANOS
+                    ? LogicalTypeAnnotation.TimeUnit.NANOS
+                    : LogicalTypeAnnotation.TimeUnit.MICROS))
         .named(MeasurementSchema.TIME);
     for (String tag : schema.tags()) {
       message.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(tag);
@@ -60,8 +64,14 @@ public final class TimeSeriesWriter {
     return switch (f.type()) {
       case FLOAT -> Types.optional(PrimitiveTypeName.DOUBLE).named(f.name());
       case INTEGER -> Types.optional(PrimitiveTypeName.INT64).named(f.name());
-      case UNSIGNED -> Types.optional(PrimitiveTypeName.INT64).as(LogicalTypeAnnotation.intType(64, false)).named(f.name());
-      case STRING -> Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(f.name());
+      case UNSIGNED ->
+          Types.optional(PrimitiveTypeName.INT64)
+              .as(LogicalTypeAnnotation.intType(64, false))
+              .named(f.name());
+      case STRING ->
+          Types.optional(PrimitiveTypeName.BINARY)
+              .as(LogicalTypeAnnotation.stringType())
+              .named(f.name());
       case BOOLEAN -> Types.optional(PrimitiveTypeName.BOOLEAN).named(f.name());
     };
   }
@@ -72,16 +82,18 @@ public final class TimeSeriesWriter {
   }
 
   /** Writes the rows {@code order} lists, in that order (which must be by series then time). */
-  public static FileSummary write(SeriesRows rows, int[] order, OutputFile out, WriteOptions options) {
+  public static FileSummary write(
+      SeriesRows rows, int[] order, OutputFile out, WriteOptions options) {
     MeasurementSchema schema = rows.schema();
     MessageType parquet = parquetSchema(schema, options.precision());
-    ParquetProperties.Builder props = ParquetProperties.builder()
-        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
-        .withPageSize(options.pageBytes())
-        .withDictionaryEncoding(true)
-        .withDictionaryEncoding(MeasurementSchema.TIME, false)
-        .withColumnIndexTruncateLength(64)
-        .withPageWriteChecksumEnabled(true);
+    ParquetProperties.Builder props =
+        ParquetProperties.builder()
+            .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
+            .withPageSize(options.pageBytes())
+            .withDictionaryEncoding(true)
+            .withDictionaryEncoding(MeasurementSchema.TIME, false)
+            .withColumnIndexTruncateLength(64)
+            .withPageWriteChecksumEnabled(true);
     chooseEncodings(rows, order, options.compression(), props);
     // Rows go straight to parquet-java's column writers: the record API's per-field bookkeeping
     // (MessageColumnIO) cost more than the encoding itself (profiled on exports).
@@ -103,7 +115,8 @@ public final class TimeSeriesWriter {
       writer.finish(new FooterMetadata(schema, options.precision()).toFooter());
       return new FileSummary(order.length, series, minTime, maxTime);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write Parquet for " + schema.measurement() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write Parquet for " + schema.measurement() + ": " + e.getMessage(), e);
     }
   }
 
@@ -119,11 +132,14 @@ public final class TimeSeriesWriter {
   /**
    * Per numeric column, from a sample of its values spread over the file: dictionary encoding only
    * where values repeat (building a dictionary that overflows and falls back costs more than the
-   * whole write otherwise), and for floats plain or byte-stream-split, whichever compresses smaller.
+   * whole write otherwise), and for floats plain or byte-stream-split, whichever compresses
+   * smaller.
    */
-  private static void chooseEncodings(SeriesRows rows, int[] order, Compression codec, ParquetProperties.Builder builder) {
+  private static void chooseEncodings(
+      SeriesRows rows, int[] order, Compression codec, ParquetProperties.Builder builder) {
     List<FieldColumn> fields = rows.schema().fields();
-    // Every stride-th row: a spread sample judges a file of drifting values better than its first rows.
+    // Every stride-th row: a spread sample judges a file of drifting values better than its first
+    // rows.
     int stride = Math.max(1, order.length / DoubleEncodingChoice.SAMPLE);
     for (int f = 0; f < fields.size(); f++) {
       FieldType type = fields.get(f).type();
@@ -135,8 +151,10 @@ public final class TimeSeriesWriter {
       int n = 0;
       for (int i = 0; i < order.length && n < sample.length; i += stride) {
         if (rows.isPresent(f, order[i])) {
-          bits[n] = type == FieldType.FLOAT ? Double.doubleToRawLongBits(rows.doubleValue(f, order[i]))
-              : rows.longValue(f, order[i]);
+          bits[n] =
+              type == FieldType.FLOAT
+                  ? Double.doubleToRawLongBits(rows.doubleValue(f, order[i]))
+                  : rows.longValue(f, order[i]);
           sample[n] = Double.longBitsToDouble(bits[n]);
           n++;
         }
@@ -145,7 +163,8 @@ public final class TimeSeriesWriter {
       builder.withDictionaryEncoding(name, distinct(bits, n) <= n / 4);
       if (type == FieldType.FLOAT) {
         // Per column: withByteStreamSplitEncoding(true) would also split INT64 columns.
-        builder.withByteStreamSplitEncoding(name, DoubleEncodingChoice.byteStreamSplitIsSmaller(sample, n, codec));
+        builder.withByteStreamSplitEncoding(
+            name, DoubleEncodingChoice.byteStreamSplitIsSmaller(sample, n, codec));
       }
     }
   }
@@ -191,7 +210,12 @@ public final class TimeSeriesWriter {
     private ColumnWriter[] fields;
     private long rowsInGroup;
 
-    DirectWriter(SeriesRows rows, MessageType schema, ParquetProperties props, OutputFile out, WriteOptions options)
+    DirectWriter(
+        SeriesRows rows,
+        MessageType schema,
+        ParquetProperties props,
+        OutputFile out,
+        WriteOptions options)
         throws IOException {
       this.rows = rows;
       this.schema = schema;
@@ -199,8 +223,16 @@ public final class TimeSeriesWriter {
       this.rowGroupBytes = options.rowGroupBytes();
       this.nanos = options.precision() == TimestampPrecision.NANOS;
       this.compressor = codecs.getCompressor(codec(options.compression()));
-      this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.OVERWRITE, options.rowGroupBytes(), 0, 64,
-          Integer.MAX_VALUE, true);
+      this.file =
+          new ParquetFileWriter(
+              out,
+              schema,
+              ParquetFileWriter.Mode.OVERWRITE,
+              options.rowGroupBytes(),
+              0,
+              64,
+              Integer.MAX_VALUE,
+              true);
       file.start();
       MeasurementSchema s = rows.schema();
       tagBinaries = new BinaryCache[s.tags().size()];
@@ -216,7 +248,9 @@ public final class TimeSeriesWriter {
     }
 
     private void startGroup() {
-      pages = new ColumnChunkPageWriteStore(compressor, schema, new HeapByteBufferAllocator(), 64, true);
+      pages =
+          new ColumnChunkPageWriteStore(
+              compressor, schema, new HeapByteBufferAllocator(), 64, true);
       store = props.newColumnWriteStore(schema, pages);
       List<ColumnDescriptor> columns = schema.getColumns();
       time = store.getColumnWriter(columns.get(0));
@@ -317,7 +351,8 @@ public final class TimeSeriesWriter {
         cache = Arrays.copyOf(cache, Math.max(id + 1, cache.length * 2));
       }
       if (cache[id] == null) {
-        // Array-backed: parquet-java hashes and compares every value written (dictionary, statistics),
+        // Array-backed: parquet-java hashes and compares every value written (dictionary,
+        // statistics),
         // which costs less over a byte[] than over the ByteBuffer Binary.fromString wraps.
         cache[id] = Binary.fromConstantByteArray(values.apply(id).getBytes(StandardCharsets.UTF_8));
       }

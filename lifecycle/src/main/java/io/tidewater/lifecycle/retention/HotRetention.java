@@ -22,7 +22,8 @@ import java.util.Optional;
  * Deletes points past the hot tier from InfluxDB, for policies that opt in, and only where the lake
  * provably holds them: window by window, oldest first, each must be in the ledger with, field by
  * field, as many values as InfluxDB counts, and is then deleted within its bounds. It stops at the
- * first window that is not. Windows past expiry are deleted without a check (the lake drops them too).
+ * first window that is not. Windows past expiry are deleted without a check (the lake drops them
+ * too).
  */
 public final class HotRetention {
 
@@ -36,8 +37,12 @@ public final class HotRetention {
     this(policy, influx, ledger, clock, DirtyRanges.NONE);
   }
 
-  /** With change capture: a dirty window (changed since its export, not yet re-exported) stops the cut. */
-  public HotRetention(TieringPolicy policy, InfluxClient influx, Ledger ledger, Clock clock, DirtyRanges dirty) {
+  /**
+   * With change capture: a dirty window (changed since its export, not yet re-exported) stops the
+   * cut.
+   */
+  public HotRetention(
+      TieringPolicy policy, InfluxClient influx, Ledger ledger, Clock clock, DirtyRanges dirty) {
     this.dirty = dirty;
     this.policy = policy;
     this.influx = influx;
@@ -51,10 +56,18 @@ public final class HotRetention {
     }
     Source source = policy.source();
     List<String> held = new ArrayList<>();
-    if (influx.rows(source.database(), "SHOW RETENTION POLICIES ON " + InfluxQl.identifier(source.database())).size() > 1) {
+    if (influx
+            .rows(
+                source.database(),
+                "SHOW RETENTION POLICIES ON " + InfluxQl.identifier(source.database()))
+            .size()
+        > 1) {
       // InfluxDB 1.x DELETE has no retention-policy clause: it would delete from every one.
-      held.add("database " + source.database() + " has several retention policies and InfluxDB's DELETE would reach"
-          + " all of them; delete-from-hot-after-export is skipped for it");
+      held.add(
+          "database "
+              + source.database()
+              + " has several retention policies and InfluxDB's DELETE would reach"
+              + " all of them; delete-from-hot-after-export is skipped for it");
       return new RetentionReport(policy.name(), Map.of(), 0, held);
     }
     Instant hotFrom = policy.ladder().boundaries(clock.instant()).hotFrom();
@@ -68,13 +81,24 @@ public final class HotRetention {
       // Window by window: verified, then deleted at once within its bounds, so a point written
       // into a window after its check is never deleted unseen by a later, wider DELETE.
       Instant deletedUpTo = null;
-      for (Long start : influx.windowsWithData(source.database(), source.retentionPolicy(), m, earliest.get(),
-          Durations.epochNanos(hotFrom), policy.window())) {
+      for (Long start :
+          influx.windowsWithData(
+              source.database(),
+              source.retentionPolicy(),
+              m,
+              earliest.get(),
+              Durations.epochNanos(hotFrom),
+              policy.window())) {
         Window w = policy.windows().containing(Durations.fromEpochNanos(start));
         if (policy.ladder().placementAt(w.start(), clock.instant()).tier() != Tier.EXPIRED) {
           if (dirty.dirtyWindows(source.database(), m).contains(w)) {
-            // Counts may match while a late write changed values: only the re-export makes the lake whole.
-            held.add(m + " window " + w + " changed in InfluxDB since its export; kept in InfluxDB until re-exported");
+            // Counts may match while a late write changed values: only the re-export makes the lake
+            // whole.
+            held.add(
+                m
+                    + " window "
+                    + w
+                    + " changed in InfluxDB since its export; kept in InfluxDB until re-exported");
             break;
           }
           Optional<String> mismatch = verify(m, w);
@@ -84,8 +108,14 @@ public final class HotRetention {
           }
           verified++;
         } // past expiry the lake holds nothing by design: such points leave InfluxDB too
-        influx.rows(source.database(), "DELETE FROM " + InfluxQl.identifier(m) + " WHERE time >= "
-            + InfluxQl.time(Durations.epochNanos(w.start())) + " AND time < " + InfluxQl.time(Durations.epochNanos(w.end())));
+        influx.rows(
+            source.database(),
+            "DELETE FROM "
+                + InfluxQl.identifier(m)
+                + " WHERE time >= "
+                + InfluxQl.time(Durations.epochNanos(w.start()))
+                + " AND time < "
+                + InfluxQl.time(Durations.epochNanos(w.end())));
         deletedUpTo = w.end();
       }
       if (deletedUpTo != null) {
@@ -98,15 +128,33 @@ public final class HotRetention {
   /** Empty when the lake holds every value InfluxDB has in the window, else why not. */
   private Optional<String> verify(String m, Window w) {
     Source source = policy.source();
-    Map<String, Long> inInflux = influx.valueCountsPerWindow(source.database(), source.retentionPolicy(), m,
-        Durations.epochNanos(w.start()), Durations.epochNanos(w.end()), w.length())
-        .getOrDefault(Durations.epochNanos(w.start()), Map.of());
+    Map<String, Long> inInflux =
+        influx
+            .valueCountsPerWindow(
+                source.database(),
+                source.retentionPolicy(),
+                m,
+                Durations.epochNanos(w.start()),
+                Durations.epochNanos(w.end()),
+                w.length())
+            .getOrDefault(Durations.epochNanos(w.start()), Map.of());
     Optional<Map<String, Long>> inLake = LakeCounts.of(ledger, policy, m, w);
     if (inLake.isEmpty()) {
       return Optional.of(m + " window " + w + " is not in the lake yet");
     }
-    return LakeCounts.differences(inInflux, inLake.get()).stream().findFirst()
-        .map(d -> m + " window " + w + ": field " + d.field() + " has " + d.inInflux() + " values in InfluxDB but "
-            + d.inLake() + " in the lake (late data?); kept in InfluxDB until re-exported");
+    return LakeCounts.differences(inInflux, inLake.get()).stream()
+        .findFirst()
+        .map(
+            d ->
+                m
+                    + " window "
+                    + w
+                    + ": field "
+                    + d.field()
+                    + " has "
+                    + d.inInflux()
+                    + " values in InfluxDB but "
+                    + d.inLake()
+                    + " in the lake (late data?); kept in InfluxDB until re-exported");
   }
 }

@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Writes micro-batches as they fill or age, on one daemon thread: each policy's waiting writes
- * are flushed through its {@link MicroBatchWriter} when {@link MicroBatches} says they are due,
- * and each flush is handed to a listener (metrics, status). Closing stops the thread; what waits
- * stays in the change log and is replayed at the next start.
+ * Writes micro-batches as they fill or age, on one daemon thread: each policy's waiting writes are
+ * flushed through its {@link MicroBatchWriter} when {@link MicroBatches} says they are due, and
+ * each flush is handed to a listener (metrics, status). Closing stops the thread; what waits stays
+ * in the change log and is replayed at the next start.
  */
 public final class MicroBatchFlusher implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(MicroBatchFlusher.class.getName());
+
   /** The longest a wait for due batches lasts before it looks again. */
   private static final Duration POLL = Duration.ofSeconds(1);
 
@@ -28,7 +29,10 @@ public final class MicroBatchFlusher implements AutoCloseable {
   private final Consumer<MicroBatchWriter.Flush> listener;
   private volatile Thread thread;
 
-  public MicroBatchFlusher(MicroBatches batches, List<MicroBatchWriter> writers, Clock clock,
+  public MicroBatchFlusher(
+      MicroBatches batches,
+      List<MicroBatchWriter> writers,
+      Clock clock,
       Consumer<MicroBatchWriter.Flush> listener) {
     this.batches = batches;
     this.writers = List.copyOf(writers);
@@ -60,13 +64,18 @@ public final class MicroBatchFlusher implements AutoCloseable {
   }
 
   private void flush(MicroBatchWriter writer) {
-    writer.flush().ifPresent(f -> {
-      listener.accept(f);
-      f.problem().ifPresent(p -> LOG.log(Level.WARNING, "Micro-batch of {0} failed: {1}", f.policy(), p));
-      if (f.busy()) {
-        Threads.sleepQuietly(POLL); // an export of the policy is running: its writes wait
-      }
-    });
+    writer
+        .flush()
+        .ifPresent(
+            f -> {
+              listener.accept(f);
+              f.problem()
+                  .ifPresent(
+                      p -> LOG.log(Level.WARNING, "Micro-batch of {0} failed: {1}", f.policy(), p));
+              if (f.busy()) {
+                Threads.sleepQuietly(POLL); // an export of the policy is running: its writes wait
+              }
+            });
   }
 
   @Override

@@ -13,7 +13,8 @@ import java.util.List;
  * @param retention what was deleted from InfluxDB, and what was held back
  * @param collected the lake files collected as garbage (left between a commit and its deletes)
  */
-public record PolicyRun(JobReport export, TierReport tiers, RetentionReport retention, List<String> collected) {
+public record PolicyRun(
+    JobReport export, TierReport tiers, RetentionReport retention, List<String> collected) {
   public PolicyRun {
     collected = List.copyOf(collected);
   }

@@ -31,14 +31,15 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Runs one policy: its export (scheduled, requested or a backfill), then, still under the
- * policy's lease, its tier moves, retention in InfluxDB and the collection of lake files a crash
- * left behind. Every committed window is registered in Glue (when configured) and reported to the
- * {@link Listener}, as is every measurement the later steps changed.
+ * Runs one policy: its export (scheduled, requested or a backfill), then, still under the policy's
+ * lease, its tier moves, retention in InfluxDB and the collection of lake files a crash left
+ * behind. Every committed window is registered in Glue (when configured) and reported to the {@link
+ * Listener}, as is every measurement the later steps changed.
  */
 public final class PolicyRunner {
 
   private static final System.Logger LOG = System.getLogger(PolicyRunner.class.getName());
+
   /** Files younger than this are never collected: a writer may still be committing them. */
   private static final Duration GARBAGE_GRACE = Duration.ofHours(1);
 
@@ -47,16 +48,19 @@ public final class PolicyRunner {
     /** A window of a measurement was committed. */
     void committed(WindowVersion version);
 
-    /** Some of a measurement's data changed: tier moves restated windows, retention deleted points. */
+    /**
+     * Some of a measurement's data changed: tier moves restated windows, retention deleted points.
+     */
     void changed(String database, String measurement);
 
-    Listener NONE = new Listener() {
-      @Override
-      public void committed(WindowVersion version) {}
+    Listener NONE =
+        new Listener() {
+          @Override
+          public void committed(WindowVersion version) {}
 
-      @Override
-      public void changed(String database, String measurement) {}
-    };
+          @Override
+          public void changed(String database, String measurement) {}
+        };
   }
 
   /**
@@ -65,8 +69,15 @@ public final class PolicyRunner {
    * @param stagingDir where Parquet files are written before they are uploaded
    * @param dirty the windows change capture knows to be stale, which retention must not delete
    */
-  public record Context(InfluxClient influx, Ledger ledger, Clock clock, Path stagingDir, ExportSettings settings,
-      Optional<GlueCatalog> glue, DirtyRanges dirty, Listener listener) {}
+  public record Context(
+      InfluxClient influx,
+      Ledger ledger,
+      Clock clock,
+      Path stagingDir,
+      ExportSettings settings,
+      Optional<GlueCatalog> glue,
+      DirtyRanges dirty,
+      Listener listener) {}
 
   private final TieringPolicy policy;
   private final Context context;
@@ -78,24 +89,39 @@ public final class PolicyRunner {
   public PolicyRunner(TieringPolicy policy, Context context) {
     this.policy = policy;
     this.context = context;
-    this.writer = new WindowWriter(context.ledger(), context.stagingDir(), context.clock(), this::committed);
-    this.job = ExportJob.builder(policy, context.influx(), context.ledger()).writer(writer).clock(context.clock())
-        .settings(context.settings()).build();
+    this.writer =
+        new WindowWriter(context.ledger(), context.stagingDir(), context.clock(), this::committed);
+    this.job =
+        ExportJob.builder(policy, context.influx(), context.ledger())
+            .writer(writer)
+            .clock(context.clock())
+            .settings(context.settings())
+            .build();
     this.mover = new TierMover(policy, context.ledger(), writer, context.clock());
-    this.retention = new HotRetention(policy, context.influx(), context.ledger(), context.clock(), context.dirty());
+    this.retention =
+        new HotRetention(
+            policy, context.influx(), context.ledger(), context.clock(), context.dirty());
   }
 
   private void committed(WindowVersion v) {
     context.listener().committed(v);
-    context.glue().ifPresent(g -> {
-      try {
-        g.register(v, policy.lake());
-      } catch (RuntimeException e) {
-        // Committed data stays; the next commit of the table registers again (idempotent).
-        LOG.log(Level.WARNING, "Glue registration of {0}.{1} {2} failed: {3}", v.database(), v.measurement(),
-            v.window(), e.getMessage());
-      }
-    });
+    context
+        .glue()
+        .ifPresent(
+            g -> {
+              try {
+                g.register(v, policy.lake());
+              } catch (RuntimeException e) {
+                // Committed data stays; the next commit of the table registers again (idempotent).
+                LOG.log(
+                    Level.WARNING,
+                    "Glue registration of {0}.{1} {2} failed: {3}",
+                    v.database(),
+                    v.measurement(),
+                    v.window(),
+                    e.getMessage());
+              }
+            });
   }
 
   public TieringPolicy policy() {
@@ -112,12 +138,18 @@ public final class PolicyRunner {
     return new MicroBatchWriter(job, context.ledger(), writer, batches, context.clock());
   }
 
-  /** Exports every due window the lake lacks, then the later steps; empty if the policy is held elsewhere. */
+  /**
+   * Exports every due window the lake lacks, then the later steps; empty if the policy is held
+   * elsewhere.
+   */
   public Optional<PolicyRun> runDue() {
     return run(job::runDue);
   }
 
-  /** Exports again every due window of {@code [from, to)}, then the later steps; empty if the policy is held elsewhere. */
+  /**
+   * Exports again every due window of {@code [from, to)}, then the later steps; empty if the policy
+   * is held elsewhere.
+   */
   public Optional<PolicyRun> backfill(Instant from, Instant to) {
     return run(then -> job.backfill(from, to, then));
   }
@@ -135,15 +167,20 @@ public final class PolicyRunner {
     TierReport tiers = mover.run(measurements);
     // Tier moves restate and drop windows: what queries remember of them is stale.
     measurements.forEach(m -> context.listener().changed(database, m));
-    tiers.failures().forEach(f -> LOG.log(Level.WARNING, "Tier move of {0} failed: {1}", policy.name(), f));
+    tiers
+        .failures()
+        .forEach(f -> LOG.log(Level.WARNING, "Tier move of {0} failed: {1}", policy.name(), f));
     RetentionReport deleted = retention.run(measurements);
     // Retention deleted points from InfluxDB: routes and results over them are stale.
     measurements.forEach(m -> context.listener().changed(database, m));
-    deleted.held().forEach(h -> LOG.log(Level.INFO, "Retention of {0} held back: {1}", policy.name(), h));
+    deleted
+        .held()
+        .forEach(h -> LOG.log(Level.INFO, "Retention of {0} held back: {1}", policy.name(), h));
     List<String> collected = new ArrayList<>();
     for (String m : measurements) {
       // Files a crash left between a commit and its deletes.
-      for (String key : context.ledger().collectGarbage(database, m, GARBAGE_GRACE, context.clock().instant())) {
+      for (String key :
+          context.ledger().collectGarbage(database, m, GARBAGE_GRACE, context.clock().instant())) {
         LOG.log(Level.INFO, "Garbage collected {0}", key);
         collected.add(key);
       }
@@ -158,12 +195,18 @@ public final class PolicyRunner {
         .toList();
   }
 
-  /** The end of the newest window the lake holds at full resolution across the policy's measurements. */
+  /**
+   * The end of the newest window the lake holds at full resolution across the policy's
+   * measurements.
+   */
   public Optional<Instant> newestWindowEnd() {
     Instant newest = null;
     for (String m : claimedMeasurements()) {
-      Optional<Instant> end = context.ledger().windows(policy.source().database(), m, Resolution.RAW).stream()
-          .map(WindowVersion::window).map(Window::end).max(Comparator.naturalOrder());
+      Optional<Instant> end =
+          context.ledger().windows(policy.source().database(), m, Resolution.RAW).stream()
+              .map(WindowVersion::window)
+              .map(Window::end)
+              .max(Comparator.naturalOrder());
       if (end.isPresent() && (newest == null || end.get().isAfter(newest))) {
         newest = end.get();
       }

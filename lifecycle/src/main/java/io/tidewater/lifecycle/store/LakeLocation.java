@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * Where a lake lives, parsed once from its URI: {@code file:<folder>}, {@code s3://bucket/prefix}
  * or {@code abfss://filesystem@account.dfs.core.windows.net/prefix}.
  */
-public sealed interface LakeLocation permits LakeLocation.Local, LakeLocation.S3, LakeLocation.Azure {
+public sealed interface LakeLocation
+    permits LakeLocation.Local, LakeLocation.S3, LakeLocation.Azure {
 
   /** The canonical URI of the lake's root. */
   String uri();
@@ -43,15 +44,23 @@ public sealed interface LakeLocation permits LakeLocation.Local, LakeLocation.S3
    *
    * @param endpointSuffix the DFS host's suffix, e.g. {@code dfs.core.windows.net}
    */
-  record Azure(String fileSystem, String account, String endpointSuffix, String prefix) implements LakeLocation {
+  record Azure(String fileSystem, String account, String endpointSuffix, String prefix)
+      implements LakeLocation {
     @Override
     public String uri() {
-      return "abfss://" + fileSystem + "@" + account + "." + endpointSuffix + (prefix.isEmpty() ? "" : "/" + prefix);
+      return "abfss://"
+          + fileSystem
+          + "@"
+          + account
+          + "."
+          + endpointSuffix
+          + (prefix.isEmpty() ? "" : "/" + prefix);
     }
 
     /** The Blob API endpoint of the account, which ADLS Gen2 serves beside DFS. */
     public URI blobEndpoint() {
-      return URI.create("https://" + account + "." + endpointSuffix.replaceFirst("^dfs\\.", "blob.") + "/");
+      return URI.create(
+          "https://" + account + "." + endpointSuffix.replaceFirst("^dfs\\.", "blob.") + "/");
     }
   }
 
@@ -72,8 +81,13 @@ public sealed interface LakeLocation permits LakeLocation.Local, LakeLocation.S3
       case "file" -> local(text, uri);
       case "s3" -> s3(text, uri);
       case "abfss" -> azure(text, uri);
-      default -> throw invalid(text, "unsupported scheme '" + scheme + "'; use file:<folder>, s3://bucket/prefix"
-          + " or abfss://filesystem@account.dfs.core.windows.net/prefix");
+      default ->
+          throw invalid(
+              text,
+              "unsupported scheme '"
+                  + scheme
+                  + "'; use file:<folder>, s3://bucket/prefix"
+                  + " or abfss://filesystem@account.dfs.core.windows.net/prefix");
     };
   }
 
@@ -86,7 +100,9 @@ public sealed interface LakeLocation permits LakeLocation.Local, LakeLocation.S3
       return new Local(Path.of(path));
     }
     if (uri.getAuthority() != null && !uri.getAuthority().equals("localhost")) {
-      throw invalid(text, "file URIs name a local folder; '" + uri.getAuthority() + "' is a host (use file:/path)");
+      throw invalid(
+          text,
+          "file URIs name a local folder; '" + uri.getAuthority() + "' is a host (use file:/path)");
     }
     return new Local(Path.of(uri.getPath()));
   }
@@ -97,7 +113,11 @@ public sealed interface LakeLocation permits LakeLocation.Local, LakeLocation.S3
       throw invalid(text, "s3 URIs need a bucket: s3://bucket/prefix");
     }
     if (!S3_BUCKET.matcher(bucket).matches()) {
-      throw invalid(text, "'" + bucket + "' is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' and '-')");
+      throw invalid(
+          text,
+          "'"
+              + bucket
+              + "' is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' and '-')");
     }
     return new S3(bucket, prefix(uri));
   }
@@ -106,19 +126,30 @@ public sealed interface LakeLocation permits LakeLocation.Local, LakeLocation.S3
     String fileSystem = uri.getUserInfo();
     String host = uri.getHost();
     if (fileSystem == null || host == null || !host.contains(".")) {
-      throw invalid(text, "abfss URIs name a file system and an account: abfss://filesystem@account.dfs.core.windows.net/prefix");
+      throw invalid(
+          text,
+          "abfss URIs name a file system and an account: abfss://filesystem@account.dfs.core.windows.net/prefix");
     }
     if (!AZURE_FILE_SYSTEM.matcher(fileSystem).matches()) {
-      throw invalid(text, "'" + fileSystem + "' is not a valid file system (container) name (3-63 lower-case letters,"
-          + " digits and single '-')");
+      throw invalid(
+          text,
+          "'"
+              + fileSystem
+              + "' is not a valid file system (container) name (3-63 lower-case letters,"
+              + " digits and single '-')");
     }
     String account = host.substring(0, host.indexOf('.'));
     String suffix = host.substring(host.indexOf('.') + 1);
     if (!AZURE_ACCOUNT.matcher(account).matches()) {
-      throw invalid(text, "'" + account + "' is not a valid storage account name (3-24 lower-case letters and digits)");
+      throw invalid(
+          text,
+          "'"
+              + account
+              + "' is not a valid storage account name (3-24 lower-case letters and digits)");
     }
     if (!suffix.startsWith("dfs.")) {
-      throw invalid(text, "abfss URIs use the account's DFS host, e.g. " + account + ".dfs.core.windows.net");
+      throw invalid(
+          text, "abfss URIs use the account's DFS host, e.g. " + account + ".dfs.core.windows.net");
     }
     return new Azure(fileSystem, account, suffix, prefix(uri));
   }
@@ -129,6 +160,7 @@ public sealed interface LakeLocation permits LakeLocation.Local, LakeLocation.S3
   }
 
   private static TidewaterException invalid(String text, String why) {
-    return new TidewaterException(ErrorCode.INVALID_LAKE_CONFIG, "invalid lake URI '" + text + "': " + why);
+    return new TidewaterException(
+        ErrorCode.INVALID_LAKE_CONFIG, "invalid lake URI '" + text + "': " + why);
   }
 }

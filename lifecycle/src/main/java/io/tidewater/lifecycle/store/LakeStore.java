@@ -22,9 +22,9 @@ public interface LakeStore extends AutoCloseable {
 
   /**
    * Creates {@code key} only if no object has that key: the ledger's commit primitive. Of several
-   * concurrent callers exactly one succeeds; the others get {@link LakeStoreException.Conflict}.
-   * An object with exactly these bytes already there counts as success: it is what a retried
-   * request finds when its first attempt landed but the answer was lost.
+   * concurrent callers exactly one succeeds; the others get {@link LakeStoreException.Conflict}. An
+   * object with exactly these bytes already there counts as success: it is what a retried request
+   * finds when its first attempt landed but the answer was lost.
    */
   ObjectInfo putIfAbsent(String key, byte[] content);
 
@@ -34,9 +34,9 @@ public interface LakeStore extends AutoCloseable {
   byte[] read(String key);
 
   /**
-   * {@code length} bytes from {@code offset} (fewer at the end of the object). With
-   * {@code expectedEtag} set, fails with {@link LakeStoreException.Conflict} if the object was
-   * replaced since that ETag was seen.
+   * {@code length} bytes from {@code offset} (fewer at the end of the object). With {@code
+   * expectedEtag} set, fails with {@link LakeStoreException.Conflict} if the object was replaced
+   * since that ETag was seen.
    */
   byte[] readRange(String key, long offset, int length, Optional<String> expectedEtag);
 

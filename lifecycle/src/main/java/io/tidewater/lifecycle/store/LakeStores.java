@@ -12,7 +12,8 @@ public final class LakeStores {
 
   private LakeStores() {}
 
-  public static LakeStore open(LakeLocation location, Supplier<S3StoreConfig> s3, Supplier<AzureStoreConfig> azure) {
+  public static LakeStore open(
+      LakeLocation location, Supplier<S3StoreConfig> s3, Supplier<AzureStoreConfig> azure) {
     if (location instanceof LakeLocation.S3 bucket) {
       return new S3LakeStore(bucket, s3.get());
     }

@@ -10,4 +10,9 @@ import java.util.Optional;
  *
  * @param storageClass empty where the store has no classes (a local folder)
  */
-public record ObjectInfo(String key, long size, String etag, Instant lastModified, Optional<StorageClass> storageClass) {}
+public record ObjectInfo(
+    String key,
+    long size,
+    String etag,
+    Instant lastModified,
+    Optional<StorageClass> storageClass) {}

@@ -22,20 +22,18 @@ import io.tidewater.policy.Window;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Moves a measurement's windows to what their tier holds now: full resolution into the tier's
  * storage class (or dropped), the tier's rollups built (from full resolution, else from a finer
- * rollup) and rollups it no longer keeps dropped, and windows past expiry deleted everywhere.
- * Every change is a new ledger version, so readers never see files that disagree with it.
+ * rollup) and rollups it no longer keeps dropped, and windows past expiry deleted everywhere. Every
+ * change is a new ledger version, so readers never see files that disagree with it.
  */
 public final class TierMover {
 
@@ -59,8 +57,11 @@ public final class TierMover {
     List<Resolution> perWindow = new ArrayList<>(List.of(Resolution.RAW));
     // ... and rollups spanning several windows, built from a whole span once it has closed.
     List<Resolution> spanning = new ArrayList<>();
-    policy.tiers().lakeTiers().stream().flatMap(t -> t.rollups().stream()).distinct().forEach(r ->
-        (Durations.divides(r.width(), policy.window()) ? perWindow : spanning).add(r));
+    policy.tiers().lakeTiers().stream()
+        .flatMap(t -> t.rollups().stream())
+        .distinct()
+        .forEach(
+            r -> (Durations.divides(r.width(), policy.window()) ? perWindow : spanning).add(r));
     for (String measurement : measurements) {
       // window start -> (resolution -> newest version)
       Map<Instant, Map<Resolution, WindowVersion>> windows = new TreeMap<>();
@@ -88,21 +89,33 @@ public final class TierMover {
         }
       }
     }
-    return new TierReport(policy.name(), counts.classChanges, counts.rollupsBuilt, counts.rollupsDropped,
-        counts.rawDropped, counts.expired, failures);
+    return new TierReport(
+        policy.name(),
+        counts.classChanges,
+        counts.rollupsBuilt,
+        counts.rollupsDropped,
+        counts.rawDropped,
+        counts.expired,
+        failures);
   }
 
   /**
    * A rollup coarser than the export window covers a span of windows: it is built (or rebuilt when
-   * a window of the span was exported again) once the span has closed and settled, from the
-   * span's full resolution, else its finest rollup; dropped where the tier does not keep it.
+   * a window of the span was exported again) once the span has closed and settled, from the span's
+   * full resolution, else its finest rollup; dropped where the tier does not keep it.
    */
-  private void moveSpans(String measurement, Resolution r, Map<Instant, Map<Resolution, WindowVersion>> windows,
-      Instant now, Counts counts) {
+  private void moveSpans(
+      String measurement,
+      Resolution r,
+      Map<Instant, Map<Resolution, WindowVersion>> windows,
+      Instant now,
+      Counts counts) {
     String db = policy.source().database();
     Map<Instant, List<Map<Resolution, WindowVersion>>> spans = new TreeMap<>();
     for (var e : windows.entrySet()) {
-      spans.computeIfAbsent(Durations.floor(e.getKey(), r.width()), k -> new ArrayList<>()).add(e.getValue());
+      spans
+          .computeIfAbsent(Durations.floor(e.getKey(), r.width()), k -> new ArrayList<>())
+          .add(e.getValue());
     }
     // Spans whose windows are all gone (full resolution and finer rollups dropped) still leave the
     // lake when their tier stops keeping them or they expire.
@@ -121,7 +134,8 @@ public final class TierMover {
         continue;
       }
       Placement placement = policy.ladder().placementAt(w.start(), now);
-      Optional<WindowVersion> existing = ledger.latest(db, measurement, r, w).filter(v -> !v.deleted());
+      Optional<WindowVersion> existing =
+          ledger.latest(db, measurement, r, w).filter(v -> !v.deleted());
       if (placement.tier() == Tier.EXPIRED || !placement.rollups().contains(r)) {
         if (existing.isPresent()) {
           ledger.delete(existing.get(), now);
@@ -130,16 +144,25 @@ public final class TierMover {
         continue;
       }
       // The finest resolution every window of the span has.
-      Optional<Resolution> source = span.getValue().stream()
-          .map(held -> held.keySet().stream().min(Resolution::compareTo).orElseThrow())
-          .max(Resolution::compareTo);
+      Optional<Resolution> source =
+          span.getValue().stream()
+              .map(held -> held.keySet().stream().min(Resolution::compareTo).orElseThrow())
+              .max(Resolution::compareTo);
       if (source.isEmpty()) {
         continue;
       }
-      List<WindowVersion> parts = span.getValue().stream().map(held -> held.get(source.get()))
-          .filter(Objects::nonNull).toList();
-      boolean stale = existing.isEmpty() || parts.stream().anyMatch(p ->
-          Instant.parse(p.committedAt()).isAfter(Instant.parse(existing.get().committedAt())));
+      List<WindowVersion> parts =
+          span.getValue().stream()
+              .map(held -> held.get(source.get()))
+              .filter(Objects::nonNull)
+              .toList();
+      boolean stale =
+          existing.isEmpty()
+              || parts.stream()
+                  .anyMatch(
+                      p ->
+                          Instant.parse(p.committedAt())
+                              .isAfter(Instant.parse(existing.get().committedAt())));
       if (!stale) {
         continue;
       }
@@ -147,10 +170,13 @@ public final class TierMover {
       List<SeriesRows> partials = new ArrayList<>();
       MeasurementSchema raw = null;
       for (WindowVersion part : parts) {
-        MeasurementSchema partRaw = source.get().isRaw() ? part.schema() : RollupSchema.rawOf(part.schema());
+        MeasurementSchema partRaw =
+            source.get().isRaw() ? part.schema() : RollupSchema.rawOf(part.schema());
         raw = raw == null ? partRaw : raw.union(partRaw);
-        partials.add(source.get().isRaw() ? Downsampler.rollup(LakeRows.read(ledger, part), r)
-            : Downsampler.reaggregate(LakeRows.read(ledger, part), partRaw, r));
+        partials.add(
+            source.get().isRaw()
+                ? Downsampler.rollup(LakeRows.read(ledger, part), r)
+                : Downsampler.reaggregate(LakeRows.read(ledger, part), partRaw, r));
       }
       SeriesRows all = new SeriesRows(RollupSchema.of(raw));
       partials.forEach(all::appendAll);
@@ -168,7 +194,12 @@ public final class TierMover {
     int expired;
   }
 
-  private void move(Window w, Map<Resolution, WindowVersion> held, Placement placement, Instant now, Counts counts,
+  private void move(
+      Window w,
+      Map<Resolution, WindowVersion> held,
+      Placement placement,
+      Instant now,
+      Counts counts,
       boolean mayDropRaw) {
     if (placement.tier() == Tier.EXPIRED) {
       held.values().forEach(v -> ledger.delete(v, now));
@@ -181,7 +212,15 @@ public final class TierMover {
       if (!r.isRaw() && !held.containsKey(r)) {
         Optional<SeriesRows> built = build(r, raw, held);
         if (built.isPresent()) {
-          writer.prepare(policy.source().database(), built.get(), r, w, policy.lake(), StorageClass.STANDARD).commit();
+          writer
+              .prepare(
+                  policy.source().database(),
+                  built.get(),
+                  r,
+                  w,
+                  policy.lake(),
+                  StorageClass.STANDARD)
+              .commit();
           counts.rollupsBuilt++;
         }
       }
@@ -212,7 +251,10 @@ public final class TierMover {
     }
   }
 
-  /** Moves files to {@code target}; a class change may give a file a new ETag (S3 copies it onto itself). */
+  /**
+   * Moves files to {@code target}; a class change may give a file a new ETag (S3 copies it onto
+   * itself).
+   */
   private List<DataFile> changeClass(List<DataFile> files, StorageClass target) {
     LakeStore store = ledger.store();
     List<DataFile> out = new ArrayList<>();
@@ -222,22 +264,33 @@ public final class TierMover {
         continue;
       }
       store.changeStorageClass(f.key(), target);
-      ObjectInfo now = store.stat(f.key()).orElseThrow(() -> new IllegalStateException(f.key() + " vanished"));
+      ObjectInfo now =
+          store.stat(f.key()).orElseThrow(() -> new IllegalStateException(f.key() + " vanished"));
       out.add(f.withStorageClass(target, now.etag()));
     }
     return out;
   }
 
-  /** A rollup from full resolution, else by re-aggregating the finest held rollup that divides it. */
-  private Optional<SeriesRows> build(Resolution target, WindowVersion raw, Map<Resolution, WindowVersion> held) {
+  /**
+   * A rollup from full resolution, else by re-aggregating the finest held rollup that divides it.
+   */
+  private Optional<SeriesRows> build(
+      Resolution target, WindowVersion raw, Map<Resolution, WindowVersion> held) {
     if (raw != null) {
       return Optional.of(Downsampler.rollup(LakeRows.read(ledger, raw), target));
     }
     return held.entrySet().stream()
-        .filter(e -> !e.getKey().isRaw() && e.getKey().compareTo(target) < 0
-            && Durations.divides(e.getKey().width(), target.width()))
+        .filter(
+            e ->
+                !e.getKey().isRaw()
+                    && e.getKey().compareTo(target) < 0
+                    && Durations.divides(e.getKey().width(), target.width()))
         .min(Map.Entry.comparingByKey())
-        .map(e -> Downsampler.reaggregate(LakeRows.read(ledger, e.getValue()),
-            RollupSchema.rawOf(e.getValue().schema()), target));
+        .map(
+            e ->
+                Downsampler.reaggregate(
+                    LakeRows.read(ledger, e.getValue()),
+                    RollupSchema.rawOf(e.getValue().schema()),
+                    target));
   }
 }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,7 +27,8 @@ import java.util.regex.Pattern;
 final class FakeGlue implements AutoCloseable {
 
   static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,255}");
-  static final Set<String> ATHENA_TYPES = Set.of("timestamp", "string", "double", "bigint", "boolean");
+  static final Set<String> ATHENA_TYPES =
+      Set.of("timestamp", "string", "double", "bigint", "boolean");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,9 +53,13 @@ final class FakeGlue implements AutoCloseable {
     String target = x.getRequestHeaders().getFirst("X-Amz-Target");
     JsonNode body = JSON.readTree(x.getRequestBody().readAllBytes());
     check(x.getRequestMethod().equals("POST"), "method " + x.getRequestMethod());
-    check("application/x-amz-json-1.1".equals(x.getRequestHeaders().getFirst("Content-Type")), "content type");
-    check(x.getRequestHeaders().getFirst("Authorization") != null
-        && x.getRequestHeaders().getFirst("Authorization").startsWith("AWS4-HMAC-SHA256"), "SigV4 signature");
+    check(
+        "application/x-amz-json-1.1".equals(x.getRequestHeaders().getFirst("Content-Type")),
+        "content type");
+    check(
+        x.getRequestHeaders().getFirst("Authorization") != null
+            && x.getRequestHeaders().getFirst("Authorization").startsWith("AWS4-HMAC-SHA256"),
+        "SigV4 signature");
     String op = target == null ? "" : target.replace("AWSGlue.", "");
     operations.add(op);
     ObjectNode reply = JSON.createObjectNode();
@@ -75,7 +79,8 @@ final class FakeGlue implements AutoCloseable {
         databases.add(name);
       }
       case "GetTable" -> {
-        ObjectNode t = tables.get(body.path("DatabaseName").asText() + "." + body.path("Name").asText());
+        ObjectNode t =
+            tables.get(body.path("DatabaseName").asText() + "." + body.path("Name").asText());
         if (t == null) {
           status = 400;
           reply = notFound("Table not found.");
@@ -92,14 +97,18 @@ final class FakeGlue implements AutoCloseable {
         check("EXTERNAL_TABLE".equals(t.path("TableType").asText()), "table type");
         JsonNode sd = t.path("StorageDescriptor");
         check(sd.path("Location").asText().startsWith("s3://"), "location " + sd.path("Location"));
-        check(sd.path("SerdeInfo").path("SerializationLibrary").asText().contains("ParquetHiveSerDe"), "serde");
+        check(
+            sd.path("SerdeInfo").path("SerializationLibrary").asText().contains("ParquetHiveSerDe"),
+            "serde");
         check(sd.path("Columns").size() > 0, "columns");
         for (JsonNode c : sd.path("Columns")) {
           check(NAME.matcher(c.path("Name").asText()).matches(), "column name " + c.path("Name"));
           check(ATHENA_TYPES.contains(c.path("Type").asText()), "column type " + c.path("Type"));
         }
         for (JsonNode k : t.path("PartitionKeys")) {
-          check(NAME.matcher(k.path("Name").asText()).matches() && k.path("Type").asText().equals("string"),
+          check(
+              NAME.matcher(k.path("Name").asText()).matches()
+                  && k.path("Type").asText().equals("string"),
               "partition key " + k);
         }
         check(op.equals("UpdateTable") == tables.containsKey(db + "." + name), op + " of " + name);
@@ -118,12 +127,19 @@ final class FakeGlue implements AutoCloseable {
           List<String> values = new ArrayList<>();
           p.path("Values").forEach(v -> values.add(v.asText()));
           check(t != null && values.size() == t.path("PartitionKeys").size(), "values " + values);
-          check(t != null && p.path("StorageDescriptor").path("Location").asText()
-              .startsWith(t.path("StorageDescriptor").path("Location").asText()), "partition location");
+          check(
+              t != null
+                  && p.path("StorageDescriptor")
+                      .path("Location")
+                      .asText()
+                      .startsWith(t.path("StorageDescriptor").path("Location").asText()),
+              "partition location");
           if (!partitions.computeIfAbsent(key, k -> new HashSet<>()).add(values)) {
             ObjectNode e = errors.addObject();
             e.set("PartitionValues", p.path("Values"));
-            e.putObject("ErrorDetail").put("ErrorCode", "AlreadyExistsException").put("ErrorMessage", "exists");
+            e.putObject("ErrorDetail")
+                .put("ErrorCode", "AlreadyExistsException")
+                .put("ErrorMessage", "exists");
           }
         }
       }

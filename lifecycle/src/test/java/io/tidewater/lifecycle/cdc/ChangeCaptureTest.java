@@ -16,18 +16,23 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which windows a write dirties, and that the dirty set survives restarts through the log and shrinks only when repaired. */
+/**
+ * Which windows a write dirties, and that the dirty set survives restarts through the log and
+ * shrinks only when repaired.
+ */
 class ChangeCaptureTest {
 
   static final Instant NOW = Instant.parse("2025-06-01T12:30:00Z");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   final List<String> notified = new ArrayList<>();
 
   static TieringPolicy policy(String extra) {
-    return new PolicyParser().parse("p.yaml", """
+    return new PolicyParser()
+        .parse(
+            "p.yaml",
+            """
         name: p
         source: { database: db, measurements: [cpu, /disk.*/] }
         window: 1h
@@ -36,11 +41,15 @@ class ChangeCaptureTest {
           hot: { keep: 30d }
           warm: { after: 30d, raw: standard }
           expire: { after: 365d }
-        """ + extra).get(0);
+        """
+                + extra)
+        .get(0);
   }
 
   ChangeCapture open(TieringPolicy policy, long segmentBytes) {
-    return new ChangeCapture(new ChangeLog(dir, segmentBytes, 0), List.of(policy),
+    return new ChangeCapture(
+        new ChangeLog(dir, segmentBytes, 0),
+        List.of(policy),
         (db, m) -> notified.add(db + "." + m));
   }
 
@@ -56,20 +65,30 @@ class ChangeCaptureTest {
   static long accept(ChangeCapture c, String rp, Instant received, String lines) {
     byte[] body = lines.getBytes(StandardCharsets.UTF_8);
     long receivedNanos = Durations.epochNanos(received);
-    return c.accept("db", rp, LineProtocol.Precision.NANOSECONDS, receivedNanos, body,
+    return c.accept(
+        "db",
+        rp,
+        LineProtocol.Precision.NANOSECONDS,
+        receivedNanos,
+        body,
         LineProtocol.stamps(body, LineProtocol.Precision.NANOSECONDS, receivedNanos).points());
   }
 
   @Test
   void onlyWindowsDueForExportOfClaimedMeasurementsBecomeDirty() {
     try (ChangeCapture c = open(policy(""), 1 << 20)) {
-      accept(c, null, NOW, String.join("\n",
-          "cpu,host=a v=1 " + ns("2025-06-01T09:10:00Z"),          // closed and settled: dirty
-          "cpu,host=b v=1 " + ns("2025-06-01T09:50:00Z"),          // same window, once
-          "disk_io v=1i " + ns("2025-05-01T00:00:00Z"),            // warm: dirty
-          "cpu v=1 " + ns("2025-06-01T12:10:00Z"),                 // the open window: export will read it
-          "mem v=1 " + ns("2025-06-01T09:10:00Z"),                 // claimed by no policy
-          "cpu v=1 " + ns("2023-01-01T00:00:00Z")));               // expired: the lake drops it anyway
+      accept(
+          c,
+          null,
+          NOW,
+          String.join(
+              "\n",
+              "cpu,host=a v=1 " + ns("2025-06-01T09:10:00Z"), // closed and settled: dirty
+              "cpu,host=b v=1 " + ns("2025-06-01T09:50:00Z"), // same window, once
+              "disk_io v=1i " + ns("2025-05-01T00:00:00Z"), // warm: dirty
+              "cpu v=1 " + ns("2025-06-01T12:10:00Z"), // the open window: export will read it
+              "mem v=1 " + ns("2025-06-01T09:10:00Z"), // claimed by no policy
+              "cpu v=1 " + ns("2023-01-01T00:00:00Z"))); // expired: the lake drops it anyway
       assertEquals(List.of(hour("2025-06-01T09:00:00Z")), c.dirtyWindows("db", "cpu"));
       assertEquals(List.of(hour("2025-05-01T00:00:00Z")), c.dirtyWindows("db", "disk_io"));
       assertEquals(List.of(), c.dirtyWindows("db", "mem"));
@@ -78,7 +97,11 @@ class ChangeCaptureTest {
       accept(c, null, NOW, "cpu v=2 " + ns("2025-06-01T11:59:59Z"));
       assertEquals(2, c.dirtyWindows("db", "cpu").size());
       // Received at 12:03, before 11:00-12:00 settled: the scheduled export has not read it yet.
-      accept(c, null, Instant.parse("2025-06-01T12:03:00Z"), "disk_io v=2i " + ns("2025-06-01T11:30:00Z"));
+      accept(
+          c,
+          null,
+          Instant.parse("2025-06-01T12:03:00Z"),
+          "disk_io v=2i " + ns("2025-06-01T11:30:00Z"));
       assertEquals(1, c.dirtyWindows("db", "disk_io").size());
     }
   }
@@ -97,7 +120,10 @@ class ChangeCaptureTest {
     try (ChangeCapture c = open(policy(""), 1 << 20)) {
       accept(c, null, NOW, "cpu v=1 " + ns("2025-06-01T09:10:00Z"));
       DirtyWindow before = c.dirty().get(0);
-      assertEquals(List.of(), c.settled(policy(""), NOW.plusSeconds(299)), "settles 5 minutes after its last change");
+      assertEquals(
+          List.of(),
+          c.settled(policy(""), NOW.plusSeconds(299)),
+          "settles 5 minutes after its last change");
       assertEquals(List.of(before), c.settled(policy(""), NOW.plusSeconds(300)));
       accept(c, null, NOW.plusSeconds(60), "cpu v=2 " + ns("2025-06-01T09:20:00Z"));
       assertFalse(c.cleaned(before), "a point arrived after the repair's snapshot");
@@ -112,25 +138,36 @@ class ChangeCaptureTest {
   @Test
   void aRestartReplaysTheLogAndTrimmingKeepsWhatIsStillDirty() {
     try (ChangeCapture c = open(policy(""), 1)) { // one record per segment
-      accept(c, null, NOW, "cpu v=1 " + ns("2025-06-01T07:10:00Z"));     // 0: dirties 07:00
-      accept(c, null, NOW, "cpu v=1 " + ns("2025-06-01T12:10:00Z"));     // 1: dirties nothing
-      accept(c, null, NOW.plusSeconds(5), "cpu v=1 " + ns("2025-06-01T08:10:00Z")); // 2: dirties 08:00
+      accept(c, null, NOW, "cpu v=1 " + ns("2025-06-01T07:10:00Z")); // 0: dirties 07:00
+      accept(c, null, NOW, "cpu v=1 " + ns("2025-06-01T12:10:00Z")); // 1: dirties nothing
+      accept(
+          c, null, NOW.plusSeconds(5), "cpu v=1 " + ns("2025-06-01T08:10:00Z")); // 2: dirties 08:00
       c.trim();
     }
     try (ChangeCapture c = open(policy(""), 1)) {
       assertEquals(3, c.replayed(), "nothing repaired: nothing trimmed");
-      assertEquals(List.of(hour("2025-06-01T07:00:00Z"), hour("2025-06-01T08:00:00Z")), c.dirtyWindows("db", "cpu"));
-      assertEquals(NOW.plusSeconds(5), c.dirty().get(1).lastChange(), "the receive time is kept, so settling goes on");
+      assertEquals(
+          List.of(hour("2025-06-01T07:00:00Z"), hour("2025-06-01T08:00:00Z")),
+          c.dirtyWindows("db", "cpu"));
+      assertEquals(
+          NOW.plusSeconds(5),
+          c.dirty().get(1).lastChange(),
+          "the receive time is kept, so settling goes on");
       assertTrue(c.cleaned(c.dirty().get(0)));
       c.trim();
     }
     try (ChangeCapture c = open(policy(""), 1)) {
       assertEquals(List.of(hour("2025-06-01T08:00:00Z")), c.dirtyWindows("db", "cpu"));
-      assertTrue(c.replayed() <= 2, "records before the first still-dirty one are trimmed: " + c.replayed());
+      assertTrue(
+          c.replayed() <= 2,
+          "records before the first still-dirty one are trimmed: " + c.replayed());
       c.cleaned(c.dirty().get(0));
-      // Reconciliation's findings are logged: a restart before the repair keeps them, and they hold the log.
-      c.markDirty(policy(""), "cpu", hour("2025-06-01T06:00:00Z"), NOW.plusSeconds(9), "counts differ");
-      c.markDirty(policy(""), "cpu", hour("2025-06-01T06:00:00Z"), NOW.plusSeconds(10), "counts differ");
+      // Reconciliation's findings are logged: a restart before the repair keeps them, and they hold
+      // the log.
+      c.markDirty(
+          policy(""), "cpu", hour("2025-06-01T06:00:00Z"), NOW.plusSeconds(9), "counts differ");
+      c.markDirty(
+          policy(""), "cpu", hour("2025-06-01T06:00:00Z"), NOW.plusSeconds(10), "counts differ");
       accept(c, null, NOW, "cpu v=1 " + ns("2025-06-01T12:20:00Z"));
       c.trim();
     }
@@ -138,8 +175,10 @@ class ChangeCaptureTest {
       assertEquals(List.of(hour("2025-06-01T06:00:00Z")), c.dirtyWindows("db", "cpu"));
       DirtyWindow found = c.dirty().get(0);
       assertEquals("counts differ", found.cause());
-      assertEquals(NOW.plusSeconds(9), found.lastChange(), "a window already dirty is not logged again");
-      assertTrue(c.replayed() >= 2, "the finding's record and what follows it are kept: " + c.replayed());
+      assertEquals(
+          NOW.plusSeconds(9), found.lastChange(), "a window already dirty is not logged again");
+      assertTrue(
+          c.replayed() >= 2, "the finding's record and what follows it are kept: " + c.replayed());
       assertTrue(c.cleaned(found));
       c.trim();
     }
@@ -148,14 +187,19 @@ class ChangeCaptureTest {
       assertTrue(c.replayed() <= 1, "only the open segment is left: " + c.replayed());
       c.markDirty(policy(""), "cpu", hour("2025-06-01T05:00:00Z"), NOW, "counts differ");
     }
-    TieringPolicy renamed = new PolicyParser().parse("q.yaml", """
+    TieringPolicy renamed =
+        new PolicyParser()
+            .parse(
+                "q.yaml",
+                """
         name: q
         source: { database: db, measurements: [cpu] }
         window: 1h
         tiers:
           hot: { keep: 30d }
           warm: { after: 30d }
-        """).get(0);
+        """)
+            .get(0);
     try (ChangeCapture c = open(renamed, 1)) {
       assertEquals(List.of(), c.dirty(), "a finding of a policy no longer loaded is dropped");
     }
@@ -165,11 +209,19 @@ class ChangeCaptureTest {
   void latePointsInfluxDbNoLongerHoldsAreSetApart() {
     TieringPolicy deleting = policy("delete-from-hot-after-export: true\n");
     try (ChangeCapture c = open(deleting, 1 << 20)) {
-      accept(c, null, NOW, String.join("\n",
-          "cpu v=1 " + ns("2025-04-01T00:10:00Z"),   // past hot keep: InfluxDB deleted the rest of it
-          "cpu v=1 " + ns("2025-05-31T00:10:00Z"))); // hot: InfluxDB holds all of it
+      accept(
+          c,
+          null,
+          NOW,
+          String.join(
+              "\n",
+              "cpu v=1 "
+                  + ns("2025-04-01T00:10:00Z"), // past hot keep: InfluxDB deleted the rest of it
+              "cpu v=1 " + ns("2025-05-31T00:10:00Z"))); // hot: InfluxDB holds all of it
       assertEquals(List.of(hour("2025-05-31T00:00:00Z")), c.dirtyWindows("db", "cpu"));
-      assertEquals(List.of(hour("2025-04-01T00:00:00Z")), c.unrepairable().stream().map(DirtyWindow::window).toList());
+      assertEquals(
+          List.of(hour("2025-04-01T00:00:00Z")),
+          c.unrepairable().stream().map(DirtyWindow::window).toList());
     }
   }
 }

@@ -14,11 +14,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The change log keeps every acknowledged write across restarts, cuts torn tails, and trims what reached the lake. */
+/**
+ * The change log keeps every acknowledged write across restarts, cuts torn tails, and trims what
+ * reached the lake.
+ */
 class ChangeLogTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static byte[] body(int i) {
     return ("cpu,host=h" + i + " v=" + i + " " + i).getBytes(StandardCharsets.UTF_8);
@@ -89,7 +91,9 @@ class ChangeLogTest {
   @Test
   void aFullDiskRefusesTheWriteAndWritesNothing() {
     try (ChangeLog log = new ChangeLog(dir, 1 << 20, Long.MAX_VALUE / 2)) {
-      ChangeLog.FullException e = assertThrows(ChangeLog.FullException.class, () -> log.append("db", null, "ns", 0, body(1)));
+      ChangeLog.FullException e =
+          assertThrows(
+              ChangeLog.FullException.class, () -> log.append("db", null, "ns", 0, body(1)));
       assertEquals(true, e.getMessage().contains("free"));
     }
     assertEquals(0, new ChangeLog(dir, 1 << 20, 0).recovered().size());

@@ -35,7 +35,9 @@ class LineProtocolTest {
 
   @Test
   void escapesTypesAndDefaults() {
-    LinePoint p = one("we\\ ird\\,m,ho\\=st=a\\ b\\,c,z=1 f=1.5,i=-3i,u=18446744073709551615u,s=\"say \\\"hi\\\" \\\\ ok\",b=t,B=FALSE 1700000000000000000");
+    LinePoint p =
+        one(
+            "we\\ ird\\,m,ho\\=st=a\\ b\\,c,z=1 f=1.5,i=-3i,u=18446744073709551615u,s=\"say \\\"hi\\\" \\\\ ok\",b=t,B=FALSE 1700000000000000000");
     assertEquals("we ird,m", p.measurement());
     assertEquals(Map.of("ho=st", "a b,c", "z", "1"), p.tags());
     assertEquals(1.5, p.fields().get("f"));
@@ -48,28 +50,55 @@ class LineProtocolTest {
     assertEquals(1_700_000_000_000_000_000L, p.timeNanos());
     assertEquals(42L, one("m v=1").timeNanos(), "no timestamp: the server's time");
     assertEquals(1.0, one("m v=1").fields().get("v"), "a bare number is a float");
-    assertEquals("a,b c=d", one("m s=\"a,b c=d\"").fields().get("s"), "commas, spaces and equals inside quotes");
-    assertEquals(List.of("m", "n"), LineProtocol.parse("# comment\n\t m v=1\n\n  \nn v=2 5  \n", Precision.SECONDS, 0)
-        .points().stream().map(LinePoint::measurement).toList());
+    assertEquals(
+        "a,b c=d",
+        one("m s=\"a,b c=d\"").fields().get("s"),
+        "commas, spaces and equals inside quotes");
+    assertEquals(
+        List.of("m", "n"),
+        LineProtocol.parse("# comment\n\t m v=1\n\n  \nn v=2 5  \n", Precision.SECONDS, 0)
+            .points()
+            .stream()
+            .map(LinePoint::measurement)
+            .toList());
     // As InfluxDB (1.x and 2.x): a carriage return is part of the line, so CRLF lines are refused.
-    assertEquals(List.of("bad timestamp", "invalid number '2\r' for field 'v'", "missing fields"),
+    assertEquals(
+        List.of("bad timestamp", "invalid number '2\r' for field 'v'", "missing fields"),
         LineProtocol.parse("m v=1 5\r\nn v=2\r\n\r\n", Precision.SECONDS, 0).errors().stream()
-            .map(LineProtocol.LineError::message).toList());
+            .map(LineProtocol.LineError::message)
+            .toList());
   }
 
   @ParameterizedTest
-  @CsvSource({"ns,1", "n,1", "us,1000", "u,1000", "ms,1000000", "s,1000000000", "m,60000000000", "h,3600000000000"})
+  @CsvSource({
+    "ns,1",
+    "n,1",
+    "us,1000",
+    "u,1000",
+    "ms,1000000",
+    "s,1000000000",
+    "m,60000000000",
+    "h,3600000000000"
+  })
   void precisions(String precision, long nanos) {
-    assertEquals(7 * nanos, LineProtocol.parse("m v=1 7", Precision.of(precision), 0).points().get(0).timeNanos());
+    assertEquals(
+        7 * nanos,
+        LineProtocol.parse("m v=1 7", Precision.of(precision), 0).points().get(0).timeNanos());
   }
 
   @Test
   void aBadLineIsReportedWithItsNumberAndTheOthersKept() {
-    LineProtocol.Result r = LineProtocol.parse("m v=1 1\nm v= 2\nm,t=a v=3 3\nm\nm v=\"open 4\nm v=1x 5\nm v=1 12x\n",
-        Precision.NANOSECONDS, 0);
+    LineProtocol.Result r =
+        LineProtocol.parse(
+            "m v=1 1\nm v= 2\nm,t=a v=3 3\nm\nm v=\"open 4\nm v=1x 5\nm v=1 12x\n",
+            Precision.NANOSECONDS,
+            0);
     assertEquals(2, r.points().size());
-    assertEquals(List.of(2, 4, 5, 6, 7), r.errors().stream().map(LineProtocol.LineError::line).toList());
-    assertEquals("unable to parse 'm v=1x 5': invalid number '1x' for field 'v'", r.errors().get(3).influxMessage());
+    assertEquals(
+        List.of(2, 4, 5, 6, 7), r.errors().stream().map(LineProtocol.LineError::line).toList());
+    assertEquals(
+        "unable to parse 'm v=1x 5': invalid number '1x' for field 'v'",
+        r.errors().get(3).influxMessage());
   }
 
   /**
@@ -86,35 +115,44 @@ class LineProtocolTest {
       for (int t = 0; t < random.nextInt(3); t++) {
         body.append(",t").append(t).append(name(random)).append('=').append(name(random));
       }
-      body.append(' ').append(switch (random.nextInt(12)) {
-        case 0 -> "v=1x";
-        case 1 -> "v=NaN";
-        case 2 -> "v=0x10";
-        case 3 -> "v=1.5e3,w=-2E-2";
-        case 4 -> "v=\"open";
-        case 5 -> "v=";
-        case 6 -> "v=1,v=2";
-        case 7 -> "v=18446744073709551615u,s=\"a\\\" b\"";
-        case 8 -> "v=Infinity";
-        case 9 -> "v=1d";
-        default -> "v=" + random.nextInt() + "i,b=t";
-      });
+      body.append(' ')
+          .append(
+              switch (random.nextInt(12)) {
+                case 0 -> "v=1x";
+                case 1 -> "v=NaN";
+                case 2 -> "v=0x10";
+                case 3 -> "v=1.5e3,w=-2E-2";
+                case 4 -> "v=\"open";
+                case 5 -> "v=";
+                case 6 -> "v=1,v=2";
+                case 7 -> "v=18446744073709551615u,s=\"a\\\" b\"";
+                case 8 -> "v=Infinity";
+                case 9 -> "v=1d";
+                default -> "v=" + random.nextInt() + "i,b=t";
+              });
       if (random.nextBoolean()) {
-        body.append(' ').append(random.nextInt(3) == 0 ? "12x" : String.valueOf(random.nextInt(1_000_000)));
+        body.append(' ')
+            .append(random.nextInt(3) == 0 ? "12x" : String.valueOf(random.nextInt(1_000_000)));
       }
       body.append(random.nextInt(10) == 0 ? "\r\n" : "\n");
     }
-    body.append("m,t=a,t=b v=1\n,t=a v=1\nm,t= v=1\nm v=1 1.5\nm,t\\ x=a,t\\ x=b v=1\nm,t\\ x=a,t\\,x=b v=1\n")
-        .append("m v=i\nm v=-i\nm v=+5i,w=99999999999999999999i\nm v=-1u\nm v=12u,w=1.5.5\nm,=a v=1\nm  v=1\n");
+    body.append(
+            "m,t=a,t=b v=1\n,t=a v=1\nm,t= v=1\nm v=1 1.5\nm,t\\ x=a,t\\ x=b v=1\nm,t\\ x=a,t\\,x=b v=1\n")
+        .append(
+            "m v=i\nm v=-i\nm v=+5i,w=99999999999999999999i\nm v=-1u\nm v=12u,w=1.5.5\nm,=a v=1\nm  v=1\n");
     for (Precision precision : List.of(Precision.NANOSECONDS, Precision.SECONDS)) {
       LineProtocol.Result full = LineProtocol.parse(body.toString(), precision, 42);
-      LineProtocol.Stamps stamps = LineProtocol.stamps(body.toString().getBytes(StandardCharsets.UTF_8),
-          precision, 42);
-      assertEquals(full.points().stream().map(p -> new LineProtocol.Stamp(p.measurement(), p.timeNanos())).toList(),
+      LineProtocol.Stamps stamps =
+          LineProtocol.stamps(body.toString().getBytes(StandardCharsets.UTF_8), precision, 42);
+      assertEquals(
+          full.points().stream()
+              .map(p -> new LineProtocol.Stamp(p.measurement(), p.timeNanos()))
+              .toList(),
           stamps.points());
       assertEquals(full.errors(), stamps.errors());
-      assertTrue(full.errors().size() > 100 && full.points().size() > 50, full.errors().size() + " bad lines, "
-          + full.points().size() + " points");
+      assertTrue(
+          full.errors().size() > 100 && full.points().size() > 50,
+          full.errors().size() + " bad lines, " + full.points().size() + " points");
     }
   }
 
@@ -136,13 +174,16 @@ class LineProtocolTest {
         tags.put("t" + t + name(random), name(random));
       }
       Map<String, Object> fields = new LinkedHashMap<>();
-      fields.put("f" + name(random), switch (random.nextInt(4)) {
-        case 0 -> random.nextDouble() * 1e6 - 5e5;
-        case 1 -> (long) random.nextInt();
-        case 2 -> random.nextBoolean();
-        default -> name(random) + "\"\\ ,=";
-      });
-      LinePoint p = new LinePoint("m" + name(random), tags, fields, Set.of(), 1_000_000_000L * (n + 1));
+      fields.put(
+          "f" + name(random),
+          switch (random.nextInt(4)) {
+            case 0 -> random.nextDouble() * 1e6 - 5e5;
+            case 1 -> (long) random.nextInt();
+            case 2 -> random.nextBoolean();
+            default -> name(random) + "\"\\ ,=";
+          });
+      LinePoint p =
+          new LinePoint("m" + name(random), tags, fields, Set.of(), 1_000_000_000L * (n + 1));
       expected.add(p);
       body.append(format(p)).append('\n');
     }
@@ -150,11 +191,13 @@ class LineProtocolTest {
     LineProtocol.Result parsed = LineProtocol.parse(body.toString(), Precision.NANOSECONDS, 0);
     assertEquals(List.of(), parsed.errors());
     assertEquals(expected, parsed.points());
-    // Measurement by measurement: SELECT * over several measurements drops fields whose types differ between them.
+    // Measurement by measurement: SELECT * over several measurements drops fields whose types
+    // differ between them.
     long total = 0;
     var json = new ObjectMapper();
     try {
-      for (String name : new TreeSet<>(parsed.points().stream().map(LinePoint::measurement).toList())) {
+      for (String name :
+          new TreeSet<>(parsed.points().stream().map(LinePoint::measurement).toList())) {
         var answer = json.readTree(influx.query(db, "SELECT * FROM " + InfluxQl.identifier(name)));
         for (var series : answer.at("/results/0/series")) {
           total += series.get("values").size();
@@ -172,14 +215,18 @@ class LineProtocolTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    assertEquals(new TreeSet<>(parsed.points().stream().map(LinePoint::measurement).toList()), stored);
+    assertEquals(
+        new TreeSet<>(parsed.points().stream().map(LinePoint::measurement).toList()), stored);
 
     // A field given twice: InfluxDB keeps the last value, and so does the parser.
     influx.write(db, "dup v=1,v=2 1\n");
-    assertTrue(influx.query(db, "SELECT v FROM dup").contains("[1,2]"), influx.query(db, "SELECT v FROM dup"));
+    assertTrue(
+        influx.query(db, "SELECT v FROM dup").contains("[1,2]"),
+        influx.query(db, "SELECT v FROM dup"));
     assertEquals(2.0, one("dup v=1,v=2 1").fields().get("v"));
 
-    for (String bad : List.of("m v=", "m", "m v=1x", "m,t v=1", "m v=\"x", "m v=1 1.5", ",t=a v=1")) {
+    for (String bad :
+        List.of("m v=", "m", "m v=1x", "m,t v=1", "m v=\"x", "m v=1 1.5", ",t=a v=1")) {
       assertEquals(1, LineProtocol.parse(bad, Precision.NANOSECONDS, 0).errors().size(), bad);
       boolean rejected;
       try {
@@ -205,10 +252,11 @@ class LineProtocolTest {
     String db = influx.newDatabase("lpfuzz");
     Random random = new Random(13);
     String[] seeds = {
-        "cpu,host=a,region=eu usage=1.5,count=3i,ok=true,state=\"run\" 1700000000000000000",
-        "m\\ x,t\\,k=v\\=w f=-1e3 5",
-        "m u=12u,s=\"a\\\"b\\\\\" 7",
-        "m v=T,w=false,x=-1.5E-3,y=.5,z=1e300"};
+      "cpu,host=a,region=eu usage=1.5,count=3i,ok=true,state=\"run\" 1700000000000000000",
+      "m\\ x,t\\,k=v\\=w f=-1e3 5",
+      "m u=12u,s=\"a\\\"b\\\\\" 7",
+      "m v=T,w=false,x=-1.5E-3,y=.5,z=1e300"
+    };
     String alphabet = ",= \\\"\t-.eE+iuTFtf0123456789ab#\r";
     int accepted = 0;
     int rejected = 0;
@@ -226,15 +274,16 @@ class LineProtocolTest {
       }
       String text = line.toString();
       LineProtocol.Result full = LineProtocol.parse(text, Precision.NANOSECONDS, 0);
-      LineProtocol.Stamps stamps = LineProtocol.stamps(text.getBytes(StandardCharsets.UTF_8),
-          Precision.NANOSECONDS, 0);
+      LineProtocol.Stamps stamps =
+          LineProtocol.stamps(text.getBytes(StandardCharsets.UTF_8), Precision.NANOSECONDS, 0);
       assertEquals(full.errors(), stamps.errors(), text);
       if (!full.errors().isEmpty() || full.points().isEmpty()) {
         rejected++;
         continue;
       }
       if (!full.points().get(0).unsigned().isEmpty()) {
-        continue; // InfluxDB 1.x has no unsigned integers (2.x has): the parser takes them as 2.x does
+        continue; // InfluxDB 1.x has no unsigned integers (2.x has): the parser takes them as 2.x
+        // does
       }
       accepted++;
       // The same line under a measurement name of its own (the name is the line's first token).
@@ -248,18 +297,22 @@ class LineProtocolTest {
       }
     }
     assertEquals(List.of(), disagreements, "lines the parser accepts but influxd rejects");
-    assertTrue(accepted > 50 && rejected > 50, accepted + " accepted, " + rejected + " rejected: the fuzz reached both");
+    assertTrue(
+        accepted > 50 && rejected > 50,
+        accepted + " accepted, " + rejected + " rejected: the fuzz reached both");
   }
 
   private static String name(Random random) {
-    // No backslashes in names: before a comma, space or equals sign, line protocol cannot tell them apart from escapes.
+    // No backslashes in names: before a comma, space or equals sign, line protocol cannot tell them
+    // apart from escapes.
     String chars = "ab c,d=efé\"'_";
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < 1 + random.nextInt(6); i++) {
       s.append(chars.charAt(random.nextInt(chars.length())));
     }
     String out = s.toString().strip();
-    // A trailing backslash would escape the next separator; InfluxDB reads it the same way, but keep names plain.
+    // A trailing backslash would escape the next separator; InfluxDB reads it the same way, but
+    // keep names plain.
     while (out.endsWith("\\")) {
       out = out.substring(0, out.length() - 1);
     }
@@ -268,7 +321,9 @@ class LineProtocolTest {
 
   static String format(LinePoint p) {
     StringBuilder s = new StringBuilder(escape(p.measurement(), ", "));
-    p.tags().forEach((k, v) -> s.append(',').append(escape(k, ",= ")).append('=').append(escape(v, ",= ")));
+    p.tags()
+        .forEach(
+            (k, v) -> s.append(',').append(escape(k, ",= ")).append('=').append(escape(v, ",= ")));
     s.append(' ');
     boolean first = true;
     for (var e : p.fields().entrySet()) {

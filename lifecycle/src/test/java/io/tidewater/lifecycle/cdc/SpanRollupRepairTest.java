@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tidewater.lifecycle.export.ExportJob;
 import io.tidewater.lifecycle.export.JobReport;
 import io.tidewater.lifecycle.export.WindowExport;
-import io.tidewater.lifecycle.export.WindowExporter;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
 import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
-import io.tidewater.lifecycle.lake.WindowWriter;
 import io.tidewater.lifecycle.store.LakeLocation;
 import io.tidewater.lifecycle.store.TestStores;
 import io.tidewater.policy.Durations;
@@ -42,16 +40,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A tier keeping only rollups coarser than a window (hourly windows, daily rollups, no full
  * resolution): an export builds each day's rollup from InfluxDB, and a late write into one of its
- * hours rebuilds the day, after which the rollup equals InfluxDB's own aggregates (read with DuckDB).
+ * hours rebuilds the day, after which the rollup equals InfluxDB's own aggregates (read with
+ * DuckDB).
  */
 class SpanRollupRepairTest {
 
   static final Instant NOW = Instant.parse("2025-06-01T12:30:00Z");
-  static final Window DAY = new Window(Instant.parse("2025-04-01T00:00:00Z"), Instant.parse("2025-04-02T00:00:00Z"));
+  static final Window DAY =
+      new Window(Instant.parse("2025-04-01T00:00:00Z"), Instant.parse("2025-04-02T00:00:00Z"));
   static final Resolution DAILY = Resolution.rollup(Duration.ofDays(1));
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   InfluxServer influx;
   InfluxClient client;
@@ -71,12 +70,22 @@ class SpanRollupRepairTest {
       for (String host : List.of("a", "b")) {
         for (int minute = 0; minute < 60; minute += 10) {
           long t = Durations.epochNanos(DAY.start()) + (hour * 60L + minute) * 60_000_000_000L;
-          lp.append("cpu,host=").append(host).append(" v=").append(hour + minute / 100.0).append(' ').append(t).append('\n');
+          lp.append("cpu,host=")
+              .append(host)
+              .append(" v=")
+              .append(hour + minute / 100.0)
+              .append(' ')
+              .append(t)
+              .append('\n');
         }
       }
     }
     influx.write(db, lp.toString());
-    policy = new PolicyParser().parse("p.yaml", """
+    policy =
+        new PolicyParser()
+            .parse(
+                "p.yaml",
+                """
         name: span
         source: { database: %s, measurements: [cpu] }
         window: 1h
@@ -84,30 +93,50 @@ class SpanRollupRepairTest {
         tiers:
           hot: { keep: 30d }
           cold: { after: 30d, rollups: [1d], raw: none }
-        """.formatted(db)).get(0);
+        """
+                    .formatted(db))
+            .get(0);
     ledger = new Ledger(TestStores.local());
     clock = new MovableClock(NOW);
-    job = ExportJob.builder(policy, client, ledger).stagingDir(temp).clock(clock).retries(2, Duration.ofMillis(10)).build();
+    job =
+        ExportJob.builder(policy, client, ledger)
+            .stagingDir(temp)
+            .clock(clock)
+            .retries(2, Duration.ofMillis(10))
+            .build();
   }
 
   @Test
   void aDaysRollupIsBuiltFromInfluxDbAndRebuiltAfterALateWrite() {
     JobReport first = job.runDue().orElseThrow();
     assertEquals(List.of(), first.failures());
-    assertEquals(3, first.exported().size(), "the three hours holding data, all through the day's rollup");
-    assertTrue(first.exported().stream().allMatch(e -> e.resolutions().equals(List.of("1d"))), first.toString());
+    assertEquals(
+        3, first.exported().size(), "the three hours holding data, all through the day's rollup");
+    assertTrue(
+        first.exported().stream().allMatch(e -> e.resolutions().equals(List.of("1d"))),
+        first.toString());
     assertEquals(influx(), lake());
-    assertEquals(List.of(), job.runDue().orElseThrow().exported(), "the day is held: not built again");
+    assertEquals(
+        List.of(), job.runDue().orElseThrow().exported(), "the day is held: not built again");
 
     Window nine = new Window(DAY.start().plusSeconds(9 * 3600), DAY.start().plusSeconds(10 * 3600));
-    try (ChangeCapture capture = new ChangeCapture(new ChangeLog(temp.resolve("log"), 1 << 20, 0), List.of(policy),
-        (d, m) -> { })) {
-      String lines = "cpu,host=c v=100.5 " + (Durations.epochNanos(nine.start()) + 1) + "\ncpu,host=a v=-3.25 "
-          + (Durations.epochNanos(nine.start()) + 2);
+    try (ChangeCapture capture =
+        new ChangeCapture(
+            new ChangeLog(temp.resolve("log"), 1 << 20, 0), List.of(policy), (d, m) -> {})) {
+      String lines =
+          "cpu,host=c v=100.5 "
+              + (Durations.epochNanos(nine.start()) + 1)
+              + "\ncpu,host=a v=-3.25 "
+              + (Durations.epochNanos(nine.start()) + 2);
       influx.write(db, lines);
       byte[] body = lines.getBytes(StandardCharsets.UTF_8);
       long received = Durations.epochNanos(clock.instant());
-      capture.accept(db, "autogen", LineProtocol.Precision.NANOSECONDS, received, body,
+      capture.accept(
+          db,
+          "autogen",
+          LineProtocol.Precision.NANOSECONDS,
+          received,
+          body,
           LineProtocol.stamps(body, LineProtocol.Precision.NANOSECONDS, received).points());
       assertEquals(List.of(nine), capture.dirtyWindows(db, "cpu"));
       assertTrue(!influx().equals(lake()), "the day's rollup lacks the late points");
@@ -126,11 +155,25 @@ class SpanRollupRepairTest {
   private Map<String, String> influx() {
     Map<String, String> out = new TreeMap<>();
     for (String host : List.of("a", "b", "c")) {
-      List<List<Object>> rows = client.rows(db, "SELECT count(v), sum(v), min(v), max(v) FROM cpu WHERE host = '" + host
-          + "' AND time >= " + Durations.epochNanos(DAY.start()) + " AND time < " + Durations.epochNanos(DAY.end()));
+      List<List<Object>> rows =
+          client.rows(
+              db,
+              "SELECT count(v), sum(v), min(v), max(v) FROM cpu WHERE host = '"
+                  + host
+                  + "' AND time >= "
+                  + Durations.epochNanos(DAY.start())
+                  + " AND time < "
+                  + Durations.epochNanos(DAY.end()));
       if (!rows.isEmpty()) {
-        out.put(host, ((Number) rows.get(0).get(1)).longValue() + " " + ((Number) rows.get(0).get(2)).doubleValue()
-            + " " + ((Number) rows.get(0).get(3)).doubleValue() + " " + ((Number) rows.get(0).get(4)).doubleValue());
+        out.put(
+            host,
+            ((Number) rows.get(0).get(1)).longValue()
+                + " "
+                + ((Number) rows.get(0).get(2)).doubleValue()
+                + " "
+                + ((Number) rows.get(0).get(3)).doubleValue()
+                + " "
+                + ((Number) rows.get(0).get(4)).doubleValue());
       }
     }
     return out;
@@ -140,15 +183,23 @@ class SpanRollupRepairTest {
   private Map<String, String> lake() {
     WindowVersion v = ledger.latest(db, "cpu", DAILY, DAY).orElseThrow();
     Path root = ((LakeLocation.Local) ledger.store().location()).root().toAbsolutePath();
-    String files = v.files().stream().map(DataFile::key).map(k -> "'" + root.resolve(k) + "'")
-        .collect(Collectors.joining(", ", "[", "]"));
+    String files =
+        v.files().stream()
+            .map(DataFile::key)
+            .map(k -> "'" + root.resolve(k) + "'")
+            .collect(Collectors.joining(", ", "[", "]"));
     Map<String, String> out = new TreeMap<>();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT host, sum(v_count), sum(v_sum), min(v_min), max(v_max) FROM read_parquet("
-            + files + ") GROUP BY host")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT host, sum(v_count), sum(v_sum), min(v_min), max(v_max) FROM read_parquet("
+                    + files
+                    + ") GROUP BY host")) {
       while (rs.next()) {
-        out.put(rs.getString(1), rs.getLong(2) + " " + rs.getDouble(3) + " " + rs.getDouble(4) + " " + rs.getDouble(5));
+        out.put(
+            rs.getString(1),
+            rs.getLong(2) + " " + rs.getDouble(3) + " " + rs.getDouble(4) + " " + rs.getDouble(5));
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e);

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Rollups equal what InfluxDB's own GROUP BY time(...) computes, from raw points and from finer rollups. */
+/**
+ * Rollups equal what InfluxDB's own GROUP BY time(...) computes, from raw points and from finer
+ * rollups.
+ */
 class DownsamplerTest {
 
   static final long HOUR = 1_736_935_200_000_000_000L; // 2025-01-15T10:00:00Z
@@ -41,10 +44,17 @@ class DownsamplerTest {
     for (String host : List.of("a", "b", "c d")) {
       long t = HOUR;
       while (t < HOUR + 3_600_000_000_000L) {
-        lp.append("m,host=").append(host.replace(" ", "\\ ")).append(' ')
-            .append("f=").append(Math.round(random.nextGaussian() * 1000) / 8.0)
-            .append(",i=").append(random.nextInt(2000) - 1000).append('i')
-            .append(",s=\"v").append(random.nextInt(5)).append('"');
+        lp.append("m,host=")
+            .append(host.replace(" ", "\\ "))
+            .append(' ')
+            .append("f=")
+            .append(Math.round(random.nextGaussian() * 1000) / 8.0)
+            .append(",i=")
+            .append(random.nextInt(2000) - 1000)
+            .append('i')
+            .append(",s=\"v")
+            .append(random.nextInt(5))
+            .append('"');
         if (random.nextBoolean()) {
           lp.append(",b=").append(random.nextBoolean());
         }
@@ -62,21 +72,65 @@ class DownsamplerTest {
   private static List<String> influxRollup(String width) {
     List<String> lines = new ArrayList<>();
     for (String field : List.of("f", "i")) {
-      for (List<Object> row : client.rows(db, "SELECT count(" + InfluxQl.identifier(field) + "), sum(" + field + "), min("
-          + field + "), max(" + field + "), first(" + field + "), last(" + field + ") FROM m WHERE time >= " + HOUR
-          + " AND time < " + (HOUR + 3_600_000_000_000L) + " GROUP BY time(" + width + "), host fill(none)")) {
-        lines.add(field + "|" + row.get(0) + "|" + num(row.get(1)) + "|" + num(row.get(2)) + "|" + num(row.get(3)) + "|"
-            + num(row.get(4)) + "|" + num(row.get(5)) + "|" + num(row.get(6)));
+      for (List<Object> row :
+          client.rows(
+              db,
+              "SELECT count("
+                  + InfluxQl.identifier(field)
+                  + "), sum("
+                  + field
+                  + "), min("
+                  + field
+                  + "), max("
+                  + field
+                  + "), first("
+                  + field
+                  + "), last("
+                  + field
+                  + ") FROM m WHERE time >= "
+                  + HOUR
+                  + " AND time < "
+                  + (HOUR + 3_600_000_000_000L)
+                  + " GROUP BY time("
+                  + width
+                  + "), host fill(none)")) {
+        lines.add(
+            field
+                + "|"
+                + row.get(0)
+                + "|"
+                + num(row.get(1))
+                + "|"
+                + num(row.get(2))
+                + "|"
+                + num(row.get(3))
+                + "|"
+                + num(row.get(4))
+                + "|"
+                + num(row.get(5))
+                + "|"
+                + num(row.get(6)));
       }
     }
-    for (List<Object> row : client.rows(db, "SELECT count(s), first(s), last(s) FROM m WHERE time >= " + HOUR
-        + " AND time < " + (HOUR + 3_600_000_000_000L) + " GROUP BY time(" + width + "), host fill(none)")) {
+    for (List<Object> row :
+        client.rows(
+            db,
+            "SELECT count(s), first(s), last(s) FROM m WHERE time >= "
+                + HOUR
+                + " AND time < "
+                + (HOUR + 3_600_000_000_000L)
+                + " GROUP BY time("
+                + width
+                + "), host fill(none)")) {
       lines.add("s|" + row.get(0) + "|" + num(row.get(1)) + "|" + row.get(2) + "|" + row.get(3));
     }
     return lines;
   }
 
-  /** The same lines from our rollup rows (per series the host is not in InfluxQL's row, so it is left out of both). */
+  /**
+   * The same lines from our rollup rows (per series the host is not in InfluxQL's row, so it is
+   * left out of both).
+   */
   private static List<String> ours(SeriesRows rollup) {
     MeasurementSchema s = rollup.schema();
     List<String> lines = new ArrayList<>();
@@ -87,20 +141,40 @@ class DownsamplerTest {
     for (String field : List.of("f", "i")) {
       for (int r : order.values()) {
         boolean isFloat = field.equals("f");
-        lines.add(field + "|" + rollup.timeNanos(r) + "|" + rollup.longValue(s.fieldIndex(field + "_count"), r) + "|"
-            + value(rollup, s, field + "_sum", r, isFloat) + "|" + value(rollup, s, field + "_min", r, isFloat) + "|"
-            + value(rollup, s, field + "_max", r, isFloat) + "|" + value(rollup, s, field + "_first", r, isFloat) + "|"
-            + value(rollup, s, field + "_last", r, isFloat));
+        lines.add(
+            field
+                + "|"
+                + rollup.timeNanos(r)
+                + "|"
+                + rollup.longValue(s.fieldIndex(field + "_count"), r)
+                + "|"
+                + value(rollup, s, field + "_sum", r, isFloat)
+                + "|"
+                + value(rollup, s, field + "_min", r, isFloat)
+                + "|"
+                + value(rollup, s, field + "_max", r, isFloat)
+                + "|"
+                + value(rollup, s, field + "_first", r, isFloat)
+                + "|"
+                + value(rollup, s, field + "_last", r, isFloat));
       }
     }
     for (int r : order.values()) {
-      lines.add("s|" + rollup.timeNanos(r) + "|" + rollup.longValue(s.fieldIndex("s_count"), r) + "|"
-          + rollup.stringValue(s.fieldIndex("s_first"), r) + "|" + rollup.stringValue(s.fieldIndex("s_last"), r));
+      lines.add(
+          "s|"
+              + rollup.timeNanos(r)
+              + "|"
+              + rollup.longValue(s.fieldIndex("s_count"), r)
+              + "|"
+              + rollup.stringValue(s.fieldIndex("s_first"), r)
+              + "|"
+              + rollup.stringValue(s.fieldIndex("s_last"), r));
     }
     return lines;
   }
 
-  private static String value(SeriesRows rows, MeasurementSchema s, String column, int r, boolean isFloat) {
+  private static String value(
+      SeriesRows rows, MeasurementSchema s, String column, int r, boolean isFloat) {
     int c = s.fieldIndex(column);
     return isFloat ? num(rows.doubleValue(c, r)) : num(rows.longValue(c, r));
   }
@@ -125,8 +199,8 @@ class DownsamplerTest {
   @ValueSource(strings = {"5m", "1h"})
   void coarserRollupsFromFinerOnesEqualInfluxQl(String width) {
     SeriesRows minute = Downsampler.rollup(raw, Resolution.rollup(Duration.ofMinutes(1)));
-    SeriesRows coarse = Downsampler.reaggregate(minute, raw.schema(),
-        Resolution.rollup(Durations.parse(width)));
+    SeriesRows coarse =
+        Downsampler.reaggregate(minute, raw.schema(), Resolution.rollup(Durations.parse(width)));
     assertEquals(influxRollup(width), ours(coarse));
   }
 }

@@ -8,7 +8,6 @@ import io.tidewater.lifecycle.influx.InfluxConnection;
 import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
-import io.tidewater.lifecycle.lake.WindowWriter;
 import io.tidewater.lifecycle.parquet.ColumnBatch;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.lifecycle.parquet.ScanSpec;
@@ -45,14 +44,15 @@ public abstract class ExportJobContract {
   protected abstract LakeStore store();
 
   static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
-  static final List<Window> HOT = List.of(hour("2025-05-31T10:00:00Z"), hour("2025-05-31T11:00:00Z"));
-  static final List<Window> WARM = List.of(hour("2025-03-01T00:00:00Z"), hour("2025-03-01T01:00:00Z"));
+  static final List<Window> HOT =
+      List.of(hour("2025-05-31T10:00:00Z"), hour("2025-05-31T11:00:00Z"));
+  static final List<Window> WARM =
+      List.of(hour("2025-03-01T00:00:00Z"), hour("2025-03-01T01:00:00Z"));
   static final List<Window> COLD = List.of(hour("2024-06-01T00:00:00Z"));
   static final Window EXPIRED = hour("2023-01-01T00:00:00Z");
   static final Window UNSETTLED = hour("2025-06-01T11:00:00Z");
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   InfluxServer influx;
   InfluxClient client;
@@ -77,14 +77,26 @@ public abstract class ExportJobContract {
         for (String host : List.of("a", "b", "c")) {
           for (int minute = 0; minute < 60; minute += 5) {
             long t = Durations.epochNanos(w.start()) + minute * 60_000_000_000L + host.charAt(0);
-            lp.append(m).append(",host=").append(host).append(" v=").append(minute * 0.5 + host.charAt(0))
-                .append(",n=").append(minute).append("i ").append(t).append('\n');
+            lp.append(m)
+                .append(",host=")
+                .append(host)
+                .append(" v=")
+                .append(minute * 0.5 + host.charAt(0))
+                .append(",n=")
+                .append(minute)
+                .append("i ")
+                .append(t)
+                .append('\n');
           }
         }
       }
     }
     influx.write(db, lp.toString());
-    policy = new PolicyParser().parse("test.yaml", """
+    policy =
+        new PolicyParser()
+            .parse(
+                "test.yaml",
+                """
         name: export-test
         source: { database: %s, measurements: [cpu, /disk.*/] }
         window: 1h
@@ -94,10 +106,17 @@ public abstract class ExportJobContract {
           warm: { after: 30d, rollups: [1m], raw: standard }
           cold: { after: 180d, rollups: [1h], raw: cool }
           expire: { after: 730d }
-        """.formatted(db)).get(0);
+        """
+                    .formatted(db))
+            .get(0);
     ledger = new Ledger(store());
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    job = ExportJob.builder(policy, client, ledger).stagingDir(temp).clock(clock).retries(3, Duration.ofMillis(10)).build();
+    job =
+        ExportJob.builder(policy, client, ledger)
+            .stagingDir(temp)
+            .clock(clock)
+            .retries(3, Duration.ofMillis(10))
+            .build();
   }
 
   @SafeVarargs
@@ -109,7 +128,8 @@ public abstract class ExportJobContract {
   void exportsEveryDueWindowOfEveryClaimedMeasurementAtTheResolutionsOfItsTier() {
     JobReport report = job.runDue().orElseThrow();
     assertEquals(List.of(), report.failures());
-    assertEquals(10, report.exported().size(), "5 due windows of cpu and of disk_io: " + report.exported());
+    assertEquals(
+        10, report.exported().size(), "5 due windows of cpu and of disk_io: " + report.exported());
     for (String m : List.of("cpu", "disk_io")) {
       assertEquals(concat(COLD, WARM, HOT), windows(m, Resolution.RAW));
       assertEquals(WARM, windows(m, Resolution.rollup(Duration.ofMinutes(1))));
@@ -118,14 +138,20 @@ public abstract class ExportJobContract {
         assertEquals(influxPerSeries(m, v.window()), lakePerSeries(v), m + " " + v.window());
       }
       for (WindowVersion v : ledger.windows(db, m, Resolution.rollup(Duration.ofMinutes(1)))) {
-        assertEquals(influxPerSeries(m, v.window()), rollupPerSeries(v), "1m rollup of " + m + " " + v.window());
+        assertEquals(
+            influxPerSeries(m, v.window()),
+            rollupPerSeries(v),
+            "1m rollup of " + m + " " + v.window());
       }
     }
-    assertEquals(List.of(), ledger.windows(db, "mem", Resolution.RAW), "mem is claimed by no policy");
+    assertEquals(
+        List.of(), ledger.windows(db, "mem", Resolution.RAW), "mem is claimed by no policy");
     WindowVersion cold = ledger.windows(db, "cpu", Resolution.RAW).get(0);
     for (DataFile f : cold.files()) {
       Optional<StorageClass> storageClass = store().stat(f.key()).orElseThrow().storageClass();
-      assertTrue(storageClass.isEmpty() || storageClass.get() == StorageClass.COOL, "cold raw is cool: " + storageClass);
+      assertTrue(
+          storageClass.isEmpty() || storageClass.get() == StorageClass.COOL,
+          "cold raw is cool: " + storageClass);
     }
   }
 
@@ -141,7 +167,8 @@ public abstract class ExportJobContract {
     JobReport backfill = job.backfill(WARM.get(0).start(), WARM.get(0).end()).orElseThrow();
     assertEquals(2, backfill.exported().size(), backfill.toString());
     assertEquals(2L, ledger.latest(db, "cpu", Resolution.RAW, WARM.get(0)).orElseThrow().version());
-    assertEquals(influxPerSeries("cpu", WARM.get(0)),
+    assertEquals(
+        influxPerSeries("cpu", WARM.get(0)),
         lakePerSeries(ledger.latest(db, "cpu", Resolution.RAW, WARM.get(0)).orElseThrow()));
   }
 
@@ -162,12 +189,24 @@ public abstract class ExportJobContract {
   /** host -> "count sum" from InfluxQL. */
   Map<String, String> influxPerSeries(String m, Window w) {
     Map<String, String> out = new TreeMap<>();
-    List<List<Object>> rows = client.rows(db, "SELECT count(v), sum(v) FROM \"" + m + "\" WHERE time >= "
-        + Durations.epochNanos(w.start()) + " AND time < " + Durations.epochNanos(w.end()) + " GROUP BY host");
+    List<List<Object>> rows =
+        client.rows(
+            db,
+            "SELECT count(v), sum(v) FROM \""
+                + m
+                + "\" WHERE time >= "
+                + Durations.epochNanos(w.start())
+                + " AND time < "
+                + Durations.epochNanos(w.end())
+                + " GROUP BY host");
     // Rows come in host order a, b, c (GROUP BY sorts series).
     String[] hosts = {"a", "b", "c"};
     for (int i = 0; i < rows.size(); i++) {
-      out.put(hosts[i], ((Number) rows.get(i).get(1)).longValue() + " " + ((Number) rows.get(i).get(2)).doubleValue());
+      out.put(
+          hosts[i],
+          ((Number) rows.get(i).get(1)).longValue()
+              + " "
+              + ((Number) rows.get(i).get(2)).doubleValue());
     }
     return out;
   }
@@ -175,15 +214,18 @@ public abstract class ExportJobContract {
   Map<String, String> lakePerSeries(WindowVersion v) {
     Map<String, long[]> counts = new TreeMap<>();
     Map<String, Double> sums = new TreeMap<>();
-    scan(v, v.schema(), (batch, spec) -> {
-      int host = spec.tags().indexOf("host");
-      int value = spec.fields().indexOf("v");
-      for (int r = 0; r < batch.size(); r++) {
-        String h = batch.tag(host).stringAt(r);
-        counts.computeIfAbsent(h, k -> new long[1])[0]++;
-        sums.merge(h, batch.field(value).doubleAt(r), Double::sum);
-      }
-    });
+    scan(
+        v,
+        v.schema(),
+        (batch, spec) -> {
+          int host = spec.tags().indexOf("host");
+          int value = spec.fields().indexOf("v");
+          for (int r = 0; r < batch.size(); r++) {
+            String h = batch.tag(host).stringAt(r);
+            counts.computeIfAbsent(h, k -> new long[1])[0]++;
+            sums.merge(h, batch.field(value).doubleAt(r), Double::sum);
+          }
+        });
     Map<String, String> out = new TreeMap<>();
     counts.forEach((h, c) -> out.put(h, c[0] + " " + sums.get(h)));
     return out;
@@ -192,26 +234,32 @@ public abstract class ExportJobContract {
   private Map<String, String> rollupPerSeries(WindowVersion v) {
     Map<String, long[]> counts = new TreeMap<>();
     Map<String, Double> sums = new TreeMap<>();
-    scan(v, v.schema(), (batch, spec) -> {
-      int host = spec.tags().indexOf("host");
-      int count = spec.fields().indexOf("v_count");
-      int sum = spec.fields().indexOf("v_sum");
-      for (int r = 0; r < batch.size(); r++) {
-        String h = batch.tag(host).stringAt(r);
-        counts.computeIfAbsent(h, k -> new long[1])[0] += batch.field(count).longAt(r);
-        sums.merge(h, batch.field(sum).doubleAt(r), Double::sum);
-      }
-    });
+    scan(
+        v,
+        v.schema(),
+        (batch, spec) -> {
+          int host = spec.tags().indexOf("host");
+          int count = spec.fields().indexOf("v_count");
+          int sum = spec.fields().indexOf("v_sum");
+          for (int r = 0; r < batch.size(); r++) {
+            String h = batch.tag(host).stringAt(r);
+            counts.computeIfAbsent(h, k -> new long[1])[0] += batch.field(count).longAt(r);
+            sums.merge(h, batch.field(sum).doubleAt(r), Double::sum);
+          }
+        });
     Map<String, String> out = new TreeMap<>();
     counts.forEach((h, c) -> out.put(h, c[0] + " " + sums.get(h)));
     return out;
   }
 
-  private void scan(WindowVersion v, MeasurementSchema schema, BiConsumer<ColumnBatch, ScanSpec> sink) {
+  private void scan(
+      WindowVersion v, MeasurementSchema schema, BiConsumer<ColumnBatch, ScanSpec> sink) {
     ScanSpec spec = ScanSpec.all(schema);
     for (DataFile f : v.files()) {
-      ObjectInfo info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
-      try (TimeSeriesReader reader = TimeSeriesReader.open(new StoreInputFile(store(), info), f.key(), spec)) {
+      ObjectInfo info =
+          new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
+      try (TimeSeriesReader reader =
+          TimeSeriesReader.open(new StoreInputFile(store(), info), f.key(), spec)) {
         ColumnBatch batch = new ColumnBatch(spec);
         while (reader.next(batch)) {
           sink.accept(batch, spec);

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 at random moments of an export, 20 times, then a run to the end: every window in the
- * lake exactly once, per-window rows and sums equal to InfluxDB's, and no file outside the ledger
+ * kill -9 at random moments of an export, 20 times, then a run to the end: every window in the lake
+ * exactly once, per-window rows and sums equal to InfluxDB's, and no file outside the ledger
  * visible to an engine reading the folders.
  */
 class ExportKillTest {
@@ -47,8 +47,7 @@ class ExportKillTest {
   static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
   static final int HOURS = 200;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void killedAtRandomTwentyTimesThenFinishedTheLakeEqualsInfluxDb() throws Exception {
@@ -60,8 +59,14 @@ class ExportKillTest {
       for (int h = 0; h < HOURS; h++) {
         for (String host : List.of("a", "b", "c", "d")) {
           for (int i = 0; i < 60; i += 2) {
-            lp.append(m).append(",host=").append(host).append(" v=").append(h * 100 + i).append(".25 ")
-                .append(start + (h * 60L + i) * 60_000_000_000L).append('\n');
+            lp.append(m)
+                .append(",host=")
+                .append(host)
+                .append(" v=")
+                .append(h * 100 + i)
+                .append(".25 ")
+                .append(start + (h * 60L + i) * 60_000_000_000L)
+                .append('\n');
           }
         }
       }
@@ -72,8 +77,10 @@ class ExportKillTest {
     int kills = 0;
     for (int i = 0; i < 20; i++) {
       // Every other run re-exports everything, so kills also land in the middle of replacing files.
-      Process p = i % 2 == 0 ? launch(influx, db, lake) : launch(influx, db, lake, "2025-05-20T00:00:00Z",
-          "2025-05-29T00:00:00Z");
+      Process p =
+          i % 2 == 0
+              ? launch(influx, db, lake)
+              : launch(influx, db, lake, "2025-05-20T00:00:00Z", "2025-05-29T00:00:00Z");
       boolean finished = p.waitFor(150 + random.nextInt(1200), TimeUnit.MILLISECONDS);
       if (!finished) {
         p.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no cleanup
@@ -91,23 +98,45 @@ class ExportKillTest {
     for (String m : List.of("cpu", "mem")) {
       List<WindowVersion> windows = ledger.windows(db, m, Resolution.RAW);
       assertEquals(HOURS, windows.size(), m + ": every window once");
-      assertEquals(Set.of(), ledger.unfinishedWrites(db, m, Resolution.RAW), m + ": no interrupted write left");
+      assertEquals(
+          Set.of(),
+          ledger.unfinishedWrites(db, m, Resolution.RAW),
+          m + ": no interrupted write left");
       for (WindowVersion v : windows) {
-        List<List<Object>> influxCount = client.rows(db, "SELECT count(v), sum(v) FROM " + m + " WHERE time >= "
-            + v.windowStart() + " AND time < " + v.windowEnd());
-        assertEquals(((Number) influxCount.get(0).get(1)).longValue(), v.rows(), m + " " + v.window());
+        List<List<Object>> influxCount =
+            client.rows(
+                db,
+                "SELECT count(v), sum(v) FROM "
+                    + m
+                    + " WHERE time >= "
+                    + v.windowStart()
+                    + " AND time < "
+                    + v.windowEnd());
+        assertEquals(
+            ((Number) influxCount.get(0).get(1)).longValue(), v.rows(), m + " " + v.window());
         // Read through the ledger with its ETags: the files are exactly the ones the entry names.
-        assertEquals(((Number) influxCount.get(0).get(2)).doubleValue(), sumThroughLedger(ledger, v), 1e-6);
+        assertEquals(
+            ((Number) influxCount.get(0).get(2)).doubleValue(), sumThroughLedger(ledger, v), 1e-6);
       }
       // An engine reading the folders (ignoring the ledger) sees each row once.
-      String glob = lake.toAbsolutePath() + "/" + LakeLayout.resolutionPrefix(db, m, Resolution.RAW) + "**/*.parquet";
+      String glob =
+          lake.toAbsolutePath()
+              + "/"
+              + LakeLayout.resolutionPrefix(db, m, Resolution.RAW)
+              + "**/*.parquet";
       List<List<Object>> total = client.rows(db, "SELECT count(v), sum(v) FROM " + m);
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
           Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT count(*), sum(v) FROM read_parquet('" + glob + "')")) {
+          ResultSet rs =
+              s.executeQuery("SELECT count(*), sum(v) FROM read_parquet('" + glob + "')")) {
         rs.next();
-        assertEquals(((Number) total.get(0).get(1)).longValue(), rs.getLong(1), m + " rows in the folders");
-        assertEquals(((Number) total.get(0).get(2)).doubleValue(), rs.getDouble(2), 1e-6, m + " sum in the folders");
+        assertEquals(
+            ((Number) total.get(0).get(1)).longValue(), rs.getLong(1), m + " rows in the folders");
+        assertEquals(
+            ((Number) total.get(0).get(2)).doubleValue(),
+            rs.getDouble(2),
+            1e-6,
+            m + " sum in the folders");
       }
     }
   }
@@ -116,10 +145,9 @@ class ExportKillTest {
     double sum = 0;
     ScanSpec spec = ScanSpec.all(v.schema());
     for (DataFile f : v.files()) {
-      var info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH,
-          Optional.empty());
-      try (var reader = TimeSeriesReader.open(
-          new StoreInputFile(ledger.store(), info), f.key(), spec)) {
+      var info = new ObjectInfo(f.key(), f.size(), f.etag(), Instant.EPOCH, Optional.empty());
+      try (var reader =
+          TimeSeriesReader.open(new StoreInputFile(ledger.store(), info), f.key(), spec)) {
         var batch = new ColumnBatch(spec);
         int value = spec.fields().indexOf("v");
         while (reader.next(batch)) {
@@ -132,11 +160,22 @@ class ExportKillTest {
     return sum;
   }
 
-  private Process launch(InfluxServer influx, String db, Path lake, String... backfill) throws IOException {
+  private Process launch(InfluxServer influx, String db, Path lake, String... backfill)
+      throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), ExportProcess.class.getName(), influx.url().toString(), db,
-        lake.toString(), NOW.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                "-Xmx512m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ExportProcess.class.getName(),
+                influx.url().toString(),
+                db,
+                lake.toString(),
+                NOW.toString()));
     command.addAll(List.of(backfill));
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }

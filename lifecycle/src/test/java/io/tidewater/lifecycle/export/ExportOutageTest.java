@@ -9,7 +9,6 @@ import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
 import io.tidewater.lifecycle.lake.LakeLayout;
 import io.tidewater.lifecycle.lake.Ledger;
-import io.tidewater.lifecycle.lake.WindowWriter;
 import io.tidewater.lifecycle.store.LakeLocation;
 import io.tidewater.lifecycle.store.LakeStore;
 import io.tidewater.lifecycle.store.LakeStoreException;
@@ -52,15 +51,21 @@ class ExportOutageTest {
   static S3Server s3;
   static S3LakeStore store;
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @BeforeAll
   static void start() {
     influx = InfluxServer.start();
     s3 = S3Server.start();
-    S3StoreConfig config = new S3StoreConfig(Optional.of(s3.endpoint()), true, Optional.of(S3Server.REGION),
-        Optional.of(S3Server.ACCESS_KEY), Optional.of(S3Server.SECRET_KEY), 5 * S3StoreConfig.MIB, 5 * S3StoreConfig.MIB);
+    S3StoreConfig config =
+        new S3StoreConfig(
+            Optional.of(s3.endpoint()),
+            true,
+            Optional.of(S3Server.REGION),
+            Optional.of(S3Server.ACCESS_KEY),
+            Optional.of(S3Server.SECRET_KEY),
+            5 * S3StoreConfig.MIB,
+            5 * S3StoreConfig.MIB);
     S3Buckets.create(config, "outage");
     store = new S3LakeStore((LakeLocation.S3) LakeLocation.parse("s3://outage/lake"), config);
   }
@@ -73,16 +78,26 @@ class ExportOutageTest {
   }
 
   private ExportJob job(String db, Ledger ledger) {
-    TieringPolicy policy = new PolicyParser().parse("t.yaml", """
+    TieringPolicy policy =
+        new PolicyParser()
+            .parse(
+                "t.yaml",
+                """
         name: outage
         source: { database: %s, measurements: [cpu] }
         tiers:
           hot: { keep: 30d }
           warm: { after: 30d, rollups: [1m] }
-        """.formatted(db)).get(0);
+        """
+                    .formatted(db))
+            .get(0);
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
-    return ExportJob.builder(policy, client, ledger).stagingDir(temp).clock(clock).retries(2, Duration.ofMillis(10)).build();
+    return ExportJob.builder(policy, client, ledger)
+        .stagingDir(temp)
+        .clock(clock)
+        .retries(2, Duration.ofMillis(10))
+        .build();
   }
 
   private String loadTwoHours() {
@@ -90,7 +105,11 @@ class ExportOutageTest {
     StringBuilder lp = new StringBuilder();
     long start = Instant.parse("2025-06-01T08:00:00Z").getEpochSecond() * 1_000_000_000L;
     for (int i = 0; i < 120; i++) {
-      lp.append("cpu,host=a v=").append(i).append(' ').append(start + i * 60_000_000_000L).append('\n');
+      lp.append("cpu,host=a v=")
+          .append(i)
+          .append(' ')
+          .append(start + i * 60_000_000_000L)
+          .append('\n');
     }
     influx.write(db, lp.toString());
     return db;
@@ -134,14 +153,24 @@ class ExportOutageTest {
     Ledger ledger = new Ledger(faulty);
     ExportJob job = job(db, ledger);
     JobReport report = job.runDue().orElseThrow();
-    assertEquals(List.of(new Window(Instant.parse("2025-06-01T09:00:00Z"),
-        Instant.parse("2025-06-01T10:00:00Z"))), report.failures().stream().map(JobReport.WindowFailure::window).toList());
-    assertTrue(report.failures().get(0).reason().contains("injected"), report.failures().get(0).reason());
+    assertEquals(
+        List.of(
+            new Window(
+                Instant.parse("2025-06-01T09:00:00Z"), Instant.parse("2025-06-01T10:00:00Z"))),
+        report.failures().stream().map(JobReport.WindowFailure::window).toList());
+    assertTrue(
+        report.failures().get(0).reason().contains("injected"), report.failures().get(0).reason());
     assertTrue(faulty.failed >= 3, "tried and retried: " + faulty.failed);
-    assertTrue(ledger.exportedThrough(db, "cpu").map(t -> !t.isAfter(Instant.parse("2025-06-01T09:00:00Z"))).orElse(true),
+    assertTrue(
+        ledger
+            .exportedThrough(db, "cpu")
+            .map(t -> !t.isAfter(Instant.parse("2025-06-01T09:00:00Z")))
+            .orElse(true),
         "the lake is not recorded complete past the failed window: routing keeps reading it from InfluxDB");
-    assertTrue(ledger.windows(db, "cpu", Resolution.RAW).stream()
-        .noneMatch(v -> v.window().start().equals(Instant.parse("2025-06-01T09:00:00Z"))), "not committed");
+    assertTrue(
+        ledger.windows(db, "cpu", Resolution.RAW).stream()
+            .noneMatch(v -> v.window().start().equals(Instant.parse("2025-06-01T09:00:00Z"))),
+        "not committed");
 
     faulty.remaining = 0; // the store is well again
     JobReport next = job.runDue().orElseThrow();
@@ -160,15 +189,21 @@ class ExportOutageTest {
       Window w = new Window(Instant.parse(hour), Instant.parse(hour).plusSeconds(3600));
       assertEquals(Optional.of(Map.of("v", 60L)), LakeCounts.of(ledger, policy, "cpu", w), hour);
     }
-    assertEquals(Optional.of(Instant.parse("2025-06-01T11:00:00Z")), ledger.exportedThrough(db, "cpu"),
+    assertEquals(
+        Optional.of(Instant.parse("2025-06-01T11:00:00Z")),
+        ledger.exportedThrough(db, "cpu"),
         "every due window (the empty 10:00 one too)");
     List<String> files = store.list(db + "/cpu/res=raw/").stream().map(o -> o.key()).toList();
     assertEquals(2, files.size(), "one file per window, the failed attempt's replaced: " + files);
-    assertTrue(store.list("_ledger/" + db + "/cpu/").stream().noneMatch(o -> LakeLayout.isIntent(o.key())),
+    assertTrue(
+        store.list("_ledger/" + db + "/cpu/").stream().noneMatch(o -> LakeLayout.isIntent(o.key())),
         "no write left marked as under way");
   }
 
-  /** The real store, with puts of matching keys failing {@code remaining} times as a store outage would. */
+  /**
+   * The real store, with puts of matching keys failing {@code remaining} times as a store outage
+   * would.
+   */
   private static final class FailingPuts implements LakeStore {
     private final LakeStore store;
     private final Predicate<String> matching;
@@ -185,8 +220,8 @@ class ExportOutageTest {
       if (matching.test(key) && remaining > 0) {
         remaining--;
         failed++;
-        throw new LakeStoreException("injected: cannot write " + key,
-            new IOException("connection reset"));
+        throw new LakeStoreException(
+            "injected: cannot write " + key, new IOException("connection reset"));
       }
     }
 
@@ -262,7 +297,8 @@ class ExportOutageTest {
     s3.stop();
     try {
       TidewaterException e = assertThrows(TidewaterException.class, job::runDue);
-      assertTrue(e.getMessage().startsWith("cannot list s3://outage/lake/_ledger/"), e.getMessage());
+      assertTrue(
+          e.getMessage().startsWith("cannot list s3://outage/lake/_ledger/"), e.getMessage());
     } finally {
       s3.restart();
     }

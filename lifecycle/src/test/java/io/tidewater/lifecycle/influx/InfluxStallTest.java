@@ -32,8 +32,15 @@ class InfluxStallTest {
       StringBuilder lp = new StringBuilder();
       for (int i = 0; i < 20_000; i++) {
         long t = (batch * 20_000L + i) * 1_000_000_000L;
-        lp.append("cpu,host=h").append(i % 50).append(" usage=").append(i * 0.5).append(",note=\"row number ")
-            .append(i).append("\" ").append(t).append('\n');
+        lp.append("cpu,host=h")
+            .append(i % 50)
+            .append(" usage=")
+            .append(i * 0.5)
+            .append(",note=\"row number ")
+            .append(i)
+            .append("\" ")
+            .append(t)
+            .append('\n');
       }
       influx.write(db, lp.toString());
     }
@@ -46,31 +53,42 @@ class InfluxStallTest {
   }
 
   private static InfluxClient client() {
-    return new InfluxClient(InfluxConnection.of(influx.url()).withFormat(InfluxConnection.AnswerFormat.JSON)
-        .withSilence(SILENCE));
+    return new InfluxClient(
+        InfluxConnection.of(influx.url())
+            .withFormat(InfluxConnection.AnswerFormat.JSON)
+            .withSilence(SILENCE));
   }
 
   @Test
   void aServerFrozenMidAnswerIsGivenUpAfterTheSilenceLimit() {
     AtomicBoolean frozen = new AtomicBoolean();
     long[] started = new long[1];
-    InfluxException e = assertThrows(InfluxException.class, () -> client().query(db, "SELECT * FROM cpu",
-        new InfluxClient.RowSink() {
-          @Override
-          public void series(Map<String, String> tags, List<String> columns) {}
+    InfluxException e =
+        assertThrows(
+            InfluxException.class,
+            () ->
+                client()
+                    .query(
+                        db,
+                        "SELECT * FROM cpu",
+                        new InfluxClient.RowSink() {
+                          @Override
+                          public void series(Map<String, String> tags, List<String> columns) {}
 
-          @Override
-          public void value(int column, InfluxClient.Cell cell) {
-            if (frozen.compareAndSet(false, true)) {
-              influx.freeze();
-              started[0] = System.nanoTime();
-            }
-          }
-        }));
+                          @Override
+                          public void value(int column, InfluxClient.Cell cell) {
+                            if (frozen.compareAndSet(false, true)) {
+                              influx.freeze();
+                              started[0] = System.nanoTime();
+                            }
+                          }
+                        }));
     double waited = (System.nanoTime() - started[0]) / 1e9;
     influx.thaw();
     assertTrue(frozen.get(), "the answer had begun");
-    assertTrue(e.getMessage().contains("InfluxDB at " + influx.url() + " sent nothing for 2s"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("InfluxDB at " + influx.url() + " sent nothing for 2s"),
+        e.getMessage());
     assertTrue(waited >= 2 && waited < 10, "gave up after " + waited + " s");
   }
 
@@ -85,7 +103,9 @@ class InfluxStallTest {
       influx.thaw();
     }
     double waited = (System.nanoTime() - started) / 1e9;
-    assertTrue(e.getMessage().contains("InfluxDB at " + influx.url() + " sent nothing for 2s"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("InfluxDB at " + influx.url() + " sent nothing for 2s"),
+        e.getMessage());
     assertTrue(waited >= 2 && waited < 10, "gave up after " + waited + " s");
   }
 }

@@ -44,10 +44,12 @@ class LeaseTest {
     List<Future<Optional<Lease>>> tries = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       String owner = "gateway-" + i;
-      tries.add(pool.submit(() -> {
-        start.await();
-        return Lease.acquire(store, name, owner, TTL, T0);
-      }));
+      tries.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return Lease.acquire(store, name, owner, TTL, T0);
+              }));
     }
     start.countDown();
     List<Lease> holders = new ArrayList<>();
@@ -58,14 +60,24 @@ class LeaseTest {
     assertEquals(1, holders.size());
     Lease held = holders.get(0);
 
-    assertTrue(Lease.acquire(store, name, "late", TTL, T0.plusSeconds(60)).isEmpty(), "held and not expired");
+    assertTrue(
+        Lease.acquire(store, name, "late", TTL, T0.plusSeconds(60)).isEmpty(),
+        "held and not expired");
     assertTrue(held.renew(T0.plus(Duration.ofMinutes(8))));
-    assertTrue(Lease.acquire(store, name, "late", TTL, T0.plus(Duration.ofMinutes(15))).isEmpty(), "renewed until 18 min");
-    Optional<Lease> takeover = Lease.acquire(store, name, "survivor", TTL, T0.plus(Duration.ofMinutes(19)));
+    assertTrue(
+        Lease.acquire(store, name, "late", TTL, T0.plus(Duration.ofMinutes(15))).isEmpty(),
+        "renewed until 18 min");
+    Optional<Lease> takeover =
+        Lease.acquire(store, name, "survivor", TTL, T0.plus(Duration.ofMinutes(19)));
     assertTrue(takeover.isPresent(), "a dead holder's lease runs out");
-    assertFalse(held.renew(T0.plus(Duration.ofMinutes(19))), "the old holder learns it lost the lease");
+    assertFalse(
+        held.renew(T0.plus(Duration.ofMinutes(19))), "the old holder learns it lost the lease");
     takeover.get().release(T0.plus(Duration.ofMinutes(20)));
-    assertEquals("next", Lease.acquire(store, name, "next", TTL, T0.plus(Duration.ofMinutes(20))).orElseThrow().owner(),
+    assertEquals(
+        "next",
+        Lease.acquire(store, name, "next", TTL, T0.plus(Duration.ofMinutes(20)))
+            .orElseThrow()
+            .owner(),
         "a released lease is free at once");
   }
 
@@ -76,9 +88,14 @@ class LeaseTest {
     LakeStore store = store(kind);
     String name = "job-" + UUID.randomUUID();
     Lease stalled = Lease.acquire(store, name, "stalled", TTL, T0).orElseThrow();
-    Lease taker = Lease.acquire(store, name, "taker", TTL, T0.plus(Duration.ofMinutes(11))).orElseThrow();
-    assertTrue(taker.renew(T0.plus(Duration.ofMinutes(12))), "the new holder renews (freeing its old number)");
+    Lease taker =
+        Lease.acquire(store, name, "taker", TTL, T0.plus(Duration.ofMinutes(11))).orElseThrow();
+    assertTrue(
+        taker.renew(T0.plus(Duration.ofMinutes(12))),
+        "the new holder renews (freeing its old number)");
     assertFalse(stalled.renew(T0.plus(Duration.ofMinutes(13))), "the stalled holder has lost it");
-    assertTrue(Lease.acquire(store, name, "third", TTL, T0.plus(Duration.ofMinutes(14))).isEmpty(), "still held");
+    assertTrue(
+        Lease.acquire(store, name, "third", TTL, T0.plus(Duration.ofMinutes(14))).isEmpty(),
+        "still held");
   }
 }

@@ -24,16 +24,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** Each decoding path of the reader, forced by the data, reads back exactly. */
 class EncodingPathsTest {
 
-  static final MeasurementSchema SCHEMA = new MeasurementSchema("m", List.of("t"),
-      List.of(new FieldColumn("x", FieldType.FLOAT), new FieldColumn("s", FieldType.STRING),
-          new FieldColumn("i", FieldType.INTEGER)));
+  static final MeasurementSchema SCHEMA =
+      new MeasurementSchema(
+          "m",
+          List.of("t"),
+          List.of(
+              new FieldColumn("x", FieldType.FLOAT),
+              new FieldColumn("s", FieldType.STRING),
+              new FieldColumn("i", FieldType.INTEGER)));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Set<Encoding> encodings(Path file, String column) throws Exception {
-    try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file),
-        ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+    try (ParquetFileReader r =
+        ParquetFileReader.open(
+            new LocalInputFile(file),
+            ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
       Set<Encoding> all = new HashSet<>();
       for (var block : r.getRowGroups()) {
         for (ColumnChunkMetaData c : block.getColumns()) {
@@ -47,7 +53,8 @@ class EncodingPathsTest {
   }
 
   @Test
-  void fullPrecisionDoublesUseByteStreamSplitAndHighCardinalityStringsFallBackToPlain() throws Exception {
+  void fullPrecisionDoublesUseByteStreamSplitAndHighCardinalityStringsFallBackToPlain()
+      throws Exception {
     Random random = new Random(3);
     int n = 60_000;
     double[] xs = new double[n];
@@ -59,16 +66,24 @@ class EncodingPathsTest {
       rows.tag(0, "one");
       xs[r] = random.nextDouble() * 1e6;
       rows.setDouble(SCHEMA.fieldIndex("x"), xs[r]);
-      ss[r] = "unique-value-" + r + "-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+      ss[r] =
+          "unique-value-"
+              + r
+              + "-"
+              + Long.toHexString(random.nextLong())
+              + Long.toHexString(random.nextLong());
       rows.setString(SCHEMA.fieldIndex("s"), ss[r]);
       is[r] = random.nextLong();
       rows.setLong(SCHEMA.fieldIndex("i"), is[r]);
     }
     Path file = dir.resolve("f.parquet");
     TimeSeriesWriter.write(rows, new LocalOutputFile(file), WriteOptions.DEFAULTS);
-    assertTrue(encodings(file, "x").contains(Encoding.BYTE_STREAM_SPLIT), "chose byte-stream-split: " + encodings(file, "x"));
+    assertTrue(
+        encodings(file, "x").contains(Encoding.BYTE_STREAM_SPLIT),
+        "chose byte-stream-split: " + encodings(file, "x"));
     Set<Encoding> strings = encodings(file, "s");
-    assertTrue(strings.contains(Encoding.PLAIN) || strings.contains(Encoding.DELTA_BYTE_ARRAY),
+    assertTrue(
+        strings.contains(Encoding.PLAIN) || strings.contains(Encoding.DELTA_BYTE_ARRAY),
         "the string dictionary overflowed and fell back: " + strings);
 
     ScanSpec spec = ScanSpec.all(SCHEMA);

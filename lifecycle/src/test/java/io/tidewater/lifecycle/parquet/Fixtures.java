@@ -6,24 +6,45 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
-/** Test data: random and adversarial series of one measurement, with the values kept for comparison. */
+/**
+ * Test data: random and adversarial series of one measurement, with the values kept for comparison.
+ */
 final class Fixtures {
 
   static final String[] ADVERSARIAL = {
-      "plain", "with space", "comma,inside", "quote'single", "quote\"double", "new\nline", "tab\there",
-      "équipe-ünicode-日本", "emoji-🚀", "back\\slash", "=equals=", "", " leading", "trailing "};
+    "plain", "with space", "comma,inside", "quote'single", "quote\"double", "new\nline",
+        "tab\there",
+    "équipe-ünicode-日本", "emoji-🚀", "back\\slash", "=equals=", "", " leading", "trailing "
+  };
 
-  static final MeasurementSchema SCHEMA = new MeasurementSchema("cpu \"usage\", total",
-      List.of("host", "region name"),
-      List.of(new FieldColumn("usage", FieldType.FLOAT), new FieldColumn("count", FieldType.INTEGER),
-          new FieldColumn("ok", FieldType.BOOLEAN), new FieldColumn("note, text", FieldType.STRING),
-          new FieldColumn("big", FieldType.UNSIGNED)));
+  static final MeasurementSchema SCHEMA =
+      new MeasurementSchema(
+          "cpu \"usage\", total",
+          List.of("host", "region name"),
+          List.of(
+              new FieldColumn("usage", FieldType.FLOAT),
+              new FieldColumn("count", FieldType.INTEGER),
+              new FieldColumn("ok", FieldType.BOOLEAN),
+              new FieldColumn("note, text", FieldType.STRING),
+              new FieldColumn("big", FieldType.UNSIGNED)));
 
   /** One row as written, for comparison with what is read back. */
-  record Row(long time, String host, String region, Double usage, Long count, Boolean ok, String note, Long big) {}
+  record Row(
+      long time,
+      String host,
+      String region,
+      Double usage,
+      Long count,
+      Boolean ok,
+      String note,
+      Long big) {}
 
-  /** Rows over {@code series} series with irregular times in one hour, missing fields, NaN and infinities. */
-  static List<Row> rows(long seed, int series, int perSeries, long startNanos, boolean nanosecondTimes) {
+  /**
+   * Rows over {@code series} series with irregular times in one hour, missing fields, NaN and
+   * infinities.
+   */
+  static List<Row> rows(
+      long seed, int series, int perSeries, long startNanos, boolean nanosecondTimes) {
     Random random = new Random(seed);
     List<Row> rows = new ArrayList<>();
     for (int s = 0; s < series; s++) {
@@ -32,17 +53,20 @@ final class Fixtures {
       long t = startNanos;
       for (int i = 0; i < perSeries; i++) {
         t += 1_000_000L * (1 + random.nextInt(2000)) + (nanosecondTimes ? random.nextInt(1000) : 0);
-        Double usage = switch (random.nextInt(20)) {
-          case 0 -> null;
-          case 1 -> Double.NaN;
-          case 2 -> Double.POSITIVE_INFINITY;
-          case 3 -> Double.NEGATIVE_INFINITY;
-          default -> Math.round(random.nextGaussian() * 1e4) / 100.0;
-        };
+        Double usage =
+            switch (random.nextInt(20)) {
+              case 0 -> null;
+              case 1 -> Double.NaN;
+              case 2 -> Double.POSITIVE_INFINITY;
+              case 3 -> Double.NEGATIVE_INFINITY;
+              default -> Math.round(random.nextGaussian() * 1e4) / 100.0;
+            };
         Long count = random.nextInt(10) == 0 ? null : random.nextLong();
         Boolean ok = random.nextInt(10) == 0 ? null : random.nextBoolean();
-        String note = random.nextInt(4) == 0 ? null : ADVERSARIAL[random.nextInt(ADVERSARIAL.length)];
-        Long big = random.nextInt(10) == 0 ? null : -1L - random.nextInt(5); // near 2^64 as unsigned
+        String note =
+            random.nextInt(4) == 0 ? null : ADVERSARIAL[random.nextInt(ADVERSARIAL.length)];
+        Long big =
+            random.nextInt(10) == 0 ? null : -1L - random.nextInt(5); // near 2^64 as unsigned
         rows.add(new Row(t, host, region, usage, count, ok, note, big));
       }
     }

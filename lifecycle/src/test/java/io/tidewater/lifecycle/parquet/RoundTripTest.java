@@ -24,8 +24,7 @@ class RoundTripTest {
 
   private static final long HOUR_START = 1_736_935_200_000_000_000L;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path write(List<Fixtures.Row> rows, WriteOptions options) {
     Path file = dir.resolve("part-" + System.nanoTime() + ".parquet");
@@ -35,15 +34,21 @@ class RoundTripTest {
 
   private static List<Fixtures.Row> read(Path file, ScanSpec spec) {
     List<Fixtures.Row> out = new ArrayList<>();
-    try (TimeSeriesReader reader = TimeSeriesReader.open(new LocalInputFile(file), file.toString(), spec)) {
+    try (TimeSeriesReader reader =
+        TimeSeriesReader.open(new LocalInputFile(file), file.toString(), spec)) {
       ColumnBatch batch = new ColumnBatch(spec);
       while (reader.next(batch)) {
         for (int r = 0; r < batch.size(); r++) {
-          out.add(new Fixtures.Row(batch.timeAt(r),
-              (String) value(batch, spec, "host", r), (String) value(batch, spec, "region name", r),
-              (Double) value(batch, spec, "usage", r), (Long) value(batch, spec, "count", r),
-              (Boolean) value(batch, spec, "ok", r), (String) value(batch, spec, "note, text", r),
-              (Long) value(batch, spec, "big", r)));
+          out.add(
+              new Fixtures.Row(
+                  batch.timeAt(r),
+                  (String) value(batch, spec, "host", r),
+                  (String) value(batch, spec, "region name", r),
+                  (Double) value(batch, spec, "usage", r),
+                  (Long) value(batch, spec, "count", r),
+                  (Boolean) value(batch, spec, "ok", r),
+                  (String) value(batch, spec, "note, text", r),
+                  (Long) value(batch, spec, "big", r)));
         }
       }
     }
@@ -66,8 +71,19 @@ class RoundTripTest {
   }
 
   private static List<Fixtures.Row> toMicros(List<Fixtures.Row> rows) {
-    return rows.stream().map(r -> new Fixtures.Row(Math.floorDiv(r.time(), 1000) * 1000, r.host(), r.region(), r.usage(),
-        r.count(), r.ok(), r.note(), r.big())).toList();
+    return rows.stream()
+        .map(
+            r ->
+                new Fixtures.Row(
+                    Math.floorDiv(r.time(), 1000) * 1000,
+                    r.host(),
+                    r.region(),
+                    r.usage(),
+                    r.count(),
+                    r.ok(),
+                    r.note(),
+                    r.big()))
+        .toList();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -83,13 +99,18 @@ class RoundTripTest {
   @Test
   void timeRangeAndTagFiltersReturnExactlyTheMatchingRows() {
     List<Fixtures.Row> rows = Fixtures.rows(8, 30, 300, HOUR_START, true);
-    Path file = write(rows, new WriteOptions(Compression.ZSTD, TimestampPrecision.NANOS, 32 << 10, 4 << 10));
+    Path file =
+        write(
+            rows, new WriteOptions(Compression.ZSTD, TimestampPrecision.NANOS, 32 << 10, 4 << 10));
     long from = HOUR_START + 100_000_000_000L;
     long to = HOUR_START + 200_000_000_000L;
     Set<String> hosts = Set.of("comma,inside", "new\nline", "équipe-ünicode-日本");
-    ScanSpec spec = ScanSpec.all(Fixtures.SCHEMA).withTimeRange(from, to).withTagValues(Map.of("host", hosts));
-    List<Fixtures.Row> expected = rows.stream()
-        .filter(r -> r.time() >= from && r.time() < to && hosts.contains(r.host())).toList();
+    ScanSpec spec =
+        ScanSpec.all(Fixtures.SCHEMA).withTimeRange(from, to).withTagValues(Map.of("host", hosts));
+    List<Fixtures.Row> expected =
+        rows.stream()
+            .filter(r -> r.time() >= from && r.time() < to && hosts.contains(r.host()))
+            .toList();
     assertTrue(expected.size() > 50, "the filter keeps some rows: " + expected.size());
     assertEquals(sorted(expected), sorted(read(file, spec)));
     try (TimeSeriesReader reader = TimeSeriesReader.open(new LocalInputFile(file), "f", spec)) {
@@ -97,8 +118,12 @@ class RoundTripTest {
       while (reader.next(batch)) {
         // drain
       }
-      assertTrue(reader.rowGroupsSkipped() > 0 && reader.rowGroupsRead() > 0,
-          "statistics pruned some row groups: read " + reader.rowGroupsRead() + ", skipped " + reader.rowGroupsSkipped());
+      assertTrue(
+          reader.rowGroupsSkipped() > 0 && reader.rowGroupsRead() > 0,
+          "statistics pruned some row groups: read "
+              + reader.rowGroupsRead()
+              + ", skipped "
+              + reader.rowGroupsSkipped());
     }
   }
 
@@ -106,11 +131,14 @@ class RoundTripTest {
   void thePageIndexSkipsPagesOutsideTheTimeRangeWithinARowGroup() {
     List<Fixtures.Row> rows = Fixtures.rows(10, 10, 2000, HOUR_START, true);
     // One row group holding every series, many small pages: row-group statistics span the hour.
-    Path file = write(rows, new WriteOptions(Compression.ZSTD, TimestampPrecision.NANOS, 64 << 20, 2 << 10));
+    Path file =
+        write(
+            rows, new WriteOptions(Compression.ZSTD, TimestampPrecision.NANOS, 64 << 20, 2 << 10));
     long from = HOUR_START + 300_000_000_000L;
     long to = HOUR_START + 360_000_000_000L;
     ScanSpec spec = ScanSpec.all(Fixtures.SCHEMA).withTimeRange(from, to);
-    List<Fixtures.Row> expected = rows.stream().filter(r -> r.time() >= from && r.time() < to).toList();
+    List<Fixtures.Row> expected =
+        rows.stream().filter(r -> r.time() >= from && r.time() < to).toList();
     assertEquals(sorted(expected), sorted(read(file, spec)));
     try (TimeSeriesReader reader = TimeSeriesReader.open(new LocalInputFile(file), "f", spec)) {
       ColumnBatch batch = new ColumnBatch(spec);
@@ -118,14 +146,16 @@ class RoundTripTest {
         // drain
       }
       assertEquals(0, reader.rowGroupsSkipped());
-      assertTrue(reader.rowsPrunedByPageIndex() > rows.size() / 2,
+      assertTrue(
+          reader.rowsPrunedByPageIndex() > rows.size() / 2,
           "most rows were never decoded: " + reader.rowsPrunedByPageIndex() + " of " + rows.size());
     }
   }
 
   @Test
   void aRowGroupWhoseStatisticsAllowAMatchButNoPageDoesIsSkipped() {
-    MeasurementSchema schema = new MeasurementSchema("m", List.of("host"), List.of(new FieldColumn("v", FieldType.FLOAT)));
+    MeasurementSchema schema =
+        new MeasurementSchema("m", List.of("host"), List.of(new FieldColumn("v", FieldType.FLOAT)));
     SeriesRows rows = new SeriesRows(schema);
     for (String host : List.of("a", "c")) {
       for (int i = 0; i < 5000; i++) {
@@ -135,8 +165,10 @@ class RoundTripTest {
       }
     }
     Path file = dir.resolve("gap.parquet");
-    TimeSeriesWriter.write(rows, new LocalOutputFile(file), new WriteOptions(Compression.ZSTD, TimestampPrecision.NANOS,
-        64 << 20, 1 << 10));
+    TimeSeriesWriter.write(
+        rows,
+        new LocalOutputFile(file),
+        new WriteOptions(Compression.ZSTD, TimestampPrecision.NANOS, 64 << 20, 1 << 10));
     // Row-group statistics span [a, c], so "b" may be there; every page is all a or all c.
     ScanSpec spec = ScanSpec.all(schema).withTagValues(Map.of("host", Set.of("b")));
     try (TimeSeriesReader reader = TimeSeriesReader.open(new LocalInputFile(file), "gap", spec)) {
@@ -149,17 +181,30 @@ class RoundTripTest {
   void projectionReadsOnlyTheRequestedColumns() {
     List<Fixtures.Row> rows = Fixtures.rows(9, 5, 100, HOUR_START, false);
     Path file = write(rows, WriteOptions.DEFAULTS);
-    ScanSpec spec = new ScanSpec(Fixtures.SCHEMA, true, List.of("host"), List.of("usage"), Long.MIN_VALUE, Long.MAX_VALUE, Map.of());
+    ScanSpec spec =
+        new ScanSpec(
+            Fixtures.SCHEMA,
+            true,
+            List.of("host"),
+            List.of("usage"),
+            Long.MIN_VALUE,
+            Long.MAX_VALUE,
+            Map.of());
     List<Fixtures.Row> got = read(file, spec);
-    List<Fixtures.Row> expected = toMicros(rows).stream()
-        .map(r -> new Fixtures.Row(r.time(), r.host(), null, r.usage(), null, null, null, null)).toList();
+    List<Fixtures.Row> expected =
+        toMicros(rows).stream()
+            .map(r -> new Fixtures.Row(r.time(), r.host(), null, r.usage(), null, null, null, null))
+            .toList();
     assertEquals(sorted(expected), sorted(got));
   }
 
   @Test
   void columnsAddedLaterReadAsNullInOlderFiles() {
-    MeasurementSchema old = new MeasurementSchema(Fixtures.SCHEMA.measurement(), List.of("host"),
-        List.of(new FieldColumn("usage", FieldType.FLOAT)));
+    MeasurementSchema old =
+        new MeasurementSchema(
+            Fixtures.SCHEMA.measurement(),
+            List.of("host"),
+            List.of(new FieldColumn("usage", FieldType.FLOAT)));
     SeriesRows rows = new SeriesRows(old);
     rows.startRow(HOUR_START);
     rows.tag(0, "a");
@@ -167,25 +212,38 @@ class RoundTripTest {
     Path file = dir.resolve("old.parquet");
     TimeSeriesWriter.write(rows, new LocalOutputFile(file), WriteOptions.DEFAULTS);
     List<Fixtures.Row> got = read(file, ScanSpec.all(Fixtures.SCHEMA));
-    assertEquals(List.of(new Fixtures.Row(HOUR_START, "a", null, 1.5, null, null, null, null)), got);
+    assertEquals(
+        List.of(new Fixtures.Row(HOUR_START, "a", null, 1.5, null, null, null, null)), got);
     assertEquals(Fixtures.SCHEMA, Fixtures.SCHEMA.union(old));
   }
 
   @Test
   void aFieldTypedDifferentlyIsANamedError() {
-    MeasurementSchema asInteger = new MeasurementSchema(Fixtures.SCHEMA.measurement(), List.of("host"),
-        List.of(new FieldColumn("usage", FieldType.INTEGER)));
+    MeasurementSchema asInteger =
+        new MeasurementSchema(
+            Fixtures.SCHEMA.measurement(),
+            List.of("host"),
+            List.of(new FieldColumn("usage", FieldType.INTEGER)));
     SeriesRows rows = new SeriesRows(asInteger);
     rows.startRow(HOUR_START);
     rows.setLong(0, 3);
     Path file = dir.resolve("conflict.parquet");
     TimeSeriesWriter.write(rows, new LocalOutputFile(file), WriteOptions.DEFAULTS);
-    SchemaConflictException e = assertThrows(SchemaConflictException.class,
-        () -> read(file, ScanSpec.all(Fixtures.SCHEMA)));
-    assertTrue(e.getMessage().contains("field 'usage' of cpu \"usage\", total is integer in " + file + " but float"),
+    SchemaConflictException e =
+        assertThrows(
+            SchemaConflictException.class, () -> read(file, ScanSpec.all(Fixtures.SCHEMA)));
+    assertTrue(
+        e.getMessage()
+            .contains("field 'usage' of cpu \"usage\", total is integer in " + file + " but float"),
         e.getMessage());
-    SchemaConflictException union = assertThrows(SchemaConflictException.class, () -> Fixtures.SCHEMA.union(asInteger));
-    assertTrue(union.getMessage().startsWith("field 'usage' of measurement 'cpu \"usage\", total' is float in some data"
-        + " and integer in other data"), union.getMessage());
+    SchemaConflictException union =
+        assertThrows(SchemaConflictException.class, () -> Fixtures.SCHEMA.union(asInteger));
+    assertTrue(
+        union
+            .getMessage()
+            .startsWith(
+                "field 'usage' of measurement 'cpu \"usage\", total' is float in some data"
+                    + " and integer in other data"),
+        union.getMessage());
   }
 }

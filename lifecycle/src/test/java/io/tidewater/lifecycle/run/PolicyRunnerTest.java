@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A policy's run as the gateway starts it, without the gateway: export, tier moves, retention
- * and garbage collection in one call, what each step did in its report, and every commit and
- * change told to the listener.
+ * A policy's run as the gateway starts it, without the gateway: export, tier moves, retention and
+ * garbage collection in one call, what each step did in its report, and every commit and change
+ * told to the listener.
  */
 class PolicyRunnerTest {
 
@@ -44,8 +44,7 @@ class PolicyRunnerTest {
   static final Instant OLD_2 = Instant.parse("2025-04-02T00:00:00Z");
   static final Instant RECENT = Instant.parse("2025-05-31T00:00:00Z");
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   InfluxServer influx = TestServers.influx();
   InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
@@ -71,7 +70,10 @@ class PolicyRunnerTest {
     StringBuilder lp = new StringBuilder();
     for (Instant hour : List.of(OLD_1, OLD_2, RECENT)) {
       for (int i = 0; i < 30; i++) {
-        lp.append("cpu,host=a v=").append(i).append(' ').append(Durations.epochNanos(hour) + i * 60_000_000_000L)
+        lp.append("cpu,host=a v=")
+            .append(i)
+            .append(' ')
+            .append(Durations.epochNanos(hour) + i * 60_000_000_000L)
             .append('\n');
       }
     }
@@ -80,26 +82,48 @@ class PolicyRunnerTest {
   }
 
   private TieringPolicy policy(String db) {
-    return new PolicyParser().parse("r.yaml", """
+    return new PolicyParser()
+        .parse(
+            "r.yaml",
+            """
         name: runner
         source: { database: %s, measurements: [cpu] }
         tiers:
           hot: { keep: 30d }
           warm: { after: 30d, rollups: [1m] }
         delete-from-hot-after-export: true
-        """.formatted(db)).get(0);
+        """
+                .formatted(db))
+        .get(0);
   }
 
   private PolicyRunner runner(TieringPolicy policy, Ledger ledger, Heard heard) {
-    ExportSettings settings = ExportSettings.DEFAULT.withAttempts(1).withBackoff(Duration.ofMillis(1))
-        .withLease("runner-test", Duration.ofMinutes(1));
-    return new PolicyRunner(policy, new PolicyRunner.Context(client, ledger, Clock.fixed(NOW, ZoneOffset.UTC), temp,
-        settings, Optional.empty(), DirtyRanges.NONE, heard));
+    ExportSettings settings =
+        ExportSettings.DEFAULT
+            .withAttempts(1)
+            .withBackoff(Duration.ofMillis(1))
+            .withLease("runner-test", Duration.ofMinutes(1));
+    return new PolicyRunner(
+        policy,
+        new PolicyRunner.Context(
+            client,
+            ledger,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            temp,
+            settings,
+            Optional.empty(),
+            DirtyRanges.NONE,
+            heard));
   }
 
   private long count(String db, Instant from, Instant to) {
-    List<List<Object>> rows = client.rows(db, "SELECT count(v) FROM cpu WHERE time >= " + Durations.epochNanos(from)
-        + " AND time < " + Durations.epochNanos(to));
+    List<List<Object>> rows =
+        client.rows(
+            db,
+            "SELECT count(v) FROM cpu WHERE time >= "
+                + Durations.epochNanos(from)
+                + " AND time < "
+                + Durations.epochNanos(to));
     return rows.isEmpty() ? 0 : ((Number) rows.get(0).get(1)).longValue();
   }
 
@@ -113,17 +137,25 @@ class PolicyRunnerTest {
     PolicyRun run = runner.runDue().orElseThrow();
 
     assertEquals(List.of(), run.export().failures());
-    assertEquals(List.of(OLD_1, OLD_2, RECENT), run.export().exported().stream().map(WindowExport::window)
-        .map(Window::start).sorted().toList());
+    assertEquals(
+        List.of(OLD_1, OLD_2, RECENT),
+        run.export().exported().stream()
+            .map(WindowExport::window)
+            .map(Window::start)
+            .sorted()
+            .toList());
     assertEquals(90, run.export().rows());
     assertEquals(List.of(), run.tiers().failures());
     assertEquals(Map.of("cpu", OLD_2.plusSeconds(3600)), run.retention().deletedBefore());
     assertEquals(0, count(db, OLD_1, RECENT), "verified old points left InfluxDB");
     assertEquals(30, count(db, RECENT, NOW), "hot points stay");
     // Every window's full resolution, and the warm windows' 1m rollups, reached the listener.
-    assertEquals(Set.of("raw@" + OLD_1, "raw@" + OLD_2, "raw@" + RECENT, "1m@" + OLD_1, "1m@" + OLD_2),
-        Set.copyOf(heard.committed.stream().map(v -> v.resolution() + "@" + v.window().start()).toList()));
-    assertEquals(Set.of(db + ".cpu"), heard.changed, "tier moves and retention invalidate the measurement");
+    assertEquals(
+        Set.of("raw@" + OLD_1, "raw@" + OLD_2, "raw@" + RECENT, "1m@" + OLD_1, "1m@" + OLD_2),
+        Set.copyOf(
+            heard.committed.stream().map(v -> v.resolution() + "@" + v.window().start()).toList()));
+    assertEquals(
+        Set.of(db + ".cpu"), heard.changed, "tier moves and retention invalidate the measurement");
     assertEquals(Optional.of(RECENT.plusSeconds(3600)), runner.newestWindowEnd());
     assertEquals(List.of("cpu"), runner.claimedMeasurements());
 
@@ -145,10 +177,20 @@ class PolicyRunnerTest {
     List<Instant> leftAlone = backfill.failures().stream().map(f -> f.window().start()).toList();
     assertTrue(leftAlone.containsAll(List.of(OLD_1, OLD_2)), leftAlone.toString());
     Instant hotFrom = NOW.minus(Duration.ofDays(30));
-    assertTrue(leftAlone.stream().allMatch(s -> !s.plusSeconds(3600).isAfter(hotFrom)), "only windows before hot keep");
-    assertTrue(backfill.failures().stream().allMatch(f -> f.kind() == JobReport.FailureKind.HOT_DELETED
-        && f.kind().onPurpose() && f.reason().startsWith("not re-exported")), backfill.failures().toString());
-    assertEquals(List.of(RECENT), backfill.exported().stream().map(w -> w.window().start()).toList(),
+    assertTrue(
+        leftAlone.stream().allMatch(s -> !s.plusSeconds(3600).isAfter(hotFrom)),
+        "only windows before hot keep");
+    assertTrue(
+        backfill.failures().stream()
+            .allMatch(
+                f ->
+                    f.kind() == JobReport.FailureKind.HOT_DELETED
+                        && f.kind().onPurpose()
+                        && f.reason().startsWith("not re-exported")),
+        backfill.failures().toString());
+    assertEquals(
+        List.of(RECENT),
+        backfill.exported().stream().map(w -> w.window().start()).toList(),
         "the hot window is written again");
   }
 }

@@ -4,8 +4,8 @@ import io.tidewater.lifecycle.store.azure.AzureLakeStore;
 import io.tidewater.lifecycle.store.azure.AzureStoreConfig;
 
 /**
- * The store contract against Azurite's Blob API, with an abfss:// location and an account key,
- * the endpoint overridden to Azurite's.
+ * The store contract against Azurite's Blob API, with an abfss:// location and an account key, the
+ * endpoint overridden to Azurite's.
  */
 class AzureLakeStoreTest extends LakeStoreContract {
 

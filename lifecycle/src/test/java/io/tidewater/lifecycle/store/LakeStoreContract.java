@@ -34,7 +34,10 @@ public abstract class LakeStoreContract {
 
   protected abstract long partSize();
 
-  /** The class a store's server reports after a change to {@code requested} (servers may not keep it). */
+  /**
+   * The class a store's server reports after a change to {@code requested} (servers may not keep
+   * it).
+   */
   protected StorageClass reportedAfterChange(StorageClass requested) {
     return requested;
   }
@@ -54,36 +57,70 @@ public abstract class LakeStoreContract {
   void writesReadsRangesAndLists() {
     LakeStore s = store();
     byte[] content = "0123456789abcdef".getBytes(UTF_8);
-    ObjectInfo put = s.put(key("db/cpu/res=raw/day=2025-01-15/part-1.parquet"), content, StorageClass.STANDARD);
-    s.put(key("db/cpu/res=raw/day=2025-01-16/part-1.parquet"), "x".getBytes(UTF_8), StorageClass.STANDARD);
-    s.put(key("db/cpu/res=1m/day=2025-01-15/part-1.parquet"), "y".getBytes(UTF_8), StorageClass.STANDARD);
-    s.put(key("db/mem/res=raw/day=2025-01-15/part-1.parquet"), "z".getBytes(UTF_8), StorageClass.STANDARD);
+    ObjectInfo put =
+        s.put(key("db/cpu/res=raw/day=2025-01-15/part-1.parquet"), content, StorageClass.STANDARD);
+    s.put(
+        key("db/cpu/res=raw/day=2025-01-16/part-1.parquet"),
+        "x".getBytes(UTF_8),
+        StorageClass.STANDARD);
+    s.put(
+        key("db/cpu/res=1m/day=2025-01-15/part-1.parquet"),
+        "y".getBytes(UTF_8),
+        StorageClass.STANDARD);
+    s.put(
+        key("db/mem/res=raw/day=2025-01-15/part-1.parquet"),
+        "z".getBytes(UTF_8),
+        StorageClass.STANDARD);
 
     ObjectInfo stat = s.stat(key("db/cpu/res=raw/day=2025-01-15/part-1.parquet")).orElseThrow();
     assertEquals(16, stat.size());
     assertEquals(put.etag(), stat.etag());
     assertArrayEquals(content, s.read(key("db/cpu/res=raw/day=2025-01-15/part-1.parquet")));
-    assertEquals("3456", new String(s.readRange(key("db/cpu/res=raw/day=2025-01-15/part-1.parquet"), 3, 4,
-        Optional.of(stat.etag())), UTF_8));
-    assertEquals("ef", new String(s.readRange(key("db/cpu/res=raw/day=2025-01-15/part-1.parquet"), 14, 10,
-        Optional.empty()), UTF_8), "a range past the end is cut short");
+    assertEquals(
+        "3456",
+        new String(
+            s.readRange(
+                key("db/cpu/res=raw/day=2025-01-15/part-1.parquet"),
+                3,
+                4,
+                Optional.of(stat.etag())),
+            UTF_8));
+    assertEquals(
+        "ef",
+        new String(
+            s.readRange(
+                key("db/cpu/res=raw/day=2025-01-15/part-1.parquet"), 14, 10, Optional.empty()),
+            UTF_8),
+        "a range past the end is cut short");
 
-    assertEquals(List.of(key("db/cpu/res=raw/day=2025-01-15/part-1.parquet"), key("db/cpu/res=raw/day=2025-01-16/part-1.parquet")),
+    assertEquals(
+        List.of(
+            key("db/cpu/res=raw/day=2025-01-15/part-1.parquet"),
+            key("db/cpu/res=raw/day=2025-01-16/part-1.parquet")),
         keys(s.list(key("db/cpu/res=raw/"))));
-    assertEquals(List.of(key("db/cpu/res=1m/day=2025-01-15/part-1.parquet"), key("db/cpu/res=raw/day=2025-01-15/part-1.parquet"),
-        key("db/cpu/res=raw/day=2025-01-16/part-1.parquet")), keys(s.list(key("db/cpu/res="))), "a prefix may end inside a name");
+    assertEquals(
+        List.of(
+            key("db/cpu/res=1m/day=2025-01-15/part-1.parquet"),
+            key("db/cpu/res=raw/day=2025-01-15/part-1.parquet"),
+            key("db/cpu/res=raw/day=2025-01-16/part-1.parquet")),
+        keys(s.list(key("db/cpu/res="))),
+        "a prefix may end inside a name");
     assertEquals(List.of(), s.list(key("db/nothing/")));
     assertEquals(4, s.list(base).size());
-    assertTrue(s.list(base).stream().allMatch(o -> o.lastModified().isAfter(Instant.now().minusSeconds(600))));
+    assertTrue(
+        s.list(base).stream()
+            .allMatch(o -> o.lastModified().isAfter(Instant.now().minusSeconds(600))));
   }
 
   @Test
   void missingObjectsAreReportedAsSuch() {
     LakeStore s = store();
     assertEquals(Optional.empty(), s.stat(key("nope")));
-    LakeStoreException.Missing e = assertThrows(LakeStoreException.Missing.class, () -> s.read(key("nope")));
+    LakeStoreException.Missing e =
+        assertThrows(LakeStoreException.Missing.class, () -> s.read(key("nope")));
     assertTrue(e.getMessage().contains(s.location().uriOf(key("nope"))), e.getMessage());
-    assertThrows(LakeStoreException.Missing.class, () -> s.readRange(key("nope"), 0, 4, Optional.empty()));
+    assertThrows(
+        LakeStoreException.Missing.class, () -> s.readRange(key("nope"), 0, 4, Optional.empty()));
     s.delete(key("nope")); // deleting what is not there is fine
   }
 
@@ -94,18 +131,23 @@ public abstract class LakeStoreContract {
     ObjectInfo second = s.put(key("f"), "version two!".getBytes(UTF_8), StorageClass.STANDARD);
     assertNotEquals(first.etag(), second.etag());
     assertArrayEquals("version two!".getBytes(UTF_8), s.read(key("f")));
-    LakeStoreException.Conflict e = assertThrows(LakeStoreException.Conflict.class,
-        () -> s.readRange(key("f"), 0, 4, Optional.of(first.etag())));
+    LakeStoreException.Conflict e =
+        assertThrows(
+            LakeStoreException.Conflict.class,
+            () -> s.readRange(key("f"), 0, 4, Optional.of(first.etag())));
     assertTrue(e.getMessage().contains("was replaced"), e.getMessage());
-    assertEquals("vers", new String(s.readRange(key("f"), 0, 4, Optional.of(second.etag())), UTF_8));
+    assertEquals(
+        "vers", new String(s.readRange(key("f"), 0, 4, Optional.of(second.etag())), UTF_8));
   }
 
   @Test
   void putIfAbsentRefusesAnExistingKey() {
     LakeStore s = store();
     s.putIfAbsent(key("_ledger/v1"), "first".getBytes(UTF_8));
-    LakeStoreException.Conflict e = assertThrows(LakeStoreException.Conflict.class,
-        () -> s.putIfAbsent(key("_ledger/v1"), "second".getBytes(UTF_8)));
+    LakeStoreException.Conflict e =
+        assertThrows(
+            LakeStoreException.Conflict.class,
+            () -> s.putIfAbsent(key("_ledger/v1"), "second".getBytes(UTF_8)));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
     assertArrayEquals("first".getBytes(UTF_8), s.read(key("_ledger/v1")));
     // The same bytes again is what a retried request sees after its first attempt landed: success.
@@ -122,15 +164,16 @@ public abstract class LakeStoreContract {
       List<Future<String>> results = new ArrayList<>();
       for (int i = 0; i < committers; i++) {
         String content = "committer-" + i;
-        Callable<String> commit = () -> {
-          start.await();
-          try {
-            s.putIfAbsent(key("_ledger/window"), content.getBytes(UTF_8));
-            return content;
-          } catch (LakeStoreException.Conflict lost) {
-            return null;
-          }
-        };
+        Callable<String> commit =
+            () -> {
+              start.await();
+              try {
+                s.putIfAbsent(key("_ledger/window"), content.getBytes(UTF_8));
+                return content;
+              } catch (LakeStoreException.Conflict lost) {
+                return null;
+              }
+            };
         results.add(pool.submit(commit));
       }
       start.countDown();
@@ -158,7 +201,12 @@ public abstract class LakeStoreContract {
     assertEquals(content.length, info.size());
     assertEquals(content.length, s.stat(key("big.parquet")).orElseThrow().size());
     assertArrayEquals(content, s.read(key("big.parquet")));
-    byte[] tail = s.readRange(key("big.parquet"), content.length - 100, 100, Optional.of(s.stat(key("big.parquet")).orElseThrow().etag()));
+    byte[] tail =
+        s.readRange(
+            key("big.parquet"),
+            content.length - 100,
+            100,
+            Optional.of(s.stat(key("big.parquet")).orElseThrow().etag()));
     assertArrayEquals(Arrays.copyOfRange(content, content.length - 100, content.length), tail);
   }
 
@@ -174,15 +222,22 @@ public abstract class LakeStoreContract {
       return;
     }
     assertEquals(Optional.of(StorageClass.COOL), s.stat(key("cool")).orElseThrow().storageClass());
-    assertEquals(Optional.of(StorageClass.STANDARD), s.stat(key("std")).orElseThrow().storageClass());
+    assertEquals(
+        Optional.of(StorageClass.STANDARD), s.stat(key("std")).orElseThrow().storageClass());
     for (StorageClass c : List.of(StorageClass.COLD, StorageClass.ARCHIVE)) {
       s.put(key("put-" + c), "data".getBytes(UTF_8), c);
       assertEquals(Optional.of(c), s.stat(key("put-" + c)).orElseThrow().storageClass());
-      assertEquals(Optional.of(c), s.list(key("put-" + c)).get(0).storageClass(), "listings report the class too");
+      assertEquals(
+          Optional.of(c),
+          s.list(key("put-" + c)).get(0).storageClass(),
+          "listings report the class too");
     }
     s.changeStorageClass(key("std"), StorageClass.COLD);
-    assertEquals(Optional.of(reportedAfterChange(StorageClass.COLD)), s.stat(key("std")).orElseThrow().storageClass());
-    assertArrayEquals("data".getBytes(UTF_8), s.read(key("std")), "a cold object is still readable");
+    assertEquals(
+        Optional.of(reportedAfterChange(StorageClass.COLD)),
+        s.stat(key("std")).orElseThrow().storageClass());
+    assertArrayEquals(
+        "data".getBytes(UTF_8), s.read(key("std")), "a cold object is still readable");
   }
 
   @Test

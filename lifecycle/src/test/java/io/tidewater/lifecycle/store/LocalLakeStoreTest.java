@@ -34,12 +34,15 @@ class LocalLakeStoreTest extends LakeStoreContract {
     store.delete("t/x/y/z.parquet");
     assertFalse(Files.exists(root.resolve("t")), "empty partition folders are removed");
     try (Stream<Path> all = Files.walk(root)) {
-      assertEquals(0, all.filter(p -> p.getFileName().toString().startsWith(".tw-staging-")).count());
+      assertEquals(
+          0, all.filter(p -> p.getFileName().toString().startsWith(".tw-staging-")).count());
     }
   }
 
   @Test
   void keysCannotLeaveTheLakeFolder() {
-    assertThrows(IllegalArgumentException.class, () -> store.put("../outside", new byte[] {1}, StorageClass.STANDARD));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> store.put("../outside", new byte[] {1}, StorageClass.STANDARD));
   }
 }

@@ -12,13 +12,16 @@ public final class S3Buckets {
   private S3Buckets() {}
 
   public static void create(S3StoreConfig config, String bucket) {
-    try (S3Client s3 = S3Client.builder()
-        .endpointOverride(config.endpoint().orElseThrow())
-        .forcePathStyle(true)
-        .region(Region.of(config.region().orElseThrow()))
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(config.accessKey().orElseThrow(), config.secretKey().orElseThrow())))
-        .build()) {
+    try (S3Client s3 =
+        S3Client.builder()
+            .endpointOverride(config.endpoint().orElseThrow())
+            .forcePathStyle(true)
+            .region(Region.of(config.region().orElseThrow()))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(
+                        config.accessKey().orElseThrow(), config.secretKey().orElseThrow())))
+            .build()) {
       s3.createBucket(b -> b.bucket(bucket));
     } catch (BucketAlreadyOwnedByYouException e) {
       // Created by an earlier test class in this JVM.

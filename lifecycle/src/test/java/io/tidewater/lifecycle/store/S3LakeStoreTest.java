@@ -1,5 +1,8 @@
 package io.tidewater.lifecycle.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.tidewater.lifecycle.store.s3.S3LakeStore;
 import io.tidewater.lifecycle.store.s3.S3StoreConfig;
 import io.tidewater.policy.StorageClass;
@@ -13,10 +16,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** The store contract against s3proxy, through the AWS SDK v2 with path-style addressing and static keys. */
+/**
+ * The store contract against s3proxy, through the AWS SDK v2 with path-style addressing and static
+ * keys.
+ */
 class S3LakeStoreTest extends LakeStoreContract {
 
   private final S3LakeStore store = TestStores.s3();
@@ -32,34 +35,50 @@ class S3LakeStoreTest extends LakeStoreContract {
     return 5 * S3StoreConfig.MIB;
   }
 
-  /** s3proxy keeps the class given on PUT but ignores it on CopyObject, which is how S3 changes it. */
+  /**
+   * s3proxy keeps the class given on PUT but ignores it on CopyObject, which is how S3 changes it.
+   */
   @Override
   protected StorageClass reportedAfterChange(StorageClass requested) {
     return StorageClass.STANDARD;
   }
 
-  /** What s3proxy cannot show, checked on the wire: the class change is a self-copy carrying the new class. */
+  /**
+   * What s3proxy cannot show, checked on the wire: the class change is a self-copy carrying the new
+   * class.
+   */
   @Test
   void aClassChangeIsASelfCopyWithTheNewClass() {
     List<SdkHttpRequest> sent = new CopyOnWriteArrayList<>();
-    ExecutionInterceptor capture = new ExecutionInterceptor() {
-      @Override
-      public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-        sent.add(context.httpRequest());
-      }
-    };
-    try (S3LakeStore recording = new S3LakeStore((LakeLocation.S3) store.location(), config,
-        ClientOverrideConfiguration.builder().addExecutionInterceptor(capture).build())) {
+    ExecutionInterceptor capture =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeTransmission(
+              Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            sent.add(context.httpRequest());
+          }
+        };
+    try (S3LakeStore recording =
+        new S3LakeStore(
+            (LakeLocation.S3) store.location(),
+            config,
+            ClientOverrideConfiguration.builder().addExecutionInterceptor(capture).build())) {
       recording.put("wire/std", new byte[] {1}, StorageClass.STANDARD);
       recording.changeStorageClass("wire/std", StorageClass.COLD);
     }
-    SdkHttpRequest copy = sent.stream().filter(r -> r.firstMatchingHeader("x-amz-copy-source").isPresent())
-        .findFirst().orElseThrow();
+    SdkHttpRequest copy =
+        sent.stream()
+            .filter(r -> r.firstMatchingHeader("x-amz-copy-source").isPresent())
+            .findFirst()
+            .orElseThrow();
     assertEquals("PUT", copy.method().name());
     assertEquals("/contract/lake/root/wire/std", copy.encodedPath());
-    assertEquals(Optional.of("contract/lake/root/wire/std"), copy.firstMatchingHeader("x-amz-copy-source"));
+    assertEquals(
+        Optional.of("contract/lake/root/wire/std"), copy.firstMatchingHeader("x-amz-copy-source"));
     assertEquals(Optional.of("GLACIER_IR"), copy.firstMatchingHeader("x-amz-storage-class"));
     assertEquals(Optional.of("REPLACE"), copy.firstMatchingHeader("x-amz-metadata-directive"));
-    assertTrue(copy.firstMatchingHeader("x-amz-copy-source-if-match").isPresent(), "only the version just seen is copied");
+    assertTrue(
+        copy.firstMatchingHeader("x-amz-copy-source-if-match").isPresent(),
+        "only the version just seen is copied");
   }
 }

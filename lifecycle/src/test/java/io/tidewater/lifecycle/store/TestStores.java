@@ -15,7 +15,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Optional;
 
-/** One store of each kind per test JVM, on the harness's real servers; tests isolate by key prefix. */
+/**
+ * One store of each kind per test JVM, on the harness's real servers; tests isolate by key prefix.
+ */
 public final class TestStores {
 
   private static LocalLakeStore local;
@@ -28,7 +30,9 @@ public final class TestStores {
   public static synchronized LocalLakeStore local() {
     if (local == null) {
       try {
-        local = new LocalLakeStore(new LakeLocation.Local(Files.createTempDirectory("tidewater-local-lake-")));
+        local =
+            new LocalLakeStore(
+                new LakeLocation.Local(Files.createTempDirectory("tidewater-local-lake-")));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -40,10 +44,19 @@ public final class TestStores {
   public static synchronized S3LakeStore s3() {
     if (s3 == null) {
       S3Server server = TestServers.s3();
-      s3Config = new S3StoreConfig(Optional.of(server.endpoint()), true, Optional.of(S3Server.REGION),
-          Optional.of(S3Server.ACCESS_KEY), Optional.of(S3Server.SECRET_KEY), 5 * S3StoreConfig.MIB, 5 * S3StoreConfig.MIB);
+      s3Config =
+          new S3StoreConfig(
+              Optional.of(server.endpoint()),
+              true,
+              Optional.of(S3Server.REGION),
+              Optional.of(S3Server.ACCESS_KEY),
+              Optional.of(S3Server.SECRET_KEY),
+              5 * S3StoreConfig.MIB,
+              5 * S3StoreConfig.MIB);
       S3Buckets.create(s3Config, "contract");
-      s3 = new S3LakeStore((LakeLocation.S3) LakeLocation.parse("s3://contract/lake/root"), s3Config);
+      s3 =
+          new S3LakeStore(
+              (LakeLocation.S3) LakeLocation.parse("s3://contract/lake/root"), s3Config);
     }
     return s3;
   }
@@ -57,13 +70,28 @@ public final class TestStores {
   public static synchronized AzureLakeStore azure() {
     if (azure == null) {
       AzuriteServer server = TestServers.azurite();
-      new BlobServiceClientBuilder().connectionString(server.connectionString())
-          .httpClient(new JdkHttpClientBuilder().build()).buildClient()
-          .getBlobContainerClient("contract").createIfNotExists();
-      AzureStoreConfig config = new AzureStoreConfig(Optional.of(server.blobEndpoint()), Optional.empty(),
-          Optional.of(AzuriteServer.ACCOUNT_KEY), Optional.empty(), AzureStoreConfig.MIB, AzureStoreConfig.MIB);
-      azure = new AzureLakeStore((LakeLocation.Azure) LakeLocation.parse(
-          "abfss://contract@" + AzuriteServer.ACCOUNT + ".dfs.core.windows.net/lake/root"), config);
+      new BlobServiceClientBuilder()
+          .connectionString(server.connectionString())
+          .httpClient(new JdkHttpClientBuilder().build())
+          .buildClient()
+          .getBlobContainerClient("contract")
+          .createIfNotExists();
+      AzureStoreConfig config =
+          new AzureStoreConfig(
+              Optional.of(server.blobEndpoint()),
+              Optional.empty(),
+              Optional.of(AzuriteServer.ACCOUNT_KEY),
+              Optional.empty(),
+              AzureStoreConfig.MIB,
+              AzureStoreConfig.MIB);
+      azure =
+          new AzureLakeStore(
+              (LakeLocation.Azure)
+                  LakeLocation.parse(
+                      "abfss://contract@"
+                          + AzuriteServer.ACCOUNT
+                          + ".dfs.core.windows.net/lake/root"),
+              config);
     }
     return azure;
   }

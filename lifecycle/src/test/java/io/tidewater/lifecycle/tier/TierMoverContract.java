@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidewater.lifecycle.export.ExportJob;
-import io.tidewater.lifecycle.export.WindowExporter;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
 import io.tidewater.lifecycle.lake.DataFile;
@@ -48,8 +47,7 @@ public abstract class TierMoverContract {
   static final Resolution M1 = Resolution.rollup(Duration.ofMinutes(1));
   static final Resolution H1 = Resolution.rollup(Duration.ofHours(1));
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   static Window hour(Instant t) {
     Instant s = Durations.floor(t, Duration.ofHours(1));
@@ -57,12 +55,17 @@ public abstract class TierMoverContract {
   }
 
   private TieringPolicy policy(String db, String tiers) {
-    return new PolicyParser().parse("t.yaml", """
+    return new PolicyParser()
+        .parse(
+            "t.yaml",
+            """
         name: tiers
         source: { database: %s, measurements: [cpu] }
         tiers:
         %s
-        """.formatted(db, tiers.indent(2))).get(0);
+        """
+                .formatted(db, tiers.indent(2)))
+        .get(0);
   }
 
   @Test
@@ -73,8 +76,13 @@ public abstract class TierMoverContract {
     for (Window w : List.of(WARM, COLD, EXPIRED)) {
       for (int i = 0; i < 60; i++) {
         for (String host : List.of("a", "b")) {
-          lp.append("cpu,host=").append(host).append(" v=").append(i).append(".5 ")
-              .append(Durations.epochNanos(w.start()) + i * 60_000_000_000L).append('\n');
+          lp.append("cpu,host=")
+              .append(host)
+              .append(" v=")
+              .append(i)
+              .append(".5 ")
+              .append(Durations.epochNanos(w.start()) + i * 60_000_000_000L)
+              .append('\n');
         }
       }
     }
@@ -84,17 +92,27 @@ public abstract class TierMoverContract {
     WindowWriter writer = new WindowWriter(ledger, temp, clock);
     InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
     TieringPolicy allHot = policy(db, "hot: { keep: 3650d }\nwarm: { after: 3650d }");
-    ExportJob.builder(allHot, client, ledger).writer(writer).clock(clock).retries(1, Duration.ofMillis(1)).build()
-        .runDue().orElseThrow();
+    ExportJob.builder(allHot, client, ledger)
+        .writer(writer)
+        .clock(clock)
+        .retries(1, Duration.ofMillis(1))
+        .build()
+        .runDue()
+        .orElseThrow();
     assertEquals(List.of(EXPIRED, COLD, WARM), windows(ledger, db, Resolution.RAW));
 
-    TieringPolicy real = policy(db, """
+    TieringPolicy real =
+        policy(
+            db,
+            """
         hot: { keep: 30d }
         warm: { after: 30d, rollups: [1m], raw: standard }
         cold: { after: 180d, rollups: [1h], raw: cool }
         expire: { after: 730d }""");
-    List<String> expiredFiles = ledger.latest(db, "cpu", Resolution.RAW, EXPIRED).orElseThrow().files().stream()
-        .map(DataFile::key).toList();
+    List<String> expiredFiles =
+        ledger.latest(db, "cpu", Resolution.RAW, EXPIRED).orElseThrow().files().stream()
+            .map(DataFile::key)
+            .toList();
     assertTrue(!expiredFiles.isEmpty());
     TierMover mover = new TierMover(real, ledger, writer, clock);
     TierReport report = mover.run(List.of("cpu"));
@@ -136,8 +154,13 @@ public abstract class TierMoverContract {
     String db = influx.newDatabase("tiers");
     StringBuilder lp = new StringBuilder();
     for (int i = 0; i < 60; i++) {
-      lp.append("cpu,host=a v=").append(i).append(".25,n=").append(i).append("i ")
-          .append(Durations.epochNanos(COLD.start()) + i * 60_000_000_000L).append('\n');
+      lp.append("cpu,host=a v=")
+          .append(i)
+          .append(".25,n=")
+          .append(i)
+          .append("i ")
+          .append(Durations.epochNanos(COLD.start()) + i * 60_000_000_000L)
+          .append('\n');
     }
     influx.write(db, lp.toString());
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -145,14 +168,23 @@ public abstract class TierMoverContract {
     WindowWriter writer = new WindowWriter(ledger, temp, clock);
     InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
     // Exported while the lake kept only 1m rollups for this age.
-    TieringPolicy minutesOnly = policy(db, "hot: { keep: 30d }\nwarm: { after: 30d, rollups: [1m], raw: none }");
-    ExportJob.builder(minutesOnly, client, ledger).writer(writer).clock(clock).retries(1, Duration.ofMillis(1)).build()
-        .runDue().orElseThrow();
+    TieringPolicy minutesOnly =
+        policy(db, "hot: { keep: 30d }\nwarm: { after: 30d, rollups: [1m], raw: none }");
+    ExportJob.builder(minutesOnly, client, ledger)
+        .writer(writer)
+        .clock(clock)
+        .retries(1, Duration.ofMillis(1))
+        .build()
+        .runDue()
+        .orElseThrow();
     assertEquals(List.of(), windows(ledger, db, Resolution.RAW));
     assertEquals(List.of(COLD), windows(ledger, db, M1));
 
-    TieringPolicy hourly = policy(db, "hot: { keep: 30d }\nwarm: { after: 30d, rollups: [1m], raw: none }\n"
-        + "cold: { after: 180d, rollups: [1h], raw: none }");
+    TieringPolicy hourly =
+        policy(
+            db,
+            "hot: { keep: 30d }\nwarm: { after: 30d, rollups: [1m], raw: none }\n"
+                + "cold: { after: 180d, rollups: [1h], raw: none }");
     TierReport report = new TierMover(hourly, ledger, writer, clock).run(List.of("cpu"));
     assertEquals(List.of(), report.failures());
     assertEquals(1, report.rollupsBuilt());

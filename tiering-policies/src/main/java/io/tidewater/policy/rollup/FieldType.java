@@ -20,7 +20,8 @@ public enum FieldType {
     return Arrays.stream(values())
         .filter(t -> t.name().equalsIgnoreCase(name))
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown InfluxDB field type '" + name + "'"));
+        .orElseThrow(
+            () -> new IllegalArgumentException("unknown InfluxDB field type '" + name + "'"));
   }
 
   public String influxName() {

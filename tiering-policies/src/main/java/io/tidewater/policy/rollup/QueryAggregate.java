@@ -23,7 +23,10 @@ public enum QueryAggregate {
     this.needs = needs;
   }
 
-  /** Its name in InfluxQL: {@code count}, {@code sum}, {@code min}, {@code max}, {@code mean}, {@code first}, {@code last}. */
+  /**
+   * Its name in InfluxQL: {@code count}, {@code sum}, {@code min}, {@code max}, {@code mean},
+   * {@code first}, {@code last}.
+   */
   public String influxQl() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What a rollup bucket keeps per field (docs/architecture.md, lake layout), and how each re-aggregates into a
- * coarser bucket: counts and sums add, minima and maxima take the extreme, first and last take the
- * value at the earliest and latest time. Every one is exact under re-aggregation.
+ * What a rollup bucket keeps per field (docs/architecture.md, lake layout), and how each
+ * re-aggregates into a coarser bucket: counts and sums add, minima and maxima take the extreme,
+ * first and last take the value at the earliest and latest time. Every one is exact under
+ * re-aggregation.
  */
 public enum RollupAggregate {
   COUNT(Merge.ADD, true),
@@ -42,7 +43,10 @@ public enum RollupAggregate {
     return anyType || type.isNumeric();
   }
 
-  /** The aggregates kept for a field of {@code type}: all six for numbers, count/first/last otherwise. */
+  /**
+   * The aggregates kept for a field of {@code type}: all six for numbers, count/first/last
+   * otherwise.
+   */
   public static List<RollupAggregate> keptFor(FieldType type) {
     return Arrays.stream(values()).filter(a -> a.appliesTo(type)).toList();
   }

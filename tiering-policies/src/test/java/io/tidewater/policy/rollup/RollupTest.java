@@ -32,14 +32,19 @@ class RollupTest {
 
   static Stream<Arguments> floatSeries() {
     return Stream.of(
-        Arguments.of(named("quarter values: sums exact in any order", 1L), (LongToDoubleFunction) t -> ((t / SECOND) % 400 - 200) * 0.25),
+        Arguments.of(
+            named("quarter values: sums exact in any order", 1L),
+            (LongToDoubleFunction) t -> ((t / SECOND) % 400 - 200) * 0.25),
         Arguments.of(named("constant", 2L), (LongToDoubleFunction) t -> 42.0),
-        Arguments.of(named("negative and positive", 3L), (LongToDoubleFunction) t -> (t / SECOND) % 2 == 0 ? -1.5 : 2.75));
+        Arguments.of(
+            named("negative and positive", 3L),
+            (LongToDoubleFunction) t -> (t / SECOND) % 2 == 0 ? -1.5 : 2.75));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("floatSeries")
-  void mergingMinuteBucketsEqualsAggregatingRawPointsPerHour(long seed, LongToDoubleFunction value) {
+  void mergingMinuteBucketsEqualsAggregatingRawPointsPerHour(
+      long seed, LongToDoubleFunction value) {
     long[] times = times(seed, 2000);
     Map<Long, FloatBucket> direct = aggregate(times, value, HOUR);
     Map<Long, FloatBucket> minutes = aggregate(times, value, MINUTE);
@@ -128,7 +133,8 @@ class RollupTest {
   @Test
   void aggregatesKeptPerFieldType() {
     assertEquals(List.of(RollupAggregate.values()), RollupAggregate.keptFor(FieldType.FLOAT));
-    assertEquals(List.of(RollupAggregate.COUNT, RollupAggregate.FIRST, RollupAggregate.LAST),
+    assertEquals(
+        List.of(RollupAggregate.COUNT, RollupAggregate.FIRST, RollupAggregate.LAST),
         RollupAggregate.keptFor(FieldType.STRING));
     assertEquals(List.of(RollupAggregate.SUM, RollupAggregate.COUNT), QueryAggregate.MEAN.needs());
     assertTrue(QueryAggregate.MEAN.answerableFor(FieldType.INTEGER));
@@ -137,7 +143,8 @@ class RollupTest {
     assertEquals(FieldType.UNSIGNED, FieldType.fromInflux("unsigned"));
   }
 
-  private static Map<Long, FloatBucket> aggregate(long[] times, LongToDoubleFunction value, long width) {
+  private static Map<Long, FloatBucket> aggregate(
+      long[] times, LongToDoubleFunction value, long width) {
     Map<Long, FloatRollup> buckets = new TreeMap<>();
     for (long t : times) {
       buckets.computeIfAbsent(t - t % width, k -> new FloatRollup()).add(t, value.applyAsDouble(t));

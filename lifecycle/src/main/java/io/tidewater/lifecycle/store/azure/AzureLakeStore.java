@@ -37,8 +37,8 @@ import java.util.Optional;
 /**
  * The lake in an ADLS Gen2 file system, through the Blob API the account serves beside DFS (the
  * same calls work on a flat Blob account and on Azurite). Large files go up as blocks and appear
- * only at Put Block List; put-if-absent is {@code If-None-Match: *}; ranged reads carry
- * {@code If-Match}; storage classes are access tiers.
+ * only at Put Block List; put-if-absent is {@code If-None-Match: *}; ranged reads carry {@code
+ * If-Match}; storage classes are access tiers.
  */
 public final class AzureLakeStore implements LakeStore {
 
@@ -49,15 +49,22 @@ public final class AzureLakeStore implements LakeStore {
   public AzureLakeStore(LakeLocation.Azure location, AzureStoreConfig config) {
     this.location = location;
     this.config = config;
-    BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(new JdkHttpClientBuilder().build());
+    BlobServiceClientBuilder builder =
+        new BlobServiceClientBuilder().httpClient(new JdkHttpClientBuilder().build());
     if (config.connectionString().isPresent()) {
       builder.connectionString(config.connectionString().get());
     } else {
       builder.endpoint(config.blobEndpoint().orElseGet(location::blobEndpoint).toString());
-      config.accountKey().ifPresent(key -> builder.credential(new StorageSharedKeyCredential(location.account(), key)));
+      config
+          .accountKey()
+          .ifPresent(
+              key -> builder.credential(new StorageSharedKeyCredential(location.account(), key)));
       config.sasToken().ifPresent(builder::sasToken);
     }
-    config.blobEndpoint().filter(e -> config.connectionString().isPresent()).ifPresent(e -> builder.endpoint(e.toString()));
+    config
+        .blobEndpoint()
+        .filter(e -> config.connectionString().isPresent())
+        .ifPresent(e -> builder.endpoint(e.toString()));
     this.container = builder.buildClient().getBlobContainerClient(location.fileSystem());
   }
 
@@ -71,7 +78,9 @@ public final class AzureLakeStore implements LakeStore {
   }
 
   private String lakeKey(String blobName) {
-    return location.prefix().isEmpty() ? blobName : blobName.substring(location.prefix().length() + 1);
+    return location.prefix().isEmpty()
+        ? blobName
+        : blobName.substring(location.prefix().length() + 1);
   }
 
   private BlobClient blob(String key) {
@@ -81,18 +90,22 @@ public final class AzureLakeStore implements LakeStore {
   @Override
   public ObjectInfo put(String key, Path content, StorageClass storageClass) {
     try {
-      BlobUploadFromFileOptions options = new BlobUploadFromFileOptions(content.toString())
-          .setParallelTransferOptions(new ParallelTransferOptions()
-              .setBlockSizeLong(config.blockSize())
-              .setMaxSingleUploadSizeLong(config.singleUploadLimit())
-              .setMaxConcurrency(2))
-          .setTier(tier(storageClass));
-      BlockBlobItem item = blob(key).uploadFromFileWithResponse(options, null, Context.NONE).getValue();
+      BlobUploadFromFileOptions options =
+          new BlobUploadFromFileOptions(content.toString())
+              .setParallelTransferOptions(
+                  new ParallelTransferOptions()
+                      .setBlockSizeLong(config.blockSize())
+                      .setMaxSingleUploadSizeLong(config.singleUploadLimit())
+                      .setMaxConcurrency(2))
+              .setTier(tier(storageClass));
+      BlockBlobItem item =
+          blob(key).uploadFromFileWithResponse(options, null, Context.NONE).getValue();
       return info(key, Files.size(content), item, storageClass);
     } catch (BlobStorageException e) {
       throw failure("write", key, e);
     } catch (IOException | UncheckedIOException e) {
-      throw new LakeStoreException("cannot read " + content + " to upload it: " + e.getMessage(), e);
+      throw new LakeStoreException(
+          "cannot read " + content + " to upload it: " + e.getMessage(), e);
     }
   }
 
@@ -106,35 +119,45 @@ public final class AzureLakeStore implements LakeStore {
     return upload(key, content, StorageClass.STANDARD, true);
   }
 
-  private ObjectInfo upload(String key, byte[] content, StorageClass storageClass, boolean ifAbsent) {
-    BlockBlobSimpleUploadOptions options = new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(content))
-        .setTier(tier(storageClass));
+  private ObjectInfo upload(
+      String key, byte[] content, StorageClass storageClass, boolean ifAbsent) {
+    BlockBlobSimpleUploadOptions options =
+        new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(content)).setTier(tier(storageClass));
     if (ifAbsent) {
       options.setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*"));
     }
     try {
-      BlockBlobItem item = blob(key).getBlockBlobClient().uploadWithResponse(options, null, Context.NONE).getValue();
+      BlockBlobItem item =
+          blob(key).getBlockBlobClient().uploadWithResponse(options, null, Context.NONE).getValue();
       return info(key, content.length, item, storageClass);
     } catch (BlobStorageException e) {
       if (ifAbsent && (e.getStatusCode() == 409 || e.getStatusCode() == 412)) {
         // A retried upload whose first attempt landed fails against itself: same bytes means ours.
         Optional<ObjectInfo> ours = stat(key).filter(o -> Arrays.equals(read(key), content));
-        return ours.orElseThrow(() -> new LakeStoreException.Conflict(location.uriOf(key) + " already exists", e));
+        return ours.orElseThrow(
+            () -> new LakeStoreException.Conflict(location.uriOf(key) + " already exists", e));
       }
       throw failure("write", key, e);
     }
   }
 
-  private static ObjectInfo info(String key, long size, BlockBlobItem item, StorageClass storageClass) {
-    return new ObjectInfo(key, size, item.getETag(), item.getLastModified().toInstant(), Optional.of(storageClass));
+  private static ObjectInfo info(
+      String key, long size, BlockBlobItem item, StorageClass storageClass) {
+    return new ObjectInfo(
+        key, size, item.getETag(), item.getLastModified().toInstant(), Optional.of(storageClass));
   }
 
   @Override
   public Optional<ObjectInfo> stat(String key) {
     try {
       BlobProperties p = blob(key).getProperties();
-      return Optional.of(new ObjectInfo(key, p.getBlobSize(), p.getETag(), p.getLastModified().toInstant(),
-          Optional.of(storageClass(p.getAccessTier()))));
+      return Optional.of(
+          new ObjectInfo(
+              key,
+              p.getBlobSize(),
+              p.getETag(),
+              p.getLastModified().toInstant(),
+              Optional.of(storageClass(p.getAccessTier()))));
     } catch (BlobStorageException e) {
       if (e.getStatusCode() == 404) {
         return Optional.empty();
@@ -161,13 +184,24 @@ public final class AzureLakeStore implements LakeStore {
     BlobRequestConditions conditions = new BlobRequestConditions();
     expectedEtag.ifPresent(conditions::setIfMatch);
     try {
-      blob(key).downloadStreamWithResponse(out, new BlobRange(offset, (long) length), null, conditions, false, null,
-          Context.NONE);
+      blob(key)
+          .downloadStreamWithResponse(
+              out,
+              new BlobRange(offset, (long) length),
+              null,
+              conditions,
+              false,
+              null,
+              Context.NONE);
       return out.toByteArray();
     } catch (BlobStorageException e) {
       if (e.getStatusCode() == 412 || BlobErrorCode.CONDITION_NOT_MET.equals(e.getErrorCode())) {
-        throw new LakeStoreException.Conflict(location.uriOf(key) + " was replaced (ETag " + expectedEtag.orElse("")
-            + " no longer matches)", e);
+        throw new LakeStoreException.Conflict(
+            location.uriOf(key)
+                + " was replaced (ETag "
+                + expectedEtag.orElse("")
+                + " no longer matches)",
+            e);
       }
       if (e.getStatusCode() == 416) {
         return new byte[0];
@@ -180,13 +214,19 @@ public final class AzureLakeStore implements LakeStore {
   public List<ObjectInfo> list(String prefix) {
     try {
       List<ObjectInfo> out = new ArrayList<>();
-      for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(blobName(prefix)), null)) {
+      for (BlobItem item :
+          container.listBlobs(new ListBlobsOptions().setPrefix(blobName(prefix)), null)) {
         if (Boolean.TRUE.equals(item.isPrefix()) || item.getProperties() == null) {
           continue;
         }
         var p = item.getProperties();
-        out.add(new ObjectInfo(lakeKey(item.getName()), p.getContentLength(), p.getETag(),
-            p.getLastModified().toInstant(), Optional.of(storageClass(p.getAccessTier()))));
+        out.add(
+            new ObjectInfo(
+                lakeKey(item.getName()),
+                p.getContentLength(),
+                p.getETag(),
+                p.getLastModified().toInstant(),
+                Optional.of(storageClass(p.getAccessTier()))));
       }
       return out; // Blob listings are in name order
     } catch (BlobStorageException e) {
@@ -213,7 +253,9 @@ public final class AzureLakeStore implements LakeStore {
     try {
       blob(key).setAccessTier(tier(storageClass));
     } catch (BlobStorageException e) {
-      throw e.getStatusCode() == 404 ? missing(key, e) : failure("change the access tier of", key, e);
+      throw e.getStatusCode() == 404
+          ? missing(key, e)
+          : failure("change the access tier of", key, e);
     }
   }
 
@@ -245,8 +287,16 @@ public final class AzureLakeStore implements LakeStore {
   }
 
   private LakeStoreException failure(String what, String key, BlobStorageException e) {
-    return new LakeStoreException("cannot " + what + " " + location.uriOf(key) + ": " + e.getStatusCode() + " "
-        + e.getErrorCode(), e);
+    return new LakeStoreException(
+        "cannot "
+            + what
+            + " "
+            + location.uriOf(key)
+            + ": "
+            + e.getStatusCode()
+            + " "
+            + e.getErrorCode(),
+        e);
   }
 
   @Override

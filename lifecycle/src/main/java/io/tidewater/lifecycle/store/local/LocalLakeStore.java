@@ -45,7 +45,8 @@ public final class LocalLakeStore implements LakeStore {
     try {
       Files.createDirectories(root);
     } catch (IOException e) {
-      throw new LakeStoreException("cannot create the lake folder " + root + ": " + e.getMessage(), e);
+      throw new LakeStoreException(
+          "cannot create the lake folder " + root + ": " + e.getMessage(), e);
     }
   }
 
@@ -64,7 +65,8 @@ public final class LocalLakeStore implements LakeStore {
 
   @Override
   public ObjectInfo put(String key, Path content, StorageClass storageClass) {
-    return write(key, staging -> Files.copy(content, staging, StandardCopyOption.REPLACE_EXISTING), false);
+    return write(
+        key, staging -> Files.copy(content, staging, StandardCopyOption.REPLACE_EXISTING), false);
   }
 
   @Override
@@ -111,9 +113,11 @@ public final class LocalLakeStore implements LakeStore {
         Files.createLink(target, staging);
       } else {
         try {
-          Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-          throw new LakeStoreException(location.uriOf(key) + ": the lake folder does not support atomic renames", e);
+          throw new LakeStoreException(
+              location.uriOf(key) + ": the lake folder does not support atomic renames", e);
         }
       }
       forceDirectory(target.getParent());
@@ -121,7 +125,8 @@ public final class LocalLakeStore implements LakeStore {
     } catch (FileAlreadyExistsException e) {
       throw new LakeStoreException.Conflict(location.uriOf(key) + " already exists", e);
     } catch (IOException e) {
-      throw new LakeStoreException("cannot write " + location.uriOf(key) + ": " + e.getMessage(), e);
+      throw new LakeStoreException(
+          "cannot write " + location.uriOf(key) + ": " + e.getMessage(), e);
     } finally {
       deleteQuietly(staging);
     }
@@ -153,13 +158,17 @@ public final class LocalLakeStore implements LakeStore {
     if (!a.isRegularFile()) {
       throw new NoSuchFileException(p.toString());
     }
-    return new ObjectInfo(key, a.size(), etag(a), a.lastModifiedTime().toInstant(), Optional.empty());
+    return new ObjectInfo(
+        key, a.size(), etag(a), a.lastModifiedTime().toInstant(), Optional.empty());
   }
 
   /** Identity of this version of the file: a rename-replaced file has another inode. */
   private static String etag(BasicFileAttributes a) {
-    return Long.toHexString(String.valueOf(a.fileKey()).hashCode() & 0xffffffffL) + "-" + Long.toHexString(a.size())
-        + "-" + Long.toHexString(a.lastModifiedTime().toInstant().toEpochMilli());
+    return Long.toHexString(String.valueOf(a.fileKey()).hashCode() & 0xffffffffL)
+        + "-"
+        + Long.toHexString(a.size())
+        + "-"
+        + Long.toHexString(a.lastModifiedTime().toInstant().toEpochMilli());
   }
 
   @Override
@@ -182,8 +191,14 @@ public final class LocalLakeStore implements LakeStore {
       if (expectedEtag.isPresent()) {
         String now = etag(Files.readAttributes(p, BasicFileAttributes.class));
         if (!now.equals(expectedEtag.get())) {
-          throw new LakeStoreException.Conflict(location.uriOf(key) + " was replaced (ETag " + expectedEtag.get()
-              + " expected, " + now + " found)", null);
+          throw new LakeStoreException.Conflict(
+              location.uriOf(key)
+                  + " was replaced (ETag "
+                  + expectedEtag.get()
+                  + " expected, "
+                  + now
+                  + " found)",
+              null);
         }
       }
       int n = (int) Math.max(0, Math.min(length, channel.size() - offset));
@@ -210,30 +225,42 @@ public final class LocalLakeStore implements LakeStore {
     }
     List<ObjectInfo> out = new ArrayList<>();
     try {
-      // Files.walk gives up when an entry vanishes mid-walk (a concurrent staging rename or delete);
+      // Files.walk gives up when an entry vanishes mid-walk (a concurrent staging rename or
+      // delete);
       // a visitor can skip it instead.
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
-          String key = root.relativize(p).toString().replace('\\', '/');
-          if (a.isRegularFile() && key.startsWith(prefix) && !p.getFileName().toString().startsWith(STAGING_PREFIX)) {
-            out.add(new ObjectInfo(key, a.size(), etag(a), a.lastModifiedTime().toInstant(), Optional.empty()));
-          }
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
+              String key = root.relativize(p).toString().replace('\\', '/');
+              if (a.isRegularFile()
+                  && key.startsWith(prefix)
+                  && !p.getFileName().toString().startsWith(STAGING_PREFIX)) {
+                out.add(
+                    new ObjectInfo(
+                        key,
+                        a.size(),
+                        etag(a),
+                        a.lastModifiedTime().toInstant(),
+                        Optional.empty()));
+              }
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
-          if (e instanceof NoSuchFileException) {
-            return FileVisitResult.CONTINUE;
-          }
-          throw e;
-        }
-      });
+            @Override
+            public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+              if (e instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE;
+              }
+              throw e;
+            }
+          });
     } catch (NoSuchFileException gone) {
       return List.of(); // the folder itself was removed meanwhile
     } catch (IOException e) {
-      throw new LakeStoreException("cannot list " + location.uriOf(prefix) + ": " + e.getMessage(), e);
+      throw new LakeStoreException(
+          "cannot list " + location.uriOf(prefix) + ": " + e.getMessage(), e);
     }
     out.sort(Comparator.comparing(ObjectInfo::key));
     return out;
@@ -251,7 +278,8 @@ public final class LocalLakeStore implements LakeStore {
     } catch (DirectoryNotEmptyException | NoSuchFileException e) {
       // Stop at the first folder still in use (or already removed by a concurrent delete).
     } catch (IOException e) {
-      throw new LakeStoreException("cannot delete " + location.uriOf(key) + ": " + e.getMessage(), e);
+      throw new LakeStoreException(
+          "cannot delete " + location.uriOf(key) + ": " + e.getMessage(), e);
     }
   }
 

@@ -36,8 +36,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The lake in an S3 bucket (AWS or compatible). Puts are atomic by S3's nature (an object appears
- * when its PUT or multipart completion succeeds); put-if-absent is {@code If-None-Match: *};
- * ranged reads carry {@code If-Match} to detect a replaced object.
+ * when its PUT or multipart completion succeeds); put-if-absent is {@code If-None-Match: *}; ranged
+ * reads carry {@code If-Match} to detect a replaced object.
  */
 public final class S3LakeStore implements LakeStore {
 
@@ -50,18 +50,22 @@ public final class S3LakeStore implements LakeStore {
   }
 
   /** With SDK overrides (retry policy, timeouts, interceptors). */
-  public S3LakeStore(LakeLocation.S3 location, S3StoreConfig config, ClientOverrideConfiguration overrides) {
+  public S3LakeStore(
+      LakeLocation.S3 location, S3StoreConfig config, ClientOverrideConfiguration overrides) {
     this.location = location;
     this.config = config;
-    S3ClientBuilder builder = S3Client.builder()
-        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
-        .overrideConfiguration(overrides)
-        .forcePathStyle(config.pathStyle())
-        .region(config.region().map(Region::of).orElseGet(S3LakeStore::defaultRegion));
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
+            .overrideConfiguration(overrides)
+            .forcePathStyle(config.pathStyle())
+            .region(config.region().map(Region::of).orElseGet(S3LakeStore::defaultRegion));
     config.endpoint().ifPresent(builder::endpointOverride);
     if (config.accessKey().isPresent()) {
-      builder.credentialsProvider(StaticCredentialsProvider.create(
-          AwsBasicCredentials.create(config.accessKey().get(), config.secretKey().orElseThrow())));
+      builder.credentialsProvider(
+          StaticCredentialsProvider.create(
+              AwsBasicCredentials.create(
+                  config.accessKey().get(), config.secretKey().orElseThrow())));
     } else {
       builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
     }
@@ -86,7 +90,9 @@ public final class S3LakeStore implements LakeStore {
   }
 
   private String lakeKey(String objectKey) {
-    return location.prefix().isEmpty() ? objectKey : objectKey.substring(location.prefix().length() + 1);
+    return location.prefix().isEmpty()
+        ? objectKey
+        : objectKey.substring(location.prefix().length() + 1);
   }
 
   @Override
@@ -98,7 +104,8 @@ public final class S3LakeStore implements LakeStore {
       }
       return put(key, RequestBody.fromFile(content), size, storageClass, false);
     } catch (IOException e) {
-      throw new LakeStoreException("cannot read " + content + " to upload it: " + e.getMessage(), e);
+      throw new LakeStoreException(
+          "cannot read " + content + " to upload it: " + e.getMessage(), e);
     }
   }
 
@@ -112,11 +119,13 @@ public final class S3LakeStore implements LakeStore {
     return put(key, RequestBody.fromBytes(content), content.length, StorageClass.STANDARD, true);
   }
 
-  private ObjectInfo put(String key, RequestBody body, long size, StorageClass storageClass, boolean ifAbsent) {
-    PutObjectRequest.Builder request = PutObjectRequest.builder()
-        .bucket(location.bucket())
-        .key(objectKey(key))
-        .storageClass(s3Class(storageClass));
+  private ObjectInfo put(
+      String key, RequestBody body, long size, StorageClass storageClass, boolean ifAbsent) {
+    PutObjectRequest.Builder request =
+        PutObjectRequest.builder()
+            .bucket(location.bucket())
+            .key(objectKey(key))
+            .storageClass(s3Class(storageClass));
     if (ifAbsent) {
       request.ifNoneMatch("*");
     }
@@ -127,7 +136,8 @@ public final class S3LakeStore implements LakeStore {
       // 412: the key exists; 409: a concurrent conditional write to the same key is in progress.
       if (ifAbsent && (e.statusCode() == 412 || e.statusCode() == 409)) {
         return ownRetriedWrite(key, body, size, storageClass)
-            .orElseThrow(() -> new LakeStoreException.Conflict(location.uriOf(key) + " already exists", e));
+            .orElseThrow(
+                () -> new LakeStoreException.Conflict(location.uriOf(key) + " already exists", e));
       }
       throw failure("write", key, e);
     } catch (SdkException e) {
@@ -140,7 +150,8 @@ public final class S3LakeStore implements LakeStore {
    * against the object the first attempt created. If the object holds exactly what we wrote, the
    * write was ours ("commit state unknown" resolved as success); otherwise someone else's.
    */
-  private Optional<ObjectInfo> ownRetriedWrite(String key, RequestBody body, long size, StorageClass storageClass) {
+  private Optional<ObjectInfo> ownRetriedWrite(
+      String key, RequestBody body, long size, StorageClass storageClass) {
     try (InputStream mine = body.contentStreamProvider().newStream()) {
       byte[] ours = mine.readAllBytes();
       byte[] there = read(key);
@@ -154,8 +165,13 @@ public final class S3LakeStore implements LakeStore {
   }
 
   private ObjectInfo multipart(String key, Path content, long size, StorageClass storageClass) {
-    String uploadId = s3.createMultipartUpload(b -> b.bucket(location.bucket()).key(objectKey(key))
-        .storageClass(s3Class(storageClass))).uploadId();
+    String uploadId =
+        s3.createMultipartUpload(
+                b ->
+                    b.bucket(location.bucket())
+                        .key(objectKey(key))
+                        .storageClass(s3Class(storageClass)))
+            .uploadId();
     try (InputStream in = Files.newInputStream(content)) {
       List<CompletedPart> parts = new ArrayList<>();
       long offset = 0;
@@ -163,22 +179,39 @@ public final class S3LakeStore implements LakeStore {
         int length = (int) Math.min(config.partSize(), size - offset);
         byte[] part = in.readNBytes(length);
         int n = number;
-        String etag = s3.uploadPart(b -> b.bucket(location.bucket()).key(objectKey(key)).uploadId(uploadId)
-            .partNumber(n).contentLength((long) part.length), RequestBody.fromBytes(part)).eTag();
+        String etag =
+            s3.uploadPart(
+                    b ->
+                        b.bucket(location.bucket())
+                            .key(objectKey(key))
+                            .uploadId(uploadId)
+                            .partNumber(n)
+                            .contentLength((long) part.length),
+                    RequestBody.fromBytes(part))
+                .eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         offset += length;
       }
-      String etag = s3.completeMultipartUpload(b -> b.bucket(location.bucket()).key(objectKey(key)).uploadId(uploadId)
-          .multipartUpload(m -> m.parts(parts))).eTag();
+      String etag =
+          s3.completeMultipartUpload(
+                  b ->
+                      b.bucket(location.bucket())
+                          .key(objectKey(key))
+                          .uploadId(uploadId)
+                          .multipartUpload(m -> m.parts(parts)))
+              .eTag();
       return new ObjectInfo(key, size, etag, Instant.now(), Optional.of(storageClass));
     } catch (IOException | SdkException e) {
       try {
-        s3.abortMultipartUpload(b -> b.bucket(location.bucket()).key(objectKey(key)).uploadId(uploadId));
+        s3.abortMultipartUpload(
+            b -> b.bucket(location.bucket()).key(objectKey(key)).uploadId(uploadId));
       } catch (SdkException abort) {
         e.addSuppressed(abort);
       }
-      throw e instanceof SdkException sdk ? failure("write", key, sdk)
-          : new LakeStoreException("cannot read " + content + " to upload it: " + e.getMessage(), e);
+      throw e instanceof SdkException sdk
+          ? failure("write", key, sdk)
+          : new LakeStoreException(
+              "cannot read " + content + " to upload it: " + e.getMessage(), e);
     }
   }
 
@@ -186,8 +219,13 @@ public final class S3LakeStore implements LakeStore {
   public Optional<ObjectInfo> stat(String key) {
     try {
       HeadObjectResponse head = s3.headObject(b -> b.bucket(location.bucket()).key(objectKey(key)));
-      return Optional.of(new ObjectInfo(key, head.contentLength(), head.eTag(), head.lastModified(),
-          Optional.of(storageClass(head.storageClassAsString()))));
+      return Optional.of(
+          new ObjectInfo(
+              key,
+              head.contentLength(),
+              head.eTag(),
+              head.lastModified(),
+              Optional.of(storageClass(head.storageClassAsString()))));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     } catch (S3Exception e) {
@@ -203,7 +241,8 @@ public final class S3LakeStore implements LakeStore {
   @Override
   public byte[] read(String key) {
     try {
-      return s3.getObjectAsBytes(b -> b.bucket(location.bucket()).key(objectKey(key))).asByteArray();
+      return s3.getObjectAsBytes(b -> b.bucket(location.bucket()).key(objectKey(key)))
+          .asByteArray();
     } catch (NoSuchKeyException e) {
       throw new LakeStoreException.Missing(location.uriOf(key) + " does not exist", e);
     } catch (SdkException e) {
@@ -217,16 +256,24 @@ public final class S3LakeStore implements LakeStore {
       return new byte[0];
     }
     try {
-      return s3.getObjectAsBytes(b -> {
-        b.bucket(location.bucket()).key(objectKey(key)).range("bytes=" + offset + "-" + (offset + length - 1));
-        expectedEtag.ifPresent(b::ifMatch);
-      }).asByteArray();
+      return s3.getObjectAsBytes(
+              b -> {
+                b.bucket(location.bucket())
+                    .key(objectKey(key))
+                    .range("bytes=" + offset + "-" + (offset + length - 1));
+                expectedEtag.ifPresent(b::ifMatch);
+              })
+          .asByteArray();
     } catch (NoSuchKeyException e) {
       throw new LakeStoreException.Missing(location.uriOf(key) + " does not exist", e);
     } catch (S3Exception e) {
       if (e.statusCode() == 412) {
-        throw new LakeStoreException.Conflict(location.uriOf(key) + " was replaced (ETag " + expectedEtag.orElse("")
-            + " no longer matches)", e);
+        throw new LakeStoreException.Conflict(
+            location.uriOf(key)
+                + " was replaced (ETag "
+                + expectedEtag.orElse("")
+                + " no longer matches)",
+            e);
       }
       if (e.statusCode() == 416) {
         return new byte[0]; // the range starts at or after the end
@@ -241,9 +288,16 @@ public final class S3LakeStore implements LakeStore {
   public List<ObjectInfo> list(String prefix) {
     try {
       List<ObjectInfo> out = new ArrayList<>();
-      for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(objectKey(prefix))).contents()) {
-        out.add(new ObjectInfo(lakeKey(o.key()), o.size(), o.eTag(), o.lastModified(),
-            Optional.of(storageClass(o.storageClassAsString()))));
+      for (S3Object o :
+          s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(objectKey(prefix)))
+              .contents()) {
+        out.add(
+            new ObjectInfo(
+                lakeKey(o.key()),
+                o.size(),
+                o.eTag(),
+                o.lastModified(),
+                Optional.of(storageClass(o.storageClassAsString()))));
       }
       return out; // S3 lists in key order
     } catch (SdkException e) {
@@ -275,13 +329,17 @@ public final class S3LakeStore implements LakeStore {
   public void changeStorageClass(String key, StorageClass storageClass) {
     try {
       HeadObjectResponse head = s3.headObject(b -> b.bucket(location.bucket()).key(objectKey(key)));
-      s3.copyObject(b -> b.sourceBucket(location.bucket()).sourceKey(objectKey(key))
-          .destinationBucket(location.bucket()).destinationKey(objectKey(key))
-          .storageClass(s3Class(storageClass))
-          .metadataDirective(MetadataDirective.REPLACE)
-          .contentType(head.contentType())
-          .metadata(head.metadata())
-          .copySourceIfMatch(head.eTag()));
+      s3.copyObject(
+          b ->
+              b.sourceBucket(location.bucket())
+                  .sourceKey(objectKey(key))
+                  .destinationBucket(location.bucket())
+                  .destinationKey(objectKey(key))
+                  .storageClass(s3Class(storageClass))
+                  .metadataDirective(MetadataDirective.REPLACE)
+                  .contentType(head.contentType())
+                  .metadata(head.metadata())
+                  .copySourceIfMatch(head.eTag()));
     } catch (NoSuchKeyException e) {
       throw new LakeStoreException.Missing(location.uriOf(key) + " does not exist", e);
     } catch (SdkException e) {
@@ -312,7 +370,8 @@ public final class S3LakeStore implements LakeStore {
   }
 
   private LakeStoreException failure(String what, String key, SdkException e) {
-    return new LakeStoreException("cannot " + what + " " + location.uriOf(key) + ": " + e.getMessage(), e);
+    return new LakeStoreException(
+        "cannot " + what + " " + location.uriOf(key) + ": " + e.getMessage(), e);
   }
 
   @Override
