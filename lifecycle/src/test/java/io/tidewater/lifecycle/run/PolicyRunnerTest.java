@@ -1,5 +1,9 @@
 package io.tidewater.lifecycle.run;
 
+import static io.tidewater.lifecycle.retention.RetentionFixture.NOW;
+import static io.tidewater.lifecycle.retention.RetentionFixture.OLD_1;
+import static io.tidewater.lifecycle.retention.RetentionFixture.OLD_2;
+import static io.tidewater.lifecycle.retention.RetentionFixture.RECENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +15,8 @@ import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.lifecycle.retention.RetentionFixture;
 import io.tidewater.lifecycle.store.TestStores;
-import io.tidewater.policy.Durations;
-import io.tidewater.policy.PolicyParser;
 import io.tidewater.policy.TieringPolicy;
 import io.tidewater.policy.Window;
 import io.tidewater.testing.InfluxServer;
@@ -39,11 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PolicyRunnerTest {
 
-  static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
-  static final Instant OLD_1 = Instant.parse("2025-04-01T00:00:00Z"); // beyond hot keep (30d)
-  static final Instant OLD_2 = Instant.parse("2025-04-02T00:00:00Z");
-  static final Instant RECENT = Instant.parse("2025-05-31T00:00:00Z");
-
   @TempDir Path temp;
 
   InfluxServer influx = TestServers.influx();
@@ -66,35 +64,11 @@ class PolicyRunnerTest {
   }
 
   private String load() {
-    String db = influx.newDatabase("runner");
-    StringBuilder lp = new StringBuilder();
-    for (Instant hour : List.of(OLD_1, OLD_2, RECENT)) {
-      for (int i = 0; i < 30; i++) {
-        lp.append("cpu,host=a v=")
-            .append(i)
-            .append(' ')
-            .append(Durations.epochNanos(hour) + i * 60_000_000_000L)
-            .append('\n');
-      }
-    }
-    influx.write(db, lp.toString());
-    return db;
+    return RetentionFixture.load(influx, "runner");
   }
 
   private TieringPolicy policy(String db) {
-    return new PolicyParser()
-        .parse(
-            "r.yaml",
-            """
-        name: runner
-        source: { database: %s, measurements: [cpu] }
-        tiers:
-          hot: { keep: 30d }
-          warm: { after: 30d, rollups: [1m] }
-        delete-from-hot-after-export: true
-        """
-                .formatted(db))
-        .get(0);
+    return RetentionFixture.policy("runner", db, true);
   }
 
   private PolicyRunner runner(TieringPolicy policy, Ledger ledger, Heard heard) {
@@ -117,14 +91,7 @@ class PolicyRunnerTest {
   }
 
   private long count(String db, Instant from, Instant to) {
-    List<List<Object>> rows =
-        client.rows(
-            db,
-            "SELECT count(v) FROM cpu WHERE time >= "
-                + Durations.epochNanos(from)
-                + " AND time < "
-                + Durations.epochNanos(to));
-    return rows.isEmpty() ? 0 : ((Number) rows.get(0).get(1)).longValue();
+    return RetentionFixture.count(client, db, from, to);
   }
 
   @Test
