@@ -2,6 +2,7 @@ package io.tidewater.federation;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tidewater.error.TidewaterException;
 import io.tidewater.federation.functions.DateBin;
 import io.tidewater.federation.functions.SqlRewrite;
 import io.tidewater.federation.functions.StatisticalAggregates;
@@ -128,6 +129,14 @@ public final class SqlEngine {
 
   /** Runs {@code sql}; the caller reads and closes the result. */
   public SqlResult query(String text, long maxRows, Duration timeout) {
+    return query(text, maxRows, timeout, ReadAccess.ALL);
+  }
+
+  /**
+   * Runs {@code sql} for a caller who may read what {@code access} allows; FORBIDDEN naming the
+   * first table it may not read, before any row (cached or not) is served.
+   */
+  public SqlResult query(String text, long maxRows, Duration timeout, ReadAccess access) {
     String sql = SqlRewrite.rewrite(text, PARSER);
     boolean asksForNow = ResultCache.asksForNow(sql);
     boolean cacheable = cache.settings().maxEntries() > 0 && !asksForNow;
@@ -137,7 +146,9 @@ public final class SqlEngine {
     if (knownKey != null) {
       ResultCache.Entry hit = cache.get(knownKey, catalog);
       if (hit != null) {
-        return SqlResult.cached(hit.columns(), hit.rows(), maxRows);
+        hit.reads().forEach(r -> access.checkRead(r.database(), r.measurement()));
+        return SqlResult.cached(hit.columns(), hit.rows(), maxRows)
+            .readFrom(hit.reads().stream().map(r -> r.database() + "." + r.measurement()).toList());
       }
     }
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -147,6 +158,12 @@ public final class SqlEngine {
       prepared = prepare(sql);
     }
     Prepared p = prepared;
+    try {
+      p.reads().forEach(r -> access.checkRead(r.database(), r.measurement()));
+    } catch (TidewaterException e) {
+      giveBack(sql, p); // the plan is fine; this caller may not run it
+      throw e;
+    }
     if (cacheable && !p.planKey().equals(knownKey)) {
       // Another text with the same plan (other spacing, spelling or predicate order), or this one
       // planned anew since its routes changed.
@@ -154,7 +171,7 @@ public final class SqlEngine {
       ResultCache.Entry hit = cache.get(p.planKey(), catalog);
       if (hit != null) {
         giveBack(sql, p);
-        return SqlResult.cached(hit.columns(), hit.rows(), maxRows);
+        return SqlResult.cached(hit.columns(), hit.rows(), maxRows).readFrom(names(p.reads()));
       }
     }
     if (cacheable) {
@@ -178,30 +195,31 @@ public final class SqlEngine {
       }
       ResultCache.Entry template = cacheable ? cacheEntry(p.reads(), columns, generations) : null;
       return SqlResult.live(
-          rows,
-          List.copyOf(columns),
-          types,
-          maxRows,
-          deadline,
-          template == null ? 0 : cache.settings().maxRowsPerEntry(),
-          template == null
-              ? null
-              : kept ->
-                  cache.put(
-                      p.planKey(),
-                      new ResultCache.Entry(
-                          template.columns(),
-                          List.copyOf(kept),
-                          template.reads(),
-                          template.expiresAtNanos(),
-                          template.generations())),
-          completed -> {
-            if (completed && !asksForNow) {
-              giveBack(sql, p);
-            } else {
-              p.close(); // a statement stopped halfway is not reused
-            }
-          });
+              rows,
+              List.copyOf(columns),
+              types,
+              maxRows,
+              deadline,
+              template == null ? 0 : cache.settings().maxRowsPerEntry(),
+              template == null
+                  ? null
+                  : kept ->
+                      cache.put(
+                          p.planKey(),
+                          new ResultCache.Entry(
+                              template.columns(),
+                              List.copyOf(kept),
+                              template.reads(),
+                              template.expiresAtNanos(),
+                              template.generations())),
+              completed -> {
+                if (completed && !asksForNow) {
+                  giveBack(sql, p);
+                } else {
+                  p.close(); // a statement stopped halfway is not reused
+                }
+              })
+          .readFrom(names(p.reads()));
     } catch (SQLException | RuntimeException e) {
       p.close();
       throw SqlErrors.translate(e);
@@ -332,6 +350,10 @@ public final class SqlEngine {
     return cache;
   }
 
+  private static List<String> names(List<Read> reads) {
+    return tables(reads).stream().map(t -> t.get(0) + "." + t.get(1)).toList();
+  }
+
   /** The tables (database, measurement) a plan reads, each once, in the order it reads them. */
   private static List<List<String>> tables(List<Read> reads) {
     Set<List<String>> tables = new LinkedHashSet<>();
@@ -380,6 +402,14 @@ public final class SqlEngine {
 
   /** The plan of {@code sql} and, for each part, its place, time range and what is sent there. */
   public SqlExplanation explain(String text) {
+    return explain(text, ReadAccess.ALL);
+  }
+
+  /**
+   * The plan of {@code sql} for a caller who may read what {@code access} allows (FORBIDDEN
+   * otherwise).
+   */
+  public SqlExplanation explain(String text, ReadAccess access) {
     String sql = SqlRewrite.rewrite(text, PARSER);
     Connection connection = connect();
     AtomicReference<RelNode> plan = new AtomicReference<>();
@@ -395,6 +425,7 @@ public final class SqlEngine {
     }
     List<Read> reads = new ArrayList<>();
     collectReads(plan.get(), reads);
+    reads.forEach(r -> access.checkRead(r.database(), r.measurement()));
     List<SqlExplanation.Part> parts =
         reads.stream()
             .map(
@@ -411,8 +442,16 @@ public final class SqlEngine {
 
   /** Every table SQL can name, with its columns. */
   public List<TableInfo> tables() {
+    return tables(ReadAccess.ALL);
+  }
+
+  /** The tables of the databases {@code access} allows reading, with their columns. */
+  public List<TableInfo> tables(ReadAccess access) {
     List<TableInfo> tables = new ArrayList<>();
     for (String db : catalog.databases()) {
+      if (!access.mayRead(db)) {
+        continue;
+      }
       for (String m : catalog.measurements(db)) {
         List<SqlColumn> columns = columns(catalog.schema(db, m));
         tables.add(new TableInfo(List.of(db, m), "routed", columns));

@@ -38,6 +38,7 @@ public final class SqlResult implements AutoCloseable {
   private final boolean fromCache;
   private final int keepAtMost;
   private final Consumer<List<Object[]>> whenComplete;
+  private List<String> tables = List.of();
   private List<Object[]> kept;
   private long read;
 
@@ -127,6 +128,16 @@ public final class SqlResult implements AutoCloseable {
           public void close() {}
         };
     return new SqlResult(columns, source, maxRows, Long.MAX_VALUE, true, 0, null);
+  }
+
+  /** The tables ({@code database.measurement}) the statement read, for the audit log. */
+  public List<String> tables() {
+    return tables;
+  }
+
+  SqlResult readFrom(List<String> tables) {
+    this.tables = List.copyOf(tables);
+    return this;
   }
 
   public List<SqlColumn> columns() {

@@ -2,6 +2,7 @@ package io.tidewater.gateway;
 
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
+import io.tidewater.gateway.auth.TokenAuthenticationMechanism;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
@@ -12,14 +13,20 @@ public class ErrorResponses {
 
   @ServerExceptionMapper
   public Response map(TidewaterException e) {
-    return Response.status(status(e.code()))
-        .type(MediaType.APPLICATION_JSON)
-        .entity(Map.of("code", e.code().name(), "message", e.getMessage()))
-        .build();
+    Response.ResponseBuilder response =
+        Response.status(status(e.code()))
+            .type(MediaType.APPLICATION_JSON)
+            .entity(Map.of("code", e.code().name(), "message", e.getMessage()));
+    if (e.code() == ErrorCode.UNAUTHENTICATED) {
+      response.header("WWW-Authenticate", TokenAuthenticationMechanism.CHALLENGE);
+    }
+    return response.build();
   }
 
   static int status(ErrorCode code) {
     return switch (code) {
+      case UNAUTHENTICATED -> 401;
+      case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
       case BUSY, LAKE_CONFLICT -> 409;
       case INFLUXDB_UNAVAILABLE, LAKE_UNAVAILABLE, LAKE_OBJECT_MISSING -> 502;

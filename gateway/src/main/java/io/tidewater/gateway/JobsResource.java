@@ -1,7 +1,10 @@
 package io.tidewater.gateway;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
+import io.tidewater.gateway.auth.Callers;
+import io.tidewater.gateway.auth.Principal;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -10,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -21,10 +25,22 @@ public class JobsResource {
 
   private final ExportService exports;
   private final ChangeCaptureService changes;
+  private final SecurityIdentity identity;
+  private final Audit audit;
 
-  JobsResource(ExportService exports, ChangeCaptureService changes) {
+  JobsResource(
+      ExportService exports, ChangeCaptureService changes, SecurityIdentity identity, Audit audit) {
     this.exports = exports;
     this.changes = changes;
+    this.identity = identity;
+    this.audit = audit;
+  }
+
+  /** The caller, who must hold the admin scope. */
+  private Principal admin() {
+    Principal caller = Callers.of(identity);
+    Callers.requireAdmin(caller);
+    return caller;
   }
 
   /**
@@ -33,12 +49,14 @@ public class JobsResource {
    */
   @GET
   public List<JobStatus> jobs() {
+    admin();
     return exports.statuses().stream().map(s -> s.withChanges(changes.status(s.policy()))).toList();
   }
 
   @GET
   @Path("/{policy}")
   public JobStatus job(@PathParam("policy") String policy) {
+    admin();
     JobStatus s = exports.status(policy);
     return s.withChanges(changes.status(policy));
   }
@@ -50,7 +68,10 @@ public class JobsResource {
   @POST
   @Path("/{policy}/run")
   public Response run(@PathParam("policy") String policy) {
-    return Response.accepted(exports.start(policy)).build();
+    Principal caller = admin();
+    JobStatus started = exports.start(policy);
+    audit.record(caller, "job.run", policy, 0, Duration.ZERO, "started");
+    return Response.accepted(started).build();
   }
 
   /** Re-exports the due windows of {@code [from, to)} (ISO-8601 instants) as new versions. */
@@ -60,8 +81,11 @@ public class JobsResource {
       @PathParam("policy") String policy,
       @QueryParam("from") String from,
       @QueryParam("to") String to) {
-    return Response.accepted(exports.backfill(policy, instant("from", from), instant("to", to)))
-        .build();
+    Principal caller = admin();
+    JobStatus started = exports.backfill(policy, instant("from", from), instant("to", to));
+    audit.record(
+        caller, "job.backfill", policy + " " + from + " to " + to, 0, Duration.ZERO, "started");
+    return Response.accepted(started).build();
   }
 
   /**
@@ -71,7 +95,12 @@ public class JobsResource {
   @POST
   @Path("/{policy}/reconcile")
   public JobStatus.Reconciliation reconcile(@PathParam("policy") String policy) {
-    return changes.reconcile(policy);
+    Principal caller = admin();
+    long started = System.nanoTime();
+    JobStatus.Reconciliation found = changes.reconcile(policy);
+    audit.record(
+        caller, "job.reconcile", policy, 0, Duration.ofNanos(System.nanoTime() - started), "ok");
+    return found;
   }
 
   private static Instant instant(String name, String value) {

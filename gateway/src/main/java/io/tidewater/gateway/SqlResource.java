@@ -2,12 +2,15 @@ package io.tidewater.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.federation.SqlColumn;
 import io.tidewater.federation.SqlEngine;
 import io.tidewater.federation.SqlExplanation;
 import io.tidewater.federation.SqlResult;
+import io.tidewater.gateway.auth.Callers;
+import io.tidewater.gateway.auth.Principal;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -21,11 +24,13 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Federated SQL over HTTP: {@code POST /v1/sql} answers as JSON (whole, within the row limit), or
@@ -44,11 +49,20 @@ public class SqlResource {
   private final SqlEngine engine;
   private final TidewaterConfig config;
   private final ObjectMapper json;
+  private final SecurityIdentity identity;
+  private final Audit audit;
 
-  SqlResource(SqlEngine engine, TidewaterConfig config, ObjectMapper json) {
+  SqlResource(
+      SqlEngine engine,
+      TidewaterConfig config,
+      ObjectMapper json,
+      SecurityIdentity identity,
+      Audit audit) {
     this.engine = engine;
     this.config = config;
     this.json = json;
+    this.identity = identity;
+    this.audit = audit;
   }
 
   @POST
@@ -69,12 +83,38 @@ public class SqlResource {
           ErrorCode.BAD_REQUEST,
           "'format' must be json, ndjson or csv, not '" + request.format() + "'");
     }
-    SqlResult result = engine.query(sql, limit, config.query().timeout());
+    Principal caller = Callers.of(identity);
+    long started = System.nanoTime();
+    SqlResult result;
+    try {
+      result = engine.query(sql, limit, config.query().timeout(), caller::mayRead);
+    } catch (TidewaterException e) {
+      audit.record(
+          caller,
+          "sql",
+          sql.length() > 500 ? sql.substring(0, 500) + "..." : sql,
+          0,
+          Duration.ofNanos(System.nanoTime() - started),
+          e.code().name());
+      throw e;
+    }
+    // Logged when the last row is out (or the answer failed), streamed or not.
+    Consumer<long[]> done =
+        rows ->
+            audit.record(
+                caller,
+                "sql",
+                result.tables(),
+                rows[0],
+                Duration.ofNanos(System.nanoTime() - started),
+                rows[1] == 0 ? "ok" : "failed");
     return switch (format) {
       case "ndjson" ->
-          Response.ok((StreamingOutput) out -> ndjson(result, out), "application/x-ndjson").build();
-      case "csv" -> Response.ok((StreamingOutput) out -> csv(result, out), "text/csv").build();
-      default -> json(result);
+          Response.ok((StreamingOutput) out -> ndjson(result, out, done), "application/x-ndjson")
+              .build();
+      case "csv" ->
+          Response.ok((StreamingOutput) out -> csv(result, out, done), "text/csv").build();
+      default -> json(result, done);
     };
   }
 
@@ -83,14 +123,14 @@ public class SqlResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public SqlExplanation explain(SqlRequest request) {
-    return engine.explain(sqlOf(request));
+    return engine.explain(sqlOf(request), Callers.of(identity)::mayRead);
   }
 
   @GET
   @Path("/tables")
   @Produces(MediaType.APPLICATION_JSON)
   public List<SqlEngine.TableInfo> tables() {
-    return engine.tables();
+    return engine.tables(Callers.of(identity)::mayRead);
   }
 
   private static String sqlOf(SqlRequest request) {
@@ -104,17 +144,21 @@ public class SqlResource {
   /**
    * The whole answer as one JSON document; a failure on the way is still a proper error response.
    */
-  private Response json(SqlResult result) {
+  private Response json(SqlResult result, Consumer<long[]> done) {
+    List<Object[]> rows = new ArrayList<>();
+    boolean ok = false;
     try (result) {
-      List<Object[]> rows = new ArrayList<>();
       Object[] row;
       while ((row = result.next()) != null) {
         rows.add(jsonValues(row));
       }
+      ok = true;
       return Response.ok(
               Map.of("columns", result.columns(), "rows", rows, "rowCount", rows.size()),
               MediaType.APPLICATION_JSON)
           .build();
+    } finally {
+      done.accept(new long[] {rows.size(), ok ? 0 : 1});
     }
   }
 
@@ -122,7 +166,9 @@ public class SqlResource {
    * One JSON object per line, written as rows arrive; a failure ends the stream with an {"error":
    * ...} line.
    */
-  private void ndjson(SqlResult result, OutputStream out) throws IOException {
+  private void ndjson(SqlResult result, OutputStream out, Consumer<long[]> done)
+      throws IOException {
+    long[] counts = {0, 1};
     try (result;
         JsonGenerator g = json.getFactory().createGenerator(out)) {
       g.setRootValueSeparator(null);
@@ -137,7 +183,9 @@ public class SqlResource {
           }
           g.writeEndObject();
           g.writeRaw('\n');
+          counts[0]++;
         }
+        counts[1] = 0;
       } catch (TidewaterException e) {
         g.writeStartObject();
         g.writeObjectFieldStart("error");
@@ -147,6 +195,8 @@ public class SqlResource {
         g.writeEndObject();
         g.writeRaw('\n');
       }
+    } finally {
+      done.accept(counts);
     }
   }
 
@@ -154,7 +204,9 @@ public class SqlResource {
    * RFC 4180 CSV with a header, written as rows arrive. CSV has no place for an error: a failure on
    * the way aborts the response, so a client never takes a cut-off answer for a whole one.
    */
-  private static void csv(SqlResult result, OutputStream out) throws IOException {
+  private static void csv(SqlResult result, OutputStream out, Consumer<long[]> done)
+      throws IOException {
+    long[] counts = {0, 1};
     try (result;
         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
       List<SqlColumn> columns = result.columns();
@@ -173,10 +225,14 @@ public class SqlResource {
             w.write(v == null ? "" : csvField(v.toString()));
           }
           w.write("\r\n");
+          counts[0]++;
         }
+        counts[1] = 0;
       } catch (TidewaterException e) {
         throw new IOException(e.code() + ": " + e.getMessage(), e);
       }
+    } finally {
+      done.accept(counts);
     }
   }
 

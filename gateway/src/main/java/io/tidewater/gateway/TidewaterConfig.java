@@ -29,6 +29,24 @@ public interface TidewaterConfig {
 
   Cdc cdc();
 
+  Auth auth();
+
+  /** Who may call the gateway. */
+  interface Auth {
+    /**
+     * Require a token on every request but the health probes. {@code false} lets anyone who reaches
+     * the port read, write and run jobs (logged as a warning at every start).
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * The token file (YAML: names, salted hashes and scopes; README "Security"), read again when it
+     * changes. Required while auth is enabled: without it the gateway does not start.
+     */
+    Optional<Path> tokensFile();
+  }
+
   /** The write targets and their durable change log. */
   interface Cdc {
     /** Where accepted writes are logged before they are acknowledged. */

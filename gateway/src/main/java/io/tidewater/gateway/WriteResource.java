@@ -2,6 +2,9 @@ package io.tidewater.gateway;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.tidewater.gateway.auth.Callers;
+import io.tidewater.gateway.auth.Principal;
 import io.tidewater.lifecycle.cdc.ChangeCapture;
 import io.tidewater.lifecycle.cdc.ChangeLog;
 import io.tidewater.lifecycle.cdc.LineProtocol;
@@ -12,6 +15,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -30,10 +34,19 @@ public class WriteResource {
   private final ChangeCapture capture;
   private final Clock clock;
   private final Timer accepted;
+  private final SecurityIdentity identity;
+  private final Audit audit;
 
-  WriteResource(ChangeCapture capture, Clock clock, MeterRegistry metrics) {
+  WriteResource(
+      ChangeCapture capture,
+      Clock clock,
+      MeterRegistry metrics,
+      SecurityIdentity identity,
+      Audit audit) {
     this.capture = capture;
     this.clock = clock;
+    this.identity = identity;
+    this.audit = audit;
     // From the whole body in hand to durable: the part of a write's latency that is the gateway's
     // own
     // (http_server_requests_seconds also counts the client sending the body).
@@ -81,15 +94,40 @@ public class WriteResource {
   }
 
   private Response accept(String db, String rp, String precision, byte[] body) {
+    Principal caller = Callers.of(identity);
+    if (!caller.mayWrite(db)) {
+      // InfluxDB's answer to a user without the grant.
+      audit.record(caller, "write", db, 0, Duration.ZERO, "forbidden");
+      return error(
+          403,
+          "token '"
+              + caller.name()
+              + "' is not authorized to write to database \""
+              + db
+              + "\" (needs write:"
+              + db
+              + ")");
+    }
     long started = System.nanoTime();
+    long[] points = {0};
+    Response response = null;
     try {
-      return acceptTimed(db, rp, precision, body);
+      response = acceptTimed(db, rp, precision, body, points);
+      return response;
     } finally {
-      accepted.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      long took = System.nanoTime() - started;
+      accepted.record(took, TimeUnit.NANOSECONDS);
+      audit.record(
+          caller,
+          "write",
+          db,
+          points[0],
+          Duration.ofNanos(took),
+          response == null ? "error" : String.valueOf(response.getStatus()));
     }
   }
 
-  private Response acceptTimed(String db, String rp, String precision, byte[] body) {
+  private Response acceptTimed(String db, String rp, String precision, byte[] body, long[] points) {
     LineProtocol.Precision p;
     try {
       p = LineProtocol.Precision.of(precision);
@@ -103,6 +141,7 @@ public class WriteResource {
         // The body as sent: replay parses it again (same precision, same receive time) and drops
         // the same bad lines.
         capture.accept(db, rp, p, now, body, parsed.points());
+        points[0] = parsed.points().size();
       } catch (ChangeLog.FullException e) {
         return error(507, e.getMessage());
       }

@@ -178,6 +178,7 @@ class CdcKillIT {
     Process p =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dtidewater.auth.enabled=false",
                 "-Dtidewater.policies.folder=" + policies,
                 "-Dtidewater.influx.url=" + influx.url(),
                 "-Dtidewater.lake.uri=" + dir.resolve("lake").toUri(),

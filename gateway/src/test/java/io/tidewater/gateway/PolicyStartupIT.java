@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the packaged gateway with a malformed policy: start-up must fail with the parser's message.
+ * Runs the packaged gateway with a malformed policy, and without a token file: start-up must fail
+ * with the parser's message, and with what to do about the missing token file (secure by default).
  */
 class PolicyStartupIT {
 
@@ -30,6 +31,7 @@ class PolicyStartupIT {
     Process gateway =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dtidewater.auth.enabled=false",
                 "-Dtidewater.policies.folder=" + policies,
                 "-Dtidewater.lake.uri=" + dir.resolve("lake").toUri(),
                 "-Dquarkus.http.port=0",
@@ -48,6 +50,29 @@ class PolicyStartupIT {
     assertTrue(output.contains("Invalid tiering policies in " + policies.toAbsolutePath()), output);
     assertTrue(output.contains("bad.yaml:10:9: window: 7h does not divide a day"), output);
     assertEquals(-1, output.indexOf("Loaded 1 tiering"), "nothing half-loaded:\n" + output);
+  }
+
+  @Test
+  void withoutATokenFileTheGatewayDoesNotStart(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("gateway.log");
+    Process gateway =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dtidewater.lake.uri=" + dir.resolve("lake").toUri(),
+                "-Dquarkus.http.port=0",
+                "-jar",
+                System.getProperty("quarkus.app.jar"))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    boolean exited = gateway.waitFor(60, TimeUnit.SECONDS);
+    if (!exited) {
+      gateway.destroyForcibly();
+    }
+    String output = read(log);
+    assertTrue(exited, "the gateway started without a token file:\n" + output);
+    assertNotEquals(0, gateway.exitValue(), output);
+    assertTrue(output.contains("tidewater.auth.tokens-file is not set"), output);
   }
 
   private static String read(Path log) throws IOException {

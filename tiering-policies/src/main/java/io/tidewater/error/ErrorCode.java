@@ -2,8 +2,8 @@ package io.tidewater.error;
 
 /**
  * Every error the product reports, with a stable code and its kind (Trino's convention). The
- * gateway maps them to HTTP statuses: user errors 400 (404 for NOT_FOUND, 409 for BUSY and
- * LAKE_CONFLICT), external ones 502, internal ones 500.
+ * gateway maps them to HTTP statuses: user errors 400 (401 for UNAUTHENTICATED, 403 for FORBIDDEN,
+ * 404 for NOT_FOUND, 409 for BUSY and LAKE_CONFLICT), external ones 502, internal ones 500.
  */
 public enum ErrorCode {
   /** A tiering policy file is malformed or contradicts itself or another policy. */
@@ -36,6 +36,15 @@ public enum ErrorCode {
   QUERY_TIMEOUT(Kind.USER),
   /** A query's result has more rows than the request or configuration allows. */
   TOO_MANY_ROWS(Kind.USER),
+  /** A request carried no credential, or one the gateway does not know (401). */
+  UNAUTHENTICATED(Kind.USER),
+  /**
+   * The caller's token does not allow what the request asks (403): names the table or action
+   * refused.
+   */
+  FORBIDDEN(Kind.USER),
+  /** The token file or another authentication setting is missing or malformed. */
+  INVALID_AUTH_CONFIG(Kind.USER),
   /** A bug or an unexpected state inside the gateway. */
   INTERNAL(Kind.INTERNAL);
 
