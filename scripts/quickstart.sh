@@ -105,12 +105,23 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml */pom.xml */src/main -newer "$jar" -p
   ./mvnw -B -q package -DskipTests -pl gateway -am
 fi
 mkdir -p "$state/lake"
+# Tokens: an admin one (jobs, metrics, reading and writing everything) and a read-only one for
+# telegraf; the file keeps only their hashes. New ones each run (scripts/new-token.sh).
+admin_entry=$(scripts/new-token.sh quickstart-admin admin metrics 'read:*' 'write:*')
+reader_entry=$(scripts/new-token.sh quickstart-reader read:telegraf)
+admin_token=$(printf '%s\n' "$admin_entry" | head -1 | sed 's/.* //')
+reader_token=$(printf '%s\n' "$reader_entry" | head -1 | sed 's/.* //')
+{ echo "tokens:"; printf '%s\n' "$admin_entry" | tail -n +2; printf '%s\n' "$reader_entry" | tail -n +2; } \
+  > "$state/tokens.yaml"
+admin=(-H "Authorization: Token $admin_token")
+reader=(-H "Authorization: Token $reader_token")
 java -Djdk.httpclient.bufsize=131072 -Dquarkus.http.port="$gateway_port" \
   -Dtidewater.influx.url="$influx_url" \
   -Dtidewater.lake.uri="file:$state/lake" \
   -Dtidewater.cdc.log-dir="$state/cdc-log" \
   -Dtidewater.policies.folder="$root/policies" \
   -Dtidewater.export.lease-ttl=PT30S \
+  -Dtidewater.auth.tokens-file="$state/tokens.yaml" \
   -jar "$jar" > "$state/gateway.log" 2>&1 &
 pids+=($!)
 wait_for "$gateway_url/q/health/ready" 200 60 "The gateway"
@@ -127,15 +138,15 @@ last_run() { # the lastRun object of a job status, or nothing before the first r
 }
 start_run() { # the start time of the run now going on (started here, or a scheduled one)
   local s
-  s=$(json_value "$(curl -s -XPOST "$gateway_url/v1/jobs/telegraf-cpu/run")" runningSince)
-  [ -n "$s" ] || s=$(json_value "$(curl -s "$gateway_url/v1/jobs/telegraf-cpu")" runningSince)
+  s=$(json_value "$(curl -s "${admin[@]}" -XPOST "$gateway_url/v1/jobs/telegraf-cpu/run")" runningSince)
+  [ -n "$s" ] || s=$(json_value "$(curl -s "${admin[@]}" "$gateway_url/v1/jobs/telegraf-cpu")" runningSince)
   echo "$s"
 }
 started=$(start_run)
 run=""
 until_s=$((SECONDS + 180))
 while ((SECONDS < until_s)); do
-  job=$(curl -s "$gateway_url/v1/jobs/telegraf-cpu")
+  job=$(curl -s "${admin[@]}" "$gateway_url/v1/jobs/telegraf-cpu")
   run=$(last_run "$job")
   [ -n "$started" ] && [ "$(json_value "$run" started)" = "$started" ] && break
   run=""
@@ -159,38 +170,46 @@ error=$(json_value "$run" error)
 echo "Lake contents (Parquet files per measurement and resolution; ledger under _ledger/):"
 find "$state/lake" -name '*.parquet' | sed -E "s|$state/lake/||; s|/day=.*||" | sort | uniq -c | sed 's/^/  /'
 echo "GET /v1/jobs:"
-curl -s "$gateway_url/v1/jobs" | sed 's/^/  /'; echo
+curl -s "${admin[@]}" "$gateway_url/v1/jobs" | sed 's/^/  /'; echo
 
 # --- One federated query: old days come from the lake, the last two from InfluxDB ---
 sql='SELECT FLOOR("time" TO DAY) AS "day", COUNT(*) AS points, AVG(usage_user) AS avg_user FROM telegraf.cpu GROUP BY FLOOR("time" TO DAY) ORDER BY 1'
 echo "POST /v1/sql  $sql"
-answer=$(curl -s "$gateway_url/v1/sql" -H 'Content-Type: application/json' \
+answer=$(curl -s "${reader[@]}" "$gateway_url/v1/sql" -H 'Content-Type: application/json' \
   --data "$(printf '{"sql": "%s", "format": "csv"}' "$(printf '%s' "$sql" | sed 's/"/\\"/g')")")
 echo "$answer" | sed 's/^/  /'
 echo "POST /v1/sql/explain (where each part was read):"
-curl -s "$gateway_url/v1/sql/explain" -H 'Content-Type: application/json' \
+curl -s "${reader[@]}" "$gateway_url/v1/sql/explain" -H 'Content-Type: application/json' \
   --data "$(printf '{"sql": "%s"}' "$(printf '%s' "$sql" | sed 's/"/\\"/g')")" \
   | grep -o '"place":"[A-Z]*"\|"range":"[^"]*"' | paste - - | sed 's/^/  /'
 
 cat <<MSG
 
-Tidewater is running.
+Tidewater is running. Every request needs a token (README, "Security"); this run made two,
+kept only as hashes in $state/tokens.yaml:
+  admin (jobs, metrics, read and write all)  $admin_token
+  read-only (read:telegraf)                  $reader_token
   export jobs      $gateway_url/v1/jobs   (POST /v1/jobs/telegraf-cpu/run, .../backfill?from=&to=)
-  gateway health   $gateway_url/q/health
-  metrics          $gateway_url/q/metrics
+  gateway health   $gateway_url/q/health/ready   (open, as are /q/health/live and /started)
+  metrics          $gateway_url/q/metrics   (admin token: metrics scope)
   API description  $gateway_url/q/openapi
   InfluxDB         $influx_url   (database telegraf, measurement cpu)
   lake folder      $state/lake
   policies         $root/policies (see README, "Tiering policies")
   logs             $state/*.log
 
-SQL:  curl -s $gateway_url/v1/sql -H 'Content-Type: application/json' \\
+SQL:  curl -s $gateway_url/v1/sql -H 'Authorization: Token $reader_token' \\
+        -H 'Content-Type: application/json' \\
         -d '{"sql": "SELECT host, AVG(usage_user) FROM telegraf.cpu GROUP BY host", "format": "csv"}'
       (format json, ndjson or csv; POST /v1/sql/explain shows the plan; GET /v1/tables lists the tables)
 MSG
 
 if [ "$smoke" = 1 ]; then
-  curl -sf "$gateway_url/q/health" > /dev/null || { echo "smoke check failed: health"; exit 1; }
+  curl -sf "$gateway_url/q/health/ready" > /dev/null || { echo "smoke check failed: health"; exit 1; }
+  status=$(curl -s -o /dev/null -w '%{http_code}' "$gateway_url/v1/tables")
+  [ "$status" = 401 ] || { echo "smoke check failed: a request without a token got $status, not 401"; exit 1; }
+  status=$(curl -s -o /dev/null -w '%{http_code}' "${reader[@]}" -XPOST "$gateway_url/v1/jobs/telegraf-cpu/run")
+  [ "$status" = 403 ] || { echo "smoke check failed: the read-only token started a run ($status, not 403)"; exit 1; }
   days=$(echo "$answer" | grep -c '^20' || true)
   [ "$days" -ge 3 ] || { echo "smoke check failed: the federated query returned $days days"; exit 1; }
   echo "smoke check passed"
