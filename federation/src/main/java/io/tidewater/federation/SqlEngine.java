@@ -42,6 +42,7 @@ import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.config.CalciteConnectionProperty;
 import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
@@ -546,6 +547,9 @@ public final class SqlEngine {
     try {
       Connection connection = DriverManager.getConnection("jdbc:calcite:", info);
       var root = connection.unwrap(CalciteConnection.class).getRootSchema();
+      // Calcite's own "metadata" schema would list every table of every database to any caller:
+      // removed, so the listing is tables(access), limited to what the caller may read.
+      CalciteSchema.from(root).removeSubSchema("metadata");
       TidewaterSchemas.addTo(root, catalog, lakeParts);
       for (Method m : DateBin.class.getMethods()) {
         if (m.getName().equals("bin")) {

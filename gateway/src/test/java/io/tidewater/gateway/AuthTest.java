@@ -220,6 +220,17 @@ class AuthTest {
   }
 
   @Test
+  void calcitesOwnCatalogDoesNotListOtherDatabases() {
+    Response r =
+        Caller.READER_A
+            .spec()
+            .contentType(ContentType.JSON)
+            .body("{\"sql\": \"SELECT * FROM \\\"metadata\\\".\\\"TABLES\\\"\"}")
+            .post("/v1/sql");
+    assertEquals(404, r.statusCode(), r.body().asString());
+  }
+
+  @Test
   void everyInfluxCredentialFormWritesAndAWrongOneDoesNot() {
     String token = AuthTestResource.TOKENS.get("writer-a");
     String write = "/write?db=" + AuthTestResource.dbA;
