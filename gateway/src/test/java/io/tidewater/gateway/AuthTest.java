@@ -12,9 +12,11 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -216,6 +218,61 @@ class AuthTest {
       assertEquals(403, r.statusCode(), sql + ": " + r.body().asString());
       assertTrue(
           r.jsonPath().getString("message").contains(AuthTestResource.dbB), r.body().asString());
+    }
+  }
+
+  private static Response sqlWithJwt(String jwt, String db) {
+    return given()
+        .header("Authorization", "Bearer " + jwt)
+        .contentType(ContentType.JSON)
+        .body("{\"sql\": \"SELECT count(*) FROM \\\"" + db + "\\\".cpu\"}")
+        .post("/v1/sql");
+  }
+
+  @Test
+  void jwtsOfTheIdentityProviderCarryScopesInTheirScopeClaim() throws Exception {
+    String reader =
+        Jwt.issuer(AuthTestResource.ISSUER)
+            .subject("analyst")
+            .claim("scope", "openid read:" + AuthTestResource.dbA + " profile")
+            .expiresIn(300)
+            .sign();
+    assertEquals(200, sqlWithJwt(reader, AuthTestResource.dbA).statusCode());
+    Response other = sqlWithJwt(reader, AuthTestResource.dbB);
+    assertEquals(403, other.statusCode(), other.body().asString());
+    given()
+        .header("Authorization", "Bearer " + reader)
+        .body("cpu v=1")
+        .post("/write?db=" + AuthTestResource.dbA)
+        .then()
+        .statusCode(403);
+    String noScopes = Jwt.issuer(AuthTestResource.ISSUER).subject("nobody").expiresIn(300).sign();
+    assertEquals(403, sqlWithJwt(noScopes, AuthTestResource.dbA).statusCode());
+
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    String[] refused = {
+      Jwt.issuer("https://elsewhere")
+          .subject("analyst")
+          .claim("scope", "read:*")
+          .expiresIn(300)
+          .sign(),
+      Jwt.issuer(AuthTestResource.ISSUER)
+          .subject("analyst")
+          .claim("scope", "read:*")
+          .issuedAt(Instant.now().minusSeconds(7200))
+          .expiresAt(Instant.now().minusSeconds(3600))
+          .sign(),
+      Jwt.issuer(AuthTestResource.ISSUER)
+          .subject("analyst")
+          .claim("scope", "read:*")
+          .expiresIn(300)
+          .sign(rsa.generateKeyPair().getPrivate()),
+      "not.a.jwt"
+    };
+    for (String jwt : refused) {
+      Response r = sqlWithJwt(jwt, AuthTestResource.dbA);
+      assertEquals(401, r.statusCode(), jwt + ": " + r.body().asString());
     }
   }
 

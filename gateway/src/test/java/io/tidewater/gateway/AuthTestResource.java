@@ -26,6 +26,7 @@ public class AuthTestResource implements QuarkusTestResourceLifecycleManager {
   static volatile String dbA;
   static volatile String dbB;
   static volatile Path log;
+  static final String ISSUER = "https://idp.tidewater.test";
 
   /** Token name -> the token. */
   static final Map<String, String> TOKENS = new LinkedHashMap<>();
@@ -95,6 +96,9 @@ public class AuthTestResource implements QuarkusTestResourceLifecycleManager {
       config.put(
           "tidewater.cdc.log-dir", Files.createTempDirectory("tidewater-cdc-log-").toString());
       config.put("tidewater.cdc.reconcile-interval", "off");
+      // In test mode Quarkus makes an identity provider's key pair itself (mp.jwt.verify.publickey,
+      // smallrye.jwt.sign.key): JWTs the tests sign with Jwt...sign() verify against it.
+      config.put("mp.jwt.verify.issuer", ISSUER);
       config.put("quarkus.log.file.enabled", "true");
       config.put("quarkus.log.file.path", log.toString());
       return config;

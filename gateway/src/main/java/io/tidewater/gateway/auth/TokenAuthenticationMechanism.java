@@ -54,7 +54,8 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
       context.put(PROBLEM, e.getMessage());
       return Uni.createFrom().failure(new AuthenticationFailedException(e.getMessage()));
     }
-    if (token.isEmpty()) {
+    if (token.isEmpty() || isForeignBearer(context)) {
+      // No credential, or an identity provider's JWT: another mechanism's (or anonymous).
       return Uni.createFrom().optional(Optional.empty());
     }
     return identities
@@ -63,6 +64,20 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
                 new TokenAuthenticationRequest(token.get()), context))
         .onFailure()
         .invoke(e -> context.put(PROBLEM, e.getMessage()));
+  }
+
+  /** A Bearer credential that is not one of the gateway's tokens: a JWT for the JWT mechanism. */
+  private static boolean isForeignBearer(RoutingContext context) {
+    String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
+    return header != null
+        && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        && !header.substring(7).strip().startsWith(TokenHash.PREFIX);
+  }
+
+  /** Before the JWT mechanism: the gateway's own tokens and its JSON 401 come first. */
+  @Override
+  public int getPriority() {
+    return DEFAULT_PRIORITY + 1000;
   }
 
   @Override

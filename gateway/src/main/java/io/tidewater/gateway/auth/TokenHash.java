@@ -15,6 +15,9 @@ import java.util.Locale;
  */
 public final class TokenHash {
 
+  /** What every token of the gateway's starts with (JWTs never do). */
+  public static final String PREFIX = "tw_";
+
   private static final String SCHEME = "sha256";
   private static final HexFormat HEX = HexFormat.of();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -56,7 +59,7 @@ public final class TokenHash {
   public static String newToken() {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
-    return "tw_" + HEX.formatHex(bytes);
+    return PREFIX + HEX.formatHex(bytes);
   }
 
   /** Whether {@code token} is the one hashed (constant time in the digest's comparison). */
