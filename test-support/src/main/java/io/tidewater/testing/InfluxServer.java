@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real InfluxDB 1.x ({@code influxd}) on a free loopback port with its data in a temporary
@@ -31,8 +32,18 @@ public final class InfluxServer extends RealServer {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
-  private InfluxServer(ServerHome home, int port, Supplier<ManagedProcess> launcher) {
+  private final HttpClient client;
+  private final String scheme;
+
+  private InfluxServer(
+      ServerHome home,
+      int port,
+      Supplier<ManagedProcess> launcher,
+      HttpClient client,
+      String scheme) {
     super(home, port, launcher);
+    this.client = client;
+    this.scheme = scheme;
   }
 
   /** Starts influxd and waits until {@code /ping} answers 204. */
@@ -45,6 +56,27 @@ public final class InfluxServer extends RealServer {
    * for size measurements), and waits until {@code /ping} answers 204.
    */
   public static InfluxServer start(String extraDataSettings) {
+    return start(extraDataSettings, "", HTTP, "http");
+  }
+
+  /**
+   * Starts influxd serving HTTPS only, with {@code certificate} and {@code privateKey} (PEM), for
+   * tests of clients trusting a private CA; this object's own requests trust {@code trusting}.
+   */
+  public static InfluxServer startHttps(Path certificate, Path privateKey, SSLContext trusting) {
+    String https =
+        String.join(
+            "\n",
+            "  https-enabled = true",
+            "  https-certificate = \"" + certificate + "\"",
+            "  https-private-key = \"" + privateKey + "\"");
+    HttpClient client =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(trusting).build();
+    return start("", https, client, "https");
+  }
+
+  private static InfluxServer start(
+      String extraDataSettings, String extraHttpSettings, HttpClient client, String scheme) {
     Path influxd =
         Executables.require(
             "testservers.influxd", "influxd", INSTALL_HINT, Path.of("/usr/bin/influxd"));
@@ -54,8 +86,9 @@ public final class InfluxServer extends RealServer {
           http -> {
             Path config =
                 home.write(
-                    "influxdb.conf", config(home, http, Loopback.freePort(), extraDataSettings));
-            URI ping = URI.create("http://127.0.0.1:" + http + "/ping");
+                    "influxdb.conf",
+                    config(home, http, Loopback.freePort(), extraDataSettings, extraHttpSettings));
+            URI ping = URI.create(scheme + "://127.0.0.1:" + http + "/ping");
             return new InfluxServer(
                 home,
                 http,
@@ -66,9 +99,11 @@ public final class InfluxServer extends RealServer {
                           List.of(influxd.toString(), "run", "-config", config.toString()),
                           home.dir(),
                           home.log());
-                  process.awaitReady(() -> Loopback.status(ping) == 204, Duration.ofSeconds(30));
+                  process.awaitReady(() -> status(client, ping) == 204, Duration.ofSeconds(30));
                   return process;
-                });
+                },
+                client,
+                scheme);
           });
     } catch (RuntimeException e) {
       home.delete();
@@ -76,7 +111,23 @@ public final class InfluxServer extends RealServer {
     }
   }
 
-  private static String config(ServerHome home, int http, int rpc, String extraDataSettings) {
+  private static int status(HttpClient client, URI uri) {
+    try {
+      return client
+          .send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static String config(
+      ServerHome home, int http, int rpc, String extraDataSettings, String extraHttpSettings) {
     return String.join(
         "\n",
         "reporting-disabled = true",
@@ -98,6 +149,7 @@ public final class InfluxServer extends RealServer {
         "  log-enabled = false",
         "  write-tracing = false",
         "  max-body-size = 0",
+        extraHttpSettings,
         "[subscriber]",
         "  enabled = true",
         "[continuous_queries]",
@@ -109,9 +161,9 @@ public final class InfluxServer extends RealServer {
         "");
   }
 
-  /** The HTTP API's base URL, e.g. {@code http://127.0.0.1:41234}. */
+  /** The HTTP API's base URL, e.g. {@code http://127.0.0.1:41234} ({@code https} for HTTPS). */
   public URI url() {
-    return URI.create("http://127.0.0.1:" + port);
+    return URI.create(scheme + "://127.0.0.1:" + port);
   }
 
   public int port() {
@@ -161,9 +213,9 @@ public final class InfluxServer extends RealServer {
     return response.body();
   }
 
-  private static HttpResponse<String> send(HttpRequest request) {
+  private HttpResponse<String> send(HttpRequest request) {
     try {
-      return HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("InfluxDB request failed: " + request.uri(), e);
     } catch (InterruptedException e) {
