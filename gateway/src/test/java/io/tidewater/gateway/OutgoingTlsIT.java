@@ -3,7 +3,10 @@ package io.tidewater.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tidewater.testing.AzuriteServer;
 import io.tidewater.testing.InfluxServer;
+import io.tidewater.testing.S3Server;
+import io.tidewater.testing.TestServers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,56 +44,8 @@ class OutgoingTlsIT {
 
   @Test
   void anInfluxDbWithAPrivateCaIsReadWhenItsCaIsTrusted(@TempDir Path dir) throws Exception {
-    Path keystore = dir.resolve("influx.p12");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "influx",
-        "-keyalg",
-        "RSA",
-        "-keysize",
-        "2048",
-        "-dname",
-        "CN=localhost",
-        "-ext",
-        "SAN=dns:localhost,ip:127.0.0.1",
-        "-validity",
-        "2",
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        keystore.toString(),
-        "-storepass",
-        PASSWORD,
-        "-keypass",
-        PASSWORD);
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      ks.load(in, PASSWORD.toCharArray());
-    }
-    Certificate certificate = ks.getCertificate("influx");
-    Path certPem = dir.resolve("influx.crt");
-    Path keyPem = dir.resolve("influx.key");
-    Files.writeString(certPem, pem("CERTIFICATE", certificate.getEncoded()));
-    Files.writeString(
-        keyPem,
-        pem(
-            "PRIVATE KEY",
-            ((PrivateKey) ks.getKey("influx", PASSWORD.toCharArray())).getEncoded()));
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("private-ca", certificate);
-    Path truststore = dir.resolve("trust.p12");
-    try (OutputStream out = Files.newOutputStream(truststore)) {
-      trust.store(out, PASSWORD.toCharArray());
-    }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext trusting = SSLContext.getInstance("TLS");
-    trusting.init(null, tmf.getTrustManagers(), null);
-
-    InfluxServer influx = InfluxServer.startHttps(certPem, keyPem, trusting);
+    Ca ca = Ca.create(dir);
+    InfluxServer influx = InfluxServer.startHttps(ca.certificate(), ca.privateKey(), ca.trusting());
     try {
       String db = influx.newDatabase("tls");
       long hour =
@@ -112,7 +67,7 @@ class OutgoingTlsIT {
               dir.resolve("trusted"),
               influx.url(),
               List.of(
-                  "-Djavax.net.ssl.trustStore=" + truststore,
+                  "-Djavax.net.ssl.trustStore=" + ca.truststore(),
                   "-Djavax.net.ssl.trustStorePassword=" + PASSWORD))) {
         assertEquals(200, trusted.awaitReady(), trusted.log());
         HttpResponse<String> r = trusted.post("/v1/sql", sql);
@@ -129,6 +84,110 @@ class OutgoingTlsIT {
       }
     } finally {
       influx.close();
+    }
+  }
+
+  @Test
+  void lakesOnS3AndAzureWithAPrivateCaAreReachedWhenItsCaIsTrusted(@TempDir Path dir)
+      throws Exception {
+    Ca ca = Ca.create(dir);
+    InfluxServer influx = TestServers.influx();
+    List<String> trust =
+        List.of(
+            "-Djavax.net.ssl.trustStore=" + ca.truststore(),
+            "-Djavax.net.ssl.trustStorePassword=" + PASSWORD);
+    try (S3Server s3 = S3Server.startHttps(ca.keystore(), PASSWORD, ca.trusting());
+        AzuriteServer azure =
+            AzuriteServer.startHttps(ca.certificate(), ca.privateKey(), ca.trusting())) {
+      assertEquals("https", s3.endpoint().getScheme());
+      assertEquals("https", azure.blobEndpoint().getScheme());
+      List<String> s3Lake =
+          List.of(
+              "-Dtidewater.lake.uri=s3://tidewater/lake",
+              "-Dtidewater.lake.s3.endpoint=" + s3.endpoint(),
+              "-Dtidewater.lake.s3.path-style=true",
+              "-Dtidewater.lake.s3.region=" + S3Server.REGION,
+              "-Dtidewater.lake.s3.access-key=" + S3Server.ACCESS_KEY,
+              "-Dtidewater.lake.s3.secret-key=" + S3Server.SECRET_KEY);
+      List<String> azureLake =
+          List.of(
+              "-Dtidewater.lake.uri=abfss://lake@"
+                  + AzuriteServer.ACCOUNT
+                  + ".dfs.core.windows.net/lake",
+              "-Dtidewater.lake.azure.blob-endpoint=" + azure.blobEndpoint(),
+              "-Dtidewater.lake.azure.account-key=" + AzuriteServer.ACCOUNT_KEY);
+      for (List<String> lake : List.of(s3Lake, azureLake)) {
+        String name = lake == s3Lake ? "s3" : "azure";
+        try (Gateway trusted =
+            Gateway.start(dir.resolve(name + "-trusted"), influx.url(), trust, lake)) {
+          assertEquals(
+              200, trusted.awaitReady(), name + ": " + trusted.get("/q/health/ready").body());
+        }
+        try (Gateway untrusting =
+            Gateway.start(dir.resolve(name + "-untrusting"), influx.url(), List.of(), lake)) {
+          assertEquals(503, untrusting.awaitReady(), untrusting.log());
+          String readiness = untrusting.get("/q/health/ready").body();
+          assertTrue(
+              readiness.contains("PKIX") || readiness.contains("certification path"),
+              name + ": " + readiness);
+        }
+      }
+    }
+  }
+
+  /** A private CA's certificate for 127.0.0.1, its key (PKCS#12 and PEM), and a trust store. */
+  private record Ca(
+      Path keystore, Path certificate, Path privateKey, Path truststore, SSLContext trusting) {
+    static Ca create(Path dir) throws Exception {
+      Path keystore = dir.resolve("server.p12");
+      keytool(
+          "-genkeypair",
+          "-alias",
+          "server",
+          "-keyalg",
+          "RSA",
+          "-keysize",
+          "2048",
+          "-dname",
+          "CN=localhost",
+          "-ext",
+          "SAN=dns:localhost,ip:127.0.0.1",
+          "-validity",
+          "2",
+          "-storetype",
+          "PKCS12",
+          "-keystore",
+          keystore.toString(),
+          "-storepass",
+          PASSWORD,
+          "-keypass",
+          PASSWORD);
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(keystore)) {
+        ks.load(in, PASSWORD.toCharArray());
+      }
+      Certificate cert = ks.getCertificate("server");
+      Path certPem = dir.resolve("server.crt");
+      Path keyPem = dir.resolve("server.key");
+      Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
+      Files.writeString(
+          keyPem,
+          pem(
+              "PRIVATE KEY",
+              ((PrivateKey) ks.getKey("server", PASSWORD.toCharArray())).getEncoded()));
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("private-ca", cert);
+      Path truststore = dir.resolve("trust.p12");
+      try (OutputStream out = Files.newOutputStream(truststore)) {
+        trust.store(out, PASSWORD.toCharArray());
+      }
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext trusting = SSLContext.getInstance("TLS");
+      trusting.init(null, tmf.getTrustManagers(), null);
+      return new Ca(keystore, certPem, keyPem, truststore, trusting);
     }
   }
 
@@ -156,6 +215,12 @@ class OutgoingTlsIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static Gateway start(Path dir, URI influx, List<String> jvm) throws IOException {
+      return start(
+          dir, influx, jvm, List.of("-Dtidewater.lake.uri=" + dir.resolve("lake").toUri()));
+    }
+
+    static Gateway start(Path dir, URI influx, List<String> jvm, List<String> lake)
+        throws IOException {
       Files.createDirectories(dir);
       int port;
       try (ServerSocket s = new ServerSocket(0)) {
@@ -164,11 +229,11 @@ class OutgoingTlsIT {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(jvm);
+      command.addAll(lake);
       command.addAll(
           List.of(
               "-Dtidewater.auth.enabled=false",
               "-Dtidewater.influx.url=" + influx,
-              "-Dtidewater.lake.uri=" + dir.resolve("lake").toUri(),
               "-Dtidewater.cdc.log-dir=" + dir.resolve("cdc-log"),
               "-Dquarkus.http.port=" + port,
               "-jar",
@@ -225,10 +290,15 @@ class OutgoingTlsIT {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
       process.destroy();
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      try {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
         process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
   }

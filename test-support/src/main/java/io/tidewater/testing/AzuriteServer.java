@@ -1,11 +1,13 @@
 package io.tidewater.testing;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real Azure Blob endpoint: Azurite's blob service with its workspace in a temporary folder. It
@@ -23,12 +25,33 @@ public final class AzuriteServer extends RealServer {
       "Install Azurite: `npm ci --prefix tools/azurite` in the checkout (or run .ci/run),"
           + " or point system property testservers.azurite at an azurite-blob executable.";
 
-  private AzuriteServer(ServerHome home, int port, Supplier<ManagedProcess> launcher) {
+  private final String scheme;
+
+  private AzuriteServer(
+      ServerHome home, int port, String scheme, Supplier<ManagedProcess> launcher) {
     super(home, port, launcher);
+    this.scheme = scheme;
   }
 
   /** Starts azurite-blob and waits until its HTTP port answers. */
   public static AzuriteServer start() {
+    return start(null, null, null);
+  }
+
+  /**
+   * Starts azurite-blob serving HTTPS only with {@code certificate} and {@code privateKey} (PEM),
+   * for tests of clients trusting a private CA; its readiness is asked trusting {@code trusting}.
+   */
+  public static AzuriteServer startHttps(Path certificate, Path privateKey, SSLContext trusting) {
+    return start(certificate, privateKey, trusting);
+  }
+
+  private static AzuriteServer start(Path certificate, Path privateKey, SSLContext trusting) {
+    String scheme = certificate == null ? "http" : "https";
+    HttpClient ready =
+        trusting == null
+            ? HttpClient.newHttpClient()
+            : HttpClient.newBuilder().sslContext(trusting).build();
     Path azurite =
         Executables.require(
             "testservers.azurite",
@@ -54,14 +77,21 @@ public final class AzuriteServer extends RealServer {
                         "--silent",
                         "--disableTelemetry",
                         "--disableProductStyleUrl"));
-            URI account = URI.create("http://127.0.0.1:" + port + "/" + ACCOUNT + "?comp=list");
+            if (certificate != null) {
+              command.addAll(
+                  List.of("--cert", certificate.toString(), "--key", privateKey.toString()));
+            }
+            URI account =
+                URI.create(scheme + "://127.0.0.1:" + port + "/" + ACCOUNT + "?comp=list");
             return new AzuriteServer(
                 home,
                 port,
+                scheme,
                 () -> {
                   ManagedProcess process =
                       ManagedProcess.start("azurite", command, home.dir(), home.log());
-                  process.awaitReady(() -> Loopback.status(account) > 0, Duration.ofSeconds(60));
+                  process.awaitReady(
+                      () -> Loopback.status(ready, account) > 0, Duration.ofSeconds(60));
                   return process;
                 });
           });
@@ -73,12 +103,14 @@ public final class AzuriteServer extends RealServer {
 
   /** The account's blob endpoint, e.g. {@code http://127.0.0.1:41234/devstoreaccount1}. */
   public URI blobEndpoint() {
-    return URI.create("http://127.0.0.1:" + port + "/" + ACCOUNT);
+    return URI.create(scheme + "://127.0.0.1:" + port + "/" + ACCOUNT);
   }
 
   /** A connection string for the Azure SDK's builders. */
   public String connectionString() {
-    return "DefaultEndpointsProtocol=http;AccountName="
+    return "DefaultEndpointsProtocol="
+        + scheme
+        + ";AccountName="
         + ACCOUNT
         + ";AccountKey="
         + ACCOUNT_KEY

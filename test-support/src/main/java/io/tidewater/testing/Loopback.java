@@ -49,10 +49,15 @@ final class Loopback {
 
   /** The status of a GET to {@code uri}, or -1 if nothing answers there yet. */
   static int status(URI uri) {
+    return status(HTTP, uri);
+  }
+
+  /** The status of a GET of {@code uri} through {@code client}, or -1 if it did not answer. */
+  static int status(HttpClient client, URI uri) {
     try {
       HttpRequest request =
           HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build();
-      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {

@@ -1,10 +1,12 @@
 package io.tidewater.testing;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real S3 endpoint: s3proxy with its filesystem back end in a temporary folder and static
@@ -20,12 +22,32 @@ public final class S3Server extends RealServer {
       "s3proxy's jar comes from Maven Central: build once with ./mvnw (test-support downloads "
           + "org.gaul:s3proxy:jar-with-dependencies), or point system property testservers.s3proxy.jar at it.";
 
-  private S3Server(ServerHome home, int port, Supplier<ManagedProcess> launcher) {
+  private final String scheme;
+
+  private S3Server(ServerHome home, int port, String scheme, Supplier<ManagedProcess> launcher) {
     super(home, port, launcher);
+    this.scheme = scheme;
   }
 
   /** Starts s3proxy and waits until its HTTP port answers. */
   public static S3Server start() {
+    return start(null, null, null);
+  }
+
+  /**
+   * Starts s3proxy serving HTTPS only with the key and certificate of {@code keystore} (PKCS#12),
+   * for tests of clients trusting a private CA; its readiness is asked trusting {@code trusting}.
+   */
+  public static S3Server startHttps(Path keystore, String password, SSLContext trusting) {
+    return start(keystore, password, trusting);
+  }
+
+  private static S3Server start(Path keystore, String password, SSLContext trusting) {
+    String scheme = keystore == null ? "http" : "https";
+    HttpClient ready =
+        trusting == null
+            ? HttpClient.newHttpClient()
+            : HttpClient.newBuilder().sslContext(trusting).build();
     Path jar =
         Executables.require(
             "testservers.s3proxy.jar",
@@ -37,11 +59,13 @@ public final class S3Server extends RealServer {
     try {
       return Loopback.onFreePort(
           port -> {
-            Path properties = home.write("s3proxy.properties", properties(home, port));
-            URI root = URI.create("http://127.0.0.1:" + port + "/");
+            Path properties =
+                home.write("s3proxy.properties", properties(home, port, keystore, password));
+            URI root = URI.create(scheme + "://127.0.0.1:" + port + "/");
             return new S3Server(
                 home,
                 port,
+                scheme,
                 () -> {
                   ManagedProcess process =
                       ManagedProcess.start(
@@ -57,7 +81,8 @@ public final class S3Server extends RealServer {
                               properties.toString()),
                           home.dir(),
                           home.log());
-                  process.awaitReady(() -> Loopback.status(root) > 0, Duration.ofSeconds(60));
+                  process.awaitReady(
+                      () -> Loopback.status(ready, root) > 0, Duration.ofSeconds(60));
                   return process;
                 });
           });
@@ -67,11 +92,19 @@ public final class S3Server extends RealServer {
     }
   }
 
-  private static String properties(ServerHome home, int port) {
+  private static String properties(ServerHome home, int port, Path keystore, String password) {
     home.resolve("blobs").toFile().mkdirs();
+    String endpoint =
+        keystore == null
+            ? "s3proxy.endpoint=http://127.0.0.1:" + port
+            : String.join(
+                "\n",
+                "s3proxy.secure-endpoint=https://127.0.0.1:" + port,
+                "s3proxy.keystore-path=" + keystore,
+                "s3proxy.keystore-password=" + password);
     return String.join(
         "\n",
-        "s3proxy.endpoint=http://127.0.0.1:" + port,
+        endpoint,
         "s3proxy.authorization=aws-v2-or-v4",
         "s3proxy.identity=" + ACCESS_KEY,
         "s3proxy.credential=" + SECRET_KEY,
@@ -84,6 +117,6 @@ public final class S3Server extends RealServer {
 
   /** The endpoint to give an S3 client (with path-style access). */
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + port);
+    return URI.create(scheme + "://127.0.0.1:" + port);
   }
 }
