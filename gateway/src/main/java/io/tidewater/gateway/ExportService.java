@@ -163,13 +163,16 @@ public class ExportService {
   }
 
   /** Starts a backfill of {@code [from, to)} in the background; BUSY if a run is going on. */
-  public JobStatus backfill(String policy, Instant from, Instant to) {
+  public JobStatus backfill(String policy, Instant from, Instant to, boolean replace) {
     Tracked t = tracked(policy);
     if (!from.isBefore(to)) {
       throw new TidewaterException(
           ErrorCode.BAD_REQUEST, "backfill needs from before to; got from=" + from + ", to=" + to);
     }
-    return submit(t, "backfill " + from + " to " + to, () -> t.runner.backfill(from, to));
+    return submit(
+        t,
+        "backfill " + from + " to " + to + (replace ? " (replace)" : ""),
+        () -> t.runner.backfill(from, to, replace));
   }
 
   private JobStatus submit(Tracked t, String kind, Supplier<Optional<PolicyRun>> work) {

@@ -74,17 +74,27 @@ public class JobsResource {
     return Response.accepted(started).build();
   }
 
-  /** Re-exports the due windows of {@code [from, to)} (ISO-8601 instants) as new versions. */
+  /**
+   * Re-exports the due windows of {@code [from, to)} (ISO-8601 instants) as new versions; windows
+   * InfluxDB now holds fewer values of than the lake are left alone (reported in the run) unless
+   * {@code replace=true}.
+   */
   @POST
   @Path("/{policy}/backfill")
   public Response backfill(
       @PathParam("policy") String policy,
       @QueryParam("from") String from,
-      @QueryParam("to") String to) {
+      @QueryParam("to") String to,
+      @QueryParam("replace") boolean replace) {
     Principal caller = admin();
-    JobStatus started = exports.backfill(policy, instant("from", from), instant("to", to));
+    JobStatus started = exports.backfill(policy, instant("from", from), instant("to", to), replace);
     audit.record(
-        caller, "job.backfill", policy + " " + from + " to " + to, 0, Duration.ZERO, "started");
+        caller,
+        "job.backfill",
+        policy + " " + from + " to " + to + (replace ? " replace" : ""),
+        0,
+        Duration.ZERO,
+        "started");
     return Response.accepted(started).build();
   }
 

@@ -166,7 +166,7 @@ public final class ExportJob {
     return lock.exclusively(
         WAIT_FOR_REPAIR,
         () -> {
-          JobReport report = run(Optional.empty());
+          JobReport report = run(Optional.empty(), false);
           thenUnderLease.accept(report);
           return report;
         });
@@ -174,15 +174,20 @@ public final class ExportJob {
 
   /**
    * Exports (again) every due window of {@code [from, to)}, committing new versions of windows
-   * already held.
+   * already held; a window InfluxDB now holds fewer values of than the lake is left alone and
+   * reported ({@link JobReport.FailureKind#WOULD_LOSE_DATA}).
    */
   public Optional<JobReport> backfill(Instant from, Instant to) {
-    return backfill(from, to, report -> {});
+    return backfill(from, to, false, report -> {});
   }
 
-  /** A backfill followed, still under the policy's lease, by {@code thenUnderLease}. */
+  /**
+   * A backfill followed, still under the policy's lease, by {@code thenUnderLease}. With {@code
+   * replace}, windows InfluxDB holds fewer values of than the lake are written too, with what
+   * InfluxDB holds (after a deliberate {@code DELETE} or {@code DROP SERIES} there).
+   */
   public Optional<JobReport> backfill(
-      Instant from, Instant to, Consumer<JobReport> thenUnderLease) {
+      Instant from, Instant to, boolean replace, Consumer<JobReport> thenUnderLease) {
     if (!from.isBefore(to)) {
       throw new TidewaterException(
           ErrorCode.BAD_REQUEST, "backfill needs from < to, got " + from + " and " + to);
@@ -190,7 +195,7 @@ public final class ExportJob {
     return lock.exclusively(
         WAIT_FOR_REPAIR,
         () -> {
-          JobReport report = run(Optional.of(new Window(from, to)));
+          JobReport report = run(Optional.of(new Window(from, to)), replace);
           thenUnderLease.accept(report);
           return report;
         });
@@ -259,7 +264,7 @@ public final class ExportJob {
     return lock.exclusively(Duration.ZERO, work);
   }
 
-  private JobReport run(Optional<Window> backfill) {
+  private JobReport run(Optional<Window> backfill, boolean replace) {
     Instant now = clock.instant();
     Source source = policy.source();
     WindowPlanner.Mode mode =
@@ -293,7 +298,26 @@ public final class ExportJob {
         switch (planner.decide(w, now, mode, held)) {
           case EXPIRED -> {}
           case HELD -> alreadyDone++;
-          case EXPORT -> todo.add(w);
+          case EXPORT -> {
+            // A backfill must not replace what the lake holds with less unless asked to.
+            Optional<String> shrunk =
+                mode == WindowPlanner.Mode.BACKFILL && !replace
+                    ? shrinks.of(measurement, w)
+                    : Optional.empty();
+            if (shrunk.isPresent()) {
+              failures.add(
+                  JobReport.WindowFailure.onPurpose(
+                      measurement,
+                      w,
+                      JobReport.FailureKind.WOULD_LOSE_DATA,
+                      " ("
+                          + shrunk.get()
+                          + "): deleted or expired there? The lake keeps its copy; backfill with"
+                          + " replace=true to write what InfluxDB holds"));
+            } else {
+              todo.add(w);
+            }
+          }
           case EXPORT_SPAN -> spanned.add(w);
           // InfluxDB may have deleted this window's points already: re-exporting would replace the
           // lake's full copy with what is left.

@@ -147,11 +147,12 @@ public final class PolicyRunner {
   }
 
   /**
-   * Exports again every due window of {@code [from, to)}, then the later steps; empty if the policy
-   * is held elsewhere.
+   * Exports again every due window of {@code [from, to)} (with {@code replace}, also those InfluxDB
+   * holds fewer values of than the lake), then the later steps; empty if the policy is held
+   * elsewhere.
    */
-  public Optional<PolicyRun> backfill(Instant from, Instant to) {
-    return run(then -> job.backfill(from, to, then));
+  public Optional<PolicyRun> backfill(Instant from, Instant to, boolean replace) {
+    return run(then -> job.backfill(from, to, replace, then));
   }
 
   private Optional<PolicyRun> run(Function<Consumer<JobReport>, Optional<JobReport>> export) {

@@ -17,6 +17,8 @@ import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.retention.RetentionFixture;
 import io.tidewater.lifecycle.store.TestStores;
+import io.tidewater.policy.Durations;
+import io.tidewater.policy.Resolution;
 import io.tidewater.policy.TieringPolicy;
 import io.tidewater.policy.Window;
 import io.tidewater.testing.InfluxServer;
@@ -138,7 +140,7 @@ class PolicyRunnerTest {
     PolicyRunner runner = runner(policy, new Ledger(TestStores.local()), new Heard());
     runner.runDue().orElseThrow();
 
-    JobReport backfill = runner.backfill(OLD_1, NOW).orElseThrow().export();
+    JobReport backfill = runner.backfill(OLD_1, NOW, false).orElseThrow().export();
 
     assertEquals(List.of(), backfill.errors());
     List<Instant> leftAlone = backfill.failures().stream().map(f -> f.window().start()).toList();
@@ -159,5 +161,37 @@ class PolicyRunnerTest {
         List.of(RECENT),
         backfill.exported().stream().map(w -> w.window().start()).toList(),
         "the hot window is written again");
+  }
+
+  @Test
+  void aBackfillDoesNotReplaceWhatInfluxDbLostUnlessAskedTo() {
+    String db = RetentionFixture.load(influx, "runner_keep");
+    TieringPolicy policy = RetentionFixture.policy("runner-keep", db, false);
+    Ledger ledger = new Ledger(TestStores.local());
+    PolicyRunner runner = runner(policy, ledger, new Heard());
+    runner.runDue().orElseThrow();
+    Window old = new Window(OLD_1, OLD_1.plusSeconds(3600));
+    long before = ledger.latest(db, "cpu", Resolution.RAW, old).orElseThrow().version();
+    // Half of the window's points are deleted from InfluxDB after their export.
+    client.rows(
+        db,
+        "DELETE FROM cpu WHERE time >= "
+            + Durations.epochNanos(OLD_1)
+            + " AND time < "
+            + Durations.epochNanos(OLD_1.plusSeconds(15 * 60)));
+
+    JobReport kept = runner.backfill(OLD_1, OLD_2, false).orElseThrow().export();
+    assertEquals(List.of(), kept.exported());
+    assertEquals(1, kept.failures().size(), kept.failures().toString());
+    JobReport.WindowFailure refused = kept.failures().get(0);
+    assertEquals(JobReport.FailureKind.WOULD_LOSE_DATA, refused.kind());
+    assertEquals(old, refused.window());
+    assertTrue(refused.reason().contains("replace=true"), refused.reason());
+    assertEquals(before, ledger.latest(db, "cpu", Resolution.RAW, old).orElseThrow().version());
+
+    JobReport replaced = runner.backfill(OLD_1, OLD_2, true).orElseThrow().export();
+    assertEquals(List.of(), replaced.failures());
+    assertEquals(15, replaced.rows(), "what InfluxDB still holds");
+    assertTrue(ledger.latest(db, "cpu", Resolution.RAW, old).orElseThrow().version() > before);
   }
 }
