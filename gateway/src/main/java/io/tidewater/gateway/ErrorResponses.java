@@ -17,6 +17,9 @@ public class ErrorResponses {
         Response.status(status(e.code()))
             .type(MediaType.APPLICATION_JSON)
             .entity(Map.of("code", e.code().name(), "message", e.getMessage()));
+    if (e.code() == ErrorCode.TOO_BUSY) {
+      response.header("Retry-After", "1");
+    }
     if (e.code() == ErrorCode.UNAUTHENTICATED) {
       response.header("WWW-Authenticate", TokenAuthenticationMechanism.CHALLENGE);
     }
@@ -27,6 +30,7 @@ public class ErrorResponses {
     return switch (code) {
       case UNAUTHENTICATED -> 401;
       case FORBIDDEN -> 403;
+      case TOO_BUSY -> 429;
       case NOT_FOUND -> 404;
       case BUSY, LAKE_CONFLICT -> 409;
       case INFLUXDB_UNAVAILABLE, LAKE_UNAVAILABLE, LAKE_OBJECT_MISSING -> 502;

@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -87,15 +88,17 @@ public class ExportService {
       MeterRegistry metrics,
       SqlEngine sql,
       ChangeCapture changes,
-      MicroBatches microBatches) {
+      MicroBatches microBatches,
+      @ConfigProperty(name = "quarkus.http.port") int httpPort) {
     this.config = config;
     this.clock = clock;
     this.metrics = metrics;
     TidewaterConfig.Export export = config.export();
     Path staging =
         export.tempDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "tidewater-export"));
-    String gatewayId =
-        export.gatewayId().orElseGet(() -> hostName() + "-" + ProcessHandle.current().pid());
+    // Stable across restarts (host and port), so a restarted gateway takes over its own leases at
+    // once; two gateways on one host differ by port.
+    String gatewayId = export.gatewayId().orElseGet(() -> hostName() + ":" + httpPort);
     ExportSettings settings =
         new ExportSettings(export.attempts(), export.backoff(), Optional.empty())
             .withLease(gatewayId, export.leaseTtl());

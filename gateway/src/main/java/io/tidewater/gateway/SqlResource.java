@@ -51,18 +51,21 @@ public class SqlResource {
   private final ObjectMapper json;
   private final SecurityIdentity identity;
   private final Audit audit;
+  private final QueryAdmission admission;
 
   SqlResource(
       SqlEngine engine,
       TidewaterConfig config,
       ObjectMapper json,
       SecurityIdentity identity,
-      Audit audit) {
+      Audit audit,
+      QueryAdmission admission) {
     this.engine = engine;
     this.config = config;
     this.json = json;
     this.identity = identity;
     this.audit = audit;
+    this.admission = admission;
   }
 
   @POST
@@ -85,10 +88,12 @@ public class SqlResource {
     }
     Principal caller = Callers.of(identity);
     long started = System.nanoTime();
+    QueryAdmission.Permit permit = admission.admit();
     SqlResult result;
     try {
       result = engine.query(sql, limit, config.query().timeout(), caller::mayRead);
     } catch (TidewaterException e) {
+      permit.close();
       audit.record(
           caller,
           "sql",
@@ -97,17 +102,23 @@ public class SqlResource {
           Duration.ofNanos(System.nanoTime() - started),
           e.code().name());
       throw e;
+    } catch (RuntimeException e) {
+      permit.close();
+      throw e;
     }
-    // Logged when the last row is out (or the answer failed), streamed or not.
+    // The turn ends and the audit line is written when the last row is out (or the answer
+    // failed), streamed or not.
     Consumer<long[]> done =
-        rows ->
-            audit.record(
-                caller,
-                "sql",
-                result.tables(),
-                rows[0],
-                Duration.ofNanos(System.nanoTime() - started),
-                rows[1] == 0 ? "ok" : "failed");
+        rows -> {
+          permit.close();
+          audit.record(
+              caller,
+              "sql",
+              result.tables(),
+              rows[0],
+              Duration.ofNanos(System.nanoTime() - started),
+              rows[1] == 0 ? "ok" : "failed");
+        };
     return switch (format) {
       case "ndjson" ->
           Response.ok((StreamingOutput) out -> ndjson(result, out, done), "application/x-ndjson")
@@ -123,7 +134,10 @@ public class SqlResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public SqlExplanation explain(SqlRequest request) {
-    return engine.explain(sqlOf(request), Callers.of(identity)::mayRead);
+    String sql = sqlOf(request);
+    try (QueryAdmission.Permit permit = admission.admit()) {
+      return engine.explain(sql, Callers.of(identity)::mayRead);
+    }
   }
 
   @GET
@@ -133,10 +147,20 @@ public class SqlResource {
     return engine.tables(Callers.of(identity)::mayRead);
   }
 
-  private static String sqlOf(SqlRequest request) {
+  private String sqlOf(SqlRequest request) {
     if (request == null || request.sql() == null || request.sql().isBlank()) {
       throw new TidewaterException(
           ErrorCode.BAD_REQUEST, "'sql' is required: {\"sql\": \"SELECT ...\"}");
+    }
+    int max = config.query().maxSqlLength();
+    if (request.sql().length() > max) {
+      throw new TidewaterException(
+          ErrorCode.BAD_REQUEST,
+          "the SQL text has "
+              + request.sql().length()
+              + " characters, more than tidewater.query.max-sql-length ("
+              + max
+              + ")");
     }
     return request.sql();
   }

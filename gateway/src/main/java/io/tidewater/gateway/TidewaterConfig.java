@@ -107,6 +107,22 @@ public interface TidewaterConfig {
 
     Cache cache();
 
+    /** How many statements run at once; default twice the processors. */
+    Optional<Integer> maxConcurrent();
+
+    /**
+     * How many statements wait for a turn (429 TOO_BUSY beyond); default four times max-concurrent.
+     */
+    Optional<Integer> maxQueued();
+
+    /** How long a statement waits for a turn before it gets 429 TOO_BUSY. */
+    @WithDefault("PT10S")
+    Duration queueTimeout();
+
+    /** The longest SQL text accepted, in characters (texts are cache keys). */
+    @WithDefault("131072")
+    int maxSqlLength();
+
     /** The result cache. */
     interface Cache {
       /** How many results are kept (0 turns the cache off). */
@@ -263,7 +279,11 @@ public interface TidewaterConfig {
     @WithDefault("PT10M")
     Duration leaseTtl();
 
-    /** This gateway's name in leases; default: host name and process id. */
+    /**
+     * This gateway's name in leases; default: host name and HTTP port, stable across restarts (a
+     * restarted gateway takes over its own leases at once). Must differ between gateways sharing a
+     * lake.
+     */
     Optional<String> gatewayId();
   }
 }

@@ -154,8 +154,8 @@ public class WriteResource {
               + " (line "
               + first.line()
               + ")"
-              + (parsed.errors().size() > 1
-                  ? "; " + (parsed.errors().size() - 1) + " more bad lines"
+              + (parsed.errorCount() > 1
+                  ? "; " + (parsed.errorCount() - 1) + " more bad lines"
                   : "")
               + (parsed.points().isEmpty()
                   ? ""

@@ -3,7 +3,8 @@ package io.tidewater.error;
 /**
  * Every error the product reports, with a stable code and its kind (Trino's convention). The
  * gateway maps them to HTTP statuses: user errors 400 (401 for UNAUTHENTICATED, 403 for FORBIDDEN,
- * 404 for NOT_FOUND, 409 for BUSY and LAKE_CONFLICT), external ones 502, internal ones 500.
+ * 404 for NOT_FOUND, 409 for BUSY and LAKE_CONFLICT, 429 for TOO_BUSY), external ones 502, internal
+ * ones 500.
  */
 public enum ErrorCode {
   /** A tiering policy file is malformed or contradicts itself or another policy. */
@@ -45,6 +46,8 @@ public enum ErrorCode {
   FORBIDDEN(Kind.USER),
   /** The token file or another authentication setting is missing or malformed. */
   INVALID_AUTH_CONFIG(Kind.USER),
+  /** More statements at once than the gateway admits (429, with Retry-After): retry later. */
+  TOO_BUSY(Kind.USER),
   /** A bug or an unexpected state inside the gateway. */
   INTERNAL(Kind.INTERNAL);
 

@@ -31,7 +31,11 @@ public final class LineProtocol {
   }
 
   /** The points of a body and the lines that were rejected. */
-  public record Result(List<LinePoint> points, List<LineError> errors) {}
+  /**
+   * The points of a body and the lines that were rejected: the first {@link #KEPT_ERRORS} of them,
+   * and how many there were in all.
+   */
+  public record Result(List<LinePoint> points, List<LineError> errors, int errorCount) {}
 
   /**
    * Where and when a point lands: all the write path needs (the change log keeps the body itself).
@@ -41,7 +45,19 @@ public final class LineProtocol {
   /**
    * The stamps of a body's points and the lines that were rejected (the same as {@link #parse}'s).
    */
-  public record Stamps(List<Stamp> points, List<LineError> errors) {}
+  public record Stamps(List<Stamp> points, List<LineError> errors, int errorCount) {}
+
+  /**
+   * Rejected lines kept with their text and message per body; the rest are only counted, so a body
+   * of bad lines costs no more than its points would (a 32 MB body was a copy per line).
+   */
+  public static final int KEPT_ERRORS = 100;
+
+  /** The rejected lines of a body: the first {@link #KEPT_ERRORS}, and how many in all. */
+  private static final class Errors {
+    final List<LineError> kept = new ArrayList<>();
+    int count;
+  }
 
   /**
    * Timestamp precisions, as the {@code precision} parameter names them (1.x and 2.x spellings).
@@ -108,7 +124,7 @@ public final class LineProtocol {
 
   public static Result parse(String body, Precision precision, long nowNanos) {
     List<LinePoint> points = new ArrayList<>();
-    List<LineError> errors =
+    Errors errors =
         lines(
             body,
             precision,
@@ -122,7 +138,7 @@ public final class LineProtocol {
                         p.fields,
                         p.unsigned,
                         p.time)));
-    return new Result(points, errors);
+    return new Result(points, errors.kept, errors.count);
   }
 
   /**
@@ -132,19 +148,19 @@ public final class LineProtocol {
    */
   public static Stamps stamps(byte[] body, Precision precision, long nowNanos) {
     List<Stamp> points = new ArrayList<>();
-    List<LineError> errors =
+    Errors errors =
         lines(
             new String(body, StandardCharsets.UTF_8),
             precision,
             nowNanos,
             false,
             p -> points.add(new Stamp(p.measurement, p.time)));
-    return new Stamps(points, errors);
+    return new Stamps(points, errors.kept, errors.count);
   }
 
-  private static List<LineError> lines(
+  private static Errors lines(
       String body, Precision precision, long nowNanos, boolean keep, Consumer<Parser> sink) {
-    List<LineError> errors = new ArrayList<>();
+    Errors errors = new Errors();
     int lineNumber = 0;
     int start = 0;
     while (start <= body.length()) {
@@ -152,8 +168,7 @@ public final class LineProtocol {
       lineNumber++;
       // The line parsed in place (a copy of every line was a body's worth of garbage per write),
       // without leading blanks as InfluxDB skips them. Nothing is cut at its end: InfluxDB refuses
-      // a
-      // line ending in a tab or a \r (a CRLF body), so the parser sees them and refuses it too.
+      // a line ending in a tab or a \r (a CRLF body), so the parser sees them and refuses it too.
       int from = start;
       int to = end;
       while (from < to && isBlank(body.charAt(from))) {
@@ -165,7 +180,9 @@ public final class LineProtocol {
           p.point();
           sink.accept(p);
         } catch (IllegalArgumentException e) {
-          errors.add(new LineError(lineNumber, body.substring(from, to), e.getMessage()));
+          if (errors.count++ < KEPT_ERRORS) {
+            errors.kept.add(new LineError(lineNumber, body.substring(from, to), e.getMessage()));
+          }
         }
       }
       start = end + 1;

@@ -37,7 +37,11 @@ public final class Lease {
     this.number = number;
   }
 
-  /** Takes the lease on {@code name} for {@code ttl} if nobody holds it; empty if someone does. */
+  /**
+   * Takes the lease on {@code name} for {@code ttl} if nobody holds it, or if {@code owner} itself
+   * does (a restarted gateway keeps its id, and its previous life's lease is no one else's: it
+   * takes it over at once instead of waiting for it to expire); empty if another owner does.
+   */
   public static Optional<Lease> acquire(
       LakeStore store, String name, String owner, Duration ttl, Instant now) {
     String prefix = "_leases/" + LakeLayout.escape(name) + "/";
@@ -55,7 +59,8 @@ public final class Lease {
       }
       boolean released = Boolean.TRUE.equals(held.get("released"));
       boolean expired = Instant.parse((String) held.get("expires")).isBefore(now);
-      if (!released && !expired) {
+      boolean ours = owner.equals(held.get("owner"));
+      if (!released && !expired && !ours) {
         return Optional.empty();
       }
       next = numberOf(newest.get().key()) + 1;

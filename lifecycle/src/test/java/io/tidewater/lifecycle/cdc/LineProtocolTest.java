@@ -34,6 +34,28 @@ class LineProtocolTest {
   }
 
   @Test
+  void aBodyOfManyBadLinesKeepsTheFirstHundredAndCountsTheRest() {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      body.append("cpu v=")
+          .append(i)
+          .append('\n')
+          .append("cpu,host=a v=bad")
+          .append(i)
+          .append('\n');
+    }
+    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+    LineProtocol.Stamps stamps = LineProtocol.stamps(bytes, LineProtocol.Precision.NANOSECONDS, 7);
+    assertEquals(1000, stamps.points().size(), "the good lines are all kept");
+    assertEquals(1000, stamps.errorCount());
+    assertEquals(LineProtocol.KEPT_ERRORS, stamps.errors().size());
+    assertEquals(2, stamps.errors().get(0).line());
+    LineProtocol.Result parsed = LineProtocol.parse(bytes, LineProtocol.Precision.NANOSECONDS, 7);
+    assertEquals(1000, parsed.errorCount());
+    assertEquals(stamps.errors(), parsed.errors());
+  }
+
+  @Test
   void escapesTypesAndDefaults() {
     LinePoint p =
         one(
@@ -150,9 +172,10 @@ class LineProtocolTest {
               .toList(),
           stamps.points());
       assertEquals(full.errors(), stamps.errors());
+      assertEquals(full.errorCount(), stamps.errorCount());
       assertTrue(
-          full.errors().size() > 100 && full.points().size() > 50,
-          full.errors().size() + " bad lines, " + full.points().size() + " points");
+          full.errorCount() > 100 && full.points().size() > 50,
+          full.errorCount() + " bad lines, " + full.points().size() + " points");
     }
   }
 

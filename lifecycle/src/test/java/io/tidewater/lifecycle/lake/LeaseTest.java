@@ -98,4 +98,19 @@ class LeaseTest {
         Lease.acquire(store, name, "third", TTL, T0.plus(Duration.ofMinutes(14))).isEmpty(),
         "still held");
   }
+
+  /** A restarted gateway (same id) takes over the lease its previous life left at once. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"local", "s3", "azure"})
+  void theSameOwnerTakesOverItsLeaseAtOnceAndNoOneElseDoes(String kind) {
+    LakeStore store = store(kind);
+    String name = "job-" + UUID.randomUUID();
+    Lease crashed = Lease.acquire(store, name, "gateway-a", TTL, T0).orElseThrow();
+    assertTrue(
+        Lease.acquire(store, name, "gateway-b", TTL, T0.plusSeconds(1)).isEmpty(),
+        "held by another gateway until it expires");
+    Lease restarted = Lease.acquire(store, name, "gateway-a", TTL, T0.plusSeconds(2)).orElseThrow();
+    assertFalse(crashed.renew(T0.plusSeconds(3)), "the previous life's handle is stale");
+    assertTrue(restarted.renew(T0.plusSeconds(4)));
+  }
 }
