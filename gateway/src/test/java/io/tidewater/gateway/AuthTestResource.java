@@ -40,15 +40,7 @@ public class AuthTestResource implements QuarkusTestResourceLifecycleManager {
       long hour =
           Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS).getEpochSecond();
       for (String db : List.of(dbA, dbB)) {
-        StringBuilder lp = new StringBuilder();
-        for (int i = 0; i < 60; i++) {
-          lp.append("cpu,host=h v=")
-              .append(i)
-              .append(' ')
-              .append((hour + 60L * i) * 1_000_000_000L)
-              .append('\n');
-        }
-        influx.write(db, lp.toString());
+        influx.write(db, TestPoints.cpuEveryMinute(hour, 60));
       }
       Map<String, List<String>> scopes = new LinkedHashMap<>();
       scopes.put("admin", List.of("admin", "metrics", "read:*", "write:*"));

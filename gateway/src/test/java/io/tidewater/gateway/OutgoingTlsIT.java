@@ -8,8 +8,6 @@ import io.tidewater.testing.InfluxServer;
 import io.tidewater.testing.S3Server;
 import io.tidewater.testing.TestServers;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,18 +15,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,21 +36,13 @@ class OutgoingTlsIT {
 
   @Test
   void anInfluxDbWithAPrivateCaIsReadWhenItsCaIsTrusted(@TempDir Path dir) throws Exception {
-    Ca ca = Ca.create(dir);
+    SelfSigned ca = SelfSigned.create(dir.resolve("ca"), PASSWORD);
     InfluxServer influx = InfluxServer.startHttps(ca.certificate(), ca.privateKey(), ca.trusting());
     try {
       String db = influx.newDatabase("tls");
       long hour =
           Instant.now().truncatedTo(ChronoUnit.HOURS).minus(1, ChronoUnit.HOURS).getEpochSecond();
-      StringBuilder lp = new StringBuilder();
-      for (int i = 0; i < 30; i++) {
-        lp.append("cpu,host=h v=")
-            .append(i)
-            .append(' ')
-            .append((hour + 60L * i) * 1_000_000_000L)
-            .append('\n');
-      }
-      influx.write(db, lp.toString());
+      influx.write(db, TestPoints.cpuEveryMinute(hour, 30));
       assertEquals("https", influx.url().getScheme());
 
       String sql = "{\"sql\": \"SELECT count(*) AS n FROM \\\"" + db + "\\\".cpu\"}";
@@ -90,7 +74,7 @@ class OutgoingTlsIT {
   @Test
   void lakesOnS3AndAzureWithAPrivateCaAreReachedWhenItsCaIsTrusted(@TempDir Path dir)
       throws Exception {
-    Ca ca = Ca.create(dir);
+    SelfSigned ca = SelfSigned.create(dir.resolve("ca"), PASSWORD);
     InfluxServer influx = TestServers.influx();
     List<String> trust =
         List.of(
@@ -133,81 +117,6 @@ class OutgoingTlsIT {
         }
       }
     }
-  }
-
-  /** A private CA's certificate for 127.0.0.1, its key (PKCS#12 and PEM), and a trust store. */
-  private record Ca(
-      Path keystore, Path certificate, Path privateKey, Path truststore, SSLContext trusting) {
-    static Ca create(Path dir) throws Exception {
-      Path keystore = dir.resolve("server.p12");
-      keytool(
-          "-genkeypair",
-          "-alias",
-          "server",
-          "-keyalg",
-          "RSA",
-          "-keysize",
-          "2048",
-          "-dname",
-          "CN=localhost",
-          "-ext",
-          "SAN=dns:localhost,ip:127.0.0.1",
-          "-validity",
-          "2",
-          "-storetype",
-          "PKCS12",
-          "-keystore",
-          keystore.toString(),
-          "-storepass",
-          PASSWORD,
-          "-keypass",
-          PASSWORD);
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      try (InputStream in = Files.newInputStream(keystore)) {
-        ks.load(in, PASSWORD.toCharArray());
-      }
-      Certificate cert = ks.getCertificate("server");
-      Path certPem = dir.resolve("server.crt");
-      Path keyPem = dir.resolve("server.key");
-      Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
-      Files.writeString(
-          keyPem,
-          pem(
-              "PRIVATE KEY",
-              ((PrivateKey) ks.getKey("server", PASSWORD.toCharArray())).getEncoded()));
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("private-ca", cert);
-      Path truststore = dir.resolve("trust.p12");
-      try (OutputStream out = Files.newOutputStream(truststore)) {
-        trust.store(out, PASSWORD.toCharArray());
-      }
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext trusting = SSLContext.getInstance("TLS");
-      trusting.init(null, tmf.getTrustManagers(), null);
-      return new Ca(keystore, certPem, keyPem, truststore, trusting);
-    }
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder().encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
-  }
-
-  private static void keytool(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
   }
 
   /** The packaged gateway as a process, auth off, reading {@code influx}. */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,24 +31,12 @@ class PolicyStartupIT {
 
     Path log = dir.resolve("gateway.log");
     Process gateway =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dtidewater.auth.enabled=false",
-                "-Dtidewater.policies.folder=" + policies,
-                "-Dtidewater.lake.uri=" + dir.resolve("lake").toUri(),
-                "-Dquarkus.http.port=0",
-                "-jar",
-                System.getProperty("quarkus.app.jar"))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    boolean exited = gateway.waitFor(60, TimeUnit.SECONDS);
-    if (!exited) {
-      gateway.destroyForcibly();
-    }
-    String output = read(log);
-    assertTrue(exited, "the gateway kept running with a bad policy:\n" + output);
-    assertNotEquals(0, gateway.exitValue(), output);
+        start(
+            log,
+            "-Dtidewater.auth.enabled=false",
+            "-Dtidewater.policies.folder=" + policies,
+            "-Dtidewater.lake.uri=" + dir.resolve("lake").toUri());
+    String output = exitedInError(gateway, log, "the gateway kept running with a bad policy:");
     assertTrue(output.contains("Invalid tiering policies in " + policies.toAbsolutePath()), output);
     assertTrue(output.contains("bad.yaml:10:9: window: 7h does not divide a day"), output);
     assertEquals(-1, output.indexOf("Loaded 1 tiering"), "nothing half-loaded:\n" + output);
@@ -55,24 +45,36 @@ class PolicyStartupIT {
   @Test
   void withoutATokenFileTheGatewayDoesNotStart(@TempDir Path dir) throws Exception {
     Path log = dir.resolve("gateway.log");
-    Process gateway =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dtidewater.lake.uri=" + dir.resolve("lake").toUri(),
-                "-Dquarkus.http.port=0",
-                "-jar",
-                System.getProperty("quarkus.app.jar"))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    Process gateway = start(log, "-Dtidewater.lake.uri=" + dir.resolve("lake").toUri());
+    String output = exitedInError(gateway, log, "the gateway started without a token file:");
+    assertTrue(output.contains("tidewater.auth.tokens-file is not set"), output);
+  }
+
+  /**
+   * The output of {@code gateway}, after asserting that it exited with an error within a minute.
+   */
+  private static String exitedInError(Process gateway, Path log, String otherwise)
+      throws Exception {
     boolean exited = gateway.waitFor(60, TimeUnit.SECONDS);
     if (!exited) {
       gateway.destroyForcibly();
     }
     String output = read(log);
-    assertTrue(exited, "the gateway started without a token file:\n" + output);
+    assertTrue(exited, otherwise + "\n" + output);
     assertNotEquals(0, gateway.exitValue(), output);
-    assertTrue(output.contains("tidewater.auth.tokens-file is not set"), output);
+    return output;
+  }
+
+  /** The packaged gateway with {@code settings}, its output in {@code log}. */
+  private static Process start(Path log, String... settings) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(settings));
+    command.addAll(List.of("-Dquarkus.http.port=0", "-jar", System.getProperty("quarkus.app.jar")));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   private static String read(Path log) throws IOException {

@@ -6,11 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A gateway serving HTTPS only, with a self-signed certificate for localhost and 127.0.0.1 made by
@@ -26,41 +23,9 @@ public class TlsTestResource implements QuarkusTestResourceLifecycleManager {
   public Map<String, String> start() {
     try {
       Path dir = Files.createTempDirectory("tidewater-tls-");
-      keystore = dir.resolve("gateway.p12");
-      certificate = dir.resolve("gateway.pem");
-      keytool(
-          "-genkeypair",
-          "-alias",
-          "gateway",
-          "-keyalg",
-          "RSA",
-          "-keysize",
-          "2048",
-          "-dname",
-          "CN=localhost",
-          "-ext",
-          "SAN=dns:localhost,ip:127.0.0.1",
-          "-validity",
-          "2",
-          "-storetype",
-          "PKCS12",
-          "-keystore",
-          keystore.toString(),
-          "-storepass",
-          PASSWORD,
-          "-keypass",
-          PASSWORD);
-      keytool(
-          "-exportcert",
-          "-rfc",
-          "-alias",
-          "gateway",
-          "-keystore",
-          keystore.toString(),
-          "-storepass",
-          PASSWORD,
-          "-file",
-          certificate.toString());
+      SelfSigned cert = SelfSigned.create(dir.resolve("tls"), PASSWORD);
+      keystore = cert.keystore();
+      certificate = cert.certificate();
       Map<String, String> config = new LinkedHashMap<>();
       config.put("quarkus.tls.https.key-store.p12.path", keystore.toString());
       config.put("quarkus.tls.https.key-store.p12.password", PASSWORD);
@@ -72,22 +37,6 @@ public class TlsTestResource implements QuarkusTestResourceLifecycleManager {
       return config;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void keytool(String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try {
-      String out = new String(p.getInputStream().readAllBytes());
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IOException("keytool failed: " + out);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
     }
   }
 

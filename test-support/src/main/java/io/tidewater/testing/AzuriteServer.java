@@ -48,10 +48,7 @@ public final class AzuriteServer extends RealServer {
 
   private static AzuriteServer start(Path certificate, Path privateKey, SSLContext trusting) {
     String scheme = certificate == null ? "http" : "https";
-    HttpClient ready =
-        trusting == null
-            ? HttpClient.newHttpClient()
-            : HttpClient.newBuilder().sslContext(trusting).build();
+    HttpClient ready = Loopback.client(trusting);
     Path azurite =
         Executables.require(
             "testservers.azurite",

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.IntFunction;
+import javax.net.ssl.SSLContext;
 
 /** Free ports and readiness probes on 127.0.0.1. */
 final class Loopback {
@@ -50,6 +51,11 @@ final class Loopback {
   /** The status of a GET to {@code uri}, or -1 if nothing answers there yet. */
   static int status(URI uri) {
     return status(HTTP, uri);
+  }
+
+  /** A client for readiness checks, trusting {@code trusting} (null: the JVM's CAs). */
+  static HttpClient client(SSLContext trusting) {
+    return trusting == null ? HTTP : HttpClient.newBuilder().sslContext(trusting).build();
   }
 
   /** The status of a GET of {@code uri} through {@code client}, or -1 if it did not answer. */

@@ -44,10 +44,7 @@ public final class S3Server extends RealServer {
 
   private static S3Server start(Path keystore, String password, SSLContext trusting) {
     String scheme = keystore == null ? "http" : "https";
-    HttpClient ready =
-        trusting == null
-            ? HttpClient.newHttpClient()
-            : HttpClient.newBuilder().sslContext(trusting).build();
+    HttpClient ready = Loopback.client(trusting);
     Path jar =
         Executables.require(
             "testservers.s3proxy.jar",
