@@ -8,6 +8,7 @@ import io.tidewater.lifecycle.export.ExportJob;
 import io.tidewater.lifecycle.export.ExportSettings;
 import io.tidewater.lifecycle.export.JobReport;
 import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.lake.LakeLayout;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.lake.WindowWriter;
@@ -184,6 +185,17 @@ public final class PolicyRunner {
           context.ledger().collectGarbage(database, m, GARBAGE_GRACE, context.clock().instant())) {
         LOG.log(Level.INFO, "Garbage collected {0}", key);
         collected.add(key);
+      }
+      // Writes a crash interrupted: staging files, open multipart uploads.
+      for (String staged :
+          context
+              .ledger()
+              .store()
+              .collectStaging(
+                  LakeLayout.measurementPrefix(database, m),
+                  context.clock().instant().minus(GARBAGE_GRACE))) {
+        LOG.log(Level.INFO, "Interrupted write collected: {0}", staged);
+        collected.add(staged);
       }
     }
     return new PolicyRun(export, tiers, deleted, collected);

@@ -2,6 +2,7 @@ package io.tidewater.lifecycle.store;
 
 import io.tidewater.policy.StorageClass;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -54,4 +55,14 @@ public interface LakeStore extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * Removes what writes under {@code prefix} that never finished (a crash mid-write) left behind,
+   * if started before {@code olderThan}, and says what it removed. Nothing by default: stores whose
+   * half-written objects are invisible and expire on their own (Azure drops uncommitted blocks
+   * after seven days).
+   */
+  default List<String> collectStaging(String prefix, Instant olderThan) {
+    return List.of();
+  }
 }

@@ -11,17 +11,21 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
 public final class S3Buckets {
   private S3Buckets() {}
 
+  /** A plain S3 client of the test server, for what the store itself never does. */
+  public static S3Client client(S3StoreConfig config) {
+    return S3Client.builder()
+        .endpointOverride(config.endpoint().orElseThrow())
+        .forcePathStyle(true)
+        .region(Region.of(config.region().orElseThrow()))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(
+                    config.accessKey().orElseThrow(), config.secretKey().orElseThrow())))
+        .build();
+  }
+
   public static void create(S3StoreConfig config, String bucket) {
-    try (S3Client s3 =
-        S3Client.builder()
-            .endpointOverride(config.endpoint().orElseThrow())
-            .forcePathStyle(true)
-            .region(Region.of(config.region().orElseThrow()))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(
-                        config.accessKey().orElseThrow(), config.secretKey().orElseThrow())))
-            .build()) {
+    try (S3Client s3 = client(config)) {
       s3.createBucket(b -> b.bucket(bucket));
     } catch (BucketAlreadyOwnedByYouException e) {
       // Created by an earlier test class in this JVM.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tidewater.lifecycle.store.s3.S3LakeStore;
 import io.tidewater.lifecycle.store.s3.S3StoreConfig;
 import io.tidewater.policy.StorageClass;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The store contract against s3proxy, through the AWS SDK v2 with path-style addressing and static
@@ -41,6 +43,27 @@ class S3LakeStoreTest extends LakeStoreContract {
   @Override
   protected StorageClass reportedAfterChange(StorageClass requested) {
     return StorageClass.STANDARD;
+  }
+
+  /** A multipart upload a crash left open is aborted once older than the cutoff, not before. */
+  @Test
+  void openMultipartUploadsACrashLeftAreAborted() {
+    LakeLocation.S3 location = (LakeLocation.S3) store.location();
+    String key = "staging-" + System.nanoTime() + "/w.parquet";
+    String objectKey = location.prefix().isEmpty() ? key : location.prefix() + "/" + key;
+    try (S3Client s3 = S3Buckets.client(config)) {
+      String upload =
+          s3.createMultipartUpload(b -> b.bucket(location.bucket()).key(objectKey)).uploadId();
+      String prefix = key.substring(0, key.indexOf('/') + 1);
+      assertEquals(List.of(), store.collectStaging(prefix, Instant.now().minusSeconds(3600)));
+      assertEquals(
+          List.of(objectKey + " (upload " + upload + ")"),
+          store.collectStaging(prefix, Instant.now().plusSeconds(60)));
+      assertTrue(
+          s3.listMultipartUploads(b -> b.bucket(location.bucket()).prefix(objectKey))
+              .uploads()
+              .isEmpty());
+    }
   }
 
   /**

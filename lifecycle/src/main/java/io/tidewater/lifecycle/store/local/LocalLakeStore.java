@@ -19,6 +19,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -214,6 +215,47 @@ public final class LocalLakeStore implements LakeStore {
     } catch (IOException e) {
       throw new LakeStoreException("cannot read " + location.uriOf(key) + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Staging files of writes a crash interrupted (renames that never happened). */
+  @Override
+  public List<String> collectStaging(String prefix, Instant olderThan) {
+    int slash = prefix.lastIndexOf('/');
+    Path dir = slash < 0 ? root : path(prefix.substring(0, slash));
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<String> removed = new ArrayList<>();
+    try {
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
+              String key = root.relativize(p).toString().replace('\\', '/');
+              if (a.isRegularFile()
+                  && key.startsWith(prefix.substring(0, slash + 1))
+                  && p.getFileName().toString().startsWith(STAGING_PREFIX)
+                  && a.lastModifiedTime().toInstant().isBefore(olderThan)) {
+                try {
+                  Files.deleteIfExists(p);
+                  removed.add(key);
+                } catch (IOException e) {
+                  // Removed meanwhile, or not ours to remove: the next collection tries again.
+                }
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path p, IOException e) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      throw new LakeStoreException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+    return removed;
   }
 
   @Override

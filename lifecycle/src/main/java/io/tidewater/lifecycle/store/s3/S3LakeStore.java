@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
@@ -162,6 +163,27 @@ public final class S3LakeStore implements LakeStore {
     } catch (IOException | LakeStoreException e) {
       return Optional.empty();
     }
+  }
+
+  /** Multipart uploads a crash left open (their parts are billed and never listed as objects). */
+  @Override
+  public List<String> collectStaging(String prefix, Instant olderThan) {
+    List<String> aborted = new ArrayList<>();
+    try {
+      for (MultipartUpload u :
+          s3.listMultipartUploadsPaginator(
+                  b -> b.bucket(location.bucket()).prefix(objectKey(prefix)))
+              .uploads()) {
+        if (u.initiated() != null && u.initiated().isBefore(olderThan)) {
+          s3.abortMultipartUpload(
+              b -> b.bucket(location.bucket()).key(u.key()).uploadId(u.uploadId()));
+          aborted.add(u.key() + " (upload " + u.uploadId() + ")");
+        }
+      }
+    } catch (SdkException e) {
+      throw failure("list the multipart uploads under", prefix, e);
+    }
+    return aborted;
   }
 
   private ObjectInfo multipart(String key, Path content, long size, StorageClass storageClass) {
