@@ -41,7 +41,8 @@ public class CdcBeans {
             log,
             policies.policies().policies(),
             (database, measurement) -> sql.get().dataChanged(database, measurement),
-            microBatches);
+            microBatches,
+            config.cdc().maxDeferral());
     if (capture.replayed() > 0) {
       long waiting =
           policies.policies().policies().stream()

@@ -72,6 +72,13 @@ public interface TidewaterConfig {
     String repairInterval();
 
     /**
+     * The longest a dirty window waits for its repair while writes keep arriving more often than
+     * its policy's settle delay (each write would otherwise put the repair off again).
+     */
+    @WithDefault("PT1H")
+    Duration maxDeferral();
+
+    /**
      * How often InfluxDB's values per window are compared with the lake's, to find writes the write
      * targets never received (the gateway was down); {@code off} stops it.
      */

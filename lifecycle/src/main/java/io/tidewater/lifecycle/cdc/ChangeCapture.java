@@ -10,6 +10,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,6 +41,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * re-exported from it; they are kept apart as {@link #unrepairable()} for the jobs API.
  */
 public final class ChangeCapture implements DirtyRanges, AutoCloseable {
+
+  /** How long a dirty window may stay dirty while changes keep arriving, unless configured. */
+  public static final Duration DEFAULT_MAX_DEFERRAL = Duration.ofHours(1);
+
+  private final Duration maxDeferral;
 
   /** Cause of a dirty window marked from the change log. */
   public static final String LATE_WRITE = "late write";
@@ -77,6 +83,21 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
       List<TieringPolicy> policies,
       DataChangeListener listener,
       MicroBatches microBatches) {
+    this(log, policies, listener, microBatches, DEFAULT_MAX_DEFERRAL);
+  }
+
+  /**
+   * Like {@link #ChangeCapture(ChangeLog, List, DataChangeListener, MicroBatches)}, re-exporting a
+   * dirty window at the latest {@code maxDeferral} after its first change, even while changes keep
+   * arriving more often than its policy's settle delay.
+   */
+  public ChangeCapture(
+      ChangeLog log,
+      List<TieringPolicy> policies,
+      DataChangeListener listener,
+      MicroBatches microBatches,
+      Duration maxDeferral) {
+    this.maxDeferral = Objects.requireNonNull(maxDeferral, "maxDeferral");
     this.log = Objects.requireNonNull(log, "log");
     this.policies = List.copyOf(policies);
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -157,7 +178,15 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     synchronized (this) {
       DirtyWindow d =
           new DirtyWindow(
-              policy.name(), policy.source().database(), measurement, window, -1, -1, when, cause);
+              policy.name(),
+              policy.source().database(),
+              measurement,
+              window,
+              -1,
+              -1,
+              when,
+              when,
+              cause);
       ConcurrentSkipListMap<Instant, DirtyWindow> windows =
           dirty.get(key(d.database(), measurement));
       if (windows == null || !windows.containsKey(window.start())) {
@@ -167,7 +196,15 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
                   d.database(), null, FINDING, Durations.epochNanos(when), Finding.encode(d));
           d =
               new DirtyWindow(
-                  d.policy(), d.database(), measurement, window, sequence, sequence, when, cause);
+                  d.policy(),
+                  d.database(),
+                  measurement,
+                  window,
+                  sequence,
+                  sequence,
+                  when,
+                  when,
+                  cause);
         } catch (ChangeLog.FullException | UncheckedIOException e) {
           LOG.log(
               System.Logger.Level.WARNING,
@@ -211,7 +248,10 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
         .filter(
             d ->
                 d.policy().equals(policy.name())
-                    && !d.lastChange().plus(policy.settle()).isAfter(now))
+                    && (!d.lastChange().plus(policy.settle()).isAfter(now)
+                        // Written to more often than it settles: repaired anyway, so the log is
+                        // trimmed and queries stop reading InfluxDB for it.
+                        || !d.firstChange().plus(maxDeferral).isAfter(now)))
         .toList();
   }
 
@@ -347,7 +387,15 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
         }
         DirtyWindow d =
             new DirtyWindow(
-                policy.name(), database, e.getKey(), w, sequence, sequence, received, LATE_WRITE);
+                policy.name(),
+                database,
+                e.getKey(),
+                w,
+                sequence,
+                sequence,
+                received,
+                received,
+                LATE_WRITE);
         if (policy.deleteFromHotAfterExport()
             && !w.end().isAfter(policy.ladder().boundaries(received).hotFrom())) {
           keepUnrepairable(d);
@@ -376,6 +424,7 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
                         policy.windows().containing(Durations.fromEpochNanos(f.start())),
                         e.sequence(),
                         e.sequence(),
+                        Durations.fromEpochNanos(e.receivedNanos()),
                         Durations.fromEpochNanos(e.receivedNanos()),
                         f.cause())));
   }

@@ -13,6 +13,8 @@ import java.util.Objects;
  *     finding; -1 when none could be logged): the log is kept from there until the window is
  *     re-committed
  * @param lastSequence the newest record that touched it (-1 when none)
+ * @param firstChange when the first change arrived: however often it changes after, the window is
+ *     re-exported once the maximum deferral has passed since
  * @param lastChange when the newest change arrived; the window is re-exported once the policy's
  *     settle delay has passed since
  * @param cause why it is dirty, for the jobs API
@@ -24,6 +26,7 @@ public record DirtyWindow(
     Window window,
     long firstSequence,
     long lastSequence,
+    Instant firstChange,
     Instant lastChange,
     String cause) {
 
@@ -33,6 +36,7 @@ public record DirtyWindow(
     Objects.requireNonNull(measurement, "measurement");
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(lastChange, "lastChange");
+    Objects.requireNonNull(firstChange, "firstChange");
     Objects.requireNonNull(cause, "cause");
   }
 
@@ -52,6 +56,7 @@ public record DirtyWindow(
         window,
         first,
         Math.max(lastSequence, sequence),
+        when.isBefore(firstChange) ? when : firstChange,
         when.isAfter(lastChange) ? when : lastChange,
         cause);
   }

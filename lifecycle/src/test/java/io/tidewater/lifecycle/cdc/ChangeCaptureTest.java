@@ -10,6 +10,7 @@ import io.tidewater.policy.TieringPolicy;
 import io.tidewater.policy.Window;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +113,26 @@ class ChangeCaptureTest {
       // A policy naming none means the default, which subscriptions name explicitly (rp=autogen).
       accept(c, "autogen", NOW, "cpu v=1 " + ns("2025-06-01T08:00:00Z"));
       assertEquals(1, c.dirtyWindows("db", "cpu").size());
+    }
+  }
+
+  @Test
+  void aWindowWrittenToMoreOftenThanItSettlesIsRepairedAfterTheMaximumDeferral() {
+    try (ChangeCapture c =
+        new ChangeCapture(
+            new ChangeLog(dir, 1 << 20, 0),
+            List.of(policy("")),
+            (db, m) -> {},
+            new MicroBatches(List.of()),
+            Duration.ofMinutes(30))) {
+      // A point every 4 minutes: the window never goes 5 minutes (its settle delay) unchanged.
+      for (int minute = 0; minute <= 40; minute += 4) {
+        Instant at = NOW.plusSeconds(60L * minute);
+        accept(c, null, at, "cpu v=" + minute + " " + ns("2025-06-01T09:10:00Z"));
+        List<DirtyWindow> settled = c.settled(policy(""), at.plusSeconds(60));
+        assertEquals(minute + 1 >= 30 ? 1 : 0, settled.size(), "at minute " + (minute + 1));
+      }
+      assertEquals(NOW, c.dirty().get(0).firstChange());
     }
   }
 
