@@ -220,72 +220,61 @@ public final class LocalLakeStore implements LakeStore {
   /** Staging files of writes a crash interrupted (renames that never happened). */
   @Override
   public List<String> collectStaging(String prefix, Instant olderThan) {
-    int slash = prefix.lastIndexOf('/');
-    Path dir = slash < 0 ? root : path(prefix.substring(0, slash));
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
     List<String> removed = new ArrayList<>();
-    try {
-      Files.walkFileTree(
-          dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
-              String key = root.relativize(p).toString().replace('\\', '/');
-              if (a.isRegularFile()
-                  && key.startsWith(prefix.substring(0, slash + 1))
-                  && p.getFileName().toString().startsWith(STAGING_PREFIX)
-                  && a.lastModifiedTime().toInstant().isBefore(olderThan)) {
-                try {
-                  Files.deleteIfExists(p);
-                  removed.add(key);
-                } catch (IOException e) {
-                  // Removed meanwhile, or not ours to remove: the next collection tries again.
-                }
-              }
-              return FileVisitResult.CONTINUE;
+    walk(
+        prefix,
+        (p, key, a) -> {
+          if (p.getFileName().toString().startsWith(STAGING_PREFIX)
+              && a.lastModifiedTime().toInstant().isBefore(olderThan)) {
+            try {
+              Files.deleteIfExists(p);
+              removed.add(key);
+            } catch (IOException e) {
+              // Not removable now: the next collection tries again.
             }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path p, IOException e) {
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      throw new LakeStoreException("cannot list " + dir + ": " + e.getMessage(), e);
-    }
+          }
+        });
     return removed;
   }
 
   @Override
   public List<ObjectInfo> list(String prefix) {
+    List<ObjectInfo> out = new ArrayList<>();
+    walk(
+        prefix,
+        (p, key, a) -> {
+          if (key.startsWith(prefix) && !p.getFileName().toString().startsWith(STAGING_PREFIX)) {
+            out.add(
+                new ObjectInfo(
+                    key, a.size(), etag(a), a.lastModifiedTime().toInstant(), Optional.empty()));
+          }
+        });
+    out.sort(Comparator.comparing(ObjectInfo::key));
+    return out;
+  }
+
+  /** A regular file met by {@link #walk}, with its key. */
+  private interface FileVisit {
+    void visit(Path path, String key, BasicFileAttributes attributes);
+  }
+
+  /** Every regular file in the folder of {@code prefix} and below. */
+  private void walk(String prefix, FileVisit visit) {
     int slash = prefix.lastIndexOf('/');
     Path dir = slash < 0 ? root : path(prefix.substring(0, slash));
     if (!Files.isDirectory(dir)) {
-      return List.of();
+      return;
     }
-    List<ObjectInfo> out = new ArrayList<>();
     try {
       // Files.walk gives up when an entry vanishes mid-walk (a concurrent staging rename or
-      // delete);
-      // a visitor can skip it instead.
+      // delete); a visitor can skip it instead.
       Files.walkFileTree(
           dir,
           new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
-              String key = root.relativize(p).toString().replace('\\', '/');
-              if (a.isRegularFile()
-                  && key.startsWith(prefix)
-                  && !p.getFileName().toString().startsWith(STAGING_PREFIX)) {
-                out.add(
-                    new ObjectInfo(
-                        key,
-                        a.size(),
-                        etag(a),
-                        a.lastModifiedTime().toInstant(),
-                        Optional.empty()));
+              if (a.isRegularFile()) {
+                visit.visit(p, root.relativize(p).toString().replace('\\', '/'), a);
               }
               return FileVisitResult.CONTINUE;
             }
@@ -299,13 +288,11 @@ public final class LocalLakeStore implements LakeStore {
             }
           });
     } catch (NoSuchFileException gone) {
-      return List.of(); // the folder itself was removed meanwhile
+      // the folder itself was removed meanwhile
     } catch (IOException e) {
       throw new LakeStoreException(
           "cannot list " + location.uriOf(prefix) + ": " + e.getMessage(), e);
     }
-    out.sort(Comparator.comparing(ObjectInfo::key));
-    return out;
   }
 
   @Override
