@@ -11,6 +11,7 @@ import io.tidewater.federation.influx.InfluxToEnumerableConverter;
 import io.tidewater.federation.lake.LakeParts;
 import io.tidewater.federation.lake.LakeQuery;
 import io.tidewater.federation.lake.LakeToEnumerableConverter;
+import io.tidewater.federation.plan.ExecutionGuard;
 import io.tidewater.federation.plan.MeasurementColumns;
 import io.tidewater.federation.plan.SchemaNames;
 import io.tidewater.federation.route.Place;
@@ -38,6 +39,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.AvaticaStatement;
+import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.config.CalciteConnectionProperty;
@@ -52,6 +56,8 @@ import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.tools.Program;
+import org.apache.calcite.tools.Programs;
+import org.apache.calcite.util.CancelFlag;
 import org.apache.calcite.util.Holder;
 
 /**
@@ -78,6 +84,12 @@ public final class SqlEngine {
   private final FederationCatalog catalog;
   private final ResultCache cache;
   private final LakeParts lakeParts;
+  private final Executions executions = new Executions();
+  private final long maxQueryMemory;
+
+  /** An eighth of the heap, at most 1 GiB: room for several such statements at once. */
+  public static final long DEFAULT_MAX_QUERY_MEMORY =
+      Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 8);
 
   /** The plan key each SQL text had when last planned, to find its results without planning. */
   private final Cache<String, String> planKeys = Caffeine.newBuilder().maximumSize(10_000).build();
@@ -106,6 +118,19 @@ public final class SqlEngine {
   }
 
   public SqlEngine(FederationCatalog catalog, ResultCache.Settings cacheSettings) {
+    this(catalog, cacheSettings, DEFAULT_MAX_QUERY_MEMORY);
+  }
+
+  /**
+   * An engine whose statements each keep at most {@code maxQueryMemory} bytes of rows in their
+   * joins, sorts and windows (estimated from the rows' types; RESOURCE_EXHAUSTED beyond).
+   */
+  public SqlEngine(
+      FederationCatalog catalog, ResultCache.Settings cacheSettings, long maxQueryMemory) {
+    if (maxQueryMemory <= 0) {
+      throw new IllegalArgumentException("maxQueryMemory must be positive: " + maxQueryMemory);
+    }
+    this.maxQueryMemory = maxQueryMemory;
     this.catalog = catalog;
     this.cache = new ResultCache(cacheSettings);
     this.lakeParts =
@@ -138,6 +163,15 @@ public final class SqlEngine {
    * first table it may not read, before any row (cached or not) is served.
    */
   public SqlResult query(String text, long maxRows, Duration timeout, ReadAccess access) {
+    return query(text, maxRows, timeout, access, null);
+  }
+
+  /**
+   * As {@link #query(String, long, Duration, ReadAccess)}; {@code signal} (may be null) stops the
+   * statement from another thread, while it is planned or run.
+   */
+  public SqlResult query(
+      String text, long maxRows, Duration timeout, ReadAccess access, StopSignal signal) {
     String sql = SqlRewrite.rewrite(text, PARSER);
     boolean asksForNow = ResultCache.asksForNow(sql);
     boolean cacheable = cache.settings().maxEntries() > 0 && !asksForNow;
@@ -156,7 +190,7 @@ public final class SqlEngine {
     // A plan with CURRENT_TIMESTAMP folded in holds only for the statement it was made for.
     Prepared prepared = asksForNow ? null : borrow(sql);
     if (prepared == null) {
-      prepared = prepare(sql);
+      prepared = prepare(sql, deadline, signal);
     }
     Prepared p = prepared;
     try {
@@ -178,6 +212,7 @@ public final class SqlEngine {
     if (cacheable) {
       cache.missed();
     }
+    Executions.Execution run = null;
     try {
       p.statement()
           .setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds())));
@@ -186,6 +221,11 @@ public final class SqlEngine {
           cacheable
               ? tables(p.reads()).stream().map(t -> cache.generation(t.get(0), t.get(1))).toList()
               : List.of();
+      AtomicBoolean flag =
+          p.connection()
+              .unwrap(AvaticaConnection.class)
+              .getCancelFlag(p.statement().unwrap(AvaticaStatement.class).handle);
+      run = executions.start(flag, deadline, maxQueryMemory, signal);
       ResultSet rows = p.statement().executeQuery();
       ResultSetMetaData meta = rows.getMetaData();
       List<SqlColumn> columns = new ArrayList<>();
@@ -200,7 +240,7 @@ public final class SqlEngine {
               List.copyOf(columns),
               types,
               maxRows,
-              deadline,
+              run,
               template == null ? 0 : cache.settings().maxRowsPerEntry(),
               template == null
                   ? null
@@ -221,9 +261,13 @@ public final class SqlEngine {
                 }
               })
           .readFrom(names(p.reads()));
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | NoSuchStatementException | RuntimeException e) {
       p.close();
-      throw SqlErrors.translate(e);
+      TidewaterException stopped = run == null ? null : run.failure();
+      if (run != null) {
+        run.close();
+      }
+      throw SqlErrors.stopped(stopped, e);
     }
   }
 
@@ -249,13 +293,20 @@ public final class SqlEngine {
     }
   }
 
-  private Prepared prepare(String sql) {
+  private Prepared prepare(String sql, long deadline, StopSignal signal) {
     Connection connection = connect();
     AtomicReference<RelRoot> plan = new AtomicReference<>();
-    try (Hook.Closeable program = usePlanningProgram();
+    Executions.Execution planning =
+        executions.start(new AtomicBoolean(), deadline, maxQueryMemory, signal);
+    try (planning;
+        Hook.Closeable program = usePlanningProgram(planning, true);
         Hook.Closeable hook =
             Hook.PLAN_BEFORE_IMPLEMENTATION.addThread((Consumer<RelRoot>) plan::set)) {
       PreparedStatement statement = connection.prepareStatement(sql);
+      if (planning.reason() != null) {
+        // Stopped after the planner's last check (while the plan was compiled).
+        throw planning.failure();
+      }
       List<Read> reads = new ArrayList<>();
       String planKey = sql;
       if (plan.get() != null) {
@@ -270,7 +321,7 @@ public final class SqlEngine {
           connection, statement, reads, madeFrom(reads), planKey, new AtomicBoolean(true));
     } catch (SQLException | RuntimeException e) {
       close(connection);
-      throw SqlErrors.translate(e);
+      throw SqlErrors.stopped(planning.failure(), e);
     }
   }
 
@@ -414,7 +465,7 @@ public final class SqlEngine {
     String sql = SqlRewrite.rewrite(text, PARSER);
     Connection connection = connect();
     AtomicReference<RelNode> plan = new AtomicReference<>();
-    try (Hook.Closeable program = usePlanningProgram();
+    try (Hook.Closeable program = usePlanningProgram(null, false);
         Hook.Closeable hook =
             Hook.PLAN_BEFORE_IMPLEMENTATION.addThread(
                 (Consumer<RelRoot>) root -> plan.set(root.rel))) {
@@ -523,10 +574,42 @@ public final class SqlEngine {
     }
   }
 
-  /** Plans made on this thread prune routed tables' parts first ({@link RoutePruning}). */
-  private static Hook.Closeable usePlanningProgram() {
-    return Hook.PROGRAM.addThread(
-        (Consumer<Holder<Program>>) holder -> holder.set(RoutePruning.PROGRAM));
+  /**
+   * Plans made on this thread prune routed tables' parts first ({@link RoutePruning}); the
+   * cost-based planner stops when {@code planning} is stopped, and plans to run get guards that
+   * stop their execution ({@link ExecutionGuard}).
+   */
+  private Hook.Closeable usePlanningProgram(Executions.Execution planning, boolean guards) {
+    Program program =
+        Programs.sequence(
+            (planner, rel, traits, materializations, lattices) -> {
+              if (planning != null) {
+                planner.setCancelFlag(new CancelFlag(planning.flag()));
+              }
+              return rel;
+            },
+            RoutePruning.PROGRAM,
+            (planner, rel, traits, materializations, lattices) ->
+                guards ? ExecutionGuard.insert(rel, executions) : rel);
+    return Hook.PROGRAM.addThread((Consumer<Holder<Program>>) holder -> holder.set(program));
+  }
+
+  /** How many statements were stopped for {@code reason} so far. */
+  public long stopped(StopReason reason) {
+    return executions.stopped(reason);
+  }
+
+  /** How many statements are being planned or run now. */
+  public int running() {
+    return executions.running();
+  }
+
+  /**
+   * Stops every statement planning or running, and any started later, with QUERY_CANCELLED (the
+   * gateway is shutting down).
+   */
+  public void shutdown() {
+    executions.shutdown();
   }
 
   private Connection connect() {

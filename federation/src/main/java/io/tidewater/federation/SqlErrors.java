@@ -68,6 +68,16 @@ final class SqlErrors {
     return new TidewaterException(ErrorCode.INTERNAL, "the query failed: " + e.getMessage(), e);
   }
 
+  /**
+   * The error of a statement that failed with {@code e}, stopped for {@code stopped} (null if it
+   * was not): the source's own error when it tells the same more precisely (a timeout naming the
+   * InfluxDB it waited for), else the stop's, since Calcite reports a stop as a bare "canceled".
+   */
+  static TidewaterException stopped(TidewaterException stopped, Throwable e) {
+    TidewaterException translated = translate(e);
+    return stopped == null || translated.code() == stopped.code() ? translated : stopped;
+  }
+
   private static String firstLine(String s) {
     if (s == null) {
       return "";

@@ -34,7 +34,7 @@ public final class SqlResult implements AutoCloseable {
   private final List<SqlColumn> columns;
   private final Source source;
   private final long maxRows;
-  private final long deadlineNanos;
+  private final Executions.Execution execution;
   private final boolean fromCache;
   private final int keepAtMost;
   private final Consumer<List<Object[]>> whenComplete;
@@ -46,14 +46,14 @@ public final class SqlResult implements AutoCloseable {
       List<SqlColumn> columns,
       Source source,
       long maxRows,
-      long deadlineNanos,
+      Executions.Execution execution,
       boolean fromCache,
       int keepAtMost,
       Consumer<List<Object[]>> whenComplete) {
     this.columns = columns;
     this.source = source;
     this.maxRows = maxRows;
-    this.deadlineNanos = deadlineNanos;
+    this.execution = execution;
     this.fromCache = fromCache;
     this.keepAtMost = keepAtMost;
     this.whenComplete = whenComplete;
@@ -69,7 +69,7 @@ public final class SqlResult implements AutoCloseable {
       List<SqlColumn> columns,
       int[] types,
       long maxRows,
-      long deadlineNanos,
+      Executions.Execution execution,
       int keepAtMost,
       Consumer<List<Object[]>> whenComplete,
       Consumer<Boolean> onClose) {
@@ -111,7 +111,7 @@ public final class SqlResult implements AutoCloseable {
             onClose.accept(completed);
           }
         };
-    return new SqlResult(columns, source, maxRows, deadlineNanos, false, keepAtMost, whenComplete);
+    return new SqlResult(columns, source, maxRows, execution, false, keepAtMost, whenComplete);
   }
 
   /** Rows the result cache kept. */
@@ -127,7 +127,7 @@ public final class SqlResult implements AutoCloseable {
           @Override
           public void close() {}
         };
-    return new SqlResult(columns, source, maxRows, Long.MAX_VALUE, true, 0, null);
+    return new SqlResult(columns, source, maxRows, null, true, 0, null);
   }
 
   /** The tables ({@code database.measurement}) the statement read, for the audit log. */
@@ -168,12 +168,6 @@ public final class SqlResult implements AutoCloseable {
                 + maxRows
                 + " rows; add a LIMIT, narrow the time range, aggregate, or raise maxRows (up to the gateway's limit)");
       }
-      if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
-        throw new TidewaterException(
-            ErrorCode.QUERY_TIMEOUT,
-            "the query ran longer than its time limit and was"
-                + " stopped; narrow the time range or aggregate");
-      }
       if (kept != null) {
         kept = kept.size() < keepAtMost ? kept : null;
         if (kept != null) {
@@ -182,12 +176,29 @@ public final class SqlResult implements AutoCloseable {
       }
       return row;
     } catch (SQLException | RuntimeException e) {
-      throw SqlErrors.translate(e);
+      TidewaterException stopped = execution == null ? null : execution.failure();
+      throw SqlErrors.stopped(stopped, e);
+    }
+  }
+
+  /**
+   * Stops the statement from any thread (its client went away, the gateway stops): the reader fails
+   * with the reason's error at its next row, however deep in a join or sort the work is.
+   */
+  public void stop(StopReason reason) {
+    if (execution != null) {
+      execution.stop(reason);
     }
   }
 
   @Override
   public void close() {
-    source.close();
+    try {
+      source.close();
+    } finally {
+      if (execution != null) {
+        execution.close();
+      }
+    }
   }
 }

@@ -31,8 +31,9 @@ public class ErrorResponses {
       case UNAUTHENTICATED -> 401;
       case FORBIDDEN -> 403;
       case TOO_BUSY -> 429;
+      case QUERY_CANCELLED -> 503;
       case NOT_FOUND -> 404;
-      case BUSY, LAKE_CONFLICT -> 409;
+      case BUSY, LEASE_HELD, LAKE_CONFLICT -> 409;
       case INFLUXDB_UNAVAILABLE, LAKE_UNAVAILABLE, LAKE_OBJECT_MISSING -> 502;
       case INTERNAL -> 500;
       default ->

@@ -179,6 +179,21 @@ public class ExportService {
   }
 
   private JobStatus submit(Tracked t, String kind, Supplier<Optional<PolicyRun>> work) {
+    t.runner
+        .job()
+        .heldElsewhere()
+        .ifPresent(
+            h -> {
+              throw new TidewaterException(
+                  ErrorCode.LEASE_HELD,
+                  "policy "
+                      + t.policy().name()
+                      + " is being exported by gateway "
+                      + h.owner()
+                      + ", whose lease runs until "
+                      + h.expires()
+                      + "; this gateway takes over once that gateway stops renewing it");
+            });
     synchronized (t) {
       if (t.runningKind != null) {
         throw new TidewaterException(
@@ -354,6 +369,11 @@ public class ExportService {
         t.lastRun,
         newest,
         newest == null ? null : Duration.between(newest, clock.instant()).toSeconds(),
+        t.runner
+            .job()
+            .heldElsewhere()
+            .map(h -> new JobStatus.Lease(h.owner(), h.expires()))
+            .orElse(null),
         null);
   }
 

@@ -3,16 +3,21 @@ package io.tidewater.gateway;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.tidewater.federation.FederationCatalog;
 import io.tidewater.federation.ResultCache;
 import io.tidewater.federation.SqlEngine;
+import io.tidewater.federation.StopReason;
 import io.tidewater.lifecycle.cdc.ChangeCapture;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.lake.Ledger;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 
 /** The federated SQL engine over the configured InfluxDB, lake and policies. */
 public class FederationBeans {
@@ -48,7 +53,12 @@ public class FederationBeans {
                 cache.maxRows(),
                 cache.influxTtl(),
                 cache.lakeTtl(),
-                cache.freshMargin()));
+                cache.freshMargin()),
+            config
+                .query()
+                .maxMemory()
+                .map(MemorySize::asLongValue)
+                .orElse(SqlEngine.DEFAULT_MAX_QUERY_MEMORY));
     FunctionCounter.builder("tidewater_query_cache_hits", engine.cache(), c -> c.hits())
         .description("Queries answered from the result cache")
         .register(metrics);
@@ -61,6 +71,20 @@ public class FederationBeans {
     Gauge.builder("tidewater_query_cache_entries", engine.cache(), c -> c.size())
         .description("Results kept in the result cache")
         .register(metrics);
+    for (StopReason reason : StopReason.values()) {
+      FunctionCounter.builder("tidewater_query_stopped", engine, e -> e.stopped(reason))
+          .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+          .description("SQL statements stopped before their end (timeout, client gone, ...)")
+          .register(metrics);
+    }
     return engine;
+  }
+
+  /**
+   * Running statements stop first at shutdown (QUERY_CANCELLED), so the gateway stops in bounded
+   * time even under a runaway query.
+   */
+  void stopQueries(@Observes ShutdownEvent event, SqlEngine engine) {
+    engine.shutdown();
   }
 }

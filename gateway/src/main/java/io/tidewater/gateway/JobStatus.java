@@ -16,6 +16,7 @@ import java.util.List;
  *     followed it
  * @param newestWindowEnd end of the newest window the lake holds for the policy
  * @param lagSeconds now minus {@code newestWindowEnd}: how far the lake trails InfluxDB
+ * @param heldBy another gateway's live lease on the policy (runs here wait for it), or null
  * @param changes what change capture knows: windows changed since their export, and their repair
  */
 public record JobStatus(
@@ -27,7 +28,11 @@ public record JobStatus(
     LastRun lastRun,
     Instant newestWindowEnd,
     Long lagSeconds,
+    Lease heldBy,
     Changes changes) {
+
+  /** A lease another gateway holds: its id and when the lease runs out unless renewed. */
+  public record Lease(String owner, Instant expires) {}
 
   JobStatus withChanges(Changes changes) {
     return new JobStatus(
@@ -39,6 +44,7 @@ public record JobStatus(
         lastRun,
         newestWindowEnd,
         lagSeconds,
+        heldBy,
         changes);
   }
 

@@ -9,13 +9,17 @@ import io.tidewater.federation.SqlColumn;
 import io.tidewater.federation.SqlEngine;
 import io.tidewater.federation.SqlExplanation;
 import io.tidewater.federation.SqlResult;
+import io.tidewater.federation.StopReason;
+import io.tidewater.federation.StopSignal;
 import io.tidewater.gateway.auth.Callers;
 import io.tidewater.gateway.auth.Principal;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -71,7 +75,7 @@ public class SqlResource {
   @POST
   @Path("/sql")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response query(SqlRequest request) {
+  public Response query(SqlRequest request, @Context HttpServerRequest http) {
     String sql = sqlOf(request);
     String format = request.format() == null ? "json" : request.format().toLowerCase(Locale.ROOT);
     long limit = config.query().maxRows();
@@ -89,9 +93,12 @@ public class SqlResource {
     Principal caller = Callers.of(identity);
     long started = System.nanoTime();
     QueryAdmission.Permit permit = admission.admit();
+    // A client that goes away stops its statement, wherever it is in its work.
+    StopSignal signal = new StopSignal();
+    http.response().closeHandler(closed -> signal.stop(StopReason.CLIENT_GONE));
     SqlResult result;
     try {
-      result = engine.query(sql, limit, config.query().timeout(), caller::mayRead);
+      result = engine.query(sql, limit, config.query().timeout(), caller::mayRead, signal);
     } catch (TidewaterException e) {
       permit.close();
       audit.record(

@@ -126,6 +126,13 @@ public interface TidewaterConfig {
     @WithDefault("PT10S")
     Duration queueTimeout();
 
+    /**
+     * What one statement may keep of rows in its joins' build sides, sorts, windows and distinct
+     * unions (estimated from the rows' types); RESOURCE_EXHAUSTED beyond. Default an eighth of the
+     * heap, at most 1G.
+     */
+    Optional<MemorySize> maxMemory();
+
     /** The longest SQL text accepted, in characters (texts are cache keys). */
     @WithDefault("131072")
     int maxSqlLength();

@@ -4,11 +4,17 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.tidewater.lifecycle.lake.Lease;
+import io.tidewater.lifecycle.lake.Ledger;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -56,6 +62,40 @@ class JobsResourceTest {
     JsonPath again = awaitIdle();
     assertTrue(again.getInt("lastRun.windowsExported") == 0, again.prettify());
     assertTrue(again.getInt("lastRun.windowsAlreadyDone") >= 2, again.prettify());
+  }
+
+  @Inject Ledger ledger;
+
+  /**
+   * Another live gateway's lease on the policy: a run request answers 409 LEASE_HELD naming it and
+   * its expiry (as does the job's status) instead of 202 and then nothing; once it is released,
+   * runs start again.
+   */
+  @Test
+  void aRunWhileAnotherGatewayHoldsTheLeaseIsRefusedNamingIt() {
+    Instant now = Instant.now();
+    Lease other =
+        Lease.acquire(ledger.store(), "export-jobs-test", "gw-b:8080", Duration.ofMinutes(5), now)
+            .orElseThrow();
+    try {
+      given()
+          .post("/v1/jobs/jobs-test/run")
+          .then()
+          .statusCode(409)
+          .body("code", equalTo("LEASE_HELD"))
+          .body("message", containsString("gateway gw-b:8080"))
+          .body("message", containsString(now.plus(Duration.ofMinutes(5)).toString()));
+      given()
+          .get("/v1/jobs/jobs-test")
+          .then()
+          .statusCode(200)
+          .body("heldBy.owner", equalTo("gw-b:8080"))
+          .body("running", equalTo(false));
+    } finally {
+      other.release(Instant.now());
+    }
+    // Released: nothing holds runs here back (the other test's runs then export as usual).
+    given().get("/v1/jobs/jobs-test").then().body("heldBy", nullValue());
   }
 
   @Test

@@ -3,8 +3,8 @@ package io.tidewater.error;
 /**
  * Every error the product reports, with a stable code and its kind (Trino's convention). The
  * gateway maps them to HTTP statuses: user errors 400 (401 for UNAUTHENTICATED, 403 for FORBIDDEN,
- * 404 for NOT_FOUND, 409 for BUSY and LAKE_CONFLICT, 429 for TOO_BUSY), external ones 502, internal
- * ones 500.
+ * 404 for NOT_FOUND, 409 for BUSY, LEASE_HELD and LAKE_CONFLICT, 429 for TOO_BUSY, 503 for
+ * QUERY_CANCELLED), external ones 502, internal ones 500.
  */
 public enum ErrorCode {
   /** A tiering policy file is malformed or contradicts itself or another policy. */
@@ -15,6 +15,11 @@ public enum ErrorCode {
   BAD_REQUEST(Kind.USER),
   /** The request conflicts with work in progress (a job already running). */
   BUSY(Kind.USER),
+  /**
+   * Another live gateway holds the policy's lease (409): the message names it and when its lease
+   * runs out.
+   */
+  LEASE_HELD(Kind.USER),
   /** InfluxDB could not be reached or answered with an error. */
   INFLUXDB_UNAVAILABLE(Kind.EXTERNAL),
   /** The lake's store could not be reached or refused an operation. */
@@ -35,6 +40,10 @@ public enum ErrorCode {
   UNSUPPORTED(Kind.USER),
   /** A query ran longer than the configured limit and was stopped. */
   QUERY_TIMEOUT(Kind.USER),
+  /** A query was stopped before its end: its client went away or the gateway is shutting down. */
+  QUERY_CANCELLED(Kind.USER),
+  /** A query needed more memory than its budget allows; the message names the limit. */
+  RESOURCE_EXHAUSTED(Kind.USER),
   /** A query's result has more rows than the request or configuration allows. */
   TOO_MANY_ROWS(Kind.USER),
   /** A request carried no credential, or one the gateway does not know (401). */

@@ -80,9 +80,12 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
           position = -1;
           if (cancelled.get()) {
             close();
+            // Stopped by its deadline (mostly) or for another reason the engine then reports.
             throw new TidewaterException(
                 ErrorCode.QUERY_TIMEOUT,
-                "the query was cancelled while waiting for InfluxDB",
+                "the query ran longer than its time limit and was stopped while waiting for"
+                    + " InfluxDB at "
+                    + query.client().url(),
                 null);
           }
           if (System.nanoTime() - deadlineNanos > 0) {

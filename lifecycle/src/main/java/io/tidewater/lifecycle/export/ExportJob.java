@@ -3,6 +3,7 @@ package io.tidewater.lifecycle.export;
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.lake.Lease;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.lake.WindowWriter;
@@ -148,6 +149,14 @@ public final class ExportJob {
 
   public TieringPolicy policy() {
     return policy;
+  }
+
+  /**
+   * The live lease of another gateway on this policy (its owner and expiry): runs here would find
+   * the policy held and do nothing until it stops renewing.
+   */
+  public Optional<Lease.Holder> heldElsewhere() {
+    return lock.heldElsewhere();
   }
 
   /**

@@ -101,6 +101,19 @@ final class PolicyLock {
     }
   }
 
+  /**
+   * The live lease another gateway holds on the policy, which keeps a run here from starting; empty
+   * without leases, when nobody holds it, when it ran out, or when it is this gateway's own.
+   */
+  Optional<Lease.Holder> heldElsewhere() {
+    if (settings.isEmpty()) {
+      return Optional.empty();
+    }
+    return Lease.holder(ledger.store(), "export-" + policy)
+        .filter(h -> !h.owner().equals(settings.get().owner()))
+        .filter(h -> h.expires().isAfter(clock.instant()));
+  }
+
   /** Whether the lease of the work under way was lost. */
   boolean lost() {
     return current != null && lost;

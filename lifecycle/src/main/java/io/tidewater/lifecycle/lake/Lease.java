@@ -74,6 +74,35 @@ public final class Lease {
     return Optional.of(lease);
   }
 
+  /**
+   * Who holds the lease on {@code name} by its newest entry (expired or not: the caller judges
+   * against its clock); empty if nobody took it or its last holder released it.
+   */
+  public static Optional<Holder> holder(LakeStore store, String name) {
+    String prefix = "_leases/" + LakeLayout.escape(name) + "/";
+    Optional<ObjectInfo> newest =
+        store.list(prefix).stream()
+            .filter(o -> o.key().endsWith(".json"))
+            .max(Comparator.comparingLong(o -> numberOf(o.key())));
+    if (newest.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<?, ?> held;
+    try {
+      held = read(store, newest.get().key());
+    } catch (LakeStoreException.Missing renewedMeanwhile) {
+      return holder(store, name);
+    }
+    if (Boolean.TRUE.equals(held.get("released"))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Holder((String) held.get("owner"), Instant.parse((String) held.get("expires"))));
+  }
+
+  /** A lease's holder and when its lease runs out unless renewed. */
+  public record Holder(String owner, Instant expires) {}
+
   /** Extends the lease from {@code now}; false if it was lost (expired and taken over). */
   public boolean renew(Instant now) {
     // Someone above our number took over; numbers freed by deletes below must not be reused.

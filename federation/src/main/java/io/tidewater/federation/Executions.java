@@ -1,0 +1,194 @@
+package io.tidewater.federation;
+
+import io.tidewater.error.TidewaterException;
+import io.tidewater.util.Threads;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.AbstractEnumerable;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+
+/**
+ * The statements an engine is planning or running, each known by the cancel flag Calcite hands its
+ * generated code. Stopping one (its deadline, its client gone, shutdown) sets the flag and records
+ * why; guards the planner places above the inputs of every join, sort, aggregate, window and union
+ * check the flag at every row, so a statement stops within a row of work however long its operators
+ * run without producing output (a cross join counted, a sort of a large input).
+ */
+public final class Executions {
+
+  /** One deadline timer for all statements of an engine; a daemon, never holding a JVM up. */
+  private final ScheduledThreadPoolExecutor timer;
+
+  private final Map<AtomicBoolean, Execution> running = new ConcurrentHashMap<>();
+  private volatile boolean shutDown;
+  private final Map<StopReason, LongAdder> stopped = new EnumMap<>(StopReason.class);
+
+  Executions() {
+    timer = new ScheduledThreadPoolExecutor(1, Threads.daemon("tidewater-query-deadline"));
+    timer.setRemoveOnCancelPolicy(true);
+    timer.setKeepAliveTime(10, TimeUnit.SECONDS); // an idle engine keeps no thread
+    timer.allowCoreThreadTimeOut(true);
+    for (StopReason r : StopReason.values()) {
+      stopped.put(r, new LongAdder());
+    }
+  }
+
+  /** How many statements were stopped for {@code reason} so far. */
+  public long stopped(StopReason reason) {
+    return stopped.get(reason).sum();
+  }
+
+  /**
+   * Starts watching a statement whose generated code reads {@code flag}: it is stopped with TIMEOUT
+   * at {@code deadlineNanos} (System.nanoTime).
+   */
+  Execution start(AtomicBoolean flag, long deadlineNanos, long maxBytes, StopSignal signal) {
+    flag.set(false); // a statement reused after a late stop starts clean
+    Execution e = new Execution(flag, maxBytes);
+    running.put(flag, e);
+    long delay = deadlineNanos - System.nanoTime();
+    e.timer = timer.schedule(() -> e.stop(StopReason.TIMEOUT), delay, TimeUnit.NANOSECONDS);
+    if (signal != null) {
+      signal.attach(e);
+    }
+    if (shutDown) {
+      e.stop(StopReason.SHUTDOWN);
+    }
+    return e;
+  }
+
+  /** Stops every statement planning or running now and every one started later. */
+  void shutdown() {
+    shutDown = true;
+    running.values().forEach(e -> e.stop(StopReason.SHUTDOWN));
+  }
+
+  /** How many statements are planning or running. */
+  public int running() {
+    return running.size();
+  }
+
+  /**
+   * {@code input}, failing at its next row once its statement is stopped; called by the code
+   * generated for {@link io.tidewater.federation.plan.ExecutionGuard}.
+   */
+  public <T> Enumerable<T> guard(Enumerable<T> input, DataContext root, long rowBytes) {
+    AtomicBoolean flag = DataContext.Variable.CANCEL_FLAG.get(root);
+    if (flag == null) {
+      return input;
+    }
+    return new AbstractEnumerable<>() {
+      @Override
+      public Enumerator<T> enumerator() {
+        Enumerator<T> rows = input.enumerator();
+        Execution execution = rowBytes > 0 ? running.get(flag) : null;
+        return new Enumerator<>() {
+          @Override
+          public T current() {
+            return rows.current();
+          }
+
+          @Override
+          public boolean moveNext() {
+            if (flag.get()) {
+              throw stopped(flag);
+            }
+            if (execution != null) {
+              execution.charge(rowBytes);
+            }
+            return rows.moveNext();
+          }
+
+          @Override
+          public void reset() {
+            rows.reset();
+          }
+
+          @Override
+          public void close() {
+            rows.close();
+          }
+        };
+      }
+    };
+  }
+
+  private RuntimeException stopped(AtomicBoolean flag) {
+    Execution e = running.get(flag);
+    StopReason reason = e == null || e.reason == null ? StopReason.TIMEOUT : e.reason;
+    return reason.error(e == null ? 0 : e.maxBytes);
+  }
+
+  /** A statement being planned or run: stoppable once, from any thread, until it is closed. */
+  public final class Execution implements AutoCloseable {
+    private final AtomicBoolean flag;
+    private final long maxBytes;
+    private final AtomicLong held = new AtomicLong();
+    private volatile StopReason reason;
+    private volatile boolean closed;
+    private ScheduledFuture<?> timer;
+
+    private Execution(AtomicBoolean flag, long maxBytes) {
+      this.flag = flag;
+      this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Counts a row an operator keeps (a sort's input, a hash join's build side); past the budget
+     * the statement stops with MEMORY before the heap runs out.
+     */
+    void charge(long bytes) {
+      if (held.addAndGet(bytes) > maxBytes) {
+        stop(StopReason.MEMORY);
+        throw StopReason.MEMORY.error(maxBytes);
+      }
+    }
+
+    /** Stops the statement (the first reason is kept); nothing once it has ended. */
+    public synchronized void stop(StopReason why) {
+      if (closed) {
+        return; // the flag may belong to the statement's next execution by now
+      }
+      if (reason == null) {
+        reason = why;
+        stopped.get(why).increment();
+      }
+      flag.set(true);
+    }
+
+    /** Why it was stopped, or null. */
+    public StopReason reason() {
+      return reason;
+    }
+
+    /** The error the statement fails with once stopped, or null while it is not. */
+    TidewaterException failure() {
+      StopReason r = reason;
+      return r == null ? null : r.error(maxBytes);
+    }
+
+    /** The flag the planner checks while this statement is planned. */
+    AtomicBoolean flag() {
+      return flag;
+    }
+
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      timer.cancel(false);
+      running.remove(flag, this);
+    }
+  }
+}

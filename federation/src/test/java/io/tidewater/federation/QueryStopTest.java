@@ -1,0 +1,143 @@
+package io.tidewater.federation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidewater.error.ErrorCode;
+import io.tidewater.error.TidewaterException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Statements stop where they work, not only where a row comes out: a count over a cross join (no
+ * row until the end) stops at its deadline, when its reader stops it from another thread, and at
+ * shutdown; the engine then runs the next statement as usual.
+ */
+class QueryStopTest {
+
+  private static String crossJoin(FederationFixture f, int ways) {
+    String table = "lake.\"" + f.database + "\".cpu";
+    StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM ");
+    for (int i = 0; i < ways; i++) {
+      sql.append(i > 0 ? ", " : "").append(table).append(" t").append(i);
+    }
+    return sql.toString();
+  }
+
+  @Test
+  void aCrossJoinStopsAtItsDeadline() {
+    FederationFixture f = FederationFixture.get();
+    for (int ways : new int[] {2, 3}) {
+      long started = System.nanoTime();
+      TidewaterException e =
+          assertThrows(
+              TidewaterException.class,
+              () -> count(f.engine.query(crossJoin(f, ways), 10, Duration.ofSeconds(2))));
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertEquals(ErrorCode.QUERY_TIMEOUT, e.code(), e.getMessage());
+      assertTrue(ms >= 1900 && ms < 3000, ways + "-way cross join stopped after " + ms + " ms");
+    }
+    assertEquals(0, f.engine.running(), "nothing left running");
+    assertTrue(count(f.engine.query(crossJoin(f, 1), 10, Duration.ofSeconds(30))) == 1);
+  }
+
+  @Test
+  void sortsAndJoinBuildSidesStopAtTheMemoryBudget() {
+    FederationFixture f = FederationFixture.get();
+    SqlEngine small = new SqlEngine(f.catalog, ResultCache.Settings.OFF, 1L << 20);
+    String table = "lake.\"" + f.database + "\".cpu";
+    String join =
+        "SELECT COUNT(*) FROM "
+            + table
+            + " a JOIN "
+            + table
+            + " b ON a.\"time\" = b.\"time\" AND a.host = b.host";
+    for (String sql : List.of("SELECT * FROM " + table + " ORDER BY usage_user", join)) {
+      TidewaterException e =
+          assertThrows(
+              TidewaterException.class,
+              () -> count(small.query(sql, 10_000_000, Duration.ofSeconds(60))));
+      assertEquals(ErrorCode.RESOURCE_EXHAUSTED, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("1 MiB") && e.getMessage().contains("max-memory"));
+    }
+    assertEquals(0, small.running());
+    // A sort that fits runs; with the default budget the join runs.
+    String hour = "SELECT * FROM " + table + " WHERE \"time\" < TIMESTAMP '2025-05-01 01:00:00'";
+    assertEquals(
+        count(f.engine.query(hour, 100, Duration.ofSeconds(60))),
+        count(small.query(hour + " ORDER BY usage_user", 100, Duration.ofSeconds(60))));
+    assertEquals(
+        count(f.engine.query("SELECT * FROM " + table, 1_000_000, Duration.ofSeconds(60))),
+        single(f.engine.query(join, 10, Duration.ofSeconds(60))));
+  }
+
+  @Test
+  void aReaderOrShutdownStopsARunningStatement() throws Exception {
+    FederationFixture f = FederationFixture.get();
+    count(f.engine.query(crossJoin(f, 1), 10, Duration.ofSeconds(30))); // the catalog loaded
+    SqlEngine engine = new SqlEngine(f.catalog); // shut down at the end
+    for (StopReason reason : new StopReason[] {StopReason.CLIENT_GONE, StopReason.SHUTDOWN}) {
+      StopSignal signal = new StopSignal();
+      CompletableFuture<Long> reading =
+          CompletableFuture.supplyAsync(
+              () ->
+                  count(
+                      engine.query(
+                          crossJoin(f, 3), 10, Duration.ofMinutes(5), ReadAccess.ALL, signal)));
+      Thread.sleep(3000); // planned and compiled (Janino's compilation is not interruptible)
+      long started = System.nanoTime();
+      if (reason == StopReason.SHUTDOWN) {
+        engine.shutdown();
+      } else {
+        signal.stop(reason);
+      }
+      var e =
+          assertThrows(
+              ExecutionException.class, () -> reading.get(2, TimeUnit.SECONDS), reason.name());
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      TidewaterException te = (TidewaterException) e.getCause();
+      assertEquals(ErrorCode.QUERY_CANCELLED, te.code(), te.getMessage());
+      assertTrue(ms < 1000, reason + " took " + ms + " ms");
+    }
+    // Stopped while it is planned.
+    StopSignal early = new StopSignal();
+    CompletableFuture<Long> planning =
+        CompletableFuture.supplyAsync(
+            () ->
+                count(
+                    f.engine.query(
+                        crossJoin(f, 4), 10, Duration.ofMinutes(5), ReadAccess.ALL, early)));
+    early.stop(StopReason.CLIENT_GONE);
+    var e = assertThrows(ExecutionException.class, () -> planning.get(5, TimeUnit.SECONDS));
+    assertEquals(ErrorCode.QUERY_CANCELLED, ((TidewaterException) e.getCause()).code());
+    assertEquals(0, f.engine.running());
+    // A shut-down engine refuses to start more.
+    var refused =
+        assertThrows(
+            TidewaterException.class,
+            () -> count(engine.query(crossJoin(f, 1), 10, Duration.ofSeconds(30))));
+    assertEquals(ErrorCode.QUERY_CANCELLED, refused.code());
+    assertEquals(0, engine.running());
+  }
+
+  private static long single(SqlResult result) {
+    try (result) {
+      return ((Number) result.next()[0]).longValue();
+    }
+  }
+
+  private static long count(SqlResult result) {
+    long n = 0;
+    try (result) {
+      while (result.next() != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,124 @@
+package io.tidewater.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.tidewater.federation.SqlEngine;
+import io.tidewater.federation.StopReason;
+import jakarta.inject.Inject;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runaway statements on the real gateway: a count over a four-way cross join (no row until the end)
+ * answers QUERY_TIMEOUT within a second of the limit with the heap back to where it was, and a
+ * client that hangs up stops its statement long before the limit.
+ */
+@QuarkusTest
+@WithTestResource(QueryStopGatewayTest.Resource.class)
+class QueryStopGatewayTest {
+
+  /** The export test's data with a two-second query limit. */
+  public static class Resource extends ExportTestResource {
+    @Override
+    public Map<String, String> start() {
+      Map<String, String> config = new HashMap<>(super.start());
+      config.put("tidewater.query.timeout", "PT2S");
+      return config;
+    }
+  }
+
+  @Inject SqlEngine engine;
+
+  @TestHTTPResource URL url;
+
+  private String runaway;
+
+  @BeforeEach
+  void findTable() {
+    List<List<String>> paths =
+        given()
+            .get("/v1/tables")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("findAll { it.kind == 'routed' && it.path[1] == 'cpu' }.path");
+    String table = "\"" + paths.get(0).get(0) + "\".cpu";
+    runaway =
+        "SELECT COUNT(*) FROM " + table + " a, " + table + " b, " + table + " c, " + table + " d";
+  }
+
+  private static String body(String sql) {
+    return "{\"sql\": \"" + sql.replace("\"", "\\\"") + "\"}";
+  }
+
+  @Test
+  void aRunawayCrossJoinAnswersQueryTimeoutWithinASecondOfTheLimit() {
+    long baseline = usedHeapAfterGc();
+    for (int i = 0; i < 2; i++) {
+      long started = System.nanoTime();
+      Response r = given().contentType(ContentType.JSON).body(body(runaway)).post("/v1/sql");
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertEquals(400, r.statusCode(), r.asString());
+      assertEquals("QUERY_TIMEOUT", r.jsonPath().getString("code"));
+      assertTrue(ms < 3000, "answered after " + ms + " ms");
+    }
+    assertEquals(0, engine.running());
+    long after = usedHeapAfterGc();
+    assertTrue(
+        after < baseline + (64L << 20),
+        "heap after " + (after >> 20) + " MiB, before " + (baseline >> 20) + " MiB");
+  }
+
+  @Test
+  void aClientThatHangsUpStopsItsStatement() throws Exception {
+    long before = engine.stopped(StopReason.CLIENT_GONE);
+    byte[] json = body(runaway).getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v1/sql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: "
+                  + json.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(json);
+      out.flush();
+      long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (engine.running() == 0 && System.nanoTime() < waitUntil) {
+        Thread.sleep(10);
+      }
+      assertEquals(1, engine.running(), "the statement is running");
+      Thread.sleep(300);
+    }
+    long hungUp = System.nanoTime();
+    while (engine.running() > 0 && System.nanoTime() - hungUp < TimeUnit.SECONDS.toNanos(1)) {
+      Thread.sleep(10);
+    }
+    assertEquals(0, engine.running(), "stopped within a second of the hang-up, before the limit");
+    assertEquals(before + 1, engine.stopped(StopReason.CLIENT_GONE));
+  }
+
+  private static long usedHeapAfterGc() {
+    Runtime rt = Runtime.getRuntime();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return rt.totalMemory() - rt.freeMemory();
+  }
+}
