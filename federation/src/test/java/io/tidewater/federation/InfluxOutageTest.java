@@ -143,7 +143,12 @@ class InfluxOutageTest {
             + " s");
     assertTrue(second < 1.5, "the next query does not wait the limit again: " + second + " s");
     assertEquals(ErrorCode.QUERY_TIMEOUT, e.code(), e.getMessage());
-    assertTrue(e.getMessage().contains("InfluxDB at " + f.influx.url()), e.getMessage());
+    // The limit covers planning too: it may fire while the plan waits for InfluxDB's metadata
+    // (then the message cannot name the read it was waiting for).
+    assertTrue(
+        e.getMessage().contains("InfluxDB at " + f.influx.url())
+            || e.getMessage().contains("longer than its time limit"),
+        e.getMessage());
     assertEquals(before, rows(engine, cold, Duration.ofSeconds(30)), "thawed");
   }
 

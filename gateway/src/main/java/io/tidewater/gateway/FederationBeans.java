@@ -24,30 +24,35 @@ public class FederationBeans {
 
   @Produces
   @Singleton
-  SqlEngine sqlEngine(
+  FederationCatalog catalog(
       InfluxClient influx,
       Ledger ledger,
       PolicyRegistry policies,
       Clock clock,
       TidewaterConfig config,
-      MeterRegistry metrics,
       ChangeCapture changes) {
-    TidewaterConfig.Query.Cache cache = config.query().cache();
     Duration metadataLimit = config.query().metadataLimit();
     if (metadataLimit.isNegative() || metadataLimit.isZero()) {
       throw new IllegalArgumentException(
           "tidewater.query.metadata-limit must be longer than zero, not " + metadataLimit);
     }
+    return new FederationCatalog(
+        influx,
+        ledger,
+        policies.policies(),
+        clock,
+        config.query().metadataTtl(),
+        changes,
+        metadataLimit);
+  }
+
+  @Produces
+  @Singleton
+  SqlEngine sqlEngine(FederationCatalog catalog, TidewaterConfig config, MeterRegistry metrics) {
+    TidewaterConfig.Query.Cache cache = config.query().cache();
     SqlEngine engine =
         new SqlEngine(
-            new FederationCatalog(
-                influx,
-                ledger,
-                policies.policies(),
-                clock,
-                config.query().metadataTtl(),
-                changes,
-                metadataLimit),
+            catalog,
             new ResultCache.Settings(
                 cache.maxEntries(),
                 cache.maxRows(),

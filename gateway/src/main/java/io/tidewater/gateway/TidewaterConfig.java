@@ -79,6 +79,14 @@ public interface TidewaterConfig {
     Duration maxDeferral();
 
     /**
+     * How far after the gateway's clock a written point may lie; later points are refused per line
+     * (400, the other lines kept): a window that far ahead would not be due, and so not replaced by
+     * the export, for as long.
+     */
+    @WithDefault("P7D")
+    Duration maxFuture();
+
+    /**
      * How often InfluxDB's values per window are compared with the lake's, to find writes the write
      * targets never received (the gateway was down); {@code off} stops it.
      */

@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
  * Telegraf/2.x replication target ({@code /api/v2/write}). A write is parsed, appended to the
  * durable change log and forced to disk before the 204, and marks the exported windows it changes
  * dirty. Answers follow InfluxDB: 400 {@code {"error": "unable to parse ..."}} naming the first bad
- * line (the valid lines are kept, as InfluxDB keeps them), 413 for a body over the limit, 507 when
- * the log's disk is full.
+ * line (the valid lines are kept, as InfluxDB keeps them; points further ahead than {@code
+ * tidewater.cdc.max-future} are refused the same way, and fields whose type differs from the lake's
+ * with InfluxDB's {@code field type conflict}), 413 for a body over the limit, 507 when the log's
+ * disk is full.
  */
 @Path("/")
 public class WriteResource {
@@ -36,13 +38,19 @@ public class WriteResource {
   private final Timer accepted;
   private final SecurityIdentity identity;
   private final Audit audit;
+  private final Duration maxFuture;
+  private final LakeFieldTypes lakeTypes;
 
   WriteResource(
       ChangeCapture capture,
       Clock clock,
       MeterRegistry metrics,
       SecurityIdentity identity,
-      Audit audit) {
+      Audit audit,
+      TidewaterConfig config,
+      LakeFieldTypes lakeTypes) {
+    this.maxFuture = config.cdc().maxFuture();
+    this.lakeTypes = lakeTypes;
     this.capture = capture;
     this.clock = clock;
     this.identity = identity;
@@ -135,12 +143,14 @@ public class WriteResource {
       return error(400, e.getMessage());
     }
     long now = Math.multiplyExact(clock.millis(), 1_000_000L);
-    LineProtocol.Stamps parsed = LineProtocol.stamps(body == null ? new byte[0] : body, p, now);
+    long latest = saturatedAdd(now, maxFuture.toNanos());
+    LineProtocol.Stamps parsed =
+        LineProtocol.stamps(body == null ? new byte[0] : body, p, now, latest, lakeTypes.of(db));
     if (!parsed.points().isEmpty()) {
       try {
-        // The body as sent: replay parses it again (same precision, same receive time) and drops
-        // the same bad lines.
-        capture.accept(db, rp, p, now, body, parsed.points());
+        // The body as accepted (without the lines refused here): replay and micro-batches parse
+        // it again (same precision, same receive time) into exactly the points acknowledged.
+        capture.accept(db, rp, p, now, parsed.accepted(), parsed.points());
         points[0] = parsed.points().size();
       } catch (ChangeLog.FullException e) {
         return error(507, e.getMessage());
@@ -162,6 +172,11 @@ public class WriteResource {
                   : "; the other " + parsed.points().size() + " points were accepted"));
     }
     return Response.noContent().build();
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
   private static Response error(int status, String message) {

@@ -89,6 +89,18 @@ class WriteResourceTest {
         .body("error", containsString("(line 2)"))
         .body("error", containsString("the other 2 points were accepted"));
     assertEquals(before + 1, log.nextSequence());
+    // A point far in the future (past tidewater.cdc.max-future, 7 days): refused, the rest kept.
+    long farAhead = (System.currentTimeMillis() + 30L * 86_400_000L) * 1_000_000L;
+    given()
+        .body("cpu v=1\ncpu v=2 " + farAhead + "\ncpu v=3")
+        .when()
+        .post("/write?db=x")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("further in the future than the gateway accepts"))
+        .body("error", containsString("(line 2)"))
+        .body("error", containsString("the other 2 points were accepted"));
+    assertEquals(before + 2, log.nextSequence());
     // Over the size limit: refused before the body is read (the client asks with Expect:
     // 100-continue).
     var request =
@@ -102,6 +114,6 @@ class WriteResourceTest {
         HttpClient.newHttpClient()
             .send(request, HttpResponse.BodyHandlers.discarding())
             .statusCode());
-    assertEquals(before + 1, log.nextSequence());
+    assertEquals(before + 2, log.nextSequence());
   }
 }

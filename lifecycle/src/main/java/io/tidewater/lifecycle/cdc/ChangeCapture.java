@@ -102,35 +102,38 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
     this.policies = List.copyOf(policies);
     this.listener = Objects.requireNonNull(listener, "listener");
     this.microBatches = Objects.requireNonNull(microBatches, "microBatches");
-    int n = 0;
-    for (ChangeLog.Entry e : log.recovered()) {
-      if (FINDING.equals(e.precision())) {
-        synchronized (this) {
-          replayFinding(e);
-        }
-        n++;
-        continue;
-      }
-      LineProtocol.Precision precision = LineProtocol.Precision.of(e.precision());
-      List<LineProtocol.Stamp> points =
-          LineProtocol.stamps(e.body(), precision, e.receivedNanos()).points();
-      // Not notified: nothing can have cached the lake's view yet, and the listener may be what is
-      // being built.
-      synchronized (this) {
-        markLocked(
-            new MicroBatches.Write(
-                e.sequence(),
-                e.database(),
-                e.retentionPolicy(),
-                precision,
-                e.receivedNanos(),
-                e.body()),
-            points);
-      }
-      n++;
+    int[] n = {0};
+    // Streamed: a big log's bodies are never in memory at once (only micro-batched ones are kept).
+    log.replay(
+        e -> {
+          n[0]++;
+          if (FINDING.equals(e.precision())) {
+            synchronized (this) {
+              replayFinding(e);
+            }
+            return;
+          }
+          LineProtocol.Precision precision = LineProtocol.Precision.of(e.precision());
+          List<LineProtocol.Stamp> points =
+              LineProtocol.stamps(e.body(), precision, e.receivedNanos()).points();
+          // Not notified: nothing can have cached the lake's view yet, and the listener may be
+          // what is being built.
+          synchronized (this) {
+            markLocked(
+                new MicroBatches.Write(
+                    e.sequence(),
+                    e.database(),
+                    e.retentionPolicy(),
+                    precision,
+                    e.receivedNanos(),
+                    e.body()),
+                points);
+          }
+        });
+    this.replayed = n[0];
+    for (String problem : log.problems()) {
+      LOG.log(System.Logger.Level.ERROR, "Change log " + log + ": " + problem);
     }
-    this.replayed = n;
-    log.releaseRecovered(); // the bodies were needed once: do not keep a big log's worth in memory
   }
 
   /** How many logged writes were replayed when this was opened. */

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -53,10 +55,12 @@ public final class ChangeLog implements AutoCloseable {
   }
 
   private final Path dir;
+  private final List<String> problems = new ArrayList<>();
+  private long recoveredEnd;
+  private long recoveredCount;
   private FileStore store;
   private final long segmentBytes;
   private final long reserveBytes;
-  private List<Entry> recovered;
   private FileChannel current;
   private Path currentPath;
   private long nextSequence;
@@ -73,21 +77,59 @@ public final class ChangeLog implements AutoCloseable {
     this.reserveBytes = reserveBytes;
     try {
       Files.createDirectories(dir);
-      this.recovered = recover();
+      recover();
     } catch (IOException e) {
       throw new UncheckedIOException(
           "the change log in " + dir + " cannot be opened: " + e.getMessage(), e);
     }
   }
 
-  /** The writes the log held when it was opened, in order (to replay); empty once released. */
-  public synchronized List<Entry> recovered() {
-    return recovered;
+  /**
+   * Hands every write the log held when it was opened to {@code each}, in order, reading one
+   * segment at a time (a big log is never in memory whole).
+   */
+  public synchronized void replay(Consumer<Entry> each) {
+    try {
+      for (Path segment : segments()) {
+        if (firstSequence(segment) >= recoveredEnd) {
+          break; // written since the log was opened
+        }
+        scan(
+            segment,
+            Files.readAllBytes(segment),
+            null,
+            (sequence, payload) -> {
+              if (sequence < recoveredEnd) {
+                each.accept(decode(sequence, payload));
+              }
+            });
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "the change log in " + dir + " cannot be read: " + e.getMessage(), e);
+    }
   }
 
-  /** Forgets the recovered writes once replayed (they stay on disk until trimmed). */
-  public synchronized void releaseRecovered() {
-    recovered = List.of();
+  /** Every write the log held when it was opened, bodies included (see {@link #replay}). */
+  public List<Entry> recovered() {
+    List<Entry> entries = new ArrayList<>();
+    replay(entries::add);
+    return entries;
+  }
+
+  /** How many writes the log held when it was opened. */
+  public synchronized long recoveredCount() {
+    return recoveredCount;
+  }
+
+  /**
+   * What was wrong when the log was opened: records that did not check (frame, checksum or
+   * sequence) between readable ones, each with its segment and offset. They are skipped, never cut;
+   * the torn tail an interrupted append leaves at the very end is not a problem (it was never
+   * acknowledged) and is cut.
+   */
+  public synchronized List<String> problems() {
+    return List.copyOf(problems);
   }
 
   /** Appends a write and forces it to disk; returns its sequence number. */
@@ -227,41 +269,120 @@ public final class ChangeLog implements AutoCloseable {
     }
   }
 
-  private List<Entry> recover() throws IOException {
-    List<Entry> entries = new ArrayList<>();
-    long expected = 0;
-    for (Path segment : segments()) {
-      expected = firstSequence(segment); // segments trimmed away leave a gap before the first one
+  /** A record's sequence number and payload. */
+  private interface RecordSink {
+    void accept(long sequence, byte[] payload) throws IOException;
+  }
+
+  /**
+   * Checks every segment, counts its writes and finds the next sequence number; only the last
+   * segment's torn tail is cut. Bodies are not kept ({@link #replay} reads them again).
+   */
+  private void recover() throws IOException {
+    List<Path> segments = segments();
+    long next = 0;
+    long count = 0;
+    for (int i = 0; i < segments.size(); i++) {
+      Path segment = segments.get(i);
       byte[] all = Files.readAllBytes(segment);
-      ByteBuffer b = ByteBuffer.wrap(all);
-      long validEnd = 0;
-      while (b.remaining() >= HEADER) {
-        int magic = b.getInt();
-        int length = b.getInt();
-        int crc = b.getInt();
-        long sequence = b.getLong();
-        if (magic != MAGIC || length < 0 || length > b.remaining() || sequence != expected) {
-          break;
-        }
-        byte[] p = new byte[length];
-        b.get(p);
-        if (crc(sequence, p) != crc) {
-          break;
-        }
-        entries.add(decode(sequence, p));
-        expected++;
-        validEnd = b.position();
-      }
+      long[] last = {firstSequence(segment) - 1, 0};
+      long validEnd =
+          scan(
+              segment,
+              all,
+              problems,
+              (sequence, payload) -> {
+                last[0] = sequence;
+                last[1]++;
+              });
+      count += last[1];
+      next = Math.max(next, last[0] + 1);
       if (validEnd < all.length) {
-        // A crash mid-append left a partial record: cut it off so appends continue cleanly.
-        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-          ch.truncate(validEnd);
-          ch.force(true);
+        if (i == segments.size() - 1) {
+          // A crash mid-append left a partial record: cut it off so appends continue cleanly.
+          try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.truncate(validEnd);
+            ch.force(true);
+          }
+        } else {
+          problems.add(
+              segment.getFileName()
+                  + ": "
+                  + (all.length - validEnd)
+                  + " bytes after offset "
+                  + validEnd
+                  + " are no readable record (left in place)");
         }
       }
     }
-    nextSequence = expected;
-    return List.copyOf(entries);
+    nextSequence = next;
+    recoveredEnd = next;
+    recoveredCount = count;
+  }
+
+  /**
+   * Reads a segment's records to {@code sink} in order. A record that does not check is skipped to
+   * the next one that does (with a higher sequence number), reported to {@code problems} (if not
+   * null). Returns the end of the last readable record: what follows it is a torn tail, or bytes no
+   * record could be read from.
+   */
+  private static long scan(Path segment, byte[] all, List<String> problems, RecordSink sink)
+      throws IOException {
+    long expected = firstSequence(segment); // trimmed segments leave a gap before the first one
+    int pos = 0;
+    long validEnd = 0;
+    while (pos + HEADER <= all.length) {
+      long sequence = recordAt(all, pos, expected);
+      if (sequence != expected) {
+        // A readable record further on (a gap) is where reading resumes; else the next one found.
+        int resume = sequence > expected ? pos : pos + 1;
+        while (resume + HEADER <= all.length && recordAt(all, resume, expected) < 0) {
+          resume++;
+        }
+        if (resume + HEADER > all.length) {
+          break; // nothing readable follows: a torn tail, or lost bytes the caller reports
+        }
+        if (problems != null) {
+          long found = recordAt(all, resume, expected);
+          problems.add(
+              segment.getFileName()
+                  + ": bytes "
+                  + pos
+                  + " to "
+                  + resume
+                  + " are no readable record; writes "
+                  + expected
+                  + " to "
+                  + (found - 1)
+                  + " are lost from the log (skipped, not cut)");
+        }
+        expected = recordAt(all, resume, expected);
+        pos = resume;
+        continue;
+      }
+      int length = ByteBuffer.wrap(all, pos + 4, 4).getInt();
+      sink.accept(sequence, Arrays.copyOfRange(all, pos + HEADER, pos + HEADER + length));
+      expected = sequence + 1;
+      pos += HEADER + length;
+      validEnd = pos;
+    }
+    return validEnd;
+  }
+
+  /** The sequence number of a record that checks at {@code pos} (at least {@code min}), or -1. */
+  private static long recordAt(byte[] all, int pos, long min) {
+    ByteBuffer b = ByteBuffer.wrap(all);
+    int magic = b.getInt(pos);
+    int length = b.getInt(pos + 4);
+    int crc = b.getInt(pos + 8);
+    long sequence = b.getLong(pos + 12);
+    if (magic != MAGIC || length < 0 || length > all.length - pos - HEADER || sequence < min) {
+      return -1;
+    }
+    CRC32C c = new CRC32C();
+    c.update(ByteBuffer.allocate(8).putLong(0, sequence));
+    c.update(all, pos + HEADER, length);
+    return (int) c.getValue() == crc ? sequence : -1;
   }
 
   private static Entry decode(long sequence, byte[] p) throws IOException {

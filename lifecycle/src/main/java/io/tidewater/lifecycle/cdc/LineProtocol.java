@@ -1,16 +1,19 @@
 package io.tidewater.lifecycle.cdc;
 
+import io.tidewater.policy.rollup.FieldType;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * A parser of InfluxDB line protocol as InfluxDB 1.x and 2.x accept it ({@code
@@ -22,12 +25,46 @@ import java.util.function.Consumer;
  */
 public final class LineProtocol {
 
-  /** A line that did not parse. */
-  public record LineError(int line, String text, String message) {
-    /** InfluxDB's wording: {@code unable to parse '<line>': <reason>}. */
-    public String influxMessage() {
-      return "unable to parse '" + text + "': " + message;
+  /** A line that did not parse, or whose field types conflict with the measurement's. */
+  public record LineError(int line, String text, String message, boolean typeConflict) {
+    LineError(int line, String text, String message) {
+      this(line, text, message, false);
     }
+
+    /**
+     * InfluxDB's wording: {@code unable to parse '<line>': <reason>}, or {@code partial write:
+     * field type conflict: ... dropped=1}.
+     */
+    public String influxMessage() {
+      return typeConflict
+          ? "partial write: " + message + " dropped=1"
+          : "unable to parse '" + text + "': " + message;
+    }
+  }
+
+  /** The field types the lake already holds for measurements, checked at the write. */
+  public interface KnownTypes {
+    /** The types of {@code measurement}'s fields (empty if the lake knows none). */
+    Map<String, FieldType> of(String measurement);
+  }
+
+  /** A field type refused because the measurement holds the field with another type. */
+  private static final class TypeConflict extends IllegalArgumentException {
+    TypeConflict(String message) {
+      super(message);
+    }
+  }
+
+  /** The type of a parsed field value ({@code unsigned}: written with a {@code u} suffix). */
+  public static FieldType typeOf(Object value, boolean unsigned) {
+    if (value instanceof Double) {
+      return FieldType.FLOAT;
+    } else if (value instanceof Long) {
+      return unsigned ? FieldType.UNSIGNED : FieldType.INTEGER;
+    } else if (value instanceof Boolean) {
+      return FieldType.BOOLEAN;
+    }
+    return FieldType.STRING;
   }
 
   /** The points of a body and the lines that were rejected. */
@@ -45,7 +82,8 @@ public final class LineProtocol {
   /**
    * The stamps of a body's points and the lines that were rejected (the same as {@link #parse}'s).
    */
-  public record Stamps(List<Stamp> points, List<LineError> errors, int errorCount) {}
+  public record Stamps(
+      List<Stamp> points, List<LineError> errors, int errorCount, byte[] accepted) {}
 
   /**
    * Rejected lines kept with their text and message per body; the rest are only counted, so a body
@@ -130,7 +168,8 @@ public final class LineProtocol {
             precision,
             nowNanos,
             true,
-            p ->
+            Long.MAX_VALUE,
+            (p, from, to) ->
                 points.add(
                     new LinePoint(
                         p.measurement,
@@ -147,19 +186,70 @@ public final class LineProtocol {
    * every point's tag and field maps was most of the write path's time.
    */
   public static Stamps stamps(byte[] body, Precision precision, long nowNanos) {
+    return stamps(body, precision, nowNanos, Long.MAX_VALUE, null);
+  }
+
+  /**
+   * As {@link #stamps(byte[], Precision, long)}, also refusing points later than {@code
+   * latestNanos} (far in the future: their windows would not be due for years). {@link
+   * Stamps#accepted} is the body without any refused line, as it is to be logged: whoever parses it
+   * later (replay, micro-batches) sees exactly the points acknowledged, whatever the limits then.
+   */
+  public static Stamps stamps(
+      byte[] body, Precision precision, long nowNanos, long latestNanos, KnownTypes known) {
     List<Stamp> points = new ArrayList<>();
+    String text = new String(body, StandardCharsets.UTF_8);
+    StringBuilder accepted = new StringBuilder();
+    Map<String, Map<String, FieldType>> types = new HashMap<>();
     Errors errors =
         lines(
-            new String(body, StandardCharsets.UTF_8),
+            text,
             precision,
             nowNanos,
-            false,
-            p -> points.add(new Stamp(p.measurement, p.time)));
-    return new Stamps(points, errors.kept, errors.count);
+            known != null, // field types are checked on the values
+            latestNanos,
+            (p, from, to) -> {
+              if (known != null) {
+                checkTypes(p, types.computeIfAbsent(p.measurement, known::of));
+              }
+              points.add(new Stamp(p.measurement, p.time));
+              accepted.append(text, from, to).append('\n');
+            });
+    byte[] kept = errors.count == 0 ? body : accepted.toString().getBytes(StandardCharsets.UTF_8);
+    return new Stamps(points, errors.kept, errors.count, kept);
+  }
+
+  private static void checkTypes(Parser p, Map<String, FieldType> known) {
+    for (Map.Entry<String, Object> f : p.fields.entrySet()) {
+      FieldType held = known.get(f.getKey());
+      FieldType type = typeOf(f.getValue(), p.unsigned.contains(f.getKey()));
+      if (held != null && held != type) {
+        // InfluxDB's words for the same refusal within a shard.
+        throw new TypeConflict(
+            "field type conflict: input field \""
+                + f.getKey()
+                + "\" on measurement \""
+                + p.measurement
+                + "\" is type "
+                + type.name().toLowerCase(Locale.ROOT)
+                + ", already exists as type "
+                + held.name().toLowerCase(Locale.ROOT));
+      }
+    }
+  }
+
+  /** A parsed line and where it is in the body. */
+  private interface LineSink {
+    void accept(Parser p, int from, int to);
   }
 
   private static Errors lines(
-      String body, Precision precision, long nowNanos, boolean keep, Consumer<Parser> sink) {
+      String body,
+      Precision precision,
+      long nowNanos,
+      boolean keep,
+      long latestNanos,
+      LineSink sink) {
     Errors errors = new Errors();
     int lineNumber = 0;
     int start = 0;
@@ -178,10 +268,22 @@ public final class LineProtocol {
         try {
           Parser p = new Parser(body, from, to, precision, nowNanos, keep);
           p.point();
-          sink.accept(p);
+          if (p.time > latestNanos) {
+            throw new IllegalArgumentException(
+                "time "
+                    + Instant.ofEpochSecond(0, p.time)
+                    + " is further in the future than the gateway accepts (tidewater.cdc.max-future"
+                    + " after its clock)");
+          }
+          sink.accept(p, from, to);
         } catch (IllegalArgumentException e) {
           if (errors.count++ < KEPT_ERRORS) {
-            errors.kept.add(new LineError(lineNumber, body.substring(from, to), e.getMessage()));
+            errors.kept.add(
+                new LineError(
+                    lineNumber,
+                    body.substring(from, to),
+                    e.getMessage(),
+                    e instanceof TypeConflict));
           }
         }
       }

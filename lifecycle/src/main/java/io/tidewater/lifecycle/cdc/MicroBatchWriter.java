@@ -207,7 +207,7 @@ public final class MicroBatchWriter {
           rows.computeIfAbsent(
               new Key(p.tags(), p.timeNanos()), k -> new Row(p.tags(), p.timeNanos()));
       for (var f : p.fields().entrySet()) {
-        FieldType type = typeOf(f.getValue(), p.unsigned().contains(f.getKey()));
+        FieldType type = LineProtocol.typeOf(f.getValue(), p.unsigned().contains(f.getKey()));
         if (types.putIfAbsent(f.getKey(), type) != null && types.get(f.getKey()) != type) {
           skipped[
               0]++; // InfluxDB refuses a field's second type within a shard; the export reads what
@@ -293,17 +293,6 @@ public final class MicroBatchWriter {
           });
     }
     return out;
-  }
-
-  private static FieldType typeOf(Object value, boolean unsigned) {
-    if (value instanceof Double) {
-      return FieldType.FLOAT;
-    } else if (value instanceof Long) {
-      return unsigned ? FieldType.UNSIGNED : FieldType.INTEGER;
-    } else if (value instanceof Boolean) {
-      return FieldType.BOOLEAN;
-    }
-    return FieldType.STRING;
   }
 
   private static Duration since(long startedNanos) {

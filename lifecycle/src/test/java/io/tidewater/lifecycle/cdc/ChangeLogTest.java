@@ -3,6 +3,7 @@ package io.tidewater.lifecycle.cdc;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,34 @@ class ChangeLogTest {
     Files.write(last, bytes);
     try (ChangeLog log = new ChangeLog(dir, 1 << 20, 0)) {
       assertEquals(4, log.recovered().size());
+    }
+  }
+
+  /**
+   * A damaged record between readable ones is no torn tail: it is reported and skipped, the records
+   * after it are replayed, and nothing is cut from the file.
+   */
+  @Test
+  void aCorruptRecordInTheMiddleIsReportedAndSkippedNotCut() throws Exception {
+    try (ChangeLog log = new ChangeLog(dir, 1 << 20, 0)) {
+      for (int i = 0; i < 5; i++) {
+        log.append("db", null, "ns", 0, body(i));
+      }
+    }
+    Path segment = segments().get(0);
+    byte[] bytes = Files.readAllBytes(segment);
+    int recordLength = bytes.length / 5; // equal bodies: equal records
+    bytes[2 * recordLength + recordLength - 3] ^= 0x5a; // inside the third record's body
+    Files.write(segment, bytes);
+    try (ChangeLog log = new ChangeLog(dir, 1 << 20, 0)) {
+      assertEquals(
+          List.of(0L, 1L, 3L, 4L),
+          log.recovered().stream().map(ChangeLog.Entry::sequence).toList());
+      assertEquals(4, log.recoveredCount());
+      assertEquals(1, log.problems().size(), log.problems().toString());
+      assertTrue(log.problems().get(0).contains("writes 2 to 2 are lost"), log.problems().get(0));
+      assertEquals(bytes.length, Files.size(segment), "nothing cut");
+      assertEquals(5, log.append("db", null, "ns", 0, body(5)), "sequences continue");
     }
   }
 

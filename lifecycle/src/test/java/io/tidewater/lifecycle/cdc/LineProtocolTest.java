@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidewater.lifecycle.cdc.LineProtocol.Precision;
 import io.tidewater.lifecycle.influx.InfluxQl;
+import io.tidewater.policy.rollup.FieldType;
 import io.tidewater.testing.InfluxServer;
 import io.tidewater.testing.TestServers;
 import java.io.IOException;
@@ -31,6 +32,69 @@ class LineProtocolTest {
     assertEquals(List.of(), r.errors(), line);
     assertEquals(1, r.points().size(), line);
     return r.points().get(0);
+  }
+
+  /** A field whose type differs from the one the lake holds is refused in InfluxDB's words. */
+  @Test
+  void fieldsConflictingWithTheLakesTypesAreRefused() {
+    long now = 1_700_000_000_000_000_000L;
+    String body = "cpu v=1 1\ncpu v=2i 2\nmem v=3i 3\ncpu v=4,w=\"x\" 4\n";
+    LineProtocol.Stamps stamps =
+        LineProtocol.stamps(
+            body.getBytes(StandardCharsets.UTF_8),
+            Precision.NANOSECONDS,
+            now,
+            Long.MAX_VALUE,
+            m -> m.equals("cpu") ? Map.of("v", FieldType.FLOAT) : Map.of());
+    assertEquals(3, stamps.points().size());
+    assertEquals(1, stamps.errorCount());
+    assertEquals(
+        "partial write: field type conflict: input field \"v\" on measurement \"cpu\" is type"
+            + " integer, already exists as type float dropped=1",
+        stamps.errors().get(0).influxMessage());
+    assertEquals(
+        "cpu v=1 1\nmem v=3i 3\ncpu v=4,w=\"x\" 4\n",
+        new String(stamps.accepted(), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Points further ahead than the limit are refused per line; the accepted body holds exactly the
+   * other lines, so parsing it later (replay, micro-batches) gives the points acknowledged.
+   */
+  @Test
+  void farFuturePointsAreRefusedAndLeftOutOfTheAcceptedBody() {
+    long now = 1_700_000_000_000_000_000L;
+    long day = 86_400_000_000_000L;
+    String body =
+        "cpu,host=a v=1 "
+            + now
+            + "\ncpu,host=b v=2 "
+            + (now + 8 * day)
+            + "\ncpu,host=c v=3 "
+            + (now + day)
+            + "\ncpu,host=d v=4\n";
+    LineProtocol.Stamps stamps =
+        LineProtocol.stamps(
+            body.getBytes(StandardCharsets.UTF_8), Precision.NANOSECONDS, now, now + 7 * day, null);
+    assertEquals(3, stamps.points().size());
+    assertEquals(1, stamps.errorCount());
+    assertEquals(2, stamps.errors().get(0).line());
+    assertTrue(
+        stamps.errors().get(0).influxMessage().contains("tidewater.cdc.max-future"),
+        stamps.errors().get(0).influxMessage());
+    LineProtocol.Result again =
+        LineProtocol.parse(stamps.accepted(), Precision.NANOSECONDS, now + 5 * day);
+    assertEquals(0, again.errorCount());
+    assertEquals(
+        List.of("a", "c", "d"), again.points().stream().map(p -> p.tags().get("host")).toList());
+    assertEquals(
+        stamps.points().stream().map(LineProtocol.Stamp::timeNanos).toList(),
+        List.of(now, now + day, now),
+        "a point without a time gets the receive time");
+    // Nothing refused: the body itself, not a copy.
+    byte[] fine = "cpu v=1\n".getBytes(StandardCharsets.UTF_8);
+    assertTrue(
+        LineProtocol.stamps(fine, Precision.NANOSECONDS, now, now + day, null).accepted() == fine);
   }
 
   @Test
