@@ -7,20 +7,11 @@ import io.tidewater.testing.AzuriteServer;
 import io.tidewater.testing.InfluxServer;
 import io.tidewater.testing.S3Server;
 import io.tidewater.testing.TestServers;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,8 +37,8 @@ class OutgoingTlsIT {
       assertEquals("https", influx.url().getScheme());
 
       String sql = "{\"sql\": \"SELECT count(*) AS n FROM \\\"" + db + "\\\".cpu\"}";
-      try (Gateway trusted =
-          Gateway.start(
+      try (GatewayProcess trusted =
+          GatewayProcess.start(
               dir.resolve("trusted"),
               influx.url(),
               List.of(
@@ -58,7 +49,8 @@ class OutgoingTlsIT {
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("[[30]]"), r.body());
       }
-      try (Gateway untrusting = Gateway.start(dir.resolve("untrusting"), influx.url(), List.of())) {
+      try (GatewayProcess untrusting =
+          GatewayProcess.start(dir.resolve("untrusting"), influx.url(), List.of())) {
         assertEquals(503, untrusting.awaitReady(), untrusting.log());
         String readiness = untrusting.get("/q/health/ready").body();
         assertTrue(
@@ -102,112 +94,20 @@ class OutgoingTlsIT {
               "-Dtidewater.lake.azure.account-key=" + AzuriteServer.ACCOUNT_KEY);
       for (List<String> lake : List.of(s3Lake, azureLake)) {
         String name = lake == s3Lake ? "s3" : "azure";
-        try (Gateway trusted =
-            Gateway.start(dir.resolve(name + "-trusted"), influx.url(), trust, lake)) {
+        try (GatewayProcess trusted =
+            GatewayProcess.start(dir.resolve(name + "-trusted"), influx.url(), trust, lake)) {
           assertEquals(
               200, trusted.awaitReady(), name + ": " + trusted.get("/q/health/ready").body());
         }
-        try (Gateway untrusting =
-            Gateway.start(dir.resolve(name + "-untrusting"), influx.url(), List.of(), lake)) {
+        try (GatewayProcess untrusting =
+            GatewayProcess.start(
+                dir.resolve(name + "-untrusting"), influx.url(), List.of(), lake)) {
           assertEquals(503, untrusting.awaitReady(), untrusting.log());
           String readiness = untrusting.get("/q/health/ready").body();
           assertTrue(
               readiness.contains("PKIX") || readiness.contains("certification path"),
               name + ": " + readiness);
         }
-      }
-    }
-  }
-
-  /** The packaged gateway as a process, auth off, reading {@code influx}. */
-  private record Gateway(Process process, int port, Path logFile) implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    static Gateway start(Path dir, URI influx, List<String> jvm) throws IOException {
-      return start(
-          dir, influx, jvm, List.of("-Dtidewater.lake.uri=" + dir.resolve("lake").toUri()));
-    }
-
-    static Gateway start(Path dir, URI influx, List<String> jvm, List<String> lake)
-        throws IOException {
-      Files.createDirectories(dir);
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(jvm);
-      command.addAll(lake);
-      command.addAll(
-          List.of(
-              "-Dtidewater.auth.enabled=false",
-              "-Dtidewater.influx.url=" + influx,
-              "-Dtidewater.cdc.log-dir=" + dir.resolve("cdc-log"),
-              "-Dquarkus.http.port=" + port,
-              "-jar",
-              System.getProperty("quarkus.app.jar")));
-      Path log = dir.resolve("gateway.log");
-      Process p =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      return new Gateway(p, port, log);
-    }
-
-    /** The readiness status once the gateway answers (200 ready, 503 not). */
-    int awaitReady() throws Exception {
-      Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-      while (Instant.now().isBefore(deadline) && process.isAlive()) {
-        try {
-          int status =
-              HTTP.send(
-                      HttpRequest.newBuilder(
-                              URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                          .build(),
-                      HttpResponse.BodyHandlers.discarding())
-                  .statusCode();
-          if (status == 200 || status == 503) {
-            return status;
-          }
-        } catch (IOException notYet) {
-          // starting
-        }
-        Thread.sleep(200);
-      }
-      return -1;
-    }
-
-    HttpResponse<String> get(String path) throws Exception {
-      return HTTP.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    HttpResponse<String> post(String path, String json) throws Exception {
-      return HTTP.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(json))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    String log() throws IOException {
-      return Files.exists(logFile) ? Files.readString(logFile) : "";
-    }
-
-    @Override
-    public void close() {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
       }
     }
   }

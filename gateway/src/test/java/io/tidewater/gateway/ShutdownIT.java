@@ -1,11 +1,10 @@
 package io.tidewater.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidewater.testing.InfluxServer;
 import io.tidewater.testing.TestServers;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -56,33 +56,20 @@ class ShutdownIT {
           warm: { after: 30d }
         """
             .formatted(db));
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path log = dir.resolve("gateway.log");
-    Process gateway =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dtidewater.auth.enabled=false",
+    try (GatewayProcess gateway =
+        GatewayProcess.start(
+            dir,
+            influx.url(),
+            List.of(
                 "-Dtidewater.policies.folder=" + policies,
-                "-Dtidewater.influx.url=" + influx.url(),
-                "-Dtidewater.lake.uri=" + dir.resolve("lake").toUri(),
                 "-Dtidewater.export.scheduled=false",
-                "-Dtidewater.query.timeout=PT10M",
-                "-Dquarkus.http.port=" + port,
-                "-jar",
-                System.getProperty("quarkus.app.jar"))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    try {
-      awaitLive(port, log);
+                "-Dtidewater.query.timeout=PT10M"))) {
+      assertEquals(200, gateway.awaitReady(), gateway.log());
       String t = "\\\"" + db + "\\\".cpu";
       String sql = "SELECT COUNT(*) FROM " + t + " a, " + t + " b, " + t + " c, " + t + " d";
       CompletableFuture<HttpResponse<String>> answer =
           HTTP.sendAsync(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/sql"))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/sql"))
                   .header("Content-Type", "application/json")
                   .POST(HttpRequest.BodyPublishers.ofString("{\"sql\": \"" + sql + "\"}"))
                   .build(),
@@ -90,37 +77,14 @@ class ShutdownIT {
       Thread.sleep(2000);
       assertTrue(!answer.isDone(), "the statement runs: " + answer.getNow(null));
       long signalled = System.nanoTime();
-      gateway.destroy(); // SIGTERM
-      boolean exited = gateway.waitFor(20, TimeUnit.SECONDS);
+      gateway.process().destroy(); // SIGTERM
+      boolean exited = gateway.process().waitFor(20, TimeUnit.SECONDS);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
-      assertTrue(exited, "still running 20 s after SIGTERM:\n" + Files.readString(log));
+      assertTrue(exited, "still running 20 s after SIGTERM:\n" + gateway.log());
       assertTrue(
           answer.handle((r, e) -> true).get(5, TimeUnit.SECONDS),
           "the client was answered or disconnected");
       System.out.println("gateway exited " + ms + " ms after SIGTERM");
-    } finally {
-      gateway.destroyForcibly();
     }
-  }
-
-  private static void awaitLive(int port, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      try {
-        if (HTTP.send(
-                    HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/q/health/live"))
-                        .build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode()
-            == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // starting
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the gateway did not start:\n" + Files.readString(log));
   }
 }

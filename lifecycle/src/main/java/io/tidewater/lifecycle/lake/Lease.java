@@ -44,11 +44,7 @@ public final class Lease {
    */
   public static Optional<Lease> acquire(
       LakeStore store, String name, String owner, Duration ttl, Instant now) {
-    String prefix = "_leases/" + LakeLayout.escape(name) + "/";
-    Optional<ObjectInfo> newest =
-        store.list(prefix).stream()
-            .filter(o -> o.key().endsWith(".json"))
-            .max(Comparator.comparingLong(o -> numberOf(o.key())));
+    Optional<ObjectInfo> newest = newest(store, name);
     long next = 1;
     if (newest.isPresent()) {
       Map<?, ?> held;
@@ -79,11 +75,7 @@ public final class Lease {
    * against its clock); empty if nobody took it or its last holder released it.
    */
   public static Optional<Holder> holder(LakeStore store, String name) {
-    String prefix = "_leases/" + LakeLayout.escape(name) + "/";
-    Optional<ObjectInfo> newest =
-        store.list(prefix).stream()
-            .filter(o -> o.key().endsWith(".json"))
-            .max(Comparator.comparingLong(o -> numberOf(o.key())));
+    Optional<ObjectInfo> newest = newest(store, name);
     if (newest.isEmpty()) {
       return Optional.empty();
     }
@@ -130,11 +122,14 @@ public final class Lease {
   }
 
   private long newestNumber() {
+    return newest(store, name).map(o -> numberOf(o.key())).orElse(-1L);
+  }
+
+  /** The highest-numbered entry of the lease on {@code name}, if it was ever taken. */
+  private static Optional<ObjectInfo> newest(LakeStore store, String name) {
     return store.list("_leases/" + LakeLayout.escape(name) + "/").stream()
         .filter(o -> o.key().endsWith(".json"))
-        .mapToLong(o -> numberOf(o.key()))
-        .max()
-        .orElse(-1);
+        .max(Comparator.comparingLong(o -> numberOf(o.key())));
   }
 
   public String owner() {
