@@ -23,13 +23,30 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ResultCache {
 
-  /** Sizes and ages of the cache. */
+  /**
+   * Sizes and ages of the cache: at most {@code maxEntries} results and {@code maxBytes} of them
+   * (rows weighed by their estimated heap size).
+   */
   public record Settings(
       int maxEntries,
       int maxRowsPerEntry,
       Duration influxTtl,
       Duration lakeTtl,
-      Duration freshMargin) {
+      Duration freshMargin,
+      long maxBytes) {
+
+    /** The default byte budget: results are small; many rows are bounded by it, not by count. */
+    public static final long DEFAULT_MAX_BYTES = 64L << 20;
+
+    public Settings(
+        int maxEntries,
+        int maxRowsPerEntry,
+        Duration influxTtl,
+        Duration lakeTtl,
+        Duration freshMargin) {
+      this(maxEntries, maxRowsPerEntry, influxTtl, lakeTtl, freshMargin, DEFAULT_MAX_BYTES);
+    }
+
     public static final Settings DEFAULT =
         new Settings(
             1000, 10_000, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(5));
@@ -82,7 +99,18 @@ public final class ResultCache {
     this.settings = settings;
     this.entries =
         Caffeine.newBuilder()
-            .maximumSize(settings.maxEntries())
+            .executor(Runnable::run) // evictions done by the caller: the bound holds at once
+            // Each entry weighs at least its share of the budget, so both bounds hold: at most
+            // maxBytes in all and at most maxEntries entries.
+            .maximumWeight(settings.maxEntries() == 0 ? 0 : settings.maxBytes())
+            .<String, Entry>weigher(
+                (key, e) ->
+                    (int)
+                        Math.min(
+                            Integer.MAX_VALUE,
+                            Math.max(
+                                2L * key.length() + bytes(e.rows()),
+                                settings.maxBytes() / Math.max(1, settings.maxEntries()))))
             .expireAfterWrite(
                 settings.lakeTtl().isZero() ? Duration.ofNanos(1) : settings.lakeTtl())
             .build();
@@ -90,6 +118,18 @@ public final class ResultCache {
 
   public Settings settings() {
     return settings;
+  }
+
+  /** The rows' estimated heap size: arrays, references and boxed values or strings. */
+  static long bytes(List<Object[]> rows) {
+    long bytes = 16;
+    for (Object[] row : rows) {
+      bytes += 24 + 8L * row.length;
+      for (Object v : row) {
+        bytes += v == null ? 0 : v instanceof String str ? 40 + 2L * str.length() : 24;
+      }
+    }
+    return bytes;
   }
 
   /** A result still valid for the plan {@code planKey}, if there is one (counted as a hit). */
@@ -171,6 +211,7 @@ public final class ResultCache {
   }
 
   public long size() {
+    entries.cleanUp(); // pending evictions done, so the size is within the bounds
     return entries.estimatedSize();
   }
 

@@ -92,11 +92,19 @@ public final class SqlEngine {
       Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 8);
 
   /** The plan key each SQL text had when last planned, to find its results without planning. */
-  private final Cache<String, String> planKeys = Caffeine.newBuilder().maximumSize(10_000).build();
+  private final Cache<String, String> planKeys =
+      Caffeine.newBuilder()
+          // Weighed by their texts (up to max-sql-length each), not counted: 10,000 long texts
+          // would be gigabytes.
+          .maximumWeight(32L << 20)
+          .<String, String>weigher((sql, key) -> 2 * (sql.length() + key.length()) + 64)
+          .build();
 
   private final Cache<String, Deque<Prepared>> plans =
       Caffeine.newBuilder()
-          .maximumSize(500)
+          // A plan's classes and Calcite's connection weigh about 256 KB; its text on top.
+          .maximumWeight(128L << 20)
+          .<String, Deque<Prepared>>weigher((sql, idle) -> (256 << 10) + 2 * sql.length())
           .<String, Deque<Prepared>>removalListener(
               (sql, idle, cause) -> {
                 if (idle != null) {

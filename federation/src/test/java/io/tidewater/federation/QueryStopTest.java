@@ -32,6 +32,9 @@ class QueryStopTest {
   @Test
   void aCrossJoinStopsAtItsDeadline() {
     FederationFixture f = FederationFixture.get();
+    // The first metadata load and Janino's first compilations are not interruptible: done before
+    // the clock starts, as on a gateway that has served a query.
+    count(f.engine.query(crossJoin(f, 1), 10, Duration.ofSeconds(30)));
     for (int ways : new int[] {2, 3}) {
       long started = System.nanoTime();
       TidewaterException e =

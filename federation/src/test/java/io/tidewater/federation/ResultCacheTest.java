@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +37,37 @@ class ResultCacheTest {
             new ResultCache.Settings(
                 100, 1000, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(5)));
     table = "\"" + f.database + "\".cpu";
+  }
+
+  /**
+   * Results are weighed in bytes, not only counted: large ones push others out within the byte
+   * budget, and the entry bound still holds for small ones.
+   */
+  @Test
+  void resultsAreBoundedInBytesAndInCount() {
+    ResultCache cache =
+        new ResultCache(
+            new ResultCache.Settings(
+                10, 100_000, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ZERO, 100_000));
+    List<Object[]> big = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      big.add(new Object[] {"host-" + i, (long) i, 0.5 * i}); // about 130 bytes a row
+    }
+    long bigBytes = ResultCache.bytes(big);
+    assertTrue(bigBytes > 20_000 && bigBytes < 50_000, "estimate " + bigBytes);
+    for (int i = 0; i < 20; i++) {
+      cache.put("big " + i, entry(big));
+    }
+    assertTrue(cache.size() * bigBytes <= 100_000, cache.size() + " big results kept");
+    for (int i = 0; i < 50; i++) {
+      cache.put("small " + i, entry(Collections.singletonList(new Object[] {1L})));
+    }
+    assertTrue(cache.size() <= 10, cache.size() + " results kept");
+  }
+
+  private static ResultCache.Entry entry(List<Object[]> rows) {
+    return new ResultCache.Entry(
+        List.of(), rows, List.of(), System.nanoTime() + Duration.ofMinutes(1).toNanos(), List.of());
   }
 
   @Test

@@ -58,7 +58,8 @@ public class FederationBeans {
                 cache.maxRows(),
                 cache.influxTtl(),
                 cache.lakeTtl(),
-                cache.freshMargin()),
+                cache.freshMargin(),
+                cache.maxBytes().asLongValue()),
             config
                 .query()
                 .maxMemory()

@@ -169,6 +169,10 @@ public interface TidewaterConfig {
       /** Results reading InfluxDB closer to now than this are never kept. */
       @WithDefault("PT5M")
       Duration freshMargin();
+
+      /** The most the kept results weigh in all (their rows' estimated heap size). */
+      @WithDefault("64M")
+      MemorySize maxBytes();
     }
   }
 
