@@ -61,6 +61,16 @@ public class QueryAdmission {
             .register(metrics);
   }
 
+  /** Statements running now. */
+  int running() {
+    return maxConcurrent - running.availablePermits();
+  }
+
+  /** Statements waiting for a turn now. */
+  int queued() {
+    return queued.get();
+  }
+
   /** A turn for one statement, waiting in the queue if need be; TOO_BUSY if there is none. */
   public Permit admit() {
     if (!running.tryAcquire()) {

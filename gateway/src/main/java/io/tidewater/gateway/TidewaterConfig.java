@@ -87,6 +87,17 @@ public interface TidewaterConfig {
     Duration maxFuture();
 
     /**
+     * Threads that accept writes (parse, log with fsync, mark), apart from those SQL statements run
+     * on.
+     */
+    @WithDefault("8")
+    int writeThreads();
+
+    /** Writes that may wait for a write thread; past it a write is refused with 429. */
+    @WithDefault("256")
+    int writeQueue();
+
+    /**
      * How often InfluxDB's values per window are compared with the lake's, to find writes the write
      * targets never received (the gateway was down); {@code off} stops it.
      */

@@ -3,6 +3,7 @@ package io.tidewater.gateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
 import io.tidewater.gateway.auth.Callers;
 import io.tidewater.gateway.auth.Principal;
 import io.tidewater.lifecycle.cdc.ChangeCapture;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * line (the valid lines are kept, as InfluxDB keeps them; points further ahead than {@code
  * tidewater.cdc.max-future} are refused the same way, and fields whose type differs from the lake's
  * with InfluxDB's {@code field type conflict}), 413 for a body over the limit, 507 when the log's
- * disk is full.
+ * disk is full, 429 when more writes wait than {@code tidewater.cdc.write-queue}. Bodies are read
+ * on the I/O thread and accepted on {@link WriteThreads}, never on the pool SQL runs on.
  */
 @Path("/")
 public class WriteResource {
@@ -40,6 +43,7 @@ public class WriteResource {
   private final Audit audit;
   private final Duration maxFuture;
   private final LakeFieldTypes lakeTypes;
+  private final WriteThreads threads;
 
   WriteResource(
       ChangeCapture capture,
@@ -48,7 +52,9 @@ public class WriteResource {
       SecurityIdentity identity,
       Audit audit,
       TidewaterConfig config,
-      LakeFieldTypes lakeTypes) {
+      LakeFieldTypes lakeTypes,
+      WriteThreads threads) {
+    this.threads = threads;
     this.maxFuture = config.cdc().maxFuture();
     this.lakeTypes = lakeTypes;
     this.capture = capture;
@@ -56,8 +62,7 @@ public class WriteResource {
     this.identity = identity;
     this.audit = audit;
     // From the whole body in hand to durable: the part of a write's latency that is the gateway's
-    // own
-    // (http_server_requests_seconds also counts the client sending the body).
+    // own (http_server_requests_seconds also counts the client sending the body).
     this.accepted =
         Timer.builder("tidewater_write_accept_seconds")
             .description("Checking, logging (forced to disk) and marking one received write")
@@ -68,13 +73,13 @@ public class WriteResource {
   @POST
   @Path("write")
   @Consumes(MediaType.WILDCARD)
-  public Response write(
+  public Uni<Response> write(
       @QueryParam("db") String db,
       @QueryParam("rp") String rp,
       @QueryParam("precision") String precision,
       byte[] body) {
     if (db == null || db.isEmpty()) {
-      return error(400, "database is required");
+      return Uni.createFrom().item(error(400, "database is required"));
     }
     return accept(db, rp == null || rp.isEmpty() ? null : rp, precision, body);
   }
@@ -85,13 +90,13 @@ public class WriteResource {
   @POST
   @Path("api/v2/write")
   @Consumes(MediaType.WILDCARD)
-  public Response writeV2(
+  public Uni<Response> writeV2(
       @QueryParam("org") String org,
       @QueryParam("bucket") String bucket,
       @QueryParam("precision") String precision,
       byte[] body) {
     if (bucket == null || bucket.isEmpty()) {
-      return error(400, "bucket is required");
+      return Uni.createFrom().item(error(400, "bucket is required"));
     }
     int slash = bucket.indexOf('/');
     return accept(
@@ -101,21 +106,41 @@ public class WriteResource {
         body);
   }
 
-  private Response accept(String db, String rp, String precision, byte[] body) {
-    Principal caller = Callers.of(identity);
+  private Uni<Response> accept(String db, String rp, String precision, byte[] body) {
+    Principal caller = Callers.of(identity); // here: the identity belongs to the request's thread
     if (!caller.mayWrite(db)) {
       // InfluxDB's answer to a user without the grant.
       audit.record(caller, "write", db, 0, Duration.ZERO, "forbidden");
-      return error(
-          403,
-          "token '"
-              + caller.name()
-              + "' is not authorized to write to database \""
-              + db
-              + "\" (needs write:"
-              + db
-              + ")");
+      return Uni.createFrom().item(forbidden(caller, db));
     }
+    return Uni.createFrom()
+        .item(() -> acceptAs(caller, db, rp, precision, body))
+        .runSubscriptionOn(threads)
+        .onFailure(RejectedExecutionException.class)
+        .recoverWithItem(
+            () -> {
+              audit.record(caller, "write", db, 0, Duration.ZERO, "busy");
+              return Response.fromResponse(
+                      error(
+                          429, "too many writes waiting (tidewater.cdc.write-queue); retry later"))
+                  .header("Retry-After", "1")
+                  .build();
+            });
+  }
+
+  private static Response forbidden(Principal caller, String db) {
+    return error(
+        403,
+        "token '"
+            + caller.name()
+            + "' is not authorized to write to database \""
+            + db
+            + "\" (needs write:"
+            + db
+            + ")");
+  }
+
+  private Response acceptAs(Principal caller, String db, String rp, String precision, byte[] body) {
     long started = System.nanoTime();
     long[] points = {0};
     Response response = null;

@@ -14,19 +14,26 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Admission of SQL on the real gateway, one statement at a time and none waiting: while the only
- * turn is taken a statement gets 429 TOO_BUSY with Retry-After (and is counted), then runs once the
- * turn is free; a SQL text over the length limit is refused before anything else.
+ * Admission of SQL on the real gateway with real slow statements: two run, one waits, and the next
+ * is refused at once with 429 TOO_BUSY and Retry-After (and counted) while writes are still
+ * acknowledged; the waiting one runs when a turn is free; a SQL text over the length limit is
+ * refused before anything else.
  */
 @QuarkusTest
 @WithTestResource(AdmissionTest.Resource.class)
 class AdmissionTest {
 
-  /** One turn, no queue, a short wait, a short SQL limit. */
+  /** Two turns, one place in the queue, statements stopped after 3 s, a short SQL limit. */
   public static class Resource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
@@ -34,10 +41,11 @@ class AdmissionTest {
         return Map.of(
             "tidewater.influx.url", TestServers.influx().url().toString(),
             "tidewater.lake.uri", Files.createTempDirectory("tidewater-lake-").toUri().toString(),
-            "tidewater.query.max-concurrent", "1",
-            "tidewater.query.max-queued", "0",
-            "tidewater.query.queue-timeout", "PT0.2S",
-            "tidewater.query.max-sql-length", "200");
+            "tidewater.query.max-concurrent", "2",
+            "tidewater.query.max-queued", "1",
+            "tidewater.query.queue-timeout", "PT30S",
+            "tidewater.query.timeout", "PT3S",
+            "tidewater.query.max-sql-length", "2000");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -47,6 +55,12 @@ class AdmissionTest {
     public void stop() {}
   }
 
+  /** A count over a 4-way cross join of 200 values: 1.6 billion rows, stopped by the limit. */
+  static final String SLOW =
+      "WITH v(x) AS (VALUES "
+          + IntStream.range(0, 200).mapToObj(Integer::toString).collect(Collectors.joining(","))
+          + ") SELECT COUNT(*) AS n FROM v a, v b, v c, v d";
+
   @Inject QueryAdmission admission;
 
   private static Response sql(String sql) {
@@ -54,19 +68,43 @@ class AdmissionTest {
   }
 
   @Test
-  void pastTheLimitAStatementIsRefusedWithRetryAfterAndRunsOnceATurnIsFree() {
-    try (QueryAdmission.Permit taken = admission.admit()) {
-      Response busy = sql("SELECT 1 AS x");
-      assertEquals(429, busy.statusCode(), busy.body().asString());
-      assertEquals("TOO_BUSY", busy.jsonPath().getString("code"));
-      assertEquals("1", busy.header("Retry-After"));
-      Response explain =
-          given()
-              .contentType(ContentType.JSON)
-              .body("{\"sql\": \"SELECT 1\"}")
-              .post("/v1/sql/explain");
-      assertEquals(429, explain.statusCode(), explain.body().asString());
+  void pastTheRunningAndTheQueuedAStatementIsRefusedAtOnceWithRetryAfter() throws Exception {
+    List<CompletableFuture<Response>> slow = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      slow.add(CompletableFuture.supplyAsync(() -> sql(SLOW)));
     }
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while ((admission.running() < 2 || admission.queued() < 1) && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
+    assertEquals(2, admission.running(), "two statements run");
+    assertEquals(1, admission.queued(), "one waits");
+    long started = System.nanoTime();
+    Response busy = sql("SELECT 1 AS x");
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertEquals(429, busy.statusCode(), busy.body().asString());
+    assertEquals("TOO_BUSY", busy.jsonPath().getString("code"));
+    assertEquals("1", busy.header("Retry-After"));
+    assertTrue(busy.jsonPath().getString("message").contains("queue is full"), busy.asString());
+    assertTrue(ms < 2000, "refused at once, not after waiting: " + ms + " ms");
+    Response explain =
+        given()
+            .contentType(ContentType.JSON)
+            .body("{\"sql\": \"SELECT 1\"}")
+            .post("/v1/sql/explain");
+    assertEquals(429, explain.statusCode(), explain.body().asString());
+    // Writes are not queries: acknowledged while every turn is taken.
+    Response write =
+        given().body("cpu,host=a usage=1 1").post("/write?db=admission&precision=s").andReturn();
+    assertEquals(204, write.statusCode(), write.body().asString());
+    assertEquals(2, admission.running(), "the statements still run");
+    // All three end at their limit, the waiting one after its turn came.
+    for (CompletableFuture<Response> f : slow) {
+      Response r = f.get(30, TimeUnit.SECONDS);
+      assertEquals(400, r.statusCode(), r.body().asString());
+      assertEquals("QUERY_TIMEOUT", r.jsonPath().getString("code"));
+    }
+    assertEquals(0, admission.running());
     Response ok = sql("SELECT 1 AS x");
     assertEquals(200, ok.statusCode(), ok.body().asString());
     // Failed statements give their turn back too.
@@ -78,7 +116,7 @@ class AdmissionTest {
 
   @Test
   void aSqlTextOverTheLimitIsRefused() {
-    Response r = sql("SELECT 1 AS x" + " ".repeat(300));
+    Response r = sql("SELECT 1 AS x" + " ".repeat(2100));
     assertEquals(400, r.statusCode(), r.body().asString());
     assertTrue(r.jsonPath().getString("message").contains("max-sql-length"), r.body().asString());
   }
