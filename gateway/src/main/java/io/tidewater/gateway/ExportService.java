@@ -192,7 +192,10 @@ public class ExportService {
                       + h.owner()
                       + ", whose lease runs until "
                       + h.expires()
-                      + "; this gateway takes over once that gateway stops renewing it");
+                      + " by that gateway's clock; this gateway takes over once the lease has not"
+                      + " been renewed for "
+                      + h.ttl()
+                      + " by its own clock");
             });
     synchronized (t) {
       if (t.runningKind != null) {

@@ -95,7 +95,13 @@ class JobsResourceTest {
   void aRunWhileAnotherGatewayHoldsTheLeaseIsRefusedNamingIt() {
     Instant now = Instant.now();
     Lease other =
-        Lease.acquire(ledger.store(), "export-jobs-test", "gw-b:8080", Duration.ofMinutes(5), now)
+        Lease.acquire(
+                ledger.store(),
+                "export-jobs-test",
+                "gw-b:8080",
+                Duration.ofMinutes(5),
+                now,
+                new Lease.Watch())
             .orElseThrow();
     try {
       given()

@@ -3,6 +3,7 @@ package io.tidewater.lifecycle.export;
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.lifecycle.influx.InfluxClient;
+import io.tidewater.lifecycle.lake.LakeLayout;
 import io.tidewater.lifecycle.lake.Lease;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
@@ -66,7 +67,7 @@ public final class ExportJob {
         new WindowExporter(
             influx, b.writer != null ? b.writer : new WindowWriter(ledger, b.stagingDir, clock));
     this.planner = new WindowPlanner(policy);
-    this.lock = new PolicyLock(policy.name(), ledger, clock, b.settings.lease());
+    this.lock = new PolicyLock(policy.name(), ledger, clock, b.settings.lease(), new Lease.Watch());
     this.shrinks = new ShrinkCheck(policy, influx, ledger);
     this.pipeline =
         new ExportPipeline(
@@ -225,6 +226,15 @@ public final class ExportJob {
           List<JobReport.WindowFailure> failures = new ArrayList<>();
           for (var e : windowsByMeasurement.entrySet()) {
             String m = e.getKey();
+            Optional<String> unstorable = LakeLayout.unstorable(policy.source().database(), m);
+            if (unstorable.isPresent()) {
+              for (Window w : e.getValue()) {
+                failures.add(
+                    JobReport.WindowFailure.onPurpose(
+                        m, w, JobReport.FailureKind.NAME_TOO_LONG, " (" + unstorable.get() + ")"));
+              }
+              continue;
+            }
             List<Window> todo = new ArrayList<>();
             List<Window> spanned = new ArrayList<>();
             for (Window w : e.getValue().stream().sorted().distinct().toList()) {
@@ -291,6 +301,17 @@ public final class ExportJob {
         continue;
       }
       Instant from = backfill.map(Window::start).orElse(Durations.fromEpochNanos(earliest.get()));
+      Optional<String> unstorable = LakeLayout.unstorable(source.database(), measurement);
+      if (unstorable.isPresent()) {
+        // Reported once, at its first window; the other measurements go on.
+        failures.add(
+            JobReport.WindowFailure.onPurpose(
+                measurement,
+                policy.windows().containing(from),
+                JobReport.FailureKind.NAME_TOO_LONG,
+                " (" + unstorable.get() + ")"));
+        continue;
+      }
       Instant until = policy.windows().dueUntil(now);
       if (backfill.isPresent() && backfill.get().end().isBefore(until)) {
         until = backfill.get().end();

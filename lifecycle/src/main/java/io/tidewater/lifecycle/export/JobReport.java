@@ -24,7 +24,12 @@ public record JobReport(
     /** Not re-exported on purpose: the policy deletes points older than hot keep from InfluxDB. */
     HOT_DELETED(
         "not re-exported: the policy deletes points older than hot keep from InfluxDB, so InfluxDB may no"
-            + " longer hold all of this window");
+            + " longer hold all of this window"),
+    /**
+     * Not exported: the measurement's names are too long for the lake's keys (never shortened:
+     * engines decode names from the lake's folders).
+     */
+    NAME_TOO_LONG("not exported: the measurement's names are too long for the lake");
 
     private final String reason;
 

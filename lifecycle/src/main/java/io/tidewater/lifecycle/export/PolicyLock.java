@@ -27,10 +27,17 @@ final class PolicyLock {
   private final Clock clock;
   private final Optional<ExportSettings.Lease> settings;
   private final ReentrantLock running = new ReentrantLock();
+  private final Lease.Watch watch;
   private volatile Lease current;
   private volatile boolean lost;
 
-  PolicyLock(String policy, Ledger ledger, Clock clock, Optional<ExportSettings.Lease> settings) {
+  PolicyLock(
+      String policy,
+      Ledger ledger,
+      Clock clock,
+      Optional<ExportSettings.Lease> settings,
+      Lease.Watch watch) {
+    this.watch = watch;
     this.policy = policy;
     this.ledger = ledger;
     this.clock = clock;
@@ -60,7 +67,8 @@ final class PolicyLock {
               "export-" + policy,
               settings.get().owner(),
               settings.get().ttl(),
-              clock.instant());
+              clock.instant(),
+              watch);
       if (held.isEmpty()) {
         return Optional.empty();
       }
@@ -111,7 +119,7 @@ final class PolicyLock {
     }
     return Lease.holder(ledger.store(), "export-" + policy)
         .filter(h -> !h.owner().equals(settings.get().owner()))
-        .filter(h -> h.expires().isAfter(clock.instant()));
+        .filter(h -> !watch.ranOut(h));
   }
 
   /** Whether the lease of the work under way was lost. */

@@ -1,13 +1,15 @@
 package io.tidewater.lifecycle.export;
 
+import io.tidewater.lifecycle.lake.LakeLayout;
 import io.tidewater.util.Threads;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * Runs an attempt up to {@code attempts} times while it throws {@code retried} (or a subclass),
- * waiting {@code firstBackoff} after the first failure and twice as long after each further one;
- * the last failure, and any other exception, propagates.
+ * Runs an attempt up to {@code attempts} times while it throws {@code retried} (or a subclass)
+ * other than {@link LakeLayout.NameTooLong} (the same names fail again), waiting {@code
+ * firstBackoff} after the first failure and twice as long after each further one; the last failure,
+ * and any other exception, propagates.
  */
 final class Retry {
 
@@ -27,7 +29,7 @@ final class Retry {
       try {
         return attempt.get();
       } catch (RuntimeException e) {
-        if (n >= attempts || !retried.isInstance(e)) {
+        if (n >= attempts || !retried.isInstance(e) || e instanceof LakeLayout.NameTooLong) {
           throw e;
         }
         Threads.sleep(backoff);

@@ -1,13 +1,17 @@
 package io.tidewater.lifecycle.lake;
 
+import io.tidewater.error.ErrorCode;
+import io.tidewater.error.TidewaterException;
 import io.tidewater.policy.PartitionGranularity;
 import io.tidewater.policy.Resolution;
 import io.tidewater.policy.Window;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where things live in the lake (docs/architecture.md, lake layout): Hive-style partition folders
@@ -33,7 +37,97 @@ public final class LakeLayout {
   private static final DateTimeFormatter COMPACT =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+  /** The longest key every store takes (S3's and Azure Blob's limit), in UTF-8 bytes. */
+  public static final int MAX_KEY_BYTES = 1024;
+
+  /**
+   * The longest folder or file name every store takes (local file systems' and ADLS Gen2's limit),
+   * in UTF-8 bytes.
+   */
+  public static final int MAX_NAME_BYTES = 255;
+
+  /**
+   * Room kept after a measurement's prefix for what every window adds to it (resolution, day, hour,
+   * ledger entry or file name), so that a measurement whose names fit has keys that fit too.
+   */
+  static final int SUFFIX_BYTES = 200;
+
+  /**
+   * A database, measurement, tag key or tag value whose escaped name makes a key longer than the
+   * lake's stores take: never shortened (engines reading the lake decode names from the folders),
+   * refused where it occurs and reported, so other measurements and windows go on.
+   */
+  public static final class NameTooLong extends TidewaterException {
+    NameTooLong(String message) {
+      super(ErrorCode.UNSUPPORTED, message);
+    }
+  }
+
   private LakeLayout() {}
+
+  /**
+   * Why the lake cannot hold a measurement (its escaped database or measurement name past {@link
+   * #MAX_NAME_BYTES}, or its prefix leaving less than {@link #SUFFIX_BYTES} of {@link
+   * #MAX_KEY_BYTES}); empty if it can.
+   */
+  public static Optional<String> unstorable(String database, String measurement) {
+    for (String name : new String[] {database, measurement}) {
+      int bytes = bytes(escape(name));
+      if (bytes > MAX_NAME_BYTES) {
+        return Optional.of(
+            "the name "
+                + abbreviated(name)
+                + " is "
+                + bytes
+                + " bytes as a lake folder name; stores take at most "
+                + MAX_NAME_BYTES);
+      }
+    }
+    int prefix = bytes(LEDGER_ROOT + measurementPrefix(database, measurement));
+    if (prefix + SUFFIX_BYTES > MAX_KEY_BYTES) {
+      return Optional.of(
+          "its database and measurement names take "
+              + prefix
+              + " bytes of the lake's "
+              + MAX_KEY_BYTES
+              + "-byte keys");
+    }
+    return Optional.empty();
+  }
+
+  /** {@code key}, if every store takes it: no name past MAX_NAME_BYTES, at most MAX_KEY_BYTES. */
+  static String checked(String key) {
+    if (bytes(key) > MAX_KEY_BYTES) {
+      throw new NameTooLong(
+          "the lake key "
+              + abbreviated(key)
+              + " is "
+              + bytes(key)
+              + " bytes; stores take at most "
+              + MAX_KEY_BYTES);
+    }
+    for (String name : key.split("/")) {
+      if (bytes(name) > MAX_NAME_BYTES) {
+        throw new NameTooLong(
+            "the lake folder name "
+                + abbreviated(name)
+                + " is "
+                + bytes(name)
+                + " bytes; stores take at most "
+                + MAX_NAME_BYTES
+                + " (a partition tag's value that long cannot be a partition folder)");
+      }
+    }
+    return key;
+  }
+
+  private static int bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static String abbreviated(String s) {
+    return s.length() <= 60 ? "'" + s + "'" : "'" + s.substring(0, 60) + "...'";
+  }
 
   /** {@code db/measurement/res=raw/}: every file of one resolution of a measurement. */
   public static String resolutionPrefix(
@@ -64,16 +158,20 @@ public final class LakeLayout {
     return path.toString();
   }
 
-  /** The name of the {@code n}th data file of a window in one partition folder. */
+  /**
+   * The name of the {@code n}th data file of a window in one partition folder; {@link NameTooLong}
+   * if a store would not take it.
+   */
   public static String dataKey(
       String resolutionPrefix, String partitionPath, Window window, int n) {
-    return resolutionPrefix
-        + partitionPath
-        + "/part-"
-        + COMPACT.format(window.start())
-        + "-"
-        + n
-        + ".parquet";
+    return checked(
+        resolutionPrefix
+            + partitionPath
+            + "/part-"
+            + COMPACT.format(window.start())
+            + "-"
+            + n
+            + ".parquet");
   }
 
   /** {@code _ledger/db/measurement/res=raw/}: the ledger of one resolution of a measurement. */

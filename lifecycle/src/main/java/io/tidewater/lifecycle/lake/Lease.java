@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * A lease on a named job in the lake, so that of several gateways one works on it at a time
@@ -18,6 +19,11 @@ import java.util.Optional;
  * created with put-if-absent: the holder of the highest number holds the lease until its expiry;
  * taking over an expired or released lease is creating the next number, which exactly one contender
  * can do. A dead gateway's lease simply runs out.
+ *
+ * <p>Expiry is judged without trusting another machine's clock: every renewal creates the next
+ * number, so a contender that sees the same newest number for the holder's ttl (written into the
+ * lease) on its own monotonic clock ({@link Watch}) knows the holder stopped renewing. The {@code
+ * expires} time in the entry is the holder's wall clock, shown to operators, never compared.
  */
 public final class Lease {
 
@@ -43,7 +49,7 @@ public final class Lease {
    * takes it over at once instead of waiting for it to expire); empty if another owner does.
    */
   public static Optional<Lease> acquire(
-      LakeStore store, String name, String owner, Duration ttl, Instant now) {
+      LakeStore store, String name, String owner, Duration ttl, Instant now, Watch watch) {
     Optional<ObjectInfo> newest = newest(store, name);
     long next = 1;
     if (newest.isPresent()) {
@@ -53,13 +59,13 @@ public final class Lease {
       } catch (LakeStoreException.Missing renewedMeanwhile) {
         return Optional.empty(); // its holder just renewed it: held
       }
+      long number = numberOf(newest.get().key());
       boolean released = Boolean.TRUE.equals(held.get("released"));
-      boolean expired = Instant.parse((String) held.get("expires")).isBefore(now);
       boolean ours = owner.equals(held.get("owner"));
-      if (!released && !expired && !ours) {
+      if (!released && !ours && !watch.ranOut(number, ttlOf(held, ttl))) {
         return Optional.empty();
       }
-      next = numberOf(newest.get().key()) + 1;
+      next = number + 1;
     }
     Lease lease = new Lease(store, name, owner, ttl, next);
     try {
@@ -71,8 +77,8 @@ public final class Lease {
   }
 
   /**
-   * Who holds the lease on {@code name} by its newest entry (expired or not: the caller judges
-   * against its clock); empty if nobody took it or its last holder released it.
+   * Who holds the lease on {@code name} by its newest entry (live or not: the caller judges with
+   * its {@link Watch}); empty if nobody took it or its last holder released it.
    */
   public static Optional<Holder> holder(LakeStore store, String name) {
     Optional<ObjectInfo> newest = newest(store, name);
@@ -89,11 +95,55 @@ public final class Lease {
       return Optional.empty();
     }
     return Optional.of(
-        new Holder((String) held.get("owner"), Instant.parse((String) held.get("expires"))));
+        new Holder(
+            (String) held.get("owner"),
+            Instant.parse((String) held.get("expires")),
+            numberOf(newest.get().key()),
+            ttlOf(held, Duration.ZERO)));
   }
 
-  /** A lease's holder and when its lease runs out unless renewed. */
-  public record Holder(String owner, Instant expires) {}
+  /**
+   * A lease's holder, when its lease runs out by the holder's clock unless renewed (for people:
+   * never compared with another clock), the number of its newest entry and the holder's ttl.
+   */
+  public record Holder(String owner, Instant expires, long number, Duration ttl) {}
+
+  /**
+   * What one contender has seen of a lease, on its own monotonic clock: the newest number and since
+   * when it has been the newest. A lease whose number has not changed for its holder's ttl was not
+   * renewed for that long: its holder is gone, whatever the clocks of either machine say.
+   */
+  public static final class Watch {
+    private final LongSupplier nanos;
+    private long number = -1;
+    private long since;
+
+    /** A watch on this process's {@link System#nanoTime()}. */
+    public Watch() {
+      this(System::nanoTime);
+    }
+
+    /** A watch on {@code nanos} (tests make time pass with it). */
+    public Watch(LongSupplier nanos) {
+      this.nanos = nanos;
+    }
+
+    /** Whether the entry {@code number} has been the newest for at least {@code ttl}. */
+    public synchronized boolean ranOut(long number, Duration ttl) {
+      long now = nanos.getAsLong();
+      if (number != this.number) {
+        this.number = number;
+        this.since = now;
+        return false;
+      }
+      return now - since >= ttl.toNanos();
+    }
+
+    /** Whether {@code holder}'s lease was not renewed for its ttl as far as this watch saw. */
+    public boolean ranOut(Holder holder) {
+      return ranOut(holder.number(), holder.ttl());
+    }
+  }
 
   /** Extends the lease from {@code now}; false if it was lost (expired and taken over). */
   public boolean renew(Instant now) {
@@ -143,7 +193,15 @@ public final class Lease {
   private byte[] body(Instant expires, boolean released) {
     try {
       return JSON.writeValueAsBytes(
-          Map.of("owner", owner, "expires", expires.toString(), "released", released));
+          Map.of(
+              "owner",
+              owner,
+              "expires",
+              expires.toString(),
+              "ttlMillis",
+              ttl.toMillis(),
+              "released",
+              released));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -156,6 +214,13 @@ public final class Lease {
       throw new UncheckedIOException(
           "lease " + store.location().uriOf(key) + " is not readable", e);
     }
+  }
+
+  /** The holder's ttl as written in its entry; {@code otherwise} for entries written before. */
+  private static Duration ttlOf(Map<?, ?> held, Duration otherwise) {
+    return held.get("ttlMillis") instanceof Number ms
+        ? Duration.ofMillis(ms.longValue())
+        : otherwise;
   }
 
   private static long numberOf(String key) {

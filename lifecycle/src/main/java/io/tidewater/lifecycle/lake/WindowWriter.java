@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -131,9 +132,14 @@ public final class WindowWriter {
     long to = Durations.epochNanos(window.end());
     int[] order = rows.seriesTimeOrder();
     Map<String, List<Integer>> partitions = partition(rows, order, options, from, to, window);
+    String prefix = LakeLayout.resolutionPrefix(database, measurement, resolution);
+    // Every key first: a name too long for the store refuses the window before anything is written.
+    Map<String, String> keys = new HashMap<>();
+    for (String partition : partitions.keySet()) {
+      keys.put(partition, LakeLayout.dataKey(prefix, partition, window, 0));
+    }
     String intent =
         base.isPresent() ? ledger.beginWrite(database, measurement, resolution, window) : null;
-    String prefix = LakeLayout.resolutionPrefix(database, measurement, resolution);
     WriteOptions writeOptions = WriteOptions.of(options);
     List<DataFile> files = new ArrayList<>();
     long total = 0;
@@ -141,7 +147,7 @@ public final class WindowWriter {
     long max = Long.MIN_VALUE;
     for (Map.Entry<String, List<Integer>> part : partitions.entrySet()) {
       int[] rowsOfPart = part.getValue().stream().mapToInt(Integer::intValue).toArray();
-      String key = LakeLayout.dataKey(prefix, part.getKey(), window, 0);
+      String key = keys.get(part.getKey());
       DataFile file = writeFile(ledger.store(), key, rows, rowsOfPart, writeOptions, storageClass);
       files.add(file);
       total += file.rows();

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,9 +141,12 @@ class ExportLeaseTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     Future<Optional<JobReport>> run = pool.submit(() -> job.runDue());
     Thread.sleep(700);
-    // Another gateway sees the lease expired (its clock is later) and takes it over. The stalled
-    // holder still renews meanwhile, so a single attempt can lose the race to one of its renewals
-    // (that contender would try again at its next schedule): try as a scheduler would.
+    // Another gateway judges the holder stalled (its watch sees a whole ttl pass between two looks
+    // at the same number, as when the holder is paused longer than its ttl) and takes the lease
+    // over. The holder still renews, so an attempt can lose the race to one of its renewals (that
+    // contender would try again at its next schedule): try as a scheduler would.
+    AtomicLong ticks = new AtomicLong();
+    Lease.Watch stalledLooking = new Lease.Watch(() -> ticks.addAndGet(1_000_000_000L));
     boolean taken = false;
     for (int attempt = 0; attempt < 50 && !taken; attempt++) {
       taken =
@@ -151,7 +155,8 @@ class ExportLeaseTest {
                   "export-lost",
                   "taker",
                   Duration.ofMinutes(10),
-                  clock.instant().plusSeconds(60))
+                  clock.instant(),
+                  stalledLooking)
               .isPresent();
       if (!taken) {
         Thread.sleep(20);

@@ -16,10 +16,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Leases on the real stores: one holder at a time, expiry, release, renewal. */
+/**
+ * Leases on the real stores: one holder at a time, expiry judged on the contender's own clock,
+ * release, renewal.
+ */
 class LeaseTest {
 
   static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
@@ -31,6 +35,19 @@ class LeaseTest {
       case "s3" -> TestStores.s3();
       default -> TestStores.azure();
     };
+  }
+
+  /** A contender's own clock, moved by the test. */
+  static final class Ticker {
+    final AtomicLong nanos = new AtomicLong();
+
+    Lease.Watch watch() {
+      return new Lease.Watch(nanos::get);
+    }
+
+    void pass(Duration d) {
+      nanos.addAndGet(d.toNanos());
+    }
   }
 
   @ParameterizedTest(name = "{0}")
@@ -48,7 +65,7 @@ class LeaseTest {
           pool.submit(
               () -> {
                 start.await();
-                return Lease.acquire(store, name, owner, TTL, T0);
+                return Lease.acquire(store, name, owner, TTL, T0, new Lease.Watch());
               }));
     }
     start.countDown();
@@ -60,25 +77,60 @@ class LeaseTest {
     assertEquals(1, holders.size());
     Lease held = holders.get(0);
 
-    assertTrue(
-        Lease.acquire(store, name, "late", TTL, T0.plusSeconds(60)).isEmpty(),
-        "held and not expired");
+    Ticker late = new Ticker();
+    Lease.Watch watch = late.watch();
+    assertTrue(Lease.acquire(store, name, "late", TTL, T0, watch).isEmpty(), "held");
+    late.pass(Duration.ofMinutes(8));
+    assertTrue(Lease.acquire(store, name, "late", TTL, T0, watch).isEmpty(), "not renewed 8 min");
     assertTrue(held.renew(T0.plus(Duration.ofMinutes(8))));
+    late.pass(Duration.ofMinutes(7)); // 15 min since first seen, 7 since it saw the renewal
     assertTrue(
-        Lease.acquire(store, name, "late", TTL, T0.plus(Duration.ofMinutes(15))).isEmpty(),
-        "renewed until 18 min");
-    Optional<Lease> takeover =
-        Lease.acquire(store, name, "survivor", TTL, T0.plus(Duration.ofMinutes(19)));
-    assertTrue(takeover.isPresent(), "a dead holder's lease runs out");
+        Lease.acquire(store, name, "late", TTL, T0, watch).isEmpty(),
+        "renewed: the watch starts again when the number changes");
+    late.pass(Duration.ofMinutes(10));
+    Optional<Lease> takeover = Lease.acquire(store, name, "late", TTL, T0, watch);
+    assertTrue(takeover.isPresent(), "not renewed for its ttl: a dead holder's lease runs out");
     assertFalse(
         held.renew(T0.plus(Duration.ofMinutes(19))), "the old holder learns it lost the lease");
     takeover.get().release(T0.plus(Duration.ofMinutes(20)));
     assertEquals(
         "next",
-        Lease.acquire(store, name, "next", TTL, T0.plus(Duration.ofMinutes(20)))
-            .orElseThrow()
-            .owner(),
+        Lease.acquire(store, name, "next", TTL, T0, new Lease.Watch()).orElseThrow().owner(),
         "a released lease is free at once");
+  }
+
+  /**
+   * Wall clocks are never compared: a contender whose clock is a year ahead (or the holder's a year
+   * behind) still waits the holder's ttl, written into the lease, on its own clock.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"local", "s3"})
+  void anotherMachinesClockDoesNotExpireALease(String kind) {
+    LakeStore store = store(kind);
+    String name = "job-" + UUID.randomUUID();
+    Lease.acquire(
+            store,
+            name,
+            "behind",
+            Duration.ofMinutes(2),
+            T0.minus(Duration.ofDays(365)),
+            new Lease.Watch())
+        .orElseThrow();
+    Ticker ahead = new Ticker();
+    Lease.Watch watch = ahead.watch();
+    Instant yearLater = T0.plus(Duration.ofDays(365));
+    assertTrue(Lease.acquire(store, name, "ahead", TTL, yearLater, watch).isEmpty());
+    ahead.pass(Duration.ofMinutes(1));
+    assertTrue(
+        Lease.acquire(store, name, "ahead", TTL, yearLater, watch).isEmpty(),
+        "a minute of the holder's two");
+    Lease.Holder holder = Lease.holder(store, name).orElseThrow();
+    assertEquals(Duration.ofMinutes(2), holder.ttl(), "the holder's ttl, not the contender's");
+    assertFalse(watch.ranOut(holder));
+    ahead.pass(Duration.ofMinutes(1));
+    assertTrue(
+        Lease.acquire(store, name, "ahead", TTL, yearLater, watch).isPresent(),
+        "two minutes without a renewal by the contender's clock");
   }
 
   /** A stalled holder must not slip back in through a number freed by the new holder's renewal. */
@@ -87,16 +139,18 @@ class LeaseTest {
   void aStalledHolderCannotRenewAfterATakeover(String kind) {
     LakeStore store = store(kind);
     String name = "job-" + UUID.randomUUID();
-    Lease stalled = Lease.acquire(store, name, "stalled", TTL, T0).orElseThrow();
-    Lease taker =
-        Lease.acquire(store, name, "taker", TTL, T0.plus(Duration.ofMinutes(11))).orElseThrow();
+    Lease stalled = Lease.acquire(store, name, "stalled", TTL, T0, new Lease.Watch()).orElseThrow();
+    Ticker taker = new Ticker();
+    Lease.Watch watch = taker.watch();
+    assertTrue(Lease.acquire(store, name, "taker", TTL, T0, watch).isEmpty());
+    taker.pass(Duration.ofMinutes(11));
+    Lease took = Lease.acquire(store, name, "taker", TTL, T0, watch).orElseThrow();
     assertTrue(
-        taker.renew(T0.plus(Duration.ofMinutes(12))),
+        took.renew(T0.plus(Duration.ofMinutes(12))),
         "the new holder renews (freeing its old number)");
     assertFalse(stalled.renew(T0.plus(Duration.ofMinutes(13))), "the stalled holder has lost it");
     assertTrue(
-        Lease.acquire(store, name, "third", TTL, T0.plus(Duration.ofMinutes(14))).isEmpty(),
-        "still held");
+        Lease.acquire(store, name, "third", TTL, T0, new Lease.Watch()).isEmpty(), "still held");
   }
 
   /** A restarted gateway (same id) takes over the lease its previous life left at once. */
@@ -105,11 +159,15 @@ class LeaseTest {
   void theSameOwnerTakesOverItsLeaseAtOnceAndNoOneElseDoes(String kind) {
     LakeStore store = store(kind);
     String name = "job-" + UUID.randomUUID();
-    Lease crashed = Lease.acquire(store, name, "gateway-a", TTL, T0).orElseThrow();
+    Lease crashed =
+        Lease.acquire(store, name, "gateway-a", TTL, T0, new Lease.Watch()).orElseThrow();
     assertTrue(
-        Lease.acquire(store, name, "gateway-b", TTL, T0.plusSeconds(1)).isEmpty(),
-        "held by another gateway until it expires");
-    Lease restarted = Lease.acquire(store, name, "gateway-a", TTL, T0.plusSeconds(2)).orElseThrow();
+        Lease.acquire(store, name, "gateway-b", TTL, T0.plusSeconds(1), new Lease.Watch())
+            .isEmpty(),
+        "held by another gateway until it stops renewing");
+    Lease restarted =
+        Lease.acquire(store, name, "gateway-a", TTL, T0.plusSeconds(2), new Lease.Watch())
+            .orElseThrow();
     assertFalse(crashed.renew(T0.plusSeconds(3)), "the previous life's handle is stale");
     assertTrue(restarted.renew(T0.plusSeconds(4)));
   }
