@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
@@ -22,8 +24,20 @@ import org.apache.calcite.linq4j.Enumerator;
  * why; guards the planner places above the inputs of every join, sort, aggregate, window and union
  * check the flag at every row, so a statement stops within a row of work however long its operators
  * run without producing output (a cross join counted, a sort of a large input).
+ *
+ * <p>The same guards give way to more urgent work: while {@code yieldTo} says so (the gateway:
+ * writes are being received), a statement pauses up to {@value #PAUSE_MILLIS} ms at a row, then
+ * runs at least as long before it pauses again, so under continuous writes queries keep at least
+ * half their CPU and acknowledgements do not queue behind them for the cores.
  */
 public final class Executions {
+
+  static final long PAUSE_MILLIS = 5;
+  private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(PAUSE_MILLIS);
+  private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+  private final BooleanSupplier yieldTo;
+  private final LongAdder yieldedNanos = new LongAdder();
 
   /** One deadline timer for all statements of an engine; a daemon, never holding a JVM up. */
   private final ScheduledThreadPoolExecutor timer;
@@ -32,7 +46,8 @@ public final class Executions {
   private volatile boolean shutDown;
   private final Map<StopReason, LongAdder> stopped = new EnumMap<>(StopReason.class);
 
-  Executions() {
+  Executions(BooleanSupplier yieldTo) {
+    this.yieldTo = yieldTo;
     timer = new ScheduledThreadPoolExecutor(1, Threads.daemon("tidewater-query-deadline"));
     timer.setRemoveOnCancelPolicy(true);
     timer.setKeepAliveTime(10, TimeUnit.SECONDS); // an idle engine keeps no thread
@@ -40,6 +55,11 @@ public final class Executions {
     for (StopReason r : StopReason.values()) {
       stopped.put(r, new LongAdder());
     }
+  }
+
+  /** How long statements paused for more urgent work so far, in nanoseconds. */
+  public long yieldedNanos() {
+    return yieldedNanos.sum();
   }
 
   /** How many statements were stopped for {@code reason} so far. */
@@ -92,6 +112,8 @@ public final class Executions {
         Enumerator<T> rows = input.enumerator();
         Execution execution = rowBytes > 0 ? running.get(flag) : null;
         return new Enumerator<>() {
+          private long runUntil;
+
           @Override
           public T current() {
             return rows.current();
@@ -101,6 +123,9 @@ public final class Executions {
           public boolean moveNext() {
             if (flag.get()) {
               throw stopped(flag);
+            }
+            if (yieldTo.getAsBoolean()) {
+              runUntil = giveWay(runUntil, flag);
             }
             if (execution != null) {
               execution.charge(rowBytes);
@@ -120,6 +145,25 @@ public final class Executions {
         };
       }
     };
+  }
+
+  /**
+   * Pauses while more urgent work waits, at most PAUSE_NANOS, unless the statement paused less than
+   * that ago; returns until when it runs without pausing again.
+   */
+  private long giveWay(long runUntil, AtomicBoolean flag) {
+    long now = System.nanoTime();
+    if (now < runUntil) {
+      return runUntil;
+    }
+    long started = now;
+    long end = now + PAUSE_NANOS;
+    while (yieldTo.getAsBoolean() && !flag.get() && now < end) {
+      LockSupport.parkNanos(PARK_NANOS);
+      now = System.nanoTime();
+    }
+    yieldedNanos.add(now - started);
+    return now + PAUSE_NANOS;
   }
 
   private RuntimeException stopped(AtomicBoolean flag) {

@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaStatement;
@@ -84,7 +85,7 @@ public final class SqlEngine {
   private final FederationCatalog catalog;
   private final ResultCache cache;
   private final LakeParts lakeParts;
-  private final Executions executions = new Executions();
+  private final Executions executions;
   private final long maxQueryMemory;
 
   /** An eighth of the heap, at most 1 GiB: room for several such statements at once. */
@@ -135,6 +136,19 @@ public final class SqlEngine {
    */
   public SqlEngine(
       FederationCatalog catalog, ResultCache.Settings cacheSettings, long maxQueryMemory) {
+    this(catalog, cacheSettings, maxQueryMemory, () -> false);
+  }
+
+  /**
+   * As above, and statements give way (pause briefly at a row, then run as long) while {@code
+   * yieldTo} is true: the gateway's writes being received.
+   */
+  public SqlEngine(
+      FederationCatalog catalog,
+      ResultCache.Settings cacheSettings,
+      long maxQueryMemory,
+      BooleanSupplier yieldTo) {
+    this.executions = new Executions(yieldTo);
     if (maxQueryMemory <= 0) {
       throw new IllegalArgumentException("maxQueryMemory must be positive: " + maxQueryMemory);
     }
@@ -605,6 +619,11 @@ public final class SqlEngine {
   /** How many statements were stopped for {@code reason} so far. */
   public long stopped(StopReason reason) {
     return executions.stopped(reason);
+  }
+
+  /** How long statements gave way to more urgent work so far, in seconds. */
+  public double yieldedSeconds() {
+    return executions.yieldedNanos() / 1e9;
   }
 
   /** How many statements are being planned or run now. */

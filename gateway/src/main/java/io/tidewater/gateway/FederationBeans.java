@@ -48,7 +48,11 @@ public class FederationBeans {
 
   @Produces
   @Singleton
-  SqlEngine sqlEngine(FederationCatalog catalog, TidewaterConfig config, MeterRegistry metrics) {
+  SqlEngine sqlEngine(
+      FederationCatalog catalog,
+      TidewaterConfig config,
+      MeterRegistry metrics,
+      WriteThreads writes) {
     TidewaterConfig.Query.Cache cache = config.query().cache();
     SqlEngine engine =
         new SqlEngine(
@@ -64,7 +68,10 @@ public class FederationBeans {
                 .query()
                 .maxMemory()
                 .map(MemorySize::asLongValue)
-                .orElse(SqlEngine.DEFAULT_MAX_QUERY_MEMORY));
+                .orElse(SqlEngine.DEFAULT_MAX_QUERY_MEMORY),
+            // Statements give way while writes are received, so acknowledgements do not wait
+            // for the cores behind them.
+            writes::receiving);
     FunctionCounter.builder("tidewater_query_cache_hits", engine.cache(), c -> c.hits())
         .description("Queries answered from the result cache")
         .register(metrics);
@@ -76,6 +83,9 @@ public class FederationBeans {
         .register(metrics);
     Gauge.builder("tidewater_query_cache_entries", engine.cache(), c -> c.size())
         .description("Results kept in the result cache")
+        .register(metrics);
+    FunctionCounter.builder("tidewater_query_yielded_seconds", engine, e -> e.yieldedSeconds())
+        .description("Time SQL statements paused to let writes being received run")
         .register(metrics);
     for (StopReason reason : StopReason.values()) {
       FunctionCounter.builder("tidewater_query_stopped", engine, e -> e.stopped(reason))

@@ -3,6 +3,7 @@ package io.tidewater.gateway;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.ext.web.Router;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class WriteThreads implements Executor {
 
   private final ThreadPoolExecutor pool;
+  private final AtomicInteger receiving = new AtomicInteger();
 
   WriteThreads(TidewaterConfig config, MeterRegistry metrics) {
     int threads = config.cdc().writeThreads();
@@ -51,6 +53,24 @@ public class WriteThreads implements Executor {
     Gauge.builder("tidewater_write_queued", pool, p -> p.getQueue().size())
         .description("Writes waiting for a write thread")
         .register(metrics);
+  }
+
+  /** Whether a write is being received, checked or logged now. */
+  public boolean receiving() {
+    return receiving.get() > 0;
+  }
+
+  /** Counts writes from their first byte (before the body is read) to their answer. */
+  void count(@Observes Router router) {
+    router
+        .routeWithRegex("/(write|api/v2/write)")
+        .order(Integer.MIN_VALUE)
+        .handler(
+            rc -> {
+              receiving.incrementAndGet();
+              rc.addEndHandler(ended -> receiving.decrementAndGet());
+              rc.next();
+            });
   }
 
   /** Runs {@code task} on a write thread; refused (RejectedExecutionException) past the queue. */
