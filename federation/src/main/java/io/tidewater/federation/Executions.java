@@ -32,8 +32,10 @@ import org.apache.calcite.linq4j.Enumerator;
  */
 public final class Executions {
 
-  static final long PAUSE_MILLIS = 5;
+  static final long PAUSE_MILLIS = 20;
+  static final long RUN_MILLIS = 10;
   private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(PAUSE_MILLIS);
+  private static final long RUN_NANOS = TimeUnit.MILLISECONDS.toNanos(RUN_MILLIS);
   private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
   private final BooleanSupplier yieldTo;
@@ -149,7 +151,7 @@ public final class Executions {
 
   /**
    * Pauses while more urgent work waits, at most PAUSE_NANOS, unless the statement paused less than
-   * that ago; returns until when it runs without pausing again.
+   * RUN_NANOS ago; returns until when it runs without pausing again.
    */
   private long giveWay(long runUntil, AtomicBoolean flag) {
     long now = System.nanoTime();
@@ -163,7 +165,7 @@ public final class Executions {
       now = System.nanoTime();
     }
     yieldedNanos.add(now - started);
-    return now + PAUSE_NANOS;
+    return now + RUN_NANOS;
   }
 
   private RuntimeException stopped(AtomicBoolean flag) {

@@ -120,14 +120,11 @@ public final class ResultCache {
     return settings;
   }
 
-  /** The rows' estimated heap size: arrays, references and boxed values or strings. */
+  /** The rows' estimated heap size (see {@link RowBytes}). */
   static long bytes(List<Object[]> rows) {
     long bytes = 16;
     for (Object[] row : rows) {
-      bytes += 24 + 8L * row.length;
-      for (Object v : row) {
-        bytes += v == null ? 0 : v instanceof String str ? 40 + 2L * str.length() : 24;
-      }
+      bytes += RowBytes.of(row);
     }
     return bytes;
   }

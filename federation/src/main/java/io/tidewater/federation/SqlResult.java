@@ -182,6 +182,16 @@ public final class SqlResult implements AutoCloseable {
   }
 
   /**
+   * Counts a row the caller keeps until the end (the {@code json} answer) against the statement's
+   * memory budget: RESOURCE_EXHAUSTED naming the limit past it, instead of an OutOfMemoryError.
+   */
+  public void keep(Object[] row) {
+    if (execution != null) {
+      execution.charge(RowBytes.of(row));
+    }
+  }
+
+  /**
    * Stops the statement from any thread (its client went away, the gateway stops): the reader fails
    * with the reason's error at its next row, however deep in a join or sort the work is.
    */

@@ -14,12 +14,16 @@ public enum StopReason {
   CLIENT_GONE(ErrorCode.QUERY_CANCELLED, "the client closed the connection; the query was stopped"),
   /** The gateway is shutting down. */
   SHUTDOWN(ErrorCode.QUERY_CANCELLED, "the gateway is shutting down; the query was stopped"),
-  /** What its joins, sorts and windows keep grew past {@code tidewater.query.max-memory}. */
+  /**
+   * What its joins, sorts and windows keep, or its json answer holds, grew past {@code
+   * tidewater.query.max-memory}.
+   */
   MEMORY(
       ErrorCode.RESOURCE_EXHAUSTED,
-      "the query needs more than %s of memory for the rows its joins, sorts and windows keep"
-          + " (tidewater.query.max-memory); narrow the time range, aggregate before joining, or"
-          + " add a LIMIT");
+      "the query needs more than %s of memory for the rows its joins, sorts and windows keep,"
+          + " or its json answer holds (tidewater.query.max-memory); narrow the time range,"
+          + " aggregate before joining, add a LIMIT, or ask for the ndjson or csv format, which"
+          + " stream");
 
   private final ErrorCode code;
   private final String message;

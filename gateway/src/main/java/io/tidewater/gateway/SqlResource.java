@@ -181,6 +181,7 @@ public class SqlResource {
     try (result) {
       Object[] row;
       while ((row = result.next()) != null) {
+        result.keep(row); // the whole answer is held until written: within the memory budget
         rows.add(jsonValues(row));
       }
       ok = true;

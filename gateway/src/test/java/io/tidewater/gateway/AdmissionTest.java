@@ -33,7 +33,10 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(AdmissionTest.Resource.class)
 class AdmissionTest {
 
-  /** Two turns, one place in the queue, statements stopped after 3 s, a short SQL limit. */
+  /**
+   * Two turns, one place in the queue, statements stopped after 3 s, a short SQL limit, 1 MiB per
+   * statement.
+   */
   public static class Resource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
@@ -45,7 +48,8 @@ class AdmissionTest {
             "tidewater.query.max-queued", "1",
             "tidewater.query.queue-timeout", "PT30S",
             "tidewater.query.timeout", "PT3S",
-            "tidewater.query.max-sql-length", "2000");
+            "tidewater.query.max-sql-length", "2000",
+            "tidewater.query.max-memory", "1M");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -112,6 +116,31 @@ class AdmissionTest {
     assertEquals(200, sql("SELECT 2 AS y").statusCode());
     String metrics = given().get("/q/metrics").body().asString();
     assertTrue(metrics.contains("tidewater_query_rejected_total 2.0"), metrics);
+  }
+
+  /**
+   * The json answer is held whole until it is written: it counts against the statement's memory
+   * budget (RESOURCE_EXHAUSTED naming the limit), while the streamed formats are not held.
+   */
+  @Test
+  void aJsonAnswerPastTheMemoryBudgetIsRefusedAndStreamedFormatsAreNot() {
+    String rows =
+        "WITH v(x) AS (VALUES "
+            + IntStream.range(0, 200).mapToObj(Integer::toString).collect(Collectors.joining(","))
+            + ") SELECT a.x AS a, b.x AS b FROM v a, v b"; // 40,000 rows, about 3.5 MB held
+    Response json = sql(rows);
+    assertEquals(400, json.statusCode(), json.body().asString());
+    assertEquals("RESOURCE_EXHAUSTED", json.jsonPath().getString("code"));
+    assertTrue(json.jsonPath().getString("message").contains("1 MiB"), json.body().asString());
+    assertTrue(json.jsonPath().getString("message").contains("ndjson"), json.body().asString());
+    Response streamed =
+        given()
+            .contentType(ContentType.JSON)
+            .body("{\"sql\": \"" + rows + "\", \"format\": \"csv\"}")
+            .post("/v1/sql");
+    assertEquals(200, streamed.statusCode());
+    assertEquals(40_001, streamed.body().asString().split("\n").length, "header and every row");
+    assertEquals(200, sql("SELECT 1 AS x").statusCode(), "the turn was given back");
   }
 
   @Test

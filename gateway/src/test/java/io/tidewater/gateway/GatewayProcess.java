@@ -24,11 +24,19 @@ record GatewayProcess(Process process, int port, Path logFile) implements AutoCl
 
   static GatewayProcess start(Path dir, URI influx, List<String> jvm, List<String> lake)
       throws IOException {
-    Files.createDirectories(dir);
-    int port;
+    return start(dir, influx, jvm, lake, freePort());
+  }
+
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
+      return s.getLocalPort();
     }
+  }
+
+  /** On {@code port}: a restart on the same port keeps the gateway's default id. */
+  static GatewayProcess start(Path dir, URI influx, List<String> jvm, List<String> lake, int port)
+      throws IOException {
+    Files.createDirectories(dir);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvm);
@@ -41,7 +49,7 @@ record GatewayProcess(Process process, int port, Path logFile) implements AutoCl
             "-Dquarkus.http.port=" + port,
             "-jar",
             System.getProperty("quarkus.app.jar")));
-    Path log = dir.resolve("gateway.log");
+    Path log = dir.resolve("gateway-" + System.nanoTime() + ".log");
     Process p =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new GatewayProcess(p, port, log);
