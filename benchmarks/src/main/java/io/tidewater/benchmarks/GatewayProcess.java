@@ -39,13 +39,18 @@ public final class GatewayProcess implements AutoCloseable {
    */
   public static GatewayProcess start(Path jar, Map<String, String> settings, Path log)
       throws Exception {
+    return start(jar, settings, log, freePort());
+  }
+
+  /** As above on {@code port}: a restart on the same port keeps the gateway's default id. */
+  public static GatewayProcess start(Path jar, Map<String, String> settings, Path log, int port)
+      throws Exception {
     if (!Files.exists(jar)) {
       throw new IllegalStateException(
           jar.toAbsolutePath()
               + " is missing: build the gateway first"
               + " (./mvnw -B package -DskipTests)");
     }
-    int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add(ExportThroughputReport.HTTP_BUFFER); // as the README's launch commands
@@ -82,6 +87,16 @@ public final class GatewayProcess implements AutoCloseable {
     }
     p.destroyForcibly();
     throw new IllegalStateException("the gateway did not start:\n" + Files.readString(log));
+  }
+
+  /** Kills the gateway at once (SIGKILL), as a crash would. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(20, TimeUnit.SECONDS);
+  }
+
+  public int port() {
+    return port;
   }
 
   public URI url() {
