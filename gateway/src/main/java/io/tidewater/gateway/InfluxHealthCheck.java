@@ -1,20 +1,23 @@
 package io.tidewater.gateway;
 
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness of the configured InfluxDB: its {@code /ping} must answer 204. */
+/**
+ * Readiness of the configured InfluxDB: its {@code /ping} must answer 204. Asked asynchronously,
+ * never on the request pool SQL statements may all hold.
+ */
 @Readiness
 @ApplicationScoped
-public class InfluxHealthCheck implements HealthCheck {
+public class InfluxHealthCheck implements AsyncHealthCheck {
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -25,7 +28,7 @@ public class InfluxHealthCheck implements HealthCheck {
   }
 
   @Override
-  public HealthCheckResponse call() {
+  public Uni<HealthCheckResponse> call() {
     HealthCheckResponseBuilder health =
         HealthCheckResponse.named("influxdb").withData("url", config.influx().url().toString());
     HttpRequest ping =
@@ -33,21 +36,23 @@ public class InfluxHealthCheck implements HealthCheck {
             .timeout(Duration.ofSeconds(2))
             .GET()
             .build();
-    try {
-      HttpResponse<Void> response = http.send(ping, HttpResponse.BodyHandlers.discarding());
-      response
-          .headers()
-          .firstValue("X-Influxdb-Version")
-          .ifPresent(v -> health.withData("version", v));
-      if (response.statusCode() == 204) {
-        return health.up().build();
-      }
-      return health.down().withData("error", "/ping answered " + response.statusCode()).build();
-    } catch (IOException e) {
-      return health.down().withData("error", "unreachable: " + e).build();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return health.down().withData("error", "interrupted").build();
-    }
+    return Uni.createFrom()
+        .completionStage(() -> http.sendAsync(ping, HttpResponse.BodyHandlers.discarding()))
+        .map(
+            response -> {
+              response
+                  .headers()
+                  .firstValue("X-Influxdb-Version")
+                  .ifPresent(v -> health.withData("version", v));
+              if (response.statusCode() == 204) {
+                return health.up().build();
+              }
+              return health
+                  .down()
+                  .withData("error", "/ping answered " + response.statusCode())
+                  .build();
+            })
+        .onFailure()
+        .recoverWithItem(e -> health.down().withData("error", "unreachable: " + e).build());
   }
 }

@@ -79,6 +79,9 @@ class WriteIsolationTest {
             .post("/api/v2/write?bucket=isolated&precision=s")
             .andReturn();
     assertEquals(400, bad.statusCode(), bad.body().asString());
+    // Health probes too: an orchestrator must not restart a gateway that is busy with queries.
+    assertEquals(200, given().get("/q/health/live").statusCode());
+    assertEquals(200, given().get("/q/health/ready").statusCode());
     assertEquals(2, admission.running(), "answered before either statement ended");
     for (CompletableFuture<Response> f : slow) {
       assertEquals(400, f.get(30, TimeUnit.SECONDS).statusCode());
