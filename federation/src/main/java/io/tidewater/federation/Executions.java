@@ -4,6 +4,7 @@ import io.tidewater.error.TidewaterException;
 import io.tidewater.util.Threads;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -17,6 +18,7 @@ import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.function.Function1;
 
 /**
  * The statements an engine is planning or running, each known by the cancel flag Calcite hands its
@@ -45,6 +47,13 @@ public final class Executions {
   private final ScheduledThreadPoolExecutor timer;
 
   private final Map<AtomicBoolean, Execution> running = new ConcurrentHashMap<>();
+
+  /**
+   * Every engine's statements by their cancel flag, for work a source does inside its scan before a
+   * row comes out (a lake aggregate): {@link #checkpoint}.
+   */
+  private static final Map<AtomicBoolean, Execution> ALL = new ConcurrentHashMap<>();
+
   private volatile boolean shutDown;
   private final Map<StopReason, LongAdder> stopped = new EnumMap<>(StopReason.class);
 
@@ -56,6 +65,27 @@ public final class Executions {
     timer.allowCoreThreadTimeOut(true);
     for (StopReason r : StopReason.values()) {
       stopped.put(r, new LongAdder());
+    }
+  }
+
+  /**
+   * For a source working long inside its scan before its first row (a lake aggregate over many
+   * files): fails with the statement's stop error once it was stopped, and charges {@code bytes} it
+   * keeps to the statement's memory budget. Nothing without a statement ({@code root} null or
+   * without a cancel flag).
+   */
+  public static void checkpoint(DataContext root, long bytes) {
+    AtomicBoolean flag = root == null ? null : DataContext.Variable.CANCEL_FLAG.get(root);
+    if (flag == null) {
+      return;
+    }
+    Execution e = ALL.get(flag);
+    if (flag.get()) {
+      TidewaterException failure = e == null ? null : e.failure();
+      throw failure != null ? failure : StopReason.TIMEOUT.error(0);
+    }
+    if (e != null && bytes > 0) {
+      e.charge(bytes);
     }
   }
 
@@ -77,6 +107,7 @@ public final class Executions {
     flag.set(false); // a statement reused after a late stop starts clean
     Execution e = new Execution(flag, maxBytes);
     running.put(flag, e);
+    ALL.put(flag, e);
     long delay = deadlineNanos - System.nanoTime();
     e.timer = timer.schedule(() -> e.stop(StopReason.TIMEOUT), delay, TimeUnit.NANOSECONDS);
     if (signal != null) {
@@ -101,9 +132,23 @@ public final class Executions {
 
   /**
    * {@code input}, failing at its next row once its statement is stopped; called by the code
-   * generated for {@link io.tidewater.federation.plan.ExecutionGuard}.
+   * generated for {@link io.tidewater.federation.plan.ExecutionGuard}. With {@code rowBytes}, each
+   * row is kept by the operator above and charged to the statement's memory budget.
    */
   public <T> Enumerable<T> guard(Enumerable<T> input, DataContext root, long rowBytes) {
+    return guard(input, root, rowBytes, null, 0);
+  }
+
+  /**
+   * As above, and the groups of the aggregate above, told apart by {@code groupKey}, are counted
+   * (an estimate, {@link GroupCount}) and charged {@code groupBytes} each as they appear.
+   */
+  public <T> Enumerable<T> guard(
+      Enumerable<T> input,
+      DataContext root,
+      long rowBytes,
+      Function1<T, Object> groupKey,
+      long groupBytes) {
     AtomicBoolean flag = DataContext.Variable.CANCEL_FLAG.get(root);
     if (flag == null) {
       return input;
@@ -112,9 +157,12 @@ public final class Executions {
       @Override
       public Enumerator<T> enumerator() {
         Enumerator<T> rows = input.enumerator();
-        Execution execution = rowBytes > 0 ? running.get(flag) : null;
+        Execution execution = rowBytes > 0 || groupKey != null ? running.get(flag) : null;
         return new Enumerator<>() {
           private long runUntil;
+          private final GroupCount groups = groupKey == null ? null : new GroupCount();
+          private long seen;
+          private long charged;
 
           @Override
           public T current() {
@@ -129,10 +177,23 @@ public final class Executions {
             if (yieldTo.getAsBoolean()) {
               runUntil = giveWay(runUntil, flag);
             }
-            if (execution != null) {
+            if (execution != null && rowBytes > 0) {
               execution.charge(rowBytes);
             }
-            return rows.moveNext();
+            boolean more = rows.moveNext();
+            if (more && groups != null) {
+              groups.add(Objects.hashCode(groupKey.apply(rows.current())));
+              // The estimate is read every 1024 rows: an aggregate's map grows by at most that
+              // many groups in between.
+              if ((++seen & 1023) == 0 && execution != null) {
+                long estimate = groups.estimate();
+                if (estimate > charged) {
+                  execution.charge((estimate - charged) * groupBytes);
+                  charged = estimate;
+                }
+              }
+            }
+            return more;
           }
 
           @Override
@@ -235,6 +296,7 @@ public final class Executions {
       closed = true;
       timer.cancel(false);
       running.remove(flag, this);
+      ALL.remove(flag, this);
     }
   }
 }

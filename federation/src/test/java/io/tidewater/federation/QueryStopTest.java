@@ -32,9 +32,17 @@ class QueryStopTest {
   @Test
   void aCrossJoinStopsAtItsDeadline() {
     FederationFixture f = FederationFixture.get();
-    // The first metadata load and Janino's first compilations are not interruptible: done before
-    // the clock starts, as on a gateway that has served a query.
+    // Loading a table's metadata for the first time and Janino's compilation of a plan are not
+    // interruptible: each statement runs once first (stopped at its limit too), so the timed runs
+    // reuse their compiled plans, as a gateway does for a statement it has seen.
     count(f.engine.query(crossJoin(f, 1), 10, Duration.ofSeconds(30)));
+    for (int ways : new int[] {2, 3}) {
+      TidewaterException first =
+          assertThrows(
+              TidewaterException.class,
+              () -> count(f.engine.query(crossJoin(f, ways), 10, Duration.ofSeconds(2))));
+      assertEquals(ErrorCode.QUERY_TIMEOUT, first.code(), first.getMessage());
+    }
     for (int ways : new int[] {2, 3}) {
       long started = System.nanoTime();
       TidewaterException e =
@@ -60,7 +68,17 @@ class QueryStopTest {
             + " a JOIN "
             + table
             + " b ON a.\"time\" = b.\"time\" AND a.host = b.host";
-    for (String sql : List.of("SELECT * FROM " + table + " ORDER BY usage_user", join)) {
+    // Grouped by a value nearly every row has its own of: the aggregate's groups outgrow the
+    // budget.
+    String groups =
+        "SELECT usage_user, host, COUNT(*) AS n FROM " + table + " GROUP BY usage_user, host";
+    // Grouped by minute and host in the lake scan itself: a group per row, counted as they appear.
+    String lakeGroups =
+        "SELECT DATE_BIN(INTERVAL '1' MINUTE, \"time\") AS b, host, COUNT(*) AS n FROM "
+            + table
+            + " GROUP BY DATE_BIN(INTERVAL '1' MINUTE, \"time\"), host";
+    for (String sql :
+        List.of("SELECT * FROM " + table + " ORDER BY usage_user", join, groups, lakeGroups)) {
       TidewaterException e =
           assertThrows(
               TidewaterException.class,
@@ -77,6 +95,21 @@ class QueryStopTest {
     assertEquals(
         count(f.engine.query("SELECT * FROM " + table, 1_000_000, Duration.ofSeconds(60))),
         single(f.engine.query(join, 10, Duration.ofSeconds(60))));
+    // Few groups fit, whatever the number of rows they count.
+    assertEquals(
+        single(
+            f.engine.query(
+                "SELECT COUNT(DISTINCT host) FROM " + table, 10, Duration.ofSeconds(60))),
+        count(
+            small.query(
+                "SELECT host, COUNT(*) AS n, MAX(usage_user) AS m FROM "
+                    + table
+                    + " WHERE usage_user > -1 GROUP BY host",
+                1000,
+                Duration.ofSeconds(60))));
+    assertTrue(
+        count(f.engine.query(groups, 10_000_000, Duration.ofSeconds(60))) > 1000,
+        "the many groups fit the default budget");
   }
 
   @Test

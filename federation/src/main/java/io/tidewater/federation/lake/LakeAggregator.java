@@ -1,5 +1,6 @@
 package io.tidewater.federation.lake;
 
+import io.tidewater.federation.Executions;
 import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.parquet.ColumnBatch;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.calcite.DataContext;
 
 /**
  * Computes a lake scan's GROUP BY (time bucket, tags) and COUNT/SUM/MIN/MAX/AVG while decoding,
@@ -33,6 +35,8 @@ final class LakeAggregator {
   private static final int MEAN = 5;
 
   private final LakeQuery query;
+  private final DataContext root;
+  private int unchargedGroups;
   private final ScanSpec spec;
   private final int[] kind;
   private final int[] field; // index in spec.fields(), -1 for COUNT(*)
@@ -47,7 +51,8 @@ final class LakeAggregator {
   private final Map<Key, Group> groups = new LinkedHashMap<>();
   private boolean[] dense; // per slot: the current batch has no NULL in it
 
-  LakeAggregator(LakeQuery query, ScanSpec spec) {
+  LakeAggregator(LakeQuery query, ScanSpec spec, DataContext root) {
+    this.root = root;
     this.query = query;
     this.spec = spec;
     List<ScanColumn.Aggregate> aggregates =
@@ -100,6 +105,18 @@ final class LakeAggregator {
     return row(new Key(0, new int[0]), new Group(kind.length, slotField.length));
   }
 
+  /**
+   * A new group, charged to the statement's memory budget 256 at a time (a map entry, its key and
+   * the group's running values).
+   */
+  private Group newGroup() {
+    if (++unchargedGroups == 256) {
+      Executions.checkpoint(root, 256L * (160 + 56L * slotField.length));
+      unchargedGroups = 0;
+    }
+    return new Group(kind.length, slotField.length);
+  }
+
   List<Object[]> run(List<DataFile> files) {
     ColumnBatch batch = new ColumnBatch(spec);
     long width = query.bucketMillis();
@@ -113,6 +130,7 @@ final class LakeAggregator {
           TimeSeriesReader.open(
               new StoreInputFile(query.table().ledger().store(), info), f.key(), spec)) {
         while (reader.next(batch)) {
+          Executions.checkpoint(root, 0); // stopped statements stop between batches
           for (int t = 0; t < groupTag.length; t++) {
             remap[t] = remap(t, batch.tag(groupTag[t]).dictionary());
           }
@@ -135,9 +153,7 @@ final class LakeAggregator {
             for (int t = 0; t < groupTag.length; t++) {
               ids[t] = tagNulls[t][r] ? -1 : remap[t][tagIds[t][r]];
             }
-            Group group =
-                groups.computeIfAbsent(
-                    new Key(bucket, ids.clone()), k -> new Group(kind.length, slotField.length));
+            Group group = groups.computeIfAbsent(new Key(bucket, ids.clone()), k -> newGroup());
             int end = runEnd(tagIds, tagNulls, r, n);
             if (width > 0) {
               long from = Math.multiplyExact(bucket * width, 1_000_000L);

@@ -1,5 +1,6 @@
 package io.tidewater.federation.lake;
 
+import io.tidewater.federation.Executions;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.lifecycle.lake.DataFile;
@@ -147,12 +148,21 @@ public record LakeQuery(
 
   /** The rows; called by generated code. */
   public Enumerable<Object[]> enumerable() {
+    return enumerable(null);
+  }
+
+  /**
+   * The rows, for the statement of {@code root}: an aggregate or top-N computed before the first
+   * row checks whether the statement was stopped and charges its groups to its memory budget
+   * ({@link io.tidewater.federation.Executions#checkpoint}); called by generated code.
+   */
+  public Enumerable<Object[]> enumerable(DataContext root) {
     if (!range.isEmpty() && table.resolution().isRaw()) {
       table.checkRawKept(range, tableName);
     }
     if (range.isEmpty()) {
       return aggregated && bucketMillis == 0 && groupTags.isEmpty()
-          ? Linq4j.singletonEnumerable(new LakeAggregator(this, spec()).emptyRow())
+          ? Linq4j.singletonEnumerable(new LakeAggregator(this, spec(), root).emptyRow())
           : Linq4j.emptyEnumerable();
     }
     if (aggregated || limit >= 0) {
@@ -165,8 +175,8 @@ public record LakeQuery(
                   this,
                   windows,
                   aggregated
-                      ? () -> new LakeAggregator(this, spec()).run(files(windows))
-                      : () -> topByTime(windows)));
+                      ? () -> new LakeAggregator(this, spec(), root).run(files(windows))
+                      : () -> topByTime(windows, root)));
     }
     return new AbstractEnumerable<>() {
       @Override
@@ -182,7 +192,7 @@ public record LakeQuery(
    * each read whole (rows are sorted by series inside), stopping once the kept rows all come before
    * (after) the next window.
    */
-  private List<Object[]> topByTime(List<WindowVersion> overlapping) {
+  private List<Object[]> topByTime(List<WindowVersion> overlapping, DataContext root) {
     int timeColumn = -1;
     List<ScanColumn> out = new ArrayList<>(columns);
     for (int i = 0; i < columns.size(); i++) {
@@ -210,6 +220,7 @@ public record LakeQuery(
         new LakeQuery(table, tableName, range, tagValues, out, false, 0, List.of(), descending, -1)
             .spec();
     for (WindowVersion w : windows) {
+      Executions.checkpoint(root, 0);
       if (limit == 0) {
         break;
       }
@@ -246,18 +257,10 @@ public record LakeQuery(
 
   /** The values of a one-column answer; called by generated code. */
   public Enumerable<Object> scalarEnumerable() {
-    return enumerable().select(row -> row[0]);
-  }
-
-  /**
-   * {@link #enumerable()} as generated code calls it (the lake scan needs nothing of the
-   * execution).
-   */
-  public Enumerable<Object[]> enumerable(DataContext root) {
-    return enumerable();
+    return scalarEnumerable(null);
   }
 
   public Enumerable<Object> scalarEnumerable(DataContext root) {
-    return scalarEnumerable();
+    return enumerable(root).select(row -> row[0]);
   }
 }

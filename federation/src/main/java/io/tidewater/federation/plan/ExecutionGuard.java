@@ -10,9 +10,11 @@ import org.apache.calcite.adapter.enumerable.EnumerableHashJoin;
 import org.apache.calcite.adapter.enumerable.EnumerableNestedLoopJoin;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
+import org.apache.calcite.adapter.enumerable.EnumerableSortedAggregate;
 import org.apache.calcite.adapter.enumerable.PhysType;
 import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
 import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.function.Function1;
 import org.apache.calcite.linq4j.tree.BlockBuilder;
 import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
@@ -33,6 +35,7 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * A pass-through above an input of an operator that can work long without producing a row (joins,
@@ -43,10 +46,19 @@ import org.apache.calcite.sql.type.SqlTypeName;
 public final class ExecutionGuard extends SingleRel implements EnumerableRel {
 
   private static final Method GUARD;
+  private static final Method GUARD_GROUPS;
 
   static {
     try {
       GUARD = Executions.class.getMethod("guard", Enumerable.class, DataContext.class, long.class);
+      GUARD_GROUPS =
+          Executions.class.getMethod(
+              "guard",
+              Enumerable.class,
+              DataContext.class,
+              long.class,
+              Function1.class,
+              long.class);
     } catch (NoSuchMethodException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -55,11 +67,24 @@ public final class ExecutionGuard extends SingleRel implements EnumerableRel {
   private final Executions executions;
   private final boolean kept;
 
+  /** The group key columns of the hash aggregate above, whose groups are counted; or null. */
+  private final ImmutableBitSet groups;
+
+  private final long groupBytes;
+
   private ExecutionGuard(
-      RelOptCluster cluster, RelTraitSet traits, RelNode input, Executions e, boolean kept) {
+      RelOptCluster cluster,
+      RelTraitSet traits,
+      RelNode input,
+      Executions e,
+      boolean kept,
+      ImmutableBitSet groups,
+      long groupBytes) {
     super(cluster, traits, input);
     this.executions = e;
     this.kept = kept;
+    this.groups = groups;
+    this.groupBytes = groupBytes;
   }
 
   /**
@@ -83,7 +108,16 @@ public final class ExecutionGuard extends SingleRel implements EnumerableRel {
       RelNode input = plan.getInput(i);
       RelNode in = insert(input, executions);
       if (guarded && in.getConvention() == EnumerableConvention.INSTANCE) {
-        in = new ExecutionGuard(in.getCluster(), in.getTraitSet(), in, executions, keeps(plan, i));
+        ImmutableBitSet groups = hashGroups(plan);
+        in =
+            new ExecutionGuard(
+                in.getCluster(),
+                in.getTraitSet(),
+                in,
+                executions,
+                keeps(plan, i),
+                groups,
+                groups == null ? 0 : groupBytes((Aggregate) plan));
       }
       changed |= in != input;
       inputs.add(in);
@@ -114,6 +148,31 @@ public final class ExecutionGuard extends SingleRel implements EnumerableRel {
   }
 
   /**
+   * The group key columns of an aggregate that keeps its groups in a hash map until its input ends
+   * (not a sorted aggregate, which keeps one group at a time; not a grand total); null otherwise.
+   */
+  private static ImmutableBitSet hashGroups(RelNode operator) {
+    if (operator instanceof Aggregate a
+        && !(operator instanceof EnumerableSortedAggregate)
+        && a.getGroupCount() > 0) {
+      return a.getGroupSet();
+    }
+    return null;
+  }
+
+  /**
+   * What one group of {@code a} costs on the heap, roughly: a hash map entry, its key, and an
+   * accumulator per aggregate call.
+   */
+  private static long groupBytes(Aggregate a) {
+    long key =
+        rowBytes(a.getInput().getRowType())
+            * a.getGroupCount()
+            / Math.max(1, a.getInput().getRowType().getFieldCount());
+    return 64 + key + 48L * a.getAggCallList().size();
+  }
+
+  /**
    * What a row of {@code type} costs on the heap, roughly: the array, a reference and a boxed value
    * per column, strings at a typical length.
    */
@@ -128,12 +187,15 @@ public final class ExecutionGuard extends SingleRel implements EnumerableRel {
 
   @Override
   public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-    return new ExecutionGuard(getCluster(), traitSet, inputs.get(0), executions, kept);
+    return new ExecutionGuard(
+        getCluster(), traitSet, inputs.get(0), executions, kept, groups, groupBytes);
   }
 
   @Override
   public RelWriter explainTerms(RelWriter pw) {
-    return super.explainTerms(pw).itemIf("kept", true, kept);
+    return super.explainTerms(pw)
+        .itemIf("kept", true, kept)
+        .itemIf("groups", groups, groups != null);
   }
 
   @Override
@@ -148,15 +210,19 @@ public final class ExecutionGuard extends SingleRel implements EnumerableRel {
     BlockBuilder block = new BlockBuilder();
     Expression rows = block.append("child", child.block);
     Expression guard = implementor.stash(executions, Executions.class);
-    block.add(
-        Expressions.return_(
-            null,
-            Expressions.call(
+    Expression rowBytes = Expressions.constant(kept ? rowBytes(getRowType()) : 0L);
+    Expression guarded =
+        groups == null
+            ? Expressions.call(guard, GUARD, rows, implementor.getRootExpression(), rowBytes)
+            : Expressions.call(
                 guard,
-                GUARD,
+                GUARD_GROUPS,
                 rows,
                 implementor.getRootExpression(),
-                Expressions.constant(kept ? rowBytes(getRowType()) : 0L))));
+                rowBytes,
+                physType.generateAccessor(groups.asList()),
+                Expressions.constant(groupBytes));
+    block.add(Expressions.return_(null, guarded));
     return implementor.result(physType, block.toBlock());
   }
 }
