@@ -32,26 +32,19 @@ class QueryStopTest {
   @Test
   void aCrossJoinStopsAtItsDeadline() {
     FederationFixture f = FederationFixture.get();
-    // Loading a table's metadata for the first time and Janino's compilation of a plan are not
-    // interruptible: each statement runs once first (stopped at its limit too), so the timed runs
-    // reuse their compiled plans, as a gateway does for a statement it has seen.
+    // A table's first metadata load is not interruptible: done before the clock starts. Planning
+    // these joins takes 1.5-3 s on a busy 2-core machine (Janino's compilation at its end is not
+    // interruptible): a 5 s limit falls while they run.
     count(f.engine.query(crossJoin(f, 1), 10, Duration.ofSeconds(30)));
-    for (int ways : new int[] {2, 3}) {
-      TidewaterException first =
-          assertThrows(
-              TidewaterException.class,
-              () -> count(f.engine.query(crossJoin(f, ways), 10, Duration.ofSeconds(2))));
-      assertEquals(ErrorCode.QUERY_TIMEOUT, first.code(), first.getMessage());
-    }
     for (int ways : new int[] {2, 3}) {
       long started = System.nanoTime();
       TidewaterException e =
           assertThrows(
               TidewaterException.class,
-              () -> count(f.engine.query(crossJoin(f, ways), 10, Duration.ofSeconds(2))));
+              () -> count(f.engine.query(crossJoin(f, ways), 10, Duration.ofSeconds(5))));
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       assertEquals(ErrorCode.QUERY_TIMEOUT, e.code(), e.getMessage());
-      assertTrue(ms >= 1900 && ms < 3000, ways + "-way cross join stopped after " + ms + " ms");
+      assertTrue(ms >= 4900 && ms < 6000, ways + "-way cross join stopped after " + ms + " ms");
     }
     assertEquals(0, f.engine.running(), "nothing left running");
     assertTrue(count(f.engine.query(crossJoin(f, 1), 10, Duration.ofSeconds(30))) == 1);

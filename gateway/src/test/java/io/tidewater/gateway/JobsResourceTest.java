@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.WithTestResource;
@@ -12,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.tidewater.lifecycle.lake.Lease;
 import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.testing.TestServers;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,6 +84,38 @@ class JobsResourceTest {
                 "partial write: field type conflict: input field \"usage\" on measurement"
                     + " \"cpu\" is type integer, already exists as type float dropped=1 (line 2)"))
         .body("error", containsString("the other 2 points were accepted"));
+
+    // InfluxDB loses a series (DROP SERIES): a backfill over the exported windows leaves them
+    // alone and says why, the lake keeps its copy; asked with replace=true it writes what
+    // InfluxDB holds.
+    String lakeH0 = "SELECT COUNT(*) AS n FROM lake.\\\"" + db + "\\\".cpu WHERE host = 'h0'";
+    long before = sqlCount(lakeH0);
+    assertTrue(before > 0);
+    TestServers.influx().query(db, "DROP SERIES FROM cpu WHERE host = 'h0'");
+    String range = "from=" + Instant.now().minus(Duration.ofDays(1)) + "&to=" + Instant.now();
+    given().post("/v1/jobs/jobs-test/backfill?" + range).then().statusCode(202);
+    JsonPath refused = awaitIdle();
+    assertTrue(
+        refused.getList("lastRun.failures.reason").stream()
+            .anyMatch(r -> String.valueOf(r).contains("InfluxDB holds fewer values than the lake")),
+        refused.prettify());
+    assertEquals(before, sqlCount(lakeH0), "the lake kept its copy");
+    given().post("/v1/jobs/jobs-test/backfill?" + range + "&replace=true").then().statusCode(202);
+    JsonPath replaced = awaitIdle();
+    assertTrue(replaced.getList("lastRun.failures").isEmpty(), replaced.prettify());
+    assertEquals(0, sqlCount(lakeH0), "replaced with what InfluxDB holds");
+  }
+
+  private static long sqlCount(String sql) {
+    return given()
+        .contentType("application/json")
+        .body("{\"sql\": \"" + sql + "\"}")
+        .post("/v1/sql")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .getLong("rows[0][0]");
   }
 
   @Inject Ledger ledger;
