@@ -95,7 +95,8 @@ class AuthTest {
     METRICS(r -> r.get("/q/metrics")),
     OPENAPI(r -> r.get("/q/openapi")),
     LIVE(r -> r.get("/q/health/live")),
-    READY(r -> r.get("/q/health/ready"));
+    READY(r -> r.get("/q/health/ready")),
+    PING(r -> r.get("/ping"));
 
     final Function<RequestSpecification, Response> call;
 
@@ -125,7 +126,9 @@ class AuthTest {
             Map.entry(Endpoint.METRICS, new int[] {401, 401, 403, 403, 403, 200}),
             Map.entry(Endpoint.OPENAPI, new int[] {401, 401, 403, 403, 403, 200}),
             Map.entry(Endpoint.LIVE, new int[] {200, 200, 200, 200, 200, 200}),
-            Map.entry(Endpoint.READY, new int[] {200, 200, 200, 200, 200, 200}));
+            Map.entry(Endpoint.READY, new int[] {200, 200, 200, 200, 200, 200}),
+            // Open without a token, as InfluxDB's; a wrong token is still refused.
+            Map.entry(Endpoint.PING, new int[] {204, 401, 204, 204, 204, 204}));
     List<Arguments> out = new ArrayList<>();
     for (Endpoint e : Endpoint.values()) {
       for (Caller c : Caller.values()) {

@@ -26,6 +26,26 @@ class HealthTest {
         .body("checks.find { it.name == 'lake' }.status", equalTo("UP"));
   }
 
+  /** InfluxDB's /ping, as its clients call it before anything else. */
+  @Test
+  void pingAnswersAsInfluxDbDoes() {
+    for (String method : new String[] {"GET", "HEAD"}) {
+      given()
+          .request(method, "/ping")
+          .then()
+          .statusCode(204)
+          .header("X-Influxdb-Version", equalTo("1.8.10"))
+          .header("X-Influxdb-Build", equalTo("Tidewater"));
+    }
+    given()
+        .get("/ping?verbose=true")
+        .then()
+        .statusCode(200)
+        .header("X-Influxdb-Version", equalTo("1.8.10"))
+        .body("version", equalTo("1.8.10"));
+    given().get("/ping?verbose=false").then().statusCode(204);
+  }
+
   @Test
   void metricsAndOpenApiAreServed() {
     given()
