@@ -1,0 +1,137 @@
+package io.tidewater.federation.influxql;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * InfluxDB 1.x's answer to {@code /query}: one result per statement, each with its series or its
+ * error, written exactly as InfluxDB writes them (its {@code Result} and {@code models.Row} with
+ * their {@code omitempty} fields, tags in key order, floats as Go writes them, times per {@link
+ * Epoch}).
+ */
+public final class InfluxResults {
+
+  private InfluxResults() {}
+
+  /**
+   * One series of a statement's answer: its measurement, its group's tags, its columns and rows.
+   * Times in values are {@link Instant}s, written per the request's epoch.
+   */
+  public record Series(
+      String name,
+      SortedMap<String, String> tags,
+      List<String> columns,
+      List<List<Object>> values,
+      boolean partial) {}
+
+  /** One statement's answer: its series, or the error it failed with. */
+  public record Result(int statementId, List<Series> series, boolean partial, String error) {
+
+    public static Result of(int statementId, List<Series> series) {
+      return new Result(statementId, series, false, null);
+    }
+
+    public static Result failed(int statementId, String error) {
+      return new Result(statementId, List.of(), false, error);
+    }
+  }
+
+  /** {@code {"results": [...]}}. */
+  public static void write(JsonGenerator g, List<Result> results, Epoch epoch) throws IOException {
+    g.writeStartObject();
+    g.writeArrayFieldStart("results");
+    for (Result r : results) {
+      write(g, r, epoch);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  /** One result object, as a chunked answer writes each of its parts. */
+  public static void write(JsonGenerator g, Result r, Epoch epoch) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("statement_id", r.statementId());
+    if (!r.series().isEmpty()) {
+      g.writeArrayFieldStart("series");
+      for (Series s : r.series()) {
+        write(g, s, epoch);
+      }
+      g.writeEndArray();
+    }
+    if (r.partial()) {
+      g.writeBooleanField("partial", true);
+    }
+    if (r.error() != null && !r.error().isEmpty()) {
+      g.writeStringField("error", r.error());
+    }
+    g.writeEndObject();
+  }
+
+  private static void write(JsonGenerator g, Series s, Epoch epoch) throws IOException {
+    g.writeStartObject();
+    if (s.name() != null && !s.name().isEmpty()) {
+      g.writeStringField("name", s.name());
+    }
+    if (s.tags() != null && !s.tags().isEmpty()) {
+      g.writeObjectFieldStart("tags");
+      for (Map.Entry<String, String> t : s.tags().entrySet()) {
+        g.writeStringField(t.getKey(), t.getValue());
+      }
+      g.writeEndObject();
+    }
+    if (!s.columns().isEmpty()) {
+      g.writeArrayFieldStart("columns");
+      for (String c : s.columns()) {
+        g.writeString(c);
+      }
+      g.writeEndArray();
+    }
+    if (!s.values().isEmpty()) {
+      g.writeArrayFieldStart("values");
+      for (List<Object> row : s.values()) {
+        g.writeStartArray();
+        for (Object v : row) {
+          value(g, v, epoch);
+        }
+        g.writeEndArray();
+      }
+      g.writeEndArray();
+    }
+    if (s.partial()) {
+      g.writeBooleanField("partial", true);
+    }
+    g.writeEndObject();
+  }
+
+  private static void value(JsonGenerator g, Object v, Epoch epoch) throws IOException {
+    if (v == null) {
+      g.writeNull();
+    } else if (v instanceof Instant t) {
+      Object time =
+          epoch.value(
+              Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano()));
+      if (time instanceof Long n) {
+        g.writeNumber(n);
+      } else {
+        g.writeString((String) time);
+      }
+    } else if (v instanceof Double d) {
+      g.writeNumber(GoFloats.format(d));
+    } else if (v instanceof Float f) {
+      g.writeNumber(GoFloats.format(f));
+    } else if (v instanceof BigInteger n) {
+      g.writeNumber(n); // an unsigned field past Long.MAX_VALUE
+    } else if (v instanceof Number n) {
+      g.writeNumber(n.longValue());
+    } else if (v instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else {
+      g.writeString(v.toString());
+    }
+  }
+}
