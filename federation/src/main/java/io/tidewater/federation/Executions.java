@@ -130,6 +130,11 @@ public final class Executions {
     return running.size();
   }
 
+  /** How many statements are past planning and compilation, their operators reading rows. */
+  int executing() {
+    return (int) running.values().stream().filter(e -> e.executing).count();
+  }
+
   /**
    * {@code input}, failing at its next row once its statement is stopped; called by the code
    * generated for {@link io.tidewater.federation.plan.ExecutionGuard}. With {@code rowBytes}, each
@@ -157,7 +162,11 @@ public final class Executions {
       @Override
       public Enumerator<T> enumerator() {
         Enumerator<T> rows = input.enumerator();
-        Execution execution = rowBytes > 0 || groupKey != null ? running.get(flag) : null;
+        Execution current = running.get(flag);
+        if (current != null) {
+          current.executing = true;
+        }
+        Execution execution = rowBytes > 0 || groupKey != null ? current : null;
         return new Enumerator<>() {
           private long runUntil;
           private final GroupCount groups = groupKey == null ? null : new GroupCount();
@@ -242,6 +251,7 @@ public final class Executions {
     private final AtomicLong held = new AtomicLong();
     private volatile StopReason reason;
     private volatile boolean closed;
+    private volatile boolean executing;
     private ScheduledFuture<?> timer;
 
     private Execution(AtomicBoolean flag, long maxBytes) {

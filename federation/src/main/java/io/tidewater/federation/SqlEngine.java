@@ -631,6 +631,11 @@ public final class SqlEngine {
     return executions.running();
   }
 
+  /** How many statements are being run now (planned and compiled, reading rows). */
+  public int executing() {
+    return executions.executing();
+  }
+
   /**
    * Stops every statement planning or running, and any started later, with QUERY_CANCELLED (the
    * gateway is shutting down).

@@ -118,9 +118,13 @@ class QueryStopTest {
                   count(
                       engine.query(
                           crossJoin(f, 3), 10, Duration.ofMinutes(5), ReadAccess.ALL, signal)));
-      // Planned and compiled (compilation is not interruptible): planning a 3-way cross join takes
-      // up to 3-4 s in a busy test JVM on 2 cores.
-      Thread.sleep(6000);
+      // Stopped once planned and compiled (compilation is not interruptible; planning a 3-way
+      // cross join takes seconds in a busy test JVM on 2 cores).
+      long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (engine.executing() == 0 && System.nanoTime() < waitUntil && !reading.isDone()) {
+        Thread.sleep(10);
+      }
+      assertEquals(1, engine.executing(), "the statement runs");
       long started = System.nanoTime();
       if (reason == StopReason.SHUTDOWN) {
         engine.shutdown();
