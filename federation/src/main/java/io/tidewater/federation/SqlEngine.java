@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.federation.functions.DateBin;
+import io.tidewater.federation.functions.RegexMatch;
 import io.tidewater.federation.functions.SqlRewrite;
 import io.tidewater.federation.functions.StatisticalAggregates;
 import io.tidewater.federation.influx.InfluxQuery;
@@ -671,11 +672,21 @@ public final class SqlEngine {
           root.add(DateBin.FUNCTION, ScalarFunctionImpl.create(m));
         }
       }
+      root.add(
+          RegexMatch.MATCHES,
+          ScalarFunctionImpl.create(
+              RegexMatch.class.getMethod("matches", String.class, String.class)));
+      root.add(
+          RegexMatch.NOT_MATCHES,
+          ScalarFunctionImpl.create(
+              RegexMatch.class.getMethod("notMatches", String.class, String.class)));
       StatisticalAggregates.FUNCTIONS.forEach(
           (name, implementation) -> root.add(name, AggregateFunctionImpl.create(implementation)));
       return connection;
     } catch (SQLException e) {
       throw SqlErrors.translate(e);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -9,6 +9,7 @@ import io.tidewater.federation.FederationCatalog;
 import io.tidewater.federation.ResultCache;
 import io.tidewater.federation.SqlEngine;
 import io.tidewater.federation.StopReason;
+import io.tidewater.federation.influxql.InfluxQLEngine;
 import io.tidewater.lifecycle.cdc.ChangeCapture;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.lake.Ledger;
@@ -94,6 +95,13 @@ public class FederationBeans {
           .register(metrics);
     }
     return engine;
+  }
+
+  /** InfluxQL ({@code /query}) over the same engine and catalog. */
+  @Produces
+  @Singleton
+  InfluxQLEngine influxQl(SqlEngine engine, FederationCatalog catalog) {
+    return new InfluxQLEngine(engine, catalog);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.tidewater.federation.influx;
 
 import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.functions.RegexMatch;
 import io.tidewater.federation.plan.MeasurementColumns;
 import io.tidewater.federation.plan.TimeBounds;
 import io.tidewater.lifecycle.influx.InfluxQl;
@@ -99,9 +100,31 @@ final class InfluxPredicates {
         return comparison(call);
       }
       default -> {
-        return null;
+        return regex(call);
       }
     }
+  }
+
+  /** InfluxQL's {@code tag =~ /re/} or {@code !~} ({@link RegexMatch}), sent as it came. */
+  private String regex(RexCall call) {
+    String name = call.getOperator().getName();
+    boolean matches = name.equals(RegexMatch.MATCHES);
+    if (!matches && !name.equals(RegexMatch.NOT_MATCHES) || call.getOperands().size() != 2) {
+      return null;
+    }
+    Integer tag = tagColumn(call.getOperands().get(0));
+    RexLiteral pattern = literal(call.getOperands().get(1));
+    if (tag == null || pattern == null || pattern.isNull()) {
+      return null;
+    }
+    String regex = pattern.getValueAs(String.class);
+    if (regex.indexOf('\n') >= 0) {
+      return null; // a regex literal cannot hold a line break
+    }
+    return InfluxQl.identifier(MeasurementColumns.name(schema, tag))
+        + (matches ? " =~ /" : " !~ /")
+        + regex.replace("/", "\\/")
+        + "/";
   }
 
   private String comparison(RexCall call) {

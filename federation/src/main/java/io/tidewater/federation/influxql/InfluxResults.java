@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -39,6 +40,39 @@ public final class InfluxResults {
     public static Result failed(int statementId, String error) {
       return new Result(statementId, List.of(), false, error);
     }
+  }
+
+  /**
+   * A result as a chunked answer sends it (InfluxDB's {@code chunked=true}): one part per series,
+   * each series cut into parts of at most {@code size} rows; every part but the last of a series is
+   * {@code partial}, and every part but the statement's last is too.
+   */
+  public static List<Result> chunks(Result r, int size) {
+    if (r.error() != null || r.series().isEmpty()) {
+      return List.of(r);
+    }
+    List<Result> parts = new ArrayList<>();
+    for (Series s : r.series()) {
+      List<List<Object>> values = s.values();
+      for (int from = 0; from < Math.max(1, values.size()); from += size) {
+        int to = Math.min(values.size(), from + size);
+        parts.add(
+            new Result(
+                r.statementId(),
+                List.of(
+                    new Series(
+                        s.name(),
+                        s.tags(),
+                        s.columns(),
+                        values.subList(from, to),
+                        to < values.size())),
+                true,
+                null));
+      }
+    }
+    Result last = parts.get(parts.size() - 1);
+    parts.set(parts.size() - 1, new Result(last.statementId(), last.series(), false, null));
+    return parts;
   }
 
   /** {@code {"results": [...]}}. */

@@ -18,6 +18,15 @@ public final class Scanner {
     this.r = new Reader(text);
   }
 
+  /** The next character the scanner would read, without reading it; 0 at the end. */
+  int peek() {
+    int ch = r.read().ch();
+    if (ch != EOF) {
+      r.unread();
+    }
+    return ch;
+  }
+
   /** The next token. */
   public Lexeme scan() {
     Reader.Ch c0 = r.read();

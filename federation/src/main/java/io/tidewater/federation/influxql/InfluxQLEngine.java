@@ -1,0 +1,170 @@
+package io.tidewater.federation.influxql;
+
+import io.tidewater.error.ErrorCode;
+import io.tidewater.error.TidewaterException;
+import io.tidewater.federation.FederationCatalog;
+import io.tidewater.federation.ReadAccess;
+import io.tidewater.federation.SqlEngine;
+import io.tidewater.federation.SqlResult;
+import io.tidewater.federation.StopSignal;
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * InfluxDB 1.x's query language over the federation: each SELECT is translated into federated SQL
+ * ({@link SelectTranslator}) and run by the same {@link SqlEngine} as {@code /v1/sql} (routing
+ * between InfluxDB and the lake, rollups, pushdown, result cache, deadlines, memory budget), and
+ * its rows are shaped into InfluxDB's series ({@link SeriesAssembler}); SHOW statements answer from
+ * the catalog, which merges InfluxDB's metadata with the lake's ({@link MetadataStatements}).
+ */
+public final class InfluxQLEngine {
+
+  private final SqlEngine sql;
+  private final FederationCatalog catalog;
+
+  public InfluxQLEngine(SqlEngine sql, FederationCatalog catalog) {
+    this.sql = sql;
+    this.catalog = catalog;
+  }
+
+  /** A query's limits and caller. */
+  public record Limits(Duration timeout, long maxRows, ReadAccess access, StopSignal signal) {}
+
+  /**
+   * The statements of {@code text}. Throws {@link ParseError} if the text does not parse (InfluxDB
+   * then answers 400 for the whole request) and FORBIDDEN if a statement reads a database the
+   * caller may not read (InfluxDB checks every statement before it runs any).
+   */
+  public List<Statement> prepare(String text, String database, ReadAccess access) {
+    List<Statement> statements = Parser.parseQuery(text);
+    for (Statement s : statements) {
+      for (String db : databases(s, database)) {
+        if (!access.mayRead(db)) {
+          throw new TidewaterException(
+              ErrorCode.FORBIDDEN,
+              "not authorized to execute statement, requires read on "
+                  + db
+                  + ": the token's scopes do not include read:"
+                  + db);
+        }
+      }
+    }
+    return statements;
+  }
+
+  /** The answer to statement number {@code id}, its error included; not thrown. */
+  public InfluxResults.Result execute(int id, Statement s, String database, Limits limits) {
+    try {
+      return InfluxResults.Result.of(id, series(s, database, limits));
+    } catch (InfluxQLException | ParseError e) {
+      return InfluxResults.Result.failed(id, e.getMessage());
+    } catch (TidewaterException e) {
+      if (e.code() == ErrorCode.FORBIDDEN) {
+        throw e;
+      }
+      return InfluxResults.Result.failed(id, e.getMessage());
+    }
+  }
+
+  private List<InfluxResults.Series> series(Statement s, String database, Limits limits) {
+    if (s instanceof Statement.Select select) {
+      return select(select, database, limits);
+    } else if (s instanceof Statement.Refused r) {
+      throw new InfluxQLException(
+          r.kind()
+              + " is not run by the Tidewater gateway: it answers queries; change data and"
+              + " administer InfluxDB on InfluxDB itself");
+    }
+    return new MetadataStatements(sql, catalog, limits).answer(s, database);
+  }
+
+  private List<InfluxResults.Series> select(
+      Statement.Select select, String database, Limits limits) {
+    if (select.into() != null) {
+      throw new InfluxQLException(
+          "SELECT INTO is not run by the Tidewater gateway: it writes data; run it on InfluxDB");
+    }
+    if (select.location() != null) {
+      throw new InfluxQLException("tz() is not supported by the Tidewater gateway yet");
+    }
+    Instant clock = catalog.clock().instant();
+    long now = clock.getEpochSecond() * 1_000_000_000L + clock.getNano();
+    TimeCondition range = TimeCondition.of(select.condition(), now, null);
+    List<InfluxResults.Series> out = new ArrayList<>();
+    for (Source source : select.sources()) {
+      if (source instanceof Source.SubQuery) {
+        throw new InfluxQLException("subqueries are not supported by the Tidewater gateway yet");
+      }
+      Source.Measurement m = (Source.Measurement) source;
+      String db = m.database() != null ? m.database() : database;
+      if (db == null || db.isEmpty()) {
+        throw new InfluxQLException("database name required");
+      }
+      if (!catalog.databases().contains(db)) {
+        throw new InfluxQLException("database not found: " + db);
+      }
+      Predicate<String> wanted =
+          m.regex() != null ? n -> m.regex().pattern().matcher(n).find() : n -> n.equals(m.name());
+      for (String name : catalog.measurements(db)) {
+        if (!wanted.test(name)) {
+          continue;
+        }
+        MeasurementSchema schema = catalog.schema(db, name);
+        if (schema.fields().isEmpty()) {
+          continue;
+        }
+        SelectQuery q = SelectTranslator.translate(select, db, schema, range, now);
+        if (q == null) {
+          continue;
+        }
+        SeriesAssembler assembler = new SeriesAssembler(q, name, limits.maxRows());
+        try (SqlResult rows =
+            sql.query(
+                q.sql(), limits.maxRows(), limits.timeout(), limits.access(), limits.signal())) {
+          for (Object[] row = rows.next(); row != null; row = rows.next()) {
+            assembler.add(row);
+          }
+        }
+        out.addAll(assembler.series());
+      }
+    }
+    return out;
+  }
+
+  /** The databases a statement reads (none for SHOW DATABASES, which lists what may be read). */
+  static List<String> databases(Statement s, String database) {
+    List<String> out = new ArrayList<>();
+    if (s instanceof Statement.Select select) {
+      for (Source src : select.sources()) {
+        if (src instanceof Source.Measurement m) {
+          addIfNamed(out, m.database() != null ? m.database() : database);
+        } else if (src instanceof Source.SubQuery q) {
+          out.addAll(databases(q.select(), database));
+        }
+      }
+    } else if (s instanceof Statement.ShowRetentionPolicies r) {
+      addIfNamed(out, r.database() != null ? r.database() : database);
+    } else if (s instanceof Statement.ShowMeasurements r) {
+      addIfNamed(out, r.database() != null ? r.database() : database);
+    } else if (s instanceof Statement.ShowTagKeys r) {
+      addIfNamed(out, r.database() != null ? r.database() : database);
+    } else if (s instanceof Statement.ShowTagValues r) {
+      addIfNamed(out, r.database() != null ? r.database() : database);
+    } else if (s instanceof Statement.ShowFieldKeys r) {
+      addIfNamed(out, r.database() != null ? r.database() : database);
+    } else if (s instanceof Statement.ShowSeries r) {
+      addIfNamed(out, r.database() != null ? r.database() : database);
+    }
+    return out;
+  }
+
+  private static void addIfNamed(List<String> out, String db) {
+    if (db != null && !db.isEmpty()) {
+      out.add(db);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.tidewater.federation.influxql;
+
+import java.util.List;
+
+/**
+ * A SELECT over one measurement as the gateway runs it: a federated SQL statement, and how its rows
+ * become InfluxDB series. The statement's columns are the series' tags ({@code tags}), then the
+ * time (the point's, or its bucket's when {@code intervalNanos > 0}; absent for an aggregate over
+ * the whole range), then the fetched values.
+ *
+ * @param sql the statement, over the routed table of the measurement
+ * @param tags the tag keys that tell series apart, sorted
+ * @param hasTime whether a time column follows the tags
+ * @param fetched how many values follow, and which are counts (filled with 0 by fill(null))
+ * @param columns the answer's column names after {@code time}
+ * @param outputs each answer column's value from the fetched ones
+ * @param rawFields for a raw query, the fetched values that are fields: a row is answered when one
+ *     of them has a value
+ * @param intervalNanos GROUP BY time's interval, 0 without
+ * @param offsetNanos GROUP BY time's offset
+ * @param range the time range of the WHERE clause
+ * @param select the statement, for its fill, order, limits and offsets
+ */
+record SelectQuery(
+    String sql,
+    List<String> tags,
+    boolean hasTime,
+    List<Boolean> fetched,
+    List<String> columns,
+    List<Eval> outputs,
+    List<Integer> rawFields,
+    long intervalNanos,
+    long offsetNanos,
+    TimeCondition range,
+    Statement.Select select) {
+
+  boolean aggregate() {
+    return !select.isRaw();
+  }
+}

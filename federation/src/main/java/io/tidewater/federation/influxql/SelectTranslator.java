@@ -1,0 +1,630 @@
+package io.tidewater.federation.influxql;
+
+import io.tidewater.federation.functions.DateBin;
+import io.tidewater.federation.functions.RegexMatch;
+import io.tidewater.lifecycle.parquet.FieldColumn;
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
+import io.tidewater.policy.rollup.FieldType;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Translates a SELECT over one measurement into federated SQL over its routed table (so routing,
+ * dirty windows, rollups, pushdown and the result cache apply as to any SQL), and says how the rows
+ * become series ({@link SelectQuery}). Aggregates become SQL aggregates grouped by tags and {@code
+ * TIDEWATER_DATE_BIN} buckets; arithmetic over fields or aggregates, fill and per-series limits are
+ * applied to the rows afterwards.
+ */
+final class SelectTranslator {
+
+  private static final long MILLI = 1_000_000L;
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private final Statement.Select select;
+  private final String database;
+  private final MeasurementSchema schema;
+  private TimeCondition range;
+  private final long now;
+
+  private final List<String> fetchedSql = new ArrayList<>();
+  private final List<Boolean> fetchedCounts = new ArrayList<>();
+  private final Map<String, Integer> fetchedIndex = new HashMap<>();
+  private final List<Integer> rawFields = new ArrayList<>();
+
+  private SelectTranslator(
+      Statement.Select select,
+      String database,
+      MeasurementSchema schema,
+      TimeCondition range,
+      long now) {
+    this.select = select;
+    this.database = database;
+    this.schema = schema;
+    this.range = range;
+    this.now = now;
+  }
+
+  /**
+   * The query for {@code select} over {@code schema}'s measurement in {@code database} (null if no
+   * point can answer it: it selects no field the measurement has), its WHERE clause split into
+   * {@code range}; GROUP BY time without an upper bound ends at {@code now} (nanoseconds), as in
+   * InfluxDB.
+   */
+  static SelectQuery translate(
+      Statement.Select select,
+      String database,
+      MeasurementSchema schema,
+      TimeCondition range,
+      long now) {
+    return new SelectTranslator(select, database, schema, range, now).translate();
+  }
+
+  private SelectQuery translate() {
+    boolean aggregate = !select.isRaw();
+    long interval = 0;
+    long offset = 0;
+    TreeSet<String> tags = new TreeSet<>();
+    for (Expr d : select.dimensions()) {
+      if (d instanceof Expr.Call c && c.name().equals("time")) {
+        if (interval != 0) {
+          throw new InfluxQLException("multiple time dimensions not allowed");
+        }
+        long[] t = timeDimension(c);
+        interval = t[0];
+        offset = t[1];
+      } else if (d instanceof Expr.VarRef v) {
+        if (v.name().equalsIgnoreCase("time")) {
+          throw new InfluxQLException("time() is a function and expects at least one argument");
+        }
+        tags.add(v.name());
+      } else if (d instanceof Expr.Wildcard) {
+        tags.addAll(schema.tags());
+      } else if (d instanceof Expr.RegexLit r) {
+        schema.tags().stream().filter(t -> r.pattern().matcher(t).find()).forEach(tags::add);
+      } else {
+        throw new InfluxQLException("only time and tag dimensions allowed: " + Printer.print(d));
+      }
+    }
+    if (!aggregate && interval != 0) {
+      throw new InfluxQLException("GROUP BY requires at least one aggregate function");
+    }
+    if (interval != 0 && !range.hasMax()) {
+      range = new TimeCondition(range.rest(), range.min(), now);
+    }
+    List<String> columns = new ArrayList<>();
+    List<Eval> outputs = new ArrayList<>();
+    for (Field f : expandWildcards(select.fields(), tags)) {
+      columns.add(f.name());
+      outputs.add(aggregate ? aggregateOutput(f.expr()) : rawOutput(f.expr(), f.alias() != null));
+    }
+    if (!aggregate && rawFields.isEmpty()) {
+      return null; // tags alone, or names the measurement lacks: no point to answer, as InfluxDB
+    }
+    dedupe(columns);
+
+    StringBuilder sql = new StringBuilder("SELECT ");
+    List<String> selected = new ArrayList<>();
+    for (String t : tags) {
+      selected.add(tagColumn(t));
+    }
+    String bucket = null;
+    if (!aggregate) {
+      selected.add("\"time\"");
+    } else if (interval != 0) {
+      bucket =
+          DateBin.FUNCTION
+              + "("
+              + (interval / MILLI)
+              + ", \"time\""
+              + (offset == 0 ? "" : ", " + timestamp(Math.floorMod(offset, interval) / MILLI))
+              + ")";
+      selected.add(bucket);
+    }
+    selected.addAll(fetchedSql);
+    sql.append(String.join(", ", selected));
+    sql.append(" FROM ")
+        .append(sqlName(database))
+        .append('.')
+        .append(sqlName(schema.measurement()));
+    List<String> where = new ArrayList<>();
+    String bounds = where(range);
+    if (!bounds.isEmpty()) {
+      where.add(bounds);
+    }
+    if (!aggregate) {
+      List<String> any = new ArrayList<>();
+      for (int i : rawFields) {
+        any.add(fetchedSql.get(i) + " IS NOT NULL");
+      }
+      where.add("(" + String.join(" OR ", any) + ")");
+    }
+    if (!where.isEmpty()) {
+      sql.append(" WHERE ").append(String.join(" AND ", where));
+    }
+    if (aggregate && (!tags.isEmpty() || bucket != null)) {
+      List<String> groups = new ArrayList<>();
+      for (String t : tags) {
+        groups.add(tagColumn(t));
+      }
+      if (bucket != null) {
+        groups.add(bucket);
+      }
+      sql.append(" GROUP BY ").append(String.join(", ", groups));
+    }
+    if (!aggregate) {
+      List<String> order = new ArrayList<>();
+      for (String t : tags) {
+        order.add(tagColumn(t));
+      }
+      order.add("\"time\"" + (select.descending() ? " DESC" : ""));
+      // Points at the same time come in series order, as InfluxDB merges its series.
+      for (String t : schema.tags()) {
+        if (!tags.contains(t)) {
+          order.add(sqlName(t));
+        }
+      }
+      sql.append(" ORDER BY ").append(String.join(", ", order));
+      if (tags.isEmpty() && select.limit() > 0) {
+        sql.append(" LIMIT ").append(select.limit());
+      }
+      if (tags.isEmpty() && select.offset() > 0) {
+        sql.append(" OFFSET ").append(select.offset());
+      }
+    }
+    return new SelectQuery(
+        sql.toString(),
+        List.copyOf(tags),
+        !aggregate || interval != 0,
+        List.copyOf(fetchedCounts),
+        List.copyOf(columns),
+        List.copyOf(outputs),
+        List.copyOf(rawFields),
+        interval,
+        offset,
+        range,
+        select);
+  }
+
+  /**
+   * The SQL condition of a split WHERE clause over {@code schema}'s routed table (empty if none),
+   * for statements other than SELECT (SHOW TAG VALUES, SHOW SERIES).
+   */
+  static String where(MeasurementSchema schema, TimeCondition range) {
+    return new SelectTranslator(null, null, schema, range, 0).where(range);
+  }
+
+  private String where(TimeCondition range) {
+    List<String> where = new ArrayList<>();
+    if (range.hasMin()) {
+      where.add("\"time\" >= " + timestamp(ceilMillis(range.min())));
+    }
+    if (range.hasMax()) {
+      where.add("\"time\" <= " + timestamp(Math.floorDiv(range.max(), MILLI)));
+    }
+    if (range.rest() != null) {
+      where.add(condition(range.rest()));
+    }
+    return String.join(" AND ", where);
+  }
+
+  /**
+   * {@code time(interval[, offset])}: both in nanoseconds, whole milliseconds (the lake's unit).
+   */
+  private static long[] timeDimension(Expr.Call c) {
+    if (c.args().isEmpty() || c.args().size() > 2) {
+      throw new InfluxQLException("time dimension expected 1 or 2 arguments");
+    }
+    if (!(c.args().get(0) instanceof Expr.DurationLit interval)) {
+      throw new InfluxQLException("time dimension must have duration argument");
+    }
+    if (interval.nanos() <= 0) {
+      throw new InfluxQLException("time dimension must have positive duration");
+    }
+    long offset = 0;
+    if (c.args().size() == 2) {
+      Expr o = c.args().get(1);
+      if (o instanceof Expr.DurationLit d) {
+        offset = d.nanos();
+      } else {
+        throw new InfluxQLException("time dimension offset must be duration or now()");
+      }
+    }
+    if (interval.nanos() % MILLI != 0 || offset % MILLI != 0) {
+      throw new InfluxQLException(
+          "time intervals and offsets finer than a millisecond are not supported: the lake keeps"
+              + " milliseconds");
+    }
+    return new long[] {interval.nanos(), offset};
+  }
+
+  /** Wildcards in the fields expanded as InfluxDB expands them: names sorted, grouped tags out. */
+  private List<Field> expandWildcards(List<Field> fields, TreeSet<String> groupTags) {
+    List<Field> out = new ArrayList<>();
+    for (Field f : fields) {
+      if (f.expr() instanceof Expr.Wildcard w) {
+        TreeSet<String> names = new TreeSet<>();
+        Map<String, DataType> types = new HashMap<>();
+        if (w.type() != Token.TAG) {
+          schema.fields().forEach(c -> names.add(c.name()));
+        }
+        if (w.type() != Token.FIELD) {
+          for (String t : schema.tags()) {
+            if (!groupTags.contains(t)) {
+              names.add(t);
+              types.put(t, DataType.TAG);
+            }
+          }
+        }
+        names.forEach(n -> out.add(new Field(new Expr.VarRef(n, types.get(n)), null)));
+      } else if (f.expr() instanceof Expr.Call c
+          && c.args().size() == 1
+          && c.args().get(0) instanceof Expr.Wildcard) {
+        schema.fields().stream()
+            .map(FieldColumn::name)
+            .sorted()
+            .forEach(
+                n ->
+                    out.add(
+                        new Field(
+                            new Expr.Call(c.name(), List.of(new Expr.VarRef(n, null))),
+                            (f.alias() == null ? c.name() : f.alias()) + "_" + n)));
+      } else {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  private static void dedupe(List<String> columns) {
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    seen.put("time", 1);
+    for (int i = 0; i < columns.size(); i++) {
+      String name = columns.get(i);
+      Integer count = seen.get(name);
+      if (count == null) {
+        seen.put(name, 1);
+        continue;
+      }
+      while (true) {
+        String resolved = name + "_" + count;
+        if (!seen.containsKey(resolved)) {
+          seen.put(name, count + 1);
+          seen.put(resolved, 1);
+          columns.set(i, resolved);
+          break;
+        }
+        count++;
+      }
+    }
+  }
+
+  // ---- raw fields
+
+  private Eval rawOutput(Expr e, boolean aliased) {
+    if (e instanceof Expr.VarRef v) {
+      if (v.name().equalsIgnoreCase("time")) {
+        throw new InfluxQLException("time is not a field: it is in every answer already");
+      }
+      Kind k = kind(v);
+      if (k == Kind.TAG) {
+        return fetch(tagColumn(v.name()), false, false);
+      }
+      String column = k == Kind.FIELD ? sqlName(v.name()) : "CAST(NULL AS DOUBLE)";
+      return fetch(column, false, true);
+    } else if (e instanceof Expr.Binary b) {
+      return new Eval.Arithmetic(
+          arithmetic(b.op()), rawOutput(b.lhs(), aliased), rawOutput(b.rhs(), aliased));
+    } else if (e instanceof Expr.Paren p) {
+      return rawOutput(p.expr(), aliased);
+    }
+    return constant(e);
+  }
+
+  // ---- aggregates
+
+  private Eval aggregateOutput(Expr e) {
+    if (e instanceof Expr.Call c) {
+      return call(c);
+    } else if (e instanceof Expr.Binary b) {
+      return new Eval.Arithmetic(
+          arithmetic(b.op()), aggregateOutput(b.lhs()), aggregateOutput(b.rhs()));
+    } else if (e instanceof Expr.Paren p) {
+      return aggregateOutput(p.expr());
+    } else if (e instanceof Expr.VarRef) {
+      throw new InfluxQLException("mixing aggregate and non-aggregate queries is not supported");
+    }
+    return constant(e);
+  }
+
+  private Eval call(Expr.Call c) {
+    String name = c.name();
+    if (name.equals("spread")) {
+      return new Eval.Arithmetic(
+          Token.SUB, call(new Expr.Call("max", c.args())), call(new Expr.Call("min", c.args())));
+    }
+    if (c.args().size() != 1) {
+      throw new InfluxQLException(
+          "invalid number of arguments for " + name + ", expected 1, got " + c.args().size());
+    }
+    Expr arg = c.args().get(0);
+    if (name.equals("count")
+        && arg instanceof Expr.Call inner
+        && inner.name().equals("distinct")
+        && inner.args().size() == 1) {
+      return fetch("COUNT(DISTINCT " + fieldArgument(name, inner.args().get(0)) + ")", true, false);
+    }
+    if (arg instanceof Expr.Distinct d) {
+      arg = new Expr.VarRef(d.name(), null);
+      if (!name.equals("count")) {
+        throw new InfluxQLException("expected field argument in " + name + "()");
+      }
+      return fetch("COUNT(DISTINCT " + fieldArgument(name, arg) + ")", true, false);
+    }
+    String field = fieldArgument(name, arg);
+    FieldType type = fieldType(arg);
+    String asDouble = type == FieldType.FLOAT ? field : "CAST(" + field + " AS DOUBLE)";
+    return switch (name) {
+      case "count" -> fetch("COUNT(" + field + ")", true, false);
+      case "sum" -> fetch("SUM(" + field + ")", false, false);
+      case "mean" -> fetch("AVG(" + asDouble + ")", false, false);
+      case "min" -> fetch("MIN(" + field + ")", false, false);
+      case "max" -> fetch("MAX(" + field + ")", false, false);
+      case "first" -> fetch("ARG_MIN(" + field + ", \"time\")", false, false);
+      case "last" -> fetch("ARG_MAX(" + field + ", \"time\")", false, false);
+      case "stddev" -> fetch("STDDEV_SAMP(" + asDouble + ")", false, false);
+      case "median" -> fetch("MEDIAN(" + asDouble + ")", false, false);
+      default ->
+          throw new InfluxQLException(
+              name
+                  + "() is not supported by the gateway (supported: count, sum, mean, median,"
+                  + " min, max, first, last, spread, stddev, count(distinct()))");
+    };
+  }
+
+  private String fieldArgument(String function, Expr arg) {
+    if (arg instanceof Expr.VarRef v) {
+      // A tag (or a name the measurement lacks) is a field without values here, as in InfluxDB.
+      return kind(v) == Kind.FIELD && v.type() != DataType.TAG
+          ? sqlName(v.name())
+          : "CAST(NULL AS DOUBLE)";
+    }
+    throw new InfluxQLException("expected field argument in " + function + "()");
+  }
+
+  private FieldType fieldType(Expr arg) {
+    return arg instanceof Expr.VarRef v
+        ? schema.field(v.name()).map(FieldColumn::type).orElse(FieldType.FLOAT)
+        : FieldType.FLOAT;
+  }
+
+  private Eval fetch(String sql, boolean count, boolean rawField) {
+    Integer known = fetchedIndex.get(sql);
+    if (known != null) {
+      return new Eval.Fetched(known);
+    }
+    int index = fetchedSql.size();
+    fetchedSql.add(sql);
+    fetchedCounts.add(count);
+    fetchedIndex.put(sql, index);
+    if (rawField) {
+      rawFields.add(index);
+    }
+    return new Eval.Fetched(index);
+  }
+
+  private static Eval constant(Expr e) {
+    if (e instanceof Expr.IntegerLit i) {
+      return new Eval.Constant(i.value());
+    } else if (e instanceof Expr.NumberLit n) {
+      return new Eval.Constant(n.value());
+    }
+    throw new InfluxQLException("invalid expression in SELECT: " + Printer.print(e));
+  }
+
+  private static Token arithmetic(Token op) {
+    return switch (op) {
+      case ADD, SUB, MUL, DIV, MOD, BITWISE_AND, BITWISE_OR, BITWISE_XOR -> op;
+      default ->
+          throw new InfluxQLException(
+              "invalid operator "
+                  + op
+                  + " in SELECT clause; operator is intended for WHERE clause");
+    };
+  }
+
+  // ---- conditions
+
+  private enum Kind {
+    TAG,
+    FIELD,
+    UNKNOWN
+  }
+
+  private Kind kind(Expr.VarRef v) {
+    boolean isTag = schema.tags().contains(v.name());
+    boolean isField = schema.field(v.name()).isPresent();
+    if (v.type() == DataType.TAG) {
+      return isTag ? Kind.TAG : Kind.UNKNOWN;
+    } else if (v.type() != null) {
+      return isField ? Kind.FIELD : Kind.UNKNOWN;
+    }
+    return isField ? Kind.FIELD : isTag ? Kind.TAG : Kind.UNKNOWN;
+  }
+
+  /** The WHERE clause's condition on tags and fields as SQL. */
+  private String condition(Expr e) {
+    if (e instanceof Expr.Binary b && (b.op() == Token.AND || b.op() == Token.OR)) {
+      return "(" + condition(b.lhs()) + " " + b.op() + " " + condition(b.rhs()) + ")";
+    } else if (e instanceof Expr.Paren p) {
+      return condition(p.expr());
+    } else if (e instanceof Expr.BooleanLit b) {
+      return b.value() ? "TRUE" : "FALSE";
+    } else if (e instanceof Expr.Binary b) {
+      return comparison(b);
+    }
+    throw new InfluxQLException("invalid condition expression: " + Printer.print(e));
+  }
+
+  private String comparison(Expr.Binary b) {
+    Token op = b.op();
+    Expr lhs = b.lhs();
+    Expr rhs = b.rhs();
+    if (!(lhs instanceof Expr.VarRef) && rhs instanceof Expr.VarRef) {
+      Expr swap = lhs;
+      lhs = rhs;
+      rhs = swap;
+      op =
+          switch (op) {
+            case LT -> Token.GT;
+            case GT -> Token.LT;
+            case LTE -> Token.GTE;
+            case GTE -> Token.LTE;
+            default -> op;
+          };
+    }
+    if (lhs instanceof Expr.VarRef v) {
+      Kind k = kind(v);
+      if (op == Token.EQREGEX || op == Token.NEQREGEX) {
+        Expr.RegexLit re = (Expr.RegexLit) rhs;
+        String fn = op == Token.EQREGEX ? RegexMatch.MATCHES : RegexMatch.NOT_MATCHES;
+        return switch (k) {
+          case TAG -> fn + "(" + tagColumn(v.name()) + ", " + sqlString(re.source()) + ")";
+          case FIELD ->
+              "("
+                  + sqlName(v.name())
+                  + " IS NOT NULL AND "
+                  + fn
+                  + "("
+                  + sqlName(v.name())
+                  + ", "
+                  + sqlString(re.source())
+                  + "))";
+          case UNKNOWN ->
+              (op == Token.EQREGEX) == RegexMatch.matches(null, re.source()) ? "TRUE" : "FALSE";
+        };
+      }
+      if (k != Kind.FIELD && rhs instanceof Expr.StringLit s) {
+        return tagComparison(v, k, op, s.value());
+      }
+      if (k == Kind.UNKNOWN) {
+        return "FALSE"; // no point has it: a comparison of its nothing is false
+      }
+    }
+    String l = value(lhs);
+    String r = value(rhs);
+    String sqlOp =
+        switch (op) {
+          case EQ -> "=";
+          case NEQ -> "<>";
+          case LT -> "<";
+          case LTE -> "<=";
+          case GT -> ">";
+          case GTE -> ">=";
+          default ->
+              throw new InfluxQLException("invalid condition expression: " + Printer.print(b));
+        };
+    return "(" + l + " " + sqlOp + " " + r + ")";
+  }
+
+  /** A tag compared with a string: an absent tag is the empty string, as InfluxDB reads it. */
+  private String tagComparison(Expr.VarRef v, Kind k, Token op, String value) {
+    if (k == Kind.UNKNOWN) {
+      int cmp = "".compareTo(value);
+      boolean holds =
+          switch (op) {
+            case EQ -> cmp == 0;
+            case NEQ -> cmp != 0;
+            case LT -> cmp < 0;
+            case LTE -> cmp <= 0;
+            case GT -> cmp > 0;
+            case GTE -> cmp >= 0;
+            default -> false;
+          };
+      return holds ? "TRUE" : "FALSE";
+    }
+    String c = tagColumn(v.name());
+    String s = sqlString(value);
+    if (value.isEmpty()) {
+      return switch (op) {
+        case EQ, LTE -> c + " IS NULL";
+        case NEQ, GT -> c + " IS NOT NULL";
+        case LT -> "FALSE";
+        default -> "TRUE";
+      };
+    }
+    return switch (op) {
+      case EQ -> "(" + c + " = " + s + ")";
+      case NEQ -> "(" + c + " IS NULL OR " + c + " <> " + s + ")";
+      case LT -> "(" + c + " IS NULL OR " + c + " < " + s + ")";
+      case LTE -> "(" + c + " IS NULL OR " + c + " <= " + s + ")";
+      case GT -> "(" + c + " > " + s + ")";
+      case GTE -> "(" + c + " >= " + s + ")";
+      default -> throw new InfluxQLException("invalid tag comparison operator: " + op);
+    };
+  }
+
+  /** An operand of a field comparison: a field, a literal, or arithmetic of them. */
+  private String value(Expr e) {
+    if (e instanceof Expr.VarRef v) {
+      Kind k = kind(v);
+      return switch (k) {
+        case FIELD -> sqlName(v.name());
+        case TAG -> tagColumn(v.name());
+        case UNKNOWN -> "NULL";
+      };
+    } else if (e instanceof Expr.IntegerLit i) {
+      return Long.toString(i.value());
+    } else if (e instanceof Expr.NumberLit n) {
+      return Double.toString(n.value());
+    } else if (e instanceof Expr.StringLit s) {
+      return sqlString(s.value());
+    } else if (e instanceof Expr.BooleanLit b) {
+      return b.value() ? "TRUE" : "FALSE";
+    } else if (e instanceof Expr.Paren p) {
+      return "(" + value(p.expr()) + ")";
+    } else if (e instanceof Expr.Binary b) {
+      String op =
+          switch (b.op()) {
+            case ADD -> "+";
+            case SUB -> "-";
+            case MUL -> "*";
+            case DIV -> "/";
+            default ->
+                throw new InfluxQLException("invalid condition expression: " + Printer.print(e));
+          };
+      return "(" + value(b.lhs()) + " " + op + " " + value(b.rhs()) + ")";
+    }
+    throw new InfluxQLException("invalid condition expression: " + Printer.print(e));
+  }
+
+  private String tagColumn(String tag) {
+    return schema.tags().contains(tag) ? sqlName(tag) : "CAST(NULL AS VARCHAR)";
+  }
+
+  // ---- SQL text
+
+  static String sqlName(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
+
+  static String sqlString(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  private static String timestamp(long millis) {
+    return "TIMESTAMP '" + TIMESTAMP.format(Instant.ofEpochMilli(millis)) + "'";
+  }
+
+  private static long ceilMillis(long nanos) {
+    return Math.floorDiv(nanos, MILLI) + (Math.floorMod(nanos, MILLI) == 0 ? 0 : 1);
+  }
+}

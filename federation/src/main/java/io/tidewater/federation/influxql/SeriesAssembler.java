@@ -1,0 +1,261 @@
+package io.tidewater.federation.influxql;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Turns the rows of a {@link SelectQuery}'s SQL into InfluxDB series: one per tag set, in tag
+ * order; GROUP BY time buckets from the range's start (or the series' first value) to its end,
+ * filled per column as InfluxDB fills them (fill(null) gives counts 0); fields computed from the
+ * fetched values; ORDER BY time DESC, LIMIT/OFFSET per series and SLIMIT/SOFFSET applied.
+ */
+final class SeriesAssembler {
+
+  private final SelectQuery query;
+  private final String measurement;
+  private final long maxValues;
+  private final SortedMap<List<String>, Group> groups = new TreeMap<>(SeriesAssembler::compare);
+  private long rows;
+
+  /** A series being built: raw rows, or the fetched values by bucket start (nanoseconds). */
+  private static final class Group {
+    final List<List<Object>> raw = new ArrayList<>();
+    final TreeMap<Long, Object[]> buckets = new TreeMap<>();
+  }
+
+  /**
+   * For {@code query} over {@code measurement}; at most {@code maxValues} rows in the answer (empty
+   * buckets filled included).
+   */
+  SeriesAssembler(SelectQuery query, String measurement, long maxValues) {
+    this.query = query;
+    this.measurement = measurement;
+    this.maxValues = maxValues;
+  }
+
+  /** Takes one row of the SQL answer. */
+  void add(Object[] row) {
+    int t = query.tags().size();
+    List<String> key = new ArrayList<>(t);
+    for (int i = 0; i < t; i++) {
+      key.add(row[i] == null ? "" : row[i].toString());
+    }
+    Group g = groups.computeIfAbsent(key, k -> new Group());
+    int first = t + (query.hasTime() ? 1 : 0);
+    Object[] fetched = new Object[query.fetched().size()];
+    System.arraycopy(row, first, fetched, 0, fetched.length);
+    if (!query.aggregate()) {
+      List<Object> out = new ArrayList<>(query.outputs().size() + 1);
+      out.add(row[t]);
+      for (Eval e : query.outputs()) {
+        out.add(e.apply(fetched));
+      }
+      count(1);
+      g.raw.add(out);
+      return;
+    }
+    long time = query.hasTime() ? nanos((Instant) row[t]) : 0;
+    g.buckets.put(time, fetched);
+  }
+
+  /** The series, in tag order, limited as the statement asks. */
+  List<InfluxResults.Series> series() {
+    List<InfluxResults.Series> out = new ArrayList<>();
+    List<String> columns = new ArrayList<>();
+    columns.add("time");
+    columns.addAll(query.columns());
+    for (Map.Entry<List<String>, Group> e : groups.entrySet()) {
+      List<List<Object>> values = query.aggregate() ? aggregated(e.getValue()) : e.getValue().raw;
+      if (values.isEmpty()) {
+        continue;
+      }
+      if (query.aggregate() && query.select().descending()) {
+        Collections.reverse(values);
+      }
+      if (query.aggregate() || !query.tags().isEmpty()) {
+        values = page(values, query.select().limit(), query.select().offset());
+        if (values.isEmpty()) {
+          continue;
+        }
+      }
+      SortedMap<String, String> tags = new TreeMap<>();
+      for (int i = 0; i < query.tags().size(); i++) {
+        tags.put(query.tags().get(i), e.getKey().get(i));
+      }
+      out.add(new InfluxResults.Series(measurement, tags, columns, values, false));
+    }
+    return page(out, query.select().slimit(), query.select().soffset());
+  }
+
+  private List<List<Object>> aggregated(Group g) {
+    List<Boolean> counts = query.fetched();
+    int n = counts.size();
+    if (g.buckets.values().stream().noneMatch(this::anyPresent)) {
+      return List.of(); // no value of any selected field in this series
+    }
+    Fill fill = query.select().fill();
+    List<Long> times = new ArrayList<>();
+    List<Object[]> filled = new ArrayList<>();
+    if (query.intervalNanos() == 0) {
+      TimeCondition r = query.range();
+      times.add(r.hasMin() ? r.min() : 0L);
+      filled.add(withMissing(g.buckets.firstEntry().getValue(), Fill.NULL, null));
+    } else {
+      long interval = query.intervalNanos();
+      long offset = query.offsetNanos();
+      TimeCondition r = query.range();
+      long firstPresent =
+          g.buckets.entrySet().stream()
+              .filter(en -> anyPresent(en.getValue()))
+              .findFirst()
+              .orElseThrow()
+              .getKey();
+      long start = bucket(r.hasMin() ? r.min() : firstPresent, interval, offset);
+      long end = bucket(r.max(), interval, offset);
+      Object[] previous = new Object[n];
+      for (long b = start; b <= end; b += interval) {
+        Object[] v = g.buckets.get(b);
+        boolean present = v != null && anyPresent(v);
+        if (!present && fill == Fill.NONE) {
+          continue;
+        }
+        Object[] row = withMissing(v, fill, previous);
+        if (fill == Fill.LINEAR) {
+          linear(g, b, row);
+        }
+        for (int i = 0; i < n; i++) {
+          if (v != null && isPresent(v[i], counts.get(i))) {
+            previous[i] = v[i];
+          }
+        }
+        times.add(b);
+        filled.add(row);
+        count(1);
+        if (b > Long.MAX_VALUE - interval) {
+          break;
+        }
+      }
+    }
+    List<List<Object>> values = new ArrayList<>(filled.size());
+    for (int k = 0; k < filled.size(); k++) {
+      List<Object> out = new ArrayList<>(query.outputs().size() + 1);
+      out.add(Instant.ofEpochSecond(0, times.get(k)));
+      for (Eval e : query.outputs()) {
+        out.add(e.apply(filled.get(k)));
+      }
+      values.add(out);
+    }
+    return values;
+  }
+
+  /** The bucket's values with each missing one filled as {@code fill} says. */
+  private Object[] withMissing(Object[] v, Fill fill, Object[] previous) {
+    List<Boolean> counts = query.fetched();
+    Object[] row = new Object[counts.size()];
+    for (int i = 0; i < row.length; i++) {
+      Object value = v == null ? null : v[i];
+      if (isPresent(value, counts.get(i))) {
+        row[i] = value;
+        continue;
+      }
+      row[i] =
+          switch (fill) {
+            case NULL -> counts.get(i) ? (Object) 0L : null;
+            case NUMBER -> query.select().fillValue();
+            case PREVIOUS -> previous[i];
+            case NONE, LINEAR -> null;
+          };
+    }
+    return row;
+  }
+
+  /** Missing values between two present ones, on the line between them. */
+  private void linear(Group g, long b, Object[] row) {
+    List<Boolean> counts = query.fetched();
+    for (int i = 0; i < row.length; i++) {
+      if (row[i] != null) {
+        continue;
+      }
+      Map.Entry<Long, Object[]> before = g.buckets.lowerEntry(b);
+      while (before != null && !isPresent(before.getValue()[i], counts.get(i))) {
+        before = g.buckets.lowerEntry(before.getKey());
+      }
+      Map.Entry<Long, Object[]> after = g.buckets.higherEntry(b);
+      while (after != null && !isPresent(after.getValue()[i], counts.get(i))) {
+        after = g.buckets.higherEntry(after.getKey());
+      }
+      if (before == null
+          || after == null
+          || !(before.getValue()[i] instanceof Number p)
+          || !(after.getValue()[i] instanceof Number q)) {
+        continue;
+      }
+      double fraction = (double) (b - before.getKey()) / (after.getKey() - before.getKey());
+      if (p instanceof Long && q instanceof Long) {
+        long step =
+            (q.longValue() - p.longValue())
+                / ((after.getKey() - before.getKey()) / query.intervalNanos());
+        row[i] = p.longValue() + step * ((b - before.getKey()) / query.intervalNanos());
+      } else {
+        row[i] = p.doubleValue() + (q.doubleValue() - p.doubleValue()) * fraction;
+      }
+    }
+  }
+
+  private boolean anyPresent(Object[] v) {
+    for (int i = 0; i < v.length; i++) {
+      if (isPresent(v[i], query.fetched().get(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A count of 0 is a bucket without values of its field, as InfluxDB has no point for it. */
+  private static boolean isPresent(Object value, boolean count) {
+    return value != null && !(count && value instanceof Number c && c.longValue() == 0);
+  }
+
+  private static long bucket(long t, long interval, long offset) {
+    return t - Math.floorMod(t - offset, interval);
+  }
+
+  private void count(long n) {
+    rows += n;
+    if (rows > maxValues) {
+      throw new InfluxQLException(
+          "the answer has more than "
+              + maxValues
+              + " rows (the gateway's limit): narrow the time range, use a wider GROUP BY time"
+              + " interval or a LIMIT");
+    }
+  }
+
+  /** Items {@code offset} to {@code offset + limit} (limit 0: all). */
+  static <T> List<T> page(List<T> items, int limit, int offset) {
+    if (offset >= items.size()) {
+      return offset == 0 ? items : List.of();
+    }
+    int end = limit > 0 ? (int) Math.min(items.size(), (long) offset + limit) : items.size();
+    return offset == 0 && end == items.size() ? items : new ArrayList<>(items.subList(offset, end));
+  }
+
+  private static long nanos(Instant i) {
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  private static int compare(List<String> a, List<String> b) {
+    for (int i = 0; i < a.size(); i++) {
+      int c = a.get(i).compareTo(b.get(i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
+  }
+}

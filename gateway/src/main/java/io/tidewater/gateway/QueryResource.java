@@ -1,0 +1,283 @@
+package io.tidewater.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.tidewater.error.ErrorCode;
+import io.tidewater.error.TidewaterException;
+import io.tidewater.federation.StopReason;
+import io.tidewater.federation.StopSignal;
+import io.tidewater.federation.influxql.Epoch;
+import io.tidewater.federation.influxql.InfluxCsv;
+import io.tidewater.federation.influxql.InfluxQLEngine;
+import io.tidewater.federation.influxql.InfluxResults;
+import io.tidewater.federation.influxql.ParseError;
+import io.tidewater.federation.influxql.Statement;
+import io.tidewater.gateway.auth.Callers;
+import io.tidewater.gateway.auth.Principal;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * InfluxDB 1.x's query endpoint, so Grafana's InfluxDB data source (InfluxQL), the {@code influx}
+ * CLI and InfluxDB's client libraries query the whole history through the gateway unchanged: {@code
+ * GET|POST /query} with {@code db}, {@code q} (statements separated by semicolons), {@code epoch},
+ * {@code pretty}, {@code chunked}/{@code chunk_size}, credentials as InfluxDB takes them; answers
+ * in InfluxDB's JSON, or CSV with {@code Accept: application/csv}. Each SELECT runs as federated
+ * SQL through the same engine, admission and limits as {@code /v1/sql}.
+ */
+@Path("/query")
+public class QueryResource {
+
+  private static final Set<String> FALSE = Set.of("", "0", "false");
+  private static final int DEFAULT_CHUNK_SIZE = 10_000;
+
+  private final InfluxQLEngine engine;
+  private final TidewaterConfig config;
+  private final ObjectMapper json;
+  private final SecurityIdentity identity;
+  private final Audit audit;
+  private final QueryAdmission admission;
+
+  QueryResource(
+      InfluxQLEngine engine,
+      TidewaterConfig config,
+      ObjectMapper json,
+      SecurityIdentity identity,
+      Audit audit,
+      QueryAdmission admission) {
+    this.engine = engine;
+    this.config = config;
+    this.json = json;
+    this.identity = identity;
+    this.audit = audit;
+    this.admission = admission;
+  }
+
+  /** The parameters of one request, from its URL or its form body. */
+  record Params(
+      String q, String db, String epoch, String pretty, String chunked, String chunkSize) {}
+
+  @GET
+  public Response get(
+      @QueryParam("q") String q,
+      @QueryParam("db") String db,
+      @QueryParam("epoch") String epoch,
+      @QueryParam("pretty") String pretty,
+      @QueryParam("chunked") String chunked,
+      @QueryParam("chunk_size") String chunkSize,
+      @HeaderParam("Accept") String accept,
+      @Context HttpServerRequest http) {
+    return query(new Params(q, db, epoch, pretty, chunked, chunkSize), accept, http);
+  }
+
+  /** POST with the parameters in the URL, as InfluxDB's client libraries and CLI send them. */
+  @POST
+  public Response post(
+      @QueryParam("q") String q,
+      @QueryParam("db") String db,
+      @QueryParam("epoch") String epoch,
+      @QueryParam("pretty") String pretty,
+      @QueryParam("chunked") String chunked,
+      @QueryParam("chunk_size") String chunkSize,
+      @HeaderParam("Accept") String accept,
+      @Context HttpServerRequest http) {
+    return query(new Params(q, db, epoch, pretty, chunked, chunkSize), accept, http);
+  }
+
+  /** POST with a form body, as Grafana sends it in POST mode (URL parameters count too). */
+  @POST
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  public Response postForm(
+      @FormParam("q") String q,
+      @FormParam("db") String db,
+      @FormParam("epoch") String epoch,
+      @FormParam("pretty") String pretty,
+      @FormParam("chunked") String chunked,
+      @FormParam("chunk_size") String chunkSize,
+      @QueryParam("q") String urlQ,
+      @QueryParam("db") String urlDb,
+      @QueryParam("epoch") String urlEpoch,
+      @HeaderParam("Accept") String accept,
+      @Context HttpServerRequest http) {
+    return query(
+        new Params(
+            q != null ? q : urlQ,
+            db != null ? db : urlDb,
+            epoch != null ? epoch : urlEpoch,
+            pretty,
+            chunked,
+            chunkSize),
+        accept,
+        http);
+  }
+
+  private Response query(Params p, String accept, HttpServerRequest http) {
+    if (p.q() == null || p.q().isBlank()) {
+      return error(400, "missing required parameter \"q\"");
+    }
+    int max = config.query().maxSqlLength();
+    if (p.q().length() > max) {
+      return error(
+          400,
+          "the query has "
+              + p.q().length()
+              + " characters, more than tidewater.query.max-sql-length ("
+              + max
+              + ")");
+    }
+    Principal caller = Callers.of(identity);
+    List<Statement> statements;
+    try {
+      statements = engine.prepare(p.q(), p.db(), caller::mayRead);
+    } catch (ParseError e) {
+      return error(400, "error parsing query: " + e.getMessage());
+    } catch (TidewaterException e) {
+      if (e.code() == ErrorCode.FORBIDDEN) {
+        return error(403, "error authorizing query: " + e.getMessage());
+      }
+      throw e;
+    }
+    int chunkSize = DEFAULT_CHUNK_SIZE;
+    if (p.chunkSize() != null && !p.chunkSize().isBlank()) {
+      try {
+        chunkSize = Integer.parseInt(p.chunkSize().trim());
+      } catch (NumberFormatException e) {
+        return error(400, "chunk_size must be a positive integer");
+      }
+      if (chunkSize <= 0) {
+        return error(400, "chunk_size must be a positive integer");
+      }
+    }
+    boolean chunked = p.chunked() != null && !FALSE.contains(p.chunked());
+    boolean pretty = p.pretty() != null && !FALSE.contains(p.pretty());
+    boolean csv = accept != null && accept.toLowerCase(Locale.ROOT).contains("application/csv");
+    Epoch epoch = Epoch.of(p.epoch());
+    long started = System.nanoTime();
+    StopSignal signal = new StopSignal();
+    http.response().closeHandler(closed -> signal.stop(StopReason.CLIENT_GONE));
+    InfluxQLEngine.Limits limits =
+        new InfluxQLEngine.Limits(
+            config.query().timeout(), config.query().maxRows(), caller::mayRead, signal);
+    List<InfluxResults.Result> results = new ArrayList<>();
+    String outcome = "ok";
+    try (QueryAdmission.Permit permit = admission.admit()) {
+      for (int i = 0; i < statements.size(); i++) {
+        InfluxResults.Result r = engine.execute(i, statements.get(i), p.db(), limits);
+        if (r.error() != null) {
+          outcome = "failed";
+        }
+        results.add(r);
+      }
+    } catch (TidewaterException e) {
+      outcome = e.code().name();
+      if (e.code() == ErrorCode.FORBIDDEN) {
+        return error(403, "error authorizing query: " + e.getMessage());
+      }
+      if (e.code() == ErrorCode.TOO_BUSY) {
+        return Response.status(429)
+            .header("Retry-After", "1")
+            .header("X-Influxdb-Error", e.getMessage())
+            .entity(Map.of("error", e.getMessage()))
+            .type(MediaType.APPLICATION_JSON)
+            .build();
+      }
+      throw e;
+    } finally {
+      audit.record(
+          caller,
+          "influxql",
+          p.q().length() > 500 ? p.q().substring(0, 500) + "..." : p.q(),
+          results.size(),
+          Duration.ofNanos(System.nanoTime() - started),
+          outcome);
+    }
+    int size = chunkSize;
+    if (csv) {
+      return Response.ok((StreamingOutput) out -> writeCsv(results, epoch, out), "application/csv")
+          .build();
+    }
+    return Response.ok(
+            (StreamingOutput) out -> writeJson(results, epoch, chunked, size, pretty, out),
+            MediaType.APPLICATION_JSON)
+        .build();
+  }
+
+  private void writeJson(
+      List<InfluxResults.Result> results,
+      Epoch epoch,
+      boolean chunked,
+      int chunkSize,
+      boolean pretty,
+      OutputStream out)
+      throws IOException {
+    try (JsonGenerator g = json.getFactory().createGenerator(out)) {
+      if (pretty) {
+        // Go's json.MarshalIndent with four spaces, as InfluxDB's pretty=true.
+        DefaultIndenter four = new DefaultIndenter("    ", "\n");
+        g.setPrettyPrinter(
+            new DefaultPrettyPrinter()
+                .withObjectIndenter(four)
+                .withArrayIndenter(four)
+                .withSeparators(
+                    Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+      }
+      g.setRootValueSeparator(null);
+      if (!chunked) {
+        InfluxResults.write(g, results, epoch);
+        return;
+      }
+      for (InfluxResults.Result r : results) {
+        for (InfluxResults.Result part : InfluxResults.chunks(r, chunkSize)) {
+          InfluxResults.write(g, List.of(part), epoch);
+          g.flush();
+          out.write('\n');
+        }
+      }
+    }
+  }
+
+  private static void writeCsv(List<InfluxResults.Result> results, Epoch epoch, OutputStream out)
+      throws IOException {
+    try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+      InfluxCsv csv = new InfluxCsv(w, epoch);
+      for (InfluxResults.Result r : results) {
+        csv.write(r);
+      }
+    }
+  }
+
+  /** An error as InfluxDB answers one: {@code {"error": "..."}} and the X-Influxdb-Error header. */
+  private static Response error(int status, String message) {
+    return Response.status(status)
+        .header("X-Influxdb-Error", message.replace('\n', ' '))
+        .entity(Map.of("error", message))
+        .type(MediaType.APPLICATION_JSON)
+        .build();
+  }
+}
