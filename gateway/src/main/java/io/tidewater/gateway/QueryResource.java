@@ -11,6 +11,7 @@ import io.tidewater.error.TidewaterException;
 import io.tidewater.federation.StopReason;
 import io.tidewater.federation.StopSignal;
 import io.tidewater.federation.influxql.Epoch;
+import io.tidewater.federation.influxql.GoJsonEscapes;
 import io.tidewater.federation.influxql.InfluxCsv;
 import io.tidewater.federation.influxql.InfluxQLEngine;
 import io.tidewater.federation.influxql.InfluxResults;
@@ -33,13 +34,14 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -199,12 +201,7 @@ public class QueryResource {
         return error(403, "error authorizing query: " + e.getMessage());
       }
       if (e.code() == ErrorCode.TOO_BUSY) {
-        return Response.status(429)
-            .header("Retry-After", "1")
-            .header("X-Influxdb-Error", e.getMessage())
-            .entity(Map.of("error", e.getMessage()))
-            .type(MediaType.APPLICATION_JSON)
-            .build();
+        return errorResponse(429, e.getMessage()).header("Retry-After", "1").build();
       }
       throw e;
     } finally {
@@ -236,6 +233,7 @@ public class QueryResource {
       OutputStream out)
       throws IOException {
     try (JsonGenerator g = json.getFactory().createGenerator(out)) {
+      g.setCharacterEscapes(GoJsonEscapes.INSTANCE);
       if (pretty) {
         // Go's json.MarshalIndent with four spaces, as InfluxDB's pretty=true.
         DefaultIndenter four = new DefaultIndenter("    ", "\n");
@@ -250,6 +248,8 @@ public class QueryResource {
       g.setRootValueSeparator(null);
       if (!chunked) {
         InfluxResults.write(g, results, epoch);
+        g.flush();
+        out.write('\n'); // as Go's json.Encoder ends a value
         return;
       }
       for (InfluxResults.Result r : results) {
@@ -273,11 +273,23 @@ public class QueryResource {
   }
 
   /** An error as InfluxDB answers one: {@code {"error": "..."}} and the X-Influxdb-Error header. */
-  private static Response error(int status, String message) {
+  private Response error(int status, String message) {
+    return errorResponse(status, message).build();
+  }
+
+  private Response.ResponseBuilder errorResponse(int status, String message) {
+    StringWriter body = new StringWriter();
+    try (JsonGenerator g = json.getFactory().createGenerator(body)) {
+      g.setCharacterEscapes(GoJsonEscapes.INSTANCE);
+      g.writeStartObject();
+      g.writeStringField("error", message);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return Response.status(status)
         .header("X-Influxdb-Error", message.replace('\n', ' '))
-        .entity(Map.of("error", message))
-        .type(MediaType.APPLICATION_JSON)
-        .build();
+        .entity(body + "\n")
+        .type(MediaType.APPLICATION_JSON);
   }
 }

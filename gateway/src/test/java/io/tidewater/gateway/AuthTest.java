@@ -96,7 +96,13 @@ class AuthTest {
     OPENAPI(r -> r.get("/q/openapi")),
     LIVE(r -> r.get("/q/health/live")),
     READY(r -> r.get("/q/health/ready")),
-    PING(r -> r.get("/ping"));
+    PING(r -> r.get("/ping")),
+    QUERY(
+        r ->
+            r.queryParam("db", AuthTestResource.dbA)
+                .queryParam("q", "SELECT count(v) FROM cpu")
+                .get("/query")),
+    QUERY_SHOW(r -> r.queryParam("q", "SHOW DATABASES").post("/query"));
 
     final Function<RequestSpecification, Response> call;
 
@@ -128,7 +134,10 @@ class AuthTest {
             Map.entry(Endpoint.LIVE, new int[] {200, 200, 200, 200, 200, 200}),
             Map.entry(Endpoint.READY, new int[] {200, 200, 200, 200, 200, 200}),
             // Open without a token, as InfluxDB's; a wrong token is still refused.
-            Map.entry(Endpoint.PING, new int[] {204, 401, 204, 204, 204, 204}));
+            Map.entry(Endpoint.PING, new int[] {204, 401, 204, 204, 204, 204}),
+            Map.entry(Endpoint.QUERY, new int[] {401, 401, 403, 200, 403, 200}),
+            // Lists only the databases the caller may read (none for a writer).
+            Map.entry(Endpoint.QUERY_SHOW, new int[] {401, 401, 200, 200, 200, 200}));
     List<Arguments> out = new ArrayList<>();
     for (Endpoint e : Endpoint.values()) {
       for (Caller c : Caller.values()) {
@@ -153,9 +162,55 @@ class AuthTest {
       assertEquals("UNAUTHENTICATED", r.jsonPath().getString("code"), r.body().asString());
       assertTrue(r.header("WWW-Authenticate").contains("Token"), r.headers().toString());
     }
-    if (want == 403 && endpoint != Endpoint.WRITE && endpoint != Endpoint.WRITE_V2) {
+    if (want == 403 && endpoint == Endpoint.QUERY) {
+      // InfluxDB's shape: {"error": "error authorizing query: ..."}.
+      assertTrue(
+          r.jsonPath().getString("error").startsWith("error authorizing query: "),
+          r.body().asString());
+    } else if (want == 403 && endpoint != Endpoint.WRITE && endpoint != Endpoint.WRITE_V2) {
       assertEquals("FORBIDDEN", r.jsonPath().getString("code"), r.body().asString());
     }
+  }
+
+  @Test
+  void influxQueryTakesEveryCredentialInfluxDbClientsSend() {
+    String token = AuthTestResource.TOKENS.get("reader-a");
+    String q = "SELECT count(v) FROM cpu WHERE host = 'h'"; // not the points other tests write
+    List<RequestSpecification> forms =
+        List.of(
+            given().queryParam("u", "grafana").queryParam("p", token),
+            given().auth().preemptive().basic("grafana", token),
+            given().header("Authorization", "Token " + token),
+            given().header("Authorization", "Bearer " + token));
+    for (RequestSpecification form : forms) {
+      Response r = form.queryParam("db", AuthTestResource.dbA).queryParam("q", q).get("/query");
+      assertEquals(200, r.statusCode(), r.body().asString());
+      assertEquals(60, r.jsonPath().getInt("results[0].series[0].values[0][1]"), r.asString());
+    }
+    Response wrong =
+        given()
+            .queryParam("u", "grafana")
+            .queryParam("p", "tw_" + "1".repeat(64))
+            .queryParam("db", AuthTestResource.dbA)
+            .queryParam("q", q)
+            .get("/query");
+    assertEquals(401, wrong.statusCode(), wrong.body().asString());
+    // A multi-statement query is refused whole if one statement reads what the caller may not.
+    Response mixed =
+        Caller.READER_A
+            .spec()
+            .queryParam("db", AuthTestResource.dbA)
+            .queryParam("q", q + "; SELECT count(v) FROM \"" + AuthTestResource.dbB + "\"..cpu")
+            .get("/query");
+    assertEquals(403, mixed.statusCode(), mixed.body().asString());
+    List<String> shown =
+        Caller.READER_B
+            .spec()
+            .queryParam("q", "SHOW DATABASES")
+            .get("/query")
+            .jsonPath()
+            .getList("results[0].series[0].values.flatten()");
+    assertEquals(List.of(AuthTestResource.dbB), shown);
   }
 
   @Test

@@ -1,0 +1,172 @@
+package io.tidewater.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * InfluxDB's /query through the gateway, compared byte for byte with the answer of the InfluxDB
+ * behind it (which holds all of this recent data): JSON, POST forms, chunked, pretty, CSV, epochs,
+ * and the errors InfluxDB answers with a status of their own.
+ */
+@QuarkusTest
+@WithTestResource(ExportTestResource.class)
+class QueryResourceTest {
+
+  @ConfigProperty(name = "tidewater.influx.url")
+  String influxUrl;
+
+  private String db;
+  private String range;
+
+  @BeforeEach
+  void findDatabase() {
+    List<Map<String, Object>> tables =
+        given()
+            .get("/v1/tables")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList(
+                "findAll { it.kind == 'routed' && it.path[1] == 'cpu' && it.path[0].startsWith('jobs') }");
+    @SuppressWarnings("unchecked")
+    List<String> path = (List<String>) tables.get(0).get("path");
+    db = path.get(0);
+    Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
+    range =
+        "time >= "
+            + start.toEpochMilli()
+            + "ms and time <= "
+            + start.plus(2, ChronoUnit.HOURS).toEpochMilli()
+            + "ms";
+  }
+
+  /** InfluxDB's own answer: status, body. */
+  private Object[] influx(String params, String accept) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(influxUrl + "/query?" + params));
+    if (accept != null) {
+      b.header("Accept", accept);
+    }
+    HttpResponse<String> r =
+        HttpClient.newHttpClient().send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+    return new Object[] {r.statusCode(), r.body()};
+  }
+
+  private String params(String q, String more) {
+    return "db="
+        + URLEncoder.encode(db, StandardCharsets.UTF_8)
+        + "&q="
+        + URLEncoder.encode(q, StandardCharsets.UTF_8)
+        + more;
+  }
+
+  private void sameAsInflux(String q, String more, String accept) throws Exception {
+    Object[] truth = influx(params(q, more), accept);
+    Response ours =
+        given()
+            .urlEncodingEnabled(false) // params() encoded them as InfluxDB's clients do
+            .header("Accept", accept == null ? "*/*" : accept)
+            .get("/query?" + params(q, more));
+    assertEquals(truth[0], ours.statusCode(), q + more + ": " + ours.body().asString());
+    assertEquals(truth[1], ours.body().asString(), q + more);
+  }
+
+  @Test
+  void answersByteForByteAsTheInfluxDbBehindIt() throws Exception {
+    String grafana =
+        "SELECT mean(\"usage\") FROM \"cpu\" WHERE ("
+            + "\"host\" =~ /^(h0|h2)$/) AND "
+            + range
+            + " GROUP BY time(10m), \"host\" fill(null)";
+    String raw = "SELECT \"usage\" FROM \"cpu\" WHERE \"host\" = 'h1' AND " + range + " LIMIT 7";
+    for (String q :
+        List.of(grafana, raw, grafana + "; " + raw, "SHOW TAG VALUES WITH KEY = host")) {
+      sameAsInflux(q, "", null);
+      sameAsInflux(q, "&epoch=ms", null);
+      sameAsInflux(q, "&chunked=true&chunk_size=4", null);
+      sameAsInflux(q, "&pretty=true", null);
+      sameAsInflux(q, "", "application/csv");
+    }
+  }
+
+  @Test
+  void grafanasPostModeSendsAForm() throws Exception {
+    String q = "SELECT count(\"usage\") FROM \"cpu\" WHERE " + range + " GROUP BY \"host\"";
+    Object[] truth = influx(params(q, "&epoch=ms"), null);
+    String ours =
+        given()
+            .contentType("application/x-www-form-urlencoded; charset=UTF-8")
+            .formParam("db", db)
+            .formParam("q", q)
+            .formParam("epoch", "ms")
+            .post("/query")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertEquals(truth[1], ours);
+    // The CLI and client libraries: POST with the parameters in the URL.
+    assertEquals(
+        truth[1],
+        given().urlEncodingEnabled(false).post("/query?" + params(q, "&epoch=ms")).asString());
+  }
+
+  @Test
+  void errorsAnsweredAsInfluxDbAnswersThem() throws Exception {
+    for (String q : List.of("SELEC * FROM cpu", "SELECT * FROM cpu WHERE", "SELECT 'a' FROM")) {
+      Object[] truth = influx(params(q, ""), null);
+      Response ours = given().urlEncodingEnabled(false).get("/query?" + params(q, ""));
+      assertEquals(400, ours.statusCode());
+      assertEquals(truth[1], ours.asString(), q);
+    }
+    Response missing = given().get("/query?db=" + db);
+    assertEquals(400, missing.statusCode());
+    assertEquals("missing required parameter \"q\"", missing.jsonPath().getString("error"));
+  }
+
+  @Test
+  void statementsThatChangeDataAreRefusedAndChangeNothing() {
+    String count = "SELECT count(\"usage\") FROM \"cpu\" WHERE " + range;
+    Response r =
+        given()
+            .queryParam("db", db)
+            .queryParam("q", "DROP MEASUREMENT cpu; DELETE FROM cpu; " + count)
+            .post("/query");
+    assertEquals(200, r.statusCode(), r.asString());
+    assertTrue(
+        r.jsonPath().getString("results[0].error").startsWith("DROP MEASUREMENT is not run"),
+        r.asString());
+    assertTrue(
+        r.jsonPath().getString("results[1].error").startsWith("DELETE is not run"), r.asString());
+    assertEquals(
+        ExportTestResource.HOSTS * ExportTestResource.POINTS_PER_HOST,
+        r.jsonPath().getInt("results[2].series[0].values[0][1]"),
+        r.asString());
+    Response into =
+        given()
+            .queryParam("db", db)
+            .queryParam("q", "SELECT * INTO copy FROM cpu WHERE " + range)
+            .get("/query");
+    assertTrue(
+        into.jsonPath().getString("results[0].error").startsWith("SELECT INTO is not run"),
+        into.asString());
+  }
+}
