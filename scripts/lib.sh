@@ -20,10 +20,11 @@ apt_install() {
 
 # influxd (InfluxDB 1.x) from Debian, unless already installed.
 install_influxdb() {
-  if command -v influxd >/dev/null; then
+  # The influx CLI (influxdb-client) is a client the /query tests run against the gateway.
+  if command -v influxd >/dev/null && command -v influx >/dev/null; then
     return 0
   fi
-  apt_install influxdb
+  apt_install influxdb influxdb-client
   # Debian's package may still have started its service on a systemd machine: stop it, the
   # tests and the quickstart start their own servers.
   if command -v systemctl >/dev/null && systemctl is-active --quiet influxdb 2>/dev/null; then

@@ -124,18 +124,26 @@ public class QueryResource {
       @QueryParam("q") String urlQ,
       @QueryParam("db") String urlDb,
       @QueryParam("epoch") String urlEpoch,
+      @QueryParam("pretty") String urlPretty,
+      @QueryParam("chunked") String urlChunked,
+      @QueryParam("chunk_size") String urlChunkSize,
       @HeaderParam("Accept") String accept,
       @Context HttpServerRequest http) {
+    // As Go's Request.FormValue: the body's value first, else the URL's.
     return query(
         new Params(
-            q != null ? q : urlQ,
-            db != null ? db : urlDb,
-            epoch != null ? epoch : urlEpoch,
-            pretty,
-            chunked,
-            chunkSize),
+            either(q, urlQ),
+            either(db, urlDb),
+            either(epoch, urlEpoch),
+            either(pretty, urlPretty),
+            either(chunked, urlChunked),
+            either(chunkSize, urlChunkSize)),
         accept,
         http);
+  }
+
+  private static String either(String body, String url) {
+    return body != null ? body : url;
   }
 
   private Response query(Params p, String accept, HttpServerRequest http) {
