@@ -890,8 +890,22 @@ public final class Parser {
       return new Expr.RegexLit(source, Pattern.compile(source));
     } catch (PatternSyntaxException e) {
       throw ParseError.at(
-          "error parsing regexp: " + e.getDescription() + ": `" + source + "`", pos);
+          "error parsing regexp: " + goRegexError(e.getDescription()) + ": `" + source + "`", pos);
     }
+  }
+
+  /** Java's words for the common regex mistakes in Go's (regexp/syntax), else Java's own. */
+  private static String goRegexError(String java) {
+    if (java.startsWith("Unclosed group")) {
+      return "missing closing )";
+    } else if (java.startsWith("Unclosed character class")) {
+      return "missing closing ]";
+    } else if (java.startsWith("Unmatched closing ')'")) {
+      return "unexpected )";
+    } else if (java.startsWith("Dangling meta character")) {
+      return "missing argument to repetition operator";
+    }
+    return java;
   }
 
   // ---- identifiers and tokens
