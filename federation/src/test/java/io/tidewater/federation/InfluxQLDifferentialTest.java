@@ -88,6 +88,34 @@ class InfluxQLDifferentialTest {
       SELECT "host" FROM "cpu" WHERE time >= {split-1h}ms and time <= {split+1h}ms
       SELECT "usage" FROM "cpu" WHERE time >= {split-1h}ms and time <= {split+1h}ms GROUP BY time(10m)
       SELECT "usage" FROM "cpu" WHERE time != {split}ms
+      SELECT mean("usage") FROM "cpu" WHERE time >= {split-30m}ms and time < {split+30m}ms GROUP BY time(1h)
+      SELECT mean("usage") FROM "cpu" WHERE time >= {split-90m}ms and time < {split+90m}ms GROUP BY time(1h), "host" fill(none)
+      SELECT count("usage") FROM "cpu" WHERE time >= {split-1d}ms and time < {split}ms GROUP BY time(1h)
+      SELECT sum("usage") FROM "cpu" WHERE time >= {start}ms and time < {end}ms GROUP BY time(1d), "host"
+      SELECT min("procs"), max("procs") FROM "cpu" WHERE time >= {start}ms and time < {end}ms GROUP BY time(12h) fill(-1)
+      SELECT mean("procs") FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(30m), "host"
+      SELECT count("up") FROM "cpu" WHERE "up" = true AND time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(1h)
+      SELECT first("state"), last("state") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1d}ms GROUP BY time(6h)
+      SELECT mean("usage") FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(45m) fill(previous)
+      SELECT mean("usage") FROM "cpu" WHERE "host" = 'c' AND time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(5m) fill(linear)
+      SELECT spread("procs") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1d}ms GROUP BY time(6h), "region"
+      SELECT stddev("procs") FROM "cpu" WHERE time >= {start}ms and time <= {end}ms GROUP BY "host"
+      SELECT median("procs") FROM "cpu" WHERE time >= {split-6h}ms and time <= {split+6h}ms GROUP BY time(3h)
+      SELECT mean("usage") / 100 FROM "cpu" WHERE time >= {split-1h}ms and time <= {split+1h}ms GROUP BY time(20m), "host"
+      SELECT count("usage") + count("procs") FROM "cpu" WHERE time >= {split-1h}ms and time <= {split+1h}ms GROUP BY time(20m)
+      SELECT "usage" FROM "cpu" WHERE "host" =~ /^a$/ AND time >= {split-10m}ms and time <= {split+10m}ms ORDER BY time DESC
+      SELECT "usage" FROM "cpu" WHERE "region" =~ /ü/ AND time >= {split-10m}ms and time <= {split+10m}ms
+      SELECT "usage" FROM "cpu" WHERE "region" !~ /./ AND time >= {split-2h}ms and time <= {split+2h}ms
+      SELECT "usage" FROM "cpu" WHERE "usage" >= 50 AND "usage" < 51 AND time >= {start}ms and time <= {end}ms
+      SELECT "procs" FROM "cpu" WHERE "procs" = 123 AND "host" = 'b' AND time >= {split-1d}ms and time <= {split+1d}ms
+      SELECT "usage" FROM "cpu" WHERE time = {split}ms
+      SELECT "usage", "state" FROM "cpu" WHERE "host" = 'a' AND time >= {split-2h}ms and time <= {split+2h}ms LIMIT 10
+      SELECT * FROM "mem" WHERE time >= {split-20m}ms and time <= {split+20m}ms
+      SELECT *::field FROM "cpu" WHERE "host" = 'a' AND time >= {split-10m}ms and time <= {split+10m}ms
+      SELECT "used" FROM "mem" WHERE time >= {split-1h}ms and time <= {split+1h}ms GROUP BY * SLIMIT 1
+      SELECT mean("usage") FROM "cpu" WHERE time >= {split+1h}ms and time <= {split+3h}ms GROUP BY time(30m), "host"
+      SELECT mean("usage") FROM "cpu" WHERE time >= {start}ms and time <= {start+6h}ms GROUP BY time(1h), "host"
+      SELECT count("usage") FROM "cpu" WHERE time >= {start-1d}ms and time <= {start+1h}ms GROUP BY time(30m) fill(none)
       SHOW MEASUREMENTS
       SHOW MEASUREMENTS WITH MEASUREMENT =~ /^m/ LIMIT 5
       SHOW TAG KEYS FROM "cpu"

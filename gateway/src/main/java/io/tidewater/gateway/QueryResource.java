@@ -223,13 +223,22 @@ public class QueryResource {
     }
     int size = chunkSize;
     if (csv) {
-      return Response.ok((StreamingOutput) out -> writeCsv(results, epoch, out), "application/csv")
+      return versioned(
+              Response.ok(
+                  (StreamingOutput) out -> writeCsv(results, epoch, out), "application/csv"))
           .build();
     }
-    return Response.ok(
-            (StreamingOutput) out -> writeJson(results, epoch, chunked, size, pretty, out),
-            MediaType.APPLICATION_JSON)
+    return versioned(
+            Response.ok(
+                (StreamingOutput) out -> writeJson(results, epoch, chunked, size, pretty, out),
+                MediaType.APPLICATION_JSON))
         .build();
+  }
+
+  /** InfluxDB names its version and build on every answer; clients such as the CLI show them. */
+  private static Response.ResponseBuilder versioned(Response.ResponseBuilder r) {
+    return r.header("X-Influxdb-Version", PingResource.API_VERSION)
+        .header("X-Influxdb-Build", PingResource.BUILD);
   }
 
   private void writeJson(
@@ -295,7 +304,7 @@ public class QueryResource {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return Response.status(status)
+    return versioned(Response.status(status))
         .header("X-Influxdb-Error", message.replace('\n', ' '))
         .entity(body + "\n")
         .type(MediaType.APPLICATION_JSON);

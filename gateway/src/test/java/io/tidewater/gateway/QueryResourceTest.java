@@ -87,6 +87,7 @@ class QueryResourceTest {
             .get("/query?" + params(q, more));
     assertEquals(truth[0], ours.statusCode(), q + more + ": " + ours.body().asString());
     assertEquals(truth[1], ours.body().asString(), q + more);
+    assertEquals("1.8.10", ours.header("X-Influxdb-Version"));
   }
 
   @Test
@@ -140,6 +141,22 @@ class QueryResourceTest {
     Response missing = given().get("/query?db=" + db);
     assertEquals(400, missing.statusCode());
     assertEquals("missing required parameter \"q\"", missing.jsonPath().getString("error"));
+  }
+
+  @Test
+  void whatIsNotAnsweredYetSaysSoInsteadOfAnsweringWrongly() {
+    for (String q :
+        List.of(
+            "SELECT max(\"usage\") FROM \"cpu\" WHERE " + range,
+            "SELECT percentile(\"usage\", 90) FROM \"cpu\" WHERE " + range + " GROUP BY time(1h)",
+            "SELECT mean(\"usage\") FROM \"cpu\" WHERE " + range + " GROUP BY time(1h) tz('UTC')",
+            "SELECT mean(m) FROM (SELECT max(\"usage\") AS m FROM \"cpu\" WHERE " + range + ")")) {
+      Response r = given().queryParam("db", db).queryParam("q", q).get("/query");
+      assertEquals(200, r.statusCode(), r.asString());
+      assertTrue(
+          r.jsonPath().getString("results[0].error").contains("not supported by the"),
+          q + ": " + r.asString());
+    }
   }
 
   @Test

@@ -26,6 +26,8 @@ import java.util.TreeSet;
 final class SelectTranslator {
 
   private static final long MILLI = 1_000_000L;
+  private static final List<String> SUPPORTED =
+      List.of("count", "sum", "mean", "median", "min", "max", "first", "last", "stddev");
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -96,6 +98,13 @@ final class SelectTranslator {
     }
     if (!aggregate && interval != 0) {
       throw new InfluxQLException("GROUP BY requires at least one aggregate function");
+    }
+    if (aggregate && interval == 0 && loneSelector(select.fields())) {
+      // InfluxDB answers the selected point's time here; the gateway's aggregate knows none.
+      throw new InfluxQLException(
+          "a lone max(), min(), first() or last() without GROUP BY time is not supported by the"
+              + " Tidewater gateway yet (InfluxDB answers the point's time): add GROUP BY time(...)"
+              + " or a second aggregate");
     }
     if (interval != 0 && !range.hasMax()) {
       range = new TimeCondition(range.rest(), range.min(), now);
@@ -246,6 +255,12 @@ final class SelectTranslator {
     return new long[] {interval.nanos(), offset};
   }
 
+  private static boolean loneSelector(List<Field> fields) {
+    return fields.size() == 1
+        && fields.get(0).expr() instanceof Expr.Call c
+        && List.of("max", "min", "first", "last").contains(c.name());
+  }
+
   /** Wildcards in the fields expanded as InfluxDB expands them: names sorted, grouped tags out. */
   private List<Field> expandWildcards(List<Field> fields, TreeSet<String> groupTags) {
     List<Field> out = new ArrayList<>();
@@ -350,6 +365,12 @@ final class SelectTranslator {
     if (name.equals("spread")) {
       return new Eval.Arithmetic(
           Token.SUB, call(new Expr.Call("max", c.args())), call(new Expr.Call("min", c.args())));
+    }
+    if (!SUPPORTED.contains(name)) {
+      throw new InfluxQLException(
+          name
+              + "() is not supported by the gateway (supported: count, sum, mean, median, min,"
+              + " max, first, last, spread, stddev, count(distinct()))");
     }
     if (c.args().size() != 1) {
       throw new InfluxQLException(
