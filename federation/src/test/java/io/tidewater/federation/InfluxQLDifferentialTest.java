@@ -221,7 +221,7 @@ class InfluxQLDifferentialTest {
   private static String answer(InfluxQLFixture f, String q, Epoch epoch) throws IOException {
     List<Statement> statements = f.engine.prepare(q, f.database, ReadAccess.ALL);
     InfluxQLEngine.Limits limits =
-        new InfluxQLEngine.Limits(Duration.ofSeconds(60), 1_000_000, ReadAccess.ALL, null);
+        InfluxQLEngine.Limits.of(Duration.ofSeconds(60), 1_000_000, ReadAccess.ALL, null);
     List<InfluxResults.Result> results = new ArrayList<>();
     for (int i = 0; i < statements.size(); i++) {
       results.add(f.engine.execute(i, statements.get(i), f.database, limits));

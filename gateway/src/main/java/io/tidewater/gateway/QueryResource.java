@@ -191,7 +191,7 @@ public class QueryResource {
     StopSignal signal = new StopSignal();
     http.response().closeHandler(closed -> signal.stop(StopReason.CLIENT_GONE));
     InfluxQLEngine.Limits limits =
-        new InfluxQLEngine.Limits(
+        InfluxQLEngine.Limits.of(
             config.query().timeout(), config.query().maxRows(), caller::mayRead, signal);
     List<InfluxResults.Result> results = new ArrayList<>();
     String outcome = "ok";

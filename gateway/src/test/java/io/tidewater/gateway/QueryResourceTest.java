@@ -138,6 +138,17 @@ class QueryResourceTest {
       assertEquals(400, ours.statusCode());
       assertEquals(truth[1], ours.asString(), q);
     }
+    // A text past tidewater.query.max-sql-length is refused before it is parsed.
+    Response huge =
+        given()
+            .contentType("application/x-www-form-urlencoded")
+            .formParam("db", db)
+            .formParam(
+                "q",
+                "SELECT \"usage\" FROM \"cpu\" WHERE " + "host = 'x' OR ".repeat(10_000) + "true")
+            .post("/query");
+    assertEquals(400, huge.statusCode(), huge.asString());
+    assertTrue(huge.jsonPath().getString("error").contains("max-sql-length"), huge.asString());
     Response missing = given().get("/query?db=" + db);
     assertEquals(400, missing.statusCode());
     assertEquals("missing required parameter \"q\"", missing.jsonPath().getString("error"));

@@ -6,12 +6,14 @@ import io.tidewater.federation.FederationCatalog;
 import io.tidewater.federation.ReadAccess;
 import io.tidewater.federation.SqlEngine;
 import io.tidewater.federation.SqlResult;
+import io.tidewater.federation.StopReason;
 import io.tidewater.federation.StopSignal;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -31,8 +33,28 @@ public final class InfluxQLEngine {
     this.catalog = catalog;
   }
 
-  /** A query's limits and caller. */
-  public record Limits(Duration timeout, long maxRows, ReadAccess access, StopSignal signal) {}
+  /**
+   * A request's limits and caller: one deadline and one row budget for all its statements (and
+   * every measurement a statement reads), so a query of many statements is bounded as one.
+   */
+  public record Limits(
+      long deadlineNanos, AtomicLong rowsLeft, long maxRows, ReadAccess access, StopSignal signal) {
+
+    /** Limits starting now: {@code timeout} from now, {@code maxRows} rows in all. */
+    public static Limits of(Duration timeout, long maxRows, ReadAccess access, StopSignal signal) {
+      return new Limits(
+          System.nanoTime() + timeout.toNanos(), new AtomicLong(maxRows), maxRows, access, signal);
+    }
+
+    /** The time left to the deadline; QUERY_TIMEOUT once there is none. */
+    Duration remaining() {
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        throw StopReason.TIMEOUT.error(0);
+      }
+      return Duration.ofNanos(left);
+    }
+  }
 
   /**
    * The statements of {@code text}. Throws {@link ParseError} if the text does not parse (InfluxDB
@@ -91,8 +113,7 @@ public final class InfluxQLEngine {
     if (select.location() != null) {
       throw new InfluxQLException("tz() is not supported by the Tidewater gateway yet");
     }
-    Instant clock = catalog.clock().instant();
-    long now = clock.getEpochSecond() * 1_000_000_000L + clock.getNano();
+    long now = now(catalog);
     TimeCondition range = TimeCondition.of(select.condition(), now, null);
     List<InfluxResults.Series> out = new ArrayList<>();
     for (Source source : select.sources()) {
@@ -100,13 +121,7 @@ public final class InfluxQLEngine {
         throw new InfluxQLException("subqueries are not supported by the Tidewater gateway yet");
       }
       Source.Measurement m = (Source.Measurement) source;
-      String db = m.database() != null ? m.database() : database;
-      if (db == null || db.isEmpty()) {
-        throw new InfluxQLException("database name required");
-      }
-      if (!catalog.databases().contains(db)) {
-        throw new InfluxQLException("database not found: " + db);
-      }
+      String db = database(catalog, m.database(), database);
       Predicate<String> wanted =
           m.regex() != null ? n -> m.regex().pattern().matcher(n).find() : n -> n.equals(m.name());
       for (String name : catalog.measurements(db)) {
@@ -121,10 +136,10 @@ public final class InfluxQLEngine {
         if (q == null) {
           continue;
         }
-        SeriesAssembler assembler = new SeriesAssembler(q, name, limits.maxRows());
+        SeriesAssembler assembler = new SeriesAssembler(q, name, limits);
         try (SqlResult rows =
             sql.query(
-                q.sql(), limits.maxRows(), limits.timeout(), limits.access(), limits.signal())) {
+                q.sql(), limits.maxRows(), limits.remaining(), limits.access(), limits.signal())) {
           for (Object[] row = rows.next(); row != null; row = rows.next()) {
             assembler.add(row);
           }
@@ -133,6 +148,27 @@ public final class InfluxQLEngine {
       }
     }
     return out;
+  }
+
+  /** The catalog's time in nanoseconds: InfluxQL's now(). */
+  static long now(FederationCatalog catalog) {
+    Instant i = catalog.clock().instant();
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  /**
+   * The database a statement names, else the request's; InfluxDB's errors when there is none or it
+   * does not exist.
+   */
+  static String database(FederationCatalog catalog, String named, String fallback) {
+    String db = named != null ? named : fallback;
+    if (db == null || db.isEmpty()) {
+      throw new InfluxQLException("database name required");
+    }
+    if (!catalog.databases().contains(db)) {
+      throw new InfluxQLException("database not found: " + db);
+    }
+    return db;
   }
 
   /** The databases a statement reads (none for SHOW DATABASES, which lists what may be read). */

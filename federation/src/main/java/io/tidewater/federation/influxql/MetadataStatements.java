@@ -6,7 +6,6 @@ import io.tidewater.federation.SqlResult;
 import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -171,7 +170,9 @@ final class MetadataStatements {
         .append('.')
         .append(SelectTranslator.sqlName(schema.measurement()));
     if (condition != null) {
-      String where = SelectTranslator.where(schema, TimeCondition.of(condition, now(), null));
+      String where =
+          SelectTranslator.where(
+              schema, TimeCondition.of(condition, InfluxQLEngine.now(catalog), null));
       if (!where.isEmpty()) {
         q.append(" WHERE ").append(where);
       }
@@ -181,7 +182,7 @@ final class MetadataStatements {
     }
     try (SqlResult rows =
         sql.query(
-            q.toString(), limits.maxRows(), limits.timeout(), limits.access(), limits.signal())) {
+            q.toString(), limits.maxRows(), limits.remaining(), limits.access(), limits.signal())) {
       for (Object[] row = rows.next(); row != null; row = rows.next()) {
         if (columns.isEmpty()) {
           if (((Number) row[0]).longValue() > 0) {
@@ -239,14 +240,7 @@ final class MetadataStatements {
   }
 
   private String database(String named, String fallback) {
-    String db = named != null ? named : fallback;
-    if (db == null || db.isEmpty()) {
-      throw new InfluxQLException("database name required");
-    }
-    if (!catalog.databases().contains(db)) {
-      throw new InfluxQLException("database not found: " + db);
-    }
-    return db;
+    return InfluxQLEngine.database(catalog, named, fallback);
   }
 
   private static void noCondition(Expr condition, String statement) {
@@ -264,10 +258,5 @@ final class MetadataStatements {
 
   private static <T> List<T> page(List<T> items, int limit, int offset) {
     return SeriesAssembler.page(items, limit, offset);
-  }
-
-  private long now() {
-    Instant i = catalog.clock().instant();
-    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
   }
 }

@@ -18,9 +18,8 @@ final class SeriesAssembler {
 
   private final SelectQuery query;
   private final String measurement;
-  private final long maxValues;
+  private final InfluxQLEngine.Limits limits;
   private final SortedMap<List<String>, Group> groups = new TreeMap<>(SeriesAssembler::compare);
-  private long rows;
 
   /** A series being built: raw rows, or the fetched values by bucket start (nanoseconds). */
   private static final class Group {
@@ -29,13 +28,13 @@ final class SeriesAssembler {
   }
 
   /**
-   * For {@code query} over {@code measurement}; at most {@code maxValues} rows in the answer (empty
-   * buckets filled included).
+   * For {@code query} over {@code measurement}; its rows (empty buckets filled included) are taken
+   * from the request's row budget.
    */
-  SeriesAssembler(SelectQuery query, String measurement, long maxValues) {
+  SeriesAssembler(SelectQuery query, String measurement, InfluxQLEngine.Limits limits) {
     this.query = query;
     this.measurement = measurement;
-    this.maxValues = maxValues;
+    this.limits = limits;
   }
 
   /** Takes one row of the SQL answer. */
@@ -226,11 +225,10 @@ final class SeriesAssembler {
   }
 
   private void count(long n) {
-    rows += n;
-    if (rows > maxValues) {
+    if (limits.rowsLeft().addAndGet(-n) < 0) {
       throw new InfluxQLException(
           "the answer has more than "
-              + maxValues
+              + limits.maxRows()
               + " rows (the gateway's limit): narrow the time range, use a wider GROUP BY time"
               + " interval or a LIMIT");
     }
