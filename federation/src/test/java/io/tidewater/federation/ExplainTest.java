@@ -178,9 +178,20 @@ class ExplainTest {
     assertEquals("1h", lakePart(dashboard).resolution(), f.engine.explain(dashboard).plan());
     // Minute buckets are finer than the rollup: raw.
     assertEquals("raw", lakePart(day.replace("TO DAY", "TO MINUTE")).resolution());
-    // A range starting mid-bucket needs the raw points of its first bucket.
-    assertEquals(
-        "raw", lakePart(day.replace("2025-05-05 00:00:00", "2025-05-05 00:30:00")).resolution());
+    // A range starting and ending inside rollup buckets (a dashboard's, in milliseconds): the
+    // rollup's whole hours, the raw points of the uneven edges merged in.
+    SqlExplanation.Part uneven =
+        lakePart(
+            day.replace("2025-05-05 00:00:00", "2025-05-05 00:30:00.250")
+                .replace("2025-05-20 00:00:00", "2025-05-19 23:59:59.999"));
+    assertEquals("1h", uneven.resolution(), uneven.pushed());
+    assertTrue(
+        uneven
+            .pushed()
+            .contains(
+                "+ raw [2025-05-05T00:30:00.250Z, 2025-05-05T01:00:00Z) windows=1"
+                    + " + raw [2025-05-19T23:00:00Z, 2025-05-19T23:59:59.999Z) windows=1"),
+        uneven.pushed());
     // COUNT(*) counts points, which a rollup does not keep.
     assertEquals("raw", lakePart(day.replace("COUNT(usage_user)", "COUNT(*)")).resolution());
   }

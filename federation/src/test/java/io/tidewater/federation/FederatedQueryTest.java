@@ -120,6 +120,16 @@ class FederatedQueryTest {
             "1h buckets, one host",
             "SELECT {bucket:hour} h, SUM(procs), AVG(usage_user) FROM {cpu} WHERE host = 'c' AND \"time\" >= TIMESTAMP '2025-05-21 00:00:00' AND \"time\" < TIMESTAMP '2025-05-23 00:00:00' GROUP BY {bucket:hour}"),
         c(
+            "1h buckets over the lake, a range inside hours (the rollup and raw edges)",
+            "SELECT {bucket:hour} h, host, COUNT(usage_user), SUM(usage_user), MIN(usage_system), MAX(procs), AVG(usage_user) FROM {cpu}"
+                + " WHERE \"time\" >= TIMESTAMP '2025-05-12 00:17:09.123' AND \"time\" <= TIMESTAMP '2025-05-14 05:41:00.500'"
+                + " GROUP BY {bucket:hour}, host"),
+        c(
+            "1d buckets from the middle of a day, across the split (rollup, raw edges, InfluxDB)",
+            "SELECT {bucket:day} d, COUNT(usage_user), SUM(procs), MIN(usage_user), MAX(usage_system) FROM {cpu}"
+                + " WHERE \"time\" > TIMESTAMP '2025-05-16 13:45:00.001' AND \"time\" < TIMESTAMP '2025-05-23 02:10:00'"
+                + " GROUP BY {bucket:day}"),
+        c(
             "1d buckets by host, whole month",
             "SELECT {bucket:day} d, host, SUM(usage_user), COUNT(*) FROM {cpu} GROUP BY {bucket:day}, host"),
         c(

@@ -1,7 +1,6 @@
 package io.tidewater.benchmarks.endtoend;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.OperatingSystemMXBean;
 import io.tidewater.benchmarks.ExportThroughputReport;
 import io.tidewater.benchmarks.GatewayProcess;
@@ -52,7 +51,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class EndToEndRunner {
 
   static final String POLICY = "bench";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * Short compaction delays so the TSM size is that of fully compacted files, as a long-lived
@@ -350,34 +348,7 @@ public final class EndToEndRunner {
    * time it.
    */
   private EndToEndReport.Export export(URI gateway, double rawRate) throws Exception {
-    Instant asked = Instant.now();
-    HttpResponse<String> started =
-        http.send(
-            HttpRequest.newBuilder(gateway.resolve("/v1/jobs/" + POLICY + "/run"))
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (started.statusCode() != 202) {
-      throw new IllegalStateException(
-          "the export did not start: " + started.statusCode() + " " + started.body());
-    }
-    JsonNode last;
-    do {
-      Thread.sleep(500);
-      JsonNode job =
-          JSON.readTree(
-              http.send(
-                      HttpRequest.newBuilder(gateway.resolve("/v1/jobs/" + POLICY)).build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .body());
-      last = job.path("running").asBoolean() ? null : job.path("lastRun");
-    } while (last == null
-        || last.isMissingNode()
-        || last.isNull()
-        || Instant.parse(last.path("started").asText()).isBefore(asked.minusSeconds(1)));
-    if (!last.path("error").isNull() && !last.path("error").isMissingNode()) {
-      throw new IllegalStateException("the export failed: " + last.path("error").asText());
-    }
+    JsonNode last = PolicyRuns.runAndWait(http, gateway, POLICY);
     if (last.path("windowsFailed").asInt() > 0) {
       notes.add(
           "export: "

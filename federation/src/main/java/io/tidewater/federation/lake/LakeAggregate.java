@@ -21,6 +21,7 @@ public final class LakeAggregate extends SingleRel implements LakeRel {
   private final long bucketMillis;
   private final List<String> groupTags;
   private final List<ScanColumn> columns;
+  private final List<LakeQuery> edges;
 
   LakeAggregate(
       RelOptCluster cluster,
@@ -30,7 +31,21 @@ public final class LakeAggregate extends SingleRel implements LakeRel {
       List<String> groupTags,
       List<ScanColumn> columns,
       RelDataType rowType) {
+    this(cluster, traits, input, bucketMillis, groupTags, columns, rowType, List.of());
+  }
+
+  /** With {@code edges}: raw aggregates merged into this one's groups ({@link LakeQuery}). */
+  LakeAggregate(
+      RelOptCluster cluster,
+      RelTraitSet traits,
+      RelNode input,
+      long bucketMillis,
+      List<String> groupTags,
+      List<ScanColumn> columns,
+      RelDataType rowType,
+      List<LakeQuery> edges) {
     super(cluster, traits, input);
+    this.edges = List.copyOf(edges);
     this.bucketMillis = bucketMillis;
     this.groupTags = List.copyOf(groupTags);
     this.columns = List.copyOf(columns);
@@ -52,7 +67,7 @@ public final class LakeAggregate extends SingleRel implements LakeRel {
   @Override
   public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
     return new LakeAggregate(
-        getCluster(), traitSet, sole(inputs), bucketMillis, groupTags, columns, rowType);
+        getCluster(), traitSet, sole(inputs), bucketMillis, groupTags, columns, rowType, edges);
   }
 
   @Override
@@ -70,7 +85,8 @@ public final class LakeAggregate extends SingleRel implements LakeRel {
     return super.explainTerms(pw)
         .itemIf("bucketMillis", bucketMillis, bucketMillis > 0)
         .item("groupTags", groupTags)
-        .item("columns", columns);
+        .item("columns", columns)
+        .itemIf("rawEdges", edges.stream().map(LakeQuery::range).toList(), !edges.isEmpty());
   }
 
   @Override
@@ -80,5 +96,6 @@ public final class LakeAggregate extends SingleRel implements LakeRel {
     builder.bucketMillis = bucketMillis;
     builder.groupTags.addAll(groupTags);
     builder.columns = columns;
+    builder.edges = edges;
   }
 }

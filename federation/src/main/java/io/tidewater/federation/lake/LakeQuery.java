@@ -7,10 +7,12 @@ import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.lifecycle.parquet.ScanSpec;
+import io.tidewater.policy.rollup.QueryAggregate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,10 @@ import org.apache.calcite.linq4j.Linq4j;
  * rows, or groups aggregated while decoding), and for a top-N by time its order and limit ({@code
  * limit} -1: all rows). The files are listed from the ledger when the scan runs, so a plan never
  * reads a replaced file.
+ *
+ * @param edges for an aggregate read from a rollup over the whole rollup buckets of a range that
+ *     does not start or end on one: the same aggregate over the raw rows of the uneven head and
+ *     tail, merged into the rollup's groups ({@link LakeRollupRule}); empty otherwise
  */
 public record LakeQuery(
     LakeTable table,
@@ -38,7 +44,12 @@ public record LakeQuery(
     long bucketMillis,
     List<String> groupTags,
     boolean descending,
-    long limit) {
+    long limit,
+    List<LakeQuery> edges) {
+
+  public LakeQuery {
+    edges = List.copyOf(edges);
+  }
 
   /**
    * The files to read of {@code windows} (those overlapping the range): those whose rows overlap it
@@ -107,6 +118,9 @@ public record LakeQuery(
             .append(groupTags);
       }
     }
+    for (LakeQuery edge : edges) {
+      s.append(" + raw ").append(edge.range()).append(" windows=").append(edge.windows());
+    }
     return s.toString();
   }
 
@@ -165,6 +179,9 @@ public record LakeQuery(
           ? Linq4j.singletonEnumerable(new LakeAggregator(this, spec(), root).emptyRow())
           : Linq4j.emptyEnumerable();
     }
+    if (!edges.isEmpty()) {
+      return Linq4j.asEnumerable(withEdges(root));
+    }
     if (aggregated || limit >= 0) {
       // One listing of the windows: what is computed and what a kept answer is keyed by agree.
       List<WindowVersion> windows = windowsRead();
@@ -184,6 +201,73 @@ public record LakeQuery(
         return new LakeScanEnumerator(
             table.ledger().store(), files(windowsRead()), spec(), columns);
       }
+    };
+  }
+
+  /**
+   * The rollup's groups with the raw edges' merged in: a group both have (a bucket straddling an
+   * edge) re-aggregated, as the rollup rule's functions combine (counts and sums added, the least
+   * minimum, the greatest maximum).
+   */
+  private List<Object[]> withEdges(DataContext root) {
+    LakeQuery middle =
+        new LakeQuery(
+            table,
+            tableName,
+            range,
+            tagValues,
+            columns,
+            aggregated,
+            bucketMillis,
+            groupTags,
+            descending,
+            limit,
+            List.of());
+    Map<List<Object>, Object[]> groups = new LinkedHashMap<>();
+    for (LakeQuery part : edges) {
+      merge(groups, part.enumerable(root));
+    }
+    merge(groups, middle.enumerable(root));
+    return new ArrayList<>(groups.values());
+  }
+
+  private void merge(Map<List<Object>, Object[]> groups, Enumerable<Object[]> rows) {
+    for (Object[] row : rows) {
+      List<Object> key = new ArrayList<>();
+      for (int i = 0; i < columns.size(); i++) {
+        if (!(columns.get(i) instanceof ScanColumn.Aggregate)) {
+          key.add(row[i]);
+        }
+      }
+      Object[] kept = groups.putIfAbsent(key, row.clone());
+      if (kept == null) {
+        continue;
+      }
+      for (int i = 0; i < columns.size(); i++) {
+        if (columns.get(i) instanceof ScanColumn.Aggregate a) {
+          kept[i] = combine(a.function(), kept[i], row[i]);
+        }
+      }
+    }
+  }
+
+  /** Two partial results of one aggregate as one; a null is a part without values. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object combine(QueryAggregate function, Object a, Object b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    return switch (function) {
+      case MIN -> ((Comparable) a).compareTo(b) <= 0 ? a : b;
+      case MAX -> ((Comparable) a).compareTo(b) >= 0 ? a : b;
+      case SUM, COUNT ->
+          a instanceof Long x && b instanceof Long y
+              ? (Object) Math.addExact(x, y)
+              : (Object) (((Number) a).doubleValue() + ((Number) b).doubleValue());
+      default -> throw new IllegalStateException(function + " does not combine across resolutions");
     };
   }
 
@@ -217,7 +301,18 @@ public record LakeQuery(
       Collections.reverse(windows);
     }
     ScanSpec spec =
-        new LakeQuery(table, tableName, range, tagValues, out, false, 0, List.of(), descending, -1)
+        new LakeQuery(
+                table,
+                tableName,
+                range,
+                tagValues,
+                out,
+                false,
+                0,
+                List.of(),
+                descending,
+                -1,
+                List.of())
             .spec();
     for (WindowVersion w : windows) {
       Executions.checkpoint(root, 0);

@@ -26,6 +26,7 @@ public final class LakeQueryBuilder {
   final List<String> groupTags = new ArrayList<>();
   boolean descending;
   long limit = -1;
+  List<LakeQuery> edges = List.of();
 
   void visit(LakeRel rel) {
     rel.implement(this);
@@ -46,6 +47,7 @@ public final class LakeQueryBuilder {
         bucketMillis,
         List.copyOf(groupTags),
         descending,
-        limit);
+        limit,
+        edges);
   }
 }

@@ -13,6 +13,7 @@ import io.tidewater.policy.rollup.QueryAggregate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptTable;
@@ -22,10 +23,13 @@ import org.apache.calcite.rel.RelNode;
 
 /**
  * Answers a lake aggregate from the coarsest rollup that answers it exactly (docs/architecture.md,
- * queries): its buckets are whole multiples of the rollup's, its time range starts and ends on
- * bucket boundaries, the rollup holds every window the raw scan would read, and each aggregate
- * re-aggregates (COUNT as the sum of counts, SUM of sums, MIN of mins, MAX of maxes, the mean as
- * SUM of sums over SUM of counts). Otherwise the raw scan stays.
+ * queries): its buckets are whole multiples of the rollup's, the rollup holds every window the raw
+ * scan would read over the range's whole rollup buckets, and each aggregate re-aggregates (COUNT as
+ * the sum of counts, SUM of sums, MIN of mins, MAX of maxes, the mean as SUM of sums over SUM of
+ * counts). Where the range starts or ends inside a rollup bucket (a dashboard's range in
+ * milliseconds), those uneven edges are aggregated from raw rows and merged into the rollup's
+ * groups. The rollup, or none, that reads the fewest rows (estimated from the windows' row counts)
+ * is chosen; otherwise the raw scan stays.
  */
 public final class LakeRollupRule extends RelRule<RuleConfig> {
 
@@ -45,7 +49,7 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
       return;
     }
     long width = aggregate.bucketMillis();
-    if (width <= 0 || !aligned(raw.range, width)) {
+    if (width <= 0) {
       return;
     }
     List<ScanColumn> columns = new ArrayList<>();
@@ -62,11 +66,15 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
     }
     RelOptTable rawTable = raw.tableScan.getTable();
     List<String> name = rawTable.getQualifiedName();
-    Resolution best = null;
-    LakeTable bestTable = null;
-    RelOptTable bestRelTable = null;
+    List<WindowVersion> every = everyWindow(rawTable, raw.table, name);
+    double rawDensity = density(raw.table.windows());
+    // The rows read: the whole range raw, or whole rollup buckets plus the raw rows of the uneven
+    // edges (a dashboard's range, in milliseconds, rarely starts on a bucket).
+    double bestCost = rawDensity * span(raw.range, raw.table.windows());
+    Choice best = null;
     for (Resolution r : resolutions(rawTable)) {
-      if (width % r.width().toMillis() != 0) {
+      long step = r.width().toMillis();
+      if (width % step != 0) {
         continue;
       }
       RelOptTable t =
@@ -74,20 +82,56 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
               .getRelOptSchema()
               .getTableForMember(List.of(SchemaNames.rollupSchema(r), name.get(1), name.get(2)));
       LakeTable table = t == null ? null : t.unwrap(LakeTable.class);
-      if (table != null
-          && covers(table.windows(), everyWindow(rawTable, raw.table, name), raw.range)
-          && (best == null || r.width().compareTo(best.width()) > 0)) {
-        best = r;
-        bestTable = table;
-        bestRelTable = t;
+      if (table == null) {
+        continue;
+      }
+      TimeRange middle = inner(raw.range, step * 1_000_000L);
+      if (middle.isEmpty() || !covers(table.windows(), every, middle)) {
+        continue;
+      }
+      List<TimeRange> edges = new ArrayList<>();
+      if (middle.from() > raw.range.from()) {
+        edges.add(new TimeRange(raw.range.from(), middle.from()));
+      }
+      if (middle.to() < raw.range.to()) {
+        edges.add(new TimeRange(middle.to(), raw.range.to()));
+      }
+      if (!edges.stream().allMatch(raw.table::rawKept)) {
+        continue;
+      }
+      double cost = density(table.windows()) * span(middle, table.windows());
+      for (TimeRange e : edges) {
+        cost += rawDensity * span(e, raw.table.windows());
+      }
+      // Ties go to the coarser rollup (resolutions come finest first).
+      if (best == null ? cost < bestCost || edges.isEmpty() : cost <= bestCost) {
+        best = new Choice(t, table, middle, edges);
+        bestCost = cost;
       }
     }
     if (best == null) {
       return;
     }
-    LakeTableScan scan = new LakeTableScan(aggregate.getCluster(), bestRelTable, bestTable);
+    List<LakeQuery> edgeQueries = new ArrayList<>();
+    for (TimeRange e : best.edges()) {
+      edgeQueries.add(
+          new LakeQuery(
+              raw.table,
+              raw.tableName,
+              e,
+              Map.copyOf(raw.tagValues),
+              aggregate.columns(),
+              true,
+              width,
+              aggregate.groupTags(),
+              false,
+              -1,
+              List.of()));
+    }
+    LakeTableScan scan = new LakeTableScan(aggregate.getCluster(), best.relTable(), best.table());
     RelNode input =
-        new LakeFilter(aggregate.getCluster(), scan.getTraitSet(), scan, raw.range, raw.tagValues);
+        new LakeFilter(
+            aggregate.getCluster(), scan.getTraitSet(), scan, best.middle(), raw.tagValues);
     call.transformTo(
         new LakeAggregate(
             aggregate.getCluster(),
@@ -96,7 +140,47 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
             width,
             aggregate.groupTags(),
             columns,
-            aggregate.getRowType()));
+            aggregate.getRowType(),
+            edgeQueries));
+  }
+
+  /** A rollup chosen: its table, the range of its whole buckets, the raw edges around it. */
+  private record Choice(
+      RelOptTable relTable, LakeTable table, TimeRange middle, List<TimeRange> edges) {}
+
+  /** The part of {@code range} made of whole steps of {@code stepNanos}. */
+  private static TimeRange inner(TimeRange range, long stepNanos) {
+    long from =
+        range.boundedBelow()
+            ? Math.floorDiv(range.from(), stepNanos) * stepNanos
+                + (Math.floorMod(range.from(), stepNanos) == 0 ? 0 : stepNanos)
+            : range.from();
+    long to = range.boundedAbove() ? Math.floorDiv(range.to(), stepNanos) * stepNanos : range.to();
+    return new TimeRange(from, Math.max(from, to));
+  }
+
+  /** Rows per nanosecond of the windows (0 without any). */
+  private static double density(List<WindowVersion> windows) {
+    double rows = 0;
+    double nanos = 0;
+    for (WindowVersion w : windows) {
+      rows += w.rows();
+      nanos += w.windowEnd() - w.windowStart();
+    }
+    return nanos == 0 ? 0 : rows / nanos;
+  }
+
+  /** The nanoseconds of {@code range} that the windows cover. */
+  private static double span(TimeRange range, List<WindowVersion> windows) {
+    double nanos = 0;
+    for (WindowVersion w : windows) {
+      long from = Math.max(w.windowStart(), range.from());
+      long to = Math.min(w.windowEnd(), range.to());
+      if (from < to) {
+        nanos += to - from;
+      }
+    }
+    return nanos;
   }
 
   /**
@@ -130,12 +214,6 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
     }
     out.sort(Comparator.comparing(Resolution::width));
     return out;
-  }
-
-  private static boolean aligned(TimeRange range, long widthMillis) {
-    long w = widthMillis * 1_000_000L;
-    return (!range.boundedBelow() || Math.floorMod(range.from(), w) == 0)
-        && (!range.boundedAbove() || Math.floorMod(range.to(), w) == 0);
   }
 
   /**

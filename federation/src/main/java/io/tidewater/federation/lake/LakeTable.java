@@ -88,6 +88,18 @@ public final class LakeTable extends AbstractTable implements TranslatableTable 
    * Fails if raw points are read where the lake keeps only rollups (a tier that drops raw data), so
    * a query never silently misses them.
    */
+  /**
+   * Whether the raw points of {@code range} are all still in the lake (none dropped for rollups).
+   */
+  boolean rawKept(TimeRange range) {
+    for (RawDropped d : rawDropped()) {
+      if (d.window().windowEnd() > range.from() && d.window().windowStart() < range.to()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   void checkRawKept(TimeRange range, List<String> tableName) {
     for (RawDropped d : rawDropped()) {
       WindowVersion w = d.window();
