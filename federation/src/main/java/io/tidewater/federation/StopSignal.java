@@ -19,6 +19,11 @@ public final class StopSignal {
     }
   }
 
+  /** Why the statement was stopped, or null while it was not. */
+  public synchronized StopReason reason() {
+    return reason;
+  }
+
   synchronized void attach(Executions.Execution execution) {
     current = execution;
     if (reason != null) {

@@ -52,6 +52,10 @@ final class InfluxQLFixture {
   final FederationCatalog catalog;
   final SqlEngine sql;
   final InfluxQLEngine engine;
+
+  /** The same, translating every SELECT into SQL (none sent to InfluxDB as written). */
+  final InfluxQLEngine translating;
+
   private final HttpClient http = HttpClient.newHttpClient();
 
   private static InfluxQLFixture instance;
@@ -109,6 +113,7 @@ final class InfluxQLFixture {
       catalog = new FederationCatalog(client, ledger, policies, clock, Duration.ofHours(1));
       sql = new SqlEngine(catalog);
       engine = new InfluxQLEngine(sql, catalog);
+      translating = new InfluxQLEngine(sql, catalog, false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

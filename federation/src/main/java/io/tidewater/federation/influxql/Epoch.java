@@ -1,6 +1,7 @@
 package io.tidewater.federation.influxql;
 
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -54,12 +55,26 @@ public enum Epoch {
     return nanos / divisor;
   }
 
+  /** As {@link #value(long)}, a string in {@code zone}'s offset (a statement's {@code tz()}). */
+  public Object value(long nanos, ZoneId zone) {
+    if (this == RFC3339) {
+      return rfc3339(nanos, zone);
+    }
+    return nanos / divisor;
+  }
+
   /** Go's RFC3339Nano in UTC: fractional seconds only as far as they are not zero. */
   static String rfc3339(long nanos) {
+    return rfc3339(nanos, ZoneOffset.UTC);
+  }
+
+  /** Go's RFC3339Nano in {@code zone}: {@code Z} for a zero offset, else {@code +hh:mm}. */
+  static String rfc3339(long nanos, ZoneId zone) {
     Instant t =
         Instant.ofEpochSecond(
             Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
-    StringBuilder s = new StringBuilder(SECONDS_FORMAT.format(t));
+    ZoneOffset offset = zone.getRules().getOffset(t);
+    StringBuilder s = new StringBuilder(SECONDS_FORMAT.withZone(offset).format(t));
     int fraction = t.getNano();
     if (fraction != 0) {
       String digits = String.format(Locale.ROOT, "%09d", fraction);
@@ -69,6 +84,6 @@ public enum Epoch {
       }
       s.append('.').append(digits, 0, end);
     }
-    return s.append('Z').toString();
+    return s.append(offset.getTotalSeconds() == 0 ? "Z" : offset.getId()).toString();
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,8 @@ public final class InfluxCsv {
   private String text(Object v) {
     if (v == null) {
       return "";
-    } else if (v instanceof Instant t) {
+    } else if (v instanceof Instant || v instanceof ZonedDateTime) {
+      Instant t = v instanceof ZonedDateTime z ? z.toInstant() : (Instant) v;
       long nanos =
           Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
       Object value = epoch == Epoch.RFC3339 ? Long.valueOf(nanos) : epoch.value(nanos);

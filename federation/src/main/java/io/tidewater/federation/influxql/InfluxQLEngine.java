@@ -20,17 +20,28 @@ import java.util.function.Predicate;
  * InfluxDB 1.x's query language over the federation: each SELECT is translated into federated SQL
  * ({@link SelectTranslator}) and run by the same {@link SqlEngine} as {@code /v1/sql} (routing
  * between InfluxDB and the lake, rollups, pushdown, result cache, deadlines, memory budget), and
- * its rows are shaped into InfluxDB's series ({@link SeriesAssembler}); SHOW statements answer from
+ * its rows are shaped into InfluxDB's series ({@link SeriesAssembler}), except a SELECT InfluxDB
+ * alone answers, which is sent to it as written ({@link HotSelect}); SHOW statements answer from
  * the catalog, which merges InfluxDB's metadata with the lake's ({@link MetadataStatements}).
  */
 public final class InfluxQLEngine {
 
   private final SqlEngine sql;
   private final FederationCatalog catalog;
+  private final HotSelect hot;
 
   public InfluxQLEngine(SqlEngine sql, FederationCatalog catalog) {
+    this(sql, catalog, true);
+  }
+
+  /**
+   * With {@code sendHotToInflux} false, every SELECT is translated into federated SQL, also those
+   * InfluxDB alone answers (for tests of the translation).
+   */
+  public InfluxQLEngine(SqlEngine sql, FederationCatalog catalog, boolean sendHotToInflux) {
     this.sql = sql;
     this.catalog = catalog;
+    this.hot = sendHotToInflux ? new HotSelect(catalog) : null;
   }
 
   /**
@@ -110,10 +121,16 @@ public final class InfluxQLEngine {
       throw new InfluxQLException(
           "SELECT INTO is not run by the Tidewater gateway: it writes data; run it on InfluxDB");
     }
-    if (select.location() != null) {
-      throw new InfluxQLException("tz() is not supported by the Tidewater gateway yet");
-    }
     long now = now(catalog);
+    if (hot != null
+        && hot.answersAlone(
+            select, database, TimeCondition.of(select.condition(), now, select.location()), now)) {
+      return hot.answer(select, database, limits);
+    }
+    if (select.location() != null) {
+      throw new InfluxQLException(
+          "tz() is answered by the Tidewater gateway only over the hot days (by InfluxDB)");
+    }
     TimeCondition range = TimeCondition.of(select.condition(), now, null);
     List<InfluxResults.Series> out = new ArrayList<>();
     for (Source source : select.sources()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ public final class InfluxResults {
 
   /**
    * One series of a statement's answer: its measurement, its group's tags, its columns and rows.
-   * Times in values are {@link Instant}s, written per the request's epoch.
+   * Times in values are {@link Instant}s, written per the request's epoch, or {@link
+   * ZonedDateTime}s where a statement's {@code tz()} gives times in its zone.
    */
   public record Series(
       String name,
@@ -145,10 +147,12 @@ public final class InfluxResults {
   private static void value(JsonGenerator g, Object v, Epoch epoch) throws IOException {
     if (v == null) {
       g.writeNull();
-    } else if (v instanceof Instant t) {
+    } else if (v instanceof Instant || v instanceof ZonedDateTime) {
+      Instant t = v instanceof ZonedDateTime z ? z.toInstant() : (Instant) v;
+      long nanos =
+          Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
       Object time =
-          epoch.value(
-              Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano()));
+          v instanceof ZonedDateTime z ? epoch.value(nanos, z.getZone()) : epoch.value(nanos);
       if (time instanceof Long n) {
         g.writeNumber(n);
       } else {

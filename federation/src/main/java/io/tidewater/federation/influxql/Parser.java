@@ -52,7 +52,15 @@ public final class Parser {
           throw ParseError.found(l, List.of(";"));
         }
         p.unscan();
-        statements.add(p.parseStatement());
+        Statement s = p.parseStatement();
+        if (s instanceof Statement.Select select) {
+          // Its own text, up to the next semicolon or the end, to send on as written.
+          Lexeme next = p.scanIgnoreWhitespace();
+          p.unscan();
+          int end = next.token() == Token.EOF ? text.length() : next.pos().offset();
+          s = select.withText(text.substring(l.pos().offset(), end).strip());
+        }
+        statements.add(s);
         semi = false;
       }
     }
@@ -199,7 +207,8 @@ public final class Parser {
         offset,
         slimit,
         soffset,
-        location);
+        location,
+        "");
   }
 
   /** {@code INTO target}: kept as text only to refuse the statement. */

@@ -407,6 +407,7 @@ public final class Scanner {
         return curr();
       }
       int ch;
+      int start = offset;
       if (offset >= text.length()) {
         ch = EOF;
       } else {
@@ -422,7 +423,7 @@ public final class Scanner {
         }
       }
       i = (i + 1) % buf.length;
-      buf[i] = new Ch(ch, new Pos(line, column));
+      buf[i] = new Ch(ch, new Pos(line, column, start));
       if (ch == '\n') {
         line++;
         column = 0;

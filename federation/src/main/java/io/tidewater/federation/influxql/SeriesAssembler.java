@@ -226,12 +226,17 @@ final class SeriesAssembler {
 
   private void count(long n) {
     if (limits.rowsLeft().addAndGet(-n) < 0) {
-      throw new InfluxQLException(
-          "the answer has more than "
-              + limits.maxRows()
-              + " rows (the gateway's limit): narrow the time range, use a wider GROUP BY time"
-              + " interval or a LIMIT");
+      throw tooManyRows(limits);
     }
+  }
+
+  /** The error of an answer past the request's row budget. */
+  static InfluxQLException tooManyRows(InfluxQLEngine.Limits limits) {
+    return new InfluxQLException(
+        "the answer has more than "
+            + limits.maxRows()
+            + " rows (the gateway's limit): narrow the time range, use a wider GROUP BY time"
+            + " interval or a LIMIT");
   }
 
   /** Items {@code offset} to {@code offset + limit} (limit 0: all). */

@@ -23,12 +23,32 @@ public sealed interface Statement {
       int offset,
       int slimit,
       int soffset,
-      ZoneId location)
+      ZoneId location,
+      String text)
       implements Statement {
     public Select {
       fields = List.copyOf(fields);
       sources = List.copyOf(sources);
       dimensions = List.copyOf(dimensions);
+    }
+
+    /** The same statement with its own text of the query it came in (empty for a subquery). */
+    Select withText(String statementText) {
+      return new Select(
+          fields,
+          into,
+          sources,
+          condition,
+          dimensions,
+          fill,
+          fillValue,
+          descending,
+          limit,
+          offset,
+          slimit,
+          soffset,
+          location,
+          statementText);
     }
 
     /** Whether any field calls a function (an aggregate, selector or transformation). */

@@ -47,8 +47,12 @@ public final class InfluxClient {
   private final HttpClient http;
 
   public InfluxClient(InfluxConnection connection) {
+    this(connection, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+  }
+
+  private InfluxClient(InfluxConnection connection, HttpClient http) {
     this.connection = connection;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.http = http;
   }
 
   /**
@@ -380,6 +384,14 @@ public final class InfluxClient {
     stream(database, influxql, sink);
   }
 
+  /**
+   * As {@link #query(String, String, RowSink)}, giving up after {@code limit} if that is shorter
+   * than the connection's limits (a caller's deadline), on this client's connections.
+   */
+  public void query(String database, String influxql, Duration limit, RowSink sink) {
+    new InfluxClient(connection.withLimit(limit), http).stream(database, influxql, sink);
+  }
+
   /** The server this client talks to, for messages. */
   public URI url() {
     return connection.url();
@@ -388,6 +400,11 @@ public final class InfluxClient {
   /** Receives a streamed result: each series' tags and columns, then its values one by one. */
   public interface RowSink {
     void series(Map<String, String> tags, List<String> columns);
+
+    /** As above with the series' measurement; where a sink needs it. */
+    default void series(String measurement, Map<String, String> tags, List<String> columns) {
+      series(tags, columns);
+    }
 
     /** The value of {@code column} (0 is time) of the current row. */
     void value(int column, Cell cell);

@@ -4,6 +4,7 @@ import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** InfluxDB could not be reached, refused a query, or reported a statement error inside a 200. */
 public final class InfluxException extends TidewaterException {
@@ -28,19 +29,30 @@ public final class InfluxException extends TidewaterException {
           "only time()");
 
   private final boolean unanswered;
+  private final String influxError;
 
   public InfluxException(String message, Throwable cause) {
-    this(ErrorCode.INFLUXDB_UNAVAILABLE, message, cause, false);
+    this(ErrorCode.INFLUXDB_UNAVAILABLE, message, cause, false, null);
   }
 
-  private InfluxException(ErrorCode code, String message, Throwable cause, boolean unanswered) {
+  private InfluxException(
+      ErrorCode code, String message, Throwable cause, boolean unanswered, String influxError) {
     super(code, message, cause);
     this.unanswered = unanswered;
+    this.influxError = influxError;
+  }
+
+  /**
+   * InfluxDB's own words where it refused a statement (a 400's error, or a statement's error inside
+   * a 200), for answering a statement sent on as its caller wrote it.
+   */
+  public Optional<String> influxError() {
+    return Optional.ofNullable(influxError);
   }
 
   /** InfluxDB could not be reached, or stopped answering: asking again at once would wait again. */
   public static InfluxException unanswered(String message, Throwable cause) {
-    return new InfluxException(ErrorCode.INFLUXDB_UNAVAILABLE, message, cause, true);
+    return new InfluxException(ErrorCode.INFLUXDB_UNAVAILABLE, message, cause, true, null);
   }
 
   /**
@@ -57,7 +69,8 @@ public final class InfluxException extends TidewaterException {
             + "; the statement: "
             + influxql,
         null,
-        false);
+        false,
+        error);
   }
 
   /**
@@ -69,7 +82,12 @@ public final class InfluxException extends TidewaterException {
     if (STATEMENT_FAULTS.stream().anyMatch(lower::contains)) {
       return rejected(influxql, error);
     }
-    return new InfluxException("InfluxDB statement error for " + influxql + ": " + error, null);
+    return new InfluxException(
+        ErrorCode.INFLUXDB_UNAVAILABLE,
+        "InfluxDB statement error for " + influxql + ": " + error,
+        null,
+        false,
+        error);
   }
 
   /**

@@ -98,10 +98,12 @@ final class JsonAnswer {
       throws IOException {
     Map<String, String> tags = new HashMap<>();
     List<String> columns = new ArrayList<>();
+    String measurement = "";
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken t = p.nextToken();
       switch (name) {
+        case "name" -> measurement = p.getText();
         case "tags" -> {
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
@@ -116,7 +118,7 @@ final class JsonAnswer {
         }
         case "values" -> {
           // InfluxDB sends name, tags and columns before values.
-          sink.series(tags, columns);
+          sink.series(measurement, tags, columns);
           while (p.nextToken() == JsonToken.START_ARRAY) {
             int column = 0;
             for (JsonToken v = p.nextToken();

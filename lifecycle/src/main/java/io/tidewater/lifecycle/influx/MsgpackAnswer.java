@@ -85,10 +85,12 @@ final class MsgpackAnswer {
       throws IOException {
     Map<String, String> tags = new HashMap<>();
     List<String> columns = new ArrayList<>();
+    String measurement = "";
     int entries = u.unpackMapHeader();
     for (int i = 0; i < entries; i++) {
       String name = u.unpackString();
       switch (name) {
+        case "name" -> measurement = u.unpackString();
         case "tags" -> {
           int n = u.unpackMapHeader();
           for (int t = 0; t < n; t++) {
@@ -102,7 +104,7 @@ final class MsgpackAnswer {
           }
         }
         case "values" -> {
-          sink.series(tags, columns);
+          sink.series(measurement, tags, columns);
           int rows = u.unpackArrayHeader();
           for (int r = 0; r < rows; r++) {
             int n = u.unpackArrayHeader();
