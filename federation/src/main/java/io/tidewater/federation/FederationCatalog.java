@@ -16,22 +16,44 @@ import io.tidewater.lifecycle.store.ObjectInfo;
 import io.tidewater.policy.PolicySet;
 import io.tidewater.policy.Resolution;
 import io.tidewater.policy.TieringPolicy;
+import io.tidewater.util.Threads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * What queries can see: databases and measurements of InfluxDB and the lake, their merged columns,
  * the lake's windows and the routes between the two. Read through short-lived caches so schemas
  * follow InfluxDB and the ledger without a restart; when InfluxDB is unreachable, what the lake
- * knows still answers (cold ranges keep working).
+ * knows still answers (cold ranges keep working). An entry asked for in the second half of its time
+ * to live is reloaded in the background while it is still served, so a dashboard asking every few
+ * seconds does not wait for listings of the ledger, while nothing is used past its time to live.
  */
 public final class FederationCatalog {
+
+  /** Reloads metadata still being served (one thread for every catalog: listings are I/O). */
+  private static final ExecutorService REFRESH =
+      Executors.newSingleThreadExecutor(Threads.daemon("tidewater-metadata-refresh"));
+
+  /** A cached value and when it was loaded. */
+  private record Stamped(Object value, long loadedNanos) {}
+
+  private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+
+  /** Counts invalidations: a background reload begun before one does not store what it read. */
+  private final AtomicLong invalidations = new AtomicLong();
+
+  private final long refreshAfterNanos;
 
   private final InfluxClient influx;
   private final Ledger ledger;
@@ -91,6 +113,7 @@ public final class FederationCatalog {
     this.policies = policies;
     this.clock = clock;
     this.cache = Caffeine.newBuilder().expireAfterWrite(metadataTtl).maximumSize(100_000).build();
+    this.refreshAfterNanos = metadataTtl.toNanos() / 2;
   }
 
   public InfluxClient influx() {
@@ -236,6 +259,7 @@ public final class FederationCatalog {
    */
   public void invalidate(String database, String measurement) {
     String suffix = "/" + database + "/" + measurement;
+    invalidations.incrementAndGet();
     cache.asMap().keySet().removeIf(k -> k.endsWith(suffix));
   }
 
@@ -286,15 +310,38 @@ public final class FederationCatalog {
   // values.
   @SuppressWarnings("unchecked")
   private <T> T cached(String key, Supplier<T> load) {
-    Object value = cache.getIfPresent(key);
-    if (value == null) {
+    Stamped known = (Stamped) cache.getIfPresent(key);
+    if (known == null) {
       long[] unanswered = unansweredHere.get();
       long before = unanswered[0];
-      value = load.get();
+      T value = load.get();
       if (unanswered[0] == before) {
-        cache.put(key, value);
+        cache.put(key, new Stamped(value, System.nanoTime()));
       }
+      return value;
     }
-    return (T) value;
+    if (refreshAfterNanos > 0
+        && System.nanoTime() - known.loadedNanos() >= refreshAfterNanos
+        && refreshing.add(key)) {
+      long generation = invalidations.get();
+      REFRESH.execute(() -> reload(key, load, generation));
+    }
+    return (T) known.value();
+  }
+
+  /** Loads {@code key} again off the request's path; a failure leaves the entry to expire. */
+  private void reload(String key, Supplier<?> load, long generation) {
+    try {
+      long[] unanswered = unansweredHere.get();
+      long before = unanswered[0];
+      Object value = load.get();
+      if (unanswered[0] == before && invalidations.get() == generation) {
+        cache.put(key, new Stamped(value, System.nanoTime()));
+      }
+    } catch (RuntimeException e) {
+      // Loaded again, and reported, by the first query after the entry expires.
+    } finally {
+      refreshing.remove(key);
+    }
   }
 }

@@ -51,6 +51,8 @@ class InfluxQLDifferentialTest {
       SELECT last("usage"), first("procs") FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(20m), "host"
       SELECT spread("usage"), stddev("usage") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1d}ms GROUP BY time(6h)
       SELECT median("usage") FROM "cpu" WHERE time >= {split-4h}ms and time <= {split+4h}ms GROUP BY time(1h), "host"
+      SELECT percentile("usage", 90), percentile("procs", 5), percentile("usage", 50.5) FROM "cpu" WHERE time >= {split-5h}ms and time <= {split+3h}ms GROUP BY time(1h), "host" fill(null)
+      SELECT percentile("usage", 99.9) FROM "cpu" WHERE "host" = 'a' AND time >= {split-3h}ms and time <= {split-1h}ms GROUP BY time(20m)
       SELECT mean("usage") * 2 + 1 FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(30m)
       SELECT mean("usage") AS "avg", max("usage") AS "peak" FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(30m), "host" fill(none)
       SELECT count("usage") FROM "cpu" WHERE time >= {start}ms and time <= {end}ms GROUP BY "host"
@@ -217,7 +219,6 @@ class InfluxQLDifferentialTest {
 
   static Stream<String> hotOnly() {
     return Stream.of(
-        "SELECT percentile(\"usage\", 90) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+20h}ms GROUP BY time(1h), \"host\"",
         "SELECT derivative(mean(\"usage\"), 1m) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+8h}ms GROUP BY time(10m)",
         "SELECT max(\"usage\") FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
         "SELECT top(\"usage\", \"host\", 3) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",

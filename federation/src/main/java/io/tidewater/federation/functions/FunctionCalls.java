@@ -61,7 +61,8 @@ public final class FunctionCalls {
           "MEDIAN",
           "APPROX_PERCENTILE",
           StatisticalAggregates.PERCENTILE_CONT,
-          StatisticalAggregates.PERCENTILE_DISC);
+          StatisticalAggregates.PERCENTILE_DISC,
+          StatisticalAggregates.INFLUX_PERCENTILE);
 
   private FunctionCalls() {}
 

@@ -26,6 +26,9 @@ public final class StatisticalAggregates {
   /** The function PERCENTILE_DISC ... WITHIN GROUP calls become. */
   public static final String PERCENTILE_DISC = "TIDEWATER_PERCENTILE_DISC";
 
+  /** InfluxQL's {@code percentile(f, N)}, as the InfluxQL translation calls it. */
+  public static final String INFLUX_PERCENTILE = "TIDEWATER_INFLUX_PERCENTILE";
+
   /** Each function's SQL name and the class implementing it. */
   public static final Map<String, Class<?>> FUNCTIONS =
       Map.ofEntries(
@@ -40,6 +43,7 @@ public final class StatisticalAggregates {
           Map.entry("APPROX_PERCENTILE", ApproxPercentile.class),
           Map.entry(PERCENTILE_CONT, PercentileCont.class),
           Map.entry(PERCENTILE_DISC, PercentileDisc.class),
+          Map.entry(INFLUX_PERCENTILE, InfluxPercentile.class),
           Map.entry("BOOL_AND", BoolAnd.class),
           Map.entry("BOOL_OR", BoolOr.class));
 
@@ -219,6 +223,31 @@ public final class StatisticalAggregates {
     }
   }
 
+  /**
+   * InfluxQL's {@code percentile(x, N)} (N from 0 to 100), called as {@value #INFLUX_PERCENTILE}
+   * {@code (x, N)}: InfluxDB's nearest rank, the value at index {@code floor(n * N / 100 + 0.5) -
+   * 1} of the sorted values, and NULL where that index is outside them (a small N over few values).
+   */
+  public static final class InfluxPercentile {
+    private InfluxPercentile() {}
+
+    public static Values init() {
+      return new Values();
+    }
+
+    public static Values add(Values v, double x, double percent) {
+      return v.add(x).fraction(percent / 100.0).percent(percent);
+    }
+
+    public static Values merge(Values a, Values b) {
+      return a.merge(b);
+    }
+
+    public static Double result(Values v) {
+      return v.nearestRank();
+    }
+  }
+
   /** {@code BOOL_AND(b)}: whether every value is true (NULL over no values). */
   public static final class BoolAnd extends TruthAggregate {
     private BoolAnd() {}
@@ -262,6 +291,13 @@ public final class StatisticalAggregates {
     private double[] values = new double[16];
     private int size;
     private double fraction = Double.NaN;
+    private double percent = Double.NaN;
+
+    /** The percent (0 to 100) InfluxQL's percentile() was given, kept as given. */
+    Values percent(double p) {
+      percent = p;
+      return this;
+    }
 
     Values add(double x) {
       if (size == values.length) {
@@ -295,6 +331,9 @@ public final class StatisticalAggregates {
       if (!Double.isNaN(other.fraction)) {
         fraction(other.fraction);
       }
+      if (!Double.isNaN(other.percent)) {
+        percent = other.percent;
+      }
       return this;
     }
 
@@ -314,6 +353,16 @@ public final class StatisticalAggregates {
      * The first value whose cumulative share reaches the fraction, as PERCENTILE_DISC; null over no
      * values.
      */
+    /** InfluxDB's percentile: its index computed as InfluxDB computes it, in doubles. */
+    Double nearestRank() {
+      int index = (int) Math.floor(size * percent / 100.0 + 0.5) - 1;
+      if (size == 0 || index < 0 || index >= size) {
+        return null;
+      }
+      Arrays.sort(values, 0, size);
+      return values[index];
+    }
+
     Double discretePercentile() {
       if (size == 0) {
         return null;

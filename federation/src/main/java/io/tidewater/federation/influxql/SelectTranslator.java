@@ -2,6 +2,7 @@ package io.tidewater.federation.influxql;
 
 import io.tidewater.federation.functions.DateBin;
 import io.tidewater.federation.functions.RegexMatch;
+import io.tidewater.federation.functions.StatisticalAggregates;
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.policy.rollup.FieldType;
@@ -27,7 +28,8 @@ final class SelectTranslator {
 
   private static final long MILLI = 1_000_000L;
   private static final List<String> SUPPORTED =
-      List.of("count", "sum", "mean", "median", "min", "max", "first", "last", "stddev");
+      List.of(
+          "count", "sum", "mean", "median", "min", "max", "first", "last", "stddev", "percentile");
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -258,7 +260,7 @@ final class SelectTranslator {
   private static boolean loneSelector(List<Field> fields) {
     return fields.size() == 1
         && fields.get(0).expr() instanceof Expr.Call c
-        && List.of("max", "min", "first", "last").contains(c.name());
+        && List.of("max", "min", "first", "last", "percentile").contains(c.name());
   }
 
   /** Wildcards in the fields expanded as InfluxDB expands them: names sorted, grouped tags out. */
@@ -369,8 +371,11 @@ final class SelectTranslator {
     if (!SUPPORTED.contains(name)) {
       throw new InfluxQLException(
           name
-              + "() is not supported by the gateway (supported: count, sum, mean, median, min,"
-              + " max, first, last, spread, stddev, count(distinct()))");
+              + "() is not supported by the gateway over the lake (supported: count, sum, mean,"
+              + " median, min, max, first, last, spread, stddev, percentile, count(distinct()))");
+    }
+    if (name.equals("percentile")) {
+      return percentile(c);
     }
     if (c.args().size() != 1) {
       throw new InfluxQLException(
@@ -406,9 +411,34 @@ final class SelectTranslator {
       default ->
           throw new InfluxQLException(
               name
-                  + "() is not supported by the gateway (supported: count, sum, mean, median,"
-                  + " min, max, first, last, spread, stddev, count(distinct()))");
+                  + "() is not supported by the gateway over the lake (supported: count, sum,"
+                  + " mean, median, min, max, first, last, spread, stddev, percentile,"
+                  + " count(distinct()))");
     };
+  }
+
+  /** {@code percentile(f, N)}: InfluxDB's nearest rank ({@link StatisticalAggregates}). */
+  private Eval percentile(Expr.Call c) {
+    if (c.args().size() != 2) {
+      throw new InfluxQLException(
+          "invalid number of arguments for percentile, expected 2, got " + c.args().size());
+    }
+    double percent;
+    if (c.args().get(1) instanceof Expr.NumberLit n) {
+      percent = n.value();
+    } else if (c.args().get(1) instanceof Expr.IntegerLit i) {
+      percent = i.value();
+    } else {
+      throw new InfluxQLException(
+          "expected float argument in percentile(): " + Printer.print(c.args().get(1)));
+    }
+    Expr arg = c.args().get(0);
+    String field = fieldArgument("percentile", arg);
+    String asDouble = fieldType(arg) == FieldType.FLOAT ? field : "CAST(" + field + " AS DOUBLE)";
+    return fetch(
+        StatisticalAggregates.INFLUX_PERCENTILE + "(" + asDouble + ", " + percent + ")",
+        false,
+        false);
   }
 
   private String fieldArgument(String function, Expr arg) {
