@@ -8,6 +8,7 @@ import io.tidewater.lifecycle.cdc.DirtyRanges;
 import io.tidewater.lifecycle.export.RollupSchema;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxException;
+import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.lifecycle.lake.LakeLayout;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
@@ -181,6 +182,31 @@ public final class FederationCatalog {
   /** The retention policy InfluxDB is read from: the policy's, else the database's default. */
   public Optional<String> retentionPolicy(String database, String measurement) {
     return policy(database, measurement).flatMap(p -> p.source().retentionPolicy());
+  }
+
+  /**
+   * The retention policy the federation reads of a measurement: its policy's, else the database's
+   * default in InfluxDB (empty where InfluxDB has not said).
+   */
+  public Optional<String> tieredRetentionPolicy(String database, String measurement) {
+    Optional<String> named = retentionPolicy(database, measurement);
+    if (named.isPresent()) {
+      return named;
+    }
+    return cached(
+        "default-rp/" + database,
+        () ->
+            fromInflux(
+                "default-rp/" + database,
+                () ->
+                    metadata
+                        .rows(
+                            database, "SHOW RETENTION POLICIES ON " + InfluxQl.identifier(database))
+                        .stream()
+                        .filter(r -> r.size() > 4 && Boolean.TRUE.equals(r.get(4)))
+                        .map(r -> String.valueOf(r.get(0)))
+                        .findFirst(),
+                Optional.<String>empty()));
   }
 
   /**

@@ -7,6 +7,7 @@ import io.tidewater.federation.functions.DateBin;
 import io.tidewater.federation.functions.RegexMatch;
 import io.tidewater.federation.functions.SqlRewrite;
 import io.tidewater.federation.functions.StatisticalAggregates;
+import io.tidewater.federation.influx.InfluxQlGroups;
 import io.tidewater.federation.influx.InfluxQuery;
 import io.tidewater.federation.influx.InfluxToEnumerableConverter;
 import io.tidewater.federation.lake.LakeParts;
@@ -57,6 +58,7 @@ import org.apache.calcite.schema.impl.AggregateFunctionImpl;
 import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 import org.apache.calcite.util.CancelFlag;
@@ -614,7 +616,18 @@ public final class SqlEngine {
             RoutePruning.PROGRAM,
             (planner, rel, traits, materializations, lattices) ->
                 guards ? ExecutionGuard.insert(rel, executions) : rel);
-    return Hook.PROGRAM.addThread((Consumer<Holder<Program>>) holder -> holder.set(program));
+    Hook.Closeable programHook =
+        Hook.PROGRAM.addThread((Consumer<Holder<Program>>) holder -> holder.set(program));
+    // The InfluxQL translation's table hint (InfluxQlGroups) reaches the tables it names.
+    Hook.Closeable hints =
+        Hook.SQL2REL_CONVERTER_CONFIG_BUILDER.addThread(
+            (Consumer<Holder<SqlToRelConverter.Config>>)
+                holder ->
+                    holder.set(holder.get().withHintStrategyTable(InfluxQlGroups.STRATEGIES)));
+    return () -> {
+      hints.close();
+      programHook.close();
+    };
   }
 
   /** How many statements were stopped for {@code reason} so far. */

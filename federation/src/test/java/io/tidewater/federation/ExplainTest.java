@@ -1,6 +1,7 @@
 package io.tidewater.federation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidewater.federation.route.Place;
@@ -194,6 +195,29 @@ class ExplainTest {
         uneven.pushed());
     // COUNT(*) counts points, which a rollup does not keep.
     assertEquals("raw", lakePart(day.replace("COUNT(usage_user)", "COUNT(*)")).resolution());
+  }
+
+  @Test
+  void influxQlGroupsAskInfluxDbForTheAggregatedFieldsOnly() {
+    String sql =
+        "SELECT host, FLOOR(\"time\" TO HOUR), AVG(usage_user) FROM "
+            + db
+            + ".cpu /*+ influxql_groups */ WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00'"
+            + " GROUP BY host, FLOOR(\"time\" TO HOUR)";
+    String hinted = influxPart(sql).pushed();
+    assertTrue(hinted.contains("(\"usage_user\"::field)"), hinted);
+    assertFalse(hinted.contains("count(\"procs\"::field)"), hinted);
+    // Without it, SQL's groups of points with other fields only are found too.
+    String plain = influxPart(sql.replace(" /*+ influxql_groups */", "")).pushed();
+    assertTrue(plain.contains("count(\"procs\"::field)"), plain);
+  }
+
+  private static SqlExplanation.Part influxPart(String sql) {
+    SqlExplanation e = f.engine.explain(sql);
+    return e.parts().stream()
+        .filter(p -> p.place() == Place.INFLUXDB)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(e.plan()));
   }
 
   private static SqlExplanation.Part lakePart(String sql) {

@@ -14,6 +14,8 @@ import io.tidewater.federation.influxql.InfluxResults;
 import io.tidewater.federation.influxql.Statement;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -215,6 +218,91 @@ class InfluxQLDifferentialTest {
             "time >= {start}ms and time <= {split-1h}ms");
     String error = answer(f, expand(lake), Epoch.of(""), f.engine);
     assertTrue(error.contains("\"error\""), lake + ": " + error);
+  }
+
+  /** A statement sent on to InfluxDB is bounded by the request's row budget and deadline too. */
+  @Test
+  void hotStatementsKeepTheRequestsLimits() throws Exception {
+    InfluxQLFixture f = InfluxQLFixture.get();
+    String q =
+        expand(
+            "SELECT \"usage\" FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+20h}ms");
+    Statement s = f.engine.prepare(q, f.database, ReadAccess.ALL).get(0);
+    InfluxResults.Result few =
+        f.engine.execute(
+            0,
+            s,
+            f.database,
+            InfluxQLEngine.Limits.of(Duration.ofSeconds(30), 5, ReadAccess.ALL, null));
+    assertTrue(
+        String.valueOf(few.error()).contains("more than 5 rows"), String.valueOf(few.error()));
+    InfluxResults.Result late =
+        f.engine.execute(
+            0,
+            s,
+            f.database,
+            InfluxQLEngine.Limits.of(Duration.ofNanos(1), 1000, ReadAccess.ALL, null));
+    assertTrue(String.valueOf(late.error()).contains("time limit"), String.valueOf(late.error()));
+    InfluxResults.Result enough =
+        f.engine.execute(
+            0,
+            s,
+            f.database,
+            InfluxQLEngine.Limits.of(Duration.ofSeconds(30), 100_000, ReadAccess.ALL, null));
+    assertEquals(null, enough.error());
+    assertTrue(enough.series().get(0).values().size() > 5);
+  }
+
+  /**
+   * A retention policy the lake does not hold (named in FROM or by the request's {@code rp}) is
+   * InfluxDB's to answer, over any range; the tiered one named explicitly is still federated.
+   */
+  @Test
+  void otherRetentionPoliciesAreInfluxDbsOwn() throws Exception {
+    InfluxQLFixture f = InfluxQLFixture.get();
+    String lines =
+        "cpu,host=a,region=eu usage=1.5 "
+            + InfluxQLFixture.START.plusSeconds(60).getEpochSecond()
+            + "000000000\n"
+            + "cpu,host=a,region=eu usage=2.5 "
+            + InfluxQLFixture.SPLIT.plusSeconds(60).getEpochSecond()
+            + "000000000\n";
+    for (String db : List.of(f.database, f.truth)) {
+      f.influx.query(
+          db, "CREATE RETENTION POLICY \"week\" ON \"" + db + "\" DURATION 0s REPLICATION 1");
+      HttpResponse<String> w =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(f.influx.url().resolve("/write?db=" + db + "&rp=week"))
+                      .POST(HttpRequest.BodyPublishers.ofString(lines))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertEquals(204, w.statusCode(), w.body());
+    }
+    String q =
+        expand(
+            "SELECT count(\"usage\"), sum(\"usage\") FROM \"week\".\"cpu\" WHERE time >= {start}ms and time <= {end}ms");
+    compare(q, "");
+    // The request's rp= names it for a FROM without one.
+    String plain =
+        expand("SELECT sum(\"usage\") FROM \"cpu\" WHERE time >= {start}ms and time <= {end}ms");
+    HttpResponse<String> truth = f.truth(plain, "rp=week");
+    Statement s = f.engine.prepare(plain, f.database, ReadAccess.ALL).get(0);
+    InfluxResults.Result ours =
+        f.engine.execute(
+            0,
+            s,
+            f.database,
+            "week",
+            InfluxQLEngine.Limits.of(Duration.ofSeconds(30), 1000, ReadAccess.ALL, null));
+    assertEquals(null, ours.error());
+    assertEquals(4.0, ((Number) ours.series().get(0).values().get(0).get(1)).doubleValue());
+    assertTrue(truth.body().contains(",4]"), truth.body());
+    // The tiered (default) policy named explicitly is read across the lake too.
+    compare(
+        expand(
+            "SELECT count(\"usage\") FROM \"autogen\".\"cpu\" WHERE time >= {start}ms and time <= {end}ms GROUP BY time(1d)"),
+        "");
   }
 
   static Stream<String> hotOnly() {

@@ -82,19 +82,26 @@ public class QueryResource {
 
   /** The parameters of one request, from its URL or its form body. */
   record Params(
-      String q, String db, String epoch, String pretty, String chunked, String chunkSize) {}
+      String q,
+      String db,
+      String rp,
+      String epoch,
+      String pretty,
+      String chunked,
+      String chunkSize) {}
 
   @GET
   public Response get(
       @QueryParam("q") String q,
       @QueryParam("db") String db,
+      @QueryParam("rp") String rp,
       @QueryParam("epoch") String epoch,
       @QueryParam("pretty") String pretty,
       @QueryParam("chunked") String chunked,
       @QueryParam("chunk_size") String chunkSize,
       @HeaderParam("Accept") String accept,
       @Context HttpServerRequest http) {
-    return query(new Params(q, db, epoch, pretty, chunked, chunkSize), accept, http);
+    return query(new Params(q, db, rp, epoch, pretty, chunked, chunkSize), accept, http);
   }
 
   /** POST with the parameters in the URL, as InfluxDB's client libraries and CLI send them. */
@@ -102,13 +109,14 @@ public class QueryResource {
   public Response post(
       @QueryParam("q") String q,
       @QueryParam("db") String db,
+      @QueryParam("rp") String rp,
       @QueryParam("epoch") String epoch,
       @QueryParam("pretty") String pretty,
       @QueryParam("chunked") String chunked,
       @QueryParam("chunk_size") String chunkSize,
       @HeaderParam("Accept") String accept,
       @Context HttpServerRequest http) {
-    return query(new Params(q, db, epoch, pretty, chunked, chunkSize), accept, http);
+    return query(new Params(q, db, rp, epoch, pretty, chunked, chunkSize), accept, http);
   }
 
   /** POST with a form body, as Grafana sends it in POST mode (URL parameters count too). */
@@ -117,12 +125,14 @@ public class QueryResource {
   public Response postForm(
       @FormParam("q") String q,
       @FormParam("db") String db,
+      @FormParam("rp") String rp,
       @FormParam("epoch") String epoch,
       @FormParam("pretty") String pretty,
       @FormParam("chunked") String chunked,
       @FormParam("chunk_size") String chunkSize,
       @QueryParam("q") String urlQ,
       @QueryParam("db") String urlDb,
+      @QueryParam("rp") String urlRp,
       @QueryParam("epoch") String urlEpoch,
       @QueryParam("pretty") String urlPretty,
       @QueryParam("chunked") String urlChunked,
@@ -134,6 +144,7 @@ public class QueryResource {
         new Params(
             either(q, urlQ),
             either(db, urlDb),
+            either(rp, urlRp),
             either(epoch, urlEpoch),
             either(pretty, urlPretty),
             either(chunked, urlChunked),
@@ -197,7 +208,7 @@ public class QueryResource {
     String outcome = "ok";
     try (QueryAdmission.Permit permit = admission.admit()) {
       for (int i = 0; i < statements.size(); i++) {
-        InfluxResults.Result r = engine.execute(i, statements.get(i), p.db(), limits);
+        InfluxResults.Result r = engine.execute(i, statements.get(i), p.db(), p.rp(), limits);
         if (r.error() != null) {
           outcome = "failed";
         }

@@ -106,6 +106,9 @@ class QueryResourceTest {
       sameAsInflux(q, "&pretty=true", null);
       sameAsInflux(q, "", "application/csv");
     }
+    // The default retention policy by name, as a parameter or in FROM.
+    sameAsInflux(grafana, "&rp=autogen", null);
+    sameAsInflux(grafana.replace("FROM \"cpu\"", "FROM \"autogen\".\"cpu\""), "", null);
   }
 
   @Test

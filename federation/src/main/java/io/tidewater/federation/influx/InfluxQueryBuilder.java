@@ -25,6 +25,7 @@ public final class InfluxQueryBuilder {
   static final long MAX_TIME = 9_223_372_036_854_775_806L;
 
   InfluxTable table;
+  boolean influxQlGroups;
   TimeRange range = TimeRange.ALL;
   final List<String> where = new ArrayList<>();
   List<ScanColumn> columns = new ArrayList<>();
@@ -109,6 +110,8 @@ public final class InfluxQueryBuilder {
         // Groups without aggregates (GROUP BY buckets or tags alone, SELECT DISTINCT): InfluxQL
         // needs a call, and the fields' counts find exactly the groups where a point is.
         aggregates.addAll(presence);
+      } else if (influxQlGroups) {
+        // Answering InfluxQL: groups where no aggregated field has a value may be left out.
       } else if (!presence.isEmpty()
           && groupTags.isEmpty()
           && bucketMillis > 0

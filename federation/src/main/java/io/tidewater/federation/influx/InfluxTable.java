@@ -43,7 +43,8 @@ public final class InfluxTable extends AbstractTable implements TranslatableTabl
 
   @Override
   public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
-    return new InfluxTableScan(context.getCluster(), relOptTable, this);
+    return new InfluxTableScan(
+        context.getCluster(), relOptTable, this, InfluxQlGroups.hinted(context));
   }
 
   /**
@@ -55,7 +56,8 @@ public final class InfluxTable extends AbstractTable implements TranslatableTabl
       RelOptTable relOptTable,
       RelOptTable lakeCopy,
       List<TimeRange> ranges) {
-    return new InfluxTableScan(context.getCluster(), relOptTable, this, lakeCopy, ranges);
+    return new InfluxTableScan(
+        context.getCluster(), relOptTable, this, lakeCopy, ranges, InfluxQlGroups.hinted(context));
   }
 
   public MeasurementSchema schema() {

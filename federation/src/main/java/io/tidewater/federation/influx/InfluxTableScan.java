@@ -24,9 +24,15 @@ public final class InfluxTableScan extends TableScan implements InfluxRel {
   private final InfluxTable influxTable;
   private final RelOptTable lakeCopy; // null, or the lake's table holding lakeRanges too
   private final List<TimeRange> lakeRanges;
+  private final boolean influxQlGroups;
 
-  InfluxTableScan(RelOptCluster cluster, RelOptTable table, InfluxTable influxTable) {
-    this(cluster, table, influxTable, null, List.of());
+  /**
+   * {@code influxQlGroups}: the statement answers InfluxQL ({@link InfluxQlGroups}), so a group
+   * need only exist where an aggregated field has a value.
+   */
+  InfluxTableScan(
+      RelOptCluster cluster, RelOptTable table, InfluxTable influxTable, boolean influxQlGroups) {
+    this(cluster, table, influxTable, null, List.of(), influxQlGroups);
   }
 
   InfluxTableScan(
@@ -34,11 +40,13 @@ public final class InfluxTableScan extends TableScan implements InfluxRel {
       RelOptTable table,
       InfluxTable influxTable,
       RelOptTable lakeCopy,
-      List<TimeRange> lakeRanges) {
+      List<TimeRange> lakeRanges,
+      boolean influxQlGroups) {
     super(cluster, cluster.traitSetOf(CONVENTION), List.of(), table);
     this.influxTable = influxTable;
     this.lakeCopy = lakeRanges.isEmpty() ? null : lakeCopy;
     this.lakeRanges = List.copyOf(lakeRanges);
+    this.influxQlGroups = influxQlGroups;
   }
 
   /**
@@ -57,7 +65,9 @@ public final class InfluxTableScan extends TableScan implements InfluxRel {
   @Override
   public RelWriter explainTerms(RelWriter pw) {
     // Part of the digest: a scan with an alternative must not merge with one without.
-    return super.explainTerms(pw).itemIf("lakeToo", lakeRanges, lakeCopy != null);
+    return super.explainTerms(pw)
+        .itemIf("lakeToo", lakeRanges, lakeCopy != null)
+        .itemIf(InfluxQlGroups.HINT, true, influxQlGroups);
   }
 
   @Override
@@ -79,6 +89,7 @@ public final class InfluxTableScan extends TableScan implements InfluxRel {
   @Override
   public void implement(InfluxQueryBuilder builder) {
     builder.table = influxTable;
+    builder.influxQlGroups = influxQlGroups;
     List<ScanColumn> columns = new ArrayList<>();
     var schema = influxTable.schema();
     for (int i = 0; i < getRowType().getFieldCount(); i++) {

@@ -11,15 +11,17 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
  * A SELECT whose every measurement is answered by InfluxDB alone over the statement's time range
- * (the hot days, a measurement no policy claims, a dirty window), sent to InfluxDB as its caller
- * wrote it: InfluxDB's answer is the federation's by the routing's own rule, at the cost of one
- * request instead of planning SQL, and with every function InfluxDB has. Its rows count against the
- * request's row budget and its deadline, as the federated path's do.
+ * (the hot days, a measurement no policy claims, a dirty window) or read in a retention policy the
+ * lake does not hold, sent to InfluxDB as its caller wrote it: InfluxDB's answer is the
+ * federation's by the routing's own rule, at the cost of one request instead of planning SQL, and
+ * with every function InfluxDB has. Its rows count against the request's row budget and its
+ * deadline, as the federated path's do.
  */
 final class HotSelect {
 
@@ -32,16 +34,24 @@ final class HotSelect {
   static final long CLOCK_MARGIN_NANOS = 60_000_000_000L;
 
   private final FederationCatalog catalog;
+  private final boolean hotRanges;
 
-  HotSelect(FederationCatalog catalog) {
+  /**
+   * {@code hotRanges} false: only statements reading a retention policy the lake does not hold are
+   * InfluxDB's (the hot days are translated too, for tests of the translation).
+   */
+  HotSelect(FederationCatalog catalog, boolean hotRanges) {
     this.catalog = catalog;
+    this.hotRanges = hotRanges;
   }
 
   /**
    * Whether InfluxDB alone answers {@code select} over {@code range} (its time condition with the
-   * gateway's now()) for each measurement it reads in {@code db}.
+   * gateway's now()) for each measurement it reads in {@code db}, with {@code rp} the request's
+   * retention policy (or null).
    */
-  boolean answersAlone(Statement.Select select, String db, TimeCondition range, long now) {
+  boolean answersAlone(
+      Statement.Select select, String db, String rp, TimeCondition range, long now) {
     if (select.text().isEmpty() || select.into() != null) {
       return false;
     }
@@ -66,12 +76,27 @@ final class HotSelect {
                   .filter(n -> m.regex().pattern().matcher(n).find())
                   .toList();
       for (String name : names) {
-        if (!inOneInfluxPart(catalog.routes(database, name), from, to)) {
+        if (!otherRetentionPolicy(m, database, name, rp)
+            && !(hotRanges && inOneInfluxPart(catalog.routes(database, name), from, to))) {
           return false;
         }
       }
     }
     return true;
+  }
+
+  /**
+   * Whether source {@code m} reads measurement {@code name} in a retention policy other than the
+   * one the federation tiers ({@code rp}: the request's, for a source naming none): only InfluxDB
+   * holds that.
+   */
+  boolean otherRetentionPolicy(Source.Measurement m, String db, String name, String rp) {
+    String read =
+        m.retentionPolicy() != null && !m.retentionPolicy().isEmpty() ? m.retentionPolicy() : rp;
+    if (read == null || read.isEmpty()) {
+      return false;
+    }
+    return !catalog.tieredRetentionPolicy(db, name).map(read::equals).orElse(false);
   }
 
   private static boolean inOneInfluxPart(List<Route> routes, long from, long to) {
@@ -87,10 +112,17 @@ final class HotSelect {
    * InfluxDB's answer to {@code select} in {@code db}, as series; its error thrown as InfluxQL's.
    */
   List<InfluxResults.Series> answer(
-      Statement.Select select, String db, InfluxQLEngine.Limits limits) {
+      Statement.Select select, String db, String rp, InfluxQLEngine.Limits limits) {
     Rows rows = new Rows(limits, select.location());
     try {
-      catalog.influx().query(db, select.text(), limits.remaining(), rows);
+      catalog
+          .influx()
+          .query(
+              db,
+              rp == null || rp.isEmpty() ? Optional.empty() : Optional.of(rp),
+              select.text(),
+              limits.remaining(),
+              rows);
     } catch (InfluxException e) {
       if (e.influxError().isPresent()) {
         String error = e.influxError().get();

@@ -41,7 +41,7 @@ public final class InfluxQLEngine {
   public InfluxQLEngine(SqlEngine sql, FederationCatalog catalog, boolean sendHotToInflux) {
     this.sql = sql;
     this.catalog = catalog;
-    this.hot = sendHotToInflux ? new HotSelect(catalog) : null;
+    this.hot = new HotSelect(catalog, sendHotToInflux);
   }
 
   /**
@@ -91,8 +91,17 @@ public final class InfluxQLEngine {
 
   /** The answer to statement number {@code id}, its error included; not thrown. */
   public InfluxResults.Result execute(int id, Statement s, String database, Limits limits) {
+    return execute(id, s, database, null, limits);
+  }
+
+  /**
+   * As above with {@code rp} the request's retention policy (InfluxDB's {@code rp} parameter, or
+   * null): a statement reading one the lake does not hold is InfluxDB's to answer.
+   */
+  public InfluxResults.Result execute(
+      int id, Statement s, String database, String rp, Limits limits) {
     try {
-      return InfluxResults.Result.of(id, series(s, database, limits));
+      return InfluxResults.Result.of(id, series(s, database, rp, limits));
     } catch (InfluxQLException | ParseError e) {
       return InfluxResults.Result.failed(id, e.getMessage());
     } catch (TidewaterException e) {
@@ -103,9 +112,10 @@ public final class InfluxQLEngine {
     }
   }
 
-  private List<InfluxResults.Series> series(Statement s, String database, Limits limits) {
+  private List<InfluxResults.Series> series(
+      Statement s, String database, String rp, Limits limits) {
     if (s instanceof Statement.Select select) {
-      return select(select, database, limits);
+      return select(select, database, rp, limits);
     } else if (s instanceof Statement.Refused r) {
       throw new InfluxQLException(
           r.kind()
@@ -116,16 +126,15 @@ public final class InfluxQLEngine {
   }
 
   private List<InfluxResults.Series> select(
-      Statement.Select select, String database, Limits limits) {
+      Statement.Select select, String database, String rp, Limits limits) {
     if (select.into() != null) {
       throw new InfluxQLException(
           "SELECT INTO is not run by the Tidewater gateway: it writes data; run it on InfluxDB");
     }
     long now = now(catalog);
-    if (hot != null
-        && hot.answersAlone(
-            select, database, TimeCondition.of(select.condition(), now, select.location()), now)) {
-      return hot.answer(select, database, limits);
+    if (hot.answersAlone(
+        select, database, rp, TimeCondition.of(select.condition(), now, select.location()), now)) {
+      return hot.answer(select, database, rp, limits);
     }
     if (select.location() != null) {
       throw new InfluxQLException(
@@ -139,6 +148,11 @@ public final class InfluxQLEngine {
       }
       Source.Measurement m = (Source.Measurement) source;
       String db = database(catalog, m.database(), database);
+      if (m.regex() == null && hot.otherRetentionPolicy(m, db, m.name(), rp)) {
+        throw new InfluxQLException(
+            "this statement reads a retention policy the lake does not hold together with the"
+                + " tiered one; ask for them in separate statements");
+      }
       Predicate<String> wanted =
           m.regex() != null ? n -> m.regex().pattern().matcher(n).find() : n -> n.equals(m.name());
       for (String name : catalog.measurements(db)) {

@@ -3,6 +3,7 @@ package io.tidewater.federation.influxql;
 import io.tidewater.federation.functions.DateBin;
 import io.tidewater.federation.functions.RegexMatch;
 import io.tidewater.federation.functions.StatisticalAggregates;
+import io.tidewater.federation.influx.InfluxQlGroups;
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.policy.rollup.FieldType;
@@ -146,6 +147,11 @@ final class SelectTranslator {
         .append(sqlName(database))
         .append('.')
         .append(sqlName(schema.measurement()));
+    if (aggregate) {
+      // The assembler fills empty buckets itself: SQL's groups of points without the aggregated
+      // fields need not be found (InfluxQlGroups).
+      sql.append(" /*+ ").append(InfluxQlGroups.HINT).append(" */");
+    }
     List<String> where = new ArrayList<>();
     String bounds = where(range);
     if (!bounds.isEmpty()) {

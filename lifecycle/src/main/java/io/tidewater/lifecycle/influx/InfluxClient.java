@@ -385,11 +385,13 @@ public final class InfluxClient {
   }
 
   /**
-   * As {@link #query(String, String, RowSink)}, giving up after {@code limit} if that is shorter
-   * than the connection's limits (a caller's deadline), on this client's connections.
+   * As {@link #query(String, String, RowSink)} with {@code rp} as the statement's default retention
+   * policy (InfluxDB's {@code rp} parameter), giving up after {@code limit} if that is shorter than
+   * the connection's limits (a caller's deadline), on this client's connections.
    */
-  public void query(String database, String influxql, Duration limit, RowSink sink) {
-    new InfluxClient(connection.withLimit(limit), http).stream(database, influxql, sink);
+  public void query(
+      String database, Optional<String> rp, String influxql, Duration limit, RowSink sink) {
+    new InfluxClient(connection.withLimit(limit), http).stream(database, rp, influxql, sink);
   }
 
   /** The server this client talks to, for messages. */
@@ -428,6 +430,10 @@ public final class InfluxClient {
   }
 
   private void stream(String database, String influxql, RowSink sink) {
+    stream(database, Optional.empty(), influxql, sink);
+  }
+
+  private void stream(String database, Optional<String> rp, String influxql, RowSink sink) {
     StringBuilder form =
         new StringBuilder("epoch=ns&chunked=true&chunk_size=")
             .append(connection.chunkSize())
@@ -435,6 +441,7 @@ public final class InfluxClient {
             .append(encode(database))
             .append("&q=")
             .append(encode(influxql));
+    rp.ifPresent(r -> form.append("&rp=").append(encode(r)));
     // Until the answer begins InfluxDB is silent: the shorter limit applies.
     Duration untilAnswer =
         connection.silence().compareTo(connection.timeout()) < 0
