@@ -7,6 +7,7 @@ import io.tidewater.testing.InfluxServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,5 +108,71 @@ class InfluxStallTest {
         e.getMessage().contains("InfluxDB at " + influx.url() + " sent nothing for 2s"),
         e.getMessage());
     assertTrue(waited >= 2 && waited < 10, "gave up after " + waited + " s");
+  }
+
+  /** The same for a statement sent on with a caller's deadline (the blocking transport). */
+  @Test
+  void aStatementSentOnIsGivenUpAfterTheSilenceLimitToo() {
+    influx.freeze();
+    long started = System.nanoTime();
+    InfluxException before;
+    try {
+      before =
+          assertThrows(
+              InfluxException.class,
+              () ->
+                  client()
+                      .query(
+                          db,
+                          Optional.empty(),
+                          "SELECT count(usage) FROM cpu",
+                          Duration.ofSeconds(30),
+                          new InfluxClient.RowSink() {
+                            @Override
+                            public void series(Map<String, String> tags, List<String> columns) {}
+
+                            @Override
+                            public void value(int column, InfluxClient.Cell cell) {}
+                          }));
+    } finally {
+      influx.thaw();
+    }
+    double waited = (System.nanoTime() - started) / 1e9;
+    assertTrue(
+        before.getMessage().contains("InfluxDB at " + influx.url() + " sent nothing for 2s"),
+        before.getMessage());
+    assertTrue(waited >= 2 && waited < 10, "gave up after " + waited + " s");
+
+    AtomicBoolean frozen = new AtomicBoolean();
+    long[] midway = new long[1];
+    InfluxException during =
+        assertThrows(
+            InfluxException.class,
+            () ->
+                client()
+                    .query(
+                        db,
+                        Optional.empty(),
+                        "SELECT * FROM cpu",
+                        Duration.ofSeconds(30),
+                        new InfluxClient.RowSink() {
+                          @Override
+                          public void series(Map<String, String> tags, List<String> columns) {}
+
+                          @Override
+                          public void value(int column, InfluxClient.Cell cell) {
+                            if (frozen.compareAndSet(false, true)) {
+                              influx.freeze();
+                              midway[0] = System.nanoTime();
+                            }
+                          }
+                        }));
+    double stalled = (System.nanoTime() - midway[0]) / 1e9;
+    influx.thaw();
+    assertTrue(frozen.get(), "the answer had begun");
+    assertTrue(
+        during.getMessage().contains("InfluxDB at " + influx.url() + " sent nothing for 2s"),
+        during.getMessage());
+    assertTrue(stalled >= 2 && stalled < 10, "gave up after " + stalled + " s");
   }
 }
