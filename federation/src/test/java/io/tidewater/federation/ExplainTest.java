@@ -213,17 +213,18 @@ class ExplainTest {
   }
 
   private static SqlExplanation.Part influxPart(String sql) {
-    SqlExplanation e = f.engine.explain(sql);
-    return e.parts().stream()
-        .filter(p -> p.place() == Place.INFLUXDB)
-        .findFirst()
-        .orElseThrow(() -> new AssertionError(e.plan()));
+    return part(sql, Place.INFLUXDB);
   }
 
   private static SqlExplanation.Part lakePart(String sql) {
+    return part(sql, Place.LAKE);
+  }
+
+  /** The first part of {@code sql}'s plan answered at {@code place}. */
+  private static SqlExplanation.Part part(String sql, Place place) {
     SqlExplanation e = f.engine.explain(sql);
     return e.parts().stream()
-        .filter(p -> p.place() == Place.LAKE)
+        .filter(p -> p.place() == place)
         .findFirst()
         .orElseThrow(() -> new AssertionError(e.plan()));
   }
