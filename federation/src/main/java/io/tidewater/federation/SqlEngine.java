@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.federation.functions.DateBin;
+import io.tidewater.federation.functions.InfluxSelectors;
 import io.tidewater.federation.functions.RegexMatch;
 import io.tidewater.federation.functions.SqlRewrite;
 import io.tidewater.federation.functions.StatisticalAggregates;
@@ -694,6 +695,8 @@ public final class SqlEngine {
           ScalarFunctionImpl.create(
               RegexMatch.class.getMethod("notMatches", String.class, String.class)));
       StatisticalAggregates.FUNCTIONS.forEach(
+          (name, implementation) -> root.add(name, AggregateFunctionImpl.create(implementation)));
+      InfluxSelectors.FUNCTIONS.forEach(
           (name, implementation) -> root.add(name, AggregateFunctionImpl.create(implementation)));
       return connection;
     } catch (SQLException e) {

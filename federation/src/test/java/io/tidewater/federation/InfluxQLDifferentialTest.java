@@ -122,6 +122,15 @@ class InfluxQLDifferentialTest {
       SELECT mean("usage") FROM "cpu" WHERE time >= {split+1h}ms and time <= {split+3h}ms GROUP BY time(30m), "host"
       SELECT mean("usage") FROM "cpu" WHERE time >= {start}ms and time <= {start+6h}ms GROUP BY time(1h), "host"
       SELECT count("usage") FROM "cpu" WHERE time >= {start-1d}ms and time <= {start+1h}ms GROUP BY time(30m) fill(none)
+      SELECT last("usage") FROM "cpu" WHERE time >= {start}ms and time <= {split+1h}ms
+      SELECT last("usage") FROM "cpu" WHERE time >= {start}ms and time <= {split-1h}ms
+      SELECT first("usage") FROM "cpu" WHERE time >= {start}ms and time <= {end}ms GROUP BY "host"
+      SELECT max("procs") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1d}ms GROUP BY "region"
+      SELECT min("usage") AS "low" FROM "cpu" WHERE "host" = 'a' AND time >= {start}ms and time <= {split}ms
+      SELECT last("state") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split-1h}ms GROUP BY "host"
+      SELECT first("up") FROM "cpu" WHERE time >= {start}ms and time <= {end}ms
+      SELECT last("used") FROM "mem" WHERE time >= {start}ms and time <= {split+30m}ms GROUP BY *
+      SELECT max("usage") FROM "cpu" WHERE time >= {split-6h}ms and time <= {split+6h}ms
       SHOW MEASUREMENTS
       SHOW MEASUREMENTS WITH MEASUREMENT =~ /^m/ LIMIT 5
       SHOW TAG KEYS FROM "cpu"
@@ -308,7 +317,7 @@ class InfluxQLDifferentialTest {
   static Stream<String> hotOnly() {
     return Stream.of(
         "SELECT derivative(mean(\"usage\"), 1m) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+8h}ms GROUP BY time(10m)",
-        "SELECT max(\"usage\") FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
+        "SELECT percentile(\"usage\", 90) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
         "SELECT top(\"usage\", \"host\", 3) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
         "SELECT mean(\"usage\") FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+1d}ms GROUP BY time(1d) tz('Europe/Paris')");
   }

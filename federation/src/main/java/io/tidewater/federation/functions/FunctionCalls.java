@@ -3,6 +3,7 @@ package io.tidewater.federation.functions;
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import java.math.BigDecimal;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -44,7 +45,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  */
 public final class FunctionCalls {
 
-  private static final Set<String> NAMES = StatisticalAggregates.FUNCTIONS.keySet();
+  private static final Set<String> NAMES = names();
 
   /** Functions whose arguments are cast to DOUBLE. */
   private static final Set<String> NUMERIC =
@@ -65,6 +66,12 @@ public final class FunctionCalls {
           StatisticalAggregates.INFLUX_PERCENTILE);
 
   private FunctionCalls() {}
+
+  private static Set<String> names() {
+    Set<String> all = new HashSet<>(StatisticalAggregates.FUNCTIONS.keySet());
+    all.addAll(InfluxSelectors.FUNCTIONS.keySet());
+    return Set.copyOf(all);
+  }
 
   /**
    * {@code sql} with each call of a statistical aggregate's name quoted, or {@code sql} itself if

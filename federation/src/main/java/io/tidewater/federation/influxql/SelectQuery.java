@@ -18,6 +18,8 @@ import java.util.List;
  *     of them has a value
  * @param intervalNanos GROUP BY time's interval, 0 without
  * @param offsetNanos GROUP BY time's offset
+ * @param selectedTime for a lone selector (no GROUP BY time), the fetched value with its point's
+ *     time in epoch milliseconds, which is the answer's time; else -1
  * @param range the time range of the WHERE clause
  * @param select the statement, for its fill, order, limits and offsets
  */
@@ -31,6 +33,7 @@ record SelectQuery(
     List<Integer> rawFields,
     long intervalNanos,
     long offsetNanos,
+    int selectedTime,
     TimeCondition range,
     Statement.Select select) {
 

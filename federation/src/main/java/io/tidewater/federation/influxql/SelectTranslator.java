@@ -1,6 +1,7 @@
 package io.tidewater.federation.influxql;
 
 import io.tidewater.federation.functions.DateBin;
+import io.tidewater.federation.functions.InfluxSelectors;
 import io.tidewater.federation.functions.RegexMatch;
 import io.tidewater.federation.functions.StatisticalAggregates;
 import io.tidewater.federation.influx.InfluxQlGroups;
@@ -44,6 +45,12 @@ final class SelectTranslator {
   private final List<Boolean> fetchedCounts = new ArrayList<>();
   private final Map<String, Integer> fetchedIndex = new HashMap<>();
   private final List<Integer> rawFields = new ArrayList<>();
+
+  /** Whether the statement is one selector without GROUP BY time: answered at its point's time. */
+  private boolean lone;
+
+  /** The fetched value holding a lone selector's point's time, or -1. */
+  private int selectedTime = -1;
 
   private SelectTranslator(
       Statement.Select select,
@@ -102,19 +109,14 @@ final class SelectTranslator {
     if (!aggregate && interval != 0) {
       throw new InfluxQLException("GROUP BY requires at least one aggregate function");
     }
-    if (aggregate && interval == 0 && loneSelector(select.fields())) {
-      // InfluxDB answers the selected point's time here; the gateway's aggregate knows none.
-      throw new InfluxQLException(
-          "a lone max(), min(), first() or last() without GROUP BY time is not supported by the"
-              + " Tidewater gateway yet (InfluxDB answers the point's time): add GROUP BY time(...)"
-              + " or a second aggregate");
-    }
     if (interval != 0 && !range.hasMax()) {
       range = new TimeCondition(range.rest(), range.min(), now);
     }
+    List<Field> fields = expandWildcards(select.fields(), tags);
+    lone = aggregate && interval == 0 && loneSelector(fields);
     List<String> columns = new ArrayList<>();
     List<Eval> outputs = new ArrayList<>();
-    for (Field f : expandWildcards(select.fields(), tags)) {
+    for (Field f : fields) {
       columns.add(f.name());
       outputs.add(aggregate ? aggregateOutput(f.expr()) : rawOutput(f.expr(), f.alias() != null));
     }
@@ -207,6 +209,7 @@ final class SelectTranslator {
         List.copyOf(rawFields),
         interval,
         offset,
+        selectedTime,
         range,
         select);
   }
@@ -267,6 +270,61 @@ final class SelectTranslator {
     return fields.size() == 1
         && fields.get(0).expr() instanceof Expr.Call c
         && List.of("max", "min", "first", "last", "percentile").contains(c.name());
+  }
+
+  /**
+   * A lone {@code first}, {@code last}, {@code min} or {@code max}: the chosen point's value, and
+   * its time as a second fetched value ({@link InfluxSelectors}).
+   */
+  private Eval selected(String name, Expr arg) {
+    String field = fieldArgument(name, arg);
+    FieldType type = kind(arg) == Kind.FIELD ? fieldType(arg) : FieldType.FLOAT;
+    if (type == FieldType.UNSIGNED && (name.equals("min") || name.equals("max"))) {
+      throw new InfluxQLException(
+          "a lone "
+              + name
+              + "() of an unsigned field is not supported by the gateway over the lake");
+    }
+    String sqlType =
+        switch (type) {
+          case FLOAT -> "DOUBLE";
+          case INTEGER, UNSIGNED -> "BIGINT";
+          case STRING -> "VARCHAR";
+          case BOOLEAN -> "BOOLEAN";
+        };
+    String series = name.equals("first") || name.equals("last") ? seriesKey() : "''";
+    String args = "'" + name + "', " + field + ", \"time\", " + series + ")";
+    Eval.Fetched time = fetch(InfluxSelectors.timeFunction(sqlType) + "(" + args, false, false);
+    selectedTime = time.index();
+    return fetch(InfluxSelectors.valueFunction(sqlType) + "(" + args, false, false);
+  }
+
+  /**
+   * Each row's series key as InfluxDB writes it after the measurement ({@code ,k=v} per tag with a
+   * value, keys sorted, commas, spaces and equals signs escaped): first() and last() choose among
+   * series in that key's order.
+   */
+  private String seriesKey() {
+    if (schema.tags().isEmpty()) {
+      return "''";
+    }
+    List<String> parts = new ArrayList<>();
+    for (String tag : new TreeSet<>(schema.tags())) {
+      String value = "NULLIF(" + sqlName(tag) + ", '')";
+      for (String special : List.of(",", " ", "=")) {
+        value = "REPLACE(" + value + ", '" + special + "', '\\" + special + "')";
+      }
+      parts.add("COALESCE(" + sqlString("," + escapeKey(tag) + "=") + " || " + value + ", '')");
+    }
+    return String.join(" || ", parts);
+  }
+
+  private static String escapeKey(String s) {
+    return s.replace(",", "\\,").replace(" ", "\\ ").replace("=", "\\=");
+  }
+
+  private Kind kind(Expr arg) {
+    return arg instanceof Expr.VarRef v && v.type() != DataType.TAG ? kind(v) : Kind.UNKNOWN;
   }
 
   /** Wildcards in the fields expanded as InfluxDB expands them: names sorted, grouped tags out. */
@@ -381,6 +439,12 @@ final class SelectTranslator {
               + " median, min, max, first, last, spread, stddev, percentile, count(distinct()))");
     }
     if (name.equals("percentile")) {
+      if (lone) {
+        // InfluxDB answers the point's time, chosen among equal values in no defined order.
+        throw new InfluxQLException(
+            "a lone percentile() without GROUP BY time is not supported by the gateway over the"
+                + " lake: add GROUP BY time(...) or a second aggregate");
+      }
       return percentile(c);
     }
     if (c.args().size() != 1) {
@@ -400,6 +464,9 @@ final class SelectTranslator {
         throw new InfluxQLException("expected field argument in " + name + "()");
       }
       return fetch("COUNT(DISTINCT " + fieldArgument(name, arg) + ")", true, false);
+    }
+    if (lone) {
+      return selected(name, arg);
     }
     String field = fieldArgument(name, arg);
     FieldType type = fieldType(arg);
@@ -463,7 +530,7 @@ final class SelectTranslator {
         : FieldType.FLOAT;
   }
 
-  private Eval fetch(String sql, boolean count, boolean rawField) {
+  private Eval.Fetched fetch(String sql, boolean count, boolean rawField) {
     Integer known = fetchedIndex.get(sql);
     if (known != null) {
       return new Eval.Fetched(known);

@@ -102,8 +102,13 @@ final class SeriesAssembler {
     List<Object[]> filled = new ArrayList<>();
     if (query.intervalNanos() == 0) {
       TimeCondition r = query.range();
-      times.add(r.hasMin() ? r.min() : 0L);
-      filled.add(withMissing(g.buckets.firstEntry().getValue(), Fill.NULL, null));
+      Object[] only = g.buckets.firstEntry().getValue();
+      int selected = query.selectedTime();
+      times.add(
+          selected >= 0
+              ? ((Number) only[selected]).longValue() * 1_000_000L
+              : r.hasMin() ? r.min() : 0L);
+      filled.add(withMissing(only, Fill.NULL, null));
     } else {
       long interval = query.intervalNanos();
       long offset = query.offsetNanos();
