@@ -102,6 +102,8 @@ class InfluxQLDifferentialTest {
       SELECT mean("procs") FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(30m), "host"
       SELECT count("up") FROM "cpu" WHERE "up" = true AND time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(1h)
       SELECT first("state"), last("state") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1d}ms GROUP BY time(6h)
+      SELECT first("usage"), last("usage") FROM "cpu" WHERE time >= {start}ms and time <= {split+1h}ms GROUP BY time(1h)
+      SELECT first("procs"), last("procs") FROM "cpu" WHERE time >= {start}ms and time <= {end}ms GROUP BY time(1d)
       SELECT mean("usage") FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(45m) fill(previous)
       SELECT mean("usage") FROM "cpu" WHERE "host" = 'c' AND time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(5m) fill(linear)
       SELECT spread("procs") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1d}ms GROUP BY time(6h), "region"

@@ -67,7 +67,35 @@ public final class InfluxSelectors {
           Map.entry(valueFunction("VARCHAR"), StringValue.class),
           Map.entry(timeFunction("VARCHAR"), StringTime.class),
           Map.entry(valueFunction("BOOLEAN"), BooleanValue.class),
-          Map.entry(timeFunction("BOOLEAN"), BooleanTime.class));
+          Map.entry(timeFunction("BOOLEAN"), BooleanTime.class),
+          Map.entry(bucketFunction(Kind.FIRST, "DOUBLE"), DoubleFirst.class),
+          Map.entry(bucketFunction(Kind.LAST, "DOUBLE"), DoubleLast.class),
+          Map.entry(bucketFunction(Kind.FIRST, "BIGINT"), LongFirst.class),
+          Map.entry(bucketFunction(Kind.LAST, "BIGINT"), LongLast.class),
+          Map.entry(bucketFunction(Kind.FIRST, "VARCHAR"), StringFirst.class),
+          Map.entry(bucketFunction(Kind.LAST, "VARCHAR"), StringLast.class),
+          Map.entry(bucketFunction(Kind.FIRST, "BOOLEAN"), BooleanFirst.class),
+          Map.entry(bucketFunction(Kind.LAST, "BOOLEAN"), BooleanLast.class));
+
+  private static final String BUCKET_PREFIX = "TIDEWATER_INFLUX_";
+
+  /**
+   * The function for InfluxQL's {@code first} or {@code last} of a value of SQL type {@code
+   * sqlType} in GROUP BY time buckets: {@code TIDEWATER_INFLUX_FIRST_DOUBLE(value, time)}, ...
+   */
+  public static String bucketFunction(Kind kind, String sqlType) {
+    return BUCKET_PREFIX + kind + "_" + sqlType;
+  }
+
+  /** The kind of a bucket function named {@code name} (FIRST or LAST), null for any other name. */
+  public static Kind bucketKind(String name) {
+    for (Kind k : new Kind[] {Kind.FIRST, Kind.LAST}) {
+      if (name.startsWith(BUCKET_PREFIX + k + "_")) {
+        return k;
+      }
+    }
+    return null;
+  }
 
   /** The point chosen so far. */
   public static final class Chosen {
@@ -86,16 +114,17 @@ public final class InfluxSelectors {
         return this;
       }
       if (kind == null) {
-        start(Kind.of(kindName));
+        start(Kind.of(kindName), series != null);
       }
       long millis = t instanceof Timestamp ts ? SqlFunctions.toLong(ts) : ((Number) t).longValue();
-      offer((Comparable<Object>) v, millis, series == null ? "" : series);
+      offer((Comparable<Object>) v, millis, series);
       return this;
     }
 
-    private void start(Kind k) {
+    /** Starts choosing; {@code bySeries}: first and last choose among series as the engine does. */
+    private void start(Kind k, boolean bySeries) {
       kind = k;
-      if (k == Kind.FIRST || k == Kind.LAST) {
+      if (bySeries && (k == Kind.FIRST || k == Kind.LAST)) {
         edges = new SeriesEdges(k == Kind.LAST);
       }
     }
@@ -103,10 +132,17 @@ public final class InfluxSelectors {
     private void offer(Comparable<Object> v, long t, String series) {
       if (edges != null) {
         edges.offer(series, v, t);
-      } else if (value == null || kind.replaces(t, SeriesEdges.compare(v, value), time)) {
+      } else if (value == null || kind.replaces(t, tieOrder(v), time)) {
         value = v;
         time = t;
       }
+    }
+
+    /** The order of {@code v} to the chosen value: first() of booleans prefers false on a tie. */
+    private int tieOrder(Comparable<Object> v) {
+      int cmp = SeriesEdges.compare(v, value);
+      Object o = v;
+      return kind == Kind.FIRST && o instanceof Boolean ? -cmp : cmp;
     }
 
     Chosen merge(Chosen other) {
@@ -114,7 +150,7 @@ public final class InfluxSelectors {
         return this;
       }
       if (kind == null) {
-        start(other.kind);
+        start(other.kind, other.edges != null);
       }
       if (edges != null) {
         edges.merge(other.edges);
@@ -282,6 +318,152 @@ public final class InfluxSelectors {
 
     public static Long result(Chosen c) {
       return c.time();
+    }
+  }
+
+  /**
+   * InfluxQL's {@code first} and {@code last} in GROUP BY time buckets, where InfluxDB merges each
+   * series' point with its reducers: the earliest (latest) point, the greater value among points of
+   * several series at that time ({@code first} of booleans: false). SQL's ARG_MIN and ARG_MAX would
+   * pick any of them. Instances, so that each subclass fixes its kind.
+   */
+  public abstract static class BucketSelector {
+    private final Kind kind;
+
+    BucketSelector(Kind kind) {
+      this.kind = kind;
+    }
+
+    public Chosen init() {
+      return new Chosen();
+    }
+
+    public Chosen merge(Chosen a, Chosen b) {
+      return a.merge(b);
+    }
+
+    Chosen offer(Chosen c, Object v, Object t) {
+      return c.offer(kind.name(), v, t, null);
+    }
+  }
+
+  /** first() of DOUBLE values in a bucket. */
+  public static final class DoubleFirst extends BucketSelector {
+    public DoubleFirst() {
+      super(Kind.FIRST);
+    }
+
+    public Chosen add(Chosen c, Double v, Object t) {
+      return offer(c, v, t);
+    }
+
+    public Double result(Chosen c) {
+      return (Double) c.value();
+    }
+  }
+
+  /** last() of DOUBLE values in a bucket. */
+  public static final class DoubleLast extends BucketSelector {
+    public DoubleLast() {
+      super(Kind.LAST);
+    }
+
+    public Chosen add(Chosen c, Double v, Object t) {
+      return offer(c, v, t);
+    }
+
+    public Double result(Chosen c) {
+      return (Double) c.value();
+    }
+  }
+
+  /** first() of BIGINT values in a bucket. */
+  public static final class LongFirst extends BucketSelector {
+    public LongFirst() {
+      super(Kind.FIRST);
+    }
+
+    public Chosen add(Chosen c, Long v, Object t) {
+      return offer(c, v, t);
+    }
+
+    public Long result(Chosen c) {
+      return (Long) c.value();
+    }
+  }
+
+  /** last() of BIGINT values in a bucket. */
+  public static final class LongLast extends BucketSelector {
+    public LongLast() {
+      super(Kind.LAST);
+    }
+
+    public Chosen add(Chosen c, Long v, Object t) {
+      return offer(c, v, t);
+    }
+
+    public Long result(Chosen c) {
+      return (Long) c.value();
+    }
+  }
+
+  /** first() of VARCHAR values in a bucket. */
+  public static final class StringFirst extends BucketSelector {
+    public StringFirst() {
+      super(Kind.FIRST);
+    }
+
+    public Chosen add(Chosen c, String v, Object t) {
+      return offer(c, v, t);
+    }
+
+    public String result(Chosen c) {
+      return (String) c.value();
+    }
+  }
+
+  /** last() of VARCHAR values in a bucket. */
+  public static final class StringLast extends BucketSelector {
+    public StringLast() {
+      super(Kind.LAST);
+    }
+
+    public Chosen add(Chosen c, String v, Object t) {
+      return offer(c, v, t);
+    }
+
+    public String result(Chosen c) {
+      return (String) c.value();
+    }
+  }
+
+  /** first() of BOOLEAN values in a bucket. */
+  public static final class BooleanFirst extends BucketSelector {
+    public BooleanFirst() {
+      super(Kind.FIRST);
+    }
+
+    public Chosen add(Chosen c, Boolean v, Object t) {
+      return offer(c, v, t);
+    }
+
+    public Boolean result(Chosen c) {
+      return (Boolean) c.value();
+    }
+  }
+
+  /** last() of BOOLEAN values in a bucket. */
+  public static final class BooleanLast extends BucketSelector {
+    public BooleanLast() {
+      super(Kind.LAST);
+    }
+
+    public Chosen add(Chosen c, Boolean v, Object t) {
+      return offer(c, v, t);
+    }
+
+    public Boolean result(Chosen c) {
+      return (Boolean) c.value();
     }
   }
 }

@@ -285,13 +285,7 @@ final class SelectTranslator {
               + name
               + "() of an unsigned field is not supported by the gateway over the lake");
     }
-    String sqlType =
-        switch (type) {
-          case FLOAT -> "DOUBLE";
-          case INTEGER, UNSIGNED -> "BIGINT";
-          case STRING -> "VARCHAR";
-          case BOOLEAN -> "BOOLEAN";
-        };
+    String sqlType = sqlType(type);
     String series = name.equals("first") || name.equals("last") ? seriesKey() : "''";
     String args = "'" + name + "', " + field + ", \"time\", " + series + ")";
     Eval.Fetched time = fetch(InfluxSelectors.timeFunction(sqlType) + "(" + args, false, false);
@@ -321,6 +315,15 @@ final class SelectTranslator {
 
   private static String escapeKey(String s) {
     return s.replace(",", "\\,").replace(" ", "\\ ").replace("=", "\\=");
+  }
+
+  private static String sqlType(FieldType type) {
+    return switch (type) {
+      case FLOAT -> "DOUBLE";
+      case INTEGER, UNSIGNED -> "BIGINT";
+      case STRING -> "VARCHAR";
+      case BOOLEAN -> "BOOLEAN";
+    };
   }
 
   private Kind kind(Expr arg) {
@@ -477,8 +480,14 @@ final class SelectTranslator {
       case "mean" -> fetch("AVG(" + asDouble + ")", false, false);
       case "min" -> fetch("MIN(" + field + ")", false, false);
       case "max" -> fetch("MAX(" + field + ")", false, false);
-      case "first" -> fetch("ARG_MIN(" + field + ", \"time\")", false, false);
-      case "last" -> fetch("ARG_MAX(" + field + ", \"time\")", false, false);
+      case "first", "last" ->
+          fetch(
+              InfluxSelectors.bucketFunction(InfluxSelectors.Kind.of(name), sqlType(type))
+                  + "("
+                  + field
+                  + ", \"time\")",
+              false,
+              false);
       case "stddev" -> fetch("STDDEV_SAMP(" + asDouble + ")", false, false);
       case "median" -> fetch("MEDIAN(" + asDouble + ")", false, false);
       default ->

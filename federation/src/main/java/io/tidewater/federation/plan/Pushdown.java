@@ -1,5 +1,6 @@
 package io.tidewater.federation.plan;
 
+import io.tidewater.federation.functions.InfluxSelectors;
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.policy.rollup.FieldType;
@@ -76,8 +77,9 @@ public final class Pushdown {
 
   /**
    * The standard aggregates, and ARG_MIN/ARG_MAX of a field by time as InfluxQL's {@code first} and
-   * {@code last} (the value at the earliest / latest point having one; of points at the same time,
-   * SQL and InfluxDB may each pick any).
+   * {@code last} (the value at the earliest / latest point having one; of points of several series
+   * at the same time InfluxDB takes the greater value, as the InfluxQL translation's own functions
+   * do, where SQL's may take any).
    */
   public static ScanColumn.Aggregate influxAggregate(
       SqlKind kind, ScanColumn.Field field, FieldType resultType) {
@@ -173,7 +175,7 @@ public final class Pushdown {
 
   private static ScanColumn.Aggregate aggregate(
       AggregateCall agg, List<ScanColumn> in, MeasurementSchema schema, Adapter adapter) {
-    SqlKind kind = agg.getAggregation().getKind();
+    SqlKind kind = kind(agg);
     // ARG_MIN(x, time) / ARG_MAX(x, time): x at the earliest / latest time where x has a value.
     boolean byTime =
         (kind == SqlKind.ARG_MIN || kind == SqlKind.ARG_MAX)
@@ -218,6 +220,18 @@ public final class Pushdown {
       return null; // a cast inside the aggregate: Calcite must compute it
     }
     return adapter.aggregate(kind, field, resultType);
+  }
+
+  /**
+   * The call's kind; InfluxQL's first() and last() in buckets ({@link InfluxSelectors}) count as
+   * ARG_MIN and ARG_MAX of the field by time, the same function for a back end computing them.
+   */
+  private static SqlKind kind(AggregateCall agg) {
+    InfluxSelectors.Kind bucket = InfluxSelectors.bucketKind(agg.getAggregation().getName());
+    if (bucket == InfluxSelectors.Kind.FIRST) {
+      return SqlKind.ARG_MIN;
+    }
+    return bucket == InfluxSelectors.Kind.LAST ? SqlKind.ARG_MAX : agg.getAggregation().getKind();
   }
 
   private static MeasurementSchema schema(RelNode node, Adapter adapter, int depth) {
