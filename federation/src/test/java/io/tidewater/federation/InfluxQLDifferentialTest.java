@@ -104,6 +104,15 @@ class InfluxQLDifferentialTest {
       SELECT first("state"), last("state") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1d}ms GROUP BY time(6h)
       SELECT first("usage"), last("usage") FROM "cpu" WHERE time >= {start}ms and time <= {split+1h}ms GROUP BY time(1h)
       SELECT first("procs"), last("procs") FROM "cpu" WHERE time >= {start}ms and time <= {end}ms GROUP BY time(1d)
+      SELECT derivative(mean("usage"), 1m) FROM "cpu" WHERE time >= {split-3h}ms and time <= {split+1h}ms GROUP BY time(10m), "host"
+      SELECT non_negative_derivative(mean("usage"), 1s) * 8 AS "bits" FROM "cpu" WHERE time >= {split-7263s}ms and time <= {split+1h}ms GROUP BY time(1m) fill(null)
+      SELECT non_negative_derivative(max("procs")) FROM "cpu" WHERE time >= {start}ms and time <= {split-1h}ms GROUP BY time(1h), "host"
+      SELECT derivative(sum("procs"), 1h) FROM "cpu" WHERE "host" = 'b' AND time >= {split-5h}ms and time <= {split-1h}ms GROUP BY time(30m) fill(linear)
+      SELECT difference(sum("procs")) FROM "cpu" WHERE time >= {split-4h}ms and time <= {split+2h}ms GROUP BY time(30m) fill(0)
+      SELECT non_negative_difference(mean("usage")) FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+1h}ms GROUP BY time(20m), "host" fill(previous)
+      SELECT moving_average(mean("usage"), 3) FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+2h}ms GROUP BY time(1h) fill(none)
+      SELECT cumulative_sum(count("usage")) FROM "cpu" WHERE time >= {split-6h}ms and time <= {split+3h}ms GROUP BY time(1h), "region"
+      SELECT derivative(mean("usage")), difference(max("usage")) FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+1h}ms GROUP BY time(15m) LIMIT 5
       SELECT mean("usage") FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(45m) fill(previous)
       SELECT mean("usage") FROM "cpu" WHERE "host" = 'c' AND time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(5m) fill(linear)
       SELECT spread("procs") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1d}ms GROUP BY time(6h), "region"
@@ -154,7 +163,7 @@ class InfluxQLDifferentialTest {
     return out.stream();
   }
 
-  /** Replaces {start}, {end} and {split[+-]N(m|h|d)} by epoch milliseconds. */
+  /** Replaces {start}, {end} and {split[+-]N(s|m|h|d)} by epoch milliseconds. */
   private static String expand(String s) {
     StringBuilder out = new StringBuilder();
     int i = 0;
@@ -180,6 +189,7 @@ class InfluxQLDifferentialTest {
         long n = Long.parseLong(amount.substring(0, amount.length() - 1));
         Duration d =
             switch (amount.charAt(amount.length() - 1)) {
+              case 's' -> Duration.ofSeconds(n);
               case 'm' -> Duration.ofMinutes(n);
               case 'h' -> Duration.ofHours(n);
               case 'd' -> Duration.ofDays(n);
@@ -318,7 +328,8 @@ class InfluxQLDifferentialTest {
 
   static Stream<String> hotOnly() {
     return Stream.of(
-        "SELECT derivative(mean(\"usage\"), 1m) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+8h}ms GROUP BY time(10m)",
+        "SELECT derivative(\"usage\", 1m) FROM \"cpu\" WHERE \"host\" = 'a' AND time >= {split+2h}ms and time <= {split+8h}ms",
+        "SELECT mode(\"procs\") FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+8h}ms GROUP BY time(1h)",
         "SELECT percentile(\"usage\", 90) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
         "SELECT top(\"usage\", \"host\", 3) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
         "SELECT mean(\"usage\") FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+1d}ms GROUP BY time(1d) tz('Europe/Paris')");

@@ -20,6 +20,9 @@ import java.util.List;
  * @param offsetNanos GROUP BY time's offset
  * @param selectedTime for a lone selector (no GROUP BY time), the fetched value with its point's
  *     time in epoch milliseconds, which is the answer's time; else -1
+ * @param transforms the transformations of aggregates ({@code derivative(mean(f))}); when there are
+ *     any, every output reads the transformed series, its {@link Eval.Fetched} index naming a
+ *     transformation
  * @param range the time range of the WHERE clause
  * @param select the statement, for its fill, order, limits and offsets
  */
@@ -34,6 +37,7 @@ record SelectQuery(
     long intervalNanos,
     long offsetNanos,
     int selectedTime,
+    List<Transform> transforms,
     TimeCondition range,
     Statement.Select select) {
 

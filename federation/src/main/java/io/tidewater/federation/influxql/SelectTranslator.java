@@ -52,6 +52,20 @@ final class SelectTranslator {
   /** The fetched value holding a lone selector's point's time, or -1. */
   private int selectedTime = -1;
 
+  /** GROUP BY time's interval in nanoseconds, 0 without. */
+  private long interval;
+
+  /** The transformations of aggregates the fields use ({@code derivative(mean(f))}). */
+  private final List<Transform> transforms = new ArrayList<>();
+
+  /** While translating a field: whether it uses a transformation, a plain aggregate. */
+  private boolean fieldTransformed;
+
+  private boolean fieldPlain;
+
+  /** While translating a transformation's argument. */
+  private boolean insideTransform;
+
   private SelectTranslator(
       Statement.Select select,
       String database,
@@ -82,7 +96,6 @@ final class SelectTranslator {
 
   private SelectQuery translate() {
     boolean aggregate = !select.isRaw();
-    long interval = 0;
     long offset = 0;
     TreeSet<String> tags = new TreeSet<>();
     for (Expr d : select.dimensions()) {
@@ -116,9 +129,19 @@ final class SelectTranslator {
     lone = aggregate && interval == 0 && loneSelector(fields);
     List<String> columns = new ArrayList<>();
     List<Eval> outputs = new ArrayList<>();
+    boolean anyPlain = false;
     for (Field f : fields) {
       columns.add(f.name());
+      fieldTransformed = false;
+      fieldPlain = false;
       outputs.add(aggregate ? aggregateOutput(f.expr()) : rawOutput(f.expr(), f.alias() != null));
+      if (fieldTransformed && fieldPlain) {
+        throw notOverLake("a transformation and a plain aggregate in one field");
+      }
+      anyPlain |= fieldPlain;
+    }
+    if (!transforms.isEmpty()) {
+      range = transformRange(anyPlain);
     }
     if (!aggregate && rawFields.isEmpty()) {
       return null; // tags alone, or names the measurement lacks: no point to answer, as InfluxDB
@@ -210,6 +233,7 @@ final class SelectTranslator {
         interval,
         offset,
         selectedTime,
+        List.copyOf(transforms),
         range,
         select);
   }
@@ -431,6 +455,13 @@ final class SelectTranslator {
 
   private Eval call(Expr.Call c) {
     String name = c.name();
+    Transform.Kind transform = Transform.Kind.of(name);
+    if (transform != null) {
+      return transform(transform, c);
+    }
+    if (!insideTransform) {
+      fieldPlain = true;
+    }
     if (name.equals("spread")) {
       return new Eval.Arithmetic(
           Token.SUB, call(new Expr.Call("max", c.args())), call(new Expr.Call("min", c.args())));
@@ -439,7 +470,9 @@ final class SelectTranslator {
       throw new InfluxQLException(
           name
               + "() is not supported by the gateway over the lake (supported: count, sum, mean,"
-              + " median, min, max, first, last, spread, stddev, percentile, count(distinct()))");
+              + " median, min, max, first, last, spread, stddev, percentile, count(distinct()),"
+              + " and of these derivative, non_negative_derivative, difference,"
+              + " non_negative_difference, moving_average, cumulative_sum)");
     }
     if (name.equals("percentile")) {
       if (lone) {
@@ -497,6 +530,91 @@ final class SelectTranslator {
                   + " mean, median, min, max, first, last, spread, stddev, percentile,"
                   + " count(distinct()))");
     };
+  }
+
+  /**
+   * {@code derivative(mean(f)[, unit])} and the other transformations of an aggregate: the
+   * aggregate is fetched per bucket and transformed by the assembler; the field's value reads the
+   * transformed series ({@link Transform}).
+   */
+  private Eval transform(Transform.Kind kind, Expr.Call c) {
+    String name = c.name();
+    if (interval == 0) {
+      throw new InfluxQLException(name + " aggregate requires a GROUP BY interval");
+    }
+    if (insideTransform) {
+      throw notOverLake("a transformation of a transformation");
+    }
+    if (select.descending()) {
+      throw notOverLake(name + "() with ORDER BY time DESC");
+    }
+    int arity = kind == Transform.Kind.MOVING_AVERAGE ? 2 : 1;
+    boolean derivative =
+        kind == Transform.Kind.DERIVATIVE || kind == Transform.Kind.NON_NEGATIVE_DERIVATIVE;
+    if (c.args().size() < arity || c.args().size() > (derivative ? 2 : arity)) {
+      throw new InfluxQLException(
+          "invalid number of arguments for "
+              + name
+              + ", expected "
+              + arity
+              + ", got "
+              + c.args().size());
+    }
+    if (!(c.args().get(0) instanceof Expr.Call)) {
+      throw notOverLake(name + "() of raw points (" + name + "() of an aggregate is)");
+    }
+    long unit = interval;
+    if (c.args().size() == 2 && derivative) {
+      if (!(c.args().get(1) instanceof Expr.DurationLit d) || d.nanos() <= 0) {
+        throw new InfluxQLException(
+            "second argument to "
+                + name
+                + " must be a duration, got "
+                + Printer.print(c.args().get(1)));
+      }
+      unit = d.nanos();
+    }
+    int window = 0;
+    if (kind == Transform.Kind.MOVING_AVERAGE) {
+      if (!(c.args().get(1) instanceof Expr.IntegerLit n) || n.value() < 2) {
+        throw new InfluxQLException(
+            "moving_average window must be greater than 1, got " + Printer.print(c.args().get(1)));
+      }
+      window = (int) Math.min(n.value(), 100_000);
+    }
+    for (Transform t : transforms) {
+      if (t.kind().readsBucketBefore() != kind.readsBucketBefore()) {
+        throw notOverLake("cumulative_sum() with another transformation");
+      }
+    }
+    insideTransform = true;
+    Eval inner;
+    try {
+      inner = aggregateOutput(c.args().get(0));
+    } finally {
+      insideTransform = false;
+    }
+    fieldTransformed = true;
+    transforms.add(new Transform(kind, inner, unit, window));
+    return new Eval.Fetched(transforms.size() - 1);
+  }
+
+  /**
+   * The range the transformations read: InfluxDB reads one interval before the WHERE clause's start
+   * for all but cumulative_sum, so that the first bucket has a predecessor.
+   */
+  private TimeCondition transformRange(boolean anyPlain) {
+    if (anyPlain) {
+      throw notOverLake("transformations and plain aggregates in one statement");
+    }
+    if (!range.hasMin() || !transforms.get(0).kind().readsBucketBefore()) {
+      return range;
+    }
+    return new TimeCondition(range.rest(), range.min() - interval, range.max());
+  }
+
+  private static InfluxQLException notOverLake(String what) {
+    return new InfluxQLException(what + " is not supported by the gateway over the lake");
   }
 
   /** {@code percentile(f, N)}: InfluxDB's nearest rank ({@link StatisticalAggregates}). */

@@ -145,12 +145,47 @@ final class SeriesAssembler {
         }
       }
     }
+    if (!query.transforms().isEmpty()) {
+      return transformed(times, filled);
+    }
     List<List<Object>> values = new ArrayList<>(filled.size());
     for (int k = 0; k < filled.size(); k++) {
       List<Object> out = new ArrayList<>(query.outputs().size() + 1);
       out.add(Instant.ofEpochSecond(0, times.get(k)));
       for (Eval e : query.outputs()) {
         out.add(e.apply(filled.get(k)));
+      }
+      values.add(out);
+    }
+    return values;
+  }
+
+  /**
+   * The rows of a statement of transformations: each transformation of its aggregate's filled
+   * buckets (those with a value), a row at every time any of them has a point.
+   */
+  private List<List<Object>> transformed(List<Long> times, List<Object[]> filled) {
+    List<Transform> transforms = query.transforms();
+    TreeMap<Long, Object[]> rows = new TreeMap<>();
+    for (int i = 0; i < transforms.size(); i++) {
+      Transform t = transforms.get(i);
+      List<Transform.Point> points = new ArrayList<>();
+      for (int k = 0; k < filled.size(); k++) {
+        Object v = t.inner().apply(filled.get(k));
+        if (v instanceof Number) {
+          points.add(new Transform.Point(times.get(k), v));
+        }
+      }
+      for (Transform.Point p : t.apply(points)) {
+        rows.computeIfAbsent(p.time(), k -> new Object[transforms.size()])[i] = p.value();
+      }
+    }
+    List<List<Object>> values = new ArrayList<>(rows.size());
+    for (Map.Entry<Long, Object[]> row : rows.entrySet()) {
+      List<Object> out = new ArrayList<>(query.outputs().size() + 1);
+      out.add(Instant.ofEpochSecond(0, row.getKey()));
+      for (Eval e : query.outputs()) {
+        out.add(e.apply(row.getValue()));
       }
       values.add(out);
     }
