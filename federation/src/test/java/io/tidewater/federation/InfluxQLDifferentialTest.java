@@ -112,6 +112,11 @@ class InfluxQLDifferentialTest {
       SELECT non_negative_difference(mean("usage")) FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+1h}ms GROUP BY time(20m), "host" fill(previous)
       SELECT moving_average(mean("usage"), 3) FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+2h}ms GROUP BY time(1h) fill(none)
       SELECT cumulative_sum(count("usage")) FROM "cpu" WHERE time >= {split-6h}ms and time <= {split+3h}ms GROUP BY time(1h), "region"
+      SELECT distinct("state") FROM "cpu" WHERE time >= {split-3h}ms and time <= {split+1h}ms GROUP BY time(1h)
+      SELECT distinct("procs") FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+30m}ms GROUP BY time(30m), "host" LIMIT 3
+      SELECT DISTINCT "up" FROM "cpu" WHERE time >= {start}ms and time <= {split-1h}ms
+      SELECT distinct("usage") AS "values" FROM "cpu" WHERE "host" = 'a' AND time >= {split-90m}ms and time <= {split+20m}ms GROUP BY time(20m) fill(0)
+      SELECT count(distinct("state")) FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1h}ms GROUP BY time(6h)
       SELECT derivative(mean("usage")), difference(max("usage")) FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+1h}ms GROUP BY time(15m) LIMIT 5
       SELECT mean("usage") FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(45m) fill(previous)
       SELECT mean("usage") FROM "cpu" WHERE "host" = 'c' AND time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(5m) fill(linear)

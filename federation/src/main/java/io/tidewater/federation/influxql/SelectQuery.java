@@ -23,6 +23,8 @@ import java.util.List;
  * @param transforms the transformations of aggregates ({@code derivative(mean(f))}); when there are
  *     any, every output reads the transformed series, its {@link Eval.Fetched} index naming a
  *     transformation
+ * @param distinct whether the statement is {@code distinct(f)}: each row holds a value and the time
+ *     it first occurs in its bucket (fetched values 0 and 1), each one an answer row
  * @param range the time range of the WHERE clause
  * @param select the statement, for its fill, order, limits and offsets
  */
@@ -38,10 +40,11 @@ record SelectQuery(
     long offsetNanos,
     int selectedTime,
     List<Transform> transforms,
+    boolean distinct,
     TimeCondition range,
     Statement.Select select) {
 
   boolean aggregate() {
-    return !select.isRaw();
+    return !select.isRaw() || distinct;
   }
 }

@@ -126,6 +126,10 @@ final class SelectTranslator {
       range = new TimeCondition(range.rest(), range.min(), now);
     }
     List<Field> fields = expandWildcards(select.fields(), tags);
+    String distinct = distinctField(fields);
+    if (distinct != null) {
+      return distinct(distinct, fields.get(0), tags, offset);
+    }
     lone = aggregate && interval == 0 && loneSelector(fields);
     List<String> columns = new ArrayList<>();
     List<Eval> outputs = new ArrayList<>();
@@ -157,13 +161,7 @@ final class SelectTranslator {
     if (!aggregate) {
       selected.add("\"time\"");
     } else if (interval != 0) {
-      bucket =
-          DateBin.FUNCTION
-              + "("
-              + (interval / MILLI)
-              + ", \"time\""
-              + (offset == 0 ? "" : ", " + timestamp(Math.floorMod(offset, interval) / MILLI))
-              + ")";
+      bucket = bucket(interval, offset);
       selected.add(bucket);
     }
     selected.addAll(fetchedSql);
@@ -234,6 +232,7 @@ final class SelectTranslator {
         offset,
         selectedTime,
         List.copyOf(transforms),
+        false,
         range,
         select);
   }
@@ -244,6 +243,15 @@ final class SelectTranslator {
    */
   static String where(MeasurementSchema schema, TimeCondition range) {
     return new SelectTranslator(null, null, schema, range, 0).where(range);
+  }
+
+  private static String bucket(long interval, long offset) {
+    return DateBin.FUNCTION
+        + "("
+        + (interval / MILLI)
+        + ", \"time\""
+        + (offset == 0 ? "" : ", " + timestamp(Math.floorMod(offset, interval) / MILLI))
+        + ")";
   }
 
   private String where(TimeCondition range) {
@@ -530,6 +538,87 @@ final class SelectTranslator {
                   + " mean, median, min, max, first, last, spread, stddev, percentile,"
                   + " count(distinct()))");
     };
+  }
+
+  /**
+   * The field of a statement whose one field is {@code distinct(f)} (or {@code DISTINCT f}), null
+   * for any other statement; distinct() with anything else is InfluxDB's error.
+   */
+  private String distinctField(List<Field> fields) {
+    String found = null;
+    for (Field f : fields) {
+      Expr e = f.expr();
+      if (e instanceof Expr.Distinct d) {
+        found = d.name();
+      } else if (e instanceof Expr.Call c && c.name().equals("distinct")) {
+        if (c.args().size() != 1 || !(c.args().get(0) instanceof Expr.VarRef v)) {
+          throw new InfluxQLException("distinct function requires at least one argument");
+        }
+        found = v.name();
+      }
+    }
+    if (found != null && fields.size() > 1) {
+      throw new InfluxQLException(
+          "aggregate function distinct() cannot be combined with other functions or fields");
+    }
+    return found;
+  }
+
+  /**
+   * {@code distinct(f)}: each value once per bucket and series, with the time it first occurs, so
+   * that the assembler orders them as InfluxDB does (by that time, then by value). InfluxDB fills
+   * no empty bucket for it.
+   */
+  private SelectQuery distinct(String name, Field field, TreeSet<String> tags, long offset) {
+    if (select.descending()) {
+      throw notOverLake("distinct() with ORDER BY time DESC");
+    }
+    Expr.VarRef ref = new Expr.VarRef(name, null);
+    String column = fieldArgument("distinct", ref);
+    fetch(column, false, false);
+    fetch("MIN(\"time\")", false, false);
+    List<String> groups = new ArrayList<>();
+    for (String t : tags) {
+      groups.add(tagColumn(t));
+    }
+    if (interval != 0) {
+      groups.add(bucket(interval, offset));
+    }
+    List<String> selected = new ArrayList<>(groups);
+    selected.addAll(fetchedSql);
+    groups.add(column);
+    List<String> where = new ArrayList<>();
+    String bounds = where(range);
+    if (!bounds.isEmpty()) {
+      where.add(bounds);
+    }
+    where.add(column + " IS NOT NULL");
+    String sql =
+        "SELECT "
+            + String.join(", ", selected)
+            + " FROM "
+            + sqlName(database)
+            + '.'
+            + sqlName(schema.measurement())
+            + " WHERE "
+            + String.join(" AND ", where)
+            + " GROUP BY "
+            + String.join(", ", groups);
+    return new SelectQuery(
+        sql,
+        List.copyOf(tags),
+        interval != 0,
+        List.copyOf(fetchedCounts),
+        List.of(field.alias() != null ? field.alias() : "distinct"),
+        List.of(new Eval.Fetched(0)),
+        List.of(),
+        interval,
+        offset,
+        -1,
+        List.of(),
+        true,
+        range,
+        select);
   }
 
   /**

@@ -1,7 +1,10 @@
 package io.tidewater.federation.influxql;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +51,12 @@ final class SeriesAssembler {
     int first = t + (query.hasTime() ? 1 : 0);
     Object[] fetched = new Object[query.fetched().size()];
     System.arraycopy(row, first, fetched, 0, fetched.length);
+    if (query.distinct()) {
+      long bucket = query.hasTime() ? nanos((Instant) row[t]) : 0;
+      count(1);
+      g.raw.add(List.of(bucket, fetched[0], nanos(fetched[1])));
+      return;
+    }
     if (!query.aggregate()) {
       List<Object> out = new ArrayList<>(query.outputs().size() + 1);
       out.add(row[t]);
@@ -69,7 +78,10 @@ final class SeriesAssembler {
     columns.add("time");
     columns.addAll(query.columns());
     for (Map.Entry<List<String>, Group> e : groups.entrySet()) {
-      List<List<Object>> values = query.aggregate() ? aggregated(e.getValue()) : e.getValue().raw;
+      List<List<Object>> values =
+          query.distinct()
+              ? distinct(e.getValue())
+              : query.aggregate() ? aggregated(e.getValue()) : e.getValue().raw;
       if (values.isEmpty()) {
         continue;
       }
@@ -192,6 +204,44 @@ final class SeriesAssembler {
     return values;
   }
 
+  /**
+   * distinct()'s rows: by bucket, then by the time each value first occurs, then by value (false
+   * before true), as InfluxDB's distinct reducer sorts them; each at its bucket's time (the range's
+   * start without GROUP BY time).
+   */
+  private List<List<Object>> distinct(Group g) {
+    List<List<Object>> rows = new ArrayList<>(g.raw);
+    rows.sort(
+        (a, b) -> {
+          int c = Long.compare((Long) a.get(0), (Long) b.get(0));
+          if (c == 0) {
+            c = Long.compare((Long) a.get(2), (Long) b.get(2));
+          }
+          return c != 0 ? c : compareValues(a.get(1), b.get(1));
+        });
+    TimeCondition r = query.range();
+    List<List<Object>> values = new ArrayList<>(rows.size());
+    for (List<Object> row : rows) {
+      long time = query.hasTime() ? (Long) row.get(0) : r.hasMin() ? r.min() : 0L;
+      values.add(List.of(Instant.ofEpochSecond(0, time), row.get(1)));
+    }
+    return values;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static int compareValues(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) {
+      return x instanceof Long && y instanceof Long
+          ? Long.compare(x.longValue(), y.longValue())
+          : Double.compare(x.doubleValue(), y.doubleValue());
+    }
+    if (a instanceof String x && b instanceof String y) {
+      return Arrays.compareUnsigned(
+          x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8));
+    }
+    return ((Comparable<Object>) a).compareTo(b);
+  }
+
   /** The bucket's values with each missing one filled as {@code fill} says. */
   private Object[] withMissing(Object[] v, Fill fill, Object[] previous) {
     List<Boolean> counts = query.fetched();
@@ -290,6 +340,18 @@ final class SeriesAssembler {
 
   private static long nanos(Instant i) {
     return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  /**
+   * A time value of a fetched column (Calcite's TIMESTAMP as an Instant, a Timestamp or millis).
+   */
+  private static long nanos(Object t) {
+    if (t instanceof Instant i) {
+      return nanos(i);
+    } else if (t instanceof Timestamp ts) {
+      return nanos(ts.toInstant());
+    }
+    return ((Number) t).longValue() * 1_000_000L;
   }
 
   private static int compare(List<String> a, List<String> b) {
