@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.federation.functions.DateBin;
 import io.tidewater.federation.functions.InfluxSelectors;
+import io.tidewater.federation.functions.InfluxWindow;
 import io.tidewater.federation.functions.RegexMatch;
 import io.tidewater.federation.functions.SqlRewrite;
 import io.tidewater.federation.functions.StatisticalAggregates;
@@ -28,6 +29,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -686,6 +688,11 @@ public final class SqlEngine {
           root.add(DateBin.FUNCTION, ScalarFunctionImpl.create(m));
         }
       }
+      root.add(
+          InfluxWindow.FUNCTION,
+          ScalarFunctionImpl.create(
+              InfluxWindow.class.getMethod(
+                  "start", long.class, long.class, String.class, Timestamp.class)));
       root.add(
           RegexMatch.MATCHES,
           ScalarFunctionImpl.create(

@@ -117,6 +117,12 @@ class InfluxQLDifferentialTest {
       SELECT DISTINCT "up" FROM "cpu" WHERE time >= {start}ms and time <= {split-1h}ms
       SELECT distinct("usage") AS "values" FROM "cpu" WHERE "host" = 'a' AND time >= {split-90m}ms and time <= {split+20m}ms GROUP BY time(20m) fill(0)
       SELECT count(distinct("state")) FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1h}ms GROUP BY time(6h)
+      SELECT mean("usage") FROM "cpu" WHERE time >= {start}ms and time <= {end}ms GROUP BY time(1d) tz('Europe/Paris')
+      SELECT max("usage") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+6h}ms GROUP BY time(1h), "host" fill(null) tz('Asia/Kolkata')
+      SELECT count("usage") FROM "cpu" WHERE time >= {split-2d}ms and time <= {split+1d}ms GROUP BY time(6h, 1h) fill(0) tz('America/New_York')
+      SELECT "usage" FROM "cpu" WHERE "host" = 'a' AND time >= {split-20m}ms and time <= {split+10m}ms tz('Europe/Paris')
+      SELECT last("usage") FROM "cpu" WHERE time >= {start}ms and time <= {split-1h}ms tz('Asia/Tokyo')
+      SELECT sum("procs") FROM "cpu" WHERE time >= '2025-05-07 00:00:00' and time < '2025-05-09 00:00:00' GROUP BY time(1d) tz('Europe/Paris')
       SELECT derivative(mean("usage")), difference(max("usage")) FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+1h}ms GROUP BY time(15m) LIMIT 5
       SELECT mean("usage") FROM "cpu" WHERE time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(45m) fill(previous)
       SELECT mean("usage") FROM "cpu" WHERE "host" = 'c' AND time >= {split-2h}ms and time <= {split+2h}ms GROUP BY time(5m) fill(linear)
@@ -337,7 +343,7 @@ class InfluxQLDifferentialTest {
         "SELECT mode(\"procs\") FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+8h}ms GROUP BY time(1h)",
         "SELECT percentile(\"usage\", 90) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
         "SELECT top(\"usage\", \"host\", 3) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
-        "SELECT mean(\"usage\") FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+1d}ms GROUP BY time(1d) tz('Europe/Paris')");
+        "SELECT integral(\"usage\") FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+1d}ms GROUP BY time(1h)");
   }
 
   private void compare(String q, String params) throws Exception {

@@ -136,11 +136,7 @@ public final class InfluxQLEngine {
         select, database, rp, TimeCondition.of(select.condition(), now, select.location()), now)) {
       return hot.answer(select, database, rp, limits);
     }
-    if (select.location() != null) {
-      throw new InfluxQLException(
-          "tz() is answered by the Tidewater gateway only over the hot days (by InfluxDB)");
-    }
-    TimeCondition range = TimeCondition.of(select.condition(), now, null);
+    TimeCondition range = TimeCondition.of(select.condition(), now, select.location());
     List<InfluxResults.Series> out = new ArrayList<>();
     for (Source source : select.sources()) {
       if (source instanceof Source.SubQuery) {

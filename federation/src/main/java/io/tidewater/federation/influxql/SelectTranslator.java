@@ -2,6 +2,7 @@ package io.tidewater.federation.influxql;
 
 import io.tidewater.federation.functions.DateBin;
 import io.tidewater.federation.functions.InfluxSelectors;
+import io.tidewater.federation.functions.InfluxWindow;
 import io.tidewater.federation.functions.RegexMatch;
 import io.tidewater.federation.functions.StatisticalAggregates;
 import io.tidewater.federation.influx.InfluxQlGroups;
@@ -245,7 +246,18 @@ final class SelectTranslator {
     return new SelectTranslator(null, null, schema, range, 0).where(range);
   }
 
-  private static String bucket(long interval, long offset) {
+  /** A row's GROUP BY time bucket: DATE_BIN's, or InfluxDB's windows in the statement's tz(). */
+  private String bucket(long interval, long offset) {
+    if (select.location() != null) {
+      return InfluxWindow.FUNCTION
+          + "("
+          + (interval / MILLI)
+          + ", "
+          + (offset / MILLI)
+          + ", "
+          + sqlString(select.location().getId())
+          + ", \"time\")";
+    }
     return DateBin.FUNCTION
         + "("
         + (interval / MILLI)

@@ -1,8 +1,11 @@
 package io.tidewater.federation.influxql;
 
+import io.tidewater.federation.functions.InfluxWindow;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -98,7 +101,7 @@ final class SeriesAssembler {
       for (int i = 0; i < query.tags().size(); i++) {
         tags.put(query.tags().get(i), e.getKey().get(i));
       }
-      out.add(new InfluxResults.Series(measurement, tags, columns, values, false));
+      out.add(new InfluxResults.Series(measurement, tags, columns, zoned(values), false));
     }
     return page(out, query.select().slimit(), query.select().soffset());
   }
@@ -131,10 +134,11 @@ final class SeriesAssembler {
               .findFirst()
               .orElseThrow()
               .getKey();
-      long start = bucket(r.hasMin() ? r.min() : firstPresent, interval, offset);
-      long end = bucket(r.max(), interval, offset);
+      long start = windowStart(r.hasMin() ? r.min() : firstPresent, interval, offset);
+      long end = windowStart(r.max(), interval, offset);
+      InfluxWindow.Walk walk = new InfluxWindow.Walk(start, interval, query.select().location());
       Object[] previous = new Object[n];
-      for (long b = start; b <= end; b += interval) {
+      for (long b = walk.next(); b <= end && b != Long.MAX_VALUE; b = walk.next()) {
         Object[] v = g.buckets.get(b);
         boolean present = v != null && anyPresent(v);
         if (!present && fill == Fill.NONE) {
@@ -152,9 +156,6 @@ final class SeriesAssembler {
         times.add(b);
         filled.add(row);
         count(1);
-        if (b > Long.MAX_VALUE - interval) {
-          break;
-        }
       }
     }
     if (!query.transforms().isEmpty()) {
@@ -310,8 +311,30 @@ final class SeriesAssembler {
     return value != null && !(count && value instanceof Number c && c.longValue() == 0);
   }
 
-  private static long bucket(long t, long interval, long offset) {
+  /** The start of the window holding {@code t}: InfluxDB's, in the statement's tz() if any. */
+  private long windowStart(long t, long interval, long offset) {
+    ZoneId zone = query.select().location();
+    if (zone != null) {
+      return InfluxWindow.window(t, interval, offset, zone)[0];
+    }
     return t - Math.floorMod(t - offset, interval);
+  }
+
+  /** The rows with their times in the statement's tz(), which the answer writes with its offset. */
+  private List<List<Object>> zoned(List<List<Object>> values) {
+    ZoneId zone = query.select().location();
+    if (zone == null) {
+      return values;
+    }
+    List<List<Object>> out = new ArrayList<>(values.size());
+    for (List<Object> row : values) {
+      List<Object> copy = new ArrayList<>(row);
+      if (copy.get(0) instanceof Instant i) {
+        copy.set(0, ZonedDateTime.ofInstant(i, zone));
+      }
+      out.add(copy);
+    }
+    return out;
   }
 
   private void count(long n) {
