@@ -23,8 +23,8 @@ import java.util.List;
  * @param transforms the transformations of aggregates ({@code derivative(mean(f))}); when there are
  *     any, every output reads the transformed series, its {@link Eval.Fetched} index naming a
  *     transformation
- * @param distinct whether the statement is {@code distinct(f)}: each row holds a value and the time
- *     it first occurs in its bucket (fetched values 0 and 1), each one an answer row
+ * @param form how rows become answer rows
+ * @param integralUnitNanos integral()'s unit (its second argument, else a second)
  * @param range the time range of the WHERE clause
  * @param select the statement, for its fill, order, limits and offsets
  */
@@ -40,11 +40,31 @@ record SelectQuery(
     long offsetNanos,
     int selectedTime,
     List<Transform> transforms,
-    boolean distinct,
+    Form form,
+    long integralUnitNanos,
     TimeCondition range,
     Statement.Select select) {
 
+  /** How the SQL's rows become answer rows. */
+  enum Form {
+    /** One answer row per SQL row (raw points). */
+    POINTS,
+    /** One per bucket (and series), filled, possibly transformed. */
+    BUCKETS,
+    /** distinct(f): a value and the time it first occurs in its bucket (fetched 0 and 1) a row. */
+    DISTINCT,
+    /**
+     * integral(f): the points of each series in time order (fetched: the value and the series key),
+     * integrated by the assembler.
+     */
+    INTEGRAL
+  }
+
   boolean aggregate() {
-    return !select.isRaw() || distinct;
+    return form != Form.POINTS;
+  }
+
+  boolean distinct() {
+    return form == Form.DISTINCT;
   }
 }

@@ -131,6 +131,9 @@ final class SelectTranslator {
     if (distinct != null) {
       return distinct(distinct, fields.get(0), tags, offset);
     }
+    if (fields.stream().anyMatch(f -> calls(f.expr(), "integral"))) {
+      return integral(fields, tags, offset);
+    }
     lone = aggregate && interval == 0 && loneSelector(fields);
     List<String> columns = new ArrayList<>();
     List<Eval> outputs = new ArrayList<>();
@@ -233,7 +236,8 @@ final class SelectTranslator {
         offset,
         selectedTime,
         List.copyOf(transforms),
-        false,
+        aggregate ? SelectQuery.Form.BUCKETS : SelectQuery.Form.POINTS,
+        0,
         range,
         select);
   }
@@ -628,7 +632,91 @@ final class SelectTranslator {
         offset,
         -1,
         List.of(),
+        SelectQuery.Form.DISTINCT,
+        0,
+        range,
+        select);
+  }
+
+  private static boolean calls(Expr e, String name) {
+    if (e instanceof Expr.Call c) {
+      return c.name().equals(name) || c.args().stream().anyMatch(a -> calls(a, name));
+    } else if (e instanceof Expr.Binary b) {
+      return calls(b.lhs(), name) || calls(b.rhs(), name);
+    } else if (e instanceof Expr.Paren p) {
+      return calls(p.expr(), name);
+    }
+    return false;
+  }
+
+  /**
+   * {@code integral(f[, unit])}, the statement's one field: each series' points in time order,
+   * integrated by the assembler as InfluxDB's reducer integrates them.
+   */
+  private SelectQuery integral(List<Field> fields, TreeSet<String> tags, long offset) {
+    if (fields.size() != 1 || !(fields.get(0).expr() instanceof Expr.Call c)) {
+      throw notOverLake("integral() with other fields or in arithmetic");
+    }
+    if (select.descending()) {
+      throw notOverLake("integral() with ORDER BY time DESC");
+    }
+    if (c.args().isEmpty() || c.args().size() > 2) {
+      throw new InfluxQLException(
+          "invalid number of arguments for integral, expected at least 1 but no more than 2, got "
+              + c.args().size());
+    }
+    long unit = 1_000_000_000L;
+    if (c.args().size() == 2) {
+      if (!(c.args().get(1) instanceof Expr.DurationLit d) || d.nanos() <= 0) {
+        throw new InfluxQLException("second argument must be a duration");
+      }
+      unit = d.nanos();
+    }
+    String column = fieldArgument("integral", c.args().get(0));
+    FieldType type = fieldType(c.args().get(0));
+    if (type == FieldType.STRING || type == FieldType.BOOLEAN) {
+      throw new InfluxQLException(
+          "integral() needs a numeric field; " + c.args().get(0) + " is not one");
+    }
+    fetch(column, false, false);
+    fetch(seriesKey(), false, false);
+    List<String> selected = new ArrayList<>();
+    for (String t : tags) {
+      selected.add(tagColumn(t));
+    }
+    selected.add("\"time\"");
+    selected.addAll(fetchedSql);
+    List<String> where = new ArrayList<>();
+    String bounds = where(range);
+    if (!bounds.isEmpty()) {
+      where.add(bounds);
+    }
+    where.add(column + " IS NOT NULL");
+    String sql =
+        "SELECT "
+            + String.join(", ", selected)
+            + " FROM "
+            + sqlName(database)
+            + '.'
+            + sqlName(schema.measurement())
+            + " WHERE "
+            + String.join(" AND ", where)
+            + " ORDER BY \"time\"";
+    Field field = fields.get(0);
+    return new SelectQuery(
+        sql,
+        List.copyOf(tags),
         true,
+        List.copyOf(fetchedCounts),
+        List.of(field.name()),
+        List.of(new Eval.Fetched(0)),
+        List.of(),
+        interval,
+        offset,
+        -1,
+        List.of(),
+        SelectQuery.Form.INTEGRAL,
+        unit,
         range,
         select);
   }

@@ -54,6 +54,11 @@ final class SeriesAssembler {
     int first = t + (query.hasTime() ? 1 : 0);
     Object[] fetched = new Object[query.fetched().size()];
     System.arraycopy(row, first, fetched, 0, fetched.length);
+    if (query.form() == SelectQuery.Form.INTEGRAL) {
+      count(1);
+      g.raw.add(List.of(nanos((Instant) row[t]), fetched[0], fetched[1]));
+      return;
+    }
     if (query.distinct()) {
       long bucket = query.hasTime() ? nanos((Instant) row[t]) : 0;
       count(1);
@@ -80,28 +85,45 @@ final class SeriesAssembler {
     List<String> columns = new ArrayList<>();
     columns.add("time");
     columns.addAll(query.columns());
+    // integral()'s last window of each series, which InfluxDB emits after every other row.
+    List<InfluxResults.Series> flushed = new ArrayList<>();
     for (Map.Entry<List<String>, Group> e : groups.entrySet()) {
-      List<List<Object>> values =
-          query.distinct()
-              ? distinct(e.getValue())
-              : query.aggregate() ? aggregated(e.getValue()) : e.getValue().raw;
+      SortedMap<String, String> tags = new TreeMap<>();
+      for (int i = 0; i < query.tags().size(); i++) {
+        tags.put(query.tags().get(i), e.getKey().get(i));
+      }
+      List<List<Object>> values;
+      if (query.form() == SelectQuery.Form.INTEGRAL) {
+        List<List<Object>> last = new ArrayList<>();
+        values = integral(e.getValue(), last);
+        if (!last.isEmpty()) {
+          flushed.add(new InfluxResults.Series(measurement, tags, columns, zoned(last), false));
+        }
+      } else {
+        values =
+            switch (query.form()) {
+              case DISTINCT -> distinct(e.getValue());
+              case BUCKETS -> aggregated(e.getValue());
+              case POINTS, INTEGRAL -> e.getValue().raw;
+            };
+      }
       if (values.isEmpty()) {
         continue;
       }
       if (query.aggregate() && query.select().descending()) {
         Collections.reverse(values);
       }
-      if (query.aggregate() || !query.tags().isEmpty()) {
+      if (query.form() != SelectQuery.Form.INTEGRAL
+          && (query.aggregate() || !query.tags().isEmpty())) {
         values = page(values, query.select().limit(), query.select().offset());
         if (values.isEmpty()) {
           continue;
         }
       }
-      SortedMap<String, String> tags = new TreeMap<>();
-      for (int i = 0; i < query.tags().size(); i++) {
-        tags.put(query.tags().get(i), e.getKey().get(i));
-      }
       out.add(new InfluxResults.Series(measurement, tags, columns, zoned(values), false));
+    }
+    if (query.form() == SelectQuery.Form.INTEGRAL) {
+      out = runs(out, flushed);
     }
     return page(out, query.select().slimit(), query.select().soffset());
   }
@@ -227,6 +249,115 @@ final class SeriesAssembler {
       values.add(List.of(Instant.ofEpochSecond(0, time), row.get(1)));
     }
     return values;
+  }
+
+  /**
+   * integral()'s answer as InfluxDB writes its stream of rows: every series' rows, then the last
+   * windows; a series is a run of rows with the same tags (so a last window right after its own
+   * series' rows joins them), and LIMIT/OFFSET count per run, as InfluxDB's limit iterator does.
+   */
+  private List<InfluxResults.Series> runs(
+      List<InfluxResults.Series> inline, List<InfluxResults.Series> flushed) {
+    List<InfluxResults.Series> all = new ArrayList<>(inline);
+    all.addAll(flushed);
+    List<InfluxResults.Series> out = new ArrayList<>();
+    for (InfluxResults.Series s : all) {
+      InfluxResults.Series previous = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (previous != null && previous.tags().equals(s.tags())) {
+        List<List<Object>> joined = new ArrayList<>(previous.values());
+        joined.addAll(s.values());
+        out.set(
+            out.size() - 1,
+            new InfluxResults.Series(measurement, s.tags(), s.columns(), joined, false));
+      } else {
+        out.add(s);
+      }
+    }
+    List<InfluxResults.Series> paged = new ArrayList<>();
+    for (InfluxResults.Series s : out) {
+      List<List<Object>> values = page(s.values(), query.select().limit(), query.select().offset());
+      if (!values.isEmpty()) {
+        paged.add(new InfluxResults.Series(measurement, s.tags(), s.columns(), values, false));
+      }
+    }
+    return paged;
+  }
+
+  /**
+   * integral()'s rows: the trapezoids between a series' successive points per window, the window's
+   * share of a trapezoid across its end interpolated, as InfluxDB's integral reducer sums them
+   * (query/functions.go); a row per window with points, at the window's start (time 0 without GROUP
+   * BY time). The last window's row goes to {@code last}: InfluxDB emits it only when the input
+   * ends, after every series' other rows (and in no defined order among series). Several series in
+   * one group are refused: InfluxDB integrates their merged points, in an order among equal times
+   * that only its heap decides.
+   */
+  private List<List<Object>> integral(Group g, List<List<Object>> last) {
+    List<List<Object>> points = new ArrayList<>(g.raw);
+    points.sort((a, b) -> Long.compare((Long) a.get(0), (Long) b.get(0)));
+    Object series = points.isEmpty() ? null : points.get(0).get(2);
+    for (List<Object> p : points) {
+      if (!p.get(2).equals(series)) {
+        throw new InfluxQLException(
+            "integral() of several series in one group is not supported by the gateway over the"
+                + " lake (InfluxDB integrates their merged points in an order it does not define):"
+                + " GROUP BY the tags that tell the series apart, or *");
+      }
+    }
+    long interval = query.intervalNanos();
+    double unit = query.integralUnitNanos();
+    List<List<Object>> out = new ArrayList<>();
+    boolean started = false;
+    long prevT = 0;
+    double prevV = 0;
+    long windowStart = 0;
+    long windowEnd = 0;
+    double sum = 0;
+    for (List<Object> p : points) {
+      long t = (Long) p.get(0);
+      double v = ((Number) p.get(1)).doubleValue();
+      if (!started) {
+        started = true;
+        prevT = t;
+        prevV = v;
+        if (interval != 0) {
+          long[] w = window(t);
+          windowStart = w[0];
+          windowEnd = w[1];
+        }
+        continue;
+      }
+      if (prevT == t) {
+        prevV = v;
+        continue;
+      }
+      if (interval != 0 && t >= windowEnd) {
+        if (prevT != windowEnd) {
+          double slope = (v - prevV) / (double) (t - prevT);
+          double value = slope * (double) (windowEnd - prevT) + prevV;
+          sum += 0.5 * (value + prevV) * ((double) (windowEnd - prevT) / unit);
+          prevV = value;
+          prevT = windowEnd;
+        }
+        out.add(List.of(Instant.ofEpochSecond(0, windowStart), sum));
+        long[] w = window(t);
+        windowStart = w[0];
+        windowEnd = w[1];
+        sum = 0;
+      }
+      sum += 0.5 * (v + prevV) * ((double) (t - prevT) / unit);
+      prevT = t;
+      prevV = v;
+    }
+    if (started && prevT != windowStart) {
+      last.add(List.of(Instant.ofEpochSecond(0, windowStart), sum));
+    }
+    return out;
+  }
+
+  private long[] window(long t) {
+    return InfluxWindow.window(
+        t, query.intervalNanos(), query.offsetNanos(), query.select().location());
   }
 
   @SuppressWarnings("unchecked")
