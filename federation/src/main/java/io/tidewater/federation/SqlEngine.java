@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.federation.functions.DateBin;
+import io.tidewater.federation.functions.InfluxMode;
 import io.tidewater.federation.functions.InfluxSelectors;
 import io.tidewater.federation.functions.InfluxWindow;
 import io.tidewater.federation.functions.RegexMatch;
@@ -704,6 +705,8 @@ public final class SqlEngine {
       StatisticalAggregates.FUNCTIONS.forEach(
           (name, implementation) -> root.add(name, AggregateFunctionImpl.create(implementation)));
       InfluxSelectors.FUNCTIONS.forEach(
+          (name, implementation) -> root.add(name, AggregateFunctionImpl.create(implementation)));
+      InfluxMode.FUNCTIONS.forEach(
           (name, implementation) -> root.add(name, AggregateFunctionImpl.create(implementation)));
       return connection;
     } catch (SQLException e) {

@@ -117,6 +117,9 @@ class InfluxQLDifferentialTest {
       SELECT DISTINCT "up" FROM "cpu" WHERE time >= {start}ms and time <= {split-1h}ms
       SELECT distinct("usage") AS "values" FROM "cpu" WHERE "host" = 'a' AND time >= {split-90m}ms and time <= {split+20m}ms GROUP BY time(20m) fill(0)
       SELECT count(distinct("state")) FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1h}ms GROUP BY time(6h)
+      SELECT mode("state") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+6h}ms GROUP BY time(6h)
+      SELECT mode("up") FROM "cpu" WHERE time >= {split-3h}ms and time <= {split+1h}ms GROUP BY time(1h), "host"
+      SELECT mode("usage") FROM "cpu" WHERE "host" = 'a' AND time >= {split-30m}ms and time <= {split+20m}ms GROUP BY time(10m)
       SELECT integral("usage") FROM "cpu" WHERE time >= {split-3h}ms and time <= {split+1h}ms GROUP BY time(1h), *
       SELECT integral("procs", 1m) FROM "cpu" WHERE "host" = 'a' AND time >= {split-2d}ms and time <= {split-1h}ms GROUP BY time(6h)
       SELECT integral("usage", 1h) AS "area" FROM "cpu" WHERE time >= {split-7263s}ms and time <= {split+1h}ms GROUP BY "host", "region"
@@ -344,7 +347,6 @@ class InfluxQLDifferentialTest {
   static Stream<String> hotOnly() {
     return Stream.of(
         "SELECT derivative(\"usage\", 1m) FROM \"cpu\" WHERE \"host\" = 'a' AND time >= {split+2h}ms and time <= {split+8h}ms",
-        "SELECT mode(\"procs\") FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+8h}ms GROUP BY time(1h)",
         "SELECT percentile(\"usage\", 90) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
         "SELECT top(\"usage\", \"host\", 3) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
         "SELECT integral(\"usage\") FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+1d}ms GROUP BY time(1h)");

@@ -70,6 +70,7 @@ public final class FunctionCalls {
   private static Set<String> names() {
     Set<String> all = new HashSet<>(StatisticalAggregates.FUNCTIONS.keySet());
     all.addAll(InfluxSelectors.FUNCTIONS.keySet());
+    all.addAll(InfluxMode.FUNCTIONS.keySet());
     return Set.copyOf(all);
   }
 

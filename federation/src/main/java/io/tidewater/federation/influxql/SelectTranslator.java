@@ -1,6 +1,7 @@
 package io.tidewater.federation.influxql;
 
 import io.tidewater.federation.functions.DateBin;
+import io.tidewater.federation.functions.InfluxMode;
 import io.tidewater.federation.functions.InfluxSelectors;
 import io.tidewater.federation.functions.InfluxWindow;
 import io.tidewater.federation.functions.RegexMatch;
@@ -32,7 +33,17 @@ final class SelectTranslator {
   private static final long MILLI = 1_000_000L;
   private static final List<String> SUPPORTED =
       List.of(
-          "count", "sum", "mean", "median", "min", "max", "first", "last", "stddev", "percentile");
+          "count",
+          "sum",
+          "mean",
+          "median",
+          "mode",
+          "min",
+          "max",
+          "first",
+          "last",
+          "stddev",
+          "percentile");
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -491,12 +502,7 @@ final class SelectTranslator {
           Token.SUB, call(new Expr.Call("max", c.args())), call(new Expr.Call("min", c.args())));
     }
     if (!SUPPORTED.contains(name)) {
-      throw new InfluxQLException(
-          name
-              + "() is not supported by the gateway over the lake (supported: count, sum, mean,"
-              + " median, min, max, first, last, spread, stddev, percentile, count(distinct()),"
-              + " and of these derivative, non_negative_derivative, difference,"
-              + " non_negative_difference, moving_average, cumulative_sum)");
+      throw unsupported(name);
     }
     if (name.equals("percentile")) {
       if (lone) {
@@ -547,12 +553,8 @@ final class SelectTranslator {
               false);
       case "stddev" -> fetch("STDDEV_SAMP(" + asDouble + ")", false, false);
       case "median" -> fetch("MEDIAN(" + asDouble + ")", false, false);
-      default ->
-          throw new InfluxQLException(
-              name
-                  + "() is not supported by the gateway over the lake (supported: count, sum,"
-                  + " mean, median, min, max, first, last, spread, stddev, percentile,"
-                  + " count(distinct()))");
+      case "mode" -> fetch(InfluxMode.function(sqlType(type)) + "(" + field + ")", false, false);
+      default -> throw unsupported(name);
     };
   }
 
@@ -800,6 +802,16 @@ final class SelectTranslator {
       return range;
     }
     return new TimeCondition(range.rest(), range.min() - interval, range.max());
+  }
+
+  private static InfluxQLException unsupported(String name) {
+    return new InfluxQLException(
+        name
+            + "() is not supported by the gateway over the lake (supported: count, sum, mean,"
+            + " median, mode, min, max, first, last, spread, stddev, percentile, distinct,"
+            + " count(distinct()), integral, and of aggregates derivative,"
+            + " non_negative_derivative, difference, non_negative_difference, moving_average,"
+            + " cumulative_sum)");
   }
 
   private static InfluxQLException notOverLake(String what) {
