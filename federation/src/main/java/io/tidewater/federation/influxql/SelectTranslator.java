@@ -4,20 +4,15 @@ import io.tidewater.federation.functions.DateBin;
 import io.tidewater.federation.functions.InfluxMode;
 import io.tidewater.federation.functions.InfluxSelectors;
 import io.tidewater.federation.functions.InfluxWindow;
-import io.tidewater.federation.functions.RegexMatch;
 import io.tidewater.federation.functions.StatisticalAggregates;
 import io.tidewater.federation.influx.InfluxQlGroups;
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.policy.rollup.FieldType;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -44,8 +39,6 @@ final class SelectTranslator {
           "last",
           "stddev",
           "percentile");
-  private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private final Statement.Select select;
   private final String database;
@@ -53,6 +46,7 @@ final class SelectTranslator {
   private TimeCondition range;
   private final long now;
 
+  private final SqlConditions conditions;
   private final List<String> fetchedSql = new ArrayList<>();
   private final List<Boolean> fetchedCounts = new ArrayList<>();
   private final Map<String, Integer> fetchedIndex = new HashMap<>();
@@ -87,6 +81,7 @@ final class SelectTranslator {
     this.select = select;
     this.database = database;
     this.schema = schema;
+    this.conditions = new SqlConditions(schema);
     this.range = range;
     this.now = now;
   }
@@ -258,7 +253,7 @@ final class SelectTranslator {
    * for statements other than SELECT (SHOW TAG VALUES, SHOW SERIES).
    */
   static String where(MeasurementSchema schema, TimeCondition range) {
-    return new SelectTranslator(null, null, schema, range, 0).where(range);
+    return new SqlConditions(schema).where(range);
   }
 
   /** A row's GROUP BY time bucket: DATE_BIN's, or InfluxDB's windows in the statement's tz(). */
@@ -277,22 +272,10 @@ final class SelectTranslator {
         + "("
         + (interval / MILLI)
         + ", \"time\""
-        + (offset == 0 ? "" : ", " + timestamp(Math.floorMod(offset, interval) / MILLI))
+        + (offset == 0
+            ? ""
+            : ", " + SqlConditions.timestamp(Math.floorMod(offset, interval) / MILLI))
         + ")";
-  }
-
-  private String where(TimeCondition range) {
-    List<String> where = new ArrayList<>();
-    if (range.hasMin()) {
-      where.add("\"time\" >= " + timestamp(ceilMillis(range.min())));
-    }
-    if (range.hasMax()) {
-      where.add("\"time\" <= " + timestamp(Math.floorDiv(range.max(), MILLI)));
-    }
-    if (range.rest() != null) {
-      where.add(condition(range.rest()));
-    }
-    return String.join(" AND ", where);
   }
 
   /**
@@ -337,7 +320,7 @@ final class SelectTranslator {
    */
   private Eval selected(String name, Expr arg) {
     String field = fieldArgument(name, arg);
-    FieldType type = kind(arg) == Kind.FIELD ? fieldType(arg) : FieldType.FLOAT;
+    FieldType type = kind(arg) == SqlConditions.Kind.FIELD ? fieldType(arg) : FieldType.FLOAT;
     if (type == FieldType.UNSIGNED && (name.equals("min") || name.equals("max"))) {
       throw new InfluxQLException(
           "a lone "
@@ -385,8 +368,10 @@ final class SelectTranslator {
     };
   }
 
-  private Kind kind(Expr arg) {
-    return arg instanceof Expr.VarRef v && v.type() != DataType.TAG ? kind(v) : Kind.UNKNOWN;
+  private SqlConditions.Kind kind(Expr arg) {
+    return arg instanceof Expr.VarRef v && v.type() != DataType.TAG
+        ? kind(v)
+        : SqlConditions.Kind.UNKNOWN;
   }
 
   /** Wildcards in the fields expanded as InfluxDB expands them: names sorted, grouped tags out. */
@@ -457,11 +442,11 @@ final class SelectTranslator {
       if (v.name().equalsIgnoreCase("time")) {
         throw new InfluxQLException("time is not a field: it is in every answer already");
       }
-      Kind k = kind(v);
-      if (k == Kind.TAG) {
+      SqlConditions.Kind k = kind(v);
+      if (k == SqlConditions.Kind.TAG) {
         return fetch(tagColumn(v.name()), false, false);
       }
-      String column = k == Kind.FIELD ? sqlName(v.name()) : "CAST(NULL AS DOUBLE)";
+      String column = k == SqlConditions.Kind.FIELD ? sqlName(v.name()) : "CAST(NULL AS DOUBLE)";
       return fetch(column, false, true);
     } else if (e instanceof Expr.Binary b) {
       return new Eval.Arithmetic(
@@ -845,7 +830,7 @@ final class SelectTranslator {
   private String fieldArgument(String function, Expr arg) {
     if (arg instanceof Expr.VarRef v) {
       // A tag (or a name the measurement lacks) is a field without values here, as in InfluxDB.
-      return kind(v) == Kind.FIELD && v.type() != DataType.TAG
+      return kind(v) == SqlConditions.Kind.FIELD && v.type() != DataType.TAG
           ? sqlName(v.name())
           : "CAST(NULL AS DOUBLE)";
     }
@@ -893,190 +878,23 @@ final class SelectTranslator {
     };
   }
 
-  // ---- conditions
-
-  private enum Kind {
-    TAG,
-    FIELD,
-    UNKNOWN
-  }
-
-  private Kind kind(Expr.VarRef v) {
-    boolean isTag = schema.tags().contains(v.name());
-    boolean isField = schema.field(v.name()).isPresent();
-    if (v.type() == DataType.TAG) {
-      return isTag ? Kind.TAG : Kind.UNKNOWN;
-    } else if (v.type() != null) {
-      return isField ? Kind.FIELD : Kind.UNKNOWN;
-    }
-    return isField ? Kind.FIELD : isTag ? Kind.TAG : Kind.UNKNOWN;
-  }
-
-  /** The WHERE clause's condition on tags and fields as SQL. */
-  private String condition(Expr e) {
-    if (e instanceof Expr.Binary b && (b.op() == Token.AND || b.op() == Token.OR)) {
-      return "(" + condition(b.lhs()) + " " + b.op() + " " + condition(b.rhs()) + ")";
-    } else if (e instanceof Expr.Paren p) {
-      return condition(p.expr());
-    } else if (e instanceof Expr.BooleanLit b) {
-      return b.value() ? "TRUE" : "FALSE";
-    } else if (e instanceof Expr.Binary b) {
-      return comparison(b);
-    }
-    throw new InfluxQLException("invalid condition expression: " + Printer.print(e));
-  }
-
-  private String comparison(Expr.Binary b) {
-    Token op = b.op();
-    Expr lhs = b.lhs();
-    Expr rhs = b.rhs();
-    if (!(lhs instanceof Expr.VarRef) && rhs instanceof Expr.VarRef) {
-      Expr swap = lhs;
-      lhs = rhs;
-      rhs = swap;
-      op =
-          switch (op) {
-            case LT -> Token.GT;
-            case GT -> Token.LT;
-            case LTE -> Token.GTE;
-            case GTE -> Token.LTE;
-            default -> op;
-          };
-    }
-    if (lhs instanceof Expr.VarRef v) {
-      Kind k = kind(v);
-      if (op == Token.EQREGEX || op == Token.NEQREGEX) {
-        Expr.RegexLit re = (Expr.RegexLit) rhs;
-        String fn = op == Token.EQREGEX ? RegexMatch.MATCHES : RegexMatch.NOT_MATCHES;
-        return switch (k) {
-          case TAG -> fn + "(" + tagColumn(v.name()) + ", " + sqlString(re.source()) + ")";
-          case FIELD ->
-              "("
-                  + sqlName(v.name())
-                  + " IS NOT NULL AND "
-                  + fn
-                  + "("
-                  + sqlName(v.name())
-                  + ", "
-                  + sqlString(re.source())
-                  + "))";
-          case UNKNOWN ->
-              (op == Token.EQREGEX) == RegexMatch.matches(null, re.source()) ? "TRUE" : "FALSE";
-        };
-      }
-      if (k != Kind.FIELD && rhs instanceof Expr.StringLit s) {
-        return tagComparison(v, k, op, s.value());
-      }
-      if (k == Kind.UNKNOWN) {
-        return "FALSE"; // no point has it: a comparison of its nothing is false
-      }
-    }
-    String l = value(lhs);
-    String r = value(rhs);
-    String sqlOp =
-        switch (op) {
-          case EQ -> "=";
-          case NEQ -> "<>";
-          case LT -> "<";
-          case LTE -> "<=";
-          case GT -> ">";
-          case GTE -> ">=";
-          default ->
-              throw new InfluxQLException("invalid condition expression: " + Printer.print(b));
-        };
-    return "(" + l + " " + sqlOp + " " + r + ")";
-  }
-
-  /** A tag compared with a string: an absent tag is the empty string, as InfluxDB reads it. */
-  private String tagComparison(Expr.VarRef v, Kind k, Token op, String value) {
-    if (k == Kind.UNKNOWN) {
-      int cmp = "".compareTo(value);
-      boolean holds =
-          switch (op) {
-            case EQ -> cmp == 0;
-            case NEQ -> cmp != 0;
-            case LT -> cmp < 0;
-            case LTE -> cmp <= 0;
-            case GT -> cmp > 0;
-            case GTE -> cmp >= 0;
-            default -> false;
-          };
-      return holds ? "TRUE" : "FALSE";
-    }
-    String c = tagColumn(v.name());
-    String s = sqlString(value);
-    if (value.isEmpty()) {
-      return switch (op) {
-        case EQ, LTE -> c + " IS NULL";
-        case NEQ, GT -> c + " IS NOT NULL";
-        case LT -> "FALSE";
-        default -> "TRUE";
-      };
-    }
-    return switch (op) {
-      case EQ -> "(" + c + " = " + s + ")";
-      case NEQ -> "(" + c + " IS NULL OR " + c + " <> " + s + ")";
-      case LT -> "(" + c + " IS NULL OR " + c + " < " + s + ")";
-      case LTE -> "(" + c + " IS NULL OR " + c + " <= " + s + ")";
-      case GT -> "(" + c + " > " + s + ")";
-      case GTE -> "(" + c + " >= " + s + ")";
-      default -> throw new InfluxQLException("invalid tag comparison operator: " + op);
-    };
-  }
-
-  /** An operand of a field comparison: a field, a literal, or arithmetic of them. */
-  private String value(Expr e) {
-    if (e instanceof Expr.VarRef v) {
-      Kind k = kind(v);
-      return switch (k) {
-        case FIELD -> sqlName(v.name());
-        case TAG -> tagColumn(v.name());
-        case UNKNOWN -> "NULL";
-      };
-    } else if (e instanceof Expr.IntegerLit i) {
-      return Long.toString(i.value());
-    } else if (e instanceof Expr.NumberLit n) {
-      return Double.toString(n.value());
-    } else if (e instanceof Expr.StringLit s) {
-      return sqlString(s.value());
-    } else if (e instanceof Expr.BooleanLit b) {
-      return b.value() ? "TRUE" : "FALSE";
-    } else if (e instanceof Expr.Paren p) {
-      return "(" + value(p.expr()) + ")";
-    } else if (e instanceof Expr.Binary b) {
-      String op =
-          switch (b.op()) {
-            case ADD -> "+";
-            case SUB -> "-";
-            case MUL -> "*";
-            case DIV -> "/";
-            default ->
-                throw new InfluxQLException("invalid condition expression: " + Printer.print(e));
-          };
-      return "(" + value(b.lhs()) + " " + op + " " + value(b.rhs()) + ")";
-    }
-    throw new InfluxQLException("invalid condition expression: " + Printer.print(e));
+  private SqlConditions.Kind kind(Expr.VarRef v) {
+    return conditions.kind(v);
   }
 
   private String tagColumn(String tag) {
-    return schema.tags().contains(tag) ? sqlName(tag) : "CAST(NULL AS VARCHAR)";
+    return conditions.tagColumn(tag);
   }
 
-  // ---- SQL text
+  private String where(TimeCondition range) {
+    return conditions.where(range);
+  }
 
   static String sqlName(String name) {
-    return '"' + name.replace("\"", "\"\"") + '"';
+    return SqlConditions.sqlName(name);
   }
 
   static String sqlString(String s) {
-    return "'" + s.replace("'", "''") + "'";
-  }
-
-  private static String timestamp(long millis) {
-    return "TIMESTAMP '" + TIMESTAMP.format(Instant.ofEpochMilli(millis)) + "'";
-  }
-
-  private static long ceilMillis(long nanos) {
-    return Math.floorDiv(nanos, MILLI) + (Math.floorMod(nanos, MILLI) == 0 ? 0 : 1);
+    return SqlConditions.sqlString(s);
   }
 }

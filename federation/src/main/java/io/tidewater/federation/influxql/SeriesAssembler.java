@@ -284,13 +284,9 @@ final class SeriesAssembler {
   }
 
   /**
-   * integral()'s rows: the trapezoids between a series' successive points per window, the window's
-   * share of a trapezoid across its end interpolated, as InfluxDB's integral reducer sums them
-   * (query/functions.go); a row per window with points, at the window's start (time 0 without GROUP
-   * BY time). The last window's row goes to {@code last}: InfluxDB emits it only when the input
-   * ends, after every series' other rows (and in no defined order among series). Several series in
-   * one group are refused: InfluxDB integrates their merged points, in an order among equal times
-   * that only its heap decides.
+   * integral()'s rows of one group ({@link Integral}); several series in one group are refused:
+   * InfluxDB integrates their merged points, in an order among equal times that only its heap
+   * decides.
    */
   private List<List<Object>> integral(Group g, List<List<Object>> last) {
     List<List<Object>> points = new ArrayList<>(g.raw);
@@ -304,60 +300,13 @@ final class SeriesAssembler {
                 + " GROUP BY the tags that tell the series apart, or *");
       }
     }
-    long interval = query.intervalNanos();
-    double unit = query.integralUnitNanos();
-    List<List<Object>> out = new ArrayList<>();
-    boolean started = false;
-    long prevT = 0;
-    double prevV = 0;
-    long windowStart = 0;
-    long windowEnd = 0;
-    double sum = 0;
-    for (List<Object> p : points) {
-      long t = (Long) p.get(0);
-      double v = ((Number) p.get(1)).doubleValue();
-      if (!started) {
-        started = true;
-        prevT = t;
-        prevV = v;
-        if (interval != 0) {
-          long[] w = window(t);
-          windowStart = w[0];
-          windowEnd = w[1];
-        }
-        continue;
-      }
-      if (prevT == t) {
-        prevV = v;
-        continue;
-      }
-      if (interval != 0 && t >= windowEnd) {
-        if (prevT != windowEnd) {
-          double slope = (v - prevV) / (double) (t - prevT);
-          double value = slope * (double) (windowEnd - prevT) + prevV;
-          sum += 0.5 * (value + prevV) * ((double) (windowEnd - prevT) / unit);
-          prevV = value;
-          prevT = windowEnd;
-        }
-        out.add(List.of(Instant.ofEpochSecond(0, windowStart), sum));
-        long[] w = window(t);
-        windowStart = w[0];
-        windowEnd = w[1];
-        sum = 0;
-      }
-      sum += 0.5 * (v + prevV) * ((double) (t - prevT) / unit);
-      prevT = t;
-      prevV = v;
-    }
-    if (started && prevT != windowStart) {
-      last.add(List.of(Instant.ofEpochSecond(0, windowStart), sum));
-    }
-    return out;
-  }
-
-  private long[] window(long t) {
-    return InfluxWindow.window(
-        t, query.intervalNanos(), query.offsetNanos(), query.select().location());
+    Integral integral =
+        new Integral(
+            query.intervalNanos(),
+            query.offsetNanos(),
+            query.select().location(),
+            query.integralUnitNanos());
+    return integral.rows(points, last);
   }
 
   @SuppressWarnings("unchecked")
