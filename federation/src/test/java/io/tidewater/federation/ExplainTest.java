@@ -212,6 +212,22 @@ class ExplainTest {
     assertTrue(plain.contains("count(\"procs\"::field)"), plain);
   }
 
+  /** InfluxQL's first() and last() in buckets (the translation's own functions) reach InfluxDB. */
+  @Test
+  void influxQlFirstAndLastArePushedAsFirstAndLast() {
+    String sql =
+        "SELECT FLOOR(\"time\" TO HOUR), TIDEWATER_INFLUX_FIRST_DOUBLE(usage_user, \"time\"),"
+            + " TIDEWATER_INFLUX_LAST_DOUBLE(usage_user, \"time\") FROM "
+            + db
+            + ".cpu /*+ influxql_groups */ WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00'"
+            + " GROUP BY FLOOR(\"time\" TO HOUR)";
+    String pushed = influxPart(sql).pushed();
+    assertTrue(
+        pushed.contains("first(\"usage_user\"::field)")
+            && pushed.contains("last(\"usage_user\"::field)"),
+        pushed);
+  }
+
   private static SqlExplanation.Part influxPart(String sql) {
     return part(sql, Place.INFLUXDB);
   }
