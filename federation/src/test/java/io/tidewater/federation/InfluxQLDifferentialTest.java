@@ -118,6 +118,11 @@ class InfluxQLDifferentialTest {
       SELECT distinct("usage") AS "values" FROM "cpu" WHERE "host" = 'a' AND time >= {split-90m}ms and time <= {split+20m}ms GROUP BY time(20m) fill(0)
       SELECT count(distinct("state")) FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1h}ms GROUP BY time(6h)
       SELECT mode("state") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+6h}ms GROUP BY time(6h)
+      SELECT max("m") FROM (SELECT mean("usage") AS "m" FROM "cpu" WHERE time >= {split-6h}ms and time <= {split+2h}ms GROUP BY time(10m), "host") WHERE time >= {split-6h}ms and time <= {split+2h}ms GROUP BY time(1h)
+      SELECT mean("max") FROM (SELECT max("usage") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1h}ms GROUP BY time(1h), "host" fill(none)) WHERE time >= {split-1d}ms and time <= {split+1h}ms GROUP BY time(6h), "host"
+      SELECT sum("c") FROM (SELECT count("usage") AS "c" FROM "cpu" WHERE time >= {start}ms and time <= {split-1h}ms GROUP BY time(1h), "region" fill(none)) WHERE time >= {start}ms and time <= {split-1h}ms GROUP BY time(1d), "region"
+      SELECT last("m"), count("m") FROM (SELECT mean("usage") AS "m" FROM "cpu" GROUP BY time(30m), "host") WHERE time >= {split-3h}ms and time <= {split+1h}ms GROUP BY "host"
+      SELECT max("p") FROM (SELECT sum("procs") AS "p" FROM "cpu" WHERE time >= {split-2d}ms GROUP BY time(2h)) WHERE time >= {split-1d}ms and time <= {split-2h}ms AND "p" > 10 GROUP BY time(6h) fill(0)
       SELECT mode("up") FROM "cpu" WHERE time >= {split-3h}ms and time <= {split+1h}ms GROUP BY time(1h), "host"
       SELECT mode("usage") FROM "cpu" WHERE "host" = 'a' AND time >= {split-30m}ms and time <= {split+20m}ms GROUP BY time(10m)
       SELECT integral("usage") FROM "cpu" WHERE time >= {split-3h}ms and time <= {split+1h}ms GROUP BY time(1h), *

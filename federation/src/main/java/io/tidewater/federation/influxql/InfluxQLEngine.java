@@ -139,8 +139,9 @@ public final class InfluxQLEngine {
     TimeCondition range = TimeCondition.of(select.condition(), now, select.location());
     List<InfluxResults.Series> out = new ArrayList<>();
     for (Source source : select.sources()) {
-      if (source instanceof Source.SubQuery) {
-        throw new InfluxQLException("subqueries are not supported by the Tidewater gateway yet");
+      if (source instanceof Source.SubQuery sub) {
+        out.addAll(subquery(select, sub.select(), database, range, now, limits));
+        continue;
       }
       Source.Measurement m = (Source.Measurement) source;
       String db = database(catalog, m.database(), database);
@@ -163,18 +164,42 @@ public final class InfluxQLEngine {
         if (q == null) {
           continue;
         }
-        SeriesAssembler assembler = new SeriesAssembler(q, name, limits);
-        try (SqlResult rows =
-            sql.query(
-                q.sql(), limits.maxRows(), limits.remaining(), limits.access(), limits.signal())) {
-          for (Object[] row = rows.next(); row != null; row = rows.next()) {
-            assembler.add(row);
-          }
-        }
-        out.addAll(assembler.series());
+        out.addAll(run(q, name, limits));
       }
     }
     return out;
+  }
+
+  /** A SELECT over a subquery ({@link SubquerySelect}). */
+  private List<InfluxResults.Series> subquery(
+      Statement.Select outer,
+      Statement.Select inner,
+      String database,
+      TimeCondition range,
+      long now,
+      Limits limits) {
+    SubquerySelect.check(inner);
+    Source.Measurement m = (Source.Measurement) inner.sources().get(0);
+    String db = database(catalog, m.database(), database);
+    if (!catalog.measurements(db).contains(m.name())) {
+      return List.of();
+    }
+    SelectQuery q =
+        SubquerySelect.translate(
+            outer, inner, db, catalog.schema(db, m.name()), range, now, sql, limits);
+    return q == null ? List.of() : run(q, m.name(), limits);
+  }
+
+  private List<InfluxResults.Series> run(SelectQuery q, String name, Limits limits) {
+    SeriesAssembler assembler = new SeriesAssembler(q, name, limits);
+    try (SqlResult rows =
+        sql.query(
+            q.sql(), limits.maxRows(), limits.remaining(), limits.access(), limits.signal())) {
+      for (Object[] row = rows.next(); row != null; row = rows.next()) {
+        assembler.add(row);
+      }
+    }
+    return assembler.series();
   }
 
   /** The catalog's time in nanoseconds: InfluxQL's now(). */

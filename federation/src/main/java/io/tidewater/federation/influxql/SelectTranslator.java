@@ -47,6 +47,10 @@ final class SelectTranslator {
   private final long now;
 
   private final SqlConditions conditions;
+
+  /** The rows a subquery's outer statement reads, instead of the measurement's table; or null. */
+  private String derivedTable;
+
   private final List<String> fetchedSql = new ArrayList<>();
   private final List<Boolean> fetchedCounts = new ArrayList<>();
   private final Map<String, Integer> fetchedIndex = new HashMap<>();
@@ -99,6 +103,29 @@ final class SelectTranslator {
       TimeCondition range,
       long now) {
     return new SelectTranslator(select, database, schema, range, now).translate();
+  }
+
+  /**
+   * As {@link #translate(Statement.Select, String, MeasurementSchema, TimeCondition, long)}, over
+   * the rows of {@code derivedTable} (a parenthesized SQL query with its alias, whose columns are
+   * {@code schema}'s) instead of a measurement's table: a subquery's outer statement.
+   */
+  static SelectQuery translateOver(
+      Statement.Select select,
+      String derivedTable,
+      MeasurementSchema schema,
+      TimeCondition range,
+      long now) {
+    SelectTranslator t = new SelectTranslator(select, null, schema, range, now);
+    t.derivedTable = derivedTable;
+    return t.translate();
+  }
+
+  /** The statement's FROM: the measurement's routed table, or a subquery's derived table. */
+  private String from() {
+    return derivedTable != null
+        ? derivedTable
+        : sqlName(database) + '.' + sqlName(schema.measurement());
   }
 
   private SelectQuery translate() {
@@ -176,11 +203,8 @@ final class SelectTranslator {
     }
     selected.addAll(fetchedSql);
     sql.append(String.join(", ", selected));
-    sql.append(" FROM ")
-        .append(sqlName(database))
-        .append('.')
-        .append(sqlName(schema.measurement()));
-    if (aggregate) {
+    sql.append(" FROM ").append(from());
+    if (aggregate && derivedTable == null) {
       // The assembler fills empty buckets itself: SQL's groups of points without the aggregated
       // fields need not be found (InfluxQlGroups).
       sql.append(" /*+ ").append(InfluxQlGroups.HINT).append(" */");
@@ -328,7 +352,12 @@ final class SelectTranslator {
               + "() of an unsigned field is not supported by the gateway over the lake");
     }
     String sqlType = sqlType(type);
-    String series = name.equals("first") || name.equals("last") ? seriesKey() : "''";
+    // Over a subquery InfluxDB merges points with its reducers (the greater value on a tie), not
+    // its storage engine's heap.
+    String series =
+        derivedTable != null
+            ? "CAST(NULL AS VARCHAR)"
+            : name.equals("first") || name.equals("last") ? seriesKey() : "''";
     String args = "'" + name + "', " + field + ", \"time\", " + series + ")";
     Eval.Fetched time = fetch(InfluxSelectors.timeFunction(sqlType) + "(" + args, false, false);
     selectedTime = time.index();
@@ -600,9 +629,7 @@ final class SelectTranslator {
         "SELECT "
             + String.join(", ", selected)
             + " FROM "
-            + sqlName(database)
-            + '.'
-            + sqlName(schema.measurement())
+            + from()
             + " WHERE "
             + String.join(" AND ", where)
             + " GROUP BY "
@@ -683,9 +710,7 @@ final class SelectTranslator {
         "SELECT "
             + String.join(", ", selected)
             + " FROM "
-            + sqlName(database)
-            + '.'
-            + sqlName(schema.measurement())
+            + from()
             + " WHERE "
             + String.join(" AND ", where)
             + " ORDER BY \"time\"";
