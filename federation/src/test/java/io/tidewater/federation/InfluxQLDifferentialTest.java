@@ -354,7 +354,8 @@ class InfluxQLDifferentialTest {
         "SELECT derivative(\"usage\", 1m) FROM \"cpu\" WHERE \"host\" = 'a' AND time >= {split+2h}ms and time <= {split+8h}ms",
         "SELECT percentile(\"usage\", 90) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
         "SELECT top(\"usage\", \"host\", 3) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
-        "SELECT integral(\"usage\") FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+1d}ms GROUP BY time(1h)");
+        "SELECT integral(\"usage\") FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+1d}ms GROUP BY time(1h)",
+        "SELECT mean(\"usage\") FROM (SELECT \"usage\" FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms) WHERE time >= {split+2h}ms and time <= {split+5h}ms");
   }
 
   private void compare(String q, String params) throws Exception {

@@ -64,10 +64,27 @@ final class HotSelect {
     // Without an upper bound, a GROUP BY time() statement ends at now(), a raw one runs on.
     long to = range.hasMax() ? range.max() : select.isRaw() ? Long.MAX_VALUE - 1 : now;
     to = to >= Long.MAX_VALUE - margin ? Long.MAX_VALUE - 1 : to + margin;
-    for (Source source : select.sources()) {
-      if (!(source instanceof Source.Measurement m)) {
-        return false;
+    return sourcesAlone(select.sources(), db, rp, from, to, now, margin);
+  }
+
+  /**
+   * Whether InfluxDB alone holds every measurement {@code sources} read over {@code [from, to]}; a
+   * subquery's over its own range within that one (InfluxDB reads it over both).
+   */
+  private boolean sourcesAlone(
+      List<Source> sources, String db, String rp, long from, long to, long now, long margin) {
+    for (Source source : sources) {
+      if (source instanceof Source.SubQuery sub) {
+        Statement.Select inner = sub.select();
+        TimeCondition own = TimeCondition.of(inner.condition(), now, inner.location());
+        long innerFrom = Math.max(from, own.hasMin() ? own.min() - margin : Long.MIN_VALUE);
+        long innerTo = Math.min(to, own.hasMax() ? own.max() + margin : Long.MAX_VALUE - 1);
+        if (!sourcesAlone(inner.sources(), db, rp, innerFrom, innerTo, now, margin)) {
+          return false;
+        }
+        continue;
       }
+      Source.Measurement m = (Source.Measurement) source;
       String database = InfluxQLEngine.database(catalog, m.database(), db);
       List<String> names =
           m.regex() == null
