@@ -168,6 +168,10 @@ class InfluxQLDifferentialTest {
       SHOW MEASUREMENTS
       SHOW MEASUREMENTS WITH MEASUREMENT =~ /^m/ LIMIT 5
       SHOW TAG KEYS FROM "cpu"
+      SHOW MEASUREMENTS WHERE "host" = 'c'
+      SHOW MEASUREMENTS WHERE "region" =~ /^z/
+      SHOW TAG KEYS WHERE "host" = 'o\\'ne"il'
+      SHOW TAG KEYS FROM "cpu" WHERE "region" = 'eu'
       SHOW TAG KEYS
       SHOW FIELD KEYS
       SHOW FIELD KEYS FROM "mem"

@@ -7,6 +7,7 @@ import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -52,12 +53,16 @@ final class MetadataStatements {
     } else if (s instanceof Statement.ShowMeasurements r) {
       return measurements(r, database(r.database(), database));
     } else if (s instanceof Statement.ShowTagKeys r) {
-      noCondition(r.condition(), "SHOW TAG KEYS");
       String db = database(r.database(), database);
       List<InfluxResults.Series> out = new ArrayList<>();
       for (String m : measurements(db, r.sources())) {
         List<List<Object>> keys = new ArrayList<>();
-        new TreeSet<>(catalog.schema(db, m).tags()).forEach(k -> keys.add(List.of(k)));
+        MeasurementSchema schema = catalog.schema(db, m);
+        Collection<String> tags =
+            r.condition() == null
+                ? new TreeSet<>(schema.tags())
+                : keysOfMatchingSeries(db, schema, r.condition());
+        tags.forEach(k -> keys.add(List.of(k)));
         List<List<Object>> paged = page(keys, r.limit(), r.offset());
         if (!paged.isEmpty()) {
           out.add(series(m, List.of("tagKey"), paged));
@@ -89,13 +94,14 @@ final class MetadataStatements {
   }
 
   private List<InfluxResults.Series> measurements(Statement.ShowMeasurements r, String db) {
-    noCondition(r.condition(), "SHOW MEASUREMENTS");
     List<List<Object>> names = new ArrayList<>();
     for (String m : catalog.measurements(db)) {
       Source.Measurement with = r.with();
-      if (with == null
-          || with.regex() != null && with.regex().pattern().matcher(m).find()
-          || with.regex() == null && m.equals(with.name())) {
+      if ((with == null
+              || with.regex() != null && with.regex().pattern().matcher(m).find()
+              || with.regex() == null && m.equals(with.name()))
+          && (r.condition() == null
+              || !distinct(db, catalog.schema(db, m), List.of(), r.condition(), true).isEmpty())) {
         names.add(List.of(m));
       }
     }
@@ -146,6 +152,45 @@ final class MetadataStatements {
     }
     rows = page(rows, r.limit(), r.offset());
     return rows.isEmpty() ? List.of() : List.of(series(null, List.of("key"), rows));
+  }
+
+  /**
+   * The tag keys of the series with points matching {@code condition} (a series' keys are the tags
+   * it has a value of), sorted.
+   */
+  private List<String> keysOfMatchingSeries(String db, MeasurementSchema schema, Expr condition) {
+    List<String> tags = new ArrayList<>(new TreeSet<>(schema.tags()));
+    if (tags.isEmpty() || schema.fields().isEmpty()) {
+      return List.of();
+    }
+    List<String> counts = new ArrayList<>();
+    for (String t : tags) {
+      counts.add("COUNT(" + SelectTranslator.sqlName(t) + ")");
+    }
+    String q =
+        "SELECT "
+            + String.join(", ", counts)
+            + " FROM "
+            + SelectTranslator.sqlName(db)
+            + '.'
+            + SelectTranslator.sqlName(schema.measurement());
+    String where =
+        SelectTranslator.where(
+            schema, TimeCondition.of(condition, InfluxQLEngine.now(catalog), null));
+    if (!where.isEmpty()) {
+      q += " WHERE " + where;
+    }
+    List<String> out = new ArrayList<>();
+    try (SqlResult rows =
+        sql.query(q, limits.maxRows(), limits.remaining(), limits.access(), limits.signal())) {
+      Object[] row = rows.next();
+      for (int i = 0; row != null && i < tags.size(); i++) {
+        if (((Number) row[i]).longValue() > 0) {
+          out.add(tags.get(i));
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -241,13 +286,6 @@ final class MetadataStatements {
 
   private String database(String named, String fallback) {
     return InfluxQLEngine.database(catalog, named, fallback);
-  }
-
-  private static void noCondition(Expr condition, String statement) {
-    if (condition != null) {
-      throw new InfluxQLException(
-          statement + " with WHERE is not supported by the Tidewater gateway yet");
-    }
   }
 
   private static InfluxResults.Series series(
