@@ -118,6 +118,12 @@ class InfluxQLDifferentialTest {
       SELECT distinct("usage") AS "values" FROM "cpu" WHERE "host" = 'a' AND time >= {split-90m}ms and time <= {split+20m}ms GROUP BY time(20m) fill(0)
       SELECT count(distinct("state")) FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1h}ms GROUP BY time(6h)
       SELECT mode("state") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+6h}ms GROUP BY time(6h)
+      SELECT derivative("usage", 1m) FROM "cpu" WHERE "host" = 'a' AND time >= {split-2h}ms and time <= {split+1h}ms
+      SELECT non_negative_derivative("procs") FROM "cpu" WHERE time >= {split-1h}ms and time <= {split+30m}ms GROUP BY *
+      SELECT difference("procs") FROM "cpu" WHERE time >= {split-3h}ms and time <= {split-1h}ms GROUP BY "host", "region" LIMIT 5
+      SELECT moving_average("usage", 4) FROM "cpu" WHERE "host" = 'c' AND time >= {split-2h}ms and time <= {split+2h}ms
+      SELECT cumulative_sum("procs") FROM "cpu" WHERE "host" = 'b' AND time >= {split-90m}ms and time <= {split+30m}ms
+      SELECT non_negative_difference("usage") AS "d" FROM "cpu" WHERE time >= {start}ms and time <= {split-1d}ms GROUP BY * LIMIT 3 OFFSET 2
       SELECT max("m") FROM (SELECT mean("usage") AS "m" FROM "cpu" WHERE time >= {split-6h}ms and time <= {split+2h}ms GROUP BY time(10m), "host") WHERE time >= {split-6h}ms and time <= {split+2h}ms GROUP BY time(1h)
       SELECT mean("max") FROM (SELECT max("usage") FROM "cpu" WHERE time >= {split-1d}ms and time <= {split+1h}ms GROUP BY time(1h), "host" fill(none)) WHERE time >= {split-1d}ms and time <= {split+1h}ms GROUP BY time(6h), "host"
       SELECT sum("c") FROM (SELECT count("usage") AS "c" FROM "cpu" WHERE time >= {start}ms and time <= {split-1h}ms GROUP BY time(1h), "region" fill(none)) WHERE time >= {start}ms and time <= {split-1h}ms GROUP BY time(1d), "region"
@@ -355,7 +361,7 @@ class InfluxQLDifferentialTest {
 
   static Stream<String> hotOnly() {
     return Stream.of(
-        "SELECT derivative(\"usage\", 1m) FROM \"cpu\" WHERE \"host\" = 'a' AND time >= {split+2h}ms and time <= {split+8h}ms",
+        "SELECT derivative(\"usage\", 1m) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+8h}ms",
         "SELECT percentile(\"usage\", 90) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
         "SELECT top(\"usage\", \"host\", 3) FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+5h}ms",
         "SELECT integral(\"usage\") FROM \"cpu\" WHERE time >= {split+2h}ms and time <= {split+1d}ms GROUP BY time(1h)",

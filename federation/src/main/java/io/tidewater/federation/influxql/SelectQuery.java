@@ -57,7 +57,12 @@ record SelectQuery(
      * integral(f): the points of each series in time order (fetched: the value and the series key),
      * integrated by the assembler.
      */
-    INTEGRAL
+    INTEGRAL,
+    /**
+     * A transformation of raw points ({@code derivative(f)}): the points of each series in time
+     * order (fetched as for INTEGRAL), transformed by the assembler.
+     */
+    POINT_TRANSFORM
   }
 
   boolean aggregate() {

@@ -167,6 +167,14 @@ final class SelectTranslator {
     if (fields.stream().anyMatch(f -> calls(f.expr(), "integral"))) {
       return integral(fields, tags, offset);
     }
+    if (interval == 0
+        && fields.size() == 1
+        && fields.get(0).expr() instanceof Expr.Call c
+        && Transform.Kind.of(c.name()) != null
+        && !c.args().isEmpty()
+        && c.args().get(0) instanceof Expr.VarRef) {
+      return rawTransform(Transform.Kind.of(c.name()), fields, tags, offset);
+    }
     lone = aggregate && interval == 0 && loneSelector(fields);
     List<String> columns = new ArrayList<>();
     List<Eval> outputs = new ArrayList<>();
@@ -686,11 +694,86 @@ final class SelectTranslator {
       }
       unit = d.nanos();
     }
-    String column = fieldArgument("integral", c.args().get(0));
-    FieldType type = fieldType(c.args().get(0));
+    return seriesPoints(
+        "integral",
+        fields.get(0),
+        c.args().get(0),
+        tags,
+        offset,
+        SelectQuery.Form.INTEGRAL,
+        unit,
+        List.of());
+  }
+
+  /**
+   * {@code derivative(f[, unit])} and the other transformations of raw points, the statement's one
+   * field: each series' points in time order, transformed by the assembler as InfluxDB's reducers
+   * transform them (a derivative per second unless a unit is given).
+   */
+  private SelectQuery rawTransform(
+      Transform.Kind kind, List<Field> fields, TreeSet<String> tags, long offset) {
+    Expr.Call c = (Expr.Call) fields.get(0).expr();
+    String name = c.name();
+    if (select.descending()) {
+      throw notOverLake(name + "() with ORDER BY time DESC");
+    }
+    boolean derivative =
+        kind == Transform.Kind.DERIVATIVE || kind == Transform.Kind.NON_NEGATIVE_DERIVATIVE;
+    int arity = kind == Transform.Kind.MOVING_AVERAGE ? 2 : 1;
+    if (c.args().size() < arity || c.args().size() > (derivative ? 2 : arity)) {
+      throw new InfluxQLException(
+          "invalid number of arguments for "
+              + name
+              + ", expected "
+              + arity
+              + ", got "
+              + c.args().size());
+    }
+    long unit = 1_000_000_000L;
+    if (derivative && c.args().size() == 2) {
+      if (!(c.args().get(1) instanceof Expr.DurationLit d) || d.nanos() <= 0) {
+        throw new InfluxQLException("second argument to " + name + " must be a duration");
+      }
+      unit = d.nanos();
+    }
+    int window = 0;
+    if (kind == Transform.Kind.MOVING_AVERAGE) {
+      if (!(c.args().get(1) instanceof Expr.IntegerLit n) || n.value() < 2) {
+        throw new InfluxQLException(
+            "moving_average window must be greater than 1, got " + Printer.print(c.args().get(1)));
+      }
+      window = (int) Math.min(n.value(), 100_000);
+    }
+    Transform t = new Transform(kind, new Eval.Fetched(0), unit, window);
+    return seriesPoints(
+        name,
+        fields.get(0),
+        c.args().get(0),
+        tags,
+        offset,
+        SelectQuery.Form.POINT_TRANSFORM,
+        0,
+        List.of(t));
+  }
+
+  /**
+   * A statement answered from each series' points in time order (fetched: the field's value and the
+   * row's series key), which the assembler reduces ({@code form}).
+   */
+  private SelectQuery seriesPoints(
+      String function,
+      Field field,
+      Expr arg,
+      TreeSet<String> tags,
+      long offset,
+      SelectQuery.Form form,
+      long unit,
+      List<Transform> transforms) {
+    String column = fieldArgument(function, arg);
+    FieldType type = fieldType(arg);
     if (type == FieldType.STRING || type == FieldType.BOOLEAN) {
       throw new InfluxQLException(
-          "integral() needs a numeric field; " + c.args().get(0) + " is not one");
+          function + "() needs a numeric field; " + Printer.print(arg) + " is not one");
     }
     fetch(column, false, false);
     fetch(seriesKey(), false, false);
@@ -714,7 +797,6 @@ final class SelectTranslator {
             + " WHERE "
             + String.join(" AND ", where)
             + " ORDER BY \"time\"";
-    Field field = fields.get(0);
     return new SelectQuery(
         sql,
         List.copyOf(tags),
@@ -726,8 +808,8 @@ final class SelectTranslator {
         interval,
         offset,
         -1,
-        List.of(),
-        SelectQuery.Form.INTEGRAL,
+        transforms,
+        form,
         unit,
         range,
         select);

@@ -54,7 +54,8 @@ final class SeriesAssembler {
     int first = t + (query.hasTime() ? 1 : 0);
     Object[] fetched = new Object[query.fetched().size()];
     System.arraycopy(row, first, fetched, 0, fetched.length);
-    if (query.form() == SelectQuery.Form.INTEGRAL) {
+    if (query.form() == SelectQuery.Form.INTEGRAL
+        || query.form() == SelectQuery.Form.POINT_TRANSFORM) {
       count(1);
       g.raw.add(List.of(nanos((Instant) row[t]), fetched[0], fetched[1]));
       return;
@@ -104,6 +105,7 @@ final class SeriesAssembler {
             switch (query.form()) {
               case DISTINCT -> distinct(e.getValue());
               case BUCKETS -> aggregated(e.getValue());
+              case POINT_TRANSFORM -> pointTransform(e.getValue());
               case POINTS, INTEGRAL -> e.getValue().raw;
             };
       }
@@ -289,17 +291,7 @@ final class SeriesAssembler {
    * decides.
    */
   private List<List<Object>> integral(Group g, List<List<Object>> last) {
-    List<List<Object>> points = new ArrayList<>(g.raw);
-    points.sort((a, b) -> Long.compare((Long) a.get(0), (Long) b.get(0)));
-    Object series = points.isEmpty() ? null : points.get(0).get(2);
-    for (List<Object> p : points) {
-      if (!p.get(2).equals(series)) {
-        throw new InfluxQLException(
-            "integral() of several series in one group is not supported by the gateway over the"
-                + " lake (InfluxDB integrates their merged points in an order it does not define):"
-                + " GROUP BY the tags that tell the series apart, or *");
-      }
-    }
+    List<List<Object>> points = oneSeriesPoints(g, "integral()");
     Integral integral =
         new Integral(
             query.intervalNanos(),
@@ -307,6 +299,39 @@ final class SeriesAssembler {
             query.select().location(),
             query.integralUnitNanos());
     return integral.rows(points, last);
+  }
+
+  /** A raw transformation's rows: {@link Transform} over the group's one series' points. */
+  private List<List<Object>> pointTransform(Group g) {
+    List<Transform.Point> points = new ArrayList<>();
+    for (List<Object> p : oneSeriesPoints(g, query.columns().get(0) + "()")) {
+      points.add(new Transform.Point((Long) p.get(0), p.get(1)));
+    }
+    List<List<Object>> out = new ArrayList<>();
+    for (Transform.Point p : query.transforms().get(0).apply(points)) {
+      out.add(List.of(Instant.ofEpochSecond(0, p.time()), p.value()));
+    }
+    return out;
+  }
+
+  /**
+   * A group's points (time, value, series key) in time order; several series in one group are
+   * refused: InfluxDB merges their points in an order among equal times only its heap decides.
+   */
+  private static List<List<Object>> oneSeriesPoints(Group g, String function) {
+    List<List<Object>> points = new ArrayList<>(g.raw);
+    points.sort((a, b) -> Long.compare((Long) a.get(0), (Long) b.get(0)));
+    Object series = points.isEmpty() ? null : points.get(0).get(2);
+    for (List<Object> p : points) {
+      if (!p.get(2).equals(series)) {
+        throw new InfluxQLException(
+            function
+                + " of several series in one group is not supported by the gateway over the lake"
+                + " (InfluxDB merges their points in an order it does not define): GROUP BY the"
+                + " tags that tell the series apart, or *");
+      }
+    }
+    return points;
   }
 
   @SuppressWarnings("unchecked")
