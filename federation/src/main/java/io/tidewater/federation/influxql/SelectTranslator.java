@@ -627,19 +627,13 @@ final class SelectTranslator {
     List<String> selected = new ArrayList<>(groups);
     selected.addAll(fetchedSql);
     groups.add(column);
-    List<String> where = new ArrayList<>();
-    String bounds = where(range);
-    if (!bounds.isEmpty()) {
-      where.add(bounds);
-    }
-    where.add(column + " IS NOT NULL");
     String sql =
         "SELECT "
             + String.join(", ", selected)
             + " FROM "
             + from()
             + " WHERE "
-            + String.join(" AND ", where)
+            + pointsOf(column)
             + " GROUP BY "
             + String.join(", ", groups);
     return new SelectQuery(
@@ -717,34 +711,9 @@ final class SelectTranslator {
     if (select.descending()) {
       throw notOverLake(name + "() with ORDER BY time DESC");
     }
-    boolean derivative =
-        kind == Transform.Kind.DERIVATIVE || kind == Transform.Kind.NON_NEGATIVE_DERIVATIVE;
-    int arity = kind == Transform.Kind.MOVING_AVERAGE ? 2 : 1;
-    if (c.args().size() < arity || c.args().size() > (derivative ? 2 : arity)) {
-      throw new InfluxQLException(
-          "invalid number of arguments for "
-              + name
-              + ", expected "
-              + arity
-              + ", got "
-              + c.args().size());
-    }
-    long unit = 1_000_000_000L;
-    if (derivative && c.args().size() == 2) {
-      if (!(c.args().get(1) instanceof Expr.DurationLit d) || d.nanos() <= 0) {
-        throw new InfluxQLException("second argument to " + name + " must be a duration");
-      }
-      unit = d.nanos();
-    }
-    int window = 0;
-    if (kind == Transform.Kind.MOVING_AVERAGE) {
-      if (!(c.args().get(1) instanceof Expr.IntegerLit n) || n.value() < 2) {
-        throw new InfluxQLException(
-            "moving_average window must be greater than 1, got " + Printer.print(c.args().get(1)));
-      }
-      window = (int) Math.min(n.value(), 100_000);
-    }
-    Transform t = new Transform(kind, new Eval.Fetched(0), unit, window);
+    checkArguments(kind, c);
+    Transform t =
+        new Transform(kind, new Eval.Fetched(0), unit(kind, c, 1_000_000_000L), window(kind, c));
     return seriesPoints(
         name,
         fields.get(0),
@@ -783,19 +752,13 @@ final class SelectTranslator {
     }
     selected.add("\"time\"");
     selected.addAll(fetchedSql);
-    List<String> where = new ArrayList<>();
-    String bounds = where(range);
-    if (!bounds.isEmpty()) {
-      where.add(bounds);
-    }
-    where.add(column + " IS NOT NULL");
     String sql =
         "SELECT "
             + String.join(", ", selected)
             + " FROM "
             + from()
             + " WHERE "
-            + String.join(" AND ", where)
+            + pointsOf(column)
             + " ORDER BY \"time\"";
     return new SelectQuery(
         sql,
@@ -831,40 +794,12 @@ final class SelectTranslator {
     if (select.descending()) {
       throw notOverLake(name + "() with ORDER BY time DESC");
     }
-    int arity = kind == Transform.Kind.MOVING_AVERAGE ? 2 : 1;
-    boolean derivative =
-        kind == Transform.Kind.DERIVATIVE || kind == Transform.Kind.NON_NEGATIVE_DERIVATIVE;
-    if (c.args().size() < arity || c.args().size() > (derivative ? 2 : arity)) {
-      throw new InfluxQLException(
-          "invalid number of arguments for "
-              + name
-              + ", expected "
-              + arity
-              + ", got "
-              + c.args().size());
-    }
+    checkArguments(kind, c);
     if (!(c.args().get(0) instanceof Expr.Call)) {
       throw notOverLake(name + "() of raw points (" + name + "() of an aggregate is)");
     }
-    long unit = interval;
-    if (c.args().size() == 2 && derivative) {
-      if (!(c.args().get(1) instanceof Expr.DurationLit d) || d.nanos() <= 0) {
-        throw new InfluxQLException(
-            "second argument to "
-                + name
-                + " must be a duration, got "
-                + Printer.print(c.args().get(1)));
-      }
-      unit = d.nanos();
-    }
-    int window = 0;
-    if (kind == Transform.Kind.MOVING_AVERAGE) {
-      if (!(c.args().get(1) instanceof Expr.IntegerLit n) || n.value() < 2) {
-        throw new InfluxQLException(
-            "moving_average window must be greater than 1, got " + Printer.print(c.args().get(1)));
-      }
-      window = (int) Math.min(n.value(), 100_000);
-    }
+    long unit = unit(kind, c, interval);
+    int window = window(kind, c);
     for (Transform t : transforms) {
       if (t.kind().readsBucketBefore() != kind.readsBucketBefore()) {
         throw notOverLake("cumulative_sum() with another transformation");
@@ -880,6 +815,58 @@ final class SelectTranslator {
     fieldTransformed = true;
     transforms.add(new Transform(kind, inner, unit, window));
     return new Eval.Fetched(transforms.size() - 1);
+  }
+
+  /** The WHERE clause's condition on the points of {@code column} (those with a value). */
+  private String pointsOf(String column) {
+    String bounds = where(range);
+    return (bounds.isEmpty() ? "" : bounds + " AND ") + column + " IS NOT NULL";
+  }
+
+  /** A transformation's number of arguments: a derivative's unit is optional, a window is not. */
+  private static void checkArguments(Transform.Kind kind, Expr.Call c) {
+    int arity = kind == Transform.Kind.MOVING_AVERAGE ? 2 : 1;
+    int most = isDerivative(kind) ? 2 : arity;
+    if (c.args().size() < arity || c.args().size() > most) {
+      throw new InfluxQLException(
+          "invalid number of arguments for "
+              + c.name()
+              + ", expected "
+              + arity
+              + ", got "
+              + c.args().size());
+    }
+  }
+
+  private static boolean isDerivative(Transform.Kind kind) {
+    return kind == Transform.Kind.DERIVATIVE || kind == Transform.Kind.NON_NEGATIVE_DERIVATIVE;
+  }
+
+  /** A derivative's unit: its second argument, else (and for the others) {@code otherwise}. */
+  private static long unit(Transform.Kind kind, Expr.Call c, long otherwise) {
+    if (!isDerivative(kind) || c.args().size() < 2) {
+      return otherwise;
+    }
+    if (!(c.args().get(1) instanceof Expr.DurationLit d) || d.nanos() <= 0) {
+      throw new InfluxQLException(
+          "second argument to "
+              + c.name()
+              + " must be a duration, got "
+              + Printer.print(c.args().get(1)));
+    }
+    return d.nanos();
+  }
+
+  /** moving_average's window (its second argument); 0 for the others. */
+  private static int window(Transform.Kind kind, Expr.Call c) {
+    if (kind != Transform.Kind.MOVING_AVERAGE) {
+      return 0;
+    }
+    if (!(c.args().get(1) instanceof Expr.IntegerLit n) || n.value() < 2) {
+      throw new InfluxQLException(
+          "moving_average window must be greater than 1, got " + Printer.print(c.args().get(1)));
+    }
+    return (int) Math.min(n.value(), 100_000);
   }
 
   /**
