@@ -1,12 +1,17 @@
 package io.tidewater.gateway;
 
 import static io.restassured.RestAssured.given;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -32,6 +37,10 @@ class QueryResourceTest {
 
   @ConfigProperty(name = "tidewater.influx.url")
   String influxUrl;
+
+  @Inject QueryAdmission admission;
+
+  @Inject MeterRegistry metrics;
 
   private String db;
   private String range;
@@ -104,6 +113,9 @@ class QueryResourceTest {
       sameAsInflux(q, "&epoch=ms", null);
       sameAsInflux(q, "&chunked=true&chunk_size=4", null);
       sameAsInflux(q, "&pretty=true", null);
+      // InfluxDB's own reading: only "true" turns them on; a bad chunk_size means the default.
+      sameAsInflux(q, "&pretty=1&chunked=1", null);
+      sameAsInflux(q, "&chunked=true&chunk_size=-3", null);
       sameAsInflux(q, "", "application/csv");
     }
     // The default retention policy by name, as a parameter or in FROM.
@@ -201,5 +213,81 @@ class QueryResourceTest {
     assertTrue(
         into.jsonPath().getString("results[0].error").startsWith("SELECT INTO is not run"),
         into.asString());
+  }
+
+  /**
+   * A lone statement InfluxDB alone holds is passed on as InfluxDB writes it; an answer too long to
+   * send whole is streamed, byte for byte as well, and a client hanging up mid-answer ends the
+   * exchange with InfluxDB and frees the statement's turn.
+   */
+  @Test
+  void aLongAnswerIsStreamedAndAHangUpFreesItsTurn() throws Exception {
+    String big = "passthrough_" + System.nanoTime();
+    post(influxUrl + "/query", "q=" + URLEncoder.encode("CREATE DATABASE " + big, UTF_8));
+    StringBuilder lp = new StringBuilder();
+    long t0 = Instant.now().minus(2, ChronoUnit.HOURS).toEpochMilli() * 1_000_000L;
+    for (int i = 0; i < 20_000; i++) {
+      lp.append("m,host=h")
+          .append(i % 7)
+          .append(" v=")
+          .append(i * 0.5)
+          .append(",s=\"x\\\"y\" ")
+          .append(t0 + i * 100_000_000L)
+          .append('\n');
+    }
+    post(influxUrl + "/write?db=" + big, lp.toString());
+    String q = "q=" + URLEncoder.encode("SELECT * FROM m WHERE time > now() - 3h", UTF_8);
+    String url = "/query?db=" + big + "&" + q;
+    // The gateway learns of a new database within tidewater.query.metadata-ttl.
+    long known = System.nanoTime() + 30_000_000_000L;
+    while (given().urlEncodingEnabled(false).get(url).asString().contains("database not found")
+        && System.nanoTime() < known) {
+      Thread.sleep(200);
+    }
+    double before = passedOn();
+    for (String more : List.of("", "&chunked=true&chunk_size=1000", "&pretty=true&epoch=ms")) {
+      Object[] truth = influxRaw("db=" + big + "&" + q + more);
+      String ours = given().urlEncodingEnabled(false).get(url + more).asString();
+      assertTrue(((String) truth[1]).length() > 512 * 1024, "long enough to be streamed");
+      assertEquals(truth[1], ours, more);
+    }
+    assertEquals(before + 3, passedOn(), "InfluxDB's answers passed on, not re-encoded");
+    // A client reading the first bytes of a long answer, then hanging up.
+    for (int i = 0; i < 5; i++) {
+      try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+        s.getOutputStream()
+            .write(("GET " + url + "&pretty=true HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(UTF_8));
+        assertTrue(s.getInputStream().readNBytes(4096).length == 4096);
+      }
+    }
+    long until = System.nanoTime() + 5_000_000_000L;
+    while (admission.running() > 0 && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
+    assertEquals(0, admission.running(), "every turn freed after the hang-ups");
+    // Still answering after them.
+    assertEquals(
+        ((String) influxRaw("db=" + big + "&" + q)[1]).length(),
+        given().urlEncodingEnabled(false).get(url).asString().length());
+  }
+
+  private static void post(String url, String body) throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertTrue(r.statusCode() / 100 == 2, url + ": " + r.statusCode() + " " + r.body());
+  }
+
+  private Object[] influxRaw(String params) throws Exception {
+    return influx(params, null);
+  }
+
+  private double passedOn() {
+    return metrics.counter("tidewater_influxql_passed_on_total").count();
   }
 }

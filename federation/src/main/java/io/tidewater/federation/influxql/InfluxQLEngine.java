@@ -8,11 +8,14 @@ import io.tidewater.federation.SqlEngine;
 import io.tidewater.federation.SqlResult;
 import io.tidewater.federation.StopReason;
 import io.tidewater.federation.StopSignal;
+import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -58,7 +61,7 @@ public final class InfluxQLEngine {
     }
 
     /** The time left to the deadline; QUERY_TIMEOUT once there is none. */
-    Duration remaining() {
+    public Duration remaining() {
       long left = deadlineNanos - System.nanoTime();
       if (left <= 0) {
         throw StopReason.TIMEOUT.error(0);
@@ -87,6 +90,55 @@ public final class InfluxQLEngine {
       }
     }
     return statements;
+  }
+
+  /**
+   * The request's SELECT if it is its only statement and InfluxDB alone holds what it reads: its
+   * answer can then be InfluxDB's own, passed on as written ({@link #forward}). Empty otherwise,
+   * also when the statement would fail (its error comes from {@link #execute}).
+   */
+  public Optional<Statement.Select> soleInfluxSelect(
+      List<Statement> statements, String database, String rp) {
+    if (statements.size() != 1
+        || !(statements.get(0) instanceof Statement.Select select)
+        || select.into() != null) {
+      return Optional.empty();
+    }
+    try {
+      long now = now(catalog);
+      return hot.answersAlone(
+              select,
+              database,
+              rp,
+              TimeCondition.of(select.condition(), now, select.location()),
+              now)
+          ? Optional.of(select)
+          : Optional.empty();
+    } catch (InfluxQLException | TidewaterException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * InfluxDB's answer to {@code select} (one {@link #soleInfluxSelect} chose) as it writes it, with
+   * the client's answer {@code options} and format; within the request's deadline.
+   */
+  public InfluxClient.Forwarded forward(
+      Statement.Select select,
+      String database,
+      String rp,
+      Map<String, String> options,
+      String accept,
+      Limits limits) {
+    return catalog
+        .influx()
+        .forward(
+            database == null ? "" : database,
+            rp == null || rp.isEmpty() ? Optional.empty() : Optional.of(rp),
+            select.text(),
+            options,
+            accept,
+            limits.remaining());
   }
 
   /** The answer to statement number {@code id}, its error included; not thrown. */

@@ -9,6 +9,7 @@ import io.tidewater.lifecycle.parquet.SeriesRows;
 import io.tidewater.policy.Durations;
 import io.tidewater.policy.rollup.FieldType;
 import io.tidewater.util.Threads;
+import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -396,6 +397,130 @@ public final class InfluxClient {
       String database, Optional<String> rp, String influxql, Duration limit, RowSink sink) {
     new InfluxClient(connection.withLimit(limit), http)
         .streamBlocking(database, rp, influxql, sink);
+  }
+
+  /**
+   * InfluxDB's answer to {@code influxql} as it writes it, unread: for a statement InfluxDB alone
+   * answers, which the gateway passes on byte for byte instead of decoding and writing it again.
+   * {@code options} are InfluxDB's answer parameters the client chose ({@code epoch}, {@code
+   * pretty}, {@code chunked}, {@code chunk_size}; others are not sent), {@code accept} its format;
+   * the client's credentials are never sent, this connection's are. Bounded as {@link #query}: the
+   * silence limit and {@code limit} end a stalled or overlong answer. The caller closes it.
+   */
+  public Forwarded forward(
+      String database,
+      Optional<String> rp,
+      String influxql,
+      Map<String, String> options,
+      String accept,
+      Duration limit) {
+    InfluxConnection limited = connection.withLimit(limit);
+    long started = System.nanoTime();
+    HttpURLConnection c;
+    int status;
+    // In the URL: InfluxDB reads pretty from there only (the others from either).
+    StringBuilder path = new StringBuilder("/query");
+    for (String key : FORWARDED_OPTIONS) {
+      String value = options.get(key);
+      if (value != null) {
+        path.append(path.length() == 6 ? '?' : '&').append(key).append('=').append(encode(value));
+      }
+    }
+    try {
+      c = (HttpURLConnection) limited.url().resolve(path.toString()).toURL().openConnection();
+      c.setConnectTimeout(10_000);
+      c.setReadTimeout(
+          (int) Math.min(Integer.MAX_VALUE, Math.max(1, limited.silence().toMillis())));
+      c.setRequestMethod("POST");
+      c.setDoOutput(true);
+      c.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+      c.setRequestProperty("Accept", accept);
+      authorization().ifPresent(a -> c.setRequestProperty("Authorization", a));
+      StringBuilder form = new StringBuilder("db=").append(encode(database));
+      rp.ifPresent(r -> form.append("&rp=").append(encode(r)));
+      form.append("&q=").append(encode(influxql));
+      try (OutputStream out = c.getOutputStream()) {
+        out.write(form.toString().getBytes(StandardCharsets.UTF_8));
+      }
+      status = c.getResponseCode();
+    } catch (SocketTimeoutException e) {
+      throw silent(limited.silence(), influxql, e);
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+    InputStream raw;
+    try {
+      raw = status >= 400 ? c.getErrorStream() : c.getInputStream();
+    } catch (IOException e) {
+      c.disconnect();
+      throw unreachable(e);
+    }
+    InputStream body = raw == null ? InputStream.nullInputStream() : raw;
+    return new Forwarded(
+        status,
+        c.getContentType() == null ? "application/json" : c.getContentType(),
+        new InfluxClient(limited, http).new StallGuard(body, started, c::disconnect),
+        c::disconnect);
+  }
+
+  /** The answer parameters {@link #forward} passes on. */
+  private static final List<String> FORWARDED_OPTIONS =
+      List.of("epoch", "pretty", "chunked", "chunk_size");
+
+  /**
+   * An answer as InfluxDB wrote it: its status, content type and body, which fails reading when
+   * InfluxDB stalls or the answer outlives its limit. Closing it ends the exchange.
+   */
+  public static final class Forwarded implements Closeable {
+    private final int status;
+    private final String contentType;
+    private final InputStream body;
+    private final Runnable disconnect;
+    private volatile boolean ended;
+
+    Forwarded(int status, String contentType, InputStream body, Runnable disconnect) {
+      this.status = status;
+      this.contentType = contentType;
+      this.disconnect = disconnect;
+      this.body =
+          new FilterInputStream(body) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+              int n = in.read(b, off, len);
+              ended |= n < 0;
+              return n;
+            }
+          };
+    }
+
+    public int status() {
+      return status;
+    }
+
+    public String contentType() {
+      return contentType;
+    }
+
+    /** The body; read it with {@code read(byte[], int, int)}. */
+    public InputStream body() {
+      return body;
+    }
+
+    /**
+     * Ends the exchange: a body read to its end leaves the connection to the JDK's keep-alive pool,
+     * one cut short is disconnected (InfluxDB would otherwise go on writing into it).
+     */
+    @Override
+    public void close() {
+      if (!ended) {
+        disconnect.run();
+      }
+      try {
+        body.close();
+      } catch (IOException e) {
+        disconnect.run();
+      }
+    }
   }
 
   /** The server this client talks to, for messages. */
