@@ -111,8 +111,8 @@ public final class FederationReport {
               () -> http.send(direct, HttpResponse.BodyHandlers.ofString()).body().length());
       String sent = engine.explain(hotSql).parts().get(0).pushed();
       // The same with a new time range at every run, as a dashboard refreshing "the last day"
-      // sends:
-      // the SQL text is new each time, so the gateway plans it (no plan to reuse).
+      // sends: the SQL text is new each time; its query shape (the bounds as parameters) is not,
+      // so the plan made for the first range runs every other.
       AtomicLong oursShift = new AtomicLong();
       AtomicLong theirsShift = new AtomicLong();
       double[][] newRangeTimes =
@@ -227,7 +227,7 @@ public final class FederationReport {
           | lake aggregate, `GROUP BY host` avg/min/max over %,d rows, one thread, vs DuckDB on the same files | %.1f | %.1f | %.2fx DuckDB's speed (%,.0f vs %,.0f rows/s) | >= 1.0x |
           | the same, the JVM's first run (before JIT compilation) | %.1f | | | |
           | hot-only query (1 day of one host, hourly mean/max) vs the same InfluxQL sent directly | %.2f | %.2f | %.2fx its latency | <= 1.2x |
-          | the same with a new time range at every run (each SQL text planned anew) vs its InfluxQL sent directly | %.2f | %.2f | %.2fx its latency | |
+          | the same with a new time range at every run (a new SQL text each time: the plan of its query shape reused) vs its InfluxQL sent directly | %.2f | %.2f | %.2fx its latency | <= 1.3x |
           | the same over a series whose field is missing for an hour (a second request from the gap on) vs one InfluxQL statement giving the same groups (every field counted) | %.2f | %.2f | %.2fx its latency | |
           | cache hit, server side (engine call and rows read), 2 threads: p50 / p99 | %.3f / %.3f | | | p99 <= 1 ms |
 

@@ -2,6 +2,7 @@ package io.tidewater.federation;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.federation.functions.DateBin;
 import io.tidewater.federation.functions.InfluxMode;
@@ -16,8 +17,12 @@ import io.tidewater.federation.influx.InfluxToEnumerableConverter;
 import io.tidewater.federation.lake.LakeParts;
 import io.tidewater.federation.lake.LakeQuery;
 import io.tidewater.federation.lake.LakeToEnumerableConverter;
+import io.tidewater.federation.plan.Binding;
 import io.tidewater.federation.plan.ExecutionGuard;
 import io.tidewater.federation.plan.MeasurementColumns;
+import io.tidewater.federation.plan.PlanDecisions;
+import io.tidewater.federation.plan.PlanKeys;
+import io.tidewater.federation.plan.ScanQuery;
 import io.tidewater.federation.plan.SchemaNames;
 import io.tidewater.federation.route.Place;
 import io.tidewater.federation.route.RoutePruning;
@@ -26,12 +31,15 @@ import io.tidewater.policy.Resolution;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
@@ -44,8 +52,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.NoSuchStatementException;
@@ -98,6 +108,17 @@ public final class SqlEngine {
   /** An eighth of the heap, at most 1 GiB: room for several such statements at once. */
   public static final long DEFAULT_MAX_QUERY_MEMORY =
       Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 8);
+
+  /** Statements run by a plan of their shape; planned as a shape not seen (or evicted). */
+  private final LongAdder reused = new LongAdder();
+
+  private final LongAdder unknownShape = new LongAdder();
+
+  /** Planned again: plans of the shape existed, but decided otherwise for these values. */
+  private final LongAdder replanned = new LongAdder();
+
+  /** Whether statements are planned once per shape (else once per text). */
+  private volatile boolean shapes = true;
 
   /** The plan key each SQL text had when last planned, to find its results without planning. */
   private final Cache<String, String> planKeys =
@@ -201,7 +222,28 @@ public final class SqlEngine {
    */
   public SqlResult query(
       String text, long maxRows, Duration timeout, ReadAccess access, StopSignal signal) {
+    return query(text, List.of(), maxRows, timeout, access, signal);
+  }
+
+  /**
+   * As above for a statement with {@code ?} parameters valued by {@code params} in order (JSON's
+   * values: numbers, strings, booleans, null; a TIMESTAMP as an ISO-8601 instant, {@code
+   * 'yyyy-MM-dd HH:mm:ss[.fff]'} in UTC, or epoch milliseconds). It is its own query shape: planned
+   * once, run with each call's values (time bounds pushed to InfluxDB and the lake as for literal
+   * ones; other parameters are compared by the engine, not pushed).
+   */
+  public SqlResult query(
+      String text,
+      List<Object> params,
+      long maxRows,
+      Duration timeout,
+      ReadAccess access,
+      StopSignal signal) {
     String sql = SqlRewrite.rewrite(text, PARSER);
+    if (!params.isEmpty()) {
+      return run(
+          sql, new SqlShape(sql, params), false, null, false, maxRows, timeout, access, signal);
+    }
     boolean asksForNow = ResultCache.asksForNow(sql);
     boolean cacheable = cache.settings().maxEntries() > 0 && !asksForNow;
     // Results are kept by the plan they come from; the plan a SQL text had last time finds them
@@ -215,27 +257,50 @@ public final class SqlEngine {
             .readFrom(hit.reads().stream().map(r -> r.database() + "." + r.measurement()).toList());
       }
     }
+    // A plan with CURRENT_TIMESTAMP folded in holds only for the statement it was made for; other
+    // statements are planned once per shape (their time bounds as parameters).
+    SqlShape shape =
+        shapes && !asksForNow ? SqlShape.of(sql, PARSER) : new SqlShape(sql, List.of());
+    return run(sql, shape, asksForNow, knownKey, cacheable, maxRows, timeout, access, signal);
+  }
+
+  /** Runs {@code sql} as {@code shape} (its text and values), by a kept plan or a new one. */
+  private SqlResult run(
+      String sql,
+      SqlShape shape,
+      boolean asksForNow,
+      String knownKey,
+      boolean cacheable,
+      long maxRows,
+      Duration timeout,
+      ReadAccess access,
+      StopSignal signal) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    // A plan with CURRENT_TIMESTAMP folded in holds only for the statement it was made for.
-    Prepared prepared = asksForNow ? null : borrow(sql);
+    String key = shape.text();
+    Binding binding = shape.parameterized() ? Binding.of(shape.values()) : Binding.NONE;
+    Prepared prepared = asksForNow ? null : borrow(key, binding);
     if (prepared == null) {
-      prepared = prepare(sql, deadline, signal);
+      prepared = prepare(key, binding, deadline, signal);
     }
     Prepared p = prepared;
+    List<Read> reads;
     try {
-      p.reads().forEach(r -> access.checkRead(r.database(), r.measurement()));
+      bind(p, shape);
+      reads = p.reads(binding);
+      reads.forEach(r -> access.checkRead(r.database(), r.measurement()));
     } catch (TidewaterException e) {
-      giveBack(sql, p); // the plan is fine; this caller may not run it
+      giveBack(key, p); // the plan is fine; this caller may not run it
       throw e;
     }
-    if (cacheable && !p.planKey().equals(knownKey)) {
+    String planKey = p.planKey().key(binding, shape.values());
+    if (cacheable && !planKey.equals(knownKey)) {
       // Another text with the same plan (other spacing, spelling or predicate order), or this one
       // planned anew since its routes changed.
-      planKeys.put(sql, p.planKey());
-      ResultCache.Entry hit = cache.get(p.planKey(), catalog);
+      planKeys.put(sql, planKey);
+      ResultCache.Entry hit = cache.get(planKey, catalog);
       if (hit != null) {
-        giveBack(sql, p);
-        return SqlResult.cached(hit.columns(), hit.rows(), maxRows).readFrom(names(p.reads()));
+        giveBack(key, p);
+        return SqlResult.cached(hit.columns(), hit.rows(), maxRows).readFrom(names(reads));
       }
     }
     if (cacheable) {
@@ -248,7 +313,7 @@ public final class SqlEngine {
       // Taken before anything is read: a change from here on keeps the result out of the cache.
       List<Long> generations =
           cacheable
-              ? tables(p.reads()).stream().map(t -> cache.generation(t.get(0), t.get(1))).toList()
+              ? tables(reads).stream().map(t -> cache.generation(t.get(0), t.get(1))).toList()
               : List.of();
       AtomicBoolean flag =
           p.connection()
@@ -263,7 +328,7 @@ public final class SqlEngine {
         columns.add(new SqlColumn(meta.getColumnLabel(i + 1), meta.getColumnTypeName(i + 1)));
         types[i] = meta.getColumnType(i + 1);
       }
-      ResultCache.Entry template = cacheable ? cacheEntry(p.reads(), columns, generations) : null;
+      ResultCache.Entry template = cacheable ? cacheEntry(reads, columns, generations) : null;
       return SqlResult.live(
               rows,
               List.copyOf(columns),
@@ -275,7 +340,7 @@ public final class SqlEngine {
                   ? null
                   : kept ->
                       cache.put(
-                          p.planKey(),
+                          planKey,
                           new ResultCache.Entry(
                               template.columns(),
                               List.copyOf(kept),
@@ -284,12 +349,12 @@ public final class SqlEngine {
                               template.generations())),
               completed -> {
                 if (completed && !asksForNow) {
-                  giveBack(sql, p);
+                  giveBack(key, p);
                 } else {
                   p.close(); // a statement stopped halfway is not reused
                 }
               })
-          .readFrom(names(p.reads()));
+          .readFrom(names(reads));
     } catch (SQLException | NoSuchStatementException | RuntimeException e) {
       p.close();
       TidewaterException stopped = run == null ? null : run.failure();
@@ -308,10 +373,17 @@ public final class SqlEngine {
   private record Prepared(
       Connection connection,
       PreparedStatement statement,
-      List<Read> reads,
+      List<ReadSource> sources,
       Map<List<String>, List<Object>> madeFrom,
-      String planKey,
+      PlanKeys.Template planKey,
+      PlanDecisions decisions,
       AtomicBoolean owned) {
+
+    /** What the plan reads when run with {@code binding}. */
+    List<Read> reads(Binding binding) {
+      return sources.stream().map(s -> s.resolve(binding)).toList();
+    }
+
     void close() {
       try (connection;
           statement) {
@@ -322,12 +394,18 @@ public final class SqlEngine {
     }
   }
 
-  private Prepared prepare(String sql, long deadline, StopSignal signal) {
+  /**
+   * Plans {@code sql} (a shape's text: its time bounds are parameters, which the rules read from
+   * {@code binding}), recording what the plan decided from them.
+   */
+  private Prepared prepare(String sql, Binding binding, long deadline, StopSignal signal) {
     Connection connection = connect();
     AtomicReference<RelRoot> plan = new AtomicReference<>();
     Executions.Execution planning =
         executions.start(new AtomicBoolean(), deadline, maxQueryMemory, signal);
+    PlanDecisions decisions = PlanDecisions.recording();
     try (planning;
+        Binding.Planning.Scope values = Binding.planWith(binding);
         Hook.Closeable program = usePlanningProgram(planning, true);
         Hook.Closeable hook =
             Hook.PLAN_BEFORE_IMPLEMENTATION.addThread((Consumer<RelRoot>) plan::set)) {
@@ -336,21 +414,64 @@ public final class SqlEngine {
         // Stopped after the planner's last check (while the plan was compiled).
         throw planning.failure();
       }
-      List<Read> reads = new ArrayList<>();
-      String planKey = sql;
+      List<ReadSource> sources = new ArrayList<>();
+      PlanKeys.Template planKey = new PlanKeys.Template(sql, List.of());
       if (plan.get() != null) {
-        collectReads(plan.get().rel, reads);
+        collectReads(plan.get().rel, sources);
         // Printing the plan costs a few tenths of a millisecond: only for an engine keeping
         // results.
         if (cache.settings().maxEntries() > 0) {
-          planKey = planKey(plan.get());
+          RelRoot root = plan.get();
+          planKey = PlanKeys.template(() -> planKey(root));
         }
       }
-      return new Prepared(
-          connection, statement, reads, madeFrom(reads), planKey, new AtomicBoolean(true));
+      Prepared p =
+          new Prepared(
+              connection,
+              statement,
+              sources,
+              madeFrom(sources),
+              planKey,
+              decisions,
+              new AtomicBoolean(true));
+      return p;
     } catch (SQLException | RuntimeException e) {
       close(connection);
       throw SqlErrors.stopped(planning.failure(), e);
+    } finally {
+      decisions.stop();
+    }
+  }
+
+  /**
+   * Sets the statement's parameters to the shape's values, each as its parameter's type takes it
+   * (TIMESTAMP as epoch milliseconds, Calcite's own representation).
+   */
+  private static void bind(Prepared p, SqlShape shape) {
+    try {
+      ParameterMetaData meta = p.statement().getParameterMetaData();
+      if (meta.getParameterCount() != shape.values().size()) {
+        throw new TidewaterException(
+            ErrorCode.BAD_REQUEST,
+            "the statement has "
+                + meta.getParameterCount()
+                + " parameters (?) and "
+                + shape.values().size()
+                + " values were given");
+      }
+      for (int i = 0; i < shape.values().size(); i++) {
+        Object value = shape.values().get(i);
+        int type = meta.getParameterType(i + 1);
+        if (value == null) {
+          p.statement().setNull(i + 1, type);
+        } else if (type == Types.TIMESTAMP) {
+          p.statement().setObject(i + 1, Binding.millis(value));
+        } else {
+          p.statement().setObject(i + 1, value);
+        }
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.translate(e);
     }
   }
 
@@ -363,9 +484,9 @@ public final class SqlEngine {
     return root.validatedRowType.getFieldNames() + "\n" + RelOptUtil.toString(root.rel);
   }
 
-  private Map<List<String>, List<Object>> madeFrom(List<Read> reads) {
+  private Map<List<String>, List<Object>> madeFrom(List<ReadSource> reads) {
     Map<List<String>, List<Object>> state = new HashMap<>();
-    for (Read r : reads) {
+    for (ReadSource r : reads) {
       state.computeIfAbsent(
           List.of(r.database(), r.measurement()),
           t -> List.of(catalog.routes(t.get(0), t.get(1)), catalog.schema(t.get(0), t.get(1))));
@@ -373,19 +494,50 @@ public final class SqlEngine {
     return state;
   }
 
-  private Prepared borrow(String sql) {
+  /**
+   * An idle plan of {@code sql} (a shape) made from the routes and columns of now whose decisions
+   * hold for {@code binding}; null if there is none (counted as a miss, or a re-plan where plans of
+   * the shape exist but decided otherwise).
+   */
+  private Prepared borrow(String sql, Binding binding) {
     Deque<Prepared> idle = plans.getIfPresent(sql);
-    Prepared p;
-    while (idle != null && (p = idle.pollFirst()) != null) {
-      if (!p.owned().compareAndSet(false, true)) {
-        continue; // being closed by an eviction
-      }
-      if (p.madeFrom().equals(madeFrom(p.reads()))) {
+    boolean decidedOtherwise = false;
+    if (idle != null) {
+      for (Prepared p : idle) {
+        if (!p.owned().compareAndSet(false, true)) {
+          continue; // borrowed, or being closed by an eviction
+        }
+        if (!p.madeFrom().equals(madeFrom(p.sources()))) {
+          idle.remove(p);
+          p.close(); // routes or columns changed since it was planned
+          continue;
+        }
+        if (!p.decisions().holdFor(binding)) {
+          decidedOtherwise = true; // right for other values: left for them
+          p.owned().set(false);
+          continue;
+        }
+        idle.remove(p);
+        reused.increment();
         return p;
       }
-      p.close(); // routes or columns changed since it was planned
     }
+    (decidedOtherwise ? replanned : unknownShape).increment();
     return null;
+  }
+
+  /** Whether a kept plan of {@code sql} (a shape) fits {@code binding}; none is borrowed. */
+  private boolean planKept(String sql, Binding binding) {
+    Deque<Prepared> idle = plans.getIfPresent(sql);
+    if (idle == null) {
+      return false;
+    }
+    for (Prepared p : idle) {
+      if (p.madeFrom().equals(madeFrom(p.sources())) && p.decisions().holdFor(binding)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void giveBack(String sql, Prepared p) {
@@ -504,8 +656,9 @@ public final class SqlEngine {
     } finally {
       close(connection);
     }
-    List<Read> reads = new ArrayList<>();
-    collectReads(plan.get(), reads);
+    List<ReadSource> sources = new ArrayList<>();
+    collectReads(plan.get(), sources);
+    List<Read> reads = sources.stream().map(r -> r.resolve(Binding.NONE)).toList();
     reads.forEach(r -> access.checkRead(r.database(), r.measurement()));
     List<SqlExplanation.Part> parts =
         reads.stream()
@@ -518,7 +671,14 @@ public final class SqlEngine {
                         r.resolution(),
                         r.pushed()))
             .toList();
-    return new SqlExplanation(RelOptUtil.toString(plan.get()), parts);
+    SqlShape shape = shapes ? SqlShape.of(sql, PARSER) : new SqlShape(sql, List.of());
+    Binding binding = shape.parameterized() ? Binding.of(shape.values()) : Binding.NONE;
+    return new SqlExplanation(
+        RelOptUtil.toString(plan.get()),
+        parts,
+        shape.text(),
+        shape.values().stream().map(v -> Instant.ofEpochMilli((Long) v).toString()).toList(),
+        !ResultCache.asksForNow(sql) && planKept(shape.text(), binding));
   }
 
   /** Every table SQL can name, with its columns. */
@@ -566,6 +726,30 @@ public final class SqlEngine {
   /** A table SQL can name: its path, what it reads, and its columns. */
   public record TableInfo(List<String> path, String kind, List<SqlColumn> columns) {}
 
+  /** One read of a source in a physical plan, built for a run's parameter values. */
+  private record ReadSource(
+      Place place,
+      String database,
+      String measurement,
+      String resolution,
+      Function<Binding, ? extends ScanQuery> query) {
+
+    Read resolve(Binding binding) {
+      ScanQuery q = query.apply(binding);
+      if (q instanceof InfluxQuery influx) {
+        return new Read(
+            place,
+            database,
+            measurement,
+            influx.range(),
+            resolution,
+            influx.empty() ? "(empty time range: nothing sent)" : influx.explained());
+      }
+      LakeQuery lake = (LakeQuery) q;
+      return new Read(place, database, measurement, lake.range(), resolution, lake.describe());
+    }
+  }
+
   /** One read of a source in a physical plan. */
   private record Read(
       Place place,
@@ -575,27 +759,19 @@ public final class SqlEngine {
       String resolution,
       String pushed) {}
 
-  private void collectReads(RelNode node, List<Read> reads) {
+  private void collectReads(RelNode node, List<ReadSource> reads) {
     if (node instanceof InfluxToEnumerableConverter influx) {
-      InfluxQuery q = influx.query();
       List<String> table = influx.tableName();
       reads.add(
-          new Read(
-              Place.INFLUXDB,
-              table.get(1),
-              table.get(2),
-              q.range(),
-              "raw",
-              q.empty() ? "(empty time range: nothing sent)" : q.explained()));
+          new ReadSource(Place.INFLUXDB, table.get(1), table.get(2), "raw", influx.scanBuilder()));
       return;
     }
     if (node instanceof LakeToEnumerableConverter lake) {
-      LakeQuery q = lake.query();
       List<String> table = lake.tableName();
       String resolution =
           SchemaNames.rollupResolution(table.get(0)).map(Resolution::name).orElse("raw");
       reads.add(
-          new Read(Place.LAKE, table.get(1), table.get(2), q.range(), resolution, q.describe()));
+          new ReadSource(Place.LAKE, table.get(1), table.get(2), resolution, lake.scanBuilder()));
       return;
     }
     for (RelNode input : node.getInputs()) {
@@ -632,6 +808,22 @@ public final class SqlEngine {
       hints.close();
       programHook.close();
     };
+  }
+
+  /** How plans were found for statements so far (the result cache's hits not counted). */
+  public record PlanReuse(long reused, long unknownShape, long replanned) {}
+
+  /** How plans were found for statements so far. */
+  public PlanReuse planReuse() {
+    return new PlanReuse(reused.sum(), unknownShape.sum(), replanned.sum());
+  }
+
+  /**
+   * With false, each statement text is planned on its own (as before query shapes): for tests
+   * comparing a reused plan's answers with a fresh plan's.
+   */
+  void planShapes(boolean on) {
+    this.shapes = on;
   }
 
   /** How many statements were stopped for {@code reason} so far. */

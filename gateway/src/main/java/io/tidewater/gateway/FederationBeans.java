@@ -88,6 +88,19 @@ public class FederationBeans {
     FunctionCounter.builder("tidewater_query_yielded_seconds", engine, e -> e.yieldedSeconds())
         .description("Time SQL statements paused to let writes being received run")
         .register(metrics);
+    FunctionCounter.builder("tidewater_query_plans_reused", engine, e -> e.planReuse().reused())
+        .description("Statements run by the plan of their query shape (no planning)")
+        .register(metrics);
+    FunctionCounter.builder(
+            "tidewater_query_plans_new_shape", engine, e -> e.planReuse().unknownShape())
+        .description("Statements planned because no plan of their shape was kept")
+        .register(metrics);
+    FunctionCounter.builder(
+            "tidewater_query_plans_replanned", engine, e -> e.planReuse().replanned())
+        .description(
+            "Statements planned because their shape's plans decided otherwise for their values"
+                + " (a range crossing the split, a rollup no longer aligned)")
+        .register(metrics);
     for (StopReason reason : StopReason.values()) {
       FunctionCounter.builder("tidewater_query_stopped", engine, e -> e.stopped(reason))
           .tag("reason", reason.name().toLowerCase(Locale.ROOT))

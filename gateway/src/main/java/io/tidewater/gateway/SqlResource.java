@@ -48,7 +48,32 @@ public class SqlResource {
    * The body of a query: the SQL, the answer's format (json, ndjson, csv) and an optional row
    * limit.
    */
-  public record SqlRequest(String sql, String format, Long maxRows) {}
+  public record SqlRequest(String sql, String format, Long maxRows, List<Object> params) {
+
+    /**
+     * The values of the statement's {@code ?} parameters, in order (none if not given): numbers,
+     * strings, booleans or null, at most {@value #MAX_PARAMS}.
+     */
+    List<Object> parameters() {
+      if (params == null) {
+        return List.of();
+      }
+      if (params.size() > MAX_PARAMS) {
+        throw new TidewaterException(
+            ErrorCode.BAD_REQUEST, "at most " + MAX_PARAMS + " 'params' may be given");
+      }
+      for (Object p : params) {
+        if (p != null && !(p instanceof Number || p instanceof String || p instanceof Boolean)) {
+          throw new TidewaterException(
+              ErrorCode.BAD_REQUEST,
+              "each of 'params' is a number, a string, a boolean or null, not " + p);
+        }
+      }
+      return params;
+    }
+
+    static final int MAX_PARAMS = 1000;
+  }
 
   private final SqlEngine engine;
   private final TidewaterConfig config;
@@ -98,7 +123,9 @@ public class SqlResource {
     http.response().closeHandler(closed -> signal.stop(StopReason.CLIENT_GONE));
     SqlResult result;
     try {
-      result = engine.query(sql, limit, config.query().timeout(), caller::mayRead, signal);
+      result =
+          engine.query(
+              sql, request.parameters(), limit, config.query().timeout(), caller::mayRead, signal);
     } catch (TidewaterException e) {
       permit.close();
       audit.record(

@@ -148,4 +148,77 @@ class SqlResourceTest {
     assertEquals(11, lines.size(), cut);
     assertEquals("TOO_MANY_ROWS", JsonPath.from(lines.get(10)).getString("error.code"));
   }
+
+  /**
+   * A statement with {@code ?} and its values in {@code params}: planned once, run with each call's
+   * values, answering as the same statement with literals; values are values, never SQL.
+   */
+  @Test
+  void parametersAreBoundNotSpliced() {
+    String q =
+        "SELECT host, COUNT(*) AS n FROM "
+            + table
+            + " WHERE \"time\" >= ? AND \"time\" < ? AND host <> ? GROUP BY host ORDER BY host";
+    JsonPath all =
+        post(
+                "/v1/sql",
+                sql(
+                    "SELECT host, COUNT(*) AS n FROM "
+                        + table
+                        + " WHERE \"time\" >= TIMESTAMP '2000-01-01 00:00:00' AND host <> 'h1'"
+                        + " GROUP BY host ORDER BY host",
+                    ""))
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    // An instant's text, SQL's spelling and epoch milliseconds all name a TIMESTAMP.
+    for (String bounds :
+        List.of(
+            "\"2000-01-01T00:00:00Z\", \"2100-01-01T00:00:00Z\"",
+            "\"2000-01-01 00:00:00\", \"2100-01-01 00:00:00.000\"",
+            "946684800000, 4102444800000")) {
+      JsonPath bound =
+          post("/v1/sql", sql(q, ", \"params\": [" + bounds + ", \"h1\"]"))
+              .statusCode(200)
+              .extract()
+              .jsonPath();
+      assertEquals(all.getList("rows"), bound.getList("rows"), bounds);
+    }
+    // A hostile string is a value compared with host, nothing more.
+    JsonPath hostile =
+        post("/v1/sql", sql(q, ", \"params\": [0, 4102444800000, \"h1' OR '1'='1\\\\ ü\"]"))
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertEquals(3, hostile.getInt("rowCount"), hostile.prettify());
+    post("/v1/sql", sql(q, ", \"params\": [0, 1]"))
+        .statusCode(400)
+        .body("message", containsString("3 parameters (?) and 2 values"));
+    post("/v1/sql", sql(q, ", \"params\": [\"yesterday\", 1, \"x\"]"))
+        .statusCode(400)
+        .body("message", containsString("TIMESTAMP parameter"));
+    post("/v1/sql", sql(q, ", \"params\": [{\"a\": 1}, 1, \"x\"]"))
+        .statusCode(400)
+        .body("message", containsString("each of 'params'"));
+  }
+
+  @Test
+  void explainShowsTheQueryShape() {
+    String q =
+        "SELECT COUNT(*) FROM "
+            + table
+            + " WHERE \"time\" >= TIMESTAMP '2000-01-01 00:00:00'"
+            + " AND \"time\" < TIMESTAMP '2100-01-01 00:00:00'";
+    post("/v1/sql", sql(q, "")).statusCode(200);
+    JsonPath plan =
+        post("/v1/sql/explain", sql(q.replace("2000-01-01", "2001-01-01"), ""))
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertTrue(plan.getString("shape").contains("?"), plan.prettify());
+    assertEquals(
+        List.of("2001-01-01T00:00:00Z", "2100-01-01T00:00:00Z"), plan.getList("parameters"));
+    assertTrue(
+        plan.getBoolean("planKept"), "the shape's plan fits these values: " + plan.prettify());
+  }
 }

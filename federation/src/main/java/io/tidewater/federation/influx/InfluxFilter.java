@@ -1,6 +1,6 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.TimeSpan;
 import java.util.List;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
@@ -11,17 +11,19 @@ import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.SingleRel;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 
-/** The time range and conditions of an InfluxQL WHERE clause. */
+/**
+ * The time range (a span of the statement's parameters) and conditions of an InfluxQL WHERE clause.
+ */
 public final class InfluxFilter extends SingleRel implements InfluxRel {
 
-  private final TimeRange range;
+  private final TimeSpan range;
   private final List<String> where;
 
   InfluxFilter(
       RelOptCluster cluster,
       RelTraitSet traits,
       RelNode input,
-      TimeRange range,
+      TimeSpan range,
       List<String> where) {
     super(cluster, traits, input);
     this.range = range;
@@ -40,9 +42,7 @@ public final class InfluxFilter extends SingleRel implements InfluxRel {
 
   @Override
   public double estimateRowCount(RelMetadataQuery mq) {
-    return mq.getRowCount(getInput())
-        * (range.equals(TimeRange.ALL) ? 0.5 : 0.1)
-        * Math.pow(0.5, where.size());
+    return mq.getRowCount(getInput()) * (range.bounded() ? 0.1 : 0.5) * Math.pow(0.5, where.size());
   }
 
   @Override
@@ -55,7 +55,7 @@ public final class InfluxFilter extends SingleRel implements InfluxRel {
   @Override
   public void implement(InfluxQueryBuilder builder) {
     builder.visitInput(getInput());
-    builder.range = builder.range.intersect(range);
+    builder.range = builder.range.and(range);
     builder.where.addAll(where);
   }
 }

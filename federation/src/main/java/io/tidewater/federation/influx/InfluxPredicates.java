@@ -1,9 +1,9 @@
 package io.tidewater.federation.influx;
 
-import io.tidewater.federation.TimeRange;
 import io.tidewater.federation.functions.RegexMatch;
 import io.tidewater.federation.plan.MeasurementColumns;
 import io.tidewater.federation.plan.TimeBounds;
+import io.tidewater.federation.plan.TimeSpan;
 import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.policy.rollup.FieldType;
@@ -30,7 +30,7 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
 final class InfluxPredicates {
 
   /** What could be pushed: a time range, InfluxQL conditions, and the conjuncts left over. */
-  record Translation(TimeRange range, List<String> where, List<RexNode> remaining) {
+  record Translation(TimeSpan range, List<String> where, List<RexNode> remaining) {
     boolean pushedAnything(int conjuncts) {
       return remaining.size() < conjuncts;
     }
@@ -43,13 +43,12 @@ final class InfluxPredicates {
   }
 
   Translation translate(RexBuilder rex, RexNode condition) {
-    TimeRange range = TimeRange.ALL;
+    List<RexNode> time = new ArrayList<>();
     List<String> where = new ArrayList<>();
     List<RexNode> remaining = new ArrayList<>();
     for (RexNode conjunct : TimeBounds.RelConjuncts.of(rex, condition)) {
-      TimeRange bound = TimeBounds.bound(conjunct, 0);
-      if (bound != null) {
-        range = range.intersect(bound);
+      if (TimeBounds.bound(conjunct, 0) != null) {
+        time.add(conjunct);
         continue;
       }
       String influxql = condition(conjunct);
@@ -59,7 +58,7 @@ final class InfluxPredicates {
         remaining.add(conjunct);
       }
     }
-    return new Translation(range, where, remaining);
+    return new Translation(TimeSpan.Bounds.of(time), where, remaining);
   }
 
   /** The InfluxQL of one condition, or null if it has no exact translation. */

@@ -2,6 +2,7 @@ package io.tidewater.federation.influx;
 
 import io.tidewater.federation.TimeRange;
 import io.tidewater.federation.plan.ScanColumn;
+import io.tidewater.federation.plan.ScanQuery;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.policy.rollup.FieldType;
 import java.util.List;
@@ -36,7 +37,8 @@ public record InfluxQuery(
     List<String> groupTags,
     TimeRange range,
     Long limit,
-    BucketGaps gaps) {
+    BucketGaps gaps)
+    implements ScanQuery {
 
   /** The statement, and the presence query that may follow it (EXPLAIN shows both). */
   public String explained() {

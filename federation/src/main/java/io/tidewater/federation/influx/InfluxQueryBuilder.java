@@ -1,7 +1,9 @@
 package io.tidewater.federation.influx;
 
 import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.Binding;
 import io.tidewater.federation.plan.ScanColumn;
+import io.tidewater.federation.plan.TimeSpan;
 import io.tidewater.lifecycle.influx.InfluxQl;
 import io.tidewater.lifecycle.parquet.FieldColumn;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
@@ -26,7 +28,7 @@ public final class InfluxQueryBuilder {
 
   InfluxTable table;
   boolean influxQlGroups;
-  TimeRange range = TimeRange.ALL;
+  TimeSpan range = TimeSpan.ALL;
   final List<String> where = new ArrayList<>();
   List<ScanColumn> columns = new ArrayList<>();
   boolean aggregated;
@@ -44,8 +46,12 @@ public final class InfluxQueryBuilder {
     ((InfluxRel) input).implement(this);
   }
 
-  /** The query, with its statement text and how each output column is read from the answer. */
-  public InfluxQuery build() {
+  /**
+   * The query for a run with the statement's parameters bound to {@code binding}: its statement
+   * text and how each output column is read from the answer.
+   */
+  public InfluxQuery build(Binding binding) {
+    TimeRange range = this.range.resolve(binding);
     MeasurementSchema schema = table.schema();
     StringBuilder q = new StringBuilder("SELECT ");
     String gapPresence = null;

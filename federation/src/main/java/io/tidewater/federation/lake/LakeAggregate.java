@@ -1,6 +1,7 @@
 package io.tidewater.federation.lake;
 
 import io.tidewater.federation.plan.ScanColumn;
+import io.tidewater.federation.plan.TimeSpan;
 import java.util.List;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
@@ -21,7 +22,13 @@ public final class LakeAggregate extends SingleRel implements LakeRel {
   private final long bucketMillis;
   private final List<String> groupTags;
   private final List<ScanColumn> columns;
-  private final List<LakeQuery> edges;
+  private final List<Edge> edges;
+
+  /**
+   * A raw aggregate merged into a rollup's groups: the scan, and the span it reads (a run's range
+   * before or after the rollup's whole buckets).
+   */
+  record Edge(LakeQuery query, TimeSpan span) {}
 
   LakeAggregate(
       RelOptCluster cluster,
@@ -43,7 +50,7 @@ public final class LakeAggregate extends SingleRel implements LakeRel {
       List<String> groupTags,
       List<ScanColumn> columns,
       RelDataType rowType,
-      List<LakeQuery> edges) {
+      List<Edge> edges) {
     super(cluster, traits, input);
     this.edges = List.copyOf(edges);
     this.bucketMillis = bucketMillis;
@@ -86,7 +93,7 @@ public final class LakeAggregate extends SingleRel implements LakeRel {
         .itemIf("bucketMillis", bucketMillis, bucketMillis > 0)
         .item("groupTags", groupTags)
         .item("columns", columns)
-        .itemIf("rawEdges", edges.stream().map(LakeQuery::range).toList(), !edges.isEmpty());
+        .itemIf("rawEdges", edges.stream().map(Edge::span).toList(), !edges.isEmpty());
   }
 
   @Override

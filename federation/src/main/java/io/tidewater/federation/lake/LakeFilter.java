@@ -1,6 +1,6 @@
 package io.tidewater.federation.lake;
 
-import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.TimeSpan;
 import io.tidewater.lifecycle.influx.InfluxQl;
 import java.util.HashSet;
 import java.util.List;
@@ -18,19 +18,19 @@ import org.apache.calcite.rel.SingleRel;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 
 /**
- * The time range and tag values a lake scan keeps: windows, files, row groups and pages outside
- * them are skipped.
+ * The time range (a span of the statement's parameters) and tag values a lake scan keeps: windows,
+ * files, row groups and pages outside them are skipped.
  */
 public final class LakeFilter extends SingleRel implements LakeRel {
 
-  private final TimeRange range;
+  private final TimeSpan range;
   private final Map<String, Set<String>> tagValues;
 
   LakeFilter(
       RelOptCluster cluster,
       RelTraitSet traits,
       RelNode input,
-      TimeRange range,
+      TimeSpan range,
       Map<String, Set<String>> tagValues) {
     super(cluster, traits, input);
     this.range = range;
@@ -50,7 +50,7 @@ public final class LakeFilter extends SingleRel implements LakeRel {
   @Override
   public double estimateRowCount(RelMetadataQuery mq) {
     return mq.getRowCount(getInput())
-        * (range.equals(TimeRange.ALL) ? 0.5 : 0.1)
+        * (range.bounded() ? 0.1 : 0.5)
         * Math.pow(0.3, tagValues.size());
   }
 
@@ -91,7 +91,7 @@ public final class LakeFilter extends SingleRel implements LakeRel {
 
   /** Narrows a scan being built to this filter's time range and tag values. */
   void narrow(LakeQueryBuilder builder) {
-    builder.range = builder.range.intersect(range);
+    builder.range = builder.range.and(range);
     tagValues.forEach((tag, values) -> keepOnly(builder.tagValues, tag, values));
   }
 

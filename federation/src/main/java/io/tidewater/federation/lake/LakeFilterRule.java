@@ -1,9 +1,9 @@
 package io.tidewater.federation.lake;
 
-import io.tidewater.federation.TimeRange;
 import io.tidewater.federation.plan.MeasurementColumns;
 import io.tidewater.federation.plan.RuleConfig;
 import io.tidewater.federation.plan.TimeBounds;
+import io.tidewater.federation.plan.TimeSpan;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,14 +47,13 @@ public final class LakeFilterRule extends RelRule<RuleConfig> {
     LakeTableScan scan = call.rel(1);
     RexBuilder rex = filter.getCluster().getRexBuilder();
     var schema = scan.lakeTable().schema();
-    TimeRange range = TimeRange.ALL;
+    List<RexNode> time = new ArrayList<>();
     Map<String, Set<String>> tags = new HashMap<>();
     List<RexNode> remaining = new ArrayList<>();
     List<RexNode> conjuncts = TimeBounds.RelConjuncts.of(rex, filter.getCondition());
     for (RexNode conjunct : conjuncts) {
-      TimeRange bound = TimeBounds.bound(conjunct, 0);
-      if (bound != null) {
-        range = range.intersect(bound);
+      if (TimeBounds.bound(conjunct, 0) != null) {
+        time.add(conjunct);
         continue;
       }
       Map.Entry<String, Set<String>> tagValues = tagValues(schema, conjunct);
@@ -67,7 +66,8 @@ public final class LakeFilterRule extends RelRule<RuleConfig> {
     if (remaining.size() == conjuncts.size()) {
       return;
     }
-    RelNode pushed = new LakeFilter(scan.getCluster(), scan.getTraitSet(), scan, range, tags);
+    RelNode pushed =
+        new LakeFilter(scan.getCluster(), scan.getTraitSet(), scan, TimeSpan.Bounds.of(time), tags);
     call.transformTo(
         remaining.isEmpty()
             ? pushed

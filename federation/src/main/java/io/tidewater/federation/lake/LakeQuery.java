@@ -3,6 +3,7 @@ package io.tidewater.federation.lake;
 import io.tidewater.federation.Executions;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.federation.plan.ScanColumn;
+import io.tidewater.federation.plan.ScanQuery;
 import io.tidewater.lifecycle.lake.DataFile;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
@@ -45,10 +46,27 @@ public record LakeQuery(
     List<String> groupTags,
     boolean descending,
     long limit,
-    List<LakeQuery> edges) {
+    List<LakeQuery> edges)
+    implements ScanQuery {
 
   public LakeQuery {
     edges = List.copyOf(edges);
+  }
+
+  /** The same scan over {@code other} (an edge of a rollup read, for a run's own range). */
+  LakeQuery withRange(TimeRange other) {
+    return new LakeQuery(
+        table,
+        tableName,
+        other,
+        tagValues,
+        columns,
+        aggregated,
+        bucketMillis,
+        groupTags,
+        descending,
+        limit,
+        edges);
   }
 
   /**

@@ -1,7 +1,8 @@
 package io.tidewater.federation.lake;
 
-import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.Binding;
 import io.tidewater.federation.plan.ScanColumn;
+import io.tidewater.federation.plan.TimeSpan;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class LakeQueryBuilder {
   LakeTable table;
   LakeTableScan tableScan;
   List<String> tableName;
-  TimeRange range = TimeRange.ALL;
+  TimeSpan range = TimeSpan.ALL;
   final Map<String, Set<String>> tagValues = new HashMap<>();
   List<ScanColumn> columns = new ArrayList<>();
   boolean aggregated;
@@ -26,7 +27,7 @@ public final class LakeQueryBuilder {
   final List<String> groupTags = new ArrayList<>();
   boolean descending;
   long limit = -1;
-  List<LakeQuery> edges = List.of();
+  List<LakeAggregate.Edge> edges = List.of();
 
   void visit(LakeRel rel) {
     rel.implement(this);
@@ -36,11 +37,16 @@ public final class LakeQueryBuilder {
     ((LakeRel) input).implement(this);
   }
 
-  LakeQuery build() {
+  /** The scan for a run with the statement's parameters valued by {@code binding}. */
+  LakeQuery build(Binding binding) {
+    List<LakeQuery> edgeQueries = new ArrayList<>();
+    for (LakeAggregate.Edge e : edges) {
+      edgeQueries.add(e.query().withRange(e.span().resolve(binding)));
+    }
     return new LakeQuery(
         table,
         tableName,
-        range,
+        range.resolve(binding),
         Map.copyOf(tagValues),
         List.copyOf(columns),
         aggregated,
@@ -48,6 +54,11 @@ public final class LakeQueryBuilder {
         List.copyOf(groupTags),
         descending,
         limit,
-        edges);
+        edgeQueries);
+  }
+
+  /** Whether the scan's ranges depend on the statement's parameters. */
+  boolean parameterized() {
+    return range.parameterized() || edges.stream().anyMatch(e -> e.span().parameterized());
   }
 }

@@ -1,10 +1,13 @@
 package io.tidewater.federation.lake;
 
 import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.Binding;
+import io.tidewater.federation.plan.PlanDecisions;
 import io.tidewater.federation.plan.Pushdown;
 import io.tidewater.federation.plan.RuleConfig;
 import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.federation.plan.SchemaNames;
+import io.tidewater.federation.plan.TimeSpan;
 import io.tidewater.lifecycle.export.RollupSchema;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.policy.Resolution;
@@ -15,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelRule;
@@ -66,12 +70,7 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
     }
     RelOptTable rawTable = raw.tableScan.getTable();
     List<String> name = rawTable.getQualifiedName();
-    List<WindowVersion> every = everyWindow(rawTable, raw.table, name);
-    double rawDensity = density(raw.table.windows());
-    // The rows read: the whole range raw, or whole rollup buckets plus the raw rows of the uneven
-    // edges (a dashboard's range, in milliseconds, rarely starts on a bucket).
-    double bestCost = rawDensity * span(raw.range, raw.table.windows());
-    Choice best = null;
+    List<Candidate> candidates = new ArrayList<>();
     for (Resolution r : resolutions(rawTable)) {
       long step = r.width().toMillis();
       if (width % step != 0) {
@@ -82,56 +81,53 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
               .getRelOptSchema()
               .getTableForMember(List.of(SchemaNames.rollupSchema(r), name.get(1), name.get(2)));
       LakeTable table = t == null ? null : t.unwrap(LakeTable.class);
-      if (table == null) {
-        continue;
-      }
-      TimeRange middle = inner(raw.range, step * 1_000_000L);
-      if (middle.isEmpty() || !covers(table.windows(), every, middle)) {
-        continue;
-      }
-      List<TimeRange> edges = new ArrayList<>();
-      if (middle.from() > raw.range.from()) {
-        edges.add(new TimeRange(raw.range.from(), middle.from()));
-      }
-      if (middle.to() < raw.range.to()) {
-        edges.add(new TimeRange(middle.to(), raw.range.to()));
-      }
-      if (!edges.stream().allMatch(raw.table::rawKept)) {
-        continue;
-      }
-      double cost = density(table.windows()) * span(middle, table.windows());
-      for (TimeRange e : edges) {
-        cost += rawDensity * span(e, raw.table.windows());
-      }
-      // Ties go to the coarser rollup (resolutions come finest first).
-      if (best == null ? cost < bestCost || edges.isEmpty() : cost <= bestCost) {
-        best = new Choice(t, table, middle, edges);
-        bestCost = cost;
+      if (table != null) {
+        candidates.add(new Candidate(t, table, step * 1_000_000L));
       }
     }
-    if (best == null) {
+    List<WindowVersion> every = everyWindow(rawTable, raw.table, name);
+    LakeTable rawTableData = raw.table;
+    // The choice depends on the range: a plan reused for another range keeps it only where it
+    // comes out the same (the same rollup, the same raw edges present).
+    Function<TimeRange, Object> decide =
+        range -> choose(range, rawTableData, candidates, every).key();
+    Choice best = choose(raw.range.resolve(Binding.planning()), raw.table, candidates, every);
+    PlanDecisions.record(raw.range, decide, best.key());
+    if (best.candidate() < 0) {
       return;
     }
-    List<LakeQuery> edgeQueries = new ArrayList<>();
-    for (TimeRange e : best.edges()) {
+    Candidate chosen = candidates.get(best.candidate());
+    List<LakeAggregate.Edge> edgeQueries = new ArrayList<>();
+    for (boolean below : new boolean[] {true, false}) {
+      if (below ? !best.lowerEdge() : !best.upperEdge()) {
+        continue;
+      }
+      TimeSpan edge = new TimeSpan.Edge(raw.range, chosen.stepNanos(), below);
       edgeQueries.add(
-          new LakeQuery(
-              raw.table,
-              raw.tableName,
-              e,
-              Map.copyOf(raw.tagValues),
-              aggregate.columns(),
-              true,
-              width,
-              aggregate.groupTags(),
-              false,
-              -1,
-              List.of()));
+          new LakeAggregate.Edge(
+              new LakeQuery(
+                  raw.table,
+                  raw.tableName,
+                  edge.resolve(Binding.planning()),
+                  Map.copyOf(raw.tagValues),
+                  aggregate.columns(),
+                  true,
+                  width,
+                  aggregate.groupTags(),
+                  false,
+                  -1,
+                  List.of()),
+              edge));
     }
-    LakeTableScan scan = new LakeTableScan(aggregate.getCluster(), best.relTable(), best.table());
+    LakeTableScan scan =
+        new LakeTableScan(aggregate.getCluster(), chosen.relTable(), chosen.table());
     RelNode input =
         new LakeFilter(
-            aggregate.getCluster(), scan.getTraitSet(), scan, best.middle(), raw.tagValues);
+            aggregate.getCluster(),
+            scan.getTraitSet(),
+            scan,
+            new TimeSpan.Inner(raw.range, chosen.stepNanos()),
+            raw.tagValues);
     call.transformTo(
         new LakeAggregate(
             aggregate.getCluster(),
@@ -144,19 +140,57 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
             edgeQueries));
   }
 
-  /** A rollup chosen: its table, the range of its whole buckets, the raw edges around it. */
-  private record Choice(
-      RelOptTable relTable, LakeTable table, TimeRange middle, List<TimeRange> edges) {}
+  /** A rollup that could answer: its table and its buckets' width. */
+  private record Candidate(RelOptTable relTable, LakeTable table, long stepNanos) {}
 
-  /** The part of {@code range} made of whole steps of {@code stepNanos}. */
-  private static TimeRange inner(TimeRange range, long stepNanos) {
-    long from =
-        range.boundedBelow()
-            ? Math.floorDiv(range.from(), stepNanos) * stepNanos
-                + (Math.floorMod(range.from(), stepNanos) == 0 ? 0 : stepNanos)
-            : range.from();
-    long to = range.boundedAbove() ? Math.floorDiv(range.to(), stepNanos) * stepNanos : range.to();
-    return new TimeRange(from, Math.max(from, to));
+  /**
+   * What reads {@code range} fewest rows: the raw scan ({@code candidate} -1), or a rollup's whole
+   * buckets with the raw edges present around them.
+   */
+  private record Choice(int candidate, boolean lowerEdge, boolean upperEdge) {
+    List<Object> key() {
+      return List.of(candidate, lowerEdge, upperEdge);
+    }
+  }
+
+  /**
+   * The rows read: the whole range raw, or whole rollup buckets plus the raw rows of the uneven
+   * edges (a dashboard's range, in milliseconds, rarely starts on a bucket).
+   */
+  private static Choice choose(
+      TimeRange range, LakeTable raw, List<Candidate> candidates, List<WindowVersion> every) {
+    double rawDensity = density(raw.windows());
+    double bestCost = rawDensity * span(range, raw.windows());
+    Choice best = new Choice(-1, false, false);
+    for (int i = 0; i < candidates.size(); i++) {
+      Candidate c = candidates.get(i);
+      TimeRange middle = TimeSpan.inner(range, c.stepNanos());
+      if (middle.isEmpty() || !covers(c.table().windows(), every, middle)) {
+        continue;
+      }
+      List<TimeRange> edges = new ArrayList<>();
+      boolean lower = middle.from() > range.from();
+      boolean upper = middle.to() < range.to();
+      if (lower) {
+        edges.add(new TimeRange(range.from(), middle.from()));
+      }
+      if (upper) {
+        edges.add(new TimeRange(middle.to(), range.to()));
+      }
+      if (!edges.stream().allMatch(raw::rawKept)) {
+        continue;
+      }
+      double cost = density(c.table().windows()) * span(middle, c.table().windows());
+      for (TimeRange e : edges) {
+        cost += rawDensity * span(e, raw.windows());
+      }
+      // Ties go to the coarser rollup (resolutions come finest first).
+      if (best.candidate() < 0 ? cost < bestCost || edges.isEmpty() : cost <= bestCost) {
+        best = new Choice(i, lower, upper);
+        bestCost = cost;
+      }
+    }
+    return best;
   }
 
   /** Rows per nanosecond of the windows (0 without any). */

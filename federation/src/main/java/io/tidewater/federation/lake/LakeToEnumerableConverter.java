@@ -1,7 +1,9 @@
 package io.tidewater.federation.lake;
 
+import io.tidewater.federation.plan.Binding;
 import io.tidewater.federation.plan.ScanToEnumerableConverter;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
@@ -13,7 +15,7 @@ import org.apache.calcite.rel.RelNode;
 public final class LakeToEnumerableConverter extends ScanToEnumerableConverter<LakeQuery> {
 
   LakeToEnumerableConverter(RelOptCluster cluster, RelTraitSet traits, RelNode input) {
-    super(cluster, traits, input, LakeRel.CONVENTION, LakeQuery.class);
+    super(cluster, traits, input, LakeRel.CONVENTION);
   }
 
   @Override
@@ -22,10 +24,26 @@ public final class LakeToEnumerableConverter extends ScanToEnumerableConverter<L
   }
 
   @Override
-  public LakeQuery query() {
+  public LakeQuery query(Binding binding) {
+    return builder().build(binding);
+  }
+
+  @Override
+  protected boolean parameterized() {
+    return builder().parameterized();
+  }
+
+  @Override
+  public Function<Binding, LakeQuery> scanBuilder() {
+    LakeQueryBuilder builder = builder();
+    builder.tableScan = null; // the planner's node: not kept by the compiled plan
+    return builder::build;
+  }
+
+  private LakeQueryBuilder builder() {
     LakeQueryBuilder builder = new LakeQueryBuilder();
     builder.visit((LakeRel) getInput());
-    return builder.build();
+    return builder;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.tidewater.federation.plan;
 
 import java.util.List;
+import java.util.function.Function;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.adapter.enumerable.JavaRowFormat;
@@ -31,24 +32,36 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
  *
  * @param <Q> the adapter's planned scan
  */
-public abstract class ScanToEnumerableConverter<Q> extends ConverterImpl implements EnumerableRel {
+public abstract class ScanToEnumerableConverter<Q extends ScanQuery> extends ConverterImpl
+    implements EnumerableRel {
 
   private final Convention source;
-  private final Class<Q> queryType;
 
   protected ScanToEnumerableConverter(
-      RelOptCluster cluster,
-      RelTraitSet traits,
-      RelNode input,
-      Convention source,
-      Class<Q> queryType) {
+      RelOptCluster cluster, RelTraitSet traits, RelNode input, Convention source) {
     super(cluster, ConventionTraitDef.INSTANCE, traits, input);
     this.source = source;
-    this.queryType = queryType;
   }
 
-  /** The scan this converter runs, built from its input (for EXPLAIN, tests and execution). */
-  public abstract Q query();
+  /**
+   * The scan this converter runs with the statement's parameters valued by {@code binding}, built
+   * from its input.
+   */
+  public abstract Q query(Binding binding);
+
+  /** The scan with the values being planned with (or none): for EXPLAIN and tests. */
+  public Q query() {
+    return query(Binding.planning());
+  }
+
+  /** Whether the scan's range depends on the statement's parameters. */
+  protected abstract boolean parameterized();
+
+  /**
+   * What builds the scan from a binding, holding what the input asked for but not the input (a
+   * cached plan must not keep the planner's nodes alive).
+   */
+  public abstract Function<Binding, ? extends ScanQuery> scanBuilder();
 
   /** The scan for EXPLAIN: the exact query sent, or what the lake reads. */
   protected abstract String describe(Q query);
@@ -86,7 +99,9 @@ public abstract class ScanToEnumerableConverter<Q> extends ConverterImpl impleme
     PhysType physType =
         PhysTypeImpl.of(
             implementor.getTypeFactory(), getRowType(), pref.prefer(JavaRowFormat.ARRAY));
-    Expression stashed = implementor.stash(query(), queryType);
+    // Stashed detached from the planner: it builds the scan for each run's parameter values.
+    Expression stashed =
+        implementor.stash(new BoundScan(scanBuilder(), parameterized()), BoundScan.class);
     BlockBuilder block = new BlockBuilder();
     // The execution's DataContext goes along: it carries the query's time limit and cancel flag.
     block.add(

@@ -1,10 +1,12 @@
 package io.tidewater.federation.plan;
 
 import io.tidewater.federation.TimeRange;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
@@ -13,10 +15,11 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
- * Reads the time range a filter implies from its conjuncts of the form {@code time op literal}. SQL
- * sees times in milliseconds (Calcite's TIMESTAMP), stored times may be finer: a point at
- * 12:00:00.0005 shows as 12:00:00.000, so bounds are widened to whole milliseconds to agree with
- * what SQL compares ({@code time = T} is {@code [T, T + 1 ms)}).
+ * Reads the time range a filter implies from its conjuncts of the form {@code time op literal} (or
+ * {@code time op ?}, a parameter of a query shape, valued by a {@link Binding}). SQL sees times in
+ * milliseconds (Calcite's TIMESTAMP), stored times may be finer: a point at 12:00:00.0005 shows as
+ * 12:00:00.000, so bounds are widened to whole milliseconds to agree with what SQL compares ({@code
+ * time = T} is {@code [T, T + 1 ms)}).
  */
 public final class TimeBounds {
 
@@ -38,8 +41,30 @@ public final class TimeBounds {
     return range;
   }
 
-  /** The range one comparison of the time column with a literal means, or null if it is not one. */
+  /**
+   * The span {@code condition}'s comparisons of the time column (ordinal 0) with literals or
+   * parameters bound it to: fixed without parameters, resolved with each run's values with them.
+   */
+  public static TimeSpan span(RexBuilder rex, RexNode condition) {
+    List<RexNode> time = new ArrayList<>();
+    for (RexNode conjunct : RelConjuncts.of(rex, condition)) {
+      if (bound(conjunct, 0) != null) {
+        time.add(conjunct);
+      }
+    }
+    return TimeSpan.Bounds.of(time);
+  }
+
+  /**
+   * The range one comparison of the time column with a literal or a parameter (its value in the
+   * binding being planned with) means, or null if it is not one.
+   */
   public static TimeRange bound(RexNode conjunct, int timeOrdinal) {
+    return bound(conjunct, timeOrdinal, Binding.planning());
+  }
+
+  /** As {@link #bound(RexNode, int)} with parameters' values from {@code binding}. */
+  public static TimeRange bound(RexNode conjunct, int timeOrdinal, Binding binding) {
     if (!(conjunct instanceof RexCall call) || call.getOperands().size() != 2) {
       return null;
     }
@@ -55,7 +80,12 @@ public final class TimeBounds {
     if (!isTime(left, timeOrdinal)) {
       return null;
     }
-    Long millis = millis(right);
+    if (RexUtil.removeCast(right) instanceof RexDynamicParam param
+        && param.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP
+        && binding.value(param.getIndex()) == null) {
+      return new TimeRange(0, 0); // compared with NULL: no row
+    }
+    Long millis = millis(right, binding);
     if (millis == null) {
       return null;
     }
@@ -69,6 +99,22 @@ public final class TimeBounds {
       case LESS_THAN_OR_EQUAL -> new TimeRange(Long.MIN_VALUE, next);
       default -> null;
     };
+  }
+
+  /**
+   * Milliseconds since the epoch of a TIMESTAMP literal or parameter (its value in {@code
+   * binding}), or null.
+   */
+  static Long millis(RexNode node, Binding binding) {
+    RexNode n = RexUtil.removeCast(node);
+    if (n instanceof RexDynamicParam param
+        && param.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP) {
+      // Calcite's own representation at execution; a caller's value (a number, an instant's
+      // text) while planning. A bound the scans could not read is an error, never dropped.
+      Object value = binding.value(param.getIndex());
+      return value == null ? null : Binding.millis(value);
+    }
+    return millis(node);
   }
 
   /** Milliseconds since the epoch of a TIMESTAMP literal, or null. */

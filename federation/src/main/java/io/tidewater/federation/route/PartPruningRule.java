@@ -1,8 +1,11 @@
 package io.tidewater.federation.route;
 
 import io.tidewater.federation.TimeRange;
+import io.tidewater.federation.plan.Binding;
+import io.tidewater.federation.plan.PlanDecisions;
 import io.tidewater.federation.plan.RuleConfig;
 import io.tidewater.federation.plan.TimeBounds;
+import io.tidewater.federation.plan.TimeSpan;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.plan.RelOptRuleCall;
@@ -40,18 +43,25 @@ public final class PartPruningRule extends RelRule<RuleConfig> {
     Filter filter = call.rel(0);
     Union union = call.rel(1);
     RexBuilder rex = filter.getCluster().getRexBuilder();
-    TimeRange wanted = TimeBounds.of(rex, filter.getCondition(), 0);
+    TimeSpan span = TimeBounds.span(rex, filter.getCondition());
+    TimeRange wanted = span.resolve(Binding.planning());
     if (wanted.equals(TimeRange.ALL)) {
       return;
     }
-    List<RelNode> kept = new ArrayList<>();
+    List<TimeRange> holds = new ArrayList<>();
     for (RelNode input : union.getInputs()) {
-      TimeRange holds =
+      holds.add(
           input.stripped() instanceof Filter part
               ? TimeBounds.of(rex, part.getCondition(), 0)
-              : TimeRange.ALL;
-      if (!holds.intersect(wanted).isEmpty()) {
-        kept.add(input);
+              : TimeRange.ALL);
+    }
+    // Which parts a range meets: a plan reused for another range keeps its parts only if the
+    // same ones are met (a part it dropped may hold the new range's rows).
+    PlanDecisions.record(span, range -> met(holds, range), met(holds, wanted));
+    List<RelNode> kept = new ArrayList<>();
+    for (int i = 0; i < holds.size(); i++) {
+      if (!holds.get(i).intersect(wanted).isEmpty()) {
+        kept.add(union.getInputs().get(i));
       }
     }
     if (kept.size() == union.getInputs().size()) {
@@ -64,5 +74,10 @@ public final class PartPruningRule extends RelRule<RuleConfig> {
     RelNode rest =
         kept.size() == 1 ? kept.get(0) : union.copy(union.getTraitSet(), kept, union.all);
     call.transformTo(filter.copy(filter.getTraitSet(), rest, filter.getCondition()));
+  }
+
+  /** Which of the parts holding {@code holds} meet {@code range}. */
+  private static List<Boolean> met(List<TimeRange> holds, TimeRange range) {
+    return holds.stream().map(h -> !h.intersect(range).isEmpty()).toList();
   }
 }

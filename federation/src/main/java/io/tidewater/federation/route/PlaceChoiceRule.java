@@ -3,11 +3,15 @@ package io.tidewater.federation.route;
 import io.tidewater.federation.TimeRange;
 import io.tidewater.federation.influx.InfluxTableScan;
 import io.tidewater.federation.lake.LakeTable;
+import io.tidewater.federation.plan.Binding;
 import io.tidewater.federation.plan.MeasurementColumns;
+import io.tidewater.federation.plan.PlanDecisions;
 import io.tidewater.federation.plan.RuleConfig;
 import io.tidewater.federation.plan.TimeBounds;
+import io.tidewater.federation.plan.TimeSpan;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.store.local.LocalLakeStore;
+import java.util.List;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.logical.LogicalFilter;
@@ -67,19 +71,29 @@ public final class PlaceChoiceRule extends RelRule<RuleConfig> {
     InfluxTableScan scan = call.rel(1);
     // Only a filter that keeps the scan inside a range the lake holds too: the part's bounds are
     // always among its conjuncts, but the check does not rely on how the planner rewrote them.
-    TimeRange reads = TimeBounds.of(filter.getCluster().getRexBuilder(), filter.getCondition(), 0);
-    if (reads.isEmpty()
-        || scan.lakeRanges().stream().noneMatch(held -> reads.intersect(held).equals(reads))) {
-      return;
-    }
+    TimeSpan span = TimeBounds.span(filter.getCluster().getRexBuilder(), filter.getCondition());
     LakeTable lake = scan.lakeCopy().unwrapOrThrow(LakeTable.class);
-    if (lakeCheaper(lake, reads, seriesNamed(filter, lake))) {
+    int series = seriesNamed(filter, lake);
+    List<TimeRange> held = scan.lakeRanges();
+    boolean lakeChosen = lakeChosen(span.resolve(Binding.planning()), held, lake, series);
+    // A plan reused for another range keeps this place only where it would be chosen again.
+    PlanDecisions.record(span, range -> lakeChosen(range, held, lake, series), lakeChosen);
+    if (lakeChosen) {
       call.transformTo(
           filter.copy(
               filter.getTraitSet(),
               lake.alternativeTo(scan.getCluster(), scan.lakeCopy()),
               filter.getCondition()));
     }
+  }
+
+  /** Whether the lake reads {@code reads}: it holds all of it, and reads it cheaper. */
+  private static boolean lakeChosen(
+      TimeRange reads, List<TimeRange> held, LakeTable lake, int seriesNamed) {
+    if (reads.isEmpty() || held.stream().noneMatch(h -> reads.intersect(h).equals(reads))) {
+      return false;
+    }
+    return lakeCheaper(lake, reads, seriesNamed);
   }
 
   /**

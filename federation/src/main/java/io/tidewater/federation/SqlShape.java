@@ -1,0 +1,156 @@
+package io.tidewater.federation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDynamicParam;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlTimestampLiteral;
+import org.apache.calcite.sql.SqlUnknownLiteral;
+import org.apache.calcite.sql.dialect.CalciteSqlDialect;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.util.SqlShuttle;
+import org.apache.calcite.util.TimestampString;
+
+/**
+ * A statement as a query shape: its text with the time bounds ({@code time op TIMESTAMP '...'})
+ * replaced by parameters, and their values. A dashboard sends the same statement with new bounds at
+ * every refresh; its shape is planned once and run with each refresh's values.
+ *
+ * <p>Only TIMESTAMP literals compared with a column named {@code time}, to the millisecond (SQL's
+ * TIMESTAMP precision here), become parameters: other literals decide more of a plan (a LIMIT, a
+ * tag pushed into InfluxQL, DATE_BIN's width) and stay in the shape. A statement the parser does
+ * not take, or with its own {@code ?}, is its own shape.
+ *
+ * @param text the shape's text ({@code ?} for each parameter), or the statement's own
+ * @param values the parameters' values, in order: TIMESTAMP as epoch milliseconds
+ */
+public record SqlShape(String text, List<Object> values) {
+
+  private static final Set<SqlKind> COMPARISONS =
+      Set.of(
+          SqlKind.EQUALS,
+          SqlKind.NOT_EQUALS,
+          SqlKind.LESS_THAN,
+          SqlKind.LESS_THAN_OR_EQUAL,
+          SqlKind.GREATER_THAN,
+          SqlKind.GREATER_THAN_OR_EQUAL,
+          SqlKind.BETWEEN);
+
+  public SqlShape {
+    values = List.copyOf(values);
+  }
+
+  /** Whether the shape has parameters (else it is the statement itself). */
+  public boolean parameterized() {
+    return !values.isEmpty();
+  }
+
+  /** The shape of {@code sql}, parsed with {@code parser}'s settings. */
+  public static SqlShape of(String sql, SqlParser.Config parser) {
+    if (!sql.regionMatches(true, 0, "SELECT", 0, 6) && !sql.regionMatches(true, 0, "WITH", 0, 4)
+        || sql.indexOf('?') >= 0 && hasOwnParameters(sql, parser)) {
+      return new SqlShape(sql, List.of());
+    }
+    int timestamp = indexOfIgnoreCase(sql, "TIMESTAMP");
+    if (timestamp < 0) {
+      return new SqlShape(sql, List.of());
+    }
+    SqlNode tree;
+    try {
+      tree = SqlParser.create(sql, parser).parseQuery();
+    } catch (SqlParseException e) {
+      return new SqlShape(sql, List.of());
+    }
+    List<Object> values = new ArrayList<>();
+    SqlNode shaped =
+        tree.accept(
+            new SqlShuttle() {
+              @Override
+              public SqlNode visit(SqlCall call) {
+                SqlNode visited = super.visit(call);
+                if (!(visited instanceof SqlCall c) || !COMPARISONS.contains(c.getKind())) {
+                  return visited;
+                }
+                List<SqlNode> operands = c.getOperandList();
+                if (operands.stream().noneMatch(SqlShape::isTimeColumn)) {
+                  return visited;
+                }
+                for (int i = 0; i < operands.size(); i++) {
+                  SqlTimestampLiteral t = timestamp(operands.get(i));
+                  if (t != null && toTheMilli(t)) {
+                    c.setOperand(i, new SqlDynamicParam(values.size(), SqlParserPos.ZERO));
+                    values.add(t.getValueAs(TimestampString.class).getMillisSinceEpoch());
+                  }
+                }
+                return c;
+              }
+            });
+    if (values.isEmpty()) {
+      return new SqlShape(sql, List.of());
+    }
+    return new SqlShape(
+        shaped.toSqlString(c -> c.withDialect(CalciteSqlDialect.DEFAULT)).getSql(), values);
+  }
+
+  /**
+   * A TIMESTAMP literal, or null: the parser leaves typed literals unresolved until validation (a
+   * text it cannot read stays, for validation to report).
+   */
+  private static SqlTimestampLiteral timestamp(SqlNode node) {
+    if (node instanceof SqlTimestampLiteral t) {
+      return t;
+    }
+    if (node instanceof SqlUnknownLiteral u && u.tag.equalsIgnoreCase("TIMESTAMP")) {
+      try {
+        return u.resolve(SqlTypeName.TIMESTAMP) instanceof SqlTimestampLiteral t ? t : null;
+      } catch (RuntimeException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isTimeColumn(SqlNode node) {
+    return node instanceof SqlIdentifier id
+        && !id.isStar()
+        && id.names.get(id.names.size() - 1).equals("time");
+  }
+
+  /** A literal finer than milliseconds stays: a parameter of SQL's TIMESTAMP would round it. */
+  private static boolean toTheMilli(SqlTimestampLiteral t) {
+    String text = t.getValueAs(TimestampString.class).toString();
+    int dot = text.indexOf('.');
+    return dot < 0 || text.length() - dot - 1 <= 3;
+  }
+
+  private static boolean hasOwnParameters(String sql, SqlParser.Config parser) {
+    try {
+      boolean[] found = {false};
+      SqlParser.create(sql, parser)
+          .parseQuery()
+          .accept(
+              new SqlShuttle() {
+                @Override
+                public SqlNode visit(SqlDynamicParam param) {
+                  found[0] = true;
+                  return param;
+                }
+              });
+      return found[0];
+    } catch (SqlParseException e) {
+      return true;
+    }
+  }
+
+  private static int indexOfIgnoreCase(String text, String word) {
+    return text.toUpperCase(Locale.ROOT).indexOf(word);
+  }
+}

@@ -1,0 +1,90 @@
+package io.tidewater.federation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.junit.jupiter.api.Test;
+
+/** Statements as query shapes: time bounds become parameters, everything else stays as written. */
+class SqlShapeTest {
+
+  private static final SqlParser.Config PARSER =
+      SqlParser.config()
+          .withQuoting(Quoting.DOUBLE_QUOTE)
+          .withUnquotedCasing(Casing.UNCHANGED)
+          .withQuotedCasing(Casing.UNCHANGED)
+          .withCaseSensitive(true)
+          .withConformance(SqlConformanceEnum.LENIENT);
+
+  private static long millis(String instant) {
+    return Instant.parse(instant).toEpochMilli();
+  }
+
+  @Test
+  void timeBoundsBecomeParametersOfOneShape() {
+    SqlShape a =
+        SqlShape.of(
+            "SELECT * FROM \"db\".\"cpu\" WHERE \"time\" >= TIMESTAMP '2025-05-01 00:00:00'"
+                + " AND \"time\" < TIMESTAMP '2025-05-01 01:00:00.250' AND host = 'a'",
+            PARSER);
+    SqlShape b =
+        SqlShape.of(
+            "SELECT * FROM \"db\".\"cpu\" WHERE \"time\" >= TIMESTAMP '2025-06-01 10:00:00'"
+                + " AND \"time\" < TIMESTAMP '2025-06-01 11:00:00' AND host = 'a'",
+            PARSER);
+    assertEquals(a.text(), b.text());
+    assertEquals(
+        List.of(millis("2025-05-01T00:00:00Z"), millis("2025-05-01T01:00:00.250Z")), a.values());
+    assertTrue(a.text().contains("?"), a.text());
+    assertTrue(a.text().contains("'a'"), "other literals stay: " + a.text());
+  }
+
+  @Test
+  void betweenAndQualifiedTimeColumnsToo() {
+    SqlShape s =
+        SqlShape.of(
+            "SELECT c.\"time\" FROM \"db\".\"cpu\" c WHERE c.\"time\" BETWEEN"
+                + " TIMESTAMP '2025-05-01 00:00:00' AND TIMESTAMP '2025-05-02 00:00:00'",
+            PARSER);
+    assertEquals(2, s.values().size(), s.text());
+  }
+
+  @Test
+  void whatDecidesMoreOfAPlanStaysInTheShape() {
+    for (String sql :
+        List.of(
+            // not compared with time: DATE_BIN's origin, another column, a sub-millisecond bound
+            "SELECT DATE_BIN(INTERVAL '1' HOUR, \"time\", TIMESTAMP '1970-01-01 00:00:00')"
+                + " FROM \"db\".\"cpu\"",
+            "SELECT * FROM \"db\".\"cpu\" WHERE \"seen\" > TIMESTAMP '2025-05-01 00:00:00'",
+            "SELECT * FROM \"db\".\"cpu\" WHERE \"time\" > TIMESTAMP '2025-05-01 00:00:00.0005'",
+            // the statement's own parameters, other statements, text that does not parse
+            "SELECT * FROM \"db\".\"cpu\" WHERE \"time\" > ? AND host = 'x'",
+            "EXPLAIN PLAN FOR SELECT 1",
+            "SELECT * FROM WHERE \"time\" > TIMESTAMP '2025-05-01 00:00:00'")) {
+      SqlShape s = SqlShape.of(sql, PARSER);
+      assertFalse(s.parameterized(), sql);
+      assertEquals(sql, s.text());
+    }
+  }
+
+  @Test
+  void adversarialLiteralsKeepTheirEscaping() {
+    String sql =
+        "SELECT \"we\"\"ird\" FROM \"db\".\"c\"\"p u\" WHERE \"host\" = 'o''brien ü \\\\ /x/'"
+            + " AND \"time\" < TIMESTAMP '2025-05-01 00:00:00' AND \"note\" LIKE '%''%'";
+    SqlShape s = SqlShape.of(sql, PARSER);
+    assertEquals(1, s.values().size());
+    assertTrue(s.text().contains("'o''brien ü \\\\ /x/'"), s.text());
+    assertTrue(s.text().contains("\"we\"\"ird\""), s.text());
+    assertTrue(s.text().contains("\"c\"\"p u\""), s.text());
+    assertTrue(s.text().contains("'%''%'"), s.text());
+  }
+}
