@@ -260,7 +260,7 @@ public final class SqlEngine {
     // A plan with CURRENT_TIMESTAMP folded in holds only for the statement it was made for; other
     // statements are planned once per shape (their time bounds as parameters).
     SqlShape shape =
-        shapes && !asksForNow ? SqlShape.of(sql, PARSER) : new SqlShape(sql, List.of());
+        shapes && !asksForNow ? SqlShape.cached(sql, PARSER) : new SqlShape(sql, List.of());
     return run(sql, shape, asksForNow, knownKey, cacheable, maxRows, timeout, access, signal);
   }
 

@@ -1,9 +1,13 @@
 package io.tidewater.federation;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -15,6 +19,7 @@ import org.apache.calcite.sql.dialect.CalciteSqlDialect;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.parser.SqlParserUtil;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.util.TimestampString;
@@ -70,6 +75,7 @@ public record SqlShape(String text, List<Object> values) {
       return new SqlShape(sql, List.of());
     }
     List<Object> values = new ArrayList<>();
+    List<SqlParserPos> positions = new ArrayList<>();
     SqlNode shaped =
         tree.accept(
             new SqlShuttle() {
@@ -86,6 +92,7 @@ public record SqlShape(String text, List<Object> values) {
                 for (int i = 0; i < operands.size(); i++) {
                   SqlTimestampLiteral t = timestamp(operands.get(i));
                   if (t != null && toTheMilli(t)) {
+                    positions.add(operands.get(i).getParserPosition());
                     c.setOperand(i, new SqlDynamicParam(values.size(), SqlParserPos.ZERO));
                     values.add(t.getValueAs(TimestampString.class).getMillisSinceEpoch());
                   }
@@ -96,8 +103,119 @@ public record SqlShape(String text, List<Object> values) {
     if (values.isEmpty()) {
       return new SqlShape(sql, List.of());
     }
-    return new SqlShape(
-        shaped.toSqlString(c -> c.withDialect(CalciteSqlDialect.DEFAULT)).getSql(), values);
+    SqlShape shape =
+        new SqlShape(
+            shaped.toSqlString(c -> c.withDialect(CalciteSqlDialect.DEFAULT)).getSql(), values);
+    Skeleton skeleton = Skeleton.of(sql);
+    if (skeleton.literalsAre(positions, values)) {
+      SKELETONS.put(skeleton.text(), shape.text());
+    }
+    return shape;
+  }
+
+  /**
+   * The shape of {@code sql} without parsing it where a text differing from it only inside its
+   * TIMESTAMP literals was shaped before (a dashboard's refresh); else {@link #of}.
+   */
+  public static SqlShape cached(String sql, SqlParser.Config parser) {
+    if (indexOfIgnoreCase(sql, "TIMESTAMP") < 0) {
+      return new SqlShape(sql, List.of());
+    }
+    Skeleton skeleton = Skeleton.of(sql);
+    String text = SKELETONS.getIfPresent(skeleton.text());
+    if (text != null) {
+      List<Object> values = skeleton.values();
+      if (values != null) {
+        return new SqlShape(text, values);
+      }
+    }
+    return of(sql, parser);
+  }
+
+  /** Shape texts by skeleton; weighed by their lengths (statements may be long). */
+  private static final Cache<String, String> SKELETONS =
+      Caffeine.newBuilder()
+          .maximumWeight(16L << 20)
+          .<String, String>weigher((skeleton, shape) -> 2 * (skeleton.length() + shape.length()))
+          .build();
+
+  /**
+   * A text with the quoted values of its {@code TIMESTAMP '...'} literals blanked, and those
+   * values. It stands for its shape only where every such literal is one the parser made a
+   * parameter, at the same place with the same value ({@link #literalsAre}): then no match lies in
+   * a comment, a quoted name or a string, and texts with the same skeleton differ only in their
+   * parameters.
+   */
+  private record Skeleton(String text, List<String> literals, List<int[]> places) {
+
+    private static final Pattern LITERAL = Pattern.compile("(?i)\\bTIMESTAMP(\\s*)'([^']*)'");
+
+    static Skeleton of(String sql) {
+      Matcher m = LITERAL.matcher(sql);
+      StringBuilder text = new StringBuilder();
+      List<String> literals = new ArrayList<>();
+      List<int[]> places = new ArrayList<>();
+      while (m.find()) {
+        literals.add(m.group(2));
+        places.add(lineAndColumn(sql, m.start()));
+        m.appendReplacement(text, Matcher.quoteReplacement("TIMESTAMP" + m.group(1) + "''"));
+      }
+      m.appendTail(text);
+      return new Skeleton(text.toString(), literals, places);
+    }
+
+    /** Whether the literals are exactly the parameters at {@code positions} with {@code values}. */
+    boolean literalsAre(List<SqlParserPos> positions, List<Object> values) {
+      if (literals.size() != values.size()) {
+        return false;
+      }
+      List<Object> mine = values();
+      for (int i = 0; i < literals.size(); i++) {
+        SqlParserPos pos = positions.get(i);
+        if (places.get(i)[0] != pos.getLineNum()
+            || places.get(i)[1] != pos.getColumnNum()
+            || mine == null
+            || !mine.get(i).equals(values.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * The literals' values as the parser reads them (epoch ms), or null if one is not to the ms.
+     */
+    List<Object> values() {
+      List<Object> values = new ArrayList<>();
+      for (String literal : literals) {
+        SqlTimestampLiteral t;
+        try {
+          t = SqlParserUtil.parseTimestampLiteral(literal, SqlParserPos.ZERO);
+        } catch (RuntimeException e) {
+          return null; // the parser reports it
+        }
+        if (!toTheMilli(t)) {
+          return null;
+        }
+        values.add(t.getValueAs(TimestampString.class).getMillisSinceEpoch());
+      }
+      return values;
+    }
+
+    /** The 1-based line and column of {@code offset}, as the parser counts them. */
+    private static int[] lineAndColumn(String sql, int offset) {
+      int line = 1;
+      int column = 1;
+      for (int i = 0; i < offset; i++) {
+        if (sql.charAt(i) == '\n') {
+          line++;
+          column = 1;
+        } else {
+          column++;
+        }
+      }
+      return new int[] {line, column};
+    }
   }
 
   /**

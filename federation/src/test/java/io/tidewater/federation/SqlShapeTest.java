@@ -87,4 +87,39 @@ class SqlShapeTest {
     assertTrue(s.text().contains("\"c\"\"p u\""), s.text());
     assertTrue(s.text().contains("'%''%'"), s.text());
   }
+
+  /**
+   * A text differing from one shaped before only inside its TIMESTAMP literals gets its shape
+   * without parsing, with exactly the values the parser would read; texts whose literal-looking
+   * parts lie in comments or names are parsed every time.
+   */
+  @Test
+  void aRefreshedDashboardStatementIsShapedWithoutParsing() {
+    String template =
+        "SELECT COUNT(*) FROM \"db\".\"cpu\" WHERE \"time\" >= TIMESTAMP '%s'\n"
+            + "  AND\"time\" < timestamp  '%s' AND host = 'a'";
+    SqlShape first =
+        SqlShape.cached(template.formatted("2025-05-01 00:00:00", "2025-05-02 00:00:00"), PARSER);
+    for (String[] bounds :
+        List.of(
+            new String[] {"2025-05-01 00:00:10", "2025-05-02 00:00:10.5"},
+            new String[] {"2024-12-31 23:59:59.999", "2025-01-01 00:00:00"})) {
+      String sql = template.formatted(bounds[0], bounds[1]);
+      SqlShape cached = SqlShape.cached(sql, PARSER);
+      assertEquals(SqlShape.of(sql, PARSER), cached, sql);
+      assertEquals(first.text(), cached.text());
+    }
+    // A sub-millisecond bound stays a literal: another shape, found by parsing.
+    String fine = template.formatted("2025-05-01 00:00:00.0001", "2025-05-02 00:00:00");
+    assertEquals(SqlShape.of(fine, PARSER), SqlShape.cached(fine, PARSER));
+    assertEquals(1, SqlShape.cached(fine, PARSER).values().size());
+    // A literal-looking comment next to a real bound hidden from the pattern by a comment: the
+    // values are always the real bound's.
+    String tricky =
+        "SELECT COUNT(*) FROM \"db\".\"cpu\" WHERE \"time\" > TIMESTAMP/**/'%s' -- TIMESTAMP '%s'";
+    SqlShape.cached(tricky.formatted("2025-05-01 00:00:00", "2025-05-01 00:00:00"), PARSER);
+    SqlShape other =
+        SqlShape.cached(tricky.formatted("2025-05-01 00:00:00", "2030-01-01 00:00:00"), PARSER);
+    assertEquals(List.of(millis("2025-05-01T00:00:00Z")), other.values());
+  }
 }

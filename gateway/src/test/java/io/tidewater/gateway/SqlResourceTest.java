@@ -220,5 +220,12 @@ class SqlResourceTest {
         List.of("2001-01-01T00:00:00Z", "2100-01-01T00:00:00Z"), plan.getList("parameters"));
     assertTrue(
         plan.getBoolean("planKept"), "the shape's plan fits these values: " + plan.prettify());
+    // A statement's own parameters, explained without values: planned, nothing bounded by them.
+    JsonPath own =
+        post("/v1/sql/explain", sql("SELECT COUNT(*) FROM " + table + " WHERE \"time\" >= ?", ""))
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertEquals(List.of(), own.getList("parameters"), own.prettify());
   }
 }

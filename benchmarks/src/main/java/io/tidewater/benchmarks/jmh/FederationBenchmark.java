@@ -87,6 +87,7 @@ public class FederationBenchmark {
    * scans read. Compare {@link #planHotAggregate}, the planning it saves.
    */
   @Benchmark
+  @BenchmarkMode(Mode.SampleTime) // percentiles: the goal is a p50
   public long repeatedShapeNewRange() {
     long hour = 1 + shift++ % 20;
     String bound = "TIMESTAMP '2025-01-01 " + (hour < 10 ? "0" : "") + hour + ":00:00'";

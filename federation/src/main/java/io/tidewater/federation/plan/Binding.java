@@ -16,14 +16,27 @@ import org.apache.calcite.util.TimestampString;
  */
 public interface Binding {
 
-  /** A statement without parameters. */
+  /** No values: a statement without parameters, or one explained without its values. */
   Binding NONE =
-      index -> {
-        throw new IllegalStateException("no value bound to parameter ?" + index);
+      new Binding() {
+        @Override
+        public Object value(int index) {
+          throw new IllegalStateException("no value bound to parameter ?" + index);
+        }
+
+        @Override
+        public boolean has(int index) {
+          return false;
+        }
       };
 
   /** The value of parameter {@code index}. */
   Object value(int index);
+
+  /** Whether parameter {@code index} has a value here (a condition on it bounds nothing if not). */
+  default boolean has(int index) {
+    return true;
+  }
 
   /** The parameter values of the statement being run, from its execution context. */
   static Binding of(DataContext root) {

@@ -80,10 +80,14 @@ public final class TimeBounds {
     if (!isTime(left, timeOrdinal)) {
       return null;
     }
-    if (RexUtil.removeCast(right) instanceof RexDynamicParam param
-        && param.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP
-        && binding.value(param.getIndex()) == null) {
-      return new TimeRange(0, 0); // compared with NULL: no row
+    if (RexUtil.removeCast(right) instanceof RexDynamicParam param) {
+      if (param.getType().getSqlTypeName() != SqlTypeName.TIMESTAMP
+          || !binding.has(param.getIndex())) {
+        return null; // not a time bound, or one without a value (EXPLAIN of a statement's own ?)
+      }
+      if (binding.value(param.getIndex()) == null) {
+        return new TimeRange(0, 0); // compared with NULL: no row
+      }
     }
     Long millis = millis(right, binding);
     if (millis == null) {
