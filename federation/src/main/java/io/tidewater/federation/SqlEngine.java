@@ -195,7 +195,7 @@ public final class SqlEngine {
    * and InfluxDB's); LENIENT as PostgreSQL and Trino: string literals of different lengths are
    * VARCHAR, not padded CHAR, and GROUP BY may name select aliases and ordinals.
    */
-  private static final SqlParser.Config PARSER =
+  static final SqlParser.Config PARSER =
       SqlParser.config()
           .withQuoting(Quoting.DOUBLE_QUOTE)
           .withUnquotedCasing(Casing.UNCHANGED)
@@ -283,11 +283,9 @@ public final class SqlEngine {
       prepared = prepare(key, binding, deadline, signal);
     }
     Prepared p = prepared;
-    List<Read> reads;
     try {
       bind(p, shape);
-      reads = p.reads(binding);
-      reads.forEach(r -> access.checkRead(r.database(), r.measurement()));
+      p.sources().forEach(r -> access.checkRead(r.database(), r.measurement()));
     } catch (TidewaterException e) {
       giveBack(key, p); // the plan is fine; this caller may not run it
       throw e;
@@ -300,7 +298,7 @@ public final class SqlEngine {
       ResultCache.Entry hit = cache.get(planKey, catalog);
       if (hit != null) {
         giveBack(key, p);
-        return SqlResult.cached(hit.columns(), hit.rows(), maxRows).readFrom(names(reads));
+        return SqlResult.cached(hit.columns(), hit.rows(), maxRows).readFrom(names(p.sources()));
       }
     }
     if (cacheable) {
@@ -313,7 +311,7 @@ public final class SqlEngine {
       // Taken before anything is read: a change from here on keeps the result out of the cache.
       List<Long> generations =
           cacheable
-              ? tables(reads).stream().map(t -> cache.generation(t.get(0), t.get(1))).toList()
+              ? tables(p.sources()).stream().map(t -> cache.generation(t.get(0), t.get(1))).toList()
               : List.of();
       AtomicBoolean flag =
           p.connection()
@@ -328,7 +326,9 @@ public final class SqlEngine {
         columns.add(new SqlColumn(meta.getColumnLabel(i + 1), meta.getColumnTypeName(i + 1)));
         types[i] = meta.getColumnType(i + 1);
       }
-      ResultCache.Entry template = cacheable ? cacheEntry(reads, columns, generations) : null;
+      // The ranges read, resolved for this run's values, only where a result may be kept.
+      ResultCache.Entry template =
+          cacheable ? cacheEntry(p.reads(binding), columns, generations) : null;
       return SqlResult.live(
               rows,
               List.copyOf(columns),
@@ -354,7 +354,7 @@ public final class SqlEngine {
                   p.close(); // a statement stopped halfway is not reused
                 }
               })
-          .readFrom(names(reads));
+          .readFrom(names(p.sources()));
     } catch (SQLException | NoSuchStatementException | RuntimeException e) {
       p.close();
       TidewaterException stopped = run == null ? null : run.failure();
@@ -583,12 +583,12 @@ public final class SqlEngine {
     return cache;
   }
 
-  private static List<String> names(List<Read> reads) {
+  private static List<String> names(List<ReadSource> reads) {
     return tables(reads).stream().map(t -> t.get(0) + "." + t.get(1)).toList();
   }
 
   /** The tables (database, measurement) a plan reads, each once, in the order it reads them. */
-  private static List<List<String>> tables(List<Read> reads) {
+  private static List<List<String>> tables(List<ReadSource> reads) {
     Set<List<String>> tables = new LinkedHashSet<>();
     reads.forEach(r -> tables.add(List.of(r.database(), r.measurement())));
     return List.copyOf(tables);

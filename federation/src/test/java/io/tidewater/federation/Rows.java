@@ -21,4 +21,23 @@ final class Rows {
     }
     return rows;
   }
+
+  /**
+   * Every row of {@code sql}'s answer (at most a million, within two minutes), each value as {@link
+   * Truth#normalize} writes it, for comparison with DuckDB's.
+   */
+  static List<List<Object>> normalized(SqlEngine engine, String sql) {
+    List<List<Object>> rows = new ArrayList<>();
+    try (SqlResult result = engine.query(sql, 1_000_000, Duration.ofMinutes(2))) {
+      Object[] row;
+      while ((row = result.next()) != null) {
+        List<Object> values = new ArrayList<>();
+        for (Object v : row) {
+          values.add(Truth.normalize(v));
+        }
+        rows.add(values);
+      }
+    }
+    return rows;
+  }
 }

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -184,18 +183,7 @@ class ShapeReuseTest {
   private static final Comparator<List<Object>> ROWS = Comparator.comparing(Object::toString);
 
   private static List<List<Object>> rows(SqlEngine engine, String sql) {
-    List<List<Object>> rows = new ArrayList<>();
-    try (SqlResult result = engine.query(sql, 1_000_000, Duration.ofMinutes(2))) {
-      Object[] row;
-      while ((row = result.next()) != null) {
-        List<Object> values = new ArrayList<>();
-        for (Object v : row) {
-          values.add(Truth.normalize(v));
-        }
-        rows.add(values);
-      }
-    }
-    return rows;
+    return Rows.normalized(engine, sql);
   }
 
   /** EXPLAIN names the shape, its values, and whether a kept plan would run the statement. */

@@ -6,22 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
-import org.apache.calcite.avatica.util.Casing;
-import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.sql.parser.SqlParser;
-import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.junit.jupiter.api.Test;
 
 /** Statements as query shapes: time bounds become parameters, everything else stays as written. */
 class SqlShapeTest {
 
-  private static final SqlParser.Config PARSER =
-      SqlParser.config()
-          .withQuoting(Quoting.DOUBLE_QUOTE)
-          .withUnquotedCasing(Casing.UNCHANGED)
-          .withQuotedCasing(Casing.UNCHANGED)
-          .withCaseSensitive(true)
-          .withConformance(SqlConformanceEnum.LENIENT);
+  private static final SqlParser.Config PARSER = SqlEngine.PARSER;
 
   private static long millis(String instant) {
     return Instant.parse(instant).toEpochMilli();

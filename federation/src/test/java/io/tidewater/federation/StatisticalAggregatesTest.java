@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -184,17 +182,6 @@ class StatisticalAggregatesTest {
   }
 
   private static List<List<Object>> query(String sql) {
-    List<List<Object>> rows = new ArrayList<>();
-    try (SqlResult result = fixture.engine.query(sql, 1_000_000, Duration.ofMinutes(2))) {
-      Object[] row;
-      while ((row = result.next()) != null) {
-        List<Object> values = new ArrayList<>();
-        for (Object v : row) {
-          values.add(Truth.normalize(v));
-        }
-        rows.add(values);
-      }
-    }
-    return rows;
+    return Rows.normalized(fixture.engine, sql);
   }
 }

@@ -55,6 +55,10 @@ public record LakeQuery(
 
   /** The same scan over {@code other} (an edge of a rollup read, for a run's own range). */
   LakeQuery withRange(TimeRange other) {
+    return with(other, edges);
+  }
+
+  private LakeQuery with(TimeRange other, List<LakeQuery> otherEdges) {
     return new LakeQuery(
         table,
         tableName,
@@ -66,7 +70,7 @@ public record LakeQuery(
         groupTags,
         descending,
         limit,
-        edges);
+        otherEdges);
   }
 
   /**
@@ -228,19 +232,7 @@ public record LakeQuery(
    * minimum, the greatest maximum).
    */
   private List<Object[]> withEdges(DataContext root) {
-    LakeQuery middle =
-        new LakeQuery(
-            table,
-            tableName,
-            range,
-            tagValues,
-            columns,
-            aggregated,
-            bucketMillis,
-            groupTags,
-            descending,
-            limit,
-            List.of());
+    LakeQuery middle = with(range, List.of());
     Map<List<Object>, Object[]> groups = new LinkedHashMap<>();
     for (LakeQuery part : edges) {
       merge(groups, part.enumerable(root));

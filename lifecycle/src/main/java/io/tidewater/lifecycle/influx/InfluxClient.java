@@ -414,10 +414,8 @@ public final class InfluxClient {
       Map<String, String> options,
       String accept,
       Duration limit) {
-    InfluxConnection limited = connection.withLimit(limit);
+    InfluxClient limited = new InfluxClient(connection.withLimit(limit), http);
     long started = System.nanoTime();
-    HttpURLConnection c;
-    int status;
     // In the URL: InfluxDB reads pretty from there only (the others from either).
     StringBuilder path = new StringBuilder("/query");
     for (String key : FORWARDED_OPTIONS) {
@@ -426,40 +424,15 @@ public final class InfluxClient {
         path.append(path.length() == 6 ? '?' : '&').append(key).append('=').append(encode(value));
       }
     }
-    try {
-      c = (HttpURLConnection) limited.url().resolve(path.toString()).toURL().openConnection();
-      c.setConnectTimeout(10_000);
-      c.setReadTimeout(
-          (int) Math.min(Integer.MAX_VALUE, Math.max(1, limited.silence().toMillis())));
-      c.setRequestMethod("POST");
-      c.setDoOutput(true);
-      c.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
-      c.setRequestProperty("Accept", accept);
-      authorization().ifPresent(a -> c.setRequestProperty("Authorization", a));
-      StringBuilder form = new StringBuilder("db=").append(encode(database));
-      rp.ifPresent(r -> form.append("&rp=").append(encode(r)));
-      form.append("&q=").append(encode(influxql));
-      try (OutputStream out = c.getOutputStream()) {
-        out.write(form.toString().getBytes(StandardCharsets.UTF_8));
-      }
-      status = c.getResponseCode();
-    } catch (SocketTimeoutException e) {
-      throw silent(limited.silence(), influxql, e);
-    } catch (IOException e) {
-      throw unreachable(e);
-    }
-    InputStream raw;
-    try {
-      raw = status >= 400 ? c.getErrorStream() : c.getInputStream();
-    } catch (IOException e) {
-      c.disconnect();
-      throw unreachable(e);
-    }
-    InputStream body = raw == null ? InputStream.nullInputStream() : raw;
+    StringBuilder form = new StringBuilder("db=").append(encode(database));
+    rp.ifPresent(r -> form.append("&rp=").append(encode(r)));
+    form.append("&q=").append(encode(influxql));
+    BlockingAnswer answer = limited.post(path.toString(), accept, form.toString(), influxql);
+    HttpURLConnection c = answer.connection();
     return new Forwarded(
-        status,
+        answer.status(),
         c.getContentType() == null ? "application/json" : c.getContentType(),
-        new InfluxClient(limited, http).new StallGuard(body, started, c::disconnect),
+        limited.new StallGuard(answer.body(), started, c::disconnect),
         c::disconnect);
   }
 
@@ -602,21 +575,42 @@ public final class InfluxClient {
    * stall watch, which disconnects).
    */
   private void streamBlocking(String database, Optional<String> rp, String influxql, RowSink sink) {
-    Duration untilAnswer = untilAnswer();
     long started = System.nanoTime();
+    BlockingAnswer answer =
+        post("/query", connection.format().accept(), form(database, rp, influxql), influxql);
+    read(
+        answer.status(),
+        String.valueOf(answer.connection().getContentType()),
+        answer.body(),
+        answer.connection()::disconnect,
+        started,
+        influxql,
+        sink);
+  }
+
+  /** An answer whose status has arrived over a blocking connection; its body not yet read. */
+  private record BlockingAnswer(HttpURLConnection connection, int status, InputStream body) {}
+
+  /**
+   * POSTs {@code form} to {@code path} (with its query string) over a blocking HTTP/1.1 connection
+   * of the JDK's keep-alive pool, with this connection's credentials, and waits for the status no
+   * longer than InfluxDB may be silent (the socket's read timeout, for the body's reads too).
+   */
+  private BlockingAnswer post(String path, String accept, String form, String influxql) {
+    Duration untilAnswer = untilAnswer();
     HttpURLConnection c;
     int status;
     try {
-      c = (HttpURLConnection) connection.url().resolve("/query").toURL().openConnection();
+      c = (HttpURLConnection) connection.url().resolve(path).toURL().openConnection();
       c.setConnectTimeout(10_000);
       c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, untilAnswer.toMillis())));
       c.setRequestMethod("POST");
       c.setDoOutput(true);
       c.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
-      c.setRequestProperty("Accept", connection.format().accept());
+      c.setRequestProperty("Accept", accept);
       authorization().ifPresent(a -> c.setRequestProperty("Authorization", a));
       try (OutputStream out = c.getOutputStream()) {
-        out.write(form(database, rp, influxql).getBytes(StandardCharsets.UTF_8));
+        out.write(form.getBytes(StandardCharsets.UTF_8));
       }
       status = c.getResponseCode();
     } catch (SocketTimeoutException e) {
@@ -624,20 +618,13 @@ public final class InfluxClient {
     } catch (IOException e) {
       throw unreachable(e);
     }
-    InputStream raw;
     try {
-      raw = status >= 400 ? c.getErrorStream() : c.getInputStream();
+      InputStream raw = status >= 400 ? c.getErrorStream() : c.getInputStream();
+      return new BlockingAnswer(c, status, raw == null ? InputStream.nullInputStream() : raw);
     } catch (IOException e) {
+      c.disconnect();
       throw unreachable(e);
     }
-    read(
-        status,
-        String.valueOf(c.getContentType()),
-        raw == null ? InputStream.nullInputStream() : raw,
-        c::disconnect,
-        started,
-        influxql,
-        sink);
   }
 
   private String form(String database, Optional<String> rp, String influxql) {
