@@ -6,7 +6,6 @@ import io.tidewater.federation.route.Route;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -214,8 +213,17 @@ public final class ResultCache {
 
   /** Whether SQL asks for the time at which it runs (its result changes by itself). */
   static boolean asksForNow(String sql) {
-    String s = sql.toUpperCase(Locale.ROOT);
-    return s.contains("CURRENT_") || s.contains("LOCALTIME") || s.contains("NOW(");
+    return contains(sql, "CURRENT_") || contains(sql, "LOCALTIME") || contains(sql, "NOW(");
+  }
+
+  /** Whether {@code text} holds {@code word} in any case, without copying {@code text}. */
+  private static boolean contains(String text, String word) {
+    for (int i = 0; i + word.length() <= text.length(); i++) {
+      if (text.regionMatches(true, i, word, 0, word.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean readsUnchanged(Entry e, FederationCatalog catalog) {

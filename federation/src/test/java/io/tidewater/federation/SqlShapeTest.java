@@ -2,11 +2,15 @@ package io.tidewater.federation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.parser.SqlParserUtil;
+import org.apache.calcite.util.TimestampString;
 import org.junit.jupiter.api.Test;
 
 /** Statements as query shapes: time bounds become parameters, everything else stays as written. */
@@ -16,6 +20,34 @@ class SqlShapeTest {
 
   private static long millis(String instant) {
     return Instant.parse(instant).toEpochMilli();
+  }
+
+  @Test
+  void dashboardSpellingsAreReadAsTheParserReadsThem() {
+    for (String literal :
+        List.of(
+            "2025-05-01 00:00:00",
+            "2024-02-29 23:59:59.9",
+            "1969-12-31 23:59:59.05",
+            "0001-01-01 00:00:00.001",
+            "9999-12-31 23:59:59.999")) {
+      long parsed =
+          SqlParserUtil.parseTimestampLiteral(literal, SqlParserPos.ZERO)
+              .getValueAs(TimestampString.class)
+              .getMillisSinceEpoch();
+      assertEquals(parsed, SqlShape.plainMillis(literal), literal);
+    }
+    // Anything else is left to the parser (which reports what is wrong, or reads it its own way).
+    for (String literal :
+        List.of(
+            "2023-02-29 00:00:00",
+            "2025-05-01 24:00:00",
+            "2025-05-01 00:00:00.0001",
+            "2025-05-01T00:00:00",
+            "2025-5-1 00:00:00",
+            " 2025-05-01 00:00:00")) {
+      assertNull(SqlShape.plainMillis(literal), literal);
+    }
   }
 
   @Test

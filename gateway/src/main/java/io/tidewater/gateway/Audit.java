@@ -1,9 +1,10 @@
 package io.tidewater.gateway;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.tidewater.gateway.auth.Principal;
-import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Collection;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,14 +23,36 @@ public class Audit {
     if (!LOG.isInfoEnabled()) {
       return;
     }
-    LOG.info(
-        new JsonObject()
-            .put("principal", caller.name())
-            .put("action", action)
-            .put("target", target)
-            .put("amount", amount)
-            .put("ms", took.toMillis())
-            .put("outcome", outcome)
-            .encode());
+    // Written by hand: Vert.x's JsonObject cost a tenth of a short query's time in the gateway.
+    StringBuilder line = new StringBuilder(160).append("{\"principal\":");
+    string(line, caller.name()).append(",\"action\":");
+    string(line, action).append(",\"target\":");
+    if (target instanceof Collection<?> items) {
+      line.append('[');
+      boolean first = true;
+      for (Object item : items) {
+        line.append(first ? "" : ",");
+        string(line, String.valueOf(item));
+        first = false;
+      }
+      line.append(']');
+    } else if (target == null) {
+      line.append("null");
+    } else {
+      string(line, target.toString());
+    }
+    line.append(",\"amount\":").append(amount).append(",\"ms\":").append(took.toMillis());
+    line.append(",\"outcome\":");
+    string(line, outcome).append('}');
+    LOG.info(line.toString());
+  }
+
+  private static StringBuilder string(StringBuilder line, String value) {
+    if (value == null) {
+      return line.append("null");
+    }
+    line.append('"');
+    JsonStringEncoder.getInstance().quoteAsString(value, line);
+    return line.append('"');
   }
 }

@@ -96,6 +96,12 @@ public final class Durations {
    * epoch (UTC has no leap seconds in java.time, so days and hours align with the calendar).
    */
   public static Instant floor(Instant t, Duration unit) {
+    if (unit.getNano() == 0 && unit.getSeconds() > 0) {
+      // Whole seconds (every window and tier age in practice): the nanoseconds never move the
+      // floor, and the seconds fit a long.
+      long seconds = t.getEpochSecond();
+      return Instant.ofEpochSecond(seconds - Math.floorMod(seconds, unit.getSeconds()));
+    }
     BigInteger nanos = nanos(t);
     BigInteger u = BigInteger.valueOf(unit.toNanos());
     BigInteger floored = nanos.subtract(nanos.mod(u));

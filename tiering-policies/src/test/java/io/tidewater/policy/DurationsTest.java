@@ -41,9 +41,23 @@ class DurationsTest {
     "2024-02-29T13:45:00Z, 15m, 2024-02-29T13:45:00Z",
     "1969-12-31T23:59:59.999999999Z, 1s, 1969-12-31T23:59:59Z",
     "2262-04-11T23:47:16.854775807Z, 1d, 2262-04-11T00:00:00Z",
+    "1969-12-31T23:30:00.5Z, 1h, 1969-12-31T23:00:00Z",
+    "1677-09-21T00:12:43.145224192Z, 1d, 1677-09-21T00:00:00Z",
   })
   void floorsToTheEpochGrid(String t, String unit, String expected) {
     assertEquals(Instant.parse(expected), Durations.floor(Instant.parse(t), Durations.parse(unit)));
+  }
+
+  @ParameterizedTest(name = "floor({0}, {1} ms) = {2}")
+  @CsvSource({
+    "2024-02-29T13:45:12.345678Z, 100, 2024-02-29T13:45:12.3Z",
+    "2024-02-29T13:45:12.345678Z, 1500, 2024-02-29T13:45:12Z",
+    "1969-12-31T23:59:59.9Z, 1500, 1969-12-31T23:59:58.5Z",
+    "1969-12-31T23:59:59.9Z, 2000, 1969-12-31T23:59:58Z",
+  })
+  void floorsToGridsOfMilliseconds(String t, long unitMillis, String expected) {
+    assertEquals(
+        Instant.parse(expected), Durations.floor(Instant.parse(t), Duration.ofMillis(unitMillis)));
   }
 
   @ParameterizedTest(name = "lcm({0}, {1}) = {2}")

@@ -144,6 +144,7 @@ public final class EndToEndRunner {
             }
             classes.add(measure(c, questions, gateway.url(), ours, influxql, duckdb));
           }
+          hold(gateway.url(), influx.url(), db);
         }
         long[] cacheAfter = cache(gateway.url());
         long hits = cacheAfter[0] - cacheBefore[0];
@@ -447,6 +448,22 @@ public final class EndToEndRunner {
       return out.isEmpty() ? "influxd" : out;
     } catch (Exception e) {
       return "influxd (version unknown)";
+    }
+  }
+
+  /**
+   * With {@code -Dtidewater.bench.hold=<file>}: keeps the servers up after the queries while that
+   * file exists, for profiling or asking them by hand.
+   */
+  private void hold(URI gateway, URI influx, String db) throws InterruptedException {
+    String file = System.getProperty("tidewater.bench.hold");
+    if (file == null) {
+      return;
+    }
+    progress(
+        "holding while %s exists: gateway %s, influxd %s, database %s", file, gateway, influx, db);
+    while (Files.exists(Path.of(file))) {
+      Thread.sleep(1000);
     }
   }
 
