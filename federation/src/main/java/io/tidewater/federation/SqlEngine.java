@@ -117,6 +117,13 @@ public final class SqlEngine {
   /** Planned again: plans of the shape existed, but decided otherwise for these values. */
   private final LongAdder replanned = new LongAdder();
 
+  /**
+   * The idle plans kept of one shape: one per concurrent caller, and one per set of decisions its
+   * values take (a point query over a lake split by dirty windows meets a part of its own at most
+   * instants).
+   */
+  static final int MAX_PLANS_PER_SHAPE = 32;
+
   /** Whether statements are planned once per shape (else once per text). */
   private volatile boolean shapes = true;
 
@@ -133,7 +140,8 @@ public final class SqlEngine {
       Caffeine.newBuilder()
           // A plan's classes and Calcite's connection weigh about 256 KB; its text on top.
           .maximumWeight(128L << 20)
-          .<String, Deque<Prepared>>weigher((sql, idle) -> (256 << 10) + 2 * sql.length())
+          .<String, Deque<Prepared>>weigher(
+              (sql, idle) -> (256 << 10) * Math.max(1, idle.size()) + 2 * sql.length())
           .<String, Deque<Prepared>>removalListener(
               (sql, idle, cause) -> {
                 if (idle != null) {
@@ -242,7 +250,16 @@ public final class SqlEngine {
     String sql = SqlRewrite.rewrite(text, PARSER);
     if (!params.isEmpty()) {
       return run(
-          sql, new SqlShape(sql, params), false, null, false, maxRows, timeout, access, signal);
+          sql,
+          new SqlShape(sql, params),
+          false,
+          false,
+          null,
+          false,
+          maxRows,
+          timeout,
+          access,
+          signal);
     }
     boolean asksForNow = ResultCache.asksForNow(sql);
     boolean cacheable = cache.settings().maxEntries() > 0 && !asksForNow;
@@ -261,13 +278,45 @@ public final class SqlEngine {
     // statements are planned once per shape (their time bounds as parameters).
     SqlShape shape =
         shapes && !asksForNow ? SqlShape.cached(sql, PARSER) : new SqlShape(sql, List.of());
-    return run(sql, shape, asksForNow, knownKey, cacheable, maxRows, timeout, access, signal);
+    if (shape.parameterized() && unfitShapes.getIfPresent(shape.text()) != null) {
+      shape = new SqlShape(sql, List.of());
+    }
+    return run(sql, shape, true, asksForNow, knownKey, cacheable, maxRows, timeout, access, signal);
   }
 
-  /** Runs {@code sql} as {@code shape} (its text and values), by a kept plan or a new one. */
+  /**
+   * Shapes whose parameters do not fit where their literals were (a string compared with a number,
+   * a parameter Calcite cannot type): their statements run as written.
+   */
+  private final Cache<String, Boolean> unfitShapes =
+      Caffeine.newBuilder()
+          .maximumWeight(4L << 20)
+          .<String, Boolean>weigher((shape, unfit) -> 2 * shape.length() + 16)
+          .build();
+
+  /** A shape's values do not fit its parameters: the statement is run as written instead. */
+  private static final class UnfitShape extends RuntimeException {
+    UnfitShape() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Whether a failure to plan a shape may be the shape's own (else the statement's too). */
+  private static boolean mayBeTheShapes(ErrorCode code) {
+    return code == ErrorCode.SQL_SYNTAX
+        || code == ErrorCode.SQL_INVALID
+        || code == ErrorCode.UNSUPPORTED
+        || code == ErrorCode.INTERNAL;
+  }
+
+  /**
+   * Runs {@code sql} as {@code shape} (its text and values), by a kept plan or a new one; a shape
+   * made from the statement's {@code literals} that does not fit is run as the statement itself.
+   */
   private SqlResult run(
       String sql,
       SqlShape shape,
+      boolean literals,
       boolean asksForNow,
       String knownKey,
       boolean cacheable,
@@ -278,14 +327,27 @@ public final class SqlEngine {
     long deadline = System.nanoTime() + timeout.toNanos();
     String key = shape.text();
     Binding binding = shape.parameterized() ? Binding.of(shape.values()) : Binding.NONE;
+    boolean shaped = literals && shape.parameterized();
     Prepared prepared = asksForNow ? null : borrow(key, binding);
     if (prepared == null) {
-      prepared = prepare(key, binding, deadline, signal);
+      try {
+        prepared = prepare(key, binding, deadline, signal);
+      } catch (TidewaterException e) {
+        if (!shaped || !mayBeTheShapes(e.code())) {
+          throw e;
+        }
+        unfitShapes.put(key, true);
+        return unshaped(sql, asksForNow, knownKey, cacheable, maxRows, timeout, access, signal);
+      }
     }
     Prepared p = prepared;
     try {
-      bind(p, shape);
+      bind(p, shape, shaped);
       p.sources().forEach(r -> access.checkRead(r.database(), r.measurement()));
+    } catch (UnfitShape e) {
+      p.close();
+      unfitShapes.put(key, true);
+      return unshaped(sql, asksForNow, knownKey, cacheable, maxRows, timeout, access, signal);
     } catch (TidewaterException e) {
       giveBack(key, p); // the plan is fine; this caller may not run it
       throw e;
@@ -363,6 +425,28 @@ public final class SqlEngine {
       }
       throw SqlErrors.stopped(stopped, e);
     }
+  }
+
+  private SqlResult unshaped(
+      String sql,
+      boolean asksForNow,
+      String knownKey,
+      boolean cacheable,
+      long maxRows,
+      Duration timeout,
+      ReadAccess access,
+      StopSignal signal) {
+    return run(
+        sql,
+        new SqlShape(sql, List.of()),
+        false,
+        asksForNow,
+        knownKey,
+        cacheable,
+        maxRows,
+        timeout,
+        access,
+        signal);
   }
 
   /**
@@ -447,7 +531,7 @@ public final class SqlEngine {
    * Sets the statement's parameters to the shape's values, each as its parameter's type takes it
    * (TIMESTAMP as epoch milliseconds, Calcite's own representation).
    */
-  private static void bind(Prepared p, SqlShape shape) {
+  private static void bind(Prepared p, SqlShape shape, boolean fromLiterals) {
     try {
       ParameterMetaData meta = p.statement().getParameterMetaData();
       if (meta.getParameterCount() != shape.values().size()) {
@@ -462,6 +546,9 @@ public final class SqlEngine {
       for (int i = 0; i < shape.values().size(); i++) {
         Object value = shape.values().get(i);
         int type = meta.getParameterType(i + 1);
+        if (fromLiterals && !fits(value, type)) {
+          throw new UnfitShape();
+        }
         if (value == null) {
           p.statement().setNull(i + 1, type);
         } else if (type == Types.TIMESTAMP) {
@@ -475,6 +562,13 @@ public final class SqlEngine {
     }
   }
 
+  /** Whether a literal's value takes the type Calcite gave the parameter in its place. */
+  private static boolean fits(Object value, int type) {
+    return value instanceof Long
+        ? type == Types.TIMESTAMP
+        : type == Types.VARCHAR || type == Types.CHAR;
+  }
+
   /**
    * The normalized plan results are kept by: the physical plan as Calcite prints it (every operator
    * with its expressions and literals, each part's place, resolved time range and the InfluxQL or
@@ -485,11 +579,21 @@ public final class SqlEngine {
   }
 
   private Map<List<String>, List<Object>> madeFrom(List<ReadSource> reads) {
+    return madeFrom(reads, new HashMap<>());
+  }
+
+  /** As above, with the tables' state taken from {@code now} where it was looked up already. */
+  private Map<List<String>, List<Object>> madeFrom(
+      List<ReadSource> reads, Map<List<String>, List<Object>> now) {
     Map<List<String>, List<Object>> state = new HashMap<>();
     for (ReadSource r : reads) {
-      state.computeIfAbsent(
-          List.of(r.database(), r.measurement()),
-          t -> List.of(catalog.routes(t.get(0), t.get(1)), catalog.schema(t.get(0), t.get(1))));
+      List<String> table = List.of(r.database(), r.measurement());
+      state.put(
+          table,
+          now.computeIfAbsent(
+              table,
+              t ->
+                  List.of(catalog.routes(t.get(0), t.get(1)), catalog.schema(t.get(0), t.get(1)))));
     }
     return state;
   }
@@ -503,11 +607,12 @@ public final class SqlEngine {
     Deque<Prepared> idle = plans.getIfPresent(sql);
     boolean decidedOtherwise = false;
     if (idle != null) {
+      Map<List<String>, List<Object>> now = new HashMap<>();
       for (Prepared p : idle) {
         if (!p.owned().compareAndSet(false, true)) {
           continue; // borrowed, or being closed by an eviction
         }
-        if (!p.madeFrom().equals(madeFrom(p.sources()))) {
+        if (!p.madeFrom().equals(madeFrom(p.sources(), now))) {
           idle.remove(p);
           p.close(); // routes or columns changed since it was planned
           continue;
@@ -542,12 +647,14 @@ public final class SqlEngine {
 
   private void giveBack(String sql, Prepared p) {
     Deque<Prepared> idle = plans.get(sql, k -> new ConcurrentLinkedDeque<>());
-    if (idle.size() >= 4) {
+    if (idle.size() >= MAX_PLANS_PER_SHAPE) {
       p.close();
       return;
     }
     p.owned().set(false);
     idle.addFirst(p);
+    // Weighed again by its number of plans.
+    plans.asMap().replace(sql, idle, idle);
     if (plans.getIfPresent(sql) != idle && p.owned().compareAndSet(false, true)) {
       idle.remove(p); // evicted meanwhile: nobody else will close it
       p.close();
@@ -677,7 +784,9 @@ public final class SqlEngine {
         RelOptUtil.toString(plan.get()),
         parts,
         shape.text(),
-        shape.values().stream().map(v -> Instant.ofEpochMilli((Long) v).toString()).toList(),
+        shape.values().stream()
+            .map(v -> v instanceof Long ms ? Instant.ofEpochMilli(ms).toString() : (String) v)
+            .toList(),
         !ResultCache.asksForNow(sql) && planKept(shape.text(), binding));
   }
 

@@ -6,10 +6,10 @@ import java.util.List;
 /**
  * A query's plan as text, each part of it that reads a source, and its query shape.
  *
- * @param shape the statement with its time bounds as parameters ({@code ?}), as it is planned once
- *     and reused; the statement itself where it has none
+ * @param shape the statement with its time bounds and compared strings as parameters ({@code ?}),
+ *     as it is planned once and reused; the statement itself where it has none
  * @param parameters the values of the shape's parameters in this statement (TIMESTAMPs as ISO
- *     instants)
+ *     instants, strings as they are)
  * @param planKept whether running the statement now would reuse a kept plan of its shape (one made
  *     for other values whose decisions hold for these), rather than plan it
  */

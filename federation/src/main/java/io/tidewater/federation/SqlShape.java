@@ -6,11 +6,14 @@ import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlCharStringLiteral;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
@@ -24,6 +27,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.parser.SqlParserUtil;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.util.SqlShuttle;
+import org.apache.calcite.util.NlsString;
 import org.apache.calcite.util.TimestampString;
 
 /**
@@ -31,13 +35,18 @@ import org.apache.calcite.util.TimestampString;
  * replaced by parameters, and their values. A dashboard sends the same statement with new bounds at
  * every refresh; its shape is planned once and run with each refresh's values.
  *
- * <p>Only TIMESTAMP literals compared with a column named {@code time}, to the millisecond (SQL's
- * TIMESTAMP precision here), become parameters: other literals decide more of a plan (a LIMIT, a
- * tag pushed into InfluxQL, DATE_BIN's width) and stay in the shape. A statement the parser does
- * not take, or with its own {@code ?}, is its own shape.
+ * <p>Two kinds of literal become parameters: TIMESTAMP literals compared with a column named {@code
+ * time}, to the millisecond (SQL's TIMESTAMP precision here), and plain string literals compared
+ * with a column by {@code =} or {@code <>} (a dashboard's host or region: one shape for every
+ * host). The rules that read them record what they decided from the values ({@code
+ * plan.PlanDecisions}); a value a parameter cannot take where its literal went (a string compared
+ * with a number) makes the engine run the statement as written. Other literals decide more of a
+ * plan (a LIMIT, a regular expression, DATE_BIN's width) and stay in the shape. A statement the
+ * parser does not take, or with its own {@code ?}, is its own shape.
  *
  * @param text the shape's text ({@code ?} for each parameter), or the statement's own
- * @param values the parameters' values, in order: TIMESTAMP as epoch milliseconds
+ * @param values the parameters' values, in order: TIMESTAMP as epoch milliseconds ({@link Long}),
+ *     strings as {@link String}
  */
 public record SqlShape(String text, List<Object> values) {
 
@@ -66,9 +75,8 @@ public record SqlShape(String text, List<Object> values) {
         || sql.indexOf('?') >= 0 && hasOwnParameters(sql, parser)) {
       return new SqlShape(sql, List.of());
     }
-    int timestamp = indexOfIgnoreCase(sql, "TIMESTAMP");
-    if (timestamp < 0) {
-      return new SqlShape(sql, List.of());
+    if (sql.indexOf('\'') < 0) {
+      return new SqlShape(sql, List.of()); // no literal to make a parameter
     }
     SqlNode tree;
     try {
@@ -76,8 +84,9 @@ public record SqlShape(String text, List<Object> values) {
     } catch (SqlParseException e) {
       return new SqlShape(sql, List.of());
     }
-    List<Object> values = new ArrayList<>();
-    List<SqlParserPos> positions = new ArrayList<>();
+    // Each literal made a parameter, with its place in the text: the shape's ? follow the text's
+    // order, which the unparsed shape keeps.
+    TreeMap<SqlParserPos, Object> found = new TreeMap<>(TEXT_ORDER);
     SqlNode shaped =
         tree.accept(
             new SqlShuttle() {
@@ -88,132 +97,216 @@ public record SqlShape(String text, List<Object> values) {
                   return visited;
                 }
                 List<SqlNode> operands = c.getOperandList();
-                if (operands.stream().noneMatch(SqlShape::isTimeColumn)) {
-                  return visited;
-                }
+                boolean time = operands.stream().anyMatch(SqlShape::isTimeColumn);
                 for (int i = 0; i < operands.size(); i++) {
-                  SqlTimestampLiteral t = timestamp(operands.get(i));
-                  if (t != null && toTheMilli(t)) {
-                    positions.add(operands.get(i).getParserPosition());
-                    c.setOperand(i, new SqlDynamicParam(values.size(), SqlParserPos.ZERO));
-                    values.add(t.getValueAs(TimestampString.class).getMillisSinceEpoch());
+                  Object value = time ? timeValue(operands.get(i)) : stringValue(c, i);
+                  if (value != null) {
+                    found.put(operands.get(i).getParserPosition(), value);
+                    c.setOperand(i, new SqlDynamicParam(0, SqlParserPos.ZERO));
                   }
                 }
                 return c;
               }
             });
-    if (values.isEmpty()) {
-      return new SqlShape(sql, List.of());
-    }
+    List<Object> values = new ArrayList<>(found.values());
     SqlShape shape =
-        new SqlShape(
-            shaped.toSqlString(c -> c.withDialect(CalciteSqlDialect.DEFAULT)).getSql(), values);
+        values.isEmpty()
+            ? new SqlShape(sql, List.of())
+            : new SqlShape(
+                shaped.toSqlString(c -> c.withDialect(CalciteSqlDialect.DEFAULT)).getSql(), values);
     Skeleton skeleton = Skeleton.of(sql);
-    if (skeleton.literalsAre(positions, values)) {
-      SKELETONS.put(skeleton.text(), shape.text());
+    boolean[] mask = skeleton.parametersAt(new ArrayList<>(found.keySet()), values);
+    if (mask != null) {
+      MASKS.put(skeleton.blanked(null), mask);
+      SKELETONS.put(skeleton.blanked(mask), shape.text());
     }
     return shape;
   }
 
+  /** A TIMESTAMP literal compared with the time column, to the millisecond: its epoch ms. */
+  private static Object timeValue(SqlNode operand) {
+    SqlTimestampLiteral t = timestamp(operand);
+    return t != null && toTheMilli(t)
+        ? t.getValueAs(TimestampString.class).getMillisSinceEpoch()
+        : null;
+  }
+
   /**
-   * The shape of {@code sql} without parsing it where a text differing from it only inside its
-   * TIMESTAMP literals was shaped before (a dashboard's refresh); else {@link #of}.
+   * A plain string literal compared (= or <>) with a column, as a tag is (a dashboard's host or
+   * region): its value; null for anything else (another operator, a prefixed literal, a literal
+   * compared with an expression).
+   */
+  private static Object stringValue(SqlCall comparison, int i) {
+    if (comparison.getKind() != SqlKind.EQUALS && comparison.getKind() != SqlKind.NOT_EQUALS
+        || comparison.operandCount() != 2
+        || !(comparison.operand(1 - i) instanceof SqlIdentifier id)
+        || id.isStar()
+        || !(comparison.operand(i) instanceof SqlCharStringLiteral literal)) {
+      return null;
+    }
+    NlsString text = literal.getValueAs(NlsString.class);
+    return text.getCharsetName() == null && text.getCollation() == null ? text.getValue() : null;
+  }
+
+  private static final Comparator<SqlParserPos> TEXT_ORDER =
+      Comparator.comparingInt(SqlParserPos::getLineNum)
+          .thenComparingInt(SqlParserPos::getColumnNum);
+
+  /**
+   * The shape of {@code sql} without parsing it where a text differing from it only inside the
+   * literals that are its parameters was shaped before (a dashboard's refresh, another host); else
+   * {@link #of}.
    */
   public static SqlShape cached(String sql, SqlParser.Config parser) {
-    if (indexOfIgnoreCase(sql, "TIMESTAMP") < 0) {
+    if (sql.indexOf('\'') < 0) {
       return new SqlShape(sql, List.of());
     }
     Skeleton skeleton = Skeleton.of(sql);
-    String text = SKELETONS.getIfPresent(skeleton.text());
-    if (text != null) {
-      List<Object> values = skeleton.values();
-      if (values != null) {
-        return new SqlShape(text, values);
+    boolean[] mask = MASKS.getIfPresent(skeleton.blanked(null));
+    if (mask != null && mask.length == skeleton.literals().size()) {
+      String text = SKELETONS.getIfPresent(skeleton.blanked(mask));
+      if (text != null) {
+        List<Object> values = skeleton.values(mask);
+        if (values != null) {
+          return new SqlShape(text, values);
+        }
       }
     }
     return of(sql, parser);
   }
 
-  /** Shape texts by skeleton; weighed by their lengths (statements may be long). */
+  /**
+   * Which of a text's literals are parameters, by the text with every literal blanked: texts of one
+   * statement differ in this only where a literal's value decides it (a bound finer than a
+   * millisecond stays a literal).
+   */
+  private static final Cache<String, boolean[]> MASKS =
+      Caffeine.newBuilder()
+          .maximumWeight(16L << 20)
+          .<String, boolean[]>weigher((skeleton, mask) -> 2 * skeleton.length() + mask.length)
+          .build();
+
+  /**
+   * Shape texts by the text with their parameters' literals blanked (the other literals as
+   * written); weighed by their lengths (statements may be long).
+   */
   private static final Cache<String, String> SKELETONS =
       Caffeine.newBuilder()
           .maximumWeight(16L << 20)
           .<String, String>weigher((skeleton, shape) -> 2 * (skeleton.length() + shape.length()))
           .build();
 
-  /**
-   * A text with the quoted values of its {@code TIMESTAMP '...'} literals blanked, and those
-   * values. It stands for its shape only where every such literal is one the parser made a
-   * parameter, at the same place with the same value ({@link #literalsAre}): then no match lies in
-   * a comment, a quoted name or a string, and texts with the same skeleton differ only in their
-   * parameters.
-   */
-  private record Skeleton(String text, List<String> literals, List<int[]> places) {
+  /** One quoted literal of a text: where it starts, whether TIMESTAMP, its text as written. */
+  private record Literal(int[] place, boolean timestamp, String text) {
 
-    private static final Pattern LITERAL = Pattern.compile("(?i)\\bTIMESTAMP(\\s*)'([^']*)'");
+    /** Its value as the parser reads it: epoch ms, or the string; null if not a parameter's. */
+    Object value() {
+      if (!timestamp) {
+        return text.replace("''", "'");
+      }
+      Long plain = plainMillis(text);
+      if (plain != null) {
+        return plain;
+      }
+      SqlTimestampLiteral t;
+      try {
+        t = SqlParserUtil.parseTimestampLiteral(text, SqlParserPos.ZERO);
+      } catch (RuntimeException e) {
+        return null; // the parser reports it
+      }
+      return toTheMilli(t) ? t.getValueAs(TimestampString.class).getMillisSinceEpoch() : null;
+    }
+  }
+
+  /**
+   * A text cut at its quoted literals ({@code 'x'}, {@code TIMESTAMP 'x'}). It stands for its shape
+   * only where the literals marked as parameters are exactly the parser's, at the same places with
+   * the same values ({@link #parametersAt}): then none lies in a comment, a quoted name or another
+   * literal, and texts alike but for those literals' contents differ only in their parameters.
+   */
+  private record Skeleton(List<String> between, List<Literal> literals) {
+
+    private static final Pattern LITERAL =
+        Pattern.compile("(?i)(\\bTIMESTAMP\\s*)?'((?:[^']|'')*)'");
 
     static Skeleton of(String sql) {
       Matcher m = LITERAL.matcher(sql);
-      StringBuilder text = new StringBuilder();
-      List<String> literals = new ArrayList<>();
-      List<int[]> places = new ArrayList<>();
+      List<String> between = new ArrayList<>();
+      List<Literal> literals = new ArrayList<>();
+      int last = 0;
+      int[] place = {1, 1};
+      int counted = 0;
       while (m.find()) {
-        literals.add(m.group(2));
-        places.add(lineAndColumn(sql, m.start()));
-        m.appendReplacement(text, Matcher.quoteReplacement("TIMESTAMP" + m.group(1) + "''"));
+        place = advance(sql, counted, m.start(), place);
+        counted = m.start();
+        boolean timestamp = m.group(1) != null;
+        // Up to the quote: the keyword stays in the text, its value is blanked.
+        int quote = m.start(2) - 1;
+        between.add(sql.substring(last, quote));
+        literals.add(new Literal(place, timestamp, m.group(2)));
+        last = m.end();
       }
-      m.appendTail(text);
-      return new Skeleton(text.toString(), literals, places);
-    }
-
-    /** Whether the literals are exactly the parameters at {@code positions} with {@code values}. */
-    boolean literalsAre(List<SqlParserPos> positions, List<Object> values) {
-      if (literals.size() != values.size()) {
-        return false;
-      }
-      List<Object> mine = values();
-      for (int i = 0; i < literals.size(); i++) {
-        SqlParserPos pos = positions.get(i);
-        if (places.get(i)[0] != pos.getLineNum()
-            || places.get(i)[1] != pos.getColumnNum()
-            || mine == null
-            || !mine.get(i).equals(values.get(i))) {
-          return false;
-        }
-      }
-      return true;
+      between.add(sql.substring(last));
+      return new Skeleton(between, literals);
     }
 
     /**
-     * The literals' values as the parser reads them (epoch ms), or null if one is not to the ms.
+     * The text with the literals of {@code mask} (every literal: null) blanked, the others as
+     * written.
      */
-    List<Object> values() {
+    String blanked(boolean[] mask) {
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < literals.size(); i++) {
+        text.append(between.get(i)).append('\'');
+        if (mask != null && !mask[i]) {
+          text.append(literals.get(i).text());
+        }
+        text.append('\'');
+      }
+      return text.append(between.get(literals.size())).toString();
+    }
+
+    /**
+     * Which literals are the parameters found at {@code positions} with {@code values} (in text
+     * order), or null where that cannot be told from the text alone.
+     */
+    boolean[] parametersAt(List<SqlParserPos> positions, List<Object> values) {
+      boolean[] mask = new boolean[literals.size()];
+      int next = 0;
+      for (int i = 0; i < literals.size() && next < positions.size(); i++) {
+        SqlParserPos pos = positions.get(next);
+        Literal l = literals.get(i);
+        if (l.place()[0] == pos.getLineNum() && l.place()[1] == pos.getColumnNum()) {
+          if (!values.get(next).equals(l.value())) {
+            return null;
+          }
+          mask[i] = true;
+          next++;
+        }
+      }
+      return next == positions.size() ? mask : null;
+    }
+
+    /** The values of the literals of {@code mask}, or null if one is not a parameter's. */
+    List<Object> values(boolean[] mask) {
       List<Object> values = new ArrayList<>();
-      for (String literal : literals) {
-        Long plain = plainMillis(literal);
-        if (plain != null) {
-          values.add(plain);
-          continue;
+      for (int i = 0; i < literals.size(); i++) {
+        if (mask[i]) {
+          Object v = literals.get(i).value();
+          if (v == null) {
+            return null;
+          }
+          values.add(v);
         }
-        SqlTimestampLiteral t;
-        try {
-          t = SqlParserUtil.parseTimestampLiteral(literal, SqlParserPos.ZERO);
-        } catch (RuntimeException e) {
-          return null; // the parser reports it
-        }
-        if (!toTheMilli(t)) {
-          return null;
-        }
-        values.add(t.getValueAs(TimestampString.class).getMillisSinceEpoch());
       }
       return values;
     }
 
-    /** The 1-based line and column of {@code offset}, as the parser counts them. */
-    private static int[] lineAndColumn(String sql, int offset) {
-      int line = 1;
-      int column = 1;
-      for (int i = 0; i < offset; i++) {
+    /** The 1-based line and column of {@code to}, counted on from {@code place} at {@code from}. */
+    private static int[] advance(String sql, int from, int to, int[] place) {
+      int line = place[0];
+      int column = place[1];
+      for (int i = from; i < to; i++) {
         if (sql.charAt(i) == '\n') {
           line++;
           column = 1;
@@ -303,14 +396,5 @@ public record SqlShape(String text, List<Object> values) {
     } catch (SqlParseException e) {
       return true;
     }
-  }
-
-  private static int indexOfIgnoreCase(String text, String word) {
-    for (int i = 0; i + word.length() <= text.length(); i++) {
-      if (text.regionMatches(true, i, word, 0, word.length())) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

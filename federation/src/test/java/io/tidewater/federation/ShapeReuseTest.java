@@ -17,11 +17,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Plans made once per query shape, run with other time bounds: for shapes of every query class
- * (ranges, points, inclusive bounds, bucketed aggregates that rollups answer, top-N, joins, open
- * ends) and random bounds on and across every boundary (the lake/InfluxDB split, rollup buckets,
- * the data's ends, empty ranges), the answer through a reused plan equals a fresh plan's and
- * DuckDB's over a full export.
+ * Plans made once per query shape, run with other time bounds and hosts: for shapes of every query
+ * class (ranges, points, inclusive bounds, bucketed aggregates that rollups answer, top-N, joins,
+ * open ends) and random bounds on and across every boundary (the lake/InfluxDB split, rollup
+ * buckets, the data's ends, empty ranges) and hosts (present, absent, empty, needing escapes), the
+ * answer through a reused plan equals a fresh plan's and DuckDB's over a full export.
  */
 class ShapeReuseTest {
 
@@ -56,7 +56,17 @@ class ShapeReuseTest {
           FederationFixture.END,
           FederationFixture.NOW.plus(Duration.ofDays(1)));
 
-  /** Shapes: SQL for the engine and for DuckDB, with {from} and {to}; ordered or not. */
+  /**
+   * Hosts compared with the tag (a parameter of the shape): present ones, an absent one, the empty
+   * string (no tag value is '': nothing pushed, another plan) and one needing escapes.
+   */
+  private static final List<String> HOSTS =
+      List.of("'a'", "'b'", "'c'", "'a'", "'c'", "'zz'", "''", "'o''brien \\ ü /x/'");
+
+  /**
+   * Shapes: SQL for the engine and for DuckDB, with {from}, {to} and string literals {host},
+   * {host2}; ordered or not.
+   */
   private record Shape(String name, String calcite, String duck, boolean ordered) {}
 
   private static final List<Shape> SHAPES =
@@ -74,17 +84,17 @@ class ShapeReuseTest {
           new Shape(
               "inclusive bounds",
               "SELECT \"time\", host, usage_system FROM {cpu} WHERE \"time\" BETWEEN {from} AND {to}"
-                  + " AND host <> 'c'",
+                  + " AND host <> {host}",
               null,
               false),
           new Shape(
               "hourly buckets",
               "SELECT FLOOR(\"time\" TO HOUR), host, COUNT(usage_user), SUM(usage_user),"
                   + " MIN(usage_user), MAX(procs) FROM {cpu} WHERE \"time\" >= {from} AND \"time\" < {to}"
-                  + " GROUP BY FLOOR(\"time\" TO HOUR), host",
+                  + " AND (host = {host} OR {host2} = host) GROUP BY FLOOR(\"time\" TO HOUR), host",
               "SELECT date_trunc('hour', \"time\"), host, COUNT(usage_user), SUM(usage_user),"
                   + " MIN(usage_user), MAX(procs) FROM cpu WHERE \"time\" >= {from} AND \"time\" < {to}"
-                  + " GROUP BY ALL",
+                  + " AND (host = {host} OR {host2} = host) GROUP BY ALL",
               false),
           new Shape(
               "daily buckets, inclusive end",
@@ -95,7 +105,7 @@ class ShapeReuseTest {
               false),
           new Shape(
               "top-N",
-              "SELECT \"time\", usage_user FROM {cpu} WHERE host = 'a' AND \"time\" >= {from}"
+              "SELECT \"time\", usage_user FROM {cpu} WHERE host = {host} AND \"time\" >= {from}"
                   + " AND \"time\" <= {to} ORDER BY \"time\" DESC LIMIT 7",
               null,
               true),
@@ -103,7 +113,19 @@ class ShapeReuseTest {
               "join",
               "SELECT c.\"time\", c.host, c.usage_user, m.used FROM {cpu} c JOIN {mem} m"
                   + " ON c.\"time\" = m.\"time\" AND c.host = m.host"
-                  + " WHERE c.\"time\" >= {from} AND c.\"time\" < {to}",
+                  + " WHERE c.\"time\" >= {from} AND c.\"time\" < {to} AND m.host = {host}",
+              null,
+              false),
+          new Shape(
+              "a tag absent from some points",
+              "SELECT \"time\", host, rack, usage_user FROM {cpu} WHERE \"time\" >= {from}"
+                  + " AND \"time\" < {to} AND rack = {rack}",
+              null,
+              false),
+          new Shape(
+              "a string compared with a number (runs as written)",
+              "SELECT COUNT(*), MIN(\"time\") FROM {cpu} WHERE \"time\" >= {from} AND \"time\" < {to}"
+                  + " AND procs = {procs}",
               null,
               false),
           new Shape(
@@ -148,19 +170,33 @@ class ShapeReuseTest {
         }
         String from = "TIMESTAMP '" + LITERAL.format(a) + "'";
         String to = "TIMESTAMP '" + LITERAL.format(b) + "'";
+        String host = HOSTS.get(random.nextInt(HOSTS.size()));
+        String host2 = HOSTS.get(random.nextInt(HOSTS.size()));
+        // '' matches no point in SQL (an absent tag is NULL) but every point without one in
+        // InfluxQL: never pushed as a value.
+        String rack = List.of("'r1'", "'r2'", "''", "'r3'").get(random.nextInt(4));
+        String procs = "'" + (120 + random.nextInt(3)) + "'";
         String sql =
             shape
                 .calcite()
                 .replace("{cpu}", db + ".cpu")
                 .replace("{mem}", db + ".mem")
                 .replace("{from}", from)
-                .replace("{to}", to);
+                .replace("{to}", to)
+                .replace("{host}", host)
+                .replace("{host2}", host2)
+                .replace("{rack}", rack)
+                .replace("{procs}", procs);
         String duck =
             (shape.duck() != null ? shape.duck() : shape.calcite())
                 .replace("{cpu}", "cpu")
                 .replace("{mem}", "mem")
                 .replace("{from}", from)
-                .replace("{to}", to);
+                .replace("{to}", to)
+                .replace("{host}", host)
+                .replace("{host2}", host2)
+                .replace("{rack}", rack)
+                .replace("{procs}", procs);
         List<List<Object>> expected = truth.query(duck);
         List<List<Object>> reused = rows(shaped, sql);
         List<List<Object>> planned = rows(fresh, sql);

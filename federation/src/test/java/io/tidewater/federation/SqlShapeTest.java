@@ -64,9 +64,31 @@ class SqlShapeTest {
             PARSER);
     assertEquals(a.text(), b.text());
     assertEquals(
-        List.of(millis("2025-05-01T00:00:00Z"), millis("2025-05-01T01:00:00.250Z")), a.values());
+        List.of(millis("2025-05-01T00:00:00Z"), millis("2025-05-01T01:00:00.250Z"), "a"),
+        a.values());
     assertTrue(a.text().contains("?"), a.text());
-    assertTrue(a.text().contains("'a'"), "other literals stay: " + a.text());
+  }
+
+  @Test
+  void stringsComparedWithAColumnBecomeParametersToo() {
+    String template =
+        "SELECT * FROM \"db\".\"cpu\" WHERE %s AND \"time\" >= TIMESTAMP '2025-05-01 00:00:00'"
+            + " AND \"region\" LIKE 'eu%%' AND UPPER(\"dc\") = 'A' AND \"rack\" IN ('r1', 'r2')"
+            + " AND \"site\" = N'x'";
+    SqlShape a = SqlShape.of(template.formatted("host = 'a' AND 'b' <> \"zone\""), PARSER);
+    SqlShape b = SqlShape.of(template.formatted("host = 'c' AND 'd' <> \"zone\""), PARSER);
+    assertEquals(a.text(), b.text());
+    assertEquals(List.of("a", "b", millis("2025-05-01T00:00:00Z")), a.values());
+    assertEquals(List.of("c", "d", millis("2025-05-01T00:00:00Z")), b.values());
+    // LIKE, IN, a compared expression and a prefixed literal stay as written.
+    for (String kept : List.of("'eu%'", "'A'", "'r1'", "'r2'", "'x'")) {
+      assertTrue(a.text().contains(kept), kept + " in " + a.text());
+    }
+    // Found again without parsing, for another host.
+    SqlShape.cached(template.formatted("host = 'a' AND 'b' <> \"zone\""), PARSER);
+    String other = template.formatted("host = 'it''s' AND 'e' <> \"zone\"");
+    assertEquals(SqlShape.of(other, PARSER), SqlShape.cached(other, PARSER));
+    assertEquals("it's", SqlShape.cached(other, PARSER).values().get(0));
   }
 
   @Test
@@ -104,8 +126,8 @@ class SqlShapeTest {
         "SELECT \"we\"\"ird\" FROM \"db\".\"c\"\"p u\" WHERE \"host\" = 'o''brien ü \\\\ /x/'"
             + " AND \"time\" < TIMESTAMP '2025-05-01 00:00:00' AND \"note\" LIKE '%''%'";
     SqlShape s = SqlShape.of(sql, PARSER);
-    assertEquals(1, s.values().size());
-    assertTrue(s.text().contains("'o''brien ü \\\\ /x/'"), s.text());
+    assertEquals(List.of("o'brien ü \\\\ /x/", millis("2025-05-01T00:00:00Z")), s.values());
+    assertEquals(s, SqlShape.cached(sql, PARSER));
     assertTrue(s.text().contains("\"we\"\"ird\""), s.text());
     assertTrue(s.text().contains("\"c\"\"p u\""), s.text());
     assertTrue(s.text().contains("'%''%'"), s.text());
@@ -135,7 +157,8 @@ class SqlShapeTest {
     // A sub-millisecond bound stays a literal: another shape, found by parsing.
     String fine = template.formatted("2025-05-01 00:00:00.0001", "2025-05-02 00:00:00");
     assertEquals(SqlShape.of(fine, PARSER), SqlShape.cached(fine, PARSER));
-    assertEquals(1, SqlShape.cached(fine, PARSER).values().size());
+    assertEquals(
+        List.of(millis("2025-05-02T00:00:00Z"), "a"), SqlShape.cached(fine, PARSER).values());
     // A literal-looking comment next to a real bound hidden from the pattern by a comment: the
     // values are always the real bound's.
     String tricky =

@@ -17,14 +17,14 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
 public final class InfluxFilter extends SingleRel implements InfluxRel {
 
   private final TimeSpan range;
-  private final List<String> where;
+  private final List<InfluxCondition> where;
 
   InfluxFilter(
       RelOptCluster cluster,
       RelTraitSet traits,
       RelNode input,
       TimeSpan range,
-      List<String> where) {
+      List<InfluxCondition> where) {
     super(cluster, traits, input);
     this.range = range;
     this.where = List.copyOf(where);
@@ -49,7 +49,10 @@ public final class InfluxFilter extends SingleRel implements InfluxRel {
   public RelWriter explainTerms(RelWriter pw) {
     return super.explainTerms(pw)
         .item("time", range)
-        .itemIf("where", String.join(" AND ", where), !where.isEmpty());
+        .itemIf(
+            "where",
+            String.join(" AND ", where.stream().map(InfluxCondition::toString).toList()),
+            !where.isEmpty());
   }
 
   @Override

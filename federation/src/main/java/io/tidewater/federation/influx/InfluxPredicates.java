@@ -2,6 +2,7 @@ package io.tidewater.federation.influx;
 
 import io.tidewater.federation.functions.RegexMatch;
 import io.tidewater.federation.plan.MeasurementColumns;
+import io.tidewater.federation.plan.PlanDecisions;
 import io.tidewater.federation.plan.TimeBounds;
 import io.tidewater.federation.plan.TimeSpan;
 import io.tidewater.lifecycle.influx.InfluxQl;
@@ -13,6 +14,7 @@ import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
@@ -30,7 +32,7 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
 final class InfluxPredicates {
 
   /** What could be pushed: a time range, InfluxQL conditions, and the conjuncts left over. */
-  record Translation(TimeSpan range, List<String> where, List<RexNode> remaining) {
+  record Translation(TimeSpan range, List<InfluxCondition> where, List<RexNode> remaining) {
     boolean pushedAnything(int conjuncts) {
       return remaining.size() < conjuncts;
     }
@@ -44,14 +46,14 @@ final class InfluxPredicates {
 
   Translation translate(RexBuilder rex, RexNode condition) {
     List<RexNode> time = new ArrayList<>();
-    List<String> where = new ArrayList<>();
+    List<InfluxCondition> where = new ArrayList<>();
     List<RexNode> remaining = new ArrayList<>();
     for (RexNode conjunct : TimeBounds.RelConjuncts.of(rex, condition)) {
       if (TimeBounds.bound(conjunct, 0) != null) {
         time.add(conjunct);
         continue;
       }
-      String influxql = condition(conjunct);
+      InfluxCondition influxql = condition(conjunct);
       if (influxql != null) {
         where.add(influxql);
       } else {
@@ -62,33 +64,34 @@ final class InfluxPredicates {
   }
 
   /** The InfluxQL of one condition, or null if it has no exact translation. */
-  private String condition(RexNode node) {
+  private InfluxCondition condition(RexNode node) {
     if (!(node instanceof RexCall call)) {
       return null;
     }
     switch (call.getKind()) {
       case OR, AND -> {
-        List<String> parts = new ArrayList<>();
+        List<InfluxCondition> parts = new ArrayList<>();
         for (RexNode operand : call.getOperands()) {
-          String part = condition(operand);
+          InfluxCondition part = condition(operand);
           if (part == null) {
             return null;
           }
           parts.add(part);
         }
-        return "(" + String.join(call.getKind() == SqlKind.OR ? " OR " : " AND ", parts) + ")";
+        return InfluxCondition.joined(parts, call.getKind() == SqlKind.OR ? " OR " : " AND ");
       }
       case IS_NULL, IS_NOT_NULL -> {
         Integer tag = tagColumn(call.getOperands().get(0));
         if (tag == null) {
           return null;
         }
-        return InfluxQl.identifier(MeasurementColumns.name(schema, tag))
-            + (call.getKind() == SqlKind.IS_NULL ? " = ''" : " != ''");
+        return InfluxCondition.text(
+            InfluxQl.identifier(MeasurementColumns.name(schema, tag))
+                + (call.getKind() == SqlKind.IS_NULL ? " = ''" : " != ''"));
       }
       case LIKE -> {
         // NOT LIKE, ILIKE and SIMILAR TO share the kind; only LIKE itself is translated.
-        return call.getOperator() == SqlStdOperatorTable.LIKE ? like(call) : null;
+        return call.getOperator() == SqlStdOperatorTable.LIKE ? text(like(call)) : null;
       }
       case EQUALS,
           NOT_EQUALS,
@@ -99,9 +102,13 @@ final class InfluxPredicates {
         return comparison(call);
       }
       default -> {
-        return regex(call);
+        return text(regex(call));
       }
     }
+  }
+
+  private static InfluxCondition text(String influxql) {
+    return influxql == null ? null : InfluxCondition.text(influxql);
   }
 
   /** InfluxQL's {@code tag =~ /re/} or {@code !~} ({@link RegexMatch}), sent as it came. */
@@ -126,21 +133,56 @@ final class InfluxPredicates {
         + "/";
   }
 
-  private String comparison(RexCall call) {
+  private InfluxCondition comparison(RexCall call) {
     SqlKind kind = call.getKind();
     RexNode left = call.getOperands().get(0);
     RexNode right = call.getOperands().get(1);
-    if (literal(left) != null && column(right) != null) {
+    if ((literal(left) != null || left instanceof RexDynamicParam) && column(right) != null) {
       RexNode swap = left;
       left = right;
       right = swap;
       kind = kind.reverse();
     }
     Integer ordinal = column(left);
+    if (ordinal != null && right instanceof RexDynamicParam param) {
+      return parameterComparison(kind, ordinal, param);
+    }
     RexLiteral value = literal(right);
     if (ordinal == null || value == null || value.isNull()) {
       return null;
     }
+    return text(literalComparison(kind, ordinal, value));
+  }
+
+  /**
+   * A tag (= or <>) or string field (=) compared with a string parameter, as its literal would be
+   * (a query shape's host); only while the value is a non-empty string (recorded: a plan is reused
+   * only for values of the same kind).
+   */
+  private InfluxCondition parameterComparison(SqlKind kind, int ordinal, RexDynamicParam param) {
+    if (!SqlTypeUtil.inCharFamily(param.getType())) {
+      return null;
+    }
+    MeasurementColumns.Kind column = MeasurementColumns.kind(schema, ordinal);
+    boolean tag = column == MeasurementColumns.Kind.TAG;
+    boolean stringField =
+        column == MeasurementColumns.Kind.FIELD
+            && MeasurementColumns.fieldType(schema, ordinal) == FieldType.STRING;
+    if (!(tag && (kind == SqlKind.EQUALS || kind == SqlKind.NOT_EQUALS)
+        || stringField && kind == SqlKind.EQUALS)) {
+      return null;
+    }
+    if (!PlanDecisions.pushable(PlanDecisions.stringKind(param.getIndex()))) {
+      return null;
+    }
+    String name = InfluxQl.identifier(MeasurementColumns.name(schema, ordinal));
+    return kind == SqlKind.EQUALS
+        ? InfluxCondition.of(name + " = ", param.getIndex())
+        // SQL's <> is false for NULL (absent) tags; InfluxDB's != would keep them.
+        : InfluxCondition.of("(" + name + " != ", param.getIndex(), " AND " + name + " != '')");
+  }
+
+  private String literalComparison(SqlKind kind, int ordinal, RexLiteral value) {
     String name = InfluxQl.identifier(MeasurementColumns.name(schema, ordinal));
     switch (MeasurementColumns.kind(schema, ordinal)) {
       case TAG -> {

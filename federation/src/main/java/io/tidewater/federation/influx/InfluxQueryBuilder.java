@@ -29,13 +29,18 @@ public final class InfluxQueryBuilder {
   InfluxTable table;
   boolean influxQlGroups;
   TimeSpan range = TimeSpan.ALL;
-  final List<String> where = new ArrayList<>();
+  final List<InfluxCondition> where = new ArrayList<>();
   List<ScanColumn> columns = new ArrayList<>();
   boolean aggregated;
   long bucketMillis;
   final List<String> groupTags = new ArrayList<>();
   Boolean descending;
   Long limit;
+
+  /** Whether the query depends on the statement's parameters (its range or conditions). */
+  boolean parameterized() {
+    return range.parameterized() || where.stream().anyMatch(InfluxCondition::parameterized);
+  }
 
   /** Visits {@code rel}'s input chain and then {@code rel}. */
   public void visit(InfluxRel rel) {
@@ -136,8 +141,8 @@ public final class InfluxQueryBuilder {
     long start = Math.max(range.from(), MIN_TIME);
     long end = Math.min(range.to(), MAX_TIME);
     StringBuilder conditions = new StringBuilder();
-    for (String w : where) {
-      conditions.append(" AND ").append(w);
+    for (InfluxCondition w : where) {
+      conditions.append(" AND ").append(w.render(binding));
     }
     q.append(fromClause)
         .append(" WHERE time >= ")

@@ -30,7 +30,7 @@ public final class InfluxToEnumerableConverter extends ScanToEnumerableConverter
 
   @Override
   protected boolean parameterized() {
-    return builder().range.parameterized();
+    return builder().parameterized();
   }
 
   @Override

@@ -28,7 +28,15 @@ public final class LakeAggregate extends SingleRel implements LakeRel {
    * A raw aggregate merged into a rollup's groups: the scan, and the span it reads (a run's range
    * before or after the rollup's whole buckets).
    */
-  record Edge(LakeQuery query, TimeSpan span) {}
+  /**
+   * A raw edge of a rollup's range: its scan as planned, whose range ({@code span}) and tag values
+   * ({@code tags}) are resolved per run.
+   */
+  record Edge(LakeQuery query, TimeSpan span, List<TagCondition> tags) {
+    Edge {
+      tags = List.copyOf(tags);
+    }
+  }
 
   LakeAggregate(
       RelOptCluster cluster,

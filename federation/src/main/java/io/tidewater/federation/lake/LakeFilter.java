@@ -18,28 +18,28 @@ import org.apache.calcite.rel.SingleRel;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 
 /**
- * The time range (a span of the statement's parameters) and tag values a lake scan keeps: windows,
- * files, row groups and pages outside them are skipped.
+ * The time range (a span of the statement's parameters) and tag values (literals or parameters) a
+ * lake scan keeps: windows, files, row groups and pages outside them are skipped.
  */
 public final class LakeFilter extends SingleRel implements LakeRel {
 
   private final TimeSpan range;
-  private final Map<String, Set<String>> tagValues;
+  private final List<TagCondition> tags;
 
   LakeFilter(
       RelOptCluster cluster,
       RelTraitSet traits,
       RelNode input,
       TimeSpan range,
-      Map<String, Set<String>> tagValues) {
+      List<TagCondition> tags) {
     super(cluster, traits, input);
     this.range = range;
-    this.tagValues = Map.copyOf(tagValues);
+    this.tags = List.copyOf(tags);
   }
 
   @Override
   public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-    return new LakeFilter(getCluster(), traitSet, sole(inputs), range, tagValues);
+    return new LakeFilter(getCluster(), traitSet, sole(inputs), range, tags);
   }
 
   @Override
@@ -49,16 +49,14 @@ public final class LakeFilter extends SingleRel implements LakeRel {
 
   @Override
   public double estimateRowCount(RelMetadataQuery mq) {
-    return mq.getRowCount(getInput())
-        * (range.bounded() ? 0.1 : 0.5)
-        * Math.pow(0.3, tagValues.size());
+    return mq.getRowCount(getInput()) * (range.bounded() ? 0.1 : 0.5) * Math.pow(0.3, tags.size());
   }
 
   @Override
   public RelWriter explainTerms(RelWriter pw) {
     return super.explainTerms(pw)
         .item("time", range)
-        .itemIf("tags", describe(tagValues), !tagValues.isEmpty());
+        .itemIf("tags", tags.stream().map(TagCondition::toString).toList(), !tags.isEmpty());
   }
 
   /**
@@ -92,7 +90,7 @@ public final class LakeFilter extends SingleRel implements LakeRel {
   /** Narrows a scan being built to this filter's time range and tag values. */
   void narrow(LakeQueryBuilder builder) {
     builder.range = builder.range.and(range);
-    tagValues.forEach((tag, values) -> keepOnly(builder.tagValues, tag, values));
+    builder.tags.addAll(tags);
   }
 
   /**

@@ -1,27 +1,26 @@
 package io.tidewater.federation.lake;
 
 import io.tidewater.federation.plan.MeasurementColumns;
+import io.tidewater.federation.plan.PlanDecisions;
 import io.tidewater.federation.plan.RuleConfig;
 import io.tidewater.federation.plan.TimeBounds;
 import io.tidewater.federation.plan.TimeSpan;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
  * Time bounds and tag equalities (= and IN), which the reader applies exactly, become the scan's
@@ -48,7 +47,7 @@ public final class LakeFilterRule extends RelRule<RuleConfig> {
     RexBuilder rex = filter.getCluster().getRexBuilder();
     var schema = scan.lakeTable().schema();
     List<RexNode> time = new ArrayList<>();
-    Map<String, Set<String>> tags = new HashMap<>();
+    List<TagCondition> tags = new ArrayList<>();
     List<RexNode> remaining = new ArrayList<>();
     List<RexNode> conjuncts = TimeBounds.RelConjuncts.of(rex, filter.getCondition());
     for (RexNode conjunct : conjuncts) {
@@ -56,9 +55,9 @@ public final class LakeFilterRule extends RelRule<RuleConfig> {
         time.add(conjunct);
         continue;
       }
-      Map.Entry<String, Set<String>> tagValues = tagValues(schema, conjunct);
-      if (tagValues != null) {
-        LakeFilter.keepOnly(tags, tagValues.getKey(), tagValues.getValue());
+      TagCondition tag = tagValues(schema, conjunct);
+      if (tag != null) {
+        tags.add(tag);
         continue;
       }
       remaining.add(conjunct);
@@ -74,10 +73,12 @@ public final class LakeFilterRule extends RelRule<RuleConfig> {
             : LogicalFilter.create(pushed, RexUtil.composeConjunction(rex, remaining)));
   }
 
-  /** {@code tag = 'v'} or an OR of such on one tag: the values it keeps. */
-  private static Map.Entry<String, Set<String>> tagValues(
-      MeasurementSchema schema, RexNode conjunct) {
-    Set<String> values = new HashSet<>();
+  /**
+   * {@code tag = 'v'} (or a string parameter, while its value is a non-empty string: recorded) or
+   * an OR of such on one tag: the values it keeps.
+   */
+  private static TagCondition tagValues(MeasurementSchema schema, RexNode conjunct) {
+    List<Object> values = new ArrayList<>();
     Integer tag = null;
     List<RexNode> alternatives =
         conjunct.getKind() == SqlKind.OR ? ((RexCall) conjunct).getOperands() : List.of(conjunct);
@@ -93,15 +94,21 @@ public final class LakeFilterRule extends RelRule<RuleConfig> {
         b = swap;
       }
       if (!(a instanceof RexInputRef ref)
-          || !(b instanceof RexLiteral lit)
-          || lit.isNull()
           || MeasurementColumns.kind(schema, ref.getIndex()) != MeasurementColumns.Kind.TAG
           || tag != null && tag != ref.getIndex()) {
         return null;
       }
+      if (b instanceof RexLiteral lit && !lit.isNull()) {
+        values.add(lit.getValueAs(String.class));
+      } else if (b instanceof RexDynamicParam param
+          && SqlTypeUtil.inCharFamily(param.getType())
+          && PlanDecisions.pushable(PlanDecisions.stringKind(param.getIndex()))) {
+        values.add(param.getIndex());
+      } else {
+        return null;
+      }
       tag = ref.getIndex();
-      values.add(lit.getValueAs(String.class));
     }
-    return tag == null ? null : Map.entry(MeasurementColumns.name(schema, tag), values);
+    return tag == null ? null : new TagCondition(MeasurementColumns.name(schema, tag), values);
   }
 }

@@ -58,6 +58,22 @@ public record LakeQuery(
     return with(other, edges);
   }
 
+  /** The same scan keeping {@code values} of the tags (an edge's, for a run's own values). */
+  LakeQuery withTags(Map<String, Set<String>> values) {
+    return new LakeQuery(
+        table,
+        tableName,
+        range,
+        values,
+        columns,
+        aggregated,
+        bucketMillis,
+        groupTags,
+        descending,
+        limit,
+        edges);
+  }
+
   private LakeQuery with(TimeRange other, List<LakeQuery> otherEdges) {
     return new LakeQuery(
         table,

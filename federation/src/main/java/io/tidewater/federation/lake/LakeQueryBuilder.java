@@ -4,7 +4,6 @@ import io.tidewater.federation.plan.Binding;
 import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.federation.plan.TimeSpan;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +19,7 @@ public final class LakeQueryBuilder {
   LakeTableScan tableScan;
   List<String> tableName;
   TimeSpan range = TimeSpan.ALL;
-  final Map<String, Set<String>> tagValues = new HashMap<>();
+  final List<TagCondition> tags = new ArrayList<>();
   List<ScanColumn> columns = new ArrayList<>();
   boolean aggregated;
   long bucketMillis;
@@ -40,14 +39,18 @@ public final class LakeQueryBuilder {
   /** The scan for a run with the statement's parameters valued by {@code binding}. */
   LakeQuery build(Binding binding) {
     List<LakeQuery> edgeQueries = new ArrayList<>();
+    Map<String, Set<String>> tagValues = TagCondition.resolve(tags, binding);
     for (LakeAggregate.Edge e : edges) {
-      edgeQueries.add(e.query().withRange(e.span().resolve(binding)));
+      edgeQueries.add(
+          e.query()
+              .withRange(e.span().resolve(binding))
+              .withTags(TagCondition.resolve(e.tags(), binding)));
     }
     return new LakeQuery(
         table,
         tableName,
         range.resolve(binding),
-        Map.copyOf(tagValues),
+        tagValues,
         List.copyOf(columns),
         aggregated,
         bucketMillis,
@@ -59,6 +62,12 @@ public final class LakeQueryBuilder {
 
   /** Whether the scan's ranges depend on the statement's parameters. */
   boolean parameterized() {
-    return range.parameterized() || edges.stream().anyMatch(e -> e.span().parameterized());
+    return range.parameterized()
+        || tags.stream().anyMatch(TagCondition::parameterized)
+        || edges.stream()
+            .anyMatch(
+                e ->
+                    e.span().parameterized()
+                        || e.tags().stream().anyMatch(TagCondition::parameterized));
   }
 }

@@ -16,7 +16,6 @@ import io.tidewater.policy.rollup.QueryAggregate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.calcite.plan.RelOptRuleCall;
@@ -109,7 +108,7 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
                   raw.table,
                   raw.tableName,
                   edge.resolve(Binding.planning()),
-                  Map.copyOf(raw.tagValues),
+                  TagCondition.resolve(raw.tags, Binding.planning()),
                   aggregate.columns(),
                   true,
                   width,
@@ -117,7 +116,8 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
                   false,
                   -1,
                   List.of()),
-              edge));
+              edge,
+              raw.tags));
     }
     LakeTableScan scan =
         new LakeTableScan(aggregate.getCluster(), chosen.relTable(), chosen.table());
@@ -127,7 +127,7 @@ public final class LakeRollupRule extends RelRule<RuleConfig> {
             scan.getTraitSet(),
             scan,
             new TimeSpan.Inner(raw.range, chosen.stepNanos()),
-            raw.tagValues);
+            raw.tags);
     call.transformTo(
         new LakeAggregate(
             aggregate.getCluster(),

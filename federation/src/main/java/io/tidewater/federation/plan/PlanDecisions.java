@@ -17,10 +17,10 @@ public final class PlanDecisions {
 
   private static final ThreadLocal<PlanDecisions> CURRENT = new ThreadLocal<>();
 
-  /** One decision: the span it read, how it decides from the span's range, what it decided. */
-  private record Decision(TimeSpan span, Function<TimeRange, Object> decide, Object made) {
+  /** One decision: how it decides from a binding, what it decided. */
+  private record Decision(Function<Binding, Object> decide, Object made) {
     boolean holds(Binding binding) {
-      return Objects.equals(decide.apply(span.resolve(binding)), made);
+      return Objects.equals(decide.apply(binding), made);
     }
   }
 
@@ -33,8 +33,46 @@ public final class PlanDecisions {
   public static void record(TimeSpan span, Function<TimeRange, Object> decide, Object made) {
     PlanDecisions current = CURRENT.get();
     if (current != null && span.parameterized()) {
-      current.decisions.add(new Decision(span, decide, made));
+      current.decisions.add(new Decision(b -> decide.apply(span.resolve(b)), made));
     }
+  }
+
+  /**
+   * Records that {@code decide} gave {@code made} for the planning binding (a rule reading a
+   * parameter's value itself, such as whether a string is empty).
+   */
+  public static void record(Function<Binding, Object> decide, Object made) {
+    PlanDecisions current = CURRENT.get();
+    if (current != null) {
+      current.decisions.add(new Decision(decide, made));
+    }
+  }
+
+  /**
+   * What a rule pushing a comparison with string parameter {@code index} into a source must know of
+   * its value (an empty string means an absent tag to InfluxDB, null matches nothing): {@code
+   * "string"} for a non-empty string, else what it is; recorded. Only for {@code "string"} (and
+   * {@code "unbound"}, a plan explained without values) is the comparison pushed.
+   */
+  public static String stringKind(int index) {
+    Function<Binding, Object> kind =
+        b -> {
+          if (!b.has(index)) {
+            return "unbound";
+          }
+          Object v = b.value(index);
+          return v == null
+              ? "null"
+              : v instanceof String text ? (text.isEmpty() ? "empty" : "string") : "other";
+        };
+    String made = (String) kind.apply(Binding.planning());
+    record(kind, made);
+    return made;
+  }
+
+  /** Whether a comparison with a string parameter of {@link #stringKind} may be pushed. */
+  public static boolean pushable(String kind) {
+    return kind.equals("string") || kind.equals("unbound");
   }
 
   /** Records the decisions of plans made on this thread into a new set until the handle closes. */

@@ -16,6 +16,7 @@ import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
@@ -115,7 +116,9 @@ public final class PlaceChoiceRule extends RelRule<RuleConfig> {
         continue;
       }
       int values = -1;
-      if (call.getKind() == SqlKind.EQUALS && call.getOperands().get(1) instanceof RexLiteral) {
+      if (call.getKind() == SqlKind.EQUALS
+          && (call.getOperands().get(1) instanceof RexLiteral
+              || call.getOperands().get(1) instanceof RexDynamicParam)) {
         values = 1;
       } else if (call.getKind() == SqlKind.SEARCH
           && call.getOperands().get(1) instanceof RexLiteral literal) {
