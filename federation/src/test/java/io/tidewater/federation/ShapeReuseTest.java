@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tidewater.federation.route.Place;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -220,6 +221,24 @@ class ShapeReuseTest {
 
   private static List<List<Object>> rows(SqlEngine engine, String sql) {
     return Rows.normalized(engine, sql);
+  }
+
+  /** A host as a parameter is pushed into InfluxQL and the lake scan as its literal was. */
+  @Test
+  void aHostParameterIsPushedDown() {
+    SqlEngine engine = new SqlEngine(catalog);
+    String db = "\"" + fixture.database + "\"";
+    SqlExplanation plan =
+        engine.explain(
+            "SELECT \"time\", usage_user FROM "
+                + db
+                + ".cpu WHERE host = ? AND \"time\" >= ? ORDER BY \"time\" DESC LIMIT 1");
+    // Explained without values: the parameter is shown where each run's value goes.
+    assertTrue(
+        plan.parts().stream()
+            .anyMatch(p -> p.place() == Place.INFLUXDB && p.pushed().contains("\"host\" = ?0")),
+        plan.plan());
+    assertTrue(plan.plan().contains("tags=[[\"host\" IN (?0)]]"), plan.plan());
   }
 
   /** EXPLAIN names the shape, its values, and whether a kept plan would run the statement. */

@@ -44,7 +44,8 @@ final class ReportWriter {
     s.append(
         f(
             "Data: %d hosts x %d days (%d series of cpu and mem), %,d rows, %,d values, one point a minute per"
-                + " series with outages and missing points; %d late points written through the gateway after the export,"
+                + " series with outages and missing points; %d late points written through the gateway after the export"
+                + " (their dirty windows re-exported before the queries in full runs),"
                 + " %,d lines written live during the queries. Lake: %s. Queries: the gateway first warmed up for %.0f s with"
                 + " other questions of every class (its JIT compiles the planner meanwhile); then %d concurrent clients per"
                 + " system, after %d warm-up questions up to %d questions or %.0f s per class and system; the same questions"

@@ -55,12 +55,16 @@ record InfluxCondition(List<Object> pieces) {
     return pieces.stream().anyMatch(Integer.class::isInstance);
   }
 
-  /** The InfluxQL for a run with {@code binding}: each parameter's string value escaped. */
+  /**
+   * The InfluxQL for a run with {@code binding}: each parameter's string value escaped ({@code ?0}
+   * where it has none: EXPLAIN of a statement's own parameters).
+   */
   String render(Binding binding) {
     StringBuilder s = new StringBuilder();
     for (Object piece : pieces) {
       if (piece instanceof Integer index) {
-        s.append(InfluxQl.string((String) binding.value(index)));
+        // Without a value (a plan explained without its parameters): shown as the parameter.
+        s.append(binding.has(index) ? InfluxQl.string((String) binding.value(index)) : "?" + index);
       } else {
         s.append((String) piece);
       }

@@ -28,7 +28,12 @@ record TagCondition(String tag, List<Object> values) {
   Set<String> resolve(Binding binding) {
     Set<String> out = new HashSet<>();
     for (Object v : values) {
-      out.add(v instanceof Integer index ? (String) binding.value(index) : (String) v);
+      if (v instanceof Integer index) {
+        // Without a value (EXPLAIN of a statement's own parameters): shown as the parameter.
+        out.add(binding.has(index) ? (String) binding.value(index) : "?" + index);
+      } else {
+        out.add((String) v);
+      }
     }
     return out;
   }
