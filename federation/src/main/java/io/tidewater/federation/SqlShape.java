@@ -6,6 +6,7 @@ import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -61,7 +62,8 @@ public record SqlShape(String text, List<Object> values) {
           SqlKind.BETWEEN);
 
   public SqlShape {
-    values = List.copyOf(values);
+    // Not List.copyOf: a statement's own parameter may be given null.
+    values = Collections.unmodifiableList(new ArrayList<>(values));
   }
 
   /** Whether the shape has parameters (else it is the statement itself). */

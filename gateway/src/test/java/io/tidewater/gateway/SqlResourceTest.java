@@ -191,6 +191,13 @@ class SqlResourceTest {
             .extract()
             .jsonPath();
     assertEquals(3, hostile.getInt("rowCount"), hostile.prettify());
+    // NULL compares as SQL's: no row.
+    JsonPath none =
+        post("/v1/sql", sql(q, ", \"params\": [0, 4102444800000, null]"))
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertEquals(0, none.getInt("rowCount"), none.prettify());
     post("/v1/sql", sql(q, ", \"params\": [0, 1]"))
         .statusCode(400)
         .body("message", containsString("3 parameters (?) and 2 values"));

@@ -4,6 +4,8 @@ import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.util.TimestampString;
@@ -45,12 +47,21 @@ public interface Binding {
 
   /** Fixed values. */
   static Binding of(List<Object> values) {
-    List<Object> copy = List.copyOf(values);
-    return index -> {
-      if (index < 0 || index >= copy.size()) {
-        throw new IllegalStateException("no value bound to parameter ?" + index);
+    // Not List.copyOf: a parameter's value may be null.
+    List<Object> copy = Collections.unmodifiableList(new ArrayList<>(values));
+    return new Binding() {
+      @Override
+      public Object value(int index) {
+        if (!has(index)) {
+          throw new IllegalStateException("no value bound to parameter ?" + index);
+        }
+        return copy.get(index);
       }
-      return copy.get(index);
+
+      @Override
+      public boolean has(int index) {
+        return index >= 0 && index < copy.size();
+      }
     };
   }
 
