@@ -337,7 +337,7 @@ public final class SqlEngine {
           throw e;
         }
         unfitShapes.put(key, true);
-        return unshaped(sql, asksForNow, knownKey, cacheable, maxRows, timeout, access, signal);
+        return unshaped(sql, asksForNow, knownKey, cacheable, maxRows, deadline, access, signal);
       }
     }
     Prepared p = prepared;
@@ -347,7 +347,7 @@ public final class SqlEngine {
     } catch (UnfitShape e) {
       p.close();
       unfitShapes.put(key, true);
-      return unshaped(sql, asksForNow, knownKey, cacheable, maxRows, timeout, access, signal);
+      return unshaped(sql, asksForNow, knownKey, cacheable, maxRows, deadline, access, signal);
     } catch (TidewaterException e) {
       giveBack(key, p); // the plan is fine; this caller may not run it
       throw e;
@@ -427,15 +427,17 @@ public final class SqlEngine {
     }
   }
 
+  /** Runs {@code sql} as written, within what is left of the statement's {@code deadline}. */
   private SqlResult unshaped(
       String sql,
       boolean asksForNow,
       String knownKey,
       boolean cacheable,
       long maxRows,
-      Duration timeout,
+      long deadline,
       ReadAccess access,
       StopSignal signal) {
+    Duration timeout = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
     return run(
         sql,
         new SqlShape(sql, List.of()),
@@ -620,6 +622,10 @@ public final class SqlEngine {
         if (!p.decisions().holdFor(binding)) {
           decidedOtherwise = true; // right for other values: left for them
           p.owned().set(false);
+          if (plans.getIfPresent(sql) != idle && p.owned().compareAndSet(false, true)) {
+            idle.remove(p); // evicted meanwhile, skipped as borrowed: nobody else will close it
+            p.close();
+          }
           continue;
         }
         idle.remove(p);

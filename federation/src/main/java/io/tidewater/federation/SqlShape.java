@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -80,11 +81,30 @@ public record SqlShape(String text, List<Object> values) {
     if (sql.indexOf('\'') < 0) {
       return new SqlShape(sql, List.of()); // no literal to make a parameter
     }
+    Shaped shaped = shape(sql, parser);
+    if (shaped == null) {
+      return new SqlShape(sql, List.of());
+    }
+    SqlShape shape = shaped.shape();
+    Skeleton skeleton = Skeleton.of(sql);
+    boolean[] mask = skeleton.parametersAt(shaped.positions(), shape.values());
+    if (mask != null && confirmed(skeleton, mask, shape, parser)) {
+      MASKS.put(skeleton.blanked(null), mask);
+      SKELETONS.put(skeleton.blanked(mask), shape.text());
+    }
+    return shape;
+  }
+
+  /** A statement's shape and where its parameters' literals were, in text order. */
+  private record Shaped(SqlShape shape, List<SqlParserPos> positions) {}
+
+  /** The shape of {@code sql} as the parser reads it; null if it does not parse. */
+  private static Shaped shape(String sql, SqlParser.Config parser) {
     SqlNode tree;
     try {
       tree = SqlParser.create(sql, parser).parseQuery();
     } catch (SqlParseException e) {
-      return new SqlShape(sql, List.of());
+      return null;
     }
     // Each literal made a parameter, with its place in the text: the shape's ? follow the text's
     // order, which the unparsed shape keeps.
@@ -116,13 +136,43 @@ public record SqlShape(String text, List<Object> values) {
             ? new SqlShape(sql, List.of())
             : new SqlShape(
                 shaped.toSqlString(c -> c.withDialect(CalciteSqlDialect.DEFAULT)).getSql(), values);
-    Skeleton skeleton = Skeleton.of(sql);
-    boolean[] mask = skeleton.parametersAt(new ArrayList<>(found.keySet()), values);
-    if (mask != null) {
-      MASKS.put(skeleton.blanked(null), mask);
-      SKELETONS.put(skeleton.blanked(mask), shape.text());
+    return new Shaped(shape, new ArrayList<>(found.keySet()));
+  }
+
+  /**
+   * Whether the literals of {@code mask} are the shape's parameters, in order, whatever their
+   * contents: the text with each of them given a value of its own is parsed to the same shape with
+   * exactly those values. Positions alone could pair a parameter with another literal of the same
+   * text (the parser counts lines and tabs its own way).
+   */
+  private static boolean confirmed(
+      Skeleton skeleton, boolean[] mask, SqlShape shape, SqlParser.Config parser) {
+    StringBuilder probe = new StringBuilder();
+    List<Object> expected = new ArrayList<>();
+    for (int i = 0; i < mask.length; i++) {
+      Literal l = skeleton.literals().get(i);
+      probe.append(skeleton.between().get(i)).append('\'');
+      if (!mask[i]) {
+        probe.append(l.text());
+      } else if (l.timestamp()) {
+        if (expected.size() >= 1000) {
+          return false;
+        }
+        long millis = 86_400_000L + expected.size(); // 1970-01-02 00:00:00.000, .001, ...
+        probe.append(String.format(Locale.ROOT, "1970-01-02 00:00:00.%03d", expected.size()));
+        expected.add(millis);
+      } else {
+        String marker = "tw-" + expected.size();
+        probe.append(marker);
+        expected.add(marker);
+      }
+      probe.append('\'');
     }
-    return shape;
+    probe.append(skeleton.between().get(mask.length));
+    Shaped again = shape(probe.toString(), parser);
+    return again != null
+        && again.shape().text().equals(shape.text())
+        && again.shape().values().equals(expected);
   }
 
   /** A TIMESTAMP literal compared with the time column, to the millisecond: its epoch ms. */

@@ -50,6 +50,22 @@ class SqlShapeTest {
     }
   }
 
+  /**
+   * A text whose line breaks the parser counts otherwise than a plain scan (a lone carriage return)
+   * must not pair a parameter with another literal of the same value: a later text differing in
+   * that literal gets its own values, never the other literal's.
+   */
+  @Test
+  void aParameterIsNeverPairedWithAnotherLiteral() {
+    String template = "SELECT * FROM cpu\rWHERE host    = 'x'\nAND region LIKE '%s'";
+    SqlShape.cached(template.formatted("x"), PARSER);
+    String other = template.formatted("eu%");
+    SqlShape cached = SqlShape.cached(other, PARSER);
+    assertEquals(SqlShape.of(other, PARSER), cached);
+    assertEquals(List.of("x"), cached.values());
+    assertTrue(cached.text().contains("'eu%'"), cached.text());
+  }
+
   @Test
   void timeBoundsBecomeParametersOfOneShape() {
     SqlShape a =

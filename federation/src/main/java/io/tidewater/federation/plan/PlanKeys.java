@@ -69,9 +69,26 @@ public final class PlanKeys {
       if (key.indexOf("?") >= 0) {
         // A parameter outside the spans (a condition Calcite evaluates itself), or a '?' in a
         // literal: the values make the key exact.
-        key.append('\n').append(values);
+        key.append('\n');
+        for (Object v : values) {
+          appendValue(key, v);
+        }
       }
       return key.toString();
+    }
+
+    /**
+     * A value as no other list of values writes it: its type and length before it ({@code ["a, b",
+     * "c"]} and {@code ["a", "b, c"]} print alike in a list).
+     */
+    private static void appendValue(StringBuilder key, Object v) {
+      String text = String.valueOf(v);
+      key.append(v == null ? "null" : v.getClass().getSimpleName())
+          .append(':')
+          .append(text.length())
+          .append(':')
+          .append(text)
+          .append(';');
     }
   }
 }
