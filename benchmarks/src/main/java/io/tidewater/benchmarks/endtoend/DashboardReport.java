@@ -92,7 +92,7 @@ public final class DashboardReport {
             export.path("rows").asLong(), export.path("windowsExported").asInt());
         long last = end.toEpochMilli();
         warmUp(gateway.url(), db, last);
-        hold(gateway.url(), influx.url(), db);
+        ServerHold.await(gateway.url(), influx.url(), db, m -> progress("%s", m));
         List<PanelResult> results = new ArrayList<>();
         for (DashboardPanel panel : DashboardPanel.values()) {
           int runs = panel.hot() ? hotRuns : longRuns;
@@ -101,22 +101,6 @@ public final class DashboardReport {
         }
         return markdown(results, hosts, days, data.rows(), hotRuns, longRuns);
       }
-    }
-  }
-
-  /**
-   * With {@code -Dtidewater.bench.hold=<file>}: keeps both servers up while that file exists, for
-   * profiling or asking them by hand.
-   */
-  private void hold(URI gateway, URI influx, String db) throws InterruptedException {
-    String file = System.getProperty("tidewater.bench.hold");
-    if (file == null) {
-      return;
-    }
-    progress(
-        "holding while %s exists: gateway %s, influxd %s, database %s", file, gateway, influx, db);
-    while (Files.exists(Path.of(file))) {
-      Thread.sleep(1000);
     }
   }
 

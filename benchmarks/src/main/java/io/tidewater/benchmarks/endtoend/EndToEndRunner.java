@@ -151,7 +151,7 @@ public final class EndToEndRunner {
             }
             classes.add(measure(c, questions, gateway.url(), ours, influxql, duckdb));
           }
-          hold(gateway.url(), influx.url(), db);
+          ServerHold.await(gateway.url(), influx.url(), db, m -> progress("%s", m));
         }
         long[] cacheAfter = cache(gateway.url());
         long hits = cacheAfter[0] - cacheBefore[0];
@@ -443,20 +443,10 @@ public final class EndToEndRunner {
   }
 
   private long[] cache(URI gateway) throws Exception {
-    String metrics =
-        http.send(
-                HttpRequest.newBuilder(gateway.resolve("/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    long[] counts = new long[2];
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith("tidewater_query_cache_hits_total")) {
-        counts[0] = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      } else if (line.startsWith("tidewater_query_cache_misses_total")) {
-        counts[1] = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return counts;
+    return new long[] {
+      (long) metric(gateway, "tidewater_query_cache_hits_total"),
+      (long) metric(gateway, "tidewater_query_cache_misses_total")
+    };
   }
 
   private static EndToEndReport.Machine machine() {
@@ -480,22 +470,6 @@ public final class EndToEndRunner {
       return out.isEmpty() ? "influxd" : out;
     } catch (Exception e) {
       return "influxd (version unknown)";
-    }
-  }
-
-  /**
-   * With {@code -Dtidewater.bench.hold=<file>}: keeps the servers up after the queries while that
-   * file exists, for profiling or asking them by hand.
-   */
-  private void hold(URI gateway, URI influx, String db) throws InterruptedException {
-    String file = System.getProperty("tidewater.bench.hold");
-    if (file == null) {
-      return;
-    }
-    progress(
-        "holding while %s exists: gateway %s, influxd %s, database %s", file, gateway, influx, db);
-    while (Files.exists(Path.of(file))) {
-      Thread.sleep(1000);
     }
   }
 

@@ -55,31 +55,21 @@ public record LakeQuery(
 
   /** The same scan over {@code other} (an edge of a rollup read, for a run's own range). */
   LakeQuery withRange(TimeRange other) {
-    return with(other, edges);
+    return with(other, tagValues, edges);
   }
 
   /** The same scan keeping {@code values} of the tags (an edge's, for a run's own values). */
   LakeQuery withTags(Map<String, Set<String>> values) {
-    return new LakeQuery(
-        table,
-        tableName,
-        range,
-        values,
-        columns,
-        aggregated,
-        bucketMillis,
-        groupTags,
-        descending,
-        limit,
-        edges);
+    return with(range, values, edges);
   }
 
-  private LakeQuery with(TimeRange other, List<LakeQuery> otherEdges) {
+  private LakeQuery with(
+      TimeRange other, Map<String, Set<String>> otherTags, List<LakeQuery> otherEdges) {
     return new LakeQuery(
         table,
         tableName,
         other,
-        tagValues,
+        otherTags,
         columns,
         aggregated,
         bucketMillis,
@@ -248,7 +238,7 @@ public record LakeQuery(
    * minimum, the greatest maximum).
    */
   private List<Object[]> withEdges(DataContext root) {
-    LakeQuery middle = with(range, List.of());
+    LakeQuery middle = with(range, tagValues, List.of());
     Map<List<Object>, Object[]> groups = new LinkedHashMap<>();
     for (LakeQuery part : edges) {
       merge(groups, part.enumerable(root));
