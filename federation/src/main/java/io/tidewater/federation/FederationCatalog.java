@@ -13,7 +13,6 @@ import io.tidewater.lifecycle.lake.LakeLayout;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
-import io.tidewater.lifecycle.store.ObjectInfo;
 import io.tidewater.policy.PolicySet;
 import io.tidewater.policy.Resolution;
 import io.tidewater.policy.TieringPolicy;
@@ -21,6 +20,7 @@ import io.tidewater.util.Threads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -142,10 +142,9 @@ public final class FederationCatalog {
           fromInflux("databases", metadata::databases, List.<String>of()).stream()
               .filter(d -> !d.equals("_internal"))
               .forEach(names::add);
-          for (ObjectInfo o : ledger.store().list(LakeLayout.LEDGER_ROOT)) {
-            String[] parts = o.key().substring(LakeLayout.LEDGER_ROOT.length()).split("/");
-            if (parts.length > 2) {
-              names.add(LakeLayout.unescape(parts[0]));
+          for (String folder : ledger.store().folders(LakeLayout.LEDGER_ROOT)) {
+            if (!lakeMeasurements(LakeLayout.LEDGER_ROOT + folder + "/").isEmpty()) {
+              names.add(LakeLayout.unescape(folder));
             }
           }
           return List.copyOf(names);
@@ -161,15 +160,25 @@ public final class FederationCatalog {
           names.addAll(
               fromInflux(
                   "measurements/" + database, () -> metadata.measurements(database), List.of()));
-          String prefix = LakeLayout.LEDGER_ROOT + LakeLayout.escape(database) + "/";
-          for (ObjectInfo o : ledger.store().list(prefix)) {
-            String[] parts = o.key().substring(prefix.length()).split("/");
-            if (parts.length > 2) {
-              names.add(LakeLayout.unescape(parts[0]));
-            }
-          }
+          names.addAll(
+              lakeMeasurements(LakeLayout.LEDGER_ROOT + LakeLayout.escape(database) + "/"));
           return List.copyOf(names);
         });
+  }
+
+  /**
+   * The measurements with windows in the ledger folder {@code prefix} of a database: those with a
+   * folder of their own (a resolution), not only their export progress. Delimiter listings, so a
+   * reload costs a request per measurement, not a listing of every window.
+   */
+  private List<String> lakeMeasurements(String prefix) {
+    List<String> names = new ArrayList<>();
+    for (String folder : ledger.store().folders(prefix)) {
+      if (!ledger.store().folders(prefix + folder + "/").isEmpty()) {
+        names.add(LakeLayout.unescape(folder));
+      }
+    }
+    return names;
   }
 
   /** The policy tiering a measurement, if any. */

@@ -2,6 +2,7 @@ package io.tidewater.federation;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tidewater.federation.functions.HintKeepingDialect;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -22,7 +23,6 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlTimestampLiteral;
 import org.apache.calcite.sql.SqlUnknownLiteral;
-import org.apache.calcite.sql.dialect.CalciteSqlDialect;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -135,7 +135,8 @@ public record SqlShape(String text, List<Object> values) {
         values.isEmpty()
             ? new SqlShape(sql, List.of())
             : new SqlShape(
-                shaped.toSqlString(c -> c.withDialect(CalciteSqlDialect.DEFAULT)).getSql(), values);
+                shaped.toSqlString(c -> c.withDialect(HintKeepingDialect.INSTANCE)).getSql(),
+                values);
     return new Shaped(shape, new ArrayList<>(found.keySet()));
   }
 

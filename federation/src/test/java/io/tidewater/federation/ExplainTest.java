@@ -207,6 +207,10 @@ class ExplainTest {
     String hinted = influxPart(sql).pushed();
     assertTrue(hinted.contains("(\"usage_user\"::field)"), hinted);
     assertFalse(hinted.contains("count(\"procs\"::field)"), hinted);
+    // As a query shape writes it (SqlShapeTest.tableHintsAreKept).
+    String shaped =
+        influxPart(sql.replace("/*+ influxql_groups */", "/*+ \"influxql_groups\" */")).pushed();
+    assertFalse(shaped.contains("count(\"procs\"::field)"), shaped);
     // Without it, SQL's groups of points with other fields only are found too.
     String plain = influxPart(sql.replace(" /*+ influxql_groups */", "")).pushed();
     assertTrue(plain.contains("count(\"procs\"::field)"), plain);

@@ -66,6 +66,21 @@ class SqlShapeTest {
     assertTrue(cached.text().contains("'eu%'"), cached.text());
   }
 
+  /**
+   * A table hint survives the shape: the InfluxQL translation's {@code influxql_groups} was lost
+   * there, so every InfluxQL aggregate asked InfluxDB to count every other field too.
+   */
+  @Test
+  void tableHintsAreKept() {
+    String sql =
+        "SELECT host, AVG(usage_user) FROM db.cpu /*+ influxql_groups */"
+            + " WHERE \"time\" >= TIMESTAMP '2025-05-28 00:00:00' GROUP BY host";
+    SqlShape shape = SqlShape.of(sql, PARSER);
+    assertTrue(shape.parameterized(), shape.text());
+    assertTrue(shape.text().contains("/*+ \"influxql_groups\" */"), shape.text());
+    assertEquals(shape, SqlShape.cached(sql, PARSER));
+  }
+
   @Test
   void timeBoundsBecomeParametersOfOneShape() {
     SqlShape a =

@@ -5,7 +5,6 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.dialect.CalciteSqlDialect;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.util.SqlShuttle;
@@ -61,7 +60,7 @@ public final class SqlRewrite {
               }
             });
     return changed[0]
-        ? rewritten.toSqlString(c -> c.withDialect(CalciteSqlDialect.DEFAULT)).getSql()
+        ? rewritten.toSqlString(c -> c.withDialect(HintKeepingDialect.INSTANCE)).getSql()
         : sql;
   }
 }

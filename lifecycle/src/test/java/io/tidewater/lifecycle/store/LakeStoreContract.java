@@ -113,6 +113,33 @@ public abstract class LakeStoreContract {
   }
 
   @Test
+  void foldersAreTheNamesDirectlyBelowAPrefixThatHoldObjects() {
+    LakeStore s = store();
+    s.put(key("db/cpu/res=raw/w1.json"), "a".getBytes(UTF_8), StorageClass.STANDARD);
+    s.put(key("db/cpu/res=1h/w1.json"), "b".getBytes(UTF_8), StorageClass.STANDARD);
+    s.put(key("db/cpu/through.json"), "c".getBytes(UTF_8), StorageClass.STANDARD);
+    s.put(key("db/a b/res=raw/w1.json"), "d".getBytes(UTF_8), StorageClass.STANDARD);
+    s.put(key("db/gone/res=raw/w1.json"), "e".getBytes(UTF_8), StorageClass.STANDARD);
+    s.put(key("db/top.json"), "f".getBytes(UTF_8), StorageClass.STANDARD);
+    s.delete(key("db/gone/res=raw/w1.json"));
+
+    assertEquals(List.of("a b", "cpu"), s.folders(key("db/")), "objects directly under it are not");
+    assertEquals(List.of("res=1h", "res=raw"), s.folders(key("db/cpu/")));
+    assertEquals(List.of(), s.folders(key("db/cpu/res=raw/")));
+    assertEquals(List.of(), s.folders(key("nothing/")));
+    assertEquals(
+        s.list(key("db/")).stream()
+            .map(o -> o.key().substring(key("db/").length()))
+            .filter(k -> k.contains("/"))
+            .map(k -> k.substring(0, k.indexOf('/')))
+            .distinct()
+            .sorted()
+            .toList(),
+        s.folders(key("db/")),
+        "as the full listing says");
+  }
+
+  @Test
   void missingObjectsAreReportedAsSuch() {
     LakeStore s = store();
     assertEquals(Optional.empty(), s.stat(key("nope")));

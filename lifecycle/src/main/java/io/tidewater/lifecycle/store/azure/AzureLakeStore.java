@@ -235,6 +235,27 @@ public final class AzureLakeStore implements LakeStore {
   }
 
   @Override
+  public List<String> folders(String prefix) {
+    if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+      return LakeStore.super.folders(prefix);
+    }
+    try {
+      String from = blobName(prefix);
+      List<String> out = new ArrayList<>();
+      for (BlobItem item :
+          container.listBlobsByHierarchy("/", new ListBlobsOptions().setPrefix(from), null)) {
+        if (Boolean.TRUE.equals(item.isPrefix())) {
+          String name = item.getName().substring(from.length());
+          out.add(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+        }
+      }
+      return out; // Blob listings are in name order; a virtual folder exists only with a blob
+    } catch (BlobStorageException e) {
+      throw failure("list", prefix, e);
+    }
+  }
+
+  @Override
   public void delete(String key) {
     try {
       blob(key).deleteIfExists();

@@ -10,10 +10,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -251,6 +254,55 @@ public final class LocalLakeStore implements LakeStore {
         });
     out.sort(Comparator.comparing(ObjectInfo::key));
     return out;
+  }
+
+  @Override
+  public List<String> folders(String prefix) {
+    if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+      return LakeStore.super.folders(prefix);
+    }
+    Path dir = prefix.isEmpty() ? root : path(prefix.substring(0, prefix.length() - 1));
+    List<String> out = new ArrayList<>();
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+      for (Path child : children) {
+        if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && holdsAnObject(child)) {
+          out.add(child.getFileName().toString());
+        }
+      }
+    } catch (NoSuchFileException | NotDirectoryException none) {
+      return List.of();
+    } catch (IOException e) {
+      throw new LakeStoreException(
+          "cannot list " + location.uriOf(prefix) + ": " + e.getMessage(), e);
+    }
+    out.sort(Comparator.naturalOrder());
+    return out;
+  }
+
+  /** Whether a folder holds an object (not a staging file) at any depth; stops at the first. */
+  private static boolean holdsAnObject(Path dir) throws IOException {
+    boolean[] found = {false};
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
+            if (a.isRegularFile() && !p.getFileName().toString().startsWith(STAGING_PREFIX)) {
+              found[0] = true;
+              return FileVisitResult.TERMINATE;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE; // removed meanwhile
+            }
+            throw e;
+          }
+        });
+    return found[0];
   }
 
   /** A regular file met by {@link #walk}, with its key. */

@@ -25,6 +25,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
@@ -322,6 +323,26 @@ public final class S3LakeStore implements LakeStore {
                 Optional.of(storageClass(o.storageClassAsString()))));
       }
       return out; // S3 lists in key order
+    } catch (SdkException e) {
+      throw failure("list", prefix, e);
+    }
+  }
+
+  @Override
+  public List<String> folders(String prefix) {
+    if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+      return LakeStore.super.folders(prefix);
+    }
+    try {
+      String from = objectKey(prefix);
+      List<String> out = new ArrayList<>();
+      for (CommonPrefix p :
+          s3.listObjectsV2Paginator(b -> b.bucket(location.bucket()).prefix(from).delimiter("/"))
+              .commonPrefixes()) {
+        String name = p.prefix().substring(from.length());
+        out.add(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+      }
+      return out; // S3 lists in key order; a common prefix exists only with an object below it
     } catch (SdkException e) {
       throw failure("list", prefix, e);
     }
