@@ -6,10 +6,14 @@ import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
 import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.store.LakeLocation;
+import io.tidewater.lifecycle.store.LakeStore;
 import io.tidewater.lifecycle.store.local.LocalLakeStore;
+import io.tidewater.lifecycle.store.s3.S3LakeStore;
+import io.tidewater.lifecycle.store.s3.S3StoreConfig;
 import io.tidewater.policy.PolicyParser;
 import io.tidewater.policy.TieringPolicy;
 import io.tidewater.testing.InfluxServer;
+import io.tidewater.testing.S3Server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -30,7 +34,12 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Export throughput against its ceiling, in one run (the targets in the README's "Benchmarks"):
@@ -40,8 +49,12 @@ import java.util.Random;
  * 0.8; the first export in the JVM, which also compiles the code, is reported apart) and the
  * exports' peak heap.
  *
+ * <p>Two layouts: {@code large} (100 hosts 10 s apart: windows of 36,000 rows, no rollups) and
+ * {@code small} (50 hosts a point a minute: windows of 3,000 rows with 1h rollups, the fleet most
+ * users have, where each window's fixed costs count); into a local lake or s3proxy.
+ *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar
- * io.tidewater.benchmarks.ExportThroughputReport [points] [out]}
+ * io.tidewater.benchmarks.ExportThroughputReport [points] [out] [large|small] [local|s3]}
  */
 public final class ExportThroughputReport {
 
@@ -57,17 +70,36 @@ public final class ExportThroughputReport {
    */
   static final String HTTP_BUFFER = "-Djdk.httpclient.bufsize=131072";
 
+  /** The data's shape: how many series, how far apart their points, whether rollups are kept. */
+  enum Layout {
+    LARGE(HOSTS, INTERVAL, false),
+    SMALL(50, 60_000_000_000L, true);
+
+    final int hosts;
+    final long interval;
+    final boolean rollups;
+
+    Layout(int hosts, long interval, boolean rollups) {
+      this.hosts = hosts;
+      this.interval = interval;
+      this.rollups = rollups;
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     String[] buffer = HTTP_BUFFER.substring(2).split("=");
     System.setProperty(buffer[0], buffer[1]); // before the first HTTP client of this JVM
     long points = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000L;
     Path out = Path.of(args.length > 1 ? args[1] : "benchmarks/results");
+    Layout layout = Layout.valueOf((args.length > 2 ? args[2] : "large").toUpperCase(Locale.ROOT));
+    boolean s3 = args.length > 3 && args[3].equals("s3");
     Files.createDirectories(out);
-    long perHost = points / HOSTS;
-    long end = START + perHost * INTERVAL;
-    try (InfluxServer influx = InfluxServer.start()) {
+    long perHost = points / layout.hosts;
+    long end = START + perHost * layout.interval;
+    try (InfluxServer influx = InfluxServer.start();
+        S3Server s3Server = s3 ? S3Server.start() : null) {
       String db = influx.newDatabase("bench");
-      load(influx, db, perHost);
+      load(influx, db, perHost, layout.hosts, layout.interval);
 
       // The peer: the raw read, in the answer format that is faster (one read of each, which also
       // warms InfluxDB's caches).
@@ -84,7 +116,10 @@ public final class ExportThroughputReport {
         }
       }
 
-      TieringPolicy policy = new PolicyParser().parse("bench.yaml", allHotPolicy(db)).get(0);
+      TieringPolicy policy =
+          new PolicyParser()
+              .parse("bench.yaml", layout.rollups ? rollupPolicy(db) : allHotPolicy(db))
+              .get(0);
       Clock clock =
           Clock.fixed(
               Instant.ofEpochSecond(end / 1_000_000_000L).plus(Duration.ofDays(1)), ZoneOffset.UTC);
@@ -105,14 +140,19 @@ public final class ExportThroughputReport {
           rawNanos[run] = System.nanoTime() - t0;
         }
         Path lake = Files.createTempDirectory("tidewater-export-bench-");
-        Ledger ledger = new Ledger(new LocalLakeStore(new LakeLocation.Local(lake)));
+        LakeStore store =
+            s3Server == null
+                ? new LocalLakeStore(new LakeLocation.Local(lake))
+                : s3Store(s3Server, "run" + (run + 1));
+        Ledger ledger = new Ledger(store);
         ExportJob job = localExportJob(policy, client, ledger, lake, clock);
         System.gc();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
         long t0 = System.nanoTime();
         JobReport report = job.runDue().orElseThrow();
         long nanos = System.nanoTime() - t0;
-        if (!report.failures().isEmpty() || report.rows() != perHost * HOSTS) {
+        store.close();
+        if (!report.failures().isEmpty() || report.rows() != perHost * layout.hosts) {
           throw new IllegalStateException(
               "export incomplete: " + report.rows() + " rows, failures " + report.failures());
         }
@@ -135,16 +175,16 @@ public final class ExportThroughputReport {
       }
       Arrays.sort(rawNanos);
       Arrays.sort(exportNanos);
-      long rows = perHost * HOSTS;
+      long rows = perHost * layout.hosts;
       double rawRate = rows / (rawNanos[RUNS / 2] / 1e9);
       double exportRate = rows / (exportNanos[RUNS / 2] / 1e9);
       String md =
           String.format(
               Locale.ROOT,
               """
-          ## Export throughput: %,d points (%d hosts, 3 float + 1 integer field, 10 s apart), one influxd
+          ## Export throughput: %,d points (%d hosts, 3 float + 1 integer field, %d s apart), one influxd
 
-          Machine: %d cores, %s %s, Debian influxd 1.6.7, local lake, zstd, 1 h windows (%d windows).
+          Machine: %d cores, %s %s, Debian influxd 1.6.7, %s lake, zstd, 1 h windows (%d windows of %,d rows%s).
           Medians of %d runs of each (range in brackets), a raw read and an export in turn.
 
           | what | seconds | rows/s |
@@ -156,11 +196,15 @@ public final class ExportThroughputReport {
           Export / raw read: %.2fx (goal >= 0.8). Peak heap during the exports: %,d MB (-Xmx %,d MB).
           """,
               rows,
-              HOSTS,
+              layout.hosts,
+              layout.interval / 1_000_000_000L,
               Runtime.getRuntime().availableProcessors(),
               System.getProperty("java.vm.name"),
               System.getProperty("java.version"),
+              s3Server == null ? "local" : "s3proxy",
               windows,
+              rows / Math.max(1, windows),
+              layout.rollups ? ", each with its 1h rollup" : "",
               RUNS,
               rawFormat,
               rawBytes,
@@ -179,7 +223,15 @@ public final class ExportThroughputReport {
               peakHeap >> 20,
               Runtime.getRuntime().maxMemory() >> 20);
       System.out.println(md);
-      Files.writeString(out.resolve("export-throughput.md"), md);
+      String name =
+          layout == Layout.LARGE && s3Server == null
+              ? "export-throughput.md"
+              : "export-throughput-"
+                  + layout.name().toLowerCase(Locale.ROOT)
+                  + "-"
+                  + (s3Server == null ? "local" : "s3")
+                  + ".md";
+      Files.writeString(out.resolve(name), md);
     }
   }
 
@@ -211,6 +263,47 @@ public final class ExportThroughputReport {
         .formatted(db);
   }
 
+  /** {@code cpu} of {@code db} in hourly windows with their 1h rollups (all warm at the clock). */
+  static String rollupPolicy(String db) {
+    return """
+        name: bench
+        source: { database: %s, measurements: [cpu] }
+        window: 1h
+        settle: 0
+        tiers:
+          hot: { keep: 1d }
+          warm: { after: 1d, rollups: [1h] }
+        lake:
+          partition-by: day
+        """
+        .formatted(db);
+  }
+
+  /** A fresh bucket of {@code server} as a lake. */
+  private static LakeStore s3Store(S3Server server, String bucket) {
+    S3StoreConfig config =
+        new S3StoreConfig(
+            Optional.of(server.endpoint()),
+            true,
+            Optional.of(S3Server.REGION),
+            Optional.of(S3Server.ACCESS_KEY),
+            Optional.of(S3Server.SECRET_KEY),
+            64 * S3StoreConfig.MIB,
+            16 * S3StoreConfig.MIB);
+    try (S3Client client =
+        S3Client.builder()
+            .endpointOverride(server.endpoint())
+            .forcePathStyle(true)
+            .region(Region.of(S3Server.REGION))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)))
+            .build()) {
+      client.createBucket(b -> b.bucket(bucket));
+    }
+    return new S3LakeStore(new LakeLocation.S3(bucket, "lake"), config);
+  }
+
   /**
    * An export job of {@code policy} into the local lake folder {@code lake}, staging beside it, one
    * attempt per window.
@@ -225,11 +318,16 @@ public final class ExportThroughputReport {
   }
 
   static void load(InfluxServer influx, String db, long perHost) {
+    load(influx, db, perHost, HOSTS, INTERVAL);
+  }
+
+  /** {@code perHost} points of each of {@code hosts} series, {@code interval} ns apart. */
+  static void load(InfluxServer influx, String db, long perHost, int hosts, long interval) {
     Random random = new Random(1);
     StringBuilder batch = new StringBuilder(1 << 20);
-    double[] walk = new double[HOSTS];
+    double[] walk = new double[hosts];
     for (long i = 0; i < perHost; i++) {
-      for (int h = 0; h < HOSTS; h++) {
+      for (int h = 0; h < hosts; h++) {
         walk[h] += random.nextGaussian();
         batch
             .append("cpu,host=host-")
@@ -243,7 +341,7 @@ public final class ExportThroughputReport {
             .append(",procs=")
             .append(100 + (i + h) % 50)
             .append("i ")
-            .append(START + i * INTERVAL)
+            .append(START + i * interval)
             .append('\n');
       }
       if (batch.length() > (1 << 20)) {

@@ -1,5 +1,6 @@
 package io.tidewater.lifecycle.lake;
 
+import io.tidewater.lifecycle.parquet.EncodingChoices;
 import io.tidewater.lifecycle.parquet.FileSummary;
 import io.tidewater.lifecycle.parquet.SeriesRows;
 import io.tidewater.lifecycle.parquet.TimeSeriesWriter;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.parquet.io.LocalOutputFile;
 
@@ -47,6 +49,7 @@ public final class WindowWriter {
   private final Path tempDir;
   private final Clock clock;
   private final Consumer<WindowVersion> onCommit;
+  private final EncodingChoices encodings = new EncodingChoices();
 
   public WindowWriter(Ledger ledger, Path tempDir, Clock clock) {
     this(ledger, tempDir, clock, v -> {});
@@ -230,9 +233,11 @@ public final class WindowWriter {
     Path temp = null;
     try {
       Files.createDirectories(tempDir);
-      temp = Files.createTempFile(tempDir, "tw-", ".parquet");
-      FileSummary summary = TimeSeriesWriter.write(rows, order, new LocalOutputFile(temp), options);
-      ObjectInfo info = store.put(key, temp, storageClass);
+      // Not createTempFile: its owner-only permissions would follow the file into the lake.
+      temp = Files.createFile(tempDir.resolve("tw-" + UUID.randomUUID() + ".parquet"));
+      FileSummary summary =
+          TimeSeriesWriter.write(rows, order, new LocalOutputFile(temp), options, encodings);
+      ObjectInfo info = store.putMoving(key, temp, storageClass);
       return new DataFile(
           key,
           info.size(),

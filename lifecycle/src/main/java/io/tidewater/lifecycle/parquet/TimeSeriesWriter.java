@@ -84,6 +84,12 @@ public final class TimeSeriesWriter {
   /** Writes the rows {@code order} lists, in that order (which must be by series then time). */
   public static FileSummary write(
       SeriesRows rows, int[] order, OutputFile out, WriteOptions options) {
+    return write(rows, order, out, options, new EncodingChoices());
+  }
+
+  /** As above, with the encodings {@code choices} remembers of earlier files of the columns. */
+  public static FileSummary write(
+      SeriesRows rows, int[] order, OutputFile out, WriteOptions options, EncodingChoices choices) {
     MeasurementSchema schema = rows.schema();
     MessageType parquet = parquetSchema(schema, options.precision());
     ParquetProperties.Builder props =
@@ -94,7 +100,7 @@ public final class TimeSeriesWriter {
             .withDictionaryEncoding(MeasurementSchema.TIME, false)
             .withColumnIndexTruncateLength(64)
             .withPageWriteChecksumEnabled(true);
-    chooseEncodings(rows, order, options.compression(), props);
+    chooseEncodings(rows, order, options.compression(), props, choices);
     // Rows go straight to parquet-java's column writers: the record API's per-field bookkeeping
     // (MessageColumnIO) cost more than the encoding itself (profiled on exports).
     try (DirectWriter writer = new DirectWriter(rows, parquet, props.build(), out, options)) {
@@ -130,41 +136,56 @@ public final class TimeSeriesWriter {
   }
 
   /**
-   * Per numeric column, from a sample of its values spread over the file: dictionary encoding only
-   * where values repeat (building a dictionary that overflows and falls back costs more than the
-   * whole write otherwise), and for floats plain or byte-stream-split, whichever compresses
-   * smaller.
+   * Per numeric column, from a sample of its values spread over the file (or as an earlier file of
+   * the column chose, {@link EncodingChoices}): dictionary encoding only where values repeat
+   * (building a dictionary that overflows and falls back costs more than the whole write
+   * otherwise), and for floats plain or byte-stream-split, whichever compresses smaller.
    */
   private static void chooseEncodings(
-      SeriesRows rows, int[] order, Compression codec, ParquetProperties.Builder builder) {
+      SeriesRows rows,
+      int[] order,
+      Compression codec,
+      ParquetProperties.Builder builder,
+      EncodingChoices choices) {
     List<FieldColumn> fields = rows.schema().fields();
     // Every stride-th row: a spread sample judges a file of drifting values better than its first
     // rows.
     int stride = Math.max(1, order.length / DoubleEncodingChoice.SAMPLE);
+    int sampleSize = Math.min(order.length, DoubleEncodingChoice.SAMPLE);
     for (int f = 0; f < fields.size(); f++) {
       FieldType type = fields.get(f).type();
       if (type != FieldType.FLOAT && type != FieldType.INTEGER && type != FieldType.UNSIGNED) {
         continue;
       }
-      double[] sample = new double[Math.min(order.length, DoubleEncodingChoice.SAMPLE)];
-      long[] bits = new long[sample.length];
-      int n = 0;
-      for (int i = 0; i < order.length && n < sample.length; i += stride) {
-        if (rows.isPresent(f, order[i])) {
-          bits[n] =
-              type == FieldType.FLOAT
-                  ? Double.doubleToRawLongBits(rows.doubleValue(f, order[i]))
-                  : rows.longValue(f, order[i]);
-          sample[n] = Double.longBitsToDouble(bits[n]);
-          n++;
-        }
-      }
       String name = fields.get(f).name();
-      builder.withDictionaryEncoding(name, distinct(bits, n) <= n / 4);
+      String column = rows.schema().measurement() + '\0' + name + '\0' + type + '\0' + codec;
+      EncodingChoices.Choice choice = choices.recall(column, sampleSize);
+      if (choice == null) {
+        double[] sample = new double[sampleSize];
+        long[] bits = new long[sample.length];
+        int n = 0;
+        for (int i = 0; i < order.length && n < sample.length; i += stride) {
+          if (rows.isPresent(f, order[i])) {
+            bits[n] =
+                type == FieldType.FLOAT
+                    ? Double.doubleToRawLongBits(rows.doubleValue(f, order[i]))
+                    : rows.longValue(f, order[i]);
+            sample[n] = Double.longBitsToDouble(bits[n]);
+            n++;
+          }
+        }
+        choice =
+            new EncodingChoices.Choice(
+                distinct(bits, n) <= n / 4,
+                type == FieldType.FLOAT
+                    && DoubleEncodingChoice.byteStreamSplitIsSmaller(sample, n, codec),
+                sampleSize);
+        choices.remember(column, choice);
+      }
+      builder.withDictionaryEncoding(name, choice.dictionary());
       if (type == FieldType.FLOAT) {
         // Per column: withByteStreamSplitEncoding(true) would also split INT64 columns.
-        builder.withByteStreamSplitEncoding(
-            name, DoubleEncodingChoice.byteStreamSplitIsSmaller(sample, n, codec));
+        builder.withByteStreamSplitEncoding(name, choice.byteStreamSplit());
       }
     }
   }

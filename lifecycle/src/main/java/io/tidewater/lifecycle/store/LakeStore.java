@@ -19,6 +19,15 @@ public interface LakeStore extends AutoCloseable {
   /** Writes (or replaces) {@code key} with the file's content, in {@code storageClass}. */
   ObjectInfo put(String key, Path content, StorageClass storageClass);
 
+  /**
+   * As {@link #put(String, Path, StorageClass)} for a file the caller is done with: it may be moved
+   * into the lake instead of copied (a local lake on the same file system renames it), so it may be
+   * gone afterwards.
+   */
+  default ObjectInfo putMoving(String key, Path content, StorageClass storageClass) {
+    return put(key, content, storageClass);
+  }
+
   /** Writes (or replaces) {@code key} with {@code content}, in {@code storageClass}. */
   ObjectInfo put(String key, byte[] content, StorageClass storageClass);
 

@@ -73,6 +73,13 @@ public final class LocalLakeStore implements LakeStore {
         key, staging -> Files.copy(content, staging, StandardCopyOption.REPLACE_EXISTING), false);
   }
 
+  /** Renames the file into the lake's staging name (a copy across file systems). */
+  @Override
+  public ObjectInfo putMoving(String key, Path content, StorageClass storageClass) {
+    return write(
+        key, staging -> Files.move(content, staging, StandardCopyOption.REPLACE_EXISTING), false);
+  }
+
   @Override
   public ObjectInfo put(String key, byte[] content, StorageClass storageClass) {
     return write(key, staging -> Files.write(staging, content), false);
