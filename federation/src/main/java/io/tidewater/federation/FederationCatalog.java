@@ -142,8 +142,10 @@ public final class FederationCatalog {
           fromInflux("databases", metadata::databases, List.<String>of()).stream()
               .filter(d -> !d.equals("_internal"))
               .forEach(names::add);
+          // A database the ledger knows has a measurement folder holding something: a request
+          // per database, not a listing of every entry.
           for (String folder : ledger.store().folders(LakeLayout.LEDGER_ROOT)) {
-            if (!lakeMeasurements(LakeLayout.LEDGER_ROOT + folder + "/").isEmpty()) {
+            if (!ledger.store().folders(LakeLayout.LEDGER_ROOT + folder + "/").isEmpty()) {
               names.add(LakeLayout.unescape(folder));
             }
           }

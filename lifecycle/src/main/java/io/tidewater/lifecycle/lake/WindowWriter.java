@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.parquet.io.LocalOutputFile;
 
@@ -233,8 +232,7 @@ public final class WindowWriter {
     Path temp = null;
     try {
       Files.createDirectories(tempDir);
-      // Not createTempFile: its owner-only permissions would follow the file into the lake.
-      temp = Files.createFile(tempDir.resolve("tw-" + UUID.randomUUID() + ".parquet"));
+      temp = Files.createTempFile(tempDir, "tw-", ".parquet"); // owner-only while staged
       FileSummary summary =
           TimeSeriesWriter.write(rows, order, new LocalOutputFile(temp), options, encodings);
       ObjectInfo info = store.putMoving(key, temp, storageClass);

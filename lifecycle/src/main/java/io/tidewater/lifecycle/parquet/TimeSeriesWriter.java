@@ -135,6 +135,9 @@ public final class TimeSeriesWriter {
     return true;
   }
 
+  /** Values a sample needs for its choice to be remembered for later files. */
+  private static final int MIN_REMEMBERED_SAMPLE = 64;
+
   /**
    * Per numeric column, from a sample of its values spread over the file (or as an earlier file of
    * the column chose, {@link EncodingChoices}): dictionary encoding only where values repeat
@@ -158,7 +161,17 @@ public final class TimeSeriesWriter {
         continue;
       }
       String name = fields.get(f).name();
-      String column = rows.schema().measurement() + '\0' + name + '\0' + type + '\0' + codec;
+      // The schema's size too: a raw field named like a rollup column is another column.
+      String column =
+          rows.schema().measurement()
+              + '\0'
+              + fields.size()
+              + '\0'
+              + name
+              + '\0'
+              + type
+              + '\0'
+              + codec;
       EncodingChoices.Choice choice = choices.recall(column, sampleSize);
       if (choice == null) {
         double[] sample = new double[sampleSize];
@@ -180,7 +193,9 @@ public final class TimeSeriesWriter {
                 type == FieldType.FLOAT
                     && DoubleEncodingChoice.byteStreamSplitIsSmaller(sample, n, codec),
                 sampleSize);
-        choices.remember(column, choice);
+        if (n >= MIN_REMEMBERED_SAMPLE) {
+          choices.remember(column, choice); // not what a nearly empty sample chose
+        }
       }
       builder.withDictionaryEncoding(name, choice.dictionary());
       if (type == FieldType.FLOAT) {
