@@ -23,17 +23,17 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -201,23 +201,63 @@ public class SqlResource {
 
   /**
    * The whole answer as one JSON document; a failure on the way is still a proper error response.
+   * Written with Jackson's generator as rows come (a map of records handed to RESTEasy's writer
+   * cost a tenth of a short query's time in the gateway).
    */
   private Response json(SqlResult result, Consumer<long[]> done) {
-    List<Object[]> rows = new ArrayList<>();
-    boolean ok = false;
+    long[] counts = {0, 1};
     try (result) {
-      Object[] row;
-      while ((row = result.next()) != null) {
-        result.keep(row); // the whole answer is held until written: within the memory budget
-        rows.add(jsonValues(row));
+      ByteArrayOutputStream body = new ByteArrayOutputStream(512);
+      try (JsonGenerator g = json.getFactory().createGenerator(body)) {
+        g.writeStartObject();
+        g.writeArrayFieldStart("columns");
+        for (SqlColumn c : result.columns()) {
+          g.writeStartObject();
+          g.writeStringField("name", c.name());
+          g.writeStringField("type", c.type());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("rows");
+        Object[] row;
+        while ((row = result.next()) != null) {
+          result.keep(row); // the whole answer is held until written: within the memory budget
+          g.writeStartArray();
+          for (Object v : row) {
+            writeValue(g, v);
+          }
+          g.writeEndArray();
+          counts[0]++;
+        }
+        g.writeEndArray();
+        g.writeNumberField("rowCount", counts[0]);
+        g.writeEndObject();
       }
-      ok = true;
-      return Response.ok(
-              Map.of("columns", result.columns(), "rows", rows, "rowCount", rows.size()),
-              MediaType.APPLICATION_JSON)
-          .build();
+      counts[1] = 0;
+      return Response.ok(body.toByteArray(), MediaType.APPLICATION_JSON).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } finally {
-      done.accept(new long[] {rows.size(), ok ? 0 : 1});
+      done.accept(counts);
+    }
+  }
+
+  /** A value as {@link #jsonValue} gives it, the common kinds without a serializer lookup. */
+  private void writeValue(JsonGenerator g, Object v) throws IOException {
+    if (v == null) {
+      g.writeNull();
+    } else if (v instanceof String str) {
+      g.writeString(str);
+    } else if (v instanceof Double d) {
+      g.writeNumber(d);
+    } else if (v instanceof Long l) {
+      g.writeNumber(l);
+    } else if (v instanceof Instant t) {
+      g.writeString(t.toString());
+    } else if (v instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else {
+      json.writeValue(g, v);
     }
   }
 
@@ -300,14 +340,6 @@ public class SqlResource {
       return s;
     }
     return '"' + s.replace("\"", "\"\"") + '"';
-  }
-
-  private static Object[] jsonValues(Object[] row) {
-    Object[] out = new Object[row.length];
-    for (int i = 0; i < row.length; i++) {
-      out[i] = jsonValue(row[i]);
-    }
-    return out;
   }
 
   /** Times as ISO-8601 UTC strings; other values as they are. */
