@@ -15,6 +15,7 @@ import io.tidewater.policy.TieringPolicy;
 import io.tidewater.policy.Window;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,6 +62,14 @@ public final class WindowExporter {
   }
 
   /**
+   * Rows a window's arrays are made for: a little more than the fullest window of the last read.
+   */
+  private volatile int rowsPerWindow = 1024;
+
+  /** More than this is grown into as it comes (a sparse batch after a dense one wastes little). */
+  private static final int MAX_PRESIZED_ROWS = 1 << 16;
+
+  /**
    * Reads consecutive windows ({@code windows.get(k).end()} is the next one's start) in one
    * InfluxDB query, with one look at the measurement's columns: many small windows cost InfluxDB
    * little more than one. Expired windows are not read. More than {@code maxRows} rows in all stops
@@ -92,10 +101,12 @@ public final class WindowExporter {
         influx.schema(source.database(), source.retentionPolicy(), measurement);
     SeriesRows[] rows = new SeriesRows[windows.size()];
     for (int k = 0; k < rows.length; k++) {
-      rows[k] = new SeriesRows(schema);
+      rows[k] = new SeriesRows(schema, rowsPerWindow);
     }
     long[] counts =
         influx.readWindows(source.database(), source.retentionPolicy(), bounds, rows, maxRows);
+    long most = Arrays.stream(counts).max().orElse(0);
+    rowsPerWindow = (int) Math.min(MAX_PRESIZED_ROWS, Math.max(1024, most + most / 8));
     List<WindowRead> reads = new ArrayList<>();
     for (int k = 0; k < rows.length; k++) {
       boolean expired = placements.get(k).tier() == Tier.EXPIRED;

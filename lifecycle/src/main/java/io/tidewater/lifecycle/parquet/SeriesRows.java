@@ -23,10 +23,16 @@ public final class SeriesRows {
   private final BitSet[] present;
 
   public SeriesRows(MeasurementSchema schema) {
+    this(schema, 1024);
+  }
+
+  /** With room for {@code capacity} rows before its arrays grow. */
+  public SeriesRows(MeasurementSchema schema, int capacity) {
     this.schema = schema;
     int tags = schema.tags().size();
     int fields = schema.fields().size();
-    tagIds = new int[tags][1024];
+    capacity = Math.max(16, capacity);
+    tagIds = new int[tags][capacity];
     tagValues = new StringDictionary[tags];
     for (int t = 0; t < tags; t++) {
       tagValues[t] = new StringDictionary();
@@ -39,10 +45,10 @@ public final class SeriesRows {
     for (int f = 0; f < fields; f++) {
       present[f] = new BitSet();
       switch (schema.fields().get(f).type()) {
-        case FLOAT -> doubles[f] = new double[1024];
-        case INTEGER, UNSIGNED, BOOLEAN -> longs[f] = new long[1024];
+        case FLOAT -> doubles[f] = new double[capacity];
+        case INTEGER, UNSIGNED, BOOLEAN -> longs[f] = new long[capacity];
         case STRING -> {
-          stringIds[f] = new int[1024];
+          stringIds[f] = new int[capacity];
           strings[f] = new StringDictionary();
         }
       }
