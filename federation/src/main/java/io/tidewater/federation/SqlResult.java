@@ -86,13 +86,33 @@ public final class SqlResult implements AutoCloseable {
             Object[] row = new Object[types.length];
             for (int i = 0; i < types.length; i++) {
               if (types[i] == Types.TIMESTAMP) {
-                Timestamp t = rows.getTimestamp(i + 1, UTC);
-                row[i] = t == null ? null : Instant.ofEpochMilli(t.getTime());
+                row[i] = instant(i + 1);
               } else {
                 row[i] = rows.getObject(i + 1);
               }
             }
             return row;
+          }
+
+          /** Columns whose times are not epoch numbers underneath (read as Timestamps). */
+          final boolean[] timeObjects = new boolean[types.length + 1];
+
+          /**
+           * A TIMESTAMP column's value: Calcite's epoch milliseconds read as a number, as a
+           * Timestamp only where the column holds objects (Avatica's Timestamp conversion goes
+           * through LocalDateTime and Calendar, a tenth of a short query's time).
+           */
+          private Instant instant(int column) throws SQLException {
+            if (!timeObjects[column]) {
+              try {
+                long millis = rows.getLong(column);
+                return rows.wasNull() ? null : Instant.ofEpochMilli(millis);
+              } catch (SQLException | ClassCastException e) {
+                timeObjects[column] = true;
+              }
+            }
+            Timestamp t = rows.getTimestamp(column, UTC);
+            return t == null ? null : Instant.ofEpochMilli(t.getTime());
           }
 
           boolean closed;

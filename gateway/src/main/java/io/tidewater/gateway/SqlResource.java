@@ -13,6 +13,7 @@ import io.tidewater.federation.StopReason;
 import io.tidewater.federation.StopSignal;
 import io.tidewater.gateway.auth.Callers;
 import io.tidewater.gateway.auth.Principal;
+import io.tidewater.util.InstantText;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -253,7 +254,7 @@ public class SqlResource {
     } else if (v instanceof Long l) {
       g.writeNumber(l);
     } else if (v instanceof Instant t) {
-      g.writeString(t.toString());
+      g.writeString(InstantText.iso(t));
     } else if (v instanceof Boolean b) {
       g.writeBoolean(b);
     } else {
@@ -344,6 +345,6 @@ public class SqlResource {
 
   /** Times as ISO-8601 UTC strings; other values as they are. */
   private static Object jsonValue(Object v) {
-    return v instanceof Instant t ? t.toString() : v;
+    return v instanceof Instant t ? InstantText.iso(t) : v;
   }
 }

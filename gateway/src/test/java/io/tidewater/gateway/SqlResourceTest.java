@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +48,23 @@ class SqlResourceTest {
 
   private static String sql(String sql, String more) {
     return "{\"sql\": \"" + sql.replace("\"", "\\\"") + "\"" + more + "}";
+  }
+
+  /** Times are written as Instant.toString writes them; a NULL time stays null. */
+  @Test
+  void timesAreIsoInstantsAndNullTimesStayNull() {
+    String q =
+        "SELECT TIMESTAMP '2025-01-15 03:04:05.120' AS t, CAST(NULL AS TIMESTAMP) AS nothing,"
+            + " MIN(\"time\") AS first_seen FROM "
+            + table;
+    JsonPath answer = post("/v1/sql", sql(q, "")).statusCode(200).extract().jsonPath();
+    assertEquals("2025-01-15T03:04:05.120Z", answer.getString("rows[0][0]"), answer.prettify());
+    assertEquals(null, (Object) answer.get("rows[0][1]"), answer.prettify());
+    String first = answer.getString("rows[0][2]");
+    assertEquals(Instant.parse(first).toString(), first);
+    String csv =
+        post("/v1/sql", sql(q, ", \"format\": \"csv\"")).statusCode(200).extract().asString();
+    assertTrue(csv.contains("2025-01-15T03:04:05.120Z,,"), csv);
   }
 
   @Test
