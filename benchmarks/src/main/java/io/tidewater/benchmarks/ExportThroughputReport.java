@@ -8,8 +8,6 @@ import io.tidewater.lifecycle.lake.Ledger;
 import io.tidewater.lifecycle.store.LakeLocation;
 import io.tidewater.lifecycle.store.LakeStore;
 import io.tidewater.lifecycle.store.local.LocalLakeStore;
-import io.tidewater.lifecycle.store.s3.S3LakeStore;
-import io.tidewater.lifecycle.store.s3.S3StoreConfig;
 import io.tidewater.policy.PolicyParser;
 import io.tidewater.policy.TieringPolicy;
 import io.tidewater.testing.InfluxServer;
@@ -34,12 +32,7 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Random;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Export throughput against its ceiling, in one run (the targets in the README's "Benchmarks"):
@@ -143,7 +136,7 @@ public final class ExportThroughputReport {
         LakeStore store =
             s3Server == null
                 ? new LocalLakeStore(new LakeLocation.Local(lake))
-                : s3Store(s3Server, "run" + (run + 1));
+                : S3Lakes.create(s3Server, "run" + (run + 1));
         Ledger ledger = new Ledger(store);
         ExportJob job = localExportJob(policy, client, ledger, lake, clock);
         System.gc();
@@ -277,31 +270,6 @@ public final class ExportThroughputReport {
           partition-by: day
         """
         .formatted(db);
-  }
-
-  /** A fresh bucket of {@code server} as a lake. */
-  private static LakeStore s3Store(S3Server server, String bucket) {
-    S3StoreConfig config =
-        new S3StoreConfig(
-            Optional.of(server.endpoint()),
-            true,
-            Optional.of(S3Server.REGION),
-            Optional.of(S3Server.ACCESS_KEY),
-            Optional.of(S3Server.SECRET_KEY),
-            64 * S3StoreConfig.MIB,
-            16 * S3StoreConfig.MIB);
-    try (S3Client client =
-        S3Client.builder()
-            .endpointOverride(server.endpoint())
-            .forcePathStyle(true)
-            .region(Region.of(S3Server.REGION))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)))
-            .build()) {
-      client.createBucket(b -> b.bucket(bucket));
-    }
-    return new S3LakeStore(new LakeLocation.S3(bucket, "lake"), config);
   }
 
   /**

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.management.OperatingSystemMXBean;
 import io.tidewater.benchmarks.ExportThroughputReport;
 import io.tidewater.benchmarks.GatewayProcess;
+import io.tidewater.benchmarks.S3Lakes;
 import io.tidewater.benchmarks.TsmFiles;
 import io.tidewater.lifecycle.store.LakeLocation;
 import io.tidewater.lifecycle.store.LakeStore;
 import io.tidewater.lifecycle.store.ObjectInfo;
 import io.tidewater.lifecycle.store.local.LocalLakeStore;
 import io.tidewater.lifecycle.store.s3.S3LakeStore;
-import io.tidewater.lifecycle.store.s3.S3StoreConfig;
 import io.tidewater.testing.InfluxServer;
 import io.tidewater.testing.S3Server;
 import java.lang.management.ManagementFactory;
@@ -29,12 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The end-to-end benchmark (issue 8): real influxd (and s3proxy with {@code --store s3}), a
@@ -302,33 +297,14 @@ public final class EndToEndRunner {
       settings.put("tidewater.lake.uri", root.toUri().toString());
       return new LocalLakeStore(new LakeLocation.Local(root));
     }
-    try (S3Client client =
-        S3Client.builder()
-            .endpointOverride(s3.endpoint())
-            .forcePathStyle(true)
-            .region(Region.of(S3Server.REGION))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)))
-            .build()) {
-      client.createBucket(b -> b.bucket("bench"));
-    }
+    S3LakeStore store = S3Lakes.create(s3, "bench");
     settings.put("tidewater.lake.uri", "s3://bench/lake");
     settings.put("tidewater.lake.s3.endpoint", s3.endpoint().toString());
     settings.put("tidewater.lake.s3.path-style", "true");
     settings.put("tidewater.lake.s3.region", S3Server.REGION);
     settings.put("tidewater.lake.s3.access-key", S3Server.ACCESS_KEY);
     settings.put("tidewater.lake.s3.secret-key", S3Server.SECRET_KEY);
-    return new S3LakeStore(
-        new LakeLocation.S3("bench", "lake"),
-        new S3StoreConfig(
-            Optional.of(s3.endpoint()),
-            true,
-            Optional.of(S3Server.REGION),
-            Optional.of(S3Server.ACCESS_KEY),
-            Optional.of(S3Server.SECRET_KEY),
-            64 * S3StoreConfig.MIB,
-            16 * S3StoreConfig.MIB));
+    return store;
   }
 
   /**
