@@ -90,6 +90,11 @@ public class ChangeCaptureService {
     Gauge.builder("tidewater_cdc_replayed_writes", capture, c -> c.replayed())
         .description("Writes replayed from the change log at start-up")
         .register(metrics);
+    Gauge.builder("tidewater_cdc_log_problems", capture, c -> c.logProblems().size())
+        .description(
+            "Unreadable records found in the change log at start-up between readable ones"
+                + " (skipped, listed in /v1/jobs under changes.logProblems)")
+        .register(metrics);
     for (MicroBatchWriter w : microBatchWriters) {
       Gauge.builder(
               "tidewater_cdc_micro_batch_pending_points",
@@ -239,7 +244,8 @@ public class ChangeCaptureService {
         unrepairable.stream().limit(LISTED).map(JobStatus.Dirty::of).toList(),
         lastRepair.get(policy),
         lastReconciliation.get(policy),
-        microBatch(policy));
+        microBatch(policy),
+        capture.logProblems());
   }
 
   private JobStatus.MicroBatch microBatch(String policy) {

@@ -18,6 +18,7 @@ import io.tidewater.lifecycle.export.ExportSettings;
 import io.tidewater.lifecycle.export.JobReport;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.StagingFolder;
 import io.tidewater.lifecycle.lake.WindowVersion;
 import io.tidewater.lifecycle.run.PolicyRun;
 import io.tidewater.lifecycle.run.PolicyRunner;
@@ -94,11 +95,21 @@ public class ExportService {
     this.clock = clock;
     this.metrics = metrics;
     TidewaterConfig.Export export = config.export();
-    Path staging =
-        export.tempDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "tidewater-export"));
     // Stable across restarts (host and port), so a restarted gateway takes over its own leases at
     // once; two gateways on one host differ by port.
     String gatewayId = export.gatewayId().orElseGet(() -> hostName() + ":" + httpPort);
+    StagingFolder.Claimed claimed =
+        StagingFolder.claim(
+            export
+                .tempDir()
+                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "tidewater-export")),
+            gatewayId);
+    if (claimed.removed() > 0) {
+      LOG.infof(
+          "Deleted %d staged files an earlier run of gateway %s left in %s",
+          claimed.removed(), gatewayId, claimed.folder());
+    }
+    Path staging = claimed.folder();
     ExportSettings settings =
         new ExportSettings(export.attempts(), export.backoff(), Optional.empty())
             .withLease(gatewayId, export.leaseTtl());

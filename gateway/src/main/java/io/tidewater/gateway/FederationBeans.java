@@ -3,7 +3,6 @@ package io.tidewater.gateway;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.tidewater.federation.FederationCatalog;
 import io.tidewater.federation.ResultCache;
@@ -13,7 +12,6 @@ import io.tidewater.federation.influxql.InfluxQLEngine;
 import io.tidewater.lifecycle.cdc.ChangeCapture;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.lake.Ledger;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -115,13 +113,5 @@ public class FederationBeans {
   @Singleton
   InfluxQLEngine influxQl(SqlEngine engine, FederationCatalog catalog) {
     return new InfluxQLEngine(engine, catalog);
-  }
-
-  /**
-   * Running statements stop first at shutdown (QUERY_CANCELLED), so the gateway stops in bounded
-   * time even under a runaway query.
-   */
-  void stopQueries(@Observes ShutdownEvent event, SqlEngine engine) {
-    engine.shutdown();
   }
 }

@@ -60,6 +60,9 @@ public record JobStatus(
    * @param lastRepair the last round that re-exported (or failed to re-export) some of them
    * @param lastReconciliation the last comparison of InfluxDB's counts per window with the lake's
    * @param microBatch the low-latency path (null when the policy has none)
+   * @param logProblems records of the gateway's change log (shared by every policy) that could not
+   *     be read at start-up: the writes they held are lost from the log (their points are still in
+   *     InfluxDB; reconciliation finds the windows they changed)
    */
   public record Changes(
       int dirtyWindows,
@@ -69,7 +72,8 @@ public record JobStatus(
       List<Dirty> unrepairable,
       Repair lastRepair,
       Reconciliation lastReconciliation,
-      MicroBatch microBatch) {}
+      MicroBatch microBatch,
+      List<String> logProblems) {}
 
   /**
    * Points received for windows not yet due, on their way to the lake.

@@ -83,6 +83,10 @@ class AdmissionTest {
     }
     assertEquals(2, admission.running(), "two statements run");
     assertEquals(1, admission.queued(), "one waits");
+    String during = given().get("/q/metrics").body().asString();
+    assertTrue(during.contains("\ntidewater_query_running 2.0"), during);
+    assertTrue(during.contains("\ntidewater_query_queued 1.0"), during);
+    double timedOutBefore = timedOut(during);
     long started = System.nanoTime();
     Response busy = sql("SELECT 1 AS x");
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -116,6 +120,18 @@ class AdmissionTest {
     assertEquals(200, sql("SELECT 2 AS y").statusCode());
     String metrics = given().get("/q/metrics").body().asString();
     assertTrue(metrics.contains("tidewater_query_rejected_total 2.0"), metrics);
+    assertTrue(metrics.contains("\ntidewater_query_running 0.0"), metrics);
+    assertEquals(timedOutBefore + 3, timedOut(metrics), 0.0, "each stopped statement counted");
+  }
+
+  /** {@code tidewater_query_stopped_total{reason="timeout"}} in a Prometheus scrape. */
+  private static double timedOut(String metrics) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith("tidewater_query_stopped_total{") && l.contains("\"timeout\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no stopped counter for timeouts:\n" + metrics));
   }
 
   /**

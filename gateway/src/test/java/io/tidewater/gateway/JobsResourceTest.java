@@ -3,6 +3,7 @@ package io.tidewater.gateway;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -166,7 +167,9 @@ class JobsResourceTest {
           .then()
           .statusCode(200)
           .body("heldBy.owner", equalTo("gw-b:8080"))
+          .body("heldBy.expires", equalTo(now.plus(Duration.ofMinutes(5)).toString()))
           .body("running", equalTo(false));
+      given().get("/v1/jobs").then().statusCode(200).body("heldBy.owner", hasItem("gw-b:8080"));
     } finally {
       other.release(Instant.now());
     }

@@ -20,13 +20,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runaway statements on the real gateway: a count over a four-way cross join (no row until the end)
- * answers QUERY_TIMEOUT within a second of the limit with the heap back to where it was, and a
- * client that hangs up stops its statement long before the limit.
+ * answers QUERY_TIMEOUT within a second of the limit, a sort stopped midway gives its memory back,
+ * and a client that hangs up stops its statement long before the limit.
  */
 @QuarkusTest
 @WithTestResource(QueryStopGatewayTest.Resource.class)
@@ -74,7 +76,6 @@ class QueryStopGatewayTest {
     String warm = runaway.substring(0, runaway.indexOf(" a, "));
     assertEquals(
         200, given().contentType(ContentType.JSON).body(body(warm)).post("/v1/sql").statusCode());
-    long baseline = usedHeapAfterGc();
     long best = Long.MAX_VALUE;
     for (int i = 0; i < 2; i++) {
       long started = System.nanoTime();
@@ -89,6 +90,56 @@ class QueryStopGatewayTest {
     // its end is not interruptible: the limit is 5 s so it falls while the join runs. The best of
     // two runs, as a GC pause of the shared test JVM may hold one up.
     assertTrue(best < 6000, "answered at best after " + best + " ms");
+    assertEquals(0, engine.running());
+  }
+
+  /**
+   * A sort over a cross join keeps every row it is given: stopped (at its deadline or its memory
+   * budget, whichever comes first), what it held is garbage at once, not kept by a statement that
+   * goes on in the background.
+   */
+  @Test
+  void aStoppedSortGivesItsMemoryBack() throws Exception {
+    String table = runaway.substring(runaway.indexOf("FROM ") + 5, runaway.indexOf(" a, "));
+    String sort =
+        "SELECT a.usage + b.usage + c.usage AS s FROM "
+            + table
+            + " a, "
+            + table
+            + " b, "
+            + table
+            + " c ORDER BY s";
+    long baseline = usedHeapAfterGc();
+    AtomicLong peak = new AtomicLong();
+    AtomicBoolean done = new AtomicBoolean();
+    Thread watch =
+        new Thread(
+            () -> {
+              Runtime rt = Runtime.getRuntime();
+              while (!done.get()) {
+                peak.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
+                try {
+                  Thread.sleep(5);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
+    watch.start();
+    Response r;
+    try {
+      r = given().contentType(ContentType.JSON).body(body(sort)).post("/v1/sql");
+    } finally {
+      done.set(true);
+      watch.join();
+    }
+    assertEquals(400, r.statusCode(), r.asString());
+    assertTrue(
+        List.of("QUERY_TIMEOUT", "RESOURCE_EXHAUSTED").contains(r.jsonPath().getString("code")),
+        r.asString());
+    assertTrue(
+        peak.get() > baseline + (200L << 20),
+        "the sort held rows: peak " + (peak.get() >> 20) + " MiB, before " + (baseline >> 20));
     assertEquals(0, engine.running());
     long after = usedHeapAfterGc();
     assertTrue(

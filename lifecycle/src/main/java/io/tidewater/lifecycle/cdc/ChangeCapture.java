@@ -142,6 +142,14 @@ public final class ChangeCapture implements DirtyRanges, AutoCloseable {
   }
 
   /**
+   * Records of the change log that could not be read when it was opened, between readable ones
+   * (skipped, never cut): each names its segment, its bytes and the writes lost from the log.
+   */
+  public List<String> logProblems() {
+    return log.problems();
+  }
+
+  /**
    * Appends a parsed write to the log (forced to disk) and marks the windows it changes dirty.
    * Returns its sequence number. Throws {@link ChangeLog.FullException} with nothing written or
    * marked.

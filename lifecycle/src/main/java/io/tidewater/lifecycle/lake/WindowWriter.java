@@ -232,7 +232,9 @@ public final class WindowWriter {
     Path temp = null;
     try {
       Files.createDirectories(tempDir);
-      temp = Files.createTempFile(tempDir, "tw-", ".parquet"); // owner-only while staged
+      temp =
+          Files.createTempFile(
+              tempDir, StagingFolder.PREFIX, ".parquet"); // owner-only while staged
       FileSummary summary =
           TimeSeriesWriter.write(rows, order, new LocalOutputFile(temp), options, encodings);
       ObjectInfo info = store.putMoving(key, temp, storageClass);

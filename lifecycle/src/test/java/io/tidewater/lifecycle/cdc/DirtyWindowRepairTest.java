@@ -1,6 +1,7 @@
 package io.tidewater.lifecycle.cdc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidewater.lifecycle.export.ExportJob;
@@ -146,6 +147,41 @@ class DirtyWindowRepairTest {
     try (ChangeCapture reopened =
         new ChangeCapture(new ChangeLog(logDir, 1, 0), List.of(policy), (d, m) -> {})) {
       assertEquals(List.of(), reopened.dirtyWindows(db, "cpu"));
+    }
+  }
+
+  /**
+   * A window written to every two minutes never goes its five-minute settle delay unchanged: it is
+   * re-exported anyway once its first change is the maximum deferral old, with what InfluxDB holds
+   * then, and stays dirty for the points that arrive after.
+   */
+  @Test
+  void aWindowRewrittenMoreOftenThanItSettlesIsReExportedAfterTheMaximumDeferral() {
+    Window nine = window("2025-06-01T09:00:00Z");
+    long nineNs = Durations.epochNanos(nine.start());
+    try (ChangeCapture capture =
+        new ChangeCapture(
+            new ChangeLog(temp.resolve("log"), 1 << 20, 0),
+            List.of(policy),
+            (d, m) -> {},
+            new MicroBatches(List.of()),
+            Duration.ofMinutes(20))) {
+      DirtyWindowRepair repair = new DirtyWindowRepair(capture, List.of(job), clock);
+      int reexportedAt = -1;
+      for (int minute = 2; minute <= 30; minute += 2) {
+        clock.advance(Duration.ofMinutes(2));
+        subscriptionWrite(capture, "cpu,host=a v=" + minute + ".5 " + (nineNs + minute * 1000L));
+        List<Window> round = repair.run().reexported().stream().map(e -> e.window()).toList();
+        if (!round.isEmpty()) {
+          assertEquals(List.of(nine), round);
+          assertEquals(-1, reexportedAt, "re-exported once, at the deferral");
+          reexportedAt = minute;
+          assertEquals(influx(nine), lake(nine), "the lake has what InfluxDB held then");
+        }
+      }
+      assertEquals(22, reexportedAt, "20 minutes after the first change (minute 2), not before");
+      assertEquals(List.of(nine), capture.dirtyWindows(db, "cpu"), "later points wait again");
+      assertNotEquals(influx(nine), lake(nine));
     }
   }
 
