@@ -245,7 +245,8 @@ public class ChangeCaptureService {
         lastRepair.get(policy),
         lastReconciliation.get(policy),
         microBatch(policy),
-        capture.logProblems());
+        capture.logProblems().size(),
+        capture.logProblems().stream().limit(LISTED).toList());
   }
 
   private JobStatus.MicroBatch microBatch(String policy) {

@@ -27,6 +27,7 @@ import io.tidewater.util.Threads;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -63,6 +64,9 @@ public class ExportService {
   private final MeterRegistry metrics;
   private final List<MicroBatchWriter> microBatchWriters = new ArrayList<>();
 
+  /** This gateway's staging folder, locked while it runs. */
+  private final StagingFolder staging;
+
   /** A policy's runner and what it last did. */
   private static final class Tracked {
     final PolicyRunner runner;
@@ -98,18 +102,17 @@ public class ExportService {
     // Stable across restarts (host and port), so a restarted gateway takes over its own leases at
     // once; two gateways on one host differ by port.
     String gatewayId = export.gatewayId().orElseGet(() -> hostName() + ":" + httpPort);
-    StagingFolder.Claimed claimed =
+    this.staging =
         StagingFolder.claim(
             export
                 .tempDir()
                 .orElse(Path.of(System.getProperty("java.io.tmpdir"), "tidewater-export")),
             gatewayId);
-    if (claimed.removed() > 0) {
+    if (staging.removed() > 0) {
       LOG.infof(
           "Deleted %d staged files an earlier run of gateway %s left in %s",
-          claimed.removed(), gatewayId, claimed.folder());
+          staging.removed(), gatewayId, staging.folder());
     }
-    Path staging = claimed.folder();
     ExportSettings settings =
         new ExportSettings(export.attempts(), export.backoff(), Optional.empty())
             .withLease(gatewayId, export.leaseTtl());
@@ -118,7 +121,7 @@ public class ExportService {
             influx,
             ledger,
             clock,
-            staging,
+            staging.folder(),
             settings,
             glue(config, ledger),
             changes,
@@ -403,5 +406,10 @@ public class ExportService {
   @PreDestroy
   void stop() {
     executor.shutdownNow();
+    try {
+      staging.close();
+    } catch (IOException e) {
+      LOG.debugf("Could not release the staging folder %s: %s", staging.folder(), e.getMessage());
+    }
   }
 }

@@ -60,9 +60,10 @@ public record JobStatus(
    * @param lastRepair the last round that re-exported (or failed to re-export) some of them
    * @param lastReconciliation the last comparison of InfluxDB's counts per window with the lake's
    * @param microBatch the low-latency path (null when the policy has none)
-   * @param logProblems records of the gateway's change log (shared by every policy) that could not
-   *     be read at start-up: the writes they held are lost from the log (their points are still in
-   *     InfluxDB; reconciliation finds the windows they changed)
+   * @param logProblemCount records of the gateway's change log (shared by every policy) that could
+   *     not be read at start-up: the writes they held are lost from the log (their points are still
+   *     in InfluxDB; reconciliation finds the windows they changed)
+   * @param logProblems the first of them, each naming its segment, bytes and writes
    */
   public record Changes(
       int dirtyWindows,
@@ -73,6 +74,7 @@ public record JobStatus(
       Repair lastRepair,
       Reconciliation lastReconciliation,
       MicroBatch microBatch,
+      int logProblemCount,
       List<String> logProblems) {}
 
   /**

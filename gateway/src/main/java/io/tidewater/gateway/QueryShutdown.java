@@ -26,7 +26,11 @@ class QueryShutdown {
   }
 
   void started(@Observes StartupEvent event) {
-    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+    } catch (IllegalStateException exiting) {
+      engine.shutdown(); // SIGTERM came during start-up
+    }
   }
 
   /** Stopped without SIGTERM (tests, dev mode): the statements stop here and the hook goes. */

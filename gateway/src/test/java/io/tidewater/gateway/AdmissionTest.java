@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class AdmissionTest {
 
   /**
-   * Two turns, one place in the queue, statements stopped after 3 s, a short SQL limit, 1 MiB per
+   * Two turns, one place in the queue, statements stopped after 8 s, a short SQL limit, 1 MiB per
    * statement.
    */
   public static class Resource implements QuarkusTestResourceLifecycleManager {
@@ -47,7 +47,8 @@ class AdmissionTest {
             "tidewater.query.max-concurrent", "2",
             "tidewater.query.max-queued", "1",
             "tidewater.query.queue-timeout", "PT30S",
-            "tidewater.query.timeout", "PT3S",
+            // Long enough for a metrics scrape while two statements hold both cores.
+            "tidewater.query.timeout", "PT8S",
             "tidewater.query.max-sql-length", "2000",
             "tidewater.query.max-memory", "1M");
       } catch (IOException e) {

@@ -87,6 +87,7 @@ class ChangeLogProblemsIT {
       JsonPath job = JsonPath.from(gateway.get("/v1/jobs/logproblems").body());
       List<String> problems = job.getList("changes.logProblems");
       assertEquals(1, problems.size(), job.prettify());
+      assertEquals(1, job.getInt("changes.logProblemCount"), job.prettify());
       assertTrue(problems.get(0).contains("writes 2 to 2 are lost"), problems.get(0));
       String metrics = gateway.get("/q/metrics").body();
       assertTrue(metrics.contains("\ntidewater_cdc_log_problems 1.0"), metrics);

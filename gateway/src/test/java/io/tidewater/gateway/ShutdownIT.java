@@ -76,10 +76,12 @@ class ShutdownIT {
               HttpResponse.BodyHandlers.ofString());
       // Admitted (planning or running: shutdown stops either), then given time to run.
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!gateway.get("/q/metrics").body().contains("\ntidewater_query_running 1.0")
-          && System.nanoTime() < until) {
+      boolean admitted = false;
+      while (!admitted && System.nanoTime() < until) {
+        admitted = gateway.get("/q/metrics").body().contains("\ntidewater_query_running 1.0");
         Thread.sleep(50);
       }
+      assertTrue(admitted, "the statement was admitted:\n" + gateway.log());
       Thread.sleep(3000);
       assertTrue(!answer.isDone(), "the statement runs: " + answer.getNow(null));
       long signalled = System.nanoTime();

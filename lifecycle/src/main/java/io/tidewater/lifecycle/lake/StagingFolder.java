@@ -1,50 +1,97 @@
 package io.tidewater.lifecycle.lake;
 
+import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
  * The local folder where one gateway stages Parquet files before they reach the lake: a folder of
- * its own under the configured one, named after its gateway id, so that the files a killed process
- * left ({@link WindowWriter}'s {@code tw-*.parquet}) are known to be nobody's once a gateway with
- * that id starts again, and are deleted then. Gateway ids are unique among running gateways (their
- * leases depend on it), so no live writer's file is ever removed.
+ * its own under the configured one, named after its gateway id and locked while the gateway runs. A
+ * gateway that gets the lock knows that the staged files ({@link WindowWriter}'s {@code
+ * tw-*.parquet}) in it are a killed process's, and deletes them; one that does not (another live
+ * process with the same id, which also breaks leases) leaves them and says so.
  */
-public final class StagingFolder {
+public final class StagingFolder implements Closeable {
 
   /** The prefix of every staged file {@link WindowWriter} creates. */
   static final String PREFIX = "tw-";
 
-  private StagingFolder() {}
+  private static final System.Logger LOG = System.getLogger(StagingFolder.class.getName());
+
+  private final Path folder;
+  private final int removed;
+  private final FileChannel lockFile;
+  private final FileLock lock;
+
+  private StagingFolder(Path folder, int removed, FileChannel lockFile, FileLock lock) {
+    this.folder = folder;
+    this.removed = removed;
+    this.lockFile = lockFile;
+    this.lock = lock;
+  }
 
   /**
-   * Creates (if needed) and returns {@code base/<folder of gatewayId>}, after deleting the staged
-   * files an earlier process with the same id left in it; returns how many through {@code removed}.
+   * Creates (if needed) and locks {@code base/<folder of gatewayId>}, then deletes the staged files
+   * an earlier process with the same id left in it. Never fails: a folder that cannot be created or
+   * locked is used as it is (writing to it fails later, for each window, with the reason).
    */
-  public static Claimed claim(Path base, String gatewayId) {
+  public static StagingFolder claim(Path base, String gatewayId) {
     Path folder = base.resolve(folderName(gatewayId));
-    int removed = 0;
+    FileChannel channel = null;
+    FileLock lock = null;
     try {
       Files.createDirectories(folder);
-      try (DirectoryStream<Path> leftovers =
-          Files.newDirectoryStream(folder, PREFIX + "*.parquet")) {
-        for (Path leftover : leftovers) {
-          if (Files.deleteIfExists(leftover)) {
-            removed++;
-          }
+      channel =
+          FileChannel.open(
+              folder.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException sameJvm) {
+      lock = null; // another gateway of this JVM (tests) holds it
+    } catch (IOException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Cannot prepare the staging folder " + folder + ": " + e.getMessage());
+    }
+    if (lock == null) {
+      if (channel != null) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "The staging folder "
+                + folder
+                + " is locked by another live process with gateway id "
+                + gatewayId
+                + ": its files are left alone (gateway ids must be distinct among running"
+                + " gateways; their leases depend on it too)");
+      }
+      return new StagingFolder(folder, 0, channel, null);
+    }
+    return new StagingFolder(folder, deleteLeftovers(folder), channel, lock);
+  }
+
+  private static int deleteLeftovers(Path folder) {
+    int removed = 0;
+    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(folder, PREFIX + "*.parquet")) {
+      for (Path leftover : leftovers) {
+        if (Files.deleteIfExists(leftover)) {
+          removed++;
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare the staging folder " + folder, e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Cannot delete staged files left in " + folder + ": " + e.getMessage());
     }
-    return new Claimed(folder, removed);
+    return removed;
   }
 
   /**
@@ -65,6 +112,26 @@ public final class StagingFolder {
     }
   }
 
-  /** The folder claimed and how many files of an earlier process were deleted from it. */
-  public record Claimed(Path folder, int removed) {}
+  /** Where to stage files. */
+  public Path folder() {
+    return folder;
+  }
+
+  /** How many files of an earlier process were deleted. */
+  public int removed() {
+    return removed;
+  }
+
+  /** Whether this process holds the folder (and so cleaned it). */
+  public boolean locked() {
+    return lock != null;
+  }
+
+  /** Releases the folder for the next process with this gateway id. */
+  @Override
+  public void close() throws IOException {
+    if (lockFile != null) {
+      lockFile.close(); // releases the lock too
+    }
+  }
 }

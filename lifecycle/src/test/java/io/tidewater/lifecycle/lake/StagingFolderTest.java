@@ -16,20 +16,47 @@ class StagingFolderTest {
 
   @Test
   void aRestartedGatewayDeletesTheStagedFilesItsKilledProcessLeftAndNoOneElses() throws Exception {
-    Path mine = StagingFolder.claim(base, "host-a:8080").folder();
-    Path other = StagingFolder.claim(base, "host-a:8081").folder();
+    Path mine;
+    Path other;
+    try (StagingFolder a = StagingFolder.claim(base, "host-a:8080");
+        StagingFolder b = StagingFolder.claim(base, "host-a:8081")) {
+      mine = a.folder();
+      other = b.folder();
+      assertTrue(a.locked() && b.locked());
+    }
     assertNotEquals(mine, other);
     Path leftover = Files.writeString(mine.resolve("tw-123.parquet"), "half a file");
     Path notStaged = Files.writeString(mine.resolve("notes.txt"), "kept");
     Path othersFile = Files.writeString(other.resolve("tw-456.parquet"), "being written");
 
-    StagingFolder.Claimed again = StagingFolder.claim(base, "host-a:8080");
-
-    assertEquals(mine, again.folder());
-    assertEquals(1, again.removed());
+    try (StagingFolder again = StagingFolder.claim(base, "host-a:8080")) {
+      assertEquals(mine, again.folder());
+      assertEquals(1, again.removed());
+    }
     assertFalse(Files.exists(leftover));
     assertTrue(Files.exists(notStaged), "only staged Parquet files are removed");
     assertTrue(Files.exists(othersFile), "another gateway's staged file is left alone");
+  }
+
+  @Test
+  void aLiveGatewayWithTheSameIdKeepsItsFiles() throws Exception {
+    try (StagingFolder live = StagingFolder.claim(base, "dup:8080")) {
+      Path writing = Files.writeString(live.folder().resolve("tw-1.parquet"), "being written");
+      try (StagingFolder second = StagingFolder.claim(base, "dup:8080")) {
+        assertFalse(second.locked());
+        assertEquals(0, second.removed());
+      }
+      assertTrue(Files.exists(writing), "the live process's file is left alone");
+    }
+  }
+
+  @Test
+  void aFolderThatCannotBeMadeDoesNotStopTheGateway() throws Exception {
+    Path file = Files.writeString(base.resolve("a-file"), "not a folder");
+    try (StagingFolder s = StagingFolder.claim(file, "x:1")) {
+      assertFalse(s.locked());
+      assertEquals(0, s.removed());
+    }
   }
 
   @Test
