@@ -141,7 +141,16 @@ public final class Executions {
    * row is kept by the operator above and charged to the statement's memory budget.
    */
   public <T> Enumerable<T> guard(Enumerable<T> input, DataContext root, long rowBytes) {
-    return guard(input, root, rowBytes, null, 0);
+    return guard(input, root, rowBytes, Long.MAX_VALUE);
+  }
+
+  /**
+   * As above for an operator that keeps at most {@code keptRows} rows at a time (a top-N sort):
+   * only that many are charged.
+   */
+  public <T> Enumerable<T> guard(
+      Enumerable<T> input, DataContext root, long rowBytes, long keptRows) {
+    return guard(input, root, rowBytes, keptRows, null, 0);
   }
 
   /**
@@ -152,6 +161,16 @@ public final class Executions {
       Enumerable<T> input,
       DataContext root,
       long rowBytes,
+      Function1<T, Object> groupKey,
+      long groupBytes) {
+    return guard(input, root, rowBytes, Long.MAX_VALUE, groupKey, groupBytes);
+  }
+
+  private <T> Enumerable<T> guard(
+      Enumerable<T> input,
+      DataContext root,
+      long rowBytes,
+      long keptRows,
       Function1<T, Object> groupKey,
       long groupBytes) {
     AtomicBoolean flag = DataContext.Variable.CANCEL_FLAG.get(root);
@@ -172,6 +191,7 @@ public final class Executions {
           private final GroupCount groups = groupKey == null ? null : new GroupCount();
           private long seen;
           private long charged;
+          private long keptCharged;
 
           @Override
           public T current() {
@@ -186,7 +206,8 @@ public final class Executions {
             if (yieldTo.getAsBoolean()) {
               runUntil = giveWay(runUntil, flag);
             }
-            if (execution != null && rowBytes > 0) {
+            if (execution != null && rowBytes > 0 && keptCharged < keptRows) {
+              keptCharged++;
               execution.charge(rowBytes);
             }
             boolean more = rows.moveNext();

@@ -96,7 +96,13 @@ class QueryStopTest {
             + table
             + " GROUP BY DATE_BIN(INTERVAL '1' MINUTE, \"time\"), host";
     for (String sql :
-        List.of("SELECT * FROM " + table + " ORDER BY usage_user", join, groups, lakeGroups)) {
+        List.of(
+            "SELECT * FROM " + table + " ORDER BY usage_user",
+            // A top-N keeps up to its limit: five million rows is a full sort here.
+            "SELECT * FROM " + table + " ORDER BY usage_user LIMIT 5000000",
+            join,
+            groups,
+            lakeGroups)) {
       TidewaterException e =
           assertThrows(
               TidewaterException.class,
@@ -105,6 +111,14 @@ class QueryStopTest {
       assertTrue(e.getMessage().contains("1 MiB") && e.getMessage().contains("max-memory"));
     }
     assertEquals(0, small.running());
+    // A top-N keeps only its limit, whatever it reads.
+    assertEquals(
+        10,
+        count(
+            small.query(
+                "SELECT * FROM " + table + " ORDER BY usage_user LIMIT 10",
+                100,
+                Duration.ofSeconds(60))));
     // A sort that fits runs; with the default budget the join runs.
     String hour = "SELECT * FROM " + table + " WHERE \"time\" < TIMESTAMP '2025-05-01 01:00:00'";
     assertEquals(

@@ -96,8 +96,7 @@ class QueryStopGatewayTest {
   /**
    * A sort over a cross join keeps the rows it is given: stopped (at its deadline or its memory
    * budget, whichever comes first), what it held is garbage at once, not kept by a statement that
-   * goes on in the background. (The peak counts garbage too; /v1/sql's row limit makes this sort a
-   * top-N, which the memory budget does not charge yet: see the README's "Limits".)
+   * goes on in the background.
    */
   @Test
   void aStoppedSortGivesItsMemoryBack() throws Exception {

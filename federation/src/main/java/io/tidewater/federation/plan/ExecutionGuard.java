@@ -34,6 +34,7 @@ import org.apache.calcite.rel.core.Window;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.util.ImmutableBitSet;
 
@@ -50,7 +51,9 @@ public final class ExecutionGuard extends SingleRel implements EnumerableRel {
 
   static {
     try {
-      GUARD = Executions.class.getMethod("guard", Enumerable.class, DataContext.class, long.class);
+      GUARD =
+          Executions.class.getMethod(
+              "guard", Enumerable.class, DataContext.class, long.class, long.class);
       GUARD_GROUPS =
           Executions.class.getMethod(
               "guard",
@@ -65,7 +68,9 @@ public final class ExecutionGuard extends SingleRel implements EnumerableRel {
   }
 
   private final Executions executions;
-  private final boolean kept;
+
+  /** How many of its input's rows the operator above keeps at most: 0 none, else charged. */
+  private final long kept;
 
   /** The group key columns of the hash aggregate above, whose groups are counted; or null. */
   private final ImmutableBitSet groups;
@@ -77,7 +82,7 @@ public final class ExecutionGuard extends SingleRel implements EnumerableRel {
       RelTraitSet traits,
       RelNode input,
       Executions e,
-      boolean kept,
+      long kept,
       ImmutableBitSet groups,
       long groupBytes) {
     super(cluster, traits, input);
@@ -126,25 +131,36 @@ public final class ExecutionGuard extends SingleRel implements EnumerableRel {
   }
 
   /**
-   * Whether {@code operator} keeps every row of its {@code input} in memory: a full sort, a hash
-   * join's right (build) side, a window, a distinct union, intersect or minus.
+   * How many rows of its {@code input} {@code operator} keeps in memory at most: every one for a
+   * full sort, a hash join's right (build) side, a window, a distinct union, intersect or minus;
+   * its offset and limit for a sort with a literal limit (a top-N); none otherwise.
    */
-  private static boolean keeps(RelNode operator, int input) {
+  private static long keeps(RelNode operator, int input) {
     if (operator instanceof Sort s) {
-      return s.fetch == null;
+      if (s.fetch == null) {
+        return Long.MAX_VALUE;
+      }
+      if (s.fetch instanceof RexLiteral fetch
+          && (s.offset == null || s.offset instanceof RexLiteral)) {
+        long offset = s.offset == null ? 0 : ((RexLiteral) s.offset).getValueAs(Long.class);
+        long limit = fetch.getValueAs(Long.class);
+        return limit > Long.MAX_VALUE - offset ? Long.MAX_VALUE : limit + offset;
+      }
+      return 0;
     }
+    boolean all;
     if (operator instanceof EnumerableHashJoin) {
-      return input == 1;
-    }
-    if (operator instanceof EnumerableNestedLoopJoin j) {
+      all = input == 1;
+    } else if (operator instanceof EnumerableNestedLoopJoin j) {
       // Inner, left, semi and anti joins read the right side again for every left row; right and
       // full joins keep both sides.
-      return j.getJoinType().generatesNullsOnLeft();
+      all = j.getJoinType().generatesNullsOnLeft();
+    } else if (operator instanceof SetOp u) {
+      all = !u.all;
+    } else {
+      all = operator instanceof Window;
     }
-    if (operator instanceof SetOp u) {
-      return !u.all;
-    }
-    return operator instanceof Window;
+    return all ? Long.MAX_VALUE : 0;
   }
 
   /**
@@ -194,7 +210,8 @@ public final class ExecutionGuard extends SingleRel implements EnumerableRel {
   @Override
   public RelWriter explainTerms(RelWriter pw) {
     return super.explainTerms(pw)
-        .itemIf("kept", true, kept)
+        .itemIf("kept", true, kept == Long.MAX_VALUE)
+        .itemIf("keptAtMost", kept, kept > 0 && kept < Long.MAX_VALUE)
         .itemIf("groups", groups, groups != null);
   }
 
@@ -210,10 +227,16 @@ public final class ExecutionGuard extends SingleRel implements EnumerableRel {
     BlockBuilder block = new BlockBuilder();
     Expression rows = block.append("child", child.block);
     Expression guard = implementor.stash(executions, Executions.class);
-    Expression rowBytes = Expressions.constant(kept ? rowBytes(getRowType()) : 0L);
+    Expression rowBytes = Expressions.constant(kept > 0 ? rowBytes(getRowType()) : 0L);
     Expression guarded =
         groups == null
-            ? Expressions.call(guard, GUARD, rows, implementor.getRootExpression(), rowBytes)
+            ? Expressions.call(
+                guard,
+                GUARD,
+                rows,
+                implementor.getRootExpression(),
+                rowBytes,
+                Expressions.constant(kept))
             : Expressions.call(
                 guard,
                 GUARD_GROUPS,

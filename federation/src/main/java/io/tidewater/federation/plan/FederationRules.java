@@ -3,6 +3,7 @@ package io.tidewater.federation.plan;
 import io.tidewater.federation.route.PlaceChoiceRule;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.rel.rules.AggregateReduceFunctionsRule;
@@ -66,5 +67,8 @@ public final class FederationRules {
     ALL.forEach(planner::addRule);
     // Matches only InfluxDB scans of parts the lake holds too: idle in every other plan.
     planner.addRule(PlaceChoiceRule.INSTANCE);
+    // ORDER BY with LIMIT keeps its limit's rows in a heap instead of sorting the whole input
+    // (not among the defaults the planner gets): a statement's memory budget then holds for it.
+    planner.addRule(EnumerableRules.ENUMERABLE_LIMIT_SORT_RULE);
   }
 }
