@@ -349,6 +349,9 @@ public final class FederationCatalog {
   private <T> T cached(String key, Supplier<T> load) {
     Stamped known = (Stamped) cache.getIfPresent(key);
     if (known == null) {
+      if (WITHOUT_LOADING.get()[0]) {
+        throw WouldLoad.INSTANCE;
+      }
       long[] unanswered = unansweredHere.get();
       long before = unanswered[0];
       T value = load.get();
@@ -364,6 +367,34 @@ public final class FederationCatalog {
       REFRESH.execute(() -> reload(key, load, generation));
     }
     return (T) known.value();
+  }
+
+  private static final ThreadLocal<boolean[]> WITHOUT_LOADING =
+      ThreadLocal.withInitial(() -> new boolean[1]);
+
+  /**
+   * {@code work}'s result computed from what this catalog remembers, without asking InfluxDB or the
+   * lake: for a thread that must not wait (an HTTP event loop). Throws {@link WouldLoad} where
+   * {@code work} needs something not remembered (the caller then does it where it may wait).
+   */
+  public static <T> T withoutLoading(Supplier<T> work) {
+    boolean[] flag = WITHOUT_LOADING.get();
+    boolean before = flag[0];
+    flag[0] = true;
+    try {
+      return work.get();
+    } finally {
+      flag[0] = before;
+    }
+  }
+
+  /** Thrown inside {@link #withoutLoading} where metadata would have to be loaded. */
+  public static final class WouldLoad extends RuntimeException {
+    private static final WouldLoad INSTANCE = new WouldLoad();
+
+    private WouldLoad() {
+      super("metadata not remembered", null, false, false);
+    }
   }
 
   /** Loads {@code key} again off the request's path; a failure leaves the entry to expire. */

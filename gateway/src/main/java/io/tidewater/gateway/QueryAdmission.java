@@ -7,6 +7,7 @@ import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,6 +72,22 @@ public class QueryAdmission {
     return queued.get();
   }
 
+  /**
+   * A turn for one statement if one is free now and nobody waits for one (a thread that must not
+   * wait asks this, and leaves the statement to {@link #admit} otherwise).
+   */
+  public Optional<Permit> tryAdmit() {
+    try {
+      // With a timeout, a fair semaphore's tryAcquire does not overtake waiting statements.
+      return running.tryAcquire(0, TimeUnit.MILLISECONDS)
+          ? Optional.of(permit())
+          : Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
   /** A turn for one statement, waiting in the queue if need be; TOO_BUSY if there is none. */
   public Permit admit() {
     if (!running.tryAcquire()) {
@@ -89,6 +106,10 @@ public class QueryAdmission {
         queued.decrementAndGet();
       }
     }
+    return permit();
+  }
+
+  private Permit permit() {
     AtomicBoolean released = new AtomicBoolean();
     return () -> {
       if (released.compareAndSet(false, true)) {

@@ -91,6 +91,7 @@ public class QueryResource {
         Counter.builder("tidewater_influxql_passed_on_total")
             .description(
                 "InfluxQL statements InfluxDB alone answered, its answer passed on as written")
+            .tag("path", "worker")
             .register(metrics);
   }
 

@@ -127,6 +127,8 @@ class QueryResourceTest {
   void grafanasPostModeSendsAForm() throws Exception {
     String q = "SELECT count(\"usage\") FROM \"cpu\" WHERE " + range + " GROUP BY \"host\"";
     Object[] truth = influx(params(q, "&epoch=ms"), null);
+    given().urlEncodingEnabled(false).get("/query?" + params(q, "")); // metadata remembered
+    double onTheLoop = passedOn("event_loop");
     String ours =
         given()
             .contentType("application/x-www-form-urlencoded; charset=UTF-8")
@@ -139,6 +141,7 @@ class QueryResourceTest {
             .extract()
             .asString();
     assertEquals(truth[1], ours);
+    assertEquals(onTheLoop + 1, passedOn("event_loop"), "a form read and piped on the event loop");
     // The CLI and client libraries: POST with the parameters in the URL.
     assertEquals(
         truth[1],
@@ -164,6 +167,14 @@ class QueryResourceTest {
             .post("/query");
     assertEquals(400, huge.statusCode(), huge.asString());
     assertTrue(huge.jsonPath().getString("error").contains("max-sql-length"), huge.asString());
+    // A form field past quarkus.http.limits.max-form-attribute-size (512K) is a client error.
+    Response past =
+        given()
+            .contentType("application/x-www-form-urlencoded")
+            .formParam("db", db)
+            .formParam("q", "SELECT \"usage\" FROM \"cpu\" WHERE " + "true OR ".repeat(80_000))
+            .post("/query");
+    assertTrue(past.statusCode() >= 400 && past.statusCode() < 500, past.statusLine());
     Response missing = given().get("/query?db=" + db);
     assertEquals(400, missing.statusCode());
     assertEquals("missing required parameter \"q\"", missing.jsonPath().getString("error"));
@@ -245,6 +256,7 @@ class QueryResourceTest {
       Thread.sleep(200);
     }
     double before = passedOn();
+    double onTheLoop = passedOn("event_loop");
     for (String more : List.of("", "&chunked=true&chunk_size=1000", "&pretty=true&epoch=ms")) {
       Object[] truth = influxRaw("db=" + big + "&" + q + more);
       String ours = given().urlEncodingEnabled(false).get(url + more).asString();
@@ -252,6 +264,7 @@ class QueryResourceTest {
       assertEquals(truth[1], ours, more);
     }
     assertEquals(before + 3, passedOn(), "InfluxDB's answers passed on, not re-encoded");
+    assertEquals(onTheLoop + 3, passedOn("event_loop"), "piped on the event loop, no worker");
     // A client reading the first bytes of a long answer, then hanging up.
     for (int i = 0; i < 5; i++) {
       try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
@@ -288,6 +301,10 @@ class QueryResourceTest {
   }
 
   private double passedOn() {
-    return metrics.counter("tidewater_influxql_passed_on_total").count();
+    return passedOn("event_loop") + passedOn("worker");
+  }
+
+  private double passedOn(String path) {
+    return metrics.counter("tidewater_influxql_passed_on_total", "path", path).count();
   }
 }

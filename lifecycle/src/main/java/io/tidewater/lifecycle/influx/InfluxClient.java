@@ -416,18 +416,8 @@ public final class InfluxClient {
       Duration limit) {
     InfluxClient limited = new InfluxClient(connection.withLimit(limit), http);
     long started = System.nanoTime();
-    // In the URL: InfluxDB reads pretty from there only (the others from either).
-    StringBuilder path = new StringBuilder("/query");
-    for (String key : FORWARDED_OPTIONS) {
-      String value = options.get(key);
-      if (value != null) {
-        path.append(path.length() == 6 ? '?' : '&').append(key).append('=').append(encode(value));
-      }
-    }
-    StringBuilder form = new StringBuilder("db=").append(encode(database));
-    rp.ifPresent(r -> form.append("&rp=").append(encode(r)));
-    form.append("&q=").append(encode(influxql));
-    BlockingAnswer answer = limited.post(path.toString(), accept, form.toString(), influxql);
+    BlockingAnswer answer =
+        limited.post(forwardPath(options), accept, forwardForm(database, rp, influxql), influxql);
     HttpURLConnection c = answer.connection();
     return new Forwarded(
         answer.status(),
@@ -439,6 +429,38 @@ public final class InfluxClient {
   /** The answer parameters {@link #forward} passes on. */
   private static final List<String> FORWARDED_OPTIONS =
       List.of("epoch", "pretty", "chunked", "chunk_size");
+
+  /**
+   * The path and query string of a statement passed on ({@link #forward}): the answer {@code
+   * options} InfluxDB reads from the URL ({@code pretty} only from there), others dropped.
+   */
+  public static String forwardPath(Map<String, String> options) {
+    StringBuilder path = new StringBuilder("/query");
+    for (String key : FORWARDED_OPTIONS) {
+      String value = options.get(key);
+      if (value != null) {
+        path.append(path.length() == 6 ? '?' : '&').append(key).append('=').append(encode(value));
+      }
+    }
+    return path.toString();
+  }
+
+  /** The form body of a statement passed on: its database, retention policy and text. */
+  public static String forwardForm(String database, Optional<String> rp, String influxql) {
+    StringBuilder form = new StringBuilder("db=").append(encode(database));
+    rp.ifPresent(r -> form.append("&rp=").append(encode(r)));
+    return form.append("&q=").append(encode(influxql)).toString();
+  }
+
+  /** How to reach InfluxDB. */
+  public InfluxConnection connection() {
+    return connection;
+  }
+
+  /** The {@code Authorization} header this client sends, if its connection has credentials. */
+  public Optional<String> authorizationHeader() {
+    return authorization();
+  }
 
   /**
    * An answer as InfluxDB wrote it: its status, content type and body, which fails reading when
