@@ -51,6 +51,12 @@ import java.util.concurrent.atomic.AtomicReference;
 @Singleton
 class QueryPassThroughRoute {
 
+  /**
+   * The routing context's key for the request's deadline ({@link System#nanoTime}), set when this
+   * route takes a request: a request handed on keeps it rather than starting a new timeout.
+   */
+  static final String DEADLINE = "tidewater.query.deadline";
+
   private final InfluxQLEngine engine;
   private final TidewaterConfig config;
   private final QueryAdmission admission;
@@ -104,6 +110,9 @@ class QueryPassThroughRoute {
       return;
     }
     // Parsed by Vert.x; QueryResource reads the same parsed form if this route passes it on.
+    if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
+      rc.response().writeContinue(); // as Quarkus REST would before reading the body
+    }
     req.setExpectMultipart(true);
     req.resume(); // authentication paused it
     req.end()
@@ -115,6 +124,8 @@ class QueryPassThroughRoute {
                   rc.response()
                       .setStatusCode(413)
                       .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                      .putHeader("X-Influxdb-Version", PingResource.API_VERSION)
+                      .putHeader("X-Influxdb-Build", PingResource.BUILD)
                       .end(
                           "{\"error\":\"a form field is larger than"
                               + " quarkus.http.limits.max-form-attribute-size allows\"}");
@@ -245,14 +256,21 @@ class QueryPassThroughRoute {
     }
 
     void start(String path, String form, String accept) {
-      Duration limit = config.query().timeout();
+      HttpClient influxDb = client();
       HttpServerResponse out = rc.response();
+      if (out.closed()) { // a close handler set now would never be called
+        end("CLIENT_GONE");
+        return;
+      }
       out.closeHandler(gone -> end("CLIENT_GONE"));
+      long limit = config.query().timeout().toNanos();
+      // The usual path keeps this request's deadline if it gets the request.
+      rc.put(DEADLINE, started + limit);
       // Past the deadline an answer under way is cut short, as InfluxDB cuts its own; one not
-      // begun is left to the usual path, which words the timeout.
+      // begun is handed on, where the deadline has passed: QueryResource words the timeout.
       timer =
           vertx.setTimer(
-              Math.max(1, limit.toMillis()),
+              Math.max(1, limit / 1_000_000),
               t -> {
                 if (answering) {
                   end("QUERY_TIMEOUT");
@@ -272,11 +290,15 @@ class QueryPassThroughRoute {
               .putHeader(HttpHeaders.CONTENT_TYPE, "application/x-www-form-urlencoded")
               .putHeader(HttpHeaders.ACCEPT, accept);
       influx.authorizationHeader().ifPresent(a -> options.putHeader(HttpHeaders.AUTHORIZATION, a));
-      client()
+      influxDb
           .request(options)
           .onFailure(e -> handOn())
           .onSuccess(
               r -> {
+                if (ended.get()) { // the deadline or a hang-up came while connecting
+                  r.reset();
+                  return;
+                }
                 request = r;
                 r.response().onSuccess(this::answered).onFailure(e -> handOn());
                 r.end(form);
@@ -305,7 +327,10 @@ class QueryPassThroughRoute {
       // Piped by hand: Vert.x's Pipe asks a closed answer whether its queue is full, which throws.
       answer.handler(
           chunk -> {
-            if (ended.get() || out.closed()) {
+            if (out.closed()) {
+              end("CLIENT_GONE");
+            }
+            if (ended.get()) {
               return;
             }
             out.write(chunk);
@@ -317,7 +342,9 @@ class QueryPassThroughRoute {
       answer.exceptionHandler(failure -> end("failed"));
       answer.endHandler(
           done -> {
-            if (!ended.get() && !out.closed()) {
+            if (out.closed()) {
+              end("CLIENT_GONE");
+            } else if (!ended.get()) {
               out.end();
               end("ok");
             }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.tidewater.error.ErrorCode;
 import io.tidewater.error.TidewaterException;
 import io.tidewater.federation.StopReason;
@@ -23,6 +24,7 @@ import io.tidewater.gateway.auth.Callers;
 import io.tidewater.gateway.auth.Principal;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -48,6 +50,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * InfluxDB 1.x's query endpoint, so Grafana's InfluxDB data source (InfluxQL), the {@code influx}
@@ -72,6 +75,7 @@ public class QueryResource {
   private final Audit audit;
   private final QueryAdmission admission;
   private final Counter passedOn;
+  private final CurrentVertxRequest current;
 
   QueryResource(
       InfluxQLEngine engine,
@@ -80,13 +84,15 @@ public class QueryResource {
       SecurityIdentity identity,
       Audit audit,
       QueryAdmission admission,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      CurrentVertxRequest current) {
     this.engine = engine;
     this.config = config;
     this.json = json;
     this.identity = identity;
     this.audit = audit;
     this.admission = admission;
+    this.current = current;
     this.passedOn =
         Counter.builder("tidewater_influxql_passed_on_total")
             .description(
@@ -209,6 +215,17 @@ public class QueryResource {
     InfluxQLEngine.Limits limits =
         InfluxQLEngine.Limits.of(
             config.query().timeout(), config.query().maxRows(), caller::mayRead, signal);
+    RoutingContext route = current.getCurrent();
+    if (route != null && route.get(QueryPassThroughRoute.DEADLINE) instanceof Long deadline) {
+      // Handed on by the event-loop route: its deadline stands (a late hand-on times out at once).
+      limits =
+          new InfluxQLEngine.Limits(
+              deadline,
+              new AtomicLong(limits.maxRows()),
+              limits.maxRows(),
+              limits.access(),
+              signal);
+    }
     Optional<Statement.Select> alone = engine.soleInfluxSelect(statements, p.db(), p.rp());
     if (alone.isPresent()) {
       Response passed = passThrough(alone.get(), p, csv, caller, limits, http, started);

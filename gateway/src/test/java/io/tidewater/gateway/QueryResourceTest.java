@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -142,6 +143,21 @@ class QueryResourceTest {
             .asString();
     assertEquals(truth[1], ours);
     assertEquals(onTheLoop + 1, passedOn("event_loop"), "a form read and piped on the event loop");
+    // curl sends "Expect: 100-continue" before a large body: answered, not left to its timeout.
+    HttpResponse<String> continued =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + RestAssured.port + "/query"))
+                    .expectContinue(true)
+                    .timeout(Duration.ofSeconds(20))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(params(q, "&epoch=ms")))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(truth[1], continued.body());
     // The CLI and client libraries: POST with the parameters in the URL.
     assertEquals(
         truth[1],
