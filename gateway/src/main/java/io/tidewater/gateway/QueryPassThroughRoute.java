@@ -80,12 +80,7 @@ class QueryPassThroughRoute {
     this.audit = audit;
     this.influx = influx;
     this.vertx = vertx;
-    this.passedOn =
-        Counter.builder("tidewater_influxql_passed_on_total")
-            .description(
-                "InfluxQL statements InfluxDB alone answered, its answer passed on as written")
-            .tag("path", "event_loop")
-            .register(metrics);
+    this.passedOn = QueryResource.passedOnCounter(metrics, "event_loop");
   }
 
   void register(@Observes Router router) {
