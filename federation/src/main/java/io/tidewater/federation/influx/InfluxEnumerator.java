@@ -6,9 +6,11 @@ import io.tidewater.federation.plan.ScanColumn;
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.policy.rollup.FieldType;
 import io.tidewater.util.Threads;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +28,7 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
 
   private static final int BATCH = 1024;
   private static final Object[][] END = new Object[0][];
+  private static final Duration READ_MARGIN = Duration.ofSeconds(1);
   private static final ExecutorService READERS =
       Executors.newCachedThreadPool(Threads.daemon("tidewater-influx-read"));
 
@@ -140,7 +143,15 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
   private void read() {
     Sink sink = new Sink();
     try {
-      query.client().query(query.database(), query.influxql(), sink);
+      // The JDK's blocking HTTP/1.1 connection: the asynchronous client hands each answer over
+      // three more threads (selector, its worker, this reader), ~1 ms of a short answer.
+      // A second past the deadline: the consumer's own check reports the time limit (naming the
+      // InfluxDB it waited for); this read then ends by itself if nothing closed it before.
+      Duration left =
+          deadlineNanos == Long.MAX_VALUE
+              ? query.client().connection().timeout()
+              : Duration.ofNanos(Math.max(0L, deadlineNanos - System.nanoTime())).plus(READ_MARGIN);
+      query.client().query(query.database(), Optional.empty(), query.influxql(), left, sink);
       sink.flush();
     } catch (Stopped stopped) {
       // the consumer closed early

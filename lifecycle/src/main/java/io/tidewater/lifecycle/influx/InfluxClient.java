@@ -47,6 +47,20 @@ import org.msgpack.core.MessagePackException;
  */
 public final class InfluxClient {
 
+  /**
+   * Blocking connections kept alive per InfluxDB (the JDK's {@code http.maxConnections}, read once
+   * at the first kept connection), unless set on the command line. The JDK keeps only 5: past 5
+   * statements at once each answer would close its connection and the next open a new one, and at a
+   * dashboard's rate the closed sockets' TIME_WAIT would use up the ephemeral ports.
+   */
+  static final int KEPT_ALIVE = 64;
+
+  static {
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", String.valueOf(KEPT_ALIVE));
+    }
+  }
+
   private final InfluxConnection connection;
   private final HttpClient http;
 
