@@ -258,7 +258,10 @@ public final class TimeSeriesWriter {
       this.props = props;
       this.rowGroupBytes = options.rowGroupBytes();
       this.nanos = options.precision() == TimestampPrecision.NANOS;
-      this.compressor = codecs.getCompressor(codec(options.compression()));
+      this.compressor =
+          options.compression() == Compression.ZSTD
+              ? new ZstdPageCompressor()
+              : codecs.getCompressor(codec(options.compression()));
       this.file =
           new ParquetFileWriter(
               out,
@@ -361,6 +364,9 @@ public final class TimeSeriesWriter {
     public void close() {
       if (store != null) {
         store.close();
+      }
+      if (compressor instanceof ZstdPageCompressor zstd) {
+        zstd.release();
       }
       codecs.release();
       if (!ended) {

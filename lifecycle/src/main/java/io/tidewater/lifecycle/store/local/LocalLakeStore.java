@@ -104,10 +104,15 @@ public final class LocalLakeStore implements LakeStore {
   private ObjectInfo write(String key, Filler filler, boolean ifAbsent) {
     Path target = path(key);
     Path staging = target.resolveSibling(STAGING_PREFIX + UUID.randomUUID());
+    boolean moved = false;
     try {
       for (int attempt = 1; ; attempt++) {
         try {
-          Files.createDirectories(target.getParent());
+          // Most writes go to a folder that exists: a stat, not createDirectories' failing mkdir
+          // and its exception.
+          if (!Files.isDirectory(target.getParent())) {
+            Files.createDirectories(target.getParent());
+          }
           filler.fill(staging);
           break;
         } catch (NoSuchFileException e) {
@@ -126,6 +131,7 @@ public final class LocalLakeStore implements LakeStore {
         try {
           Files.move(
               staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          moved = true;
         } catch (AtomicMoveNotSupportedException e) {
           throw new LakeStoreException(
               location.uriOf(key) + ": the lake folder does not support atomic renames", e);
@@ -139,7 +145,9 @@ public final class LocalLakeStore implements LakeStore {
       throw new LakeStoreException(
           "cannot write " + location.uriOf(key) + ": " + e.getMessage(), e);
     } finally {
-      deleteQuietly(staging);
+      if (!moved) {
+        deleteQuietly(staging);
+      }
     }
   }
 
