@@ -219,7 +219,9 @@ public class QueryResource {
         InfluxQLEngine.Limits.of(
             config.query().timeout(), config.query().maxRows(), caller::mayRead, signal);
     RoutingContext route = current.getCurrent();
+    boolean late = false;
     if (route != null && route.get(QueryPassThroughRoute.DEADLINE) instanceof Long deadline) {
+      late = deadline - System.nanoTime() <= 0;
       // Handed on by the event-loop route: its deadline stands (a late hand-on times out at once).
       limits =
           new InfluxQLEngine.Limits(
@@ -229,7 +231,10 @@ public class QueryResource {
               limits.access(),
               signal);
     }
-    Optional<Statement.Select> alone = engine.soleInfluxSelect(statements, p.db(), p.rp());
+    // Handed on at its deadline: deciding whether InfluxDB answers alone may wait for InfluxDB's
+    // metadata, so the statements go straight to their time-out.
+    Optional<Statement.Select> alone =
+        late ? Optional.empty() : engine.soleInfluxSelect(statements, p.db(), p.rp());
     if (alone.isPresent()) {
       Response passed = passThrough(alone.get(), p, csv, caller, limits, http, started);
       if (passed != null) {

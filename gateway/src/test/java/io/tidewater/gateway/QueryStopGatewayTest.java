@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -11,6 +12,8 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.tidewater.federation.SqlEngine;
 import io.tidewater.federation.StopReason;
+import io.tidewater.testing.InfluxServer;
+import io.tidewater.testing.TestServers;
 import jakarta.inject.Inject;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -45,6 +48,8 @@ class QueryStopGatewayTest {
   }
 
   @Inject SqlEngine engine;
+
+  @Inject MeterRegistry metrics;
 
   @TestHTTPResource URL url;
 
@@ -91,6 +96,41 @@ class QueryStopGatewayTest {
     // two runs, as a GC pause of the shared test JVM may hold one up.
     assertTrue(best < 6000, "answered at best after " + best + " ms");
     assertEquals(0, engine.running());
+  }
+
+  /**
+   * A lone hot InfluxQL SELECT that InfluxDB does not begin to answer (frozen) is handed on by the
+   * event-loop route at its deadline and answered as a time-out at once: the usual path keeps the
+   * deadline rather than asking InfluxDB again with a new one (which took twice the limit).
+   */
+  @Test
+  void aLoneHotSelectInfluxDbDoesNotAnswerStopsAtItsDeadline() {
+    String db = runaway.substring(runaway.indexOf("FROM \"") + 6, runaway.indexOf("\".cpu"));
+    String q = "SELECT \"usage\" FROM \"cpu\" WHERE time > now() - 6h";
+    double onTheLoop = passedOn("event_loop");
+    given().queryParam("db", db).queryParam("q", q).get("/query").then().statusCode(200);
+    assertEquals(
+        onTheLoop + 1, passedOn("event_loop"), "answered on the event loop, metadata remembered");
+    InfluxServer influx = TestServers.influx();
+    influx.freeze();
+    long ms;
+    Response r;
+    try {
+      long started = System.nanoTime();
+      r = given().queryParam("db", db).queryParam("q", q).get("/query");
+      ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    } finally {
+      influx.thaw();
+    }
+    assertTrue(
+        r.asString().contains("time limit") || r.asString().contains("timeout"), r.asString());
+    assertTrue(ms >= 4500, "waited for its 5 s limit: " + ms + " ms");
+    assertTrue(ms < 8000, "answered at its 5 s limit, not after a second one: " + ms + " ms");
+    given().queryParam("db", db).queryParam("q", q).get("/query").then().statusCode(200);
+  }
+
+  private double passedOn(String path) {
+    return metrics.counter("tidewater_influxql_passed_on_total", "path", path).count();
   }
 
   /**

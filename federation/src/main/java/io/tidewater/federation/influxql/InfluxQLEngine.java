@@ -153,6 +153,8 @@ public final class InfluxQLEngine {
   public InfluxResults.Result execute(
       int id, Statement s, String database, String rp, Limits limits) {
     try {
+      // A statement not begun by its deadline is not begun (planning may wait on InfluxDB).
+      limits.remaining();
       return InfluxResults.Result.of(id, series(s, database, rp, limits));
     } catch (InfluxQLException | ParseError e) {
       return InfluxResults.Result.failed(id, e.getMessage());
