@@ -219,9 +219,7 @@ public class QueryResource {
         InfluxQLEngine.Limits.of(
             config.query().timeout(), config.query().maxRows(), caller::mayRead, signal);
     RoutingContext route = current.getCurrent();
-    boolean late = false;
     if (route != null && route.get(QueryPassThroughRoute.DEADLINE) instanceof Long deadline) {
-      late = deadline - System.nanoTime() <= 0;
       // Handed on by the event-loop route: its deadline stands (a late hand-on times out at once).
       limits =
           new InfluxQLEngine.Limits(
@@ -233,6 +231,7 @@ public class QueryResource {
     }
     // Handed on at its deadline: deciding whether InfluxDB answers alone may wait for InfluxDB's
     // metadata, so the statements go straight to their time-out.
+    boolean late = limits.deadlineNanos() - System.nanoTime() <= 0;
     Optional<Statement.Select> alone =
         late ? Optional.empty() : engine.soleInfluxSelect(statements, p.db(), p.rp());
     if (alone.isPresent()) {

@@ -143,10 +143,9 @@ final class InfluxEnumerator implements Enumerator<Object[]> {
   private void read() {
     Sink sink = new Sink();
     try {
-      // The JDK's blocking HTTP/1.1 connection: the asynchronous client hands each answer over
-      // three more threads (selector, its worker, this reader), ~1 ms of a short answer.
-      // A second past the deadline: the consumer's own check reports the time limit (naming the
-      // InfluxDB it waited for); this read then ends by itself if nothing closed it before.
+      // Over the JDK's blocking HTTP/1.1 connection (the asynchronous client hands each answer
+      // over three more threads), limited to a second past the deadline: the consumer's own check
+      // reports the time limit first, naming the InfluxDB it waited for.
       Duration left =
           deadlineNanos == Long.MAX_VALUE
               ? query.client().connection().timeout()

@@ -46,7 +46,7 @@ final class DoubleEncodingChoice {
   private static int compressedSize(byte[] data, Compression codec) {
     try {
       return switch (codec) {
-        case ZSTD -> Zstd.compress(data, 3).length;
+        case ZSTD -> Zstd.compress(data, ZstdPageCompressor.LEVEL).length;
         case SNAPPY -> Snappy.compress(data).length;
         case LZ4 -> {
           Lz4Compressor lz4 = new Lz4Compressor();
