@@ -54,7 +54,14 @@ public final class ExportThroughputReport {
   static final int HOSTS = 100;
   static final long START = 1_735_689_600_000_000_000L; // 2025-01-01T00:00:00Z
   static final long INTERVAL = 10_000_000_000L;
-  static final int RUNS = 5;
+  static final int RUNS = Integer.getInteger("tidewater.bench.runs", 5);
+
+  /**
+   * Exports before the measured ones: the JIT compiles the export's code over the first few (its
+   * compiler threads used a third of the CPU through the third export on 2 cores), which a gateway
+   * exporting all day has behind it.
+   */
+  static final int WARMUP = Integer.getInteger("tidewater.bench.warmup", 3);
 
   /**
    * The JVM option the README's launch commands give the gateway: the JDK HTTP client reads answers
@@ -117,16 +124,17 @@ public final class ExportThroughputReport {
           Clock.fixed(
               Instant.ofEpochSecond(end / 1_000_000_000L).plus(Duration.ofDays(1)), ZoneOffset.UTC);
       InfluxClient client = new InfluxClient(InfluxConnection.of(influx.url()));
-      // The first export in a JVM also pays for compiling the code it runs; a gateway exports all
+      // The first exports in a JVM also pay for compiling the code they run; a gateway exports all
       // day, so the goal is judged on the next ones, each into a fresh lake, alternating with raw
       // reads so that both see the same moments of this shared machine.
       long coldNanos = 0;
+      long[] exportCpu = new long[RUNS];
       long[] rawNanos = new long[RUNS];
       long[] exportNanos = new long[RUNS];
       long peakHeap = 0;
       long bytes = 0;
       int windows = 0;
-      for (int run = -1; run < RUNS; run++) {
+      for (int run = -WARMUP; run < RUNS; run++) {
         if (run >= 0) {
           long t0 = System.nanoTime();
           rawRead(influx, db, end, rawFormat);
@@ -139,11 +147,21 @@ public final class ExportThroughputReport {
                 : S3Lakes.create(s3Server, "run" + (run + 1));
         Ledger ledger = new Ledger(store);
         ExportJob job = localExportJob(policy, client, ledger, lake, clock);
-        System.gc();
+        // No System.gc() here: the full collection shrank the heap, and the next export paid for
+        // touching its memory again (page faults were a third of its CPU).
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         JobReport report = job.runDue().orElseThrow();
         long nanos = System.nanoTime() - t0;
+        long cpu = processCpuNanos() - cpu0;
+        System.err.printf(
+            Locale.ROOT,
+            "run %d: export %.2f s, this JVM's CPU %.2f s%s%n",
+            run + 1,
+            nanos / 1e9,
+            cpu / 1e9,
+            run >= 0 ? String.format(Locale.ROOT, ", raw read %.2f s", rawNanos[run] / 1e9) : "");
         store.close();
         if (!report.failures().isEmpty() || report.rows() != perHost * layout.hosts) {
           throw new IllegalStateException(
@@ -158,16 +176,18 @@ public final class ExportThroughputReport {
                     .sum());
         bytes = report.bytes();
         windows = report.exported().size();
-        if (run < 0) {
+        if (run == -WARMUP) {
           coldNanos = nanos;
-        } else {
+        } else if (run >= 0) {
           exportNanos[run] = nanos;
+          exportCpu[run] = cpu;
         }
         deleteTree(lake);
         deleteTree(lake.resolveSibling(lake.getFileName() + "-staging"));
       }
       Arrays.sort(rawNanos);
       Arrays.sort(exportNanos);
+      Arrays.sort(exportCpu);
       long rows = perHost * layout.hosts;
       double rawRate = rows / (rawNanos[RUNS / 2] / 1e9);
       double exportRate = rows / (exportNanos[RUNS / 2] / 1e9);
@@ -184,9 +204,10 @@ public final class ExportThroughputReport {
           |---|---:|---:|
           | raw chunked read (SELECT * ... GROUP BY *, %s, %,d bytes streamed and discarded) | %.1f [%.1f-%.1f] | %,.0f |
           | export: read, parse, write Parquet, commit (%,d bytes of Parquet) | %.1f [%.1f-%.1f] | %,.0f |
-          | the first export in the JVM (compiling as it goes; not in the ratio) | %.1f | %,.0f |
+          | the first export in the JVM (compiling as it goes; it and the next %d are not in the ratio) | %.1f | %,.0f |
 
-          Export / raw read: %.2fx (goal >= 0.8). Peak heap during the exports: %,d MB (-Xmx %,d MB).
+          Export / raw read: %.2fx (goal >= 0.8). This JVM's CPU per export (all threads, median): %.1f s.
+          Peak heap in use during the exports (uncollected garbage included): %,d MB (-Xmx %,d MB).
           """,
               rows,
               layout.hosts,
@@ -210,9 +231,11 @@ public final class ExportThroughputReport {
               exportNanos[0] / 1e9,
               exportNanos[RUNS - 1] / 1e9,
               exportRate,
+              WARMUP - 1,
               coldNanos / 1e9,
               rows / (coldNanos / 1e9),
               exportRate / rawRate,
+              exportCpu[RUNS / 2] / 1e9,
               peakHeap >> 20,
               Runtime.getRuntime().maxMemory() >> 20);
       System.out.println(md);
@@ -276,6 +299,12 @@ public final class ExportThroughputReport {
    * An export job of {@code policy} into the local lake folder {@code lake}, staging beside it, one
    * attempt per window.
    */
+  /** CPU time this JVM has used, all threads (JIT and GC included). */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   static ExportJob localExportJob(
       TieringPolicy policy, InfluxClient client, Ledger ledger, Path lake, Clock clock) {
     return ExportJob.builder(policy, client, ledger)

@@ -12,9 +12,6 @@ import io.tidewater.policy.LakeOptions;
 import io.tidewater.policy.Resolution;
 import io.tidewater.policy.StorageClass;
 import io.tidewater.policy.Window;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.AbstractMap;
@@ -26,7 +23,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.apache.parquet.io.LocalOutputFile;
 
 /**
  * Writes one window of one measurement at one resolution into the lake, in two steps (Iceberg's
@@ -49,6 +45,12 @@ public final class WindowWriter {
   private final Clock clock;
   private final Consumer<WindowVersion> onCommit;
   private final EncodingChoices encodings = new EncodingChoices();
+
+  /**
+   * Files up to this size are staged in memory (a window's files are mostly far smaller), larger
+   * ones in the staging folder: at most this much per concurrent write.
+   */
+  static final int IN_MEMORY_BYTES = 16 << 20;
 
   public WindowWriter(Ledger ledger, Path tempDir, Clock clock) {
     this(ledger, tempDir, clock, v -> {});
@@ -229,15 +231,12 @@ public final class WindowWriter {
       int[] order,
       WriteOptions options,
       StorageClass storageClass) {
-    Path temp = null;
-    try {
-      Files.createDirectories(tempDir);
-      temp =
-          Files.createTempFile(
-              tempDir, StagingFolder.PREFIX, ".parquet"); // owner-only while staged
-      FileSummary summary =
-          TimeSeriesWriter.write(rows, order, new LocalOutputFile(temp), options, encodings);
-      ObjectInfo info = store.putMoving(key, temp, storageClass);
+    try (StagedFile staged = new StagedFile(tempDir, IN_MEMORY_BYTES)) {
+      FileSummary summary = TimeSeriesWriter.write(rows, order, staged, options, encodings);
+      ObjectInfo info =
+          staged.spilled().isPresent()
+              ? store.putMoving(key, staged.spilled().get(), storageClass)
+              : store.put(key, staged.inMemory().orElseThrow(), storageClass);
       return new DataFile(
           key,
           info.size(),
@@ -247,17 +246,6 @@ public final class WindowWriter {
           summary.minTime(),
           summary.maxTime(),
           storageClass);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot stage " + key + " in " + tempDir + ": " + e.getMessage(), e);
-    } finally {
-      if (temp != null) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // a leftover temp file is harmless
-        }
-      }
     }
   }
 }

@@ -70,25 +70,35 @@ public final class LocalLakeStore implements LakeStore {
   @Override
   public ObjectInfo put(String key, Path content, StorageClass storageClass) {
     return write(
-        key, staging -> Files.copy(content, staging, StandardCopyOption.REPLACE_EXISTING), false);
+        key,
+        staging -> {
+          Files.copy(content, staging, StandardCopyOption.REPLACE_EXISTING);
+          force(staging);
+        },
+        false);
   }
 
   /** Renames the file into the lake's staging name (a copy across file systems). */
   @Override
   public ObjectInfo putMoving(String key, Path content, StorageClass storageClass) {
     return write(
-        key, staging -> Files.move(content, staging, StandardCopyOption.REPLACE_EXISTING), false);
+        key,
+        staging -> {
+          Files.move(content, staging, StandardCopyOption.REPLACE_EXISTING);
+          force(staging);
+        },
+        false);
   }
 
   @Override
   public ObjectInfo put(String key, byte[] content, StorageClass storageClass) {
-    return write(key, staging -> Files.write(staging, content), false);
+    return write(key, staging -> writeDurably(staging, content), false);
   }
 
   @Override
   public ObjectInfo putIfAbsent(String key, byte[] content) {
     try {
-      return write(key, staging -> Files.write(staging, content), true);
+      return write(key, staging -> writeDurably(staging, content), true);
     } catch (LakeStoreException.Conflict e) {
       if (Arrays.equals(read(key), content)) {
         return stat(key).orElseThrow(() -> e);
@@ -97,8 +107,27 @@ public final class LocalLakeStore implements LakeStore {
     }
   }
 
+  /** Puts the complete content at the staging path, on disk (forced) before it returns. */
   private interface Filler {
     void fill(Path staging) throws IOException;
+  }
+
+  /** Writes and forces a new file through one open channel. */
+  private static void writeDurably(Path staging, byte[] content) throws IOException {
+    try (FileChannel channel =
+        FileChannel.open(staging, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    }
+  }
+
+  private static void force(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
   }
 
   private ObjectInfo write(String key, Filler filler, boolean ifAbsent) {
@@ -121,9 +150,6 @@ public final class LocalLakeStore implements LakeStore {
             throw e;
           }
         }
-      }
-      try (FileChannel channel = FileChannel.open(staging, StandardOpenOption.WRITE)) {
-        channel.force(true);
       }
       if (ifAbsent) {
         Files.createLink(target, staging);
