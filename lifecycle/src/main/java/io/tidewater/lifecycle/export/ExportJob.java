@@ -267,7 +267,8 @@ public final class ExportJob {
               }
             }
             // Named windows are written even when InfluxDB now holds nothing of them.
-            pipeline.export(m, todo, new HashSet<>(todo), now, exported, failures);
+            pipeline.export(
+                m, todo, new HashSet<>(todo), now, ListedVersions.NONE, exported, failures);
             spans.export(m, spanned, new HashSet<>(spanned), now, exported, failures);
           }
           return new JobReport(policy.name(), exported, 0, failures);
@@ -316,7 +317,8 @@ public final class ExportJob {
       if (backfill.isPresent() && backfill.get().end().isBefore(until)) {
         until = backfill.get().end();
       }
-      Map<Resolution, List<WindowVersion>> versions = versions(measurement);
+      Map<Resolution, List<WindowVersion>> newest = newestVersions(measurement);
+      Map<Resolution, List<WindowVersion>> versions = live(newest);
       WindowPlanner.Held held =
           backfill.isPresent() ? WindowPlanner.Held.NONE : held(measurement, versions);
       Instant firstStart = policy.windows().containing(from).start();
@@ -358,7 +360,8 @@ public final class ExportJob {
         }
       }
       int failedBefore = failures.size();
-      pipeline.export(measurement, todo, keepEmpty, now, exported, failures);
+      pipeline.export(
+          measurement, todo, keepEmpty, now, ListedVersions.of(newest), exported, failures);
       spans.export(measurement, spanned, keepEmpty, now, exported, failures);
       if (backfill.isEmpty() && failures.size() == failedBefore) {
         // Every window from the first point up to here is in the lake: queries may rely on it.
@@ -438,17 +441,26 @@ public final class ExportJob {
   }
 
   /**
-   * The ledger's windows of a measurement at full resolution and at every rollup of the policy's
-   * tiers.
+   * The newest version of each of a measurement's windows in the ledger (deleted ones included), at
+   * full resolution and at every rollup of the policy's tiers: one listing per resolution.
    */
-  private Map<Resolution, List<WindowVersion>> versions(String measurement) {
+  private Map<Resolution, List<WindowVersion>> newestVersions(String measurement) {
     Set<Resolution> resolutions = new HashSet<>();
     resolutions.add(Resolution.RAW);
     policy.tiers().lakeTiers().forEach(t -> resolutions.addAll(t.rollups()));
     Map<Resolution, List<WindowVersion>> out = new HashMap<>();
     for (Resolution r : resolutions) {
-      out.put(r, ledger.windows(policy.source().database(), measurement, r));
+      out.put(r, ledger.newestVersions(policy.source().database(), measurement, r));
     }
+    return out;
+  }
+
+  /** The versions that are not deleted: the windows the ledger holds ({@link Ledger#windows}). */
+  private static Map<Resolution, List<WindowVersion>> live(
+      Map<Resolution, List<WindowVersion>> newest) {
+    Map<Resolution, List<WindowVersion>> out = new HashMap<>();
+    newest.forEach(
+        (r, versions) -> out.put(r, versions.stream().filter(v -> !v.deleted()).toList()));
     return out;
   }
 

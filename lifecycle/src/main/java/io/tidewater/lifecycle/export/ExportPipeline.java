@@ -68,13 +68,14 @@ final class ExportPipeline {
 
   /**
    * Exports {@code windows} of {@code measurement}, adding each to {@code exported} or {@code
-   * failures}.
+   * failures}; each write is based on the window's {@code listed} version.
    */
   void export(
       String measurement,
       List<Window> windows,
       Set<Window> keepEmpty,
       Instant now,
+      ListedVersions listed,
       List<WindowExport> exported,
       List<JobReport.WindowFailure> failures) {
     if (windows.isEmpty()) {
@@ -127,7 +128,7 @@ final class ExportPipeline {
                           return Optional.empty(); // not written: the lease was lost meanwhile
                         }
                         return read != null
-                            ? writeOrRedo(read, keep, now)
+                            ? writeOrRedo(read, keep, now, listed)
                             : exportWithRetries(measurement, w, keep, now);
                       })));
         }
@@ -215,10 +216,14 @@ final class ExportPipeline {
     return read.count() == 0 && read.rows() != null && !keepEmpty;
   }
 
+  /**
+   * Writes a window read with its batch, based on the listed versions; on failure (a version
+   * committed since the listing among others) redoes it from a fresh read and look.
+   */
   private Optional<WindowExport> writeOrRedo(
-      WindowExporter.WindowRead read, boolean keepEmpty, Instant now) {
+      WindowExporter.WindowRead read, boolean keepEmpty, Instant now, ListedVersions listed) {
     try {
-      return Optional.of(exporter.write(policy, read));
+      return Optional.of(exporter.write(policy, read, listed));
     } catch (RuntimeException e) {
       return exportWithRetries(read.measurement(), read.window(), keepEmpty, now);
     }

@@ -126,6 +126,11 @@ public final class WindowExporter {
    * rollups.
    */
   public WindowExport write(TieringPolicy policy, WindowRead read) {
+    return write(policy, read, ListedVersions.NONE);
+  }
+
+  /** Like {@link #write(TieringPolicy, WindowRead)}, based on the {@code listed} versions. */
+  WindowExport write(TieringPolicy policy, WindowRead read, ListedVersions listed) {
     Placement placement = read.placement();
     if (placement.tier() == Tier.EXPIRED) {
       return new WindowExport(read.measurement(), read.window(), Tier.EXPIRED, 0, 0, List.of());
@@ -136,10 +141,19 @@ public final class WindowExporter {
     for (Resolution r : resolutionsToWrite(policy, placement)) {
       SeriesRows data = r.isRaw() ? read.rows() : Downsampler.rollup(read.rows(), r);
       StorageClass storageClass = r.isRaw() ? placement.raw().orElseThrow() : StorageClass.STANDARD;
-      WindowVersion v =
-          writer
-              .prepare(source.database(), data, r, read.window(), policy.lake(), storageClass)
-              .commit();
+      WindowWriter.PendingCommit pending =
+          listed.covers(r)
+              ? writer.prepare(
+                  source.database(),
+                  data,
+                  r,
+                  read.window(),
+                  policy.lake(),
+                  storageClass,
+                  listed.newest(r, read.window()))
+              : writer.prepare(
+                  source.database(), data, r, read.window(), policy.lake(), storageClass);
+      WindowVersion v = pending.commit();
       bytes += v.bytes();
       committed.add(r.name());
     }

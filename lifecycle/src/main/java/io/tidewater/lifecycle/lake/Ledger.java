@@ -78,12 +78,20 @@ public final class Ledger {
 
   private List<WindowVersion> newest(
       String database, String measurement, Resolution resolution, boolean deleted) {
+    List<WindowVersion> out = newestVersions(database, measurement, resolution);
+    out.removeIf(v -> v.deleted() != deleted);
+    return out;
+  }
+
+  /**
+   * The newest version of every window of a measurement at a resolution, deleted or not, in time
+   * order: in one listing what {@link #latest} finds window by window.
+   */
+  public List<WindowVersion> newestVersions(
+      String database, String measurement, Resolution resolution) {
     List<WindowVersion> out = new ArrayList<>();
     for (String key : newestEntryKeys(LakeLayout.ledgerPrefix(database, measurement, resolution))) {
-      WindowVersion v = entry(key);
-      if (v.deleted() == deleted) {
-        out.add(v);
-      }
+      out.add(entry(key));
     }
     out.sort(Comparator.comparingLong(WindowVersion::windowStart));
     return out;

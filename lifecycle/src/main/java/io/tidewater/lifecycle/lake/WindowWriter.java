@@ -48,7 +48,8 @@ public final class WindowWriter {
 
   /**
    * Files up to this size are staged in memory (a window's files are mostly far smaller), larger
-   * ones in the staging folder: at most this much per concurrent write.
+   * ones in the staging folder: at most this much per concurrent write, and less than the window's
+   * rows, which are in memory already (Parquet holds them several times smaller).
    */
   static final int IN_MEMORY_BYTES = 16 << 20;
 
@@ -130,8 +131,38 @@ public final class WindowWriter {
       LakeOptions options,
       StorageClass storageClass,
       boolean partial) {
+    Optional<WindowVersion> base =
+        ledger.latest(database, rows.schema().measurement(), resolution, window);
+    return prepare(database, rows, resolution, window, options, storageClass, partial, base);
+  }
+
+  /**
+   * Like {@link #prepare(String, SeriesRows, Resolution, Window, LakeOptions, StorageClass)}, based
+   * on {@code base}, the window's newest version (deleted or not; empty: none) as the caller listed
+   * it, instead of listing the window's ledger folder again. A base that is no longer the newest
+   * makes the commit fail as a concurrent writer's would: the window is then redone.
+   */
+  public PendingCommit prepare(
+      String database,
+      SeriesRows rows,
+      Resolution resolution,
+      Window window,
+      LakeOptions options,
+      StorageClass storageClass,
+      Optional<WindowVersion> base) {
+    return prepare(database, rows, resolution, window, options, storageClass, false, base);
+  }
+
+  private PendingCommit prepare(
+      String database,
+      SeriesRows rows,
+      Resolution resolution,
+      Window window,
+      LakeOptions options,
+      StorageClass storageClass,
+      boolean partial,
+      Optional<WindowVersion> base) {
     String measurement = rows.schema().measurement();
-    Optional<WindowVersion> base = ledger.latest(database, measurement, resolution, window);
     long from = Durations.epochNanos(window.start());
     long to = Durations.epochNanos(window.end());
     int[] order = rows.seriesTimeOrder();

@@ -1,13 +1,17 @@
 package io.tidewater.lifecycle.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidewater.lifecycle.influx.InfluxClient;
 import io.tidewater.lifecycle.influx.InfluxConnection;
 import io.tidewater.lifecycle.lake.DataFile;
+import io.tidewater.lifecycle.lake.Lease;
 import io.tidewater.lifecycle.lake.Ledger;
+import io.tidewater.lifecycle.lake.LedgerConflictException;
 import io.tidewater.lifecycle.lake.WindowVersion;
+import io.tidewater.lifecycle.lake.WindowWriter;
 import io.tidewater.lifecycle.parquet.ColumnBatch;
 import io.tidewater.lifecycle.parquet.MeasurementSchema;
 import io.tidewater.lifecycle.parquet.ScanSpec;
@@ -28,10 +32,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.BeforeEach;
@@ -170,6 +176,48 @@ public abstract class ExportJobContract {
     assertEquals(
         influxPerSeries("cpu", WARM.get(0)),
         lakePerSeries(ledger.latest(db, "cpu", Resolution.RAW, WARM.get(0)).orElseThrow()));
+  }
+
+  @Test
+  void aWriteBasedOnAListingOlderThanTheWindowsNewestVersionIsRedoneOnTheNewest() {
+    Window w = HOT.get(0);
+    ListedVersions listed =
+        ListedVersions.of(Map.of(Resolution.RAW, ledger.newestVersions(db, "cpu", Resolution.RAW)));
+    WindowExporter exporter =
+        new WindowExporter(
+            client, new WindowWriter(ledger, temp, Clock.fixed(NOW, ZoneOffset.UTC)));
+    // Another writer commits the window's first version after the listing (at another instant, so
+    // its entry differs: a store takes a byte-identical entry as its own retried write).
+    new WindowExporter(
+            client, new WindowWriter(ledger, temp, Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC)))
+        .write(policy, exporter.read(policy, "cpu", w, NOW));
+    assertThrows(
+        LedgerConflictException.class,
+        () -> exporter.write(policy, exporter.read(policy, "cpu", w, NOW), listed),
+        "a write based on the listing (no version) commits version 1, which exists");
+
+    List<WindowExport> exported = new ArrayList<>();
+    List<JobReport.WindowFailure> failures = new ArrayList<>();
+    new ExportPipeline(
+            policy,
+            exporter,
+            new PolicyLock(
+                policy.name(),
+                ledger,
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                Optional.empty(),
+                new Lease.Watch()),
+            new Retry(3, Duration.ofMillis(10), RuntimeException.class))
+        .export("cpu", List.of(w), Set.of(), NOW, listed, exported, failures);
+    assertEquals(List.of(), failures);
+    assertEquals(1, exported.size());
+    WindowVersion newest = ledger.latest(db, "cpu", Resolution.RAW, w).orElseThrow();
+    assertEquals(2, newest.version(), "redone on version 1, not over it");
+    assertEquals(influxPerSeries("cpu", w), lakePerSeries(newest));
+    assertEquals(
+        Set.of(),
+        Set.copyOf(ledger.unfinishedWrites(db, "cpu", Resolution.RAW)),
+        "the failed write's marker is cleared by the redo's commit");
   }
 
   private Map<String, Long> versions() {
