@@ -90,6 +90,11 @@ public final class ExportThroughputReport {
     String[] buffer = HTTP_BUFFER.substring(2).split("=");
     System.setProperty(buffer[0], buffer[1]); // before the first HTTP client of this JVM
     long points = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000L;
+    if (RUNS < 1 || WARMUP < 1) {
+      throw new IllegalArgumentException(
+          "tidewater.bench.runs and tidewater.bench.warmup must be >= 1 (the first export, which"
+              + " compiles the code, is reported apart)");
+    }
     Path out = Path.of(args.length > 1 ? args[1] : "benchmarks/results");
     Layout layout = Layout.valueOf((args.length > 2 ? args[2] : "large").toUpperCase(Locale.ROOT));
     boolean s3 = args.length > 3 && args[3].equals("s3");
@@ -295,16 +300,16 @@ public final class ExportThroughputReport {
         .formatted(db);
   }
 
-  /**
-   * An export job of {@code policy} into the local lake folder {@code lake}, staging beside it, one
-   * attempt per window.
-   */
   /** CPU time this JVM has used, all threads (JIT and GC included). */
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
+  /**
+   * An export job of {@code policy} into the local lake folder {@code lake}, staging beside it, one
+   * attempt per window.
+   */
   static ExportJob localExportJob(
       TieringPolicy policy, InfluxClient client, Ledger ledger, Path lake, Clock clock) {
     return ExportJob.builder(policy, client, ledger)

@@ -13,8 +13,11 @@ import java.util.Optional;
  * The newest ledger version of each window of one measurement, per resolution, as the listing a run
  * plans from found them (deleted ones included): what a window's write is based on, so it need not
  * list the window's ledger folder again (a request per window and resolution on an object store, a
- * fifth of the writers' CPU on s3proxy). A version committed after the listing makes the write's
- * put-if-absent commit fail, and the window is redone from a fresh look ({@link ExportPipeline}).
+ * fifth of the writers' CPU on s3proxy). The listing is taken holding the policy (its lease, and
+ * the lock micro-batch commits take), so no other writer commits meanwhile unless the lease is
+ * lost; then the race is the one {@code WindowWriter} describes for a lost lease, over a longer
+ * time: a version committed after the listing makes the write's put-if-absent commit fail, the
+ * writer leaves a marker, and the window is redone from a fresh look ({@link ExportPipeline}).
  */
 final class ListedVersions {
 

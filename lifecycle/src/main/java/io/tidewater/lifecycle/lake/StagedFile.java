@@ -25,6 +25,7 @@ final class StagedFile implements OutputFile, AutoCloseable {
   private byte[] buffer = new byte[8192];
   private int size;
   private Path spilled;
+  private boolean opened;
 
   StagedFile(Path folder, int memoryLimit) {
     this.folder = folder;
@@ -33,11 +34,19 @@ final class StagedFile implements OutputFile, AutoCloseable {
 
   @Override
   public PositionOutputStream create(long blockSizeHint) {
-    return new Stream();
+    return open();
   }
 
   @Override
   public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+    return open();
+  }
+
+  private PositionOutputStream open() {
+    if (opened) {
+      throw new IllegalStateException("a staged file is written once");
+    }
+    opened = true;
     return new Stream();
   }
 
@@ -51,7 +60,7 @@ final class StagedFile implements OutputFile, AutoCloseable {
     return 0;
   }
 
-  /** The file's bytes, if it stayed in memory. */
+  /** The file's bytes (a copy of their exact length), if they stayed in memory. */
   Optional<byte[]> inMemory() {
     return spilled == null ? Optional.of(Arrays.copyOf(buffer, size)) : Optional.empty();
   }
@@ -96,7 +105,8 @@ final class StagedFile implements OutputFile, AutoCloseable {
         file.write(b, off, len);
       } else {
         if (size + len > buffer.length) {
-          buffer = Arrays.copyOf(buffer, Math.max(size + len, Math.min(memoryLimit, 2 * size)));
+          buffer =
+              Arrays.copyOf(buffer, Math.max(size + len, (int) Math.min(memoryLimit, 2L * size)));
         }
         System.arraycopy(b, off, buffer, size, len);
         size += len;

@@ -48,8 +48,9 @@ public final class WindowWriter {
 
   /**
    * Files up to this size are staged in memory (a window's files are mostly far smaller), larger
-   * ones in the staging folder: at most this much per concurrent write, and less than the window's
-   * rows, which are in memory already (Parquet holds them several times smaller).
+   * ones in the staging folder: at most twice this much per concurrent write (the buffer and the
+   * copy handed to the store), less than the window's rows, which are in memory already (Parquet
+   * holds them several times smaller).
    */
   static final int IN_MEMORY_BYTES = 16 << 20;
 

@@ -3,6 +3,7 @@ package io.tidewater.lifecycle.lake;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidewater.lifecycle.parquet.FieldColumn;
@@ -49,6 +50,14 @@ class StagedFileTest {
       assertArrayEquals(written, Files.readAllBytes(spilled), "the bytes before the spill too");
     }
     assertFalse(Files.exists(spilled));
+  }
+
+  @Test
+  void aStagedFileIsWrittenOnce() throws Exception {
+    try (StagedFile staged = new StagedFile(folder, 1024)) {
+      write(staged, random(10));
+      assertThrows(IllegalStateException.class, () -> staged.createOrOverwrite(0));
+    }
   }
 
   @Test
