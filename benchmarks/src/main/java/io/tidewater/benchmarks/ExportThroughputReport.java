@@ -1,5 +1,6 @@
 package io.tidewater.benchmarks;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.tidewater.lifecycle.export.ExportJob;
 import io.tidewater.lifecycle.export.JobReport;
 import io.tidewater.lifecycle.influx.InfluxClient;
@@ -302,7 +303,7 @@ public final class ExportThroughputReport {
 
   /** CPU time this JVM has used, all threads (JIT and GC included). */
   static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 

@@ -231,9 +231,8 @@ public class QueryResource {
     }
     // Handed on at its deadline: deciding whether InfluxDB answers alone may wait for InfluxDB's
     // metadata, so the statements go straight to their time-out.
-    boolean late = limits.deadlineNanos() - System.nanoTime() <= 0;
     Optional<Statement.Select> alone =
-        late ? Optional.empty() : engine.soleInfluxSelect(statements, p.db(), p.rp());
+        limits.expired() ? Optional.empty() : engine.soleInfluxSelect(statements, p.db(), p.rp());
     if (alone.isPresent()) {
       Response passed = passThrough(alone.get(), p, csv, caller, limits, http, started);
       if (passed != null) {

@@ -68,6 +68,11 @@ public final class InfluxQLEngine {
       }
       return Duration.ofNanos(left);
     }
+
+    /** Whether the deadline has passed. */
+    public boolean expired() {
+      return deadlineNanos - System.nanoTime() <= 0;
+    }
   }
 
   /**
