@@ -1,13 +1,12 @@
 package io.tidewater.federation;
 
 import io.tidewater.error.TidewaterException;
-import io.tidewater.util.Threads;
+import io.tidewater.util.Sweeper;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,8 +42,15 @@ public final class Executions {
   private final BooleanSupplier yieldTo;
   private final LongAdder yieldedNanos = new LongAdder();
 
-  /** One deadline timer for all statements of an engine; a daemon, never holding a JVM up. */
-  private final ScheduledThreadPoolExecutor timer;
+  /** How late past its deadline a statement may be stopped. */
+  static final Duration DEADLINE_TICK = Duration.ofMillis(10);
+
+  /**
+   * Stops statements past their deadline: one daemon thread for all statements of an engine, none
+   * while nothing runs.
+   */
+  private final Sweeper<Execution> deadlines =
+      new Sweeper<>("tidewater-query-deadline", DEADLINE_TICK, Execution::stopIfLate);
 
   private final Map<AtomicBoolean, Execution> running = new ConcurrentHashMap<>();
 
@@ -59,10 +65,6 @@ public final class Executions {
 
   Executions(BooleanSupplier yieldTo) {
     this.yieldTo = yieldTo;
-    timer = new ScheduledThreadPoolExecutor(1, Threads.daemon("tidewater-query-deadline"));
-    timer.setRemoveOnCancelPolicy(true);
-    timer.setKeepAliveTime(10, TimeUnit.SECONDS); // an idle engine keeps no thread
-    timer.allowCoreThreadTimeOut(true);
     for (StopReason r : StopReason.values()) {
       stopped.put(r, new LongAdder());
     }
@@ -105,11 +107,10 @@ public final class Executions {
    */
   Execution start(AtomicBoolean flag, long deadlineNanos, long maxBytes, StopSignal signal) {
     flag.set(false); // a statement reused after a late stop starts clean
-    Execution e = new Execution(flag, maxBytes);
+    Execution e = new Execution(flag, maxBytes, deadlineNanos);
     running.put(flag, e);
     ALL.put(flag, e);
-    long delay = deadlineNanos - System.nanoTime();
-    e.timer = timer.schedule(() -> e.stop(StopReason.TIMEOUT), delay, TimeUnit.NANOSECONDS);
+    deadlines.watch(e);
     if (signal != null) {
       signal.attach(e);
     }
@@ -273,11 +274,18 @@ public final class Executions {
     private volatile StopReason reason;
     private volatile boolean closed;
     private volatile boolean executing;
-    private ScheduledFuture<?> timer;
+    private final long deadlineNanos;
 
-    private Execution(AtomicBoolean flag, long maxBytes) {
+    private Execution(AtomicBoolean flag, long maxBytes, long deadlineNanos) {
       this.flag = flag;
       this.maxBytes = maxBytes;
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    private void stopIfLate() {
+      if (System.nanoTime() - deadlineNanos >= 0) {
+        stop(StopReason.TIMEOUT);
+      }
     }
 
     /**
@@ -325,7 +333,7 @@ public final class Executions {
         return;
       }
       closed = true;
-      timer.cancel(false);
+      deadlines.unwatch(this);
       running.remove(flag, this);
       ALL.remove(flag, this);
     }

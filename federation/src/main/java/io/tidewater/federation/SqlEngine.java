@@ -130,6 +130,7 @@ public final class SqlEngine {
   /** The plan key each SQL text had when last planned, to find its results without planning. */
   private final Cache<String, String> planKeys =
       Caffeine.newBuilder()
+          .executor(Runnable::run) // see plans
           // Weighed by their texts (up to max-sql-length each), not counted: 10,000 long texts
           // would be gigabytes.
           .maximumWeight(32L << 20)
@@ -138,6 +139,9 @@ public final class SqlEngine {
 
   private final Cache<String, Deque<Prepared>> plans =
       Caffeine.newBuilder()
+          // Upkeep on the calling thread: written at every query, the cache would otherwise wake a
+          // pool thread for its upkeep about as often (a thread hand-off per short query).
+          .executor(Runnable::run)
           // A plan's classes and Calcite's connection weigh about 256 KB; its text on top.
           .maximumWeight(128L << 20)
           .<String, Deque<Prepared>>weigher(

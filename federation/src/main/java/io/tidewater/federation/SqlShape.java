@@ -235,6 +235,7 @@ public record SqlShape(String text, List<Object> values) {
    */
   private static final Cache<String, boolean[]> MASKS =
       Caffeine.newBuilder()
+          .executor(Runnable::run) // upkeep by the caller: no pool thread woken per new text
           .maximumWeight(16L << 20)
           .<String, boolean[]>weigher((skeleton, mask) -> 2 * skeleton.length() + mask.length)
           .build();
@@ -245,6 +246,7 @@ public record SqlShape(String text, List<Object> values) {
    */
   private static final Cache<String, String> SKELETONS =
       Caffeine.newBuilder()
+          .executor(Runnable::run) // as MASKS
           .maximumWeight(16L << 20)
           .<String, String>weigher((skeleton, shape) -> 2 * (skeleton.length() + shape.length()))
           .build();

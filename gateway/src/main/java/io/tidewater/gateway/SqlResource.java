@@ -1,6 +1,8 @@
 package io.tidewater.gateway;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.tidewater.error.ErrorCode;
@@ -75,6 +77,13 @@ public class SqlResource {
 
     static final int MAX_PARAMS = 1000;
   }
+
+  /**
+   * Writes answers, doubles in their shortest form by Schubfach's algorithm (JDK 17's
+   * Double.toString took half the time of writing a 180-row answer's values).
+   */
+  private static final JsonFactory ANSWERS =
+      JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
   private final SqlEngine engine;
   private final TidewaterConfig config;
@@ -209,7 +218,7 @@ public class SqlResource {
     long[] counts = {0, 1};
     try (result) {
       ByteArrayOutputStream body = new ByteArrayOutputStream(512);
-      try (JsonGenerator g = json.getFactory().createGenerator(body)) {
+      try (JsonGenerator g = ANSWERS.createGenerator(body)) {
         g.writeStartObject();
         g.writeArrayFieldStart("columns");
         for (SqlColumn c : result.columns()) {
@@ -270,7 +279,7 @@ public class SqlResource {
       throws IOException {
     long[] counts = {0, 1};
     try (result;
-        JsonGenerator g = json.getFactory().createGenerator(out)) {
+        JsonGenerator g = ANSWERS.createGenerator(out)) {
       g.setRootValueSeparator(null);
       List<SqlColumn> columns = result.columns();
       try {

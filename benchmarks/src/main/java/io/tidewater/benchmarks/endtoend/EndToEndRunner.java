@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ import java.util.Random;
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar
  * io.tidewater.benchmarks.endtoend.EndToEndRunner [--smoke] [--hosts 50] [--days 30] [--store
- * local|s3] [--concurrency 2] [--seconds 20] [--queries 500] [--warmup 3] [--warmup-seconds 30]
+ * local|s3] [--concurrency 2] [--seconds 20] [--queries 500] [--warmup 3] [--warmup-seconds 120]
  * [--classes RECENT_POINT,...] [--out benchmarks/results] [--gateway-jar JAR]}
  */
 public final class EndToEndRunner {
@@ -197,11 +198,22 @@ public final class EndToEndRunner {
     progress("warming the gateway up for %.0f s", options.gatewayWarmup().toMillis() / 1000.0);
     QueryClass.Context context =
         new QueryClass.Context(db, options.hosts(), historyStart, Instant.now(), null);
-    Random random = new Random(7);
-    List<Question> questions = new ArrayList<>();
-    for (int i = 0; i < 20_000; i++) {
-      questions.add(options.classes().get(i % options.classes().size()).ask(random, context));
-    }
+    // Made as they are asked, as many as the time allows (a fixed number ran out early).
+    List<QueryClass> classes = options.classes();
+    List<Question> questions =
+        new AbstractList<>() {
+          @Override
+          public Question get(int i) {
+            return classes
+                .get(i % classes.size())
+                .ask(new Random(0x9E3779B97F4A7C15L * (i + 1)), context);
+          }
+
+          @Override
+          public int size() {
+            return 1_000_000;
+          }
+        };
     QueryLoad.run(gateway, questions, 0, options.concurrency(), options.gatewayWarmup());
   }
 

@@ -8,7 +8,7 @@ import io.tidewater.lifecycle.parquet.SchemaConflictException;
 import io.tidewater.lifecycle.parquet.SeriesRows;
 import io.tidewater.policy.Durations;
 import io.tidewater.policy.rollup.FieldType;
-import io.tidewater.util.Threads;
+import io.tidewater.util.Sweeper;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -32,10 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.msgpack.core.MessageInsufficientBufferException;
 import org.msgpack.core.MessagePackException;
 
@@ -777,8 +773,8 @@ public final class InfluxClient {
   }
 
   /** Checks open answers every second for stalls (one daemon thread for all clients). */
-  private static final ScheduledExecutorService WATCH =
-      Executors.newSingleThreadScheduledExecutor(Threads.daemon("tidewater-influx-stall-watch"));
+  private static final Sweeper<StallGuard> WATCH =
+      new Sweeper<>("tidewater-influx-stall-watch", Duration.ofSeconds(1), StallGuard::check);
 
   /**
    * An answer's body that is closed from the watch thread when InfluxDB sends nothing for the
@@ -790,7 +786,6 @@ public final class InfluxClient {
     private final long started;
     private volatile long lastRead = System.nanoTime();
     private volatile String stalled;
-    private final ScheduledFuture<?> check;
 
     private final Runnable abort;
 
@@ -799,7 +794,7 @@ public final class InfluxClient {
       super(body);
       this.started = started;
       this.abort = abort;
-      this.check = WATCH.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
+      WATCH.watch(this);
     }
 
     private void check() {
@@ -811,7 +806,7 @@ public final class InfluxClient {
       } else {
         return;
       }
-      check.cancel(false);
+      WATCH.unwatch(this);
       abort.run();
     }
 
@@ -845,7 +840,7 @@ public final class InfluxClient {
 
     @Override
     public void close() throws IOException {
-      check.cancel(false);
+      WATCH.unwatch(this);
       super.close();
     }
 
