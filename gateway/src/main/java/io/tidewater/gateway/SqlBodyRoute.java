@@ -3,6 +3,7 @@ package io.tidewater.gateway;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -13,9 +14,9 @@ import jakarta.inject.Singleton;
  * before the endpoint's worker thread runs. Quarkus REST gives a blocking endpoint a stream that
  * the worker reads while the event loop hands it the body, a thread wake-up each way (a profile of
  * short queries: a tenth of the worker's time waiting there); a body already read is handed over
- * whole. Only an uncompressed body whose declared length fits an SQL text of {@code
- * tidewater.query.max-sql-length} is read so; anything else (no length, a longer or compressed one)
- * is streamed by the endpoint as before, which words its errors. Authentication and path
+ * whole. Only an uncompressed HTTP/1.x body whose declared length fits an SQL text of {@code
+ * tidewater.query.max-sql-length} is read so; anything else (no length, a longer or compressed one,
+ * HTTP/2) is streamed by the endpoint as before, which words its errors. Authentication and path
  * permissions have run before (Quarkus's own route handlers come first).
  */
 @Singleton
@@ -39,7 +40,10 @@ class SqlBodyRoute {
   private void handle(RoutingContext rc) {
     HttpServerRequest req = rc.request();
     long length = declaredLength(req);
-    if (req.isEnded() || length < 0 || length > maxBytes) {
+    if (req.version() == HttpVersion.HTTP_2 // Quarkus REST pauses the request, refused once ended
+        || req.isEnded()
+        || length < 0
+        || length > maxBytes) {
       rc.next();
       return;
     }
