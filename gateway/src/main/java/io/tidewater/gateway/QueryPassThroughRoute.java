@@ -22,6 +22,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -43,10 +44,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * worker thread and no blocking client between (on a busy machine each thread hand-off of the usual
  * path costs a wake-up). It decides only from what it can know without waiting: a request it cannot
  * decide so (a form not yet parsed, metadata not remembered, no free turn, anything but a lone hot
- * SELECT, an InfluxDB over HTTPS or one that does not answer 200) goes on to {@link QueryResource},
- * which answers everything. Authentication and path permissions have run before (Quarkus's own
- * route handlers come first); statement authorization, the turn, the deadline, the client's hang-up
- * and the audit line apply here as there.
+ * SELECT, an InfluxDB over HTTPS or one that does not answer 200, an HTTP/2 request) goes on to
+ * {@link QueryResource}, which answers everything. Authentication and path permissions have run
+ * before (Quarkus's own route handlers come first); statement authorization, the turn, the
+ * deadline, the client's hang-up and the audit line apply here as there.
  */
 @Singleton
 class QueryPassThroughRoute {
@@ -92,6 +93,12 @@ class QueryPassThroughRoute {
 
   private void handle(RoutingContext rc) {
     HttpServerRequest req = rc.request();
+    if (req.version() == HttpVersion.HTTP_2) {
+      // Quarkus REST pauses the request it takes over, which HTTP/2 refuses once it was read (a
+      // JDK client's h2c upgrade got a 500): such requests take the usual path from the start.
+      rc.next();
+      return;
+    }
     if (req.method() == HttpMethod.GET) {
       decide(rc, req.params(), null);
       return;

@@ -93,6 +93,15 @@ record GatewayProcess(Process process, int port, Path logFile) implements AutoCl
         HttpResponse.BodyHandlers.ofString());
   }
 
+  HttpResponse<String> postForm(String path, String form) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   String log() throws IOException {
     return Files.exists(logFile) ? Files.readString(logFile) : "";
   }

@@ -162,6 +162,25 @@ class QueryResourceTest {
     assertEquals(
         truth[1],
         given().urlEncodingEnabled(false).post("/query?" + params(q, "&epoch=ms")).asString());
+    // The JDK's default client asks for HTTP/2 (h2c upgrade, then HTTP/2): the form and the URL
+    // are read as over HTTP/1.1 (ExportRestartIT asks the packaged gateway so too).
+    HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+    URI query = URI.create("http://127.0.0.1:" + RestAssured.port + "/query");
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<String> form =
+          h2.send(
+              HttpRequest.newBuilder(query)
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString(params(q, "&epoch=ms")))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(truth[1], form.body(), form.version() + " form");
+      HttpResponse<String> get =
+          h2.send(
+              HttpRequest.newBuilder(URI.create(query + "?" + params(q, "&epoch=ms"))).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(truth[1], get.body(), get.version() + " GET");
+    }
   }
 
   @Test
