@@ -13,7 +13,7 @@ import jakarta.inject.Singleton;
  * Reads the JSON body of {@code POST /v1/sql} and {@code /v1/sql/explain} on the HTTP event loop
  * before the endpoint's worker thread runs. Quarkus REST gives a blocking endpoint a stream that
  * the worker reads while the event loop hands it the body, a thread wake-up each way (a profile of
- * short queries: a tenth of the worker's time waiting there); a body already read is handed over
+ * short queries: a twentieth of the worker's CPU waiting there); a body already read is handed over
  * whole. Only an uncompressed HTTP/1.x body whose declared length fits an SQL text of {@code
  * tidewater.query.max-sql-length} is read so; anything else (no length, a longer or compressed one,
  * HTTP/2) is streamed by the endpoint as before, which words its errors. Authentication and path
