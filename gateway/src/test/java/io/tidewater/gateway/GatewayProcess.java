@@ -85,19 +85,18 @@ record GatewayProcess(Process process, int port, Path logFile) implements AutoCl
   }
 
   HttpResponse<String> post(String path, String json) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return send(path, "application/json", json);
   }
 
   HttpResponse<String> postForm(String path, String form) throws Exception {
+    return send(path, "application/x-www-form-urlencoded", form);
+  }
+
+  private HttpResponse<String> send(String path, String type, String body) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .header("Content-Type", type)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }

@@ -50,56 +50,10 @@ final class QueryLoad {
   static Outcome run(
       QuerySystem system, List<Question> questions, int warmup, int concurrency, Duration budget)
       throws InterruptedException {
-    for (int i = 0; i < Math.min(warmup, questions.size()); i++) {
-      try {
-        system.rows(questions.get(i));
-      } catch (Exception e) {
-        // a system that cannot answer fails the measured questions too, where it is counted
-      }
-    }
-    List<Question> measured =
-        questions.subList(Math.min(warmup, questions.size()), questions.size());
-    double[] latencies = new double[measured.size()];
-    long[] rows = new long[measured.size()];
-    Arrays.fill(latencies, Double.NaN);
-    Arrays.fill(rows, -1);
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger asked = new AtomicInteger();
-    AtomicInteger failures = new AtomicInteger();
-    AtomicReference<String> firstError = new AtomicReference<>();
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-    long started = System.nanoTime();
-    long deadline = started + budget.toNanos();
-    List<Future<?>> clients = new ArrayList<>();
-    for (int c = 0; c < concurrency; c++) {
-      clients.add(
-          pool.submit(
-              () -> {
-                for (int i = next.getAndIncrement();
-                    i < measured.size() && System.nanoTime() < deadline;
-                    i = next.getAndIncrement()) {
-                  asked.incrementAndGet();
-                  long t0 = System.nanoTime();
-                  try {
-                    rows[i] = system.rows(measured.get(i));
-                    latencies[i] = (System.nanoTime() - t0) / 1e6;
-                  } catch (Exception e) {
-                    failures.incrementAndGet();
-                    firstError.compareAndSet(null, String.valueOf(e.getMessage()));
-                  }
-                }
-              }));
-    }
-    for (Future<?> f : clients) {
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(e.getCause());
-      }
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    pool.shutdown();
-    return new Outcome(latencies, rows, asked.get(), failures.get(), firstError.get(), seconds);
+    // One system's turn is every question.
+    return inTurns(
+            List.of(system), questions, warmup, concurrency, budget, Math.max(1, questions.size()))
+        .get(0);
   }
 
   /**
