@@ -3,11 +3,15 @@ package io.tidewater.lifecycle.influx;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tidewater.lifecycle.parquet.MeasurementSchema;
+import io.tidewater.lifecycle.parquet.SeriesRows;
 import io.tidewater.testing.InfluxServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,5 +178,73 @@ class InfluxStallTest {
         during.getMessage().contains("InfluxDB at " + influx.url() + " sent nothing for 2s"),
         during.getMessage());
     assertTrue(stalled >= 2 && stalled < 10, "gave up after " + stalled + " s");
+  }
+
+  /**
+   * A read on the blocking transport (an export's window reads, a federated statement), whose
+   * socket reads ignore interrupts, ends soon after its thread's interrupt: while it waits for a
+   * frozen server's answer (not after the silence limit, a minute here), and in the middle of an
+   * answer (not at its end).
+   */
+  @Test
+  void aBlockingReadEndsSoonAfterItsThreadIsInterrupted() throws Exception {
+    InfluxClient patient =
+        new InfluxClient(InfluxConnection.of(influx.url()).withSilence(Duration.ofMinutes(1)));
+    MeasurementSchema schema = patient.schema(db, Optional.empty(), "cpu");
+    influx.freeze();
+    Thread[] reader = new Thread[1];
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    try {
+      reader[0] =
+          new Thread(
+              () -> {
+                try {
+                  patient.readWindow(
+                      db, Optional.empty(), 0, Long.MAX_VALUE / 4, new SeriesRows(schema));
+                  failure.complete(null);
+                } catch (Throwable t) {
+                  failure.complete(t);
+                }
+              });
+      reader[0].start();
+      Thread.sleep(1_000);
+      long interrupted = System.nanoTime();
+      reader[0].interrupt();
+      Throwable t = failure.get(20, TimeUnit.SECONDS);
+      double waited = (System.nanoTime() - interrupted) / 1e9;
+      assertTrue(
+          t instanceof InfluxException && t.getMessage().contains("interrupted"),
+          String.valueOf(t));
+      assertTrue(waited < 2, "ended " + waited + " s after the interrupt");
+    } finally {
+      influx.thaw();
+    }
+
+    long[] afterInterrupt = {-1};
+    InfluxException midAnswer =
+        assertThrows(
+            InfluxException.class,
+            () ->
+                patient.query(
+                    db,
+                    Optional.empty(),
+                    "SELECT * FROM cpu",
+                    Duration.ofMinutes(5),
+                    new InfluxClient.RowSink() {
+                      @Override
+                      public void series(Map<String, String> tags, List<String> columns) {}
+
+                      @Override
+                      public void value(int column, InfluxClient.Cell cell) {
+                        if (afterInterrupt[0] < 0) {
+                          Thread.currentThread().interrupt();
+                        }
+                        afterInterrupt[0]++;
+                      }
+                    }));
+    assertTrue(Thread.interrupted(), "the interrupt is kept");
+    assertTrue(midAnswer.getMessage().contains("interrupted"), midAnswer.getMessage());
+    // 200,000 rows of 4 columns: what was buffered is read, not the rest.
+    assertTrue(afterInterrupt[0] < 100_000, afterInterrupt[0] + " values read after");
   }
 }
