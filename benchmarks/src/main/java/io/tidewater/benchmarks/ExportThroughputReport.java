@@ -62,7 +62,7 @@ public final class ExportThroughputReport {
   /**
    * Exports before the measured ones: the JIT compiles the export's code over the first ones, which
    * a gateway exporting all day has behind it. Code run once per window is compiled last: in the
-   * small layout (334 windows an export) the JVM's CPU per export still fell from 3.9 s at the
+   * small layout (334 windows an export) the JVM's CPU per export still fell from 3.4 s at the
    * fourth export to 1.3-1.5 s at the tenth.
    */
   static final int WARMUP = Integer.getInteger("tidewater.bench.warmup", 10);
