@@ -693,12 +693,10 @@ public final class InfluxClient {
       c.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
       c.setRequestProperty("Accept", accept);
       authorization().ifPresent(a -> c.setRequestProperty("Authorization", a));
-      byte[] body = form.getBytes(StandardCharsets.UTF_8);
-      // Streamed with its length: the JDK otherwise buffers a POST's body to send it again on a
-      // failure, and that retry would wait again on a server just given up on (or cancelled).
-      c.setFixedLengthStreamingMode(body.length);
+      // Buffered, not streamed: the JDK sends a buffered POST again once when a kept-alive
+      // connection turns out closed (InfluxDB restarted); a disconnect forbids that retry.
       try (OutputStream out = c.getOutputStream()) {
-        out.write(body);
+        out.write(form.getBytes(StandardCharsets.UTF_8));
       }
       status = c.getResponseCode();
       if (interruption != null) {
