@@ -656,13 +656,24 @@ public final class InfluxClient {
    */
   private static final class Interruption {
     private final Thread thread = Thread.currentThread();
-    private volatile HttpURLConnection connection;
+    private HttpURLConnection connection;
 
-    void check() {
-      HttpURLConnection c = connection;
-      if (c != null && thread.isInterrupted()) {
+    synchronized void waitingFor(HttpURLConnection c) {
+      connection = c;
+    }
+
+    /** The status arrived: from here the reading thread sees its interrupt itself. */
+    synchronized void answered() {
+      connection = null;
+      INTERRUPTIONS.unwatch(this);
+    }
+
+    // Synchronized with answered(): a disconnect once the body is being read would wait on the
+    // reading thread's lock of the body's stream (for as long as a frozen server stays silent).
+    synchronized void check() {
+      if (connection != null && thread.isInterrupted()) {
         INTERRUPTIONS.unwatch(this);
-        c.disconnect();
+        connection.disconnect();
       }
     }
   }
@@ -684,7 +695,7 @@ public final class InfluxClient {
     try {
       c = (HttpURLConnection) connection.url().resolve(path).toURL().openConnection();
       if (interruption != null) {
-        interruption.connection = c;
+        interruption.waitingFor(c);
       }
       c.setConnectTimeout(10_000);
       c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, untilAnswer.toMillis())));
@@ -700,10 +711,7 @@ public final class InfluxClient {
       }
       status = c.getResponseCode();
       if (interruption != null) {
-        // From here the answer's reads see the interrupt themselves (StallGuard); a disconnect
-        // now would wait on the reading thread's lock of the body's stream.
-        interruption.connection = null;
-        INTERRUPTIONS.unwatch(interruption);
+        interruption.answered(); // the answer's reads see the interrupt themselves (StallGuard)
       }
     } catch (SocketTimeoutException e) {
       throw silent(untilAnswer, influxql, e);
