@@ -209,7 +209,8 @@ public final class ExportThroughputReport {
         lakes.add(lake);
       }
       // Deleted only now: on ext4 without a journal (this machine's) a new inode is not taken from
-      // those freed in the last 5-10 s, and allocating one scans past each of them, so deleting a
+      // those freed in the last 1-6 minutes, and allocating one scans past each of them, so
+      // deleting a
       // run's tens of thousands of files just before the next export made that export pay for
       // the benchmark's cleanup (a quarter of its writers' CPU in the kernel's find_inode_bit).
       for (Path lake : lakes) {
@@ -331,7 +332,6 @@ public final class ExportThroughputReport {
         .formatted(db);
   }
 
-  /** CPU time this JVM has used, all threads (JIT and GC included). */
   /** CPU time used so far by the influxd this JVM started (0 if none is found). */
   static long influxdCpuNanos() {
     return ProcessHandle.current()
@@ -341,6 +341,7 @@ public final class ExportThroughputReport {
         .sum();
   }
 
+  /** CPU time this JVM has used, all threads (JIT and GC included). */
   static long processCpuNanos() {
     return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();

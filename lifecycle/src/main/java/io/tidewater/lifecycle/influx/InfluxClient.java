@@ -632,11 +632,6 @@ public final class InfluxClient {
           started,
           influxql,
           sink);
-    } catch (InfluxException e) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new InfluxException("interrupted while querying InfluxDB", e);
-      }
-      throw e;
     } finally {
       INTERRUPTIONS.unwatch(interruption);
     }
@@ -716,6 +711,9 @@ public final class InfluxClient {
     } catch (SocketTimeoutException e) {
       throw silent(untilAnswer, influxql, e);
     } catch (IOException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InfluxException("interrupted while querying InfluxDB", e); // Interruption
+      }
       throw unreachable(e);
     }
     try {

@@ -192,10 +192,9 @@ class InfluxStallTest {
         new InfluxClient(InfluxConnection.of(influx.url()).withSilence(Duration.ofMinutes(1)));
     MeasurementSchema schema = patient.schema(db, Optional.empty(), "cpu");
     influx.freeze();
-    Thread[] reader = new Thread[1];
     CompletableFuture<Throwable> failure = new CompletableFuture<>();
     try {
-      reader[0] =
+      Thread reader =
           new Thread(
               () -> {
                 try {
@@ -206,10 +205,10 @@ class InfluxStallTest {
                   failure.complete(t);
                 }
               });
-      reader[0].start();
+      reader.start();
       Thread.sleep(1_000);
       long interrupted = System.nanoTime();
-      reader[0].interrupt();
+      reader.interrupt();
       Throwable t = failure.get(20, TimeUnit.SECONDS);
       double waited = (System.nanoTime() - interrupted) / 1e9;
       assertTrue(
