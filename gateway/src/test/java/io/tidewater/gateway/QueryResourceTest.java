@@ -143,6 +143,30 @@ class QueryResourceTest {
             .asString();
     assertEquals(truth[1], ours);
     assertEquals(onTheLoop + 1, passedOn("event_loop"), "a form read and piped on the event loop");
+    // A body as a hand-written client may send it: '+' for spaces, a raw ';' between two
+    // statements (InfluxQL's separator, not a field's), an escaped non-ASCII tag value. Two
+    // statements are the usual path's: it reads the form this route decoded.
+    String two = q + "; SELECT last(\"usage\") FROM \"cpu\" WHERE \"host\" = 'hé' AND " + range;
+    String encoded = URLEncoder.encode(two, StandardCharsets.UTF_8);
+    Object[] twoTruth = influx(params(two, "&epoch=ms"), null);
+    Response twoOurs =
+        given()
+            .urlEncodingEnabled(false)
+            .contentType("application/x-www-form-urlencoded")
+            .body("db=" + db + "&epoch=ms&q=" + encoded.replace("%3B", ";"))
+            .post("/query");
+    assertEquals(200, twoOurs.statusCode(), twoOurs.asString());
+    assertEquals(twoTruth[1], twoOurs.asString());
+    assertTrue(encoded.contains("+") && encoded.contains("%C3%A9"), encoded);
+    // A broken %-escape is the client's error, said so.
+    Response broken =
+        given()
+            .urlEncodingEnabled(false)
+            .contentType("application/x-www-form-urlencoded")
+            .body("db=" + db + "&q=SELECT%zz")
+            .post("/query");
+    assertEquals(400, broken.statusCode(), broken.asString());
+    assertTrue(broken.jsonPath().getString("error").contains("URL-encoded"), broken.asString());
     // curl sends "Expect: 100-continue" before a large body: answered, not left to its timeout.
     HttpResponse<String> continued =
         HttpClient.newBuilder()
