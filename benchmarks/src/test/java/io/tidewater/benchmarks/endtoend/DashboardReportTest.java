@@ -15,6 +15,6 @@ class DashboardReportTest {
             DashboardPanel.values()[0], new double[] {1.2, 1.4}, new double[] {1.0, 1.1}, null);
     String md = DashboardReport.markdown(List.of(hot), 20, 91, 5_000_000, 2, 1);
     assertTrue(md.contains("| " + DashboardPanel.values()[0].label), md);
-    assertTrue(md.contains("3,000 or a minute's (hot)"), md);
+    assertTrue(md.contains("20,000 or a minute's (hot)"), md);
   }
 }
