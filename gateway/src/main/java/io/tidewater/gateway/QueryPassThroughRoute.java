@@ -13,6 +13,7 @@ import io.tidewater.federation.influxql.InfluxQLEngine;
 import io.tidewater.federation.influxql.Statement;
 import io.tidewater.gateway.auth.Principal;
 import io.tidewater.lifecycle.influx.InfluxClient;
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -74,9 +75,10 @@ class QueryPassThroughRoute {
    * that opened them and handed to requests from any loop, so a shared client had InfluxDB's answer
    * read on one loop and written to the caller on another, two thread hand-offs per request (a
    * quarter of the gateway's CPU per passed-on request, measured on a held dashboard benchmark). A
-   * client used from one loop only opens its connections on that loop.
+   * client used from one loop only opens its connections on that loop. Keyed by the loop's thread
+   * (a fixed set); any other thread, which this route does not run on, would share one.
    */
-  private final Map<Thread, HttpClient> clients = new ConcurrentHashMap<>();
+  private final Map<Object, HttpClient> clients = new ConcurrentHashMap<>();
 
   QueryPassThroughRoute(
       InfluxQLEngine engine,
@@ -299,7 +301,7 @@ class QueryPassThroughRoute {
   /** This event loop's client to InfluxDB. */
   private HttpClient client() {
     return clients.computeIfAbsent(
-        Thread.currentThread(),
+        Context.isOnEventLoopThread() ? Thread.currentThread() : "shared",
         loop -> {
           URI url = influx.connection().url();
           return vertx.createHttpClient(
