@@ -127,7 +127,7 @@ class QueryPassThroughRoute {
     if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
       rc.response().writeContinue(); // as Quarkus REST would before reading the body
     }
-    long length = declaredLength(req);
+    long length = SqlBodyRoute.declaredLength(req); // -1 for a compressed body: Vert.x's limits
     if (length >= 0 && length <= SMALL_FORM_BYTES) {
       readSmallForm(rc, req);
       return;
@@ -167,22 +167,11 @@ class QueryPassThroughRoute {
    * A form of a declared length up to this (a dashboard's statement and its parameters) is read
    * whole and decoded here: Netty's form decoder, which Vert.x uses, throws an exception to say
    * that a form has ended, a twentieth of the gateway's CPU per passed-on request. A longer form,
-   * or one of unknown length, is Vert.x's to decode (it bounds each field by {@code
+   * one of unknown length or a compressed one (whose declared length says nothing of what it
+   * decompresses to) is Vert.x's to decode (it bounds each field by {@code
    * quarkus.http.limits.max-form-attribute-size}, which this one cannot exceed).
    */
   static final int SMALL_FORM_BYTES = 64 * 1024;
-
-  private static long declaredLength(HttpServerRequest req) {
-    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(length.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
 
   /**
    * Reads a form of at most {@link #SMALL_FORM_BYTES} into the request's form attributes, where

@@ -63,8 +63,11 @@ class SqlBodyRoute {
     req.resume(); // authentication paused it
   }
 
-  /** The body's Content-Length, or -1 when it has none or an unreadable one. */
-  private static long declaredLength(HttpServerRequest req) {
+  /**
+   * The body's Content-Length, or -1 when it has none, an unreadable one or a content encoding (the
+   * body read is then the decompressed one, of any size).
+   */
+  static long declaredLength(HttpServerRequest req) {
     String value = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (value == null
         || req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
